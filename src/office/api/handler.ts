@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../shared/api/contract.js';
+import type { Role, SessionUser } from '../../shared/auth/roles.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ApiError } from '../../shared/result.js';
+import type { OfficeDb } from '../db/open.js';
+import type { Logger } from '../log.js';
+
+/** What one window (Electron) or one browser tab (dev bridge) holds: who is logged in there. */
+export interface OfficeSession {
+  user: SessionUser | null;
+}
+
+export interface HandlerContext {
+  db: OfficeDb;
+  clock: Clock;
+  log: Logger;
+  session: OfficeSession;
+}
+
+export interface StaffContext extends HandlerContext {
+  user: SessionUser;
+}
+
+/** 'public' is for logging in; every other handler names the roles allowed to call it. */
+/** `args` checks the shape of untrusted arguments coming over IPC or HTTP before `run` sees them. */
+export type HandlerDef<M extends OfficeMethod> =
+  | { access: 'public'; args: z.ZodType<OfficeArgs<M>>; run(ctx: HandlerContext, args: OfficeArgs<M>): Promise<OfficeValue<M>> }
+  | { access: readonly Role[]; args: z.ZodType<OfficeArgs<M>>; run(ctx: StaffContext, args: OfficeArgs<M>): Promise<OfficeValue<M>> };
+
+export type Handlers<M extends OfficeMethod> = { [K in M]: HandlerDef<K> };
+
+export const ALL_STAFF: readonly Role[] = ['agent', 'regisseur', 'admin'];
+
+/** A refusal meant for the user (bad input, not found, forbidden): returned as a Result error, not logged as a bug. */
+export class ApiFailure extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+    this.name = 'ApiFailure';
+  }
+}
+
+export function notFound(message: string): ApiFailure {
+  return new ApiFailure({ code: 'not_found', message });
+}
+
+export function invalid(fields: Record<string, string>, message = 'Certains champs sont à corriger.'): ApiFailure {
+  return new ApiFailure({ code: 'validation', message, fields });
+}
+
+/** Turns zod issues into one French message per field path ("responsable1.telMobile"), first issue wins. */
+export function fieldErrors(error: z.ZodError, prefix: string[] = []): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = [...prefix, ...issue.path.map(String)].join('.') || '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** Parses with a schema or throws the validation failure the form will show. */
+export function parseOrFail<S extends z.ZodType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalid(fieldErrors(parsed.error, prefix));
+  return parsed.data;
+}

@@ -1,0 +1,18 @@
+import type { OfficeMethod } from '../../shared/api/contract.js';
+import { auditHandlers } from '../audit/handlers.js';
+import { authHandlers } from '../auth/handlers.js';
+import { childHandlers } from '../children/handlers.js';
+import { familyHandlers } from '../families/handlers.js';
+import { printHandlers } from '../printing/handlers.js';
+import { settingsHandlers } from '../settings/handlers.js';
+import type { Handlers } from './handler.js';
+
+/** Every method of the contract, each from its domain; the type makes a missing one a compile error. */
+export const officeHandlers: Handlers<OfficeMethod> = {
+  ...authHandlers,
+  ...settingsHandlers,
+  ...familyHandlers,
+  ...childHandlers,
+  ...auditHandlers,
+  ...printHandlers,
+};

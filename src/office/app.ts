@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import type { Clock } from '../shared/clock.js';
+import { createOfficeCore, type OfficeCore } from './api/core.js';
+import { scheduleBackups } from './backup/schedule.js';
+import type { DataPaths } from './config/paths.js';
+import { openOfficeDatabase, type OpenedOfficeDatabase } from './db/open.js';
+import { isEmptyOffice, seedDemoCommune } from './demo/seed.js';
+import { createLogger, type Logger } from './log.js';
+
+export interface OfficeAppOptions {
+  paths: DataPaths;
+  clock: Clock;
+  /** Load the demo commune when the database is new (the default for `npm start`). */
+  demoOnFirstRun: boolean;
+  nativeBinding?: string;
+  log?: Logger;
+}
+
+export interface OfficeApp {
+  core: OfficeCore;
+  database: OpenedOfficeDatabase;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * The office back end as both the Electron main process and the dev bridge start it: open (and migrate) the
+ * database, back it up, load the demo commune on first run, and build the API core.
+ */
+export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeApp> {
+  fs.mkdirSync(options.paths.backupDir, { recursive: true });
+  const log = options.log ?? createLogger(options.paths.logFile);
+  const database = openOfficeDatabase({
+    file: options.paths.dbFile,
+    clock: options.clock,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  if (options.demoOnFirstRun && (await isEmptyOffice(database.db))) {
+    log.info('loading the demo commune', { file: options.paths.dbFile });
+    await seedDemoCommune(database.db, { scale: 'default', clock: options.clock });
+  }
+  const backups = scheduleBackups(database.sqlite, options.paths.backupDir, options.clock, log);
+  const core = createOfficeCore({ db: database.db, clock: options.clock, log });
+  log.info('office started', { file: options.paths.dbFile });
+  return {
+    core,
+    database,
+    log,
+    async close() {
+      backups.stop();
+      await database.close();
+    },
+  };
+}

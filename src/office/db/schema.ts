@@ -1,0 +1,188 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** The office database, one interface for Kysely. Mirrors migrations/office/*.sql. */
+export interface OfficeDatabase {
+  schema_migrations: SchemaMigrationTable;
+  staff_users: StaffUserTable;
+  schools: SchoolTable;
+  families: FamilyTable;
+  responsables: ResponsableTable;
+  family_documents: FamilyDocumentTable;
+  children: ChildTable;
+  vaccinations: VaccinationTable;
+  authorised_persons: AuthorisedPersonTable;
+  custom_fields: CustomFieldTable;
+  custom_values: CustomValueTable;
+  audit_log: AuditLogTable;
+  settings: SettingTable;
+  family_search: FamilySearchTable;
+}
+
+export interface SchemaMigrationTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+export interface StaffUserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: 'agent' | 'regisseur' | 'admin';
+  password_hash: string;
+  active: Generated<number>;
+  created_at: string;
+}
+
+export interface SchoolTable {
+  id: Generated<number>;
+  name: string;
+  address: Generated<string>;
+}
+
+export interface FamilyTable {
+  id: Generated<number>;
+  situation: Generated<string>;
+  resident: Generated<number>;
+  fiscal_rfr_cents: number | null;
+  fiscal_parts_x100: number | null;
+  fiscal_year: number | null;
+  caf_regime: Generated<'' | 'CAF' | 'MSA' | 'AUTRE'>;
+  caf_number: Generated<string>;
+  caf_qf: number | null;
+  caf_qf_valid_until: string | null;
+  bank_holder: Generated<string>;
+  bank_iban: Generated<string>;
+  bank_bic: Generated<string>;
+  notes: Generated<string>;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export interface ResponsableTable {
+  id: Generated<number>;
+  family_id: number;
+  rank: 1 | 2;
+  civilite: Generated<'' | 'M.' | 'Mme'>;
+  nom: string;
+  prenom: string;
+  date_naissance: string | null;
+  adresse: Generated<string>;
+  code_postal: Generated<string>;
+  ville: Generated<string>;
+  tel_mobile: Generated<string>;
+  tel_fixe: Generated<string>;
+  email: Generated<string>;
+  profession: Generated<string>;
+  employeur: Generated<string>;
+  tel_pro: Generated<string>;
+}
+
+export interface FamilyDocumentTable {
+  id: Generated<number>;
+  family_id: number;
+  kind: string;
+  label: Generated<string>;
+  document_date: string;
+  file_name: string;
+  mime: string;
+  content: Uint8Array;
+  created_at: string;
+  archived_at: string | null;
+}
+
+export interface ChildTable {
+  id: Generated<number>;
+  family_id: number;
+  nom: string;
+  prenom: string;
+  sexe: 'F' | 'M';
+  date_naissance: string;
+  school_id: number | null;
+  classe: Generated<string>;
+  regime: Generated<'standard' | 'sans_porc' | 'vegetarien' | 'sans_viande'>;
+  photo: Uint8Array | null;
+  photo_mime: string | null;
+  allergies: Generated<string>;
+  pai: Generated<number>;
+  pai_end: string | null;
+  pai_details: Generated<string>;
+  medecin_nom: Generated<string>;
+  medecin_tel: Generated<string>;
+  medical_notes: Generated<string>;
+  auth_droit_image: Generated<number>;
+  auth_sortie_seule: Generated<number>;
+  auth_transport: Generated<number>;
+  auth_soins_urgence: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export interface VaccinationTable {
+  id: Generated<number>;
+  child_id: number;
+  vaccine: string;
+  date: string;
+}
+
+export interface AuthorisedPersonTable {
+  id: Generated<number>;
+  child_id: number;
+  nom: string;
+  prenom: string;
+  relation: Generated<string>;
+  tel1: Generated<string>;
+  tel2: Generated<string>;
+  may_pick_up: Generated<number>;
+  emergency: Generated<number>;
+}
+
+export interface CustomFieldTable {
+  id: Generated<number>;
+  entity: 'family' | 'child';
+  label: string;
+  kind: 'text' | 'boolean' | 'date';
+  active: Generated<number>;
+}
+
+export interface CustomValueTable {
+  field_id: number;
+  entity_id: number;
+  value: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  family_id: number | null;
+  child_id: number | null;
+  entity: string;
+  entity_id: number | null;
+  action: string;
+  field: Generated<string>;
+  old_value: string | null;
+  new_value: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface FamilySearchTable {
+  family_id: number;
+  haystack: string;
+}
+
+export type FamilyRow = Selectable<FamilyTable>;
+export type NewFamily = Insertable<FamilyTable>;
+export type FamilyUpdate = Updateable<FamilyTable>;
+export type ChildRow = Selectable<ChildTable>;
+export type NewChild = Insertable<ChildTable>;
+export type ChildUpdate = Updateable<ChildTable>;
+export type ResponsableRow = Selectable<ResponsableTable>;
+export type StaffUserRow = Selectable<StaffUserTable>;
+export type AuditRow = Selectable<AuditLogTable>;

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Field rules shared by the office forms (shown next to the field) and the office core (enforced before saving). */
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isIsoDay(value: string): boolean {
+  if (!ISO_DAY.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+export const text = (max = 200) =>
+  z.string().trim().max(max, `${max} caractères au plus.`);
+
+export const requiredName = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} est obligatoire.`)
+    .max(80, `${what} : 80 caractères au plus.`)
+    .regex(/^[\p{L}][\p{L}' .-]*$/u, `${what} ne peut contenir que des lettres, espaces, tirets et apostrophes.`);
+
+export const isoDay = (what: string) =>
+  z.string().refine(isIsoDay, `${what} : date invalide (jj/mm/aaaa).`);
+
+/** A day that must not be after `today` (birth dates, document dates). */
+export const pastDay = (what: string, today: string) =>
+  isoDay(what).refine((day) => day <= today, `${what} ne peut pas être dans le futur.`);
+
+export const optionalPastDay = (what: string, today: string) => pastDay(what, today).nullable();
+
+export const phone = z
+  .string()
+  .trim()
+  .refine((value) => {
+    if (value === '') return true;
+    const digits = value.replace(/[\s.()-]/g, '');
+    return /^(0\d{9}|\+\d{8,15})$/.test(digits);
+  }, 'Numéro de téléphone invalide (10 chiffres, ex. 06 12 34 56 78, ou +41 …).');
+
+export const email = z
+  .string()
+  .trim()
+  .refine((value) => value === '' || z.email().safeParse(value).success, 'Adresse e-mail invalide.');
+
+export const postalCode = z
+  .string()
+  .trim()
+  .refine((value) => value === '' || /^\d{5}$/.test(value), 'Le code postal compte 5 chiffres.');
+
+/** Normalises a phone number for storage and search: digits, keeping a leading +. */
+export function phoneDigits(value: string): string {
+  return value.replace(/[^\d+]/g, '');
+}
