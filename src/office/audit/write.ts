@@ -1,0 +1,63 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { OfficeDatabase } from '../db/schema.js';
+
+export interface AuditChange {
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+export interface AuditTarget {
+  at: string;
+  userId: number | null;
+  entity: string;
+  entityId: number | null;
+  action: 'create' | 'update' | 'archive' | 'unarchive' | string;
+  familyId?: number | null;
+  childId?: number | null;
+}
+
+type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
+
+/** Writes one audit row per change (or one bare row when there is none), inside the caller's transaction. */
+export async function writeAudit(db: Db, target: AuditTarget, changes: AuditChange[] = []): Promise<void> {
+  const base = {
+    at: target.at,
+    user_id: target.userId,
+    family_id: target.familyId ?? null,
+    child_id: target.childId ?? null,
+    entity: target.entity,
+    entity_id: target.entityId,
+    action: target.action,
+  };
+  const rows =
+    changes.length === 0
+      ? [{ ...base, field: '', old_value: null, new_value: null }]
+      : changes.map((change) => ({ ...base, field: change.field, old_value: change.oldValue, new_value: change.newValue }));
+  await db.insertInto('audit_log').values(rows).execute();
+}
+
+/** Text shown in the log for a value: booleans in French, empty values as null. */
+export function auditText(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'boolean') return value ? 'Oui' : 'Non';
+  return String(value);
+}
+
+/** Compares old and new values field by field and returns the readable differences. */
+export function diffFields<T extends Record<string, unknown>>(
+  labels: { [K in keyof T]?: string },
+  before: T | null,
+  after: T | null,
+  format: (key: keyof T, value: unknown) => string | null = (_key, value) => auditText(value),
+): AuditChange[] {
+  const changes: AuditChange[] = [];
+  for (const key of Object.keys(labels) as (keyof T)[]) {
+    const label = labels[key];
+    if (!label) continue;
+    const oldValue = before ? format(key, before[key]) : null;
+    const newValue = after ? format(key, after[key]) : null;
+    if (oldValue !== newValue) changes.push({ field: label, oldValue, newValue });
+  }
+  return changes;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { ALL_STAFF, ApiFailure, type HandlerDef, type Handlers } from '../api/handler.js';
+import type { OfficeMethod } from '../../shared/api/contract.js';
+
+// Placeholder while the service is written: keeps the registry compiling.
+function pending<M extends OfficeMethod>(): HandlerDef<M> {
+  return {
+    access: ALL_STAFF,
+    args: z.any() as unknown as HandlerDef<M>['args'],
+    run: async () => {
+      throw new ApiFailure({ code: 'internal', message: 'Pas encore disponible.' });
+    },
+  } as HandlerDef<M>;
+}
+
+export const childHandlers: Handlers<'children.search' | 'children.get' | 'children.create' | 'children.update' | 'children.setPhoto' | 'children.archive'> = {
+  'children.search': pending(),
+  'children.get': pending(),
+  'children.create': pending(),
+  'children.update': pending(),
+  'children.setPhoto': pending(),
+  'children.archive': pending(),
+};
