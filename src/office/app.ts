@@ -13,6 +13,8 @@ export interface OfficeAppOptions {
   /** Load the demo commune when the database is new (the default for `npm start`). */
   demoOnFirstRun: boolean;
   nativeBinding?: string;
+  /** migrations/office; required by the Electron bundle, where import.meta.url cannot locate it. */
+  migrationsDir?: string;
   log?: Logger;
 }
 
@@ -34,6 +36,7 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     file: options.paths.dbFile,
     clock: options.clock,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
   });
   if (options.demoOnFirstRun && (await isEmptyOffice(database.db))) {
     log.info('loading the demo commune', { file: options.paths.dbFile });
