@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
-import { loadMigrations, migrate } from './migrate.js';
+import { currentVersion, loadMigrations, migrate, NewerDatabaseError } from './migrate.js';
 import type { OfficeDatabase } from './schema.js';
 
 export type OfficeDb = Kysely<OfficeDatabase>;
@@ -43,6 +43,27 @@ export function defaultMigrationsDir(): string {
   return process.env.GRENETTE_MIGRATIONS_DIR ?? fromSource;
 }
 
+/** SQLite's ways of saying the bytes on disk are not a sound database (garbage file, torn pages). */
+const DAMAGE_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+function isDamage(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && DAMAGE_CODES.has((error as { code?: unknown }).code as string);
+}
+
+/**
+ * Runs SQLite's quick check and turns every sign of damage (a failed check, or a file SQLite cannot even read)
+ * into a CorruptDatabaseError, so the user gets the French "restore a backup" message instead of an SQLite code.
+ */
+export function assertSoundDatabase(sqlite: BetterSqlite3.Database, file: string): void {
+  try {
+    const check = sqlite.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new CorruptDatabaseError(file, String(check));
+  } catch (error) {
+    if (isDamage(error)) throw new CorruptDatabaseError(file, error.message);
+    throw error;
+  }
+}
+
 /** Opens (creating if needed) the office database: integrity check, WAL, foreign keys, pending migrations. */
 export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
   const sqlite = new BetterSqlite3(
@@ -50,15 +71,19 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
     options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
   );
   try {
-    const check = sqlite.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new CorruptDatabaseError(options.file, String(check));
+    assertSoundDatabase(sqlite, options.file);
+    const migrations = loadMigrations(options.migrationsDir ?? defaultMigrationsDir());
+    // Refuse a newer file before anything writes to it (even switching to WAL rewrites its header).
+    const found = currentVersion(sqlite);
+    if (found > migrations.length) throw new NewerDatabaseError(found, migrations.length);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    migrate(sqlite, loadMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.clock);
+    migrate(sqlite, migrations, options.clock);
   } catch (error) {
     sqlite.close();
+    if (isDamage(error)) throw new CorruptDatabaseError(options.file, error.message);
     throw error;
   }
   const db = new Kysely<OfficeDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
