@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserWindow} from 'electron';
-import { Menu, app, dialog, session } from 'electron';
+import { type BrowserWindow, Menu, app, dialog, session } from 'electron';
 import { resolveDataPaths } from '../office/config/paths.js';
 import { startOfficeApp, type OfficeApp } from '../office/app.js';
 import { createLogger } from '../office/log.js';

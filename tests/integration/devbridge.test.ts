@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOfficeCore } from '../../src/office/api/core.js';
+import { createStaffUser } from '../../src/office/auth/users.js';
+import { openOfficeDatabase, type OpenedOfficeDatabase } from '../../src/office/db/open.js';
+import { silentLogger } from '../../src/office/log.js';
+import { RENDERER_CSP } from '../../src/devbridge/renderer-files.js';
+import { startDevBridge, type DevBridge } from '../../src/devbridge/server.js';
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** Raw node:http so the test controls every header, Host included (fetch would not let it be forged). */
+function request(
+  bridge: DevBridge,
+  options: { method?: string; path: string; headers?: Record<string, string | number>; body?: string | Buffer },
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: bridge.port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { Host: `127.0.0.1:${bridge.port}`, ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+function call(bridge: DevBridge, session: string, method: string, args: unknown, token = bridge.token): Promise<Reply> {
+  return request(bridge, {
+    method: 'POST',
+    path: '/api/call',
+    headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ method, args }),
+  });
+}
+
+describe('dev bridge over a real office database', () => {
+  let dir: string;
+  let database: OpenedOfficeDatabase;
+  let bridge: DevBridge;
+  const clock = () => new Date('2026-11-28T10:00:00Z');
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-devbridge-'));
+    const rendererDir = path.join(dir, 'renderer');
+    fs.mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Grenette</title><h1>Accueil</h1>');
+    fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log("ok");');
+    fs.writeFileSync(path.join(dir, 'secret.txt'), 'ne pas servir');
+    database = openOfficeDatabase({ file: path.join(dir, 'office.sqlite'), clock });
+    await createStaffUser(database.db, { username: 'claire', displayName: 'Claire Dupont', role: 'admin', password: 'motdepasse-solide' }, clock);
+    const core = createOfficeCore({ db: database.db, clock, log: silentLogger });
+    bridge = await startDevBridge({ core, rendererDir, port: 0, log: silentLogger });
+  });
+
+  afterAll(async () => {
+    await bridge.close();
+    await database.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives a loopback URL carrying a random token', () => {
+    expect(bridge.url).toBe(`http://127.0.0.1:${bridge.port}/#token=${bridge.token}`);
+    expect(bridge.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('refuses API calls without the token or with a wrong one', async () => {
+    const none = await request(bridge, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { 'X-Grenette-Session': 'tab-aaaaaaaa', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ method: 'auth.me', args: {} }),
+    });
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body).error).toMatch(/Jeton/);
+    const wrong = await call(bridge, 'tab-aaaaaaaa', 'auth.me', {}, 'x'.repeat(32));
+    expect(wrong.status).toBe(401);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding), on the API and on pages', async () => {
+    const api = await request(bridge, {
+      method: 'POST',
+      path: '/api/call',
+      headers: {
+        Host: `evil.example:${bridge.port}`,
+        Authorization: `Bearer ${bridge.token}`,
+        'X-Grenette-Session': 'tab-aaaaaaaa',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ method: 'auth.me', args: {} }),
+    });
+    expect(api.status).toBe(403);
+    const page = await request(bridge, { path: '/', headers: { Host: 'evil.example' } });
+    expect(page.status).toBe(403);
+    const localhost = await request(bridge, { path: '/', headers: { Host: `localhost:${bridge.port}` } });
+    expect(localhost.status).toBe(200);
+  });
+
+  it('refuses a body over 15 MB with 413', async () => {
+    const huge = JSON.stringify({ method: 'auth.me', args: { blob: 'a'.repeat(16 * 1024 * 1024) } });
+    const reply = await request(bridge, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { Authorization: `Bearer ${bridge.token}`, 'X-Grenette-Session': 'tab-aaaaaaaa', 'Content-Type': 'application/json' },
+      body: huge,
+    });
+    expect(reply.status).toBe(413);
+    // The bridge still answers afterwards.
+    expect((await call(bridge, 'tab-aaaaaaaa', 'auth.me', {})).status).toBe(200);
+  });
+
+  it("returns the core's Result as JSON, 200 even when the call is refused", async () => {
+    const me = await call(bridge, 'tab-anonymous', 'auth.me', {});
+    expect(me.status).toBe(200);
+    expect(me.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(me.body)).toEqual({ ok: true, value: null });
+    const unknown = await call(bridge, 'tab-anonymous', 'nope.nothing', {});
+    expect(unknown.status).toBe(200);
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('keeps the login of a session id across calls, and only for that id', async () => {
+    const login = await call(bridge, 'tab-claire-1', 'auth.login', { username: 'claire', password: 'motdepasse-solide' });
+    expect(JSON.parse(login.body)).toMatchObject({ ok: true, value: { username: 'claire', role: 'admin' } });
+    const again = await call(bridge, 'tab-claire-1', 'auth.me', {});
+    expect(JSON.parse(again.body)).toMatchObject({ ok: true, value: { username: 'claire' } });
+    const otherTab = await call(bridge, 'tab-someone-2', 'auth.me', {});
+    expect(JSON.parse(otherTab.body)).toEqual({ ok: true, value: null });
+  });
+
+  it('refuses a call without a session id or with a malformed body', async () => {
+    const noSession = await request(bridge, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { Authorization: `Bearer ${bridge.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ method: 'auth.me', args: {} }),
+    });
+    expect(noSession.status).toBe(400);
+    const badJson = await request(bridge, {
+      method: 'POST',
+      path: '/api/call',
+      headers: { Authorization: `Bearer ${bridge.token}`, 'X-Grenette-Session': 'tab-aaaaaaaa', 'Content-Type': 'application/json' },
+      body: '{"method":',
+    });
+    expect(badJson.status).toBe(400);
+  });
+
+  it('serves the renderer with the CSP, nosniff and the right content types', async () => {
+    const index = await request(bridge, { path: '/' });
+    expect(index.status).toBe(200);
+    expect(index.body).toContain('<h1>Accueil</h1>');
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['content-security-policy']).toBe(RENDERER_CSP);
+    expect(index.headers['content-security-policy']).toContain("connect-src 'self'");
+    expect(index.headers['x-content-type-options']).toBe('nosniff');
+    const script = await request(bridge, { path: '/assets/app.js?v=1' });
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('refuses path traversal and never lists a directory', async () => {
+    for (const attempt of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/%2E%2E%5Csecret.txt']) {
+      const reply = await request(bridge, { path: attempt });
+      expect([403, 404]).toContain(reply.status);
+      expect(reply.body).not.toContain('ne pas servir');
+    }
+    const folder = await request(bridge, { path: '/assets/' });
+    expect(folder.status).toBe(404);
+    expect(folder.body).not.toContain('app.js');
+  });
+});
