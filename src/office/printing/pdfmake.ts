@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
+
+/** The parts of pdfmake 0.3's Node singleton we use (its typings leave out `virtualfs`). */
+interface PdfMakeNode {
+  virtualfs: { writeFileSync(name: string, content: Buffer): void; existsSync(name: string): boolean };
+  setFonts(fonts: TFontDictionary): void;
+  setUrlAccessPolicy(callback: (url: string) => boolean): void;
+  setLocalAccessPolicy(callback: (path: string) => boolean): void;
+  createPdf(doc: TDocumentDefinitions): { getBuffer(): Promise<Buffer> };
+}
+
+// pdfmake is CommonJS exporting one instance: require it so ESM interop cannot hand us a wrapper.
+const require = createRequire(import.meta.url);
+
+const ROBOTO_FILES = {
+  normal: 'Roboto-Regular.ttf',
+  bold: 'Roboto-Medium.ttf',
+  italics: 'Roboto-Italic.ttf',
+  bolditalics: 'Roboto-MediumItalic.ttf',
+} as const;
+
+let ready: PdfMakeNode | null = null;
+
+/**
+ * pdfmake, set up once per process: Roboto read from the package into its virtual file system, and every URL or local
+ * path refused, so a document can only use fonts we loaded and images given as data URLs (no fetch, no file read).
+ */
+export function pdfMake(): PdfMakeNode {
+  if (ready) return ready;
+  const pdfmake = require('pdfmake') as PdfMakeNode;
+  const fontDir = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+  for (const file of Object.values(ROBOTO_FILES)) {
+    if (!pdfmake.virtualfs.existsSync(file)) pdfmake.virtualfs.writeFileSync(file, fs.readFileSync(path.join(fontDir, file)));
+  }
+  pdfmake.setFonts({ Roboto: { ...ROBOTO_FILES } });
+  pdfmake.setUrlAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy(() => false);
+  ready = pdfmake;
+  return pdfmake;
+}
+
+export async function renderPdf(doc: TDocumentDefinitions): Promise<Buffer> {
+  return pdfMake().createPdf(doc).getBuffer();
+}
