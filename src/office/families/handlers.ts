@@ -1,25 +1,235 @@
 import { z } from 'zod';
-import { ALL_STAFF, ApiFailure, type HandlerDef, type Handlers } from '../api/handler.js';
-import type { OfficeMethod } from '../../shared/api/contract.js';
+import type { FamilyFile } from '../../shared/api/contract.js';
+import type { Role } from '../../shared/auth/roles.js';
+import { parisDay } from '../../shared/clock.js';
+import { DOCUMENT_KINDS, familySchemas, type DocumentKind, type FamilyData } from '../../shared/families/input.js';
+import { pastDay, text } from '../../shared/validation/fields.js';
+import { ALL_STAFF, ApiFailure, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
+import { writeAudit, type AuditChange } from '../audit/write.js';
+import { childSummaryQuery, toChildSummary } from '../children/summaries.js';
+import type { OfficeDb } from '../db/open.js';
+import { saveCustomValues } from '../settings/custom-values.js';
+import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime, listDocuments } from './documents.js';
+import { searchFamilies } from './search.js';
+import { refreshFamilySearch } from './search-index.js';
+import { familySectionChanges, insertFamily, loadFamily, updateFamilyRows } from './store.js';
 
-// Placeholder while the service is written: keeps the registry compiling.
-function pending<M extends OfficeMethod>(): HandlerDef<M> {
-  return {
-    access: ALL_STAFF,
-    args: z.any() as unknown as HandlerDef<M>['args'],
-    run: async () => {
-      throw new ApiFailure({ code: 'internal', message: 'Pas encore disponible.' });
-    },
-  } as HandlerDef<M>;
+export const ARCHIVED_MESSAGE = 'Cette fiche est archivée : réactivez-la pour la modifier.';
+
+export function archivedConflict(): ApiFailure {
+  return new ApiFailure({ code: 'conflict', message: ARCHIVED_MESSAGE });
 }
 
-export const familyHandlers: Handlers<'families.search' | 'families.get' | 'families.create' | 'families.update' | 'families.archive' | 'documents.add' | 'documents.get' | 'documents.archive'> = {
-  'families.search': pending(),
-  'families.get': pending(),
-  'families.create': pending(),
-  'families.update': pending(),
-  'families.archive': pending(),
-  'documents.add': pending(),
-  'documents.get': pending(),
-  'documents.archive': pending(),
+const FAMILY_SECTIONS = ['responsable1', 'responsable2', 'household', 'fiscal', 'caf', 'bank'] as const;
+
+// The shapes are checked by the zod schemas of the service (with today's date); here only "an object".
+const anyRecord = z.record(z.string(), z.unknown());
+const searchArgs = z.object({
+  query: z.string().max(200),
+  includeArchived: z.boolean(),
+  limit: z.number().int().min(1).max(5000).optional(),
+});
+
+export async function familyFile(db: OfficeDb, id: number, role: Role): Promise<FamilyFile> {
+  const family = await loadFamily(db, id);
+  if (!family) throw notFound('Famille introuvable.');
+  const children = await childSummaryQuery(db)
+    .where('c.family_id', '=', id)
+    .orderBy('c.archived_at')
+    .orderBy('c.date_naissance')
+    .execute();
+  const archived = family.archivedAt !== null;
+  return {
+    id,
+    data: family.data,
+    children: children.map((row) => toChildSummary(row, role)),
+    documents: await listDocuments(db, id),
+    createdAt: family.createdAt,
+    updatedAt: family.updatedAt,
+    archivedAt: family.archivedAt,
+    actions: { edit: !archived, archive: true, addChild: !archived },
+  };
+}
+
+export const familyHandlers: Handlers<
+  | 'families.search'
+  | 'families.get'
+  | 'families.create'
+  | 'families.update'
+  | 'families.archive'
+  | 'documents.add'
+  | 'documents.get'
+  | 'documents.archive'
+> = {
+  'families.search': {
+    access: ALL_STAFF,
+    args: searchArgs,
+    run: ({ db }, args) => searchFamilies(db, args),
+  },
+
+  'families.get': {
+    access: ALL_STAFF,
+    args: z.object({ id: z.number().int() }),
+    run: ({ db, user }, { id }) => familyFile(db, id, user.role),
+  },
+
+  'families.create': {
+    access: ALL_STAFF,
+    args: z.object({ data: anyRecord }) as never,
+    async run({ db, clock, user }, { data }) {
+      const valid = parseOrFail(familySchemas(parisDay(clock())).input, data);
+      const at = clock().toISOString();
+      const id = await db.transaction().execute(async (trx) => {
+        const familyId = await insertFamily(trx, valid, at);
+        const changes: AuditChange[] = FAMILY_SECTIONS.flatMap((section) => familySectionChanges(section, null, valid[section]));
+        changes.push(...(await saveCustomValues(trx, 'family', familyId, valid.custom)));
+        await writeAudit(trx, { at, userId: user.id, entity: 'family', entityId: familyId, familyId, action: 'create' }, changes);
+        await refreshFamilySearch(trx, familyId);
+        return familyId;
+      });
+      return familyFile(db, id, user.role);
+    },
+  },
+
+  'families.update': {
+    access: ALL_STAFF,
+    args: z.object({ id: z.number().int(), patch: anyRecord }) as never,
+    async run({ db, clock, user }, { id, patch }) {
+      const valid = parseOrFail(familySchemas(parisDay(clock())).patch, patch);
+      const at = clock().toISOString();
+      await db.transaction().execute(async (trx) => {
+        const current = await loadFamily(trx, id);
+        if (!current) throw notFound('Famille introuvable.');
+        if (current.archivedAt !== null) throw archivedConflict();
+        const next: FamilyData = { ...current.data };
+        const changes: AuditChange[] = [];
+        for (const section of FAMILY_SECTIONS) {
+          if (valid[section] === undefined) continue;
+          changes.push(...familySectionChanges(section, current.data[section], valid[section]));
+          (next as Record<string, unknown>)[section] = valid[section];
+        }
+        if (valid.custom) changes.push(...(await saveCustomValues(trx, 'family', id, valid.custom)));
+        if (changes.length === 0) return;
+        await updateFamilyRows(trx, id, next, at);
+        await writeAudit(trx, { at, userId: user.id, entity: 'family', entityId: id, familyId: id, action: 'update' }, changes);
+        await refreshFamilySearch(trx, id);
+      });
+      return familyFile(db, id, user.role);
+    },
+  },
+
+  'families.archive': {
+    access: ALL_STAFF,
+    args: z.object({ id: z.number().int(), archived: z.boolean() }),
+    async run({ db, clock, user }, { id, archived }) {
+      const at = clock().toISOString();
+      await db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('families').select(['archived_at']).where('id', '=', id).executeTakeFirst();
+        if (!row) throw notFound('Famille introuvable.');
+        if ((row.archived_at !== null) === archived) return;
+        await trx
+          .updateTable('families')
+          .set({ archived_at: archived ? at : null, updated_at: at })
+          .where('id', '=', id)
+          .execute();
+        await writeAudit(
+          trx,
+          { at, userId: user.id, entity: 'family', entityId: id, familyId: id, action: archived ? 'archive' : 'unarchive' },
+          [{ field: 'Fiche famille', oldValue: archived ? 'Active' : 'Archivée', newValue: archived ? 'Archivée' : 'Active' }],
+        );
+      });
+      return familyFile(db, id, user.role);
+    },
+  },
+
+  'documents.add': {
+    access: ALL_STAFF,
+    args: z.object({
+      familyId: z.number().int(),
+      kind: z.string(),
+      label: z.string(),
+      documentDate: z.string(),
+      fileName: z.string(),
+      mime: z.string(),
+      base64: z.string(),
+    }) as never,
+    async run({ db, clock, user }, args) {
+      const today = parisDay(clock());
+      const meta = parseOrFail(
+        z.object({
+          kind: z.enum(Object.keys(DOCUMENT_KINDS) as [DocumentKind, ...DocumentKind[]], 'Type de document inconnu.'),
+          label: text(120),
+          documentDate: pastDay('La date du document', today),
+          fileName: z.string().trim().min(1, 'Le nom du fichier est obligatoire.').max(200, '200 caractères au plus.'),
+        }),
+        args,
+      );
+      const bytes = decodeBase64(args.base64);
+      if (!bytes || bytes.length === 0) throw invalid({ file: 'Le fichier est vide ou illisible.' });
+      if (bytes.length > DOCUMENT_MAX_BYTES) throw invalid({ file: 'Le fichier dépasse 10 Mo.' });
+      const mime = documentMime(bytes);
+      if (!mime) throw invalid({ file: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' });
+      const at = clock().toISOString();
+      const id = await db.transaction().execute(async (trx) => {
+        const family = await trx.selectFrom('families').select('archived_at').where('id', '=', args.familyId).executeTakeFirst();
+        if (!family) throw notFound('Famille introuvable.');
+        if (family.archived_at !== null) throw archivedConflict();
+        const inserted = await trx
+          .insertInto('family_documents')
+          .values({
+            family_id: args.familyId,
+            kind: meta.kind,
+            label: meta.label,
+            document_date: meta.documentDate,
+            file_name: meta.fileName,
+            mime,
+            content: bytes,
+            created_at: at,
+            archived_at: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await writeAudit(
+          trx,
+          { at, userId: user.id, entity: 'document', entityId: inserted.id, familyId: args.familyId, action: 'create' },
+          [{ field: 'Document ajouté', oldValue: null, newValue: `${DOCUMENT_KINDS[meta.kind]} du ${meta.documentDate} (${meta.fileName})` }],
+        );
+        return inserted.id;
+      });
+      const added = (await listDocuments(db, args.familyId)).find((doc) => doc.id === id);
+      if (!added) throw new Error('document vanished after insert');
+      return added;
+    },
+  },
+
+  'documents.get': {
+    access: ALL_STAFF,
+    args: z.object({ id: z.number().int() }),
+    async run({ db }, { id }) {
+      const row = await db.selectFrom('family_documents').select(['file_name', 'mime', 'content']).where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('Document introuvable.');
+      return { fileName: row.file_name, mime: row.mime, base64: Buffer.from(row.content).toString('base64') };
+    },
+  },
+
+  'documents.archive': {
+    access: ALL_STAFF,
+    args: z.object({ id: z.number().int() }),
+    async run({ db, clock, user }, { id }) {
+      const at = clock().toISOString();
+      await db.transaction().execute(async (trx) => {
+        const doc = await trx.selectFrom('family_documents').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!doc) throw notFound('Document introuvable.');
+        if (doc.archived_at !== null) return;
+        await trx.updateTable('family_documents').set({ archived_at: at }).where('id', '=', id).execute();
+        const kind = DOCUMENT_KINDS[doc.kind as DocumentKind] ?? doc.kind;
+        await writeAudit(
+          trx,
+          { at, userId: user.id, entity: 'document', entityId: id, familyId: doc.family_id, action: 'archive' },
+          [{ field: 'Document retiré', oldValue: `${kind} du ${doc.document_date} (${doc.file_name})`, newValue: null }],
+        );
+      });
+      return null;
+    },
+  },
 };
