@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../shared/clock.js';
 import { resolveDataPaths } from '../config/paths.js';
+import { CorruptDatabaseError } from '../db/open.js';
 import { describeRestore, restoreBackup } from './restore.js';
 
 /** `npm run backup:restore -- <backup file> [--db <target>]`: Grenette must be closed meanwhile. */
@@ -28,7 +29,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     // The checks run before anything is touched, so a refused backup leaves the current database as it was.
-    console.error(`Restauration impossible : ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof CorruptDatabaseError) {
+      console.error(
+        `Restauration impossible : la sauvegarde ${error.file} est endommagée (${error.details}). ` +
+          'Choisissez-en une autre (dossiers backups/daily et backups/monthly). La base actuelle est inchangée.',
+      );
+    } else {
+      console.error(`Restauration impossible : ${error instanceof Error ? error.message : String(error)}`);
+    }
     return 1;
   }
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../../shared/clock.js';
 import { CorruptDatabaseError, defaultMigrationsDir, openOfficeDatabase } from '../db/open.js';
@@ -26,7 +27,7 @@ export interface RestoreResult {
 const DAMAGE_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
 
 /**
- * Checks a backup without writing to it: a full integrity check (restoring is rare, so the slow check is affordable)
+ * Checks a copy of a backup: a full integrity check (restoring is rare, so the slow check is affordable)
  * and a schema this version of Grenette knows. Returns the backup's schema version.
  */
 export function checkBackup(backupFile: string, migrationsDir: string, nativeBinding?: string): number {
@@ -34,7 +35,6 @@ export function checkBackup(backupFile: string, migrationsDir: string, nativeBin
   let sqlite: BetterSqlite3.Database;
   try {
     sqlite = new BetterSqlite3(backupFile, {
-      readonly: true,
       fileMustExist: true,
       ...(nativeBinding ? { nativeBinding } : {}),
     });
@@ -80,8 +80,24 @@ function moveIfPresent(from: string, to: string): boolean {
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
-  const schemaBefore = checkBackup(options.backupFile, migrationsDir, options.nativeBinding);
   const dbFile = options.dbFile;
+  if (!fs.existsSync(options.backupFile)) throw new Error(`Fichier de sauvegarde introuvable : ${options.backupFile}`);
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+
+  // The checks run on the very copy that will be put in place, so the backup folder itself is never written to.
+  const temp = `${dbFile}.restauration.tmp`;
+  const removeTemp = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${temp}${suffix}`, { force: true });
+  };
+  let schemaBefore: number;
+  try {
+    fs.copyFileSync(options.backupFile, temp);
+    schemaBefore = checkBackup(temp, migrationsDir, options.nativeBinding);
+  } catch (error) {
+    removeTemp();
+    if (error instanceof CorruptDatabaseError) throw new CorruptDatabaseError(options.backupFile, error.details);
+    throw error;
+  }
 
   let previousCopy: string | null = null;
   if (fs.existsSync(dbFile)) {
@@ -93,19 +109,17 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   fs.rmSync(`${dbFile}-wal`, { force: true });
   fs.rmSync(`${dbFile}-shm`, { force: true });
   fs.rmSync(`${dbFile}-journal`, { force: true });
-
-  const temp = `${dbFile}.restauration.tmp`;
   try {
-    fs.copyFileSync(options.backupFile, temp);
     fs.renameSync(temp, dbFile);
   } catch (error) {
-    fs.rmSync(temp, { force: true });
-    if (previousCopy && !fs.existsSync(dbFile)) {
-      // Put the current database back: a failed copy must not leave the office without its data.
+    if (previousCopy) {
+      // Put the current database back: a failed swap must not leave the office without its data.
       fs.renameSync(previousCopy, dbFile);
       moveIfPresent(`${previousCopy}-wal`, `${dbFile}-wal`);
     }
     throw error;
+  } finally {
+    removeTemp();
   }
 
   const opened = openOfficeDatabase({

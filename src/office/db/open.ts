@@ -91,6 +91,10 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
     file: options.file,
     sqlite,
     db,
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      // Kysely connects lazily: if no query went through it, destroy() never closes the handle.
+      if (sqlite.open) sqlite.close();
+    },
   };
 }
