@@ -20,7 +20,7 @@ const NOW = clock().toISOString();
 let dir: string;
 let opened: OpenedOfficeDatabase;
 let core: OfficeCore;
-const ids = { school: 0, martinFamily: 0, lucas: 0, emma: 0, zola: 0, lonelyFamily: 0 };
+const ids = { school: 0, otherSchool: 0, martinFamily: 0, lucas: 0, emma: 0, zola: 0, lonelyFamily: 0 };
 const sessions = {} as Record<Role, OfficeSession>;
 
 async function addChild(child: Partial<NewChild> & Pick<NewChild, 'family_id' | 'nom' | 'prenom'>): Promise<number> {
@@ -141,6 +141,14 @@ async function seed(): Promise<void> {
   await addChild({ family_id: others, nom: 'Bernard', prenom: 'Alice', sexe: 'F', school_id: ids.school, classe: 'CE1' });
   await addChild({ family_id: others, nom: 'Bernard', prenom: 'Adam', school_id: ids.school, classe: 'CE1' });
 
+  // A JPEG cut short: its first bytes pass the format check, pdfmake cannot embed it.
+  ids.otherSchool = (
+    await db.insertInto('schools').values({ name: 'École du Château' }).returning('id').executeTakeFirstOrThrow()
+  ).id;
+  const jpeg = fs.readFileSync(path.join(FIXTURES, 'child-photo.jpg'));
+  await addChild({ family_id: others, nom: 'Abel', prenom: 'Nina', school_id: ids.otherSchool, classe: 'MS', photo: jpeg, photo_mime: 'image/jpeg' });
+  await addChild({ family_id: others, nom: 'Brun', prenom: 'Léo', school_id: ids.otherSchool, classe: 'MS', photo: jpeg.subarray(0, 100), photo_mime: 'image/jpeg' });
+
   ids.lonelyFamily = await addFamily();
   await addChild({ family_id: ids.lonelyFamily, nom: 'Seul', prenom: 'Archivé', archived_at: NOW });
 }
@@ -233,6 +241,17 @@ describe('print.childSheets', () => {
       expect(page).toContain(`Page ${index + 1} / ${expected.length}`);
     });
     expect(text(pdf)).not.toContain('Emma');
+  });
+
+  it('still prints a class when one photo is damaged, with a frame in its place and the other photos kept', async () => {
+    const { file, pdf } = await printed({ kind: 'class', schoolId: ids.otherSchool, classe: 'MS' });
+    expect(file.fileName).toBe('fiches-ecole-du-chateau-ms.pdf');
+    expect(pages(pdf)).toBe(2);
+    expect(text(pdf, 1)).toContain('ABEL Nina');
+    expect(text(pdf, 2)).toContain('BRUN Léo');
+    expect(text(pdf, 2)).toContain('Photo');
+    const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' });
+    expect(images.trim().split('\n').slice(2).map((line) => line.trim().split(/\s+/)[0])).toEqual(['1']);
   });
 
   it("prints a family's active children only", async () => {

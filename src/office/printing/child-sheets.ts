@@ -4,8 +4,8 @@ import type { OfficeDb } from '../db/open.js';
 import type { Logger } from '../log.js';
 import { slug } from './format.js';
 import { renderPdf } from './pdfmake.js';
-import { childSheetsDocument, withoutPhotos } from './sheet-document.js';
-import { loadChildSheets, type SheetBatch } from './sheet-data.js';
+import { childSheetsDocument, photoBox } from './sheet-document.js';
+import { loadChildSheets, type ChildSheet, type SheetBatch } from './sheet-data.js';
 
 export function sheetsFileName({ scope, sheets, groupName }: SheetBatch): string {
   switch (scope.kind) {
@@ -18,6 +18,26 @@ export function sheetsFileName({ scope, sheets, groupName }: SheetBatch): string
     case 'class':
       return `fiches-${slug(groupName)}-${slug(scope.classe)}.pdf`;
   }
+}
+
+/** The sheets with each photo pdfmake cannot embed removed (the same array when every photo is fine). */
+async function dropBrokenPhotos(sheets: ChildSheet[]): Promise<ChildSheet[]> {
+  let changed = false;
+  const checked: ChildSheet[] = [];
+  for (const sheet of sheets) {
+    if (!sheet.photo) {
+      checked.push(sheet);
+      continue;
+    }
+    try {
+      await renderPdf({ content: [photoBox(sheet)] });
+      checked.push(sheet);
+    } catch {
+      changed = true;
+      checked.push({ ...sheet, photo: null });
+    }
+  }
+  return changed ? checked : sheets;
 }
 
 /** The printed child sheets of a scope as one PDF (one page per child). */
@@ -33,13 +53,14 @@ export async function printChildSheets(
   try {
     pdf = await renderPdf(childSheetsDocument(batch.sheets, printedAt, title));
   } catch (error) {
-    // A photo whose bytes pass the format check can still be damaged: the sheets matter more than the picture.
-    if (!batch.sheets.some((sheet) => sheet.photo)) throw error;
-    deps.log.error('child sheet photo could not be embedded; printing without photos', {
-      scope,
+    // A photo whose first bytes look right can still be damaged: print the sheets with a frame in its place.
+    const sheets = await dropBrokenPhotos(batch.sheets);
+    if (sheets === batch.sheets) throw error;
+    deps.log.error('child photo could not be embedded in the sheet; printed without it', {
+      childIds: batch.sheets.filter((sheet, index) => sheet.photo && !sheets[index]?.photo).map((sheet) => sheet.childId),
       error: error instanceof Error ? error.message : String(error),
     });
-    pdf = await renderPdf(childSheetsDocument(withoutPhotos(batch.sheets), printedAt, title));
+    pdf = await renderPdf(childSheetsDocument(sheets, printedAt, title));
   }
   return { fileName, mime: 'application/pdf', base64: pdf.toString('base64') };
 }

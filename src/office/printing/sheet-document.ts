@@ -121,7 +121,8 @@ function personsTable(persons: SheetPerson[]): Content {
 
 function paiText(health: ChildSheet['health']): string {
   if (!health.pai) return 'Non';
-  return health.paiEnd ? `Oui — valable jusqu'au ${frenchDate(health.paiEnd)}` : 'Oui';
+  const until = health.paiEnd ? ` — valable jusqu'au ${frenchDate(health.paiEnd)}` : '';
+  return `Oui${until}${health.paiDetails.trim() ? ' (protocole en tête de fiche)' : ''}`;
 }
 
 /** The box staff must not miss: PAI and allergies, repeated at the top of the sheet. */
@@ -180,7 +181,7 @@ function customValue(item: ChildSheet['custom'][number]): string {
   return item.value;
 }
 
-function photoBox(sheet: ChildSheet): Content {
+export function photoBox(sheet: ChildSheet): Content {
   const mime = sheet.photo ? imageMime(sheet.photo.bytes) : null;
   // pdfmake embeds only JPEG and PNG; a WebP photo (accepted on upload) gets the empty frame a paper photo is glued in.
   if (sheet.photo && (mime === 'image/jpeg' || mime === 'image/png')) {
@@ -319,9 +320,4 @@ export function childSheetsDocument(sheets: ChildSheet[], printedAt: Date, title
     }),
     content: sheets.map((sheet, index) => childPage(sheet, year, index === 0)),
   };
-}
-
-/** The same document with every photo replaced by its empty frame: the fallback when an image cannot be embedded. */
-export function withoutPhotos(sheets: ChildSheet[]): ChildSheet[] {
-  return sheets.map((sheet) => ({ ...sheet, photo: null }));
 }
