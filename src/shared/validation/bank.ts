@@ -68,6 +68,12 @@ export function ibanProblem(input: string): string | null {
   if (result.errorCodes.includes(ValidationErrorsIBAN.WrongIBANChecksum)) {
     return "Les chiffres de contrôle de l'IBAN sont faux : vérifiez la saisie.";
   }
+  // ibantools checks the national key itself (the RIB key for France) before our own check above can run.
+  if (result.errorCodes.includes(ValidationErrorsIBAN.WrongAccountBankBranchChecksum)) {
+    return iban.startsWith('FR')
+      ? "La clé RIB contenue dans l'IBAN est incorrecte : vérifiez le numéro de compte."
+      : "La clé de contrôle du compte contenue dans l'IBAN est incorrecte.";
+  }
   return "Cet IBAN n'est pas valide : vérifiez la saisie.";
 }
 
