@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import { ROLES, type SessionUser } from '../shared/auth/roles.js';
+import { api, onSignedOut } from './api/bridge.js';
+import { ChildFilePage } from './child/ChildFilePage.js';
+import { NewChildPage } from './child/NewChildPage.js';
+import { FamilyFilePage } from './family/FamilyFilePage.js';
+import { NewFamilyPage } from './family/NewFamilyPage.js';
+import { ChildrenPage } from './pages/ChildrenPage.js';
+import { FamiliesPage } from './pages/FamiliesPage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { routeHref, useRoute, type Route } from './lib/route.js';
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'families':
+      return <FamiliesPage />;
+    case 'newFamily':
+      return <NewFamilyPage />;
+    case 'family':
+      return <FamilyFilePage key={route.id} id={route.id} />;
+    case 'newChild':
+      return <NewChildPage key={route.familyId} familyId={route.familyId} />;
+    case 'children':
+      return <ChildrenPage />;
+    case 'child':
+      return <ChildFilePage key={route.id} id={route.id} />;
+  }
+}
+
+export function App() {
+  const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  const route = useRoute();
+
+  useEffect(() => {
+    void api.call('auth.me', {}).then((result) => setUser(result.ok ? result.value : null));
+    return onSignedOut(() => setUser(null));
+  }, []);
+
+  if (user === undefined) return <p className="muted page">Chargement…</p>;
+  if (user === null) return <LoginPage onLoggedIn={setUser} />;
+
+  const section = route.name === 'children' || route.name === 'child' ? 'children' : 'families';
+  return (
+    <>
+      <header className="topbar">
+        <span className="brand">Grenette</span>
+        <nav aria-label="Navigation principale" className="mainnav">
+          <a href={routeHref({ name: 'families' })} aria-current={section === 'families' ? 'page' : undefined}>
+            Familles
+          </a>
+          <a href={routeHref({ name: 'children' })} aria-current={section === 'children' ? 'page' : undefined}>
+            Enfants
+          </a>
+        </nav>
+        <div className="user-box">
+          <span className="user-name">{user.displayName}</span>
+          <span className="user-role">{ROLES[user.role]}</span>
+          <button
+            type="button"
+            className="button small"
+            onClick={async () => {
+              await api.call('auth.logout', {});
+              setUser(null);
+            }}
+          >
+            Déconnexion
+          </button>
+        </div>
+      </header>
+      <Page route={route} />
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import type { GrenetteBridge, OfficeArgs, OfficeMethod, OfficeValue } from '../../shared/api/contract.js';
+import type { Result } from '../../shared/result.js';
+import { httpBridge } from './http.js';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload; absent in a normal browser, where the dev bridge is used. */
+    grenette?: GrenetteBridge;
+  }
+}
+
+const transport: GrenetteBridge = window.grenette ?? httpBridge;
+
+/** Listeners told when the office says the session is gone, so the app can show the login screen again. */
+const signedOutListeners = new Set<() => void>();
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
+export const api = {
+  async call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<Result<OfficeValue<M>>> {
+    let result: Result<OfficeValue<M>>;
+    try {
+      result = await transport.call(method, args);
+    } catch {
+      // Never show a stack trace: the user gets a plain French sentence.
+      result = { ok: false, error: { code: 'internal', message: 'Une erreur inattendue est survenue. Réessayez.' } };
+    }
+    if (!result.ok && result.error.code === 'unauthenticated' && method !== 'auth.login') {
+      for (const listener of signedOutListeners) listener();
+    }
+    return result;
+  },
+} satisfies GrenetteBridge;

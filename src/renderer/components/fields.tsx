@@ -1,0 +1,142 @@
+import type { ReactNode } from 'react';
+import type { FieldErrors } from '../api/useApi.js';
+
+/** Form controls wired for screen readers: real <label for>, error linked by aria-describedby, aria-invalid. */
+
+export function fieldId(path: string): string {
+  return `f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+interface Common {
+  path: string;
+  label: string;
+  errors: FieldErrors;
+  hint?: string;
+  disabled?: boolean;
+  className?: string;
+}
+
+function describedBy(path: string, error: string | undefined, hint: string | undefined): string | undefined {
+  const ids = [error ? `${fieldId(path)}-error` : '', hint ? `${fieldId(path)}-hint` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+function FieldShell({ path, label, errors, hint, className, children }: Common & { children: ReactNode }) {
+  const error = errors[path];
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''} ${className ?? ''}`}>
+      <label htmlFor={fieldId(path)}>{label}</label>
+      {children}
+      {hint ? (
+        <span className="field-hint" id={`${fieldId(path)}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="field-error" id={`${fieldId(path)}-error`}>
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField(
+  props: Common & {
+    value: string;
+    onChange(value: string): void;
+    type?: 'text' | 'email' | 'tel' | 'date' | 'password' | 'number';
+    autoComplete?: string;
+    inputMode?: 'text' | 'numeric' | 'decimal' | 'tel' | 'email';
+    maxLength?: number;
+    autoFocus?: boolean;
+  },
+) {
+  const error = props.errors[props.path];
+  return (
+    <FieldShell {...props}>
+      <input
+        id={fieldId(props.path)}
+        name={props.path}
+        type={props.type ?? 'text'}
+        value={props.value}
+        disabled={props.disabled}
+        autoComplete={props.autoComplete ?? 'off'}
+        inputMode={props.inputMode}
+        maxLength={props.maxLength}
+        autoFocus={props.autoFocus}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(props.path, error, props.hint)}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </FieldShell>
+  );
+}
+
+export function TextArea(props: Common & { value: string; onChange(value: string): void; rows?: number }) {
+  const error = props.errors[props.path];
+  return (
+    <FieldShell {...props} className={`${props.className ?? ''} field-wide`}>
+      <textarea
+        id={fieldId(props.path)}
+        name={props.path}
+        rows={props.rows ?? 3}
+        value={props.value}
+        disabled={props.disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(props.path, error, props.hint)}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </FieldShell>
+  );
+}
+
+export function SelectField<V extends string>(
+  props: Common & { value: V; options: Record<V, string> | readonly (readonly [V, string])[]; onChange(value: NoInfer<V>): void },
+) {
+  const error = props.errors[props.path];
+  const options = (Array.isArray(props.options) ? props.options : Object.entries(props.options)) as readonly (readonly [V, string])[];
+  return (
+    <FieldShell {...props}>
+      <select
+        id={fieldId(props.path)}
+        name={props.path}
+        value={props.value}
+        disabled={props.disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(props.path, error, props.hint)}
+        onChange={(event) => props.onChange(event.target.value as V)}
+      >
+        {options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function CheckboxField(props: Common & { checked: boolean; onChange(checked: boolean): void }) {
+  const error = props.errors[props.path];
+  return (
+    <div className={`field field-checkbox ${error ? 'field-invalid' : ''}`}>
+      <input
+        id={fieldId(props.path)}
+        name={props.path}
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(props.path, error, props.hint)}
+        onChange={(event) => props.onChange(event.target.checked)}
+      />
+      <label htmlFor={fieldId(props.path)}>{props.label}</label>
+      {error ? (
+        <span className="field-error" id={`${fieldId(props.path)}-error`}>
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,278 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { CustomField, FamilyFile } from '../../shared/api/contract.js';
+import { familySchemas, type FamilyPatch } from '../../shared/families/input.js';
+import { api } from '../api/bridge.js';
+import { issuesToFields, useApi, type FieldErrors } from '../api/useApi.js';
+import { ErrorBanner } from '../components/Banner.js';
+import { CustomFieldsEditor } from '../components/CustomFieldsEditor.js';
+import { History } from '../components/History.js';
+import { PrintButton } from '../components/PrintButton.js';
+import { SectionForm } from '../components/SectionForm.js';
+import { Tabs } from '../components/Tabs.js';
+import { frenchDay } from '../lib/format.js';
+import { routeHref } from '../lib/route.js';
+import { cafToDraft, draftToCaf, draftToFiscal, fiscalToDraft } from './convert.js';
+import { DocumentsSection } from './DocumentsSection.js';
+import { BankEditor, CafEditor, emptyResponsable, FiscalEditor, HouseholdEditor, ResponsableEditor } from './editors.js';
+import { todayInParis } from '../lib/format.js';
+
+type Tab = 'dossier' | 'historique';
+
+function check(schema: { safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, prefix: string): FieldErrors {
+  const parsed = schema.safeParse(value);
+  return parsed.success || !parsed.error ? {} : issuesToFields(parsed.error.issues, prefix);
+}
+
+export function FamilyFilePage({ id }: { id: number }) {
+  const [file, setFile] = useState<FamilyFile | null>(null);
+  const [customFields, setCustomFields] = useState<CustomField[]>([]);
+  const [tab, setTab] = useState<Tab>('dossier');
+  const [addingR2, setAddingR2] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const archiver = useApi();
+  const schemas = useMemo(() => familySchemas(todayInParis()), []);
+
+  const reload = useCallback(async () => {
+    const result = await api.call('families.get', { id });
+    if (result.ok) setFile(result.value);
+    else setLoadError(result.error.message);
+  }, [id]);
+
+  useEffect(() => {
+    void api.call('families.get', { id }).then((result) => {
+      if (result.ok) setFile(result.value);
+      else setLoadError(result.error.message);
+    });
+    void api.call('customFields.list', {}).then((result) => {
+      if (result.ok) setCustomFields(result.value.filter((field) => field.entity === 'family' && field.active));
+    });
+  }, [id]);
+
+  const loadHistory = useCallback(() => api.call('audit.forFamily', { familyId: id }), [id]);
+
+  if (!file) {
+    return (
+      <main className="page">
+        <ErrorBanner message={loadError} />
+        {loadError ? null : <p className="muted">Chargement du dossier…</p>}
+      </main>
+    );
+  }
+
+  const canEdit = file.actions.edit && file.archivedAt === null;
+  const data = file.data;
+
+  async function update(patch: FamilyPatch) {
+    const result = await api.call('families.update', { id, patch });
+    if (result.ok) setFile(result.value);
+    return result;
+  }
+
+  async function toggleArchive() {
+    const archiving = file?.archivedAt === null;
+    if (archiving && !window.confirm('Archiver cette famille ? Elle n’apparaîtra plus dans les recherches courantes.')) return;
+    const value = await archiver.run(() => api.call('families.archive', { id, archived: archiving }));
+    if (value) setFile(value);
+  }
+
+  const r1 = data.responsable1;
+  return (
+    <main className="page" aria-labelledby="page-title">
+      <nav className="breadcrumb" aria-label="Fil d’Ariane">
+        <a href={routeHref({ name: 'families' })}>Familles</a> <span aria-hidden="true">›</span> {r1.nom} {r1.prenom}
+      </nav>
+      <div className="page-header">
+        <h1 id="page-title">
+          Famille {r1.nom} {r1.prenom}
+          {file.archivedAt ? <span className="badge badge-muted">Archivée le {frenchDay(file.archivedAt)}</span> : null}
+        </h1>
+        <div className="toolbar">
+          {file.children.length > 0 ? <PrintButton scope={{ kind: 'family', familyId: id }} label="Imprimer les fiches" /> : null}
+          {file.actions.archive ? (
+            <button type="button" className="button" onClick={() => void toggleArchive()} disabled={archiver.busy}>
+              {file.archivedAt ? 'Réactiver' : 'Archiver'}
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <ErrorBanner message={archiver.banner} />
+      <Tabs<Tab>
+        idPrefix="family"
+        tabs={[
+          ['dossier', 'Dossier'],
+          ['historique', 'Historique'],
+        ]}
+        current={tab}
+        onChange={setTab}
+      />
+      <div id="family-panel" role="tabpanel" aria-labelledby={`family-tab-${tab}`}>
+        {tab === 'historique' ? (
+          <section className="card">
+            <h2>Historique des modifications</h2>
+            <History load={loadHistory} />
+          </section>
+        ) : (
+          <div className="sections">
+            <section className="card" aria-labelledby="children-title">
+              <div className="card-header">
+                <h2 id="children-title">Enfants</h2>
+                {file.actions.addChild && canEdit ? (
+                  <a className="button primary small" href={routeHref({ name: 'newChild', familyId: id })}>
+                    Ajouter un enfant
+                  </a>
+                ) : null}
+              </div>
+              {file.children.length === 0 ? (
+                <p className="muted">Aucun enfant inscrit.</p>
+              ) : (
+                <ul className="child-list">
+                  {file.children.map((child) => (
+                    <li key={child.id} className={child.archived ? 'archived' : undefined}>
+                      <a href={routeHref({ name: 'child', id: child.id })}>
+                        {child.prenom} {child.nom}
+                      </a>{' '}
+                      <span className="muted">
+                        né(e) le {frenchDay(child.dateNaissance)}
+                        {child.ecole ? ` · ${child.ecole}` : ''}
+                        {child.classe ? ` · ${child.classe}` : ''}
+                        {child.archived ? ' · archivé(e)' : ''}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+
+            <SectionForm
+              key={`r1-${JSON.stringify(data.responsable1)}`}
+              id="responsable1"
+              title="Responsable 1"
+              initial={data.responsable1}
+              canEdit={canEdit}
+              validate={(draft) => check(schemas.responsable, draft, 'responsable1')}
+              save={(draft) => update({ responsable1: draft })}
+            >
+              {(draft, setDraft, errors) => <ResponsableEditor prefix="responsable1" value={draft} onChange={setDraft} errors={errors} />}
+            </SectionForm>
+
+            {data.responsable2 || addingR2 ? (
+              <SectionForm
+                key={`r2-${JSON.stringify(data.responsable2)}`}
+                id="responsable2"
+                title="Responsable 2 / conjoint"
+                initial={data.responsable2 ?? emptyResponsable()}
+                canEdit={canEdit}
+                validate={(draft) => check(schemas.responsable, draft, 'responsable2')}
+                save={async (draft) => {
+                  const result = await update({ responsable2: draft });
+                  if (result.ok) setAddingR2(false);
+                  return result;
+                }}
+                headerExtra={
+                  canEdit ? (
+                    <button
+                      type="button"
+                      className="button link danger"
+                      onClick={async () => {
+                        if (!data.responsable2) return setAddingR2(false);
+                        if (!window.confirm('Retirer le responsable 2 de ce dossier ?')) return;
+                        const result = await update({ responsable2: null });
+                        if (result.ok) setAddingR2(false);
+                      }}
+                    >
+                      Retirer le responsable 2
+                    </button>
+                  ) : null
+                }
+              >
+                {(draft, setDraft, errors) => (
+                  <ResponsableEditor prefix="responsable2" value={draft} onChange={setDraft} errors={errors} autoFocus={addingR2 && !data.responsable2} />
+                )}
+              </SectionForm>
+            ) : (
+              <section className="card">
+                <div className="card-header">
+                  <h2>Responsable 2 / conjoint</h2>
+                  {canEdit ? (
+                    <button type="button" className="button small" onClick={() => setAddingR2(true)}>
+                      Ajouter un responsable 2
+                    </button>
+                  ) : null}
+                </div>
+                <p className="muted">Aucun second responsable.</p>
+              </section>
+            )}
+
+            <SectionForm
+              key={`household-${JSON.stringify(data.household)}`}
+              id="household"
+              title="Foyer"
+              initial={data.household}
+              canEdit={canEdit}
+              validate={(draft) => check(schemas.household, draft, 'household')}
+              save={(draft) => update({ household: draft })}
+            >
+              {(draft, setDraft, errors) => <HouseholdEditor prefix="household" value={draft} onChange={setDraft} errors={errors} />}
+            </SectionForm>
+
+            <SectionForm
+              key={`fiscal-${JSON.stringify(data.fiscal)}`}
+              id="fiscal"
+              title="Données fiscales"
+              initial={fiscalToDraft(data.fiscal)}
+              canEdit={canEdit}
+              validate={(draft) => {
+                const { value, errors } = draftToFiscal(draft, 'fiscal');
+                return Object.keys(errors).length ? errors : check(schemas.fiscal, value, 'fiscal');
+              }}
+              save={(draft) => update({ fiscal: draftToFiscal(draft, 'fiscal').value })}
+            >
+              {(draft, setDraft, errors) => <FiscalEditor prefix="fiscal" value={draft} onChange={setDraft} errors={errors} />}
+            </SectionForm>
+
+            <SectionForm
+              key={`caf-${JSON.stringify(data.caf)}`}
+              id="caf"
+              title="CAF / MSA"
+              initial={cafToDraft(data.caf)}
+              canEdit={canEdit}
+              validate={(draft) => {
+                const { value, errors } = draftToCaf(draft, 'caf');
+                return Object.keys(errors).length ? errors : check(schemas.caf, value, 'caf');
+              }}
+              save={(draft) => update({ caf: draftToCaf(draft, 'caf').value })}
+            >
+              {(draft, setDraft, errors) => <CafEditor prefix="caf" value={draft} onChange={setDraft} errors={errors} />}
+            </SectionForm>
+
+            <SectionForm
+              key={`bank-${JSON.stringify(data.bank)}`}
+              id="bank"
+              title="Coordonnées bancaires"
+              initial={data.bank}
+              canEdit={canEdit}
+              validate={(draft) => check(schemas.bank, draft, 'bank')}
+              save={(draft) => update({ bank: draft })}
+            >
+              {(draft, setDraft, errors) => <BankEditor prefix="bank" value={draft} onChange={setDraft} errors={errors} />}
+            </SectionForm>
+
+            <DocumentsSection familyId={id} documents={file.documents} canEdit={canEdit} onAdded={() => void reload()} />
+
+            <SectionForm
+              key={`custom-${JSON.stringify(data.custom)}`}
+              id="custom"
+              title="Informations complémentaires"
+              initial={data.custom}
+              canEdit={canEdit && customFields.length > 0}
+              validate={() => ({})}
+              save={(draft) => update({ custom: draft })}
+            >
+              {(draft, setDraft, errors) => <CustomFieldsEditor fields={customFields} value={draft} onChange={setDraft} errors={errors} />}
+            </SectionForm>
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ColDef } from 'ag-grid-community';
+import { useCallback } from 'react';
+import type { ChildSummary } from '../../shared/api/contract.js';
+import { toCsv, type CsvColumn } from '../../shared/export/csv.js';
+import { api } from '../api/bridge.js';
+import { SearchGridPage } from '../grid/SearchGridPage.js';
+import { downloadBlob } from '../lib/files.js';
+import { frenchDay, todayInParis } from '../lib/format.js';
+import { navigate } from '../lib/route.js';
+
+const COLUMNS: ColDef<ChildSummary>[] = [
+  { field: 'nom', headerName: 'Nom', sort: 'asc' },
+  { field: 'prenom', headerName: 'Prénom' },
+  {
+    field: 'dateNaissance',
+    headerName: 'Naissance',
+    valueFormatter: (params) => frenchDay(params.value as string),
+    filterValueGetter: (params) => frenchDay(params.data?.dateNaissance),
+  },
+  { field: 'ecole', headerName: 'École', minWidth: 160 },
+  { field: 'classe', headerName: 'Classe', maxWidth: 110 },
+  { field: 'famille', headerName: 'Famille' },
+  {
+    field: 'pai',
+    headerName: 'PAI',
+    maxWidth: 100,
+    valueFormatter: (params) => (params.value === null ? '—' : params.value ? 'Oui' : 'Non'),
+  },
+  { field: 'allergies', headerName: 'Allergies', minWidth: 160, valueFormatter: (params) => (params.value as string | null) ?? '—' },
+];
+
+const CSV_COLUMNS: CsvColumn<ChildSummary>[] = [
+  { header: 'Nom', value: (row) => row.nom },
+  { header: 'Prénom', value: (row) => row.prenom },
+  { header: 'Date de naissance', value: (row) => row.dateNaissance, kind: 'day' },
+  { header: 'École', value: (row) => row.ecole },
+  { header: 'Classe', value: (row) => row.classe },
+  { header: 'Famille', value: (row) => row.famille },
+];
+
+export function ChildrenPage() {
+  const search = useCallback(
+    (query: string, includeArchived: boolean) => api.call('children.search', { query, includeArchived, limit: 500 }),
+    [],
+  );
+  return (
+    <SearchGridPage<ChildSummary>
+      title="Enfants"
+      searchLabel="Rechercher un enfant"
+      searchPlaceholder="Nom, prénom, famille, école…"
+      archivedLabel="Afficher les archivés"
+      columns={COLUMNS}
+      search={search}
+      open={(row) => navigate({ name: 'child', id: row.id })}
+      onExport={(rows) => {
+        const csv = toCsv(CSV_COLUMNS, rows);
+        downloadBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `enfants-${todayInParis()}.csv`);
+      }}
+    />
+  );
+}

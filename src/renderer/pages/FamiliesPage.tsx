@@ -1,0 +1,69 @@
+import type { ColDef } from 'ag-grid-community';
+import { useCallback } from 'react';
+import type { FamilySummary } from '../../shared/api/contract.js';
+import { toCsv, type CsvColumn } from '../../shared/export/csv.js';
+import { api } from '../api/bridge.js';
+import { SearchGridPage } from '../grid/SearchGridPage.js';
+import { downloadBlob } from '../lib/files.js';
+import { todayInParis } from '../lib/format.js';
+import { navigate } from '../lib/route.js';
+
+const COLUMNS: ColDef<FamilySummary>[] = [
+  { field: 'nom', headerName: 'Nom', sort: 'asc' },
+  { field: 'prenom', headerName: 'Prénom' },
+  { field: 'responsable2', headerName: 'Responsable 2' },
+  { field: 'enfants', headerName: 'Enfants', minWidth: 160 },
+  { field: 'telephone', headerName: 'Téléphone' },
+  { field: 'email', headerName: 'E-mail', minWidth: 180 },
+  { field: 'allocataire', headerName: 'N° allocataire' },
+  { field: 'ville', headerName: 'Ville' },
+  { field: 'qf', headerName: 'QF', filter: 'agNumberColumnFilter', maxWidth: 110 },
+  {
+    field: 'resident',
+    headerName: 'Résident',
+    maxWidth: 120,
+    valueFormatter: (params) => (params.value ? 'Oui' : 'Non'),
+    filterValueGetter: (params) => (params.data?.resident ? 'Oui' : 'Non'),
+  },
+];
+
+const CSV_COLUMNS: CsvColumn<FamilySummary>[] = [
+  { header: 'Nom', value: (row) => row.nom },
+  { header: 'Prénom', value: (row) => row.prenom },
+  { header: 'Responsable 2', value: (row) => row.responsable2 },
+  { header: 'Enfants', value: (row) => row.enfants },
+  { header: 'Téléphone', value: (row) => row.telephone },
+  { header: 'E-mail', value: (row) => row.email },
+  { header: 'N° allocataire', value: (row) => row.allocataire },
+  { header: 'Ville', value: (row) => row.ville },
+  { header: 'QF', value: (row) => row.qf, kind: 'number' },
+  { header: 'Résident', value: (row) => row.resident },
+  { header: 'Archivée', value: (row) => row.archived },
+];
+
+export function FamiliesPage() {
+  const search = useCallback(
+    (query: string, includeArchived: boolean) => api.call('families.search', { query, includeArchived, limit: 500 }),
+    [],
+  );
+  return (
+    <SearchGridPage<FamilySummary>
+      title="Familles"
+      searchLabel="Rechercher une famille"
+      searchPlaceholder="Nom, e-mail, téléphone, n° allocataire…"
+      archivedLabel="Afficher les archivées"
+      columns={COLUMNS}
+      search={search}
+      open={(row) => navigate({ name: 'family', id: row.id })}
+      onExport={(rows) => {
+        const csv = toCsv(CSV_COLUMNS, rows);
+        downloadBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `familles-${todayInParis()}.csv`);
+      }}
+      actions={
+        <a className="button primary" href="#/familles/nouvelle">
+          Nouvelle famille
+        </a>
+      }
+    />
+  );
+}
