@@ -143,4 +143,16 @@ describe('children', () => {
     expect(created).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await office.db.selectFrom('children').select('id').execute()).toHaveLength(1);
   });
+
+  it('lets the régisseur add a child only without health data', async () => {
+    office = await makeTestOffice();
+    const family = await office.value('families.create', { data: sampleFamilyInput() });
+    const regie = await office.as('regisseur');
+    const withHealth = await regie.call('children.create', { familyId: family.id, data: sampleChildInput() });
+    expect(withHealth).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const empty = { allergies: '', pai: false, paiEnd: null, paiDetails: '', medecinNom: '', medecinTel: '', medicalNotes: '', vaccinations: [] };
+    const created = await regie.call('children.create', { familyId: family.id, data: sampleChildInput({ health: empty }) });
+    expect(created).toMatchObject({ ok: true, value: { data: { health: null } } });
+    expect(await office.db.selectFrom('children').select('id').execute()).toHaveLength(1);
+  });
 });
