@@ -80,13 +80,17 @@ export const CHILD_NAMES_M = [
   'Martin', 'Naël', 'Eden', 'Marius', 'Enzo', 'Baptiste', 'Côme', 'Ayden', 'Robin', 'Malo', 'Noé',
 ] as const;
 
+/** [masculine, feminine, employer]: the profession agrees with the responsable's civilité. */
 export const PROFESSIONS = [
-  ['Infirmière', 'CHANGE Annecy'], ['Ingénieur', 'NTN-SNR'], ['Enseignant', 'Éducation nationale'],
-  ['Comptable', 'Cabinet Fiducial'], ['Technicienne de laboratoire', 'Laboratoires Boiron'],
-  ['Vendeur', 'Grand Epagny'], ['Cadre commercial', 'Salomon'], ['Aide-soignante', 'EHPAD La Bartavelle'],
-  ['Électricien', 'Somfy'], ['Développeuse', 'Sopra Steria'], ['Agent administratif', 'Mairie d\'Annecy'],
-  ['Chauffeur', 'Sibra'], ['Frontalier - employé de banque', 'UBS Genève'], ['Artisan', ''], ['Sans emploi', ''],
-  ['Assistante de direction', 'Dassault Systèmes'], ['Mécanicien', 'Garage du Parc'], ['Pharmacien', 'Pharmacie du Parc'],
+  ['Infirmier', 'Infirmière', 'Centre hospitalier Annecy Genevois'], ['Ingénieur', 'Ingénieure', 'NTN-SNR'],
+  ['Enseignant', 'Enseignante', 'Éducation nationale'], ['Comptable', 'Comptable', 'Cabinet Fiducial'],
+  ['Technicien de laboratoire', 'Technicienne de laboratoire', 'Laboratoires Boiron'],
+  ['Vendeur', 'Vendeuse', 'Grand Epagny'], ['Cadre commercial', 'Cadre commerciale', 'Salomon'],
+  ['Aide-soignant', 'Aide-soignante', 'EHPAD La Bartavelle'], ['Électricien', 'Électricienne', 'Somfy'],
+  ['Développeur', 'Développeuse', 'Sopra Steria'], ['Agent administratif', 'Agente administrative', "Mairie d'Annecy"],
+  ['Chauffeur', 'Chauffeuse', 'Sibra'], ['Employé de banque', 'Employée de banque', 'UBS Genève (frontalier)'],
+  ['Artisan', 'Artisane', ''], ['Sans emploi', 'Sans emploi', ''], ['Assistant de direction', 'Assistante de direction', 'Dassault Systèmes'],
+  ['Mécanicien', 'Mécanicienne', 'Garage du Parc'], ['Pharmacien', 'Pharmacienne', 'Pharmacie du Parc'],
 ] as const;
 
 /** Real French bank codes with the BIC of the regional bank serving Haute-Savoie. */

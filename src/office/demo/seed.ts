@@ -185,8 +185,8 @@ function generate(count: number, seed: number, today: string, now: string, schoo
         tel_mobile: mobile(random),
         tel_fixe: random.chance(0.25) ? landline(random) : '',
         email: random.chance(0.93) ? emailFor(random, parent) : '',
-        profession: job[0],
-        employeur: job[1],
+        profession: parent.sexe === 'F' ? job[1] : job[0],
+        employeur: job[2],
         tel_pro: random.chance(0.2) ? landline(random) : '',
       });
     });

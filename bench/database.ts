@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { createOfficeCore, type OfficeCore } from '../src/office/api/core.js';
+import type { OfficeSession } from '../src/office/api/handler.js';
+import { openOfficeDatabase, type OpenedOfficeDatabase } from '../src/office/db/open.js';
+import { DEMO_PASSWORD, seedDemoCommune } from '../src/office/demo/seed.js';
+import { silentLogger } from '../src/office/log.js';
+
+export const BENCH_FAMILIES = 30_000;
+const SEED = 74370;
+/** A pinned clock: the generated commune (ages, classes) is the same whatever the day the bench runs. */
+export const benchClock = () => new Date('2026-11-28T10:00:00Z');
+
+const CACHE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '.cache');
+
+function holdsFamilies(file: string, expected: number): boolean {
+  try {
+    const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      return (sqlite.prepare('SELECT COUNT(*) FROM family_search').pluck().get() as number) === expected;
+    } finally {
+      sqlite.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** The 30,000-family database, generated once into bench/.cache and reused while it is complete. */
+export async function benchDatabaseFile(log: (line: string) => void): Promise<string> {
+  const file = path.join(CACHE_DIR, `communes-${BENCH_FAMILIES}-seed${SEED}.sqlite`);
+  if (holdsFamilies(file, BENCH_FAMILIES)) return file;
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  const temp = `${file}.tmp`;
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${temp}${suffix}`, { force: true });
+  log(`Génération de ${BENCH_FAMILIES} familles dans ${file}…`);
+  const started = performance.now();
+  const database = openOfficeDatabase({ file: temp, clock: benchClock });
+  await seedDemoCommune(database.db, { scale: BENCH_FAMILIES, clock: benchClock, seed: SEED });
+  database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  await database.close();
+  fs.renameSync(temp, file);
+  log(`Base générée en ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  return file;
+}
+
+export interface BenchOffice {
+  database: OpenedOfficeDatabase;
+  core: OfficeCore;
+  session: OfficeSession;
+  close(): Promise<void>;
+}
+
+/** The real office core on the bench database, with the demo reception agent logged in. */
+export async function openBenchOffice(file: string): Promise<BenchOffice> {
+  const database = openOfficeDatabase({ file, clock: benchClock });
+  const core = createOfficeCore({ db: database.db, clock: benchClock, log: silentLogger });
+  const session = core.openSession();
+  const login = await core.call(session, 'auth.login', { username: 'accueil', password: DEMO_PASSWORD });
+  if (!login.ok) throw new Error(`bench login failed: ${JSON.stringify(login.error)}`);
+  return { database, core, session, close: () => database.close() };
+}
+
+/** A small seeded PRNG so every run asks the same questions. */
+export function benchRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}

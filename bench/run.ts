@@ -1,0 +1,48 @@
+import { benchDatabaseFile, BENCH_FAMILIES, openBenchOffice } from './database.js';
+import { benchFamilyFile } from './family-file.js';
+import { benchFamilySearch } from './search.js';
+import type { BenchResult, Timing } from './stats.js';
+
+/**
+ * `npm run bench`: the office core against its budgets on a 30,000-family commune, next to raw better-sqlite3 doing the
+ * same reads. A measurement, not a test: never run in CI (timings depend on the machine).
+ */
+
+const BENCHMARKS = [benchFamilySearch, benchFamilyFile];
+
+const ms = (value: number) => value.toFixed(2).padStart(7);
+const timing = (t: Timing) => `${ms(t.p50)} ${ms(t.p95)} ${ms(t.max)}`;
+
+function table(results: BenchResult[]): string {
+  const header = [
+    'mesure'.padEnd(34),
+    'cœur p50     p95     max'.padStart(25),
+    'SQL brut p50     p95     max'.padStart(25),
+    'ratio p50',
+    'budget',
+    'tenu ?',
+  ].join(' | ');
+  const lines = results.map((r) =>
+    [
+      r.name.padEnd(34),
+      timing(r.core).padStart(25),
+      timing(r.raw).padStart(25),
+      `x${(r.core.p50 / r.raw.p50).toFixed(1)}`.padStart(9),
+      `< ${r.budgetMs} ms`.padStart(6),
+      r.core.p95 < r.budgetMs ? 'oui (p95)' : 'NON (p95)',
+    ].join(' | '),
+  );
+  return [header, '-'.repeat(header.length), ...lines].join('\n');
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const file = await benchDatabaseFile(say);
+const office = await openBenchOffice(file);
+try {
+  const results: BenchResult[] = [];
+  for (const bench of BENCHMARKS) results.push(await bench(office));
+  say(`\nGrenette, ${BENCH_FAMILIES} familles (${file}), temps en ms :\n`);
+  say(table(results));
+} finally {
+  await office.close();
+}

@@ -1,0 +1,40 @@
+/** Timing helpers: each call is timed on its own, and the run reports p50 / p95 / max in milliseconds. */
+
+export interface Timing {
+  calls: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[index] as number;
+}
+
+export function summarise(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { calls: sorted.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted[sorted.length - 1] ?? Number.NaN };
+}
+
+/** Runs `run` once per input after a short warm-up (JIT, SQLite page cache), timing each call. */
+export async function timeEach<T>(inputs: readonly T[], run: (input: T) => unknown, warmUp = 20): Promise<Timing> {
+  for (const input of inputs.slice(0, warmUp)) await run(input);
+  const samples: number[] = [];
+  for (const input of inputs) {
+    const started = performance.now();
+    await run(input);
+    samples.push(performance.now() - started);
+  }
+  return summarise(samples);
+}
+
+export interface BenchResult {
+  name: string;
+  /** Through the office core: validation, handler, Kysely, mapping. */
+  core: Timing;
+  /** The same data with better-sqlite3 prepared statements only. */
+  raw: Timing;
+  budgetMs: number;
+}
