@@ -1,0 +1,249 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellBuildOptions } from '../../scripts/build-shell.mjs';
+import { createStaffUser } from '../../src/office/auth/users.js';
+import { openOfficeDatabase } from '../../src/office/db/open.js';
+
+/*
+ * Electron cannot run here, so the real main bundle (built from the sources like `npm run build:shell`) is executed
+ * under Node against a recording stand-in for the electron module: this checks the wiring main.ts does with the pure
+ * policies (window options, protocol, IPC sender check, guards, start-up errors, closing on quit).
+ */
+
+type Listener = (...args: unknown[]) => unknown;
+
+class Emitter {
+  listeners = new Map<string, Listener[]>();
+  on(name: string, listener: Listener) {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
+    return this;
+  }
+  once(name: string, listener: Listener) {
+    return this.on(name, listener);
+  }
+  emit(name: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(name) ?? []) listener(...args);
+  }
+}
+
+function fakeEvent(extra: Record<string, unknown> = {}) {
+  return { prevented: false, preventDefault() { this.prevented = true; }, ...extra };
+}
+
+function fakeElectron(appRoot: string, userData: string) {
+  const app = Object.assign(new Emitter(), {
+    ready: undefined as undefined | (() => void),
+    exitCode: undefined as number | undefined,
+    quitCalls: 0,
+    getAppPath: () => appRoot,
+    getPath: (name: string) => (name === 'userData' ? userData : os.tmpdir()),
+    getVersion: () => '0.1.0',
+    isPackaged: false,
+    requestSingleInstanceLock: () => true,
+    enableSandbox() { record.sandboxEnabled = true; },
+    whenReady() { return new Promise<void>((resolve) => (app.ready = resolve)); },
+    quit() { app.quitCalls += 1; },
+    exit(code: number) { app.exitCode = code; },
+  });
+  const record = {
+    sandboxEnabled: false,
+    schemes: [] as unknown[],
+    protocolHandler: undefined as undefined | ((request: Request) => Promise<Response>),
+    windows: [] as { options: Record<string, unknown>; url?: string }[],
+    ipc: new Map<string, Listener>(),
+    errorBoxes: [] as { title: string; message: string }[],
+    menu: undefined as unknown,
+    permissionRequest: undefined as undefined | Listener,
+    permissionCheck: undefined as undefined | Listener,
+  };
+  class BrowserWindow extends Emitter {
+    entry: { options: Record<string, unknown>; url?: string };
+    constructor(options: Record<string, unknown>) {
+      super();
+      this.entry = { options };
+      record.windows.push(this.entry);
+    }
+    loadURL(url: string) { this.entry.url = url; return Promise.resolve(); }
+    show() {}
+  }
+  const electron = {
+    app,
+    BrowserWindow,
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => record.schemes.push(...schemes),
+      handle: (_scheme: string, handler: (request: Request) => Promise<Response>) => (record.protocolHandler = handler),
+    },
+    ipcMain: { handle: (channel: string, handler: Listener) => record.ipc.set(channel, handler) },
+    Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: (menu: unknown) => (record.menu = menu) },
+    dialog: {
+      showErrorBox: (title: string, message: string) => record.errorBoxes.push({ title, message }),
+      showMessageBox: () => Promise.resolve({ response: 0 }),
+    },
+    session: {
+      defaultSession: Object.assign(new Emitter(), {
+        setPermissionRequestHandler: (handler: Listener) => (record.permissionRequest = handler),
+        setPermissionCheckHandler: (handler: Listener) => (record.permissionCheck = handler),
+      }),
+    },
+    shell: { openPath: () => Promise.resolve('') },
+  };
+  return { electron, app, record };
+}
+
+let bundle: string;
+let workDir: string;
+
+beforeAll(async () => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-main-'));
+  const [main] = shellBuildOptions(path.resolve('.'));
+  bundle = path.join(workDir, 'main.cjs');
+  await esbuild.build({ ...main, outfile: bundle, sourcemap: false, logLevel: 'error' });
+});
+
+afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+/** A packaged-like app root: migrations and a built renderer, as electron-builder lays them out. */
+function makeAppRoot(): { appRoot: string; userData: string } {
+  const appRoot = fs.mkdtempSync(path.join(workDir, 'app-'));
+  fs.cpSync(path.resolve('migrations'), path.join(appRoot, 'migrations'), { recursive: true });
+  fs.mkdirSync(path.join(appRoot, 'dist', 'renderer'), { recursive: true });
+  fs.writeFileSync(path.join(appRoot, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Grenette</title>');
+  fs.writeFileSync(path.join(appRoot, 'secret.txt'), 'ne pas servir');
+  const userData = path.join(appRoot, 'userData');
+  fs.mkdirSync(userData);
+  return { appRoot, userData };
+}
+
+function runMain(appRoot: string, userData: string) {
+  const fake = fakeElectron(appRoot, userData);
+  // The bundle sits in a temp folder; its external packages come from the project's node_modules.
+  const realRequire = createRequire(path.resolve('package.json'));
+  const code = fs.readFileSync(bundle, 'utf8');
+  const module = { exports: {} };
+  const argv = process.argv;
+  process.argv = ['electron', '.'];
+  try {
+    new Function('require', 'module', 'exports', '__filename', '__dirname', code)(
+      (name: string) => (name === 'electron' ? fake.electron : realRequire(name)),
+      module,
+      module.exports,
+      bundle,
+      path.dirname(bundle),
+    );
+  } finally {
+    process.argv = argv;
+  }
+  return fake;
+}
+
+async function ready(fake: ReturnType<typeof fakeElectron>): Promise<void> {
+  fake.app.ready?.();
+  await expect.poll(() => fake.record.windows.length > 0 || fake.record.errorBoxes.length > 0, { timeout: 10_000 }).toBe(true);
+}
+
+async function quit(fake: ReturnType<typeof fakeElectron>): Promise<void> {
+  const event = fakeEvent();
+  fake.app.emit('will-quit', event);
+  expect(event.prevented).toBe(true);
+  await expect.poll(() => fake.app.quitCalls, { timeout: 10_000 }).toBeGreaterThan(0);
+}
+
+describe('Electron main process wiring', () => {
+  it('opens a sandboxed, isolated window on app://grenette/ and answers the renderer only through the checked IPC', async () => {
+    const { appRoot, userData } = makeAppRoot();
+    const fake = runMain(appRoot, userData);
+    expect(fake.record.sandboxEnabled).toBe(true);
+    expect(fake.record.schemes).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
+    await ready(fake);
+    expect(fake.record.errorBoxes).toEqual([]);
+
+    const [window] = fake.record.windows;
+    expect(window?.options.title).toBe('Grenette');
+    expect(window?.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      preload: path.join(appRoot, 'dist', 'preload', 'preload.cjs'),
+    });
+    expect(window?.url).toBe('app://grenette/index.html');
+    expect(fs.existsSync(path.join(userData, 'grenette.sqlite'))).toBe(true);
+
+    // The custom protocol serves the renderer with its CSP and nothing outside it.
+    const handler = fake.record.protocolHandler;
+    const index = await handler!(new Request('app://grenette/index.html'));
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await index.text()).toContain('<title>Grenette</title>');
+    const escape = await handler!(new Request('app://grenette/%2e%2e/%2e%2e/secret.txt'));
+    expect(escape.status).toBeGreaterThanOrEqual(400);
+    expect(await escape.text()).not.toContain('ne pas servir');
+
+    // IPC: a trusted top frame reaches the core; a file:// page or an iframe does not.
+    const ipc = fake.record.ipc.get('grenette:office-call')!;
+    const mainFrame = { url: 'app://grenette/index.html' };
+    const sender = Object.assign(new Emitter(), { id: 7, mainFrame });
+    await expect(ipc({ senderFrame: mainFrame, sender }, 'auth.me', {})).resolves.toEqual({ ok: true, value: null });
+    const evilFrame = { url: 'file:///tmp/evil.html' };
+    const evilSender = Object.assign(new Emitter(), { id: 8, mainFrame: evilFrame });
+    await expect(ipc({ senderFrame: evilFrame, sender: evilSender }, 'auth.me', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const iframe = { url: 'app://grenette/index.html' };
+    await expect(ipc({ senderFrame: iframe, sender }, 'auth.me', {})).resolves.toMatchObject({ ok: false });
+
+    // Guards on every webContents.
+    const contents = Object.assign(new Emitter(), {
+      openHandler: undefined as undefined | Listener,
+      setWindowOpenHandler(handler: Listener) { this.openHandler = handler; },
+    });
+    fake.app.emit('web-contents-created', fakeEvent(), contents);
+    const away = fakeEvent({ url: 'https://evil.example/' });
+    contents.emit('will-navigate', away);
+    expect(away.prevented).toBe(true);
+    const inside = fakeEvent({ url: 'app://grenette/index.html#/familles' });
+    contents.emit('will-navigate', inside);
+    expect(inside.prevented).toBe(false);
+    const redirect = fakeEvent({ url: 'http://evil.example/' });
+    contents.emit('will-redirect', redirect);
+    expect(redirect.prevented).toBe(true);
+    const webview = fakeEvent();
+    contents.emit('will-attach-webview', webview);
+    expect(webview.prevented).toBe(true);
+    expect(contents.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+
+    // Permissions: all refused.
+    let granted: boolean | undefined;
+    fake.record.permissionRequest?.(null, 'media', (value: boolean) => (granted = value));
+    expect(granted).toBe(false);
+    expect(fake.record.permissionCheck?.(null, 'clipboard-read')).toBe(false);
+    expect((fake.record.menu as { label: string }[]).map((item) => item.label)).toEqual(['Fichier', 'Édition', 'Affichage', 'Aide']);
+
+    await quit(fake);
+  });
+
+  it('refuses a database written by a newer Grenette with its French message and quits', async () => {
+    const { appRoot, userData } = makeAppRoot();
+    const file = path.join(userData, 'grenette.sqlite');
+    const clock = () => new Date('2026-11-28T10:00:00Z');
+    const database = openOfficeDatabase({ file, clock });
+    await createStaffUser(database.db, { username: 'claire', displayName: 'Claire', role: 'admin', password: 'motdepasse-solide' }, clock);
+    database.sqlite.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '2030-01-01')").run();
+    await database.close();
+
+    const fake = runMain(appRoot, userData);
+    await ready(fake);
+    expect(fake.record.windows).toEqual([]);
+    expect(fake.record.errorBoxes).toHaveLength(1);
+    expect(fake.record.errorBoxes[0]?.message).toContain('version plus récente de Grenette');
+    expect(fake.app.exitCode).toBe(1);
+  });
+});
