@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { restoreBackup } from '../../src/office/backup/restore.js';
 import { scheduleBackups } from '../../src/office/backup/schedule.js';
 import { CorruptDatabaseError, openOfficeDatabase } from '../../src/office/db/open.js';
@@ -85,6 +85,32 @@ describe('backups', () => {
       expect(fs.readdirSync(path.join(backupDir, 'monthly')).sort()).toEqual(['grenette-2026-11.sqlite', 'grenette-2026-12.sqlite']);
     } finally {
       schedule.stop();
+      await opened.close();
+    }
+  });
+
+  it('takes a new backup on its own when the day changes while the app runs', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const clock = makeTestClock('2026-11-28T09:00:00Z');
+    const office = tempDir();
+    const backupDir = path.join(office, 'backups');
+    const opened = makeOffice(path.join(office, 'grenette.sqlite'), clock);
+    const schedule = scheduleBackups(opened.sqlite, backupDir, clock, recordingLogger());
+    const exists = (day: string) => fs.existsSync(path.join(backupDir, 'daily', `grenette-${day}.sqlite`));
+    const waitFor = async (day: string) => {
+      for (let i = 0; i < 100 && !exists(day); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      return exists(day);
+    };
+    try {
+      expect(await waitFor('2026-11-28')).toBe(true);
+      clock.set('2026-11-29T07:00:00Z');
+      vi.advanceTimersByTime(30 * 60 * 1000);
+      expect(exists('2026-11-29')).toBe(false);
+      vi.advanceTimersByTime(30 * 60 * 1000);
+      expect(await waitFor('2026-11-29')).toBe(true);
+    } finally {
+      schedule.stop();
+      vi.useRealTimers();
       await opened.close();
     }
   });

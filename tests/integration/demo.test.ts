@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REGIMES } from '../../src/shared/children/input.js';
+import { childSchemas, REGIMES } from '../../src/shared/children/input.js';
+import { familySchemas } from '../../src/shared/families/input.js';
 import { ibanProblem } from '../../src/shared/validation/bank.js';
 import { phone } from '../../src/shared/validation/fields.js';
 import { createOfficeCore } from '../../src/office/api/core.js';
@@ -119,6 +120,31 @@ describe('demo commune', () => {
     const ages = database.sqlite.prepare('SELECT MIN(date_naissance), MAX(date_naissance) FROM children').raw().get() as string[];
     expect(ages[0]! >= '2016-01-01').toBe(true);
     expect(ages[1]! <= '2024-12-31').toBe(true);
+  });
+
+  it('produces family and child files that pass the office forms unchanged', async () => {
+    const database = freshDatabase();
+    await seedDemoCommune(database.db, { scale: 120, clock, seed: 11 });
+    const core = createOfficeCore({ db: database.db, clock, log: silentLogger });
+    const session = core.openSession();
+    expect((await core.call(session, 'auth.login', { username: 'accueil', password: DEMO_PASSWORD })).ok).toBe(true);
+    const familyForm = familySchemas('2026-11-28').input;
+    const childForm = childSchemas('2026-11-28').input;
+    const problems: string[] = [];
+    const familyIds = database.sqlite.prepare('SELECT id FROM families').pluck().all() as number[];
+    for (const id of familyIds) {
+      const file = await core.call(session, 'families.get', { id });
+      if (!file.ok) throw new Error(JSON.stringify(file.error));
+      const parsed = familyForm.safeParse(file.value.data);
+      if (!parsed.success) problems.push(`famille ${id}: ${parsed.error.message}`);
+      for (const child of file.value.children) {
+        const childFile = await core.call(session, 'children.get', { id: child.id });
+        if (!childFile.ok) throw new Error(JSON.stringify(childFile.error));
+        const parsedChild = childForm.safeParse(childFile.value.data);
+        if (!parsedChild.success) problems.push(`enfant ${child.id}: ${parsedChild.error.message}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it('adds to a database that already has the demo accounts without failing', async () => {
