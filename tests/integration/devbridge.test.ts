@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -183,5 +184,42 @@ describe('dev bridge over a real office database', () => {
     const folder = await request(bridge, { path: '/assets/' });
     expect(folder.status).toBe(404);
     expect(folder.body).not.toContain('app.js');
+  });
+});
+
+describe('dev bridge CLI', () => {
+  it('prints exactly one GRENETTE_DEV_URL line, serves the API, and stops cleanly on SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-devcli-'));
+    // One process (tsx as a loader, not npx) so the signal reaches the bridge itself.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/devbridge/cli.ts', '--db', path.join(dir, 'office.sqlite'), '--port', '0', '--no-demo'],
+      { env: { ...process.env, GRENETTE_DEV_TOKEN: 'jeton-de-test-0123456789' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => stdout, { timeout: 30_000 }).toContain('\n');
+      const match = /^GRENETTE_DEV_URL=http:\/\/127\.0\.0\.1:(\d+)\/#token=jeton-de-test-0123456789\n$/.exec(stdout);
+      expect(match, stdout).not.toBeNull();
+      const port = Number(match?.[1]);
+      const reply = await fetch(`http://127.0.0.1:${port}/api/call`, {
+        method: 'POST',
+        headers: {
+          Authorization: 'Bearer jeton-de-test-0123456789',
+          'X-Grenette-Session': 'tab-cli-test',
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ method: 'auth.me', args: {} }),
+      });
+      expect(await reply.json()).toEqual({ ok: true, value: null });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
