@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ChildFile, FamilyFile } from '../../src/shared/api/contract.js';
 import { childSchemas, REGIMES } from '../../src/shared/children/input.js';
 import { familySchemas } from '../../src/shared/families/input.js';
 import { ibanProblem } from '../../src/shared/validation/bank.js';
@@ -135,12 +136,13 @@ describe('demo commune', () => {
     for (const id of familyIds) {
       const file = await core.call(session, 'families.get', { id });
       if (!file.ok) throw new Error(JSON.stringify(file.error));
-      const parsed = familyForm.safeParse(file.value.data);
+      const family = file.value as FamilyFile;
+      const parsed = familyForm.safeParse(family.data);
       if (!parsed.success) problems.push(`famille ${id}: ${parsed.error.message}`);
-      for (const child of file.value.children) {
+      for (const child of family.children) {
         const childFile = await core.call(session, 'children.get', { id: child.id });
         if (!childFile.ok) throw new Error(JSON.stringify(childFile.error));
-        const parsedChild = childForm.safeParse(childFile.value.data);
+        const parsedChild = childForm.safeParse((childFile.value as ChildFile).data);
         if (!parsedChild.success) problems.push(`enfant ${child.id}: ${parsedChild.error.message}`);
       }
     }
