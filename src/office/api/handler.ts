@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../shared/api/contract.js';
 import type { Role, SessionUser } from '../../shared/auth/roles.js';
 import type { Clock } from '../../shared/clock.js';
@@ -63,4 +63,15 @@ export function parseOrFail<S extends z.ZodType>(schema: S, value: unknown, pref
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalid(fieldErrors(parsed.error, prefix));
   return parsed.data;
+}
+
+/** Arguments of methods that take none; extra keys are refused. */
+export const noArgs = z.strictObject({}) as unknown as z.ZodType<Record<string, never>>;
+
+/**
+ * For arguments whose full check needs the injected clock (no birth date in the future ...): the transport-level
+ * schema only checks the outer shape, and the handler parses the rest itself with parseOrFail.
+ */
+export function checkedInHandler<T>(outer: z.ZodType): z.ZodType<T> {
+  return outer as z.ZodType<T>;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../../shared/auth/roles.js';
 import type { Clock } from '../../shared/clock.js';
-import { ALL_STAFF, ApiFailure, invalid, notFound, type Handlers } from '../api/handler.js';
+import { ALL_STAFF, ApiFailure, invalid, noArgs, notFound, type Handlers } from '../api/handler.js';
 import { diffFields, writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { LoginThrottle, lockoutMessage } from './lockout.js';
@@ -26,7 +26,6 @@ function throttleFor(db: OfficeDb, clock: Clock): LoginThrottle {
   return throttle;
 }
 
-const empty = z.object({}) as unknown as z.ZodType<Record<string, never>>;
 const roleSchema = z.enum(Object.keys(ROLES) as [Role, ...Role[]]);
 
 const USER_LABELS = {
@@ -71,7 +70,7 @@ export const authHandlers: Handlers<
 
   'auth.logout': {
     access: 'public',
-    args: empty,
+    args: noArgs,
     async run({ session }) {
       session.user = null;
       return null;
@@ -80,7 +79,7 @@ export const authHandlers: Handlers<
 
   'auth.me': {
     access: 'public',
-    args: empty,
+    args: noArgs,
     async run({ session }) {
       return session.user;
     },
@@ -109,7 +108,7 @@ export const authHandlers: Handlers<
 
   'users.list': {
     access: ADMIN_ONLY,
-    args: empty,
+    args: noArgs,
     async run({ db }) {
       const rows = await db.selectFrom('staff_users').selectAll().orderBy('display_name').execute();
       return rows.map(toStaffUser);

@@ -3,7 +3,7 @@ import type { ChildFile, ChildSummary } from '../../shared/api/contract.js';
 import { canSeeHealth, type Role } from '../../shared/auth/roles.js';
 import { childSchemas, imageMime, PHOTO_MAX_BYTES, type ChildData } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
-import { ALL_STAFF, ApiFailure, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
+import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { decodeBase64 } from '../families/documents.js';
@@ -132,7 +132,7 @@ export const childHandlers: Handlers<
 
   'children.create': {
     access: ALL_STAFF,
-    args: z.object({ familyId: z.number().int(), data: anyRecord }) as never,
+    args: checkedInHandler(z.object({ familyId: z.number().int(), data: anyRecord })),
     async run({ db, clock, user }, { familyId, data }) {
       const valid = parseOrFail(childSchemas(parisDay(clock())).input, data);
       if (!canSeeHealth(user.role) && !isEmptyHealth(valid.health)) throw healthForbidden();
@@ -155,7 +155,7 @@ export const childHandlers: Handlers<
 
   'children.update': {
     access: ALL_STAFF,
-    args: z.object({ id: z.number().int(), patch: anyRecord }) as never,
+    args: checkedInHandler(z.object({ id: z.number().int(), patch: anyRecord })),
     async run({ db, clock, user }, { id, patch }) {
       if (!canSeeHealth(user.role) && patch.health !== undefined) throw healthForbidden();
       const valid = parseOrFail(childSchemas(parisDay(clock())).patch, patch);

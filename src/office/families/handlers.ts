@@ -4,7 +4,7 @@ import type { Role } from '../../shared/auth/roles.js';
 import { parisDay } from '../../shared/clock.js';
 import { DOCUMENT_KINDS, familySchemas, type DocumentKind, type FamilyData } from '../../shared/families/input.js';
 import { pastDay, text } from '../../shared/validation/fields.js';
-import { ALL_STAFF, ApiFailure, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
+import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
 import { childSummaryQuery, toChildSummary } from '../children/summaries.js';
 import type { OfficeDb } from '../db/open.js';
@@ -75,7 +75,7 @@ export const familyHandlers: Handlers<
 
   'families.create': {
     access: ALL_STAFF,
-    args: z.object({ data: anyRecord }) as never,
+    args: checkedInHandler(z.object({ data: anyRecord })),
     async run({ db, clock, user }, { data }) {
       const valid = parseOrFail(familySchemas(parisDay(clock())).input, data);
       const at = clock().toISOString();
@@ -93,7 +93,7 @@ export const familyHandlers: Handlers<
 
   'families.update': {
     access: ALL_STAFF,
-    args: z.object({ id: z.number().int(), patch: anyRecord }) as never,
+    args: checkedInHandler(z.object({ id: z.number().int(), patch: anyRecord })),
     async run({ db, clock, user }, { id, patch }) {
       const valid = parseOrFail(familySchemas(parisDay(clock())).patch, patch);
       const at = clock().toISOString();
@@ -144,15 +144,17 @@ export const familyHandlers: Handlers<
 
   'documents.add': {
     access: ALL_STAFF,
-    args: z.object({
-      familyId: z.number().int(),
-      kind: z.string(),
-      label: z.string(),
-      documentDate: z.string(),
-      fileName: z.string(),
-      mime: z.string(),
-      base64: z.string(),
-    }) as never,
+    args: checkedInHandler(
+      z.object({
+        familyId: z.number().int(),
+        kind: z.string(),
+        label: z.string(),
+        documentDate: z.string(),
+        fileName: z.string(),
+        mime: z.string(),
+        base64: z.string(),
+      }),
+    ),
     async run({ db, clock, user }, args) {
       const today = parisDay(clock());
       const meta = parseOrFail(

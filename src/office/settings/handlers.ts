@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CustomField } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/auth/roles.js';
-import { ALL_STAFF, invalid, notFound, type Handlers } from '../api/handler.js';
+import { ALL_STAFF, invalid, noArgs, notFound, type Handlers } from '../api/handler.js';
 import { diffFields, writeAudit } from '../audit/write.js';
 import type { CustomFieldTable } from '../db/schema.js';
 import type { Selectable } from 'kysely';
@@ -17,7 +17,7 @@ function toCustomField(row: Selectable<CustomFieldTable>): CustomField {
 export const settingsHandlers: Handlers<'schools.list' | 'customFields.list' | 'customFields.save'> = {
   'schools.list': {
     access: ALL_STAFF,
-    args: z.object({}) as never,
+    args: noArgs,
     async run({ db }) {
       return db.selectFrom('schools').select(['id', 'name']).orderBy('name').execute();
     },
@@ -25,7 +25,7 @@ export const settingsHandlers: Handlers<'schools.list' | 'customFields.list' | '
 
   'customFields.list': {
     access: ALL_STAFF,
-    args: z.object({}) as never,
+    args: noArgs,
     async run({ db }) {
       const rows = await db.selectFrom('custom_fields').selectAll().orderBy('entity').orderBy('label').execute();
       return rows.map(toCustomField);
