@@ -30,7 +30,9 @@ export interface ApiState {
 
 export function describeError(error: ApiError): { banner: string | null; fields: FieldErrors } {
   if (error.code === 'validation' && error.fields && Object.keys(error.fields).length > 0) {
-    return { banner: error.message || 'Certains champs sont à corriger.', fields: error.fields };
+    // The fields carry the detail; repeating the same sentence in a banner would only add noise.
+    const repeated = Object.values(error.fields).includes(error.message);
+    return { banner: repeated ? null : error.message || 'Certains champs sont à corriger.', fields: error.fields };
   }
   return { banner: error.message || 'Une erreur est survenue.', fields: {} };
 }

@@ -118,7 +118,6 @@ export function ChildFilePage({ id }: { id: number }) {
         ) : (
           <div className="sections">
             <SectionForm
-              key={`identity-${JSON.stringify(identity)}`}
               id="identity"
               title="Identité"
               initial={identity}
@@ -133,7 +132,6 @@ export function ChildFilePage({ id }: { id: number }) {
 
             {data.health ? (
               <SectionForm
-                key={`health-${JSON.stringify(data.health)}`}
                 id="health"
                 title="Santé"
                 initial={data.health}
@@ -146,7 +144,6 @@ export function ChildFilePage({ id }: { id: number }) {
             ) : null}
 
             <SectionForm
-              key={`persons-${JSON.stringify(data.authorisedPersons)}`}
               id="persons"
               title="Personnes autorisées"
               initial={data.authorisedPersons}
@@ -158,7 +155,6 @@ export function ChildFilePage({ id }: { id: number }) {
             </SectionForm>
 
             <SectionForm
-              key={`authorisations-${JSON.stringify(data.authorisations)}`}
               id="authorisations"
               title="Autorisations"
               initial={data.authorisations}
@@ -170,7 +166,6 @@ export function ChildFilePage({ id }: { id: number }) {
             </SectionForm>
 
             <SectionForm
-              key={`custom-${JSON.stringify(data.custom)}`}
               id="custom"
               title="Informations complémentaires"
               initial={data.custom}

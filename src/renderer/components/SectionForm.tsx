@@ -5,7 +5,7 @@ import { ErrorBanner, SuccessNote } from './Banner.js';
 
 interface Props<T> {
   title: string;
-  /** The saved value; the parent remounts the form (key) when it changes, so the draft restarts from it. */
+  /** The saved value; when it changes (saved here, or reloaded), the draft restarts from it. */
   initial: T;
   canEdit: boolean;
   /** Client-side pre-check with the shared zod schemas: field errors, or {} when fine. */
@@ -19,9 +19,17 @@ interface Props<T> {
 /** One section of a file, edited and saved on its own: Enregistrer / Annuler, Échap cancels, Enter submits. */
 export function SectionForm<T>({ title, initial, canEdit, validate, save, children, headerExtra, id }: Props<T>) {
   const [draft, setDraftState] = useState(initial);
+  // Adjusting state while rendering (not in an effect) restarts the draft from a new saved value without a remount,
+  // so the success note survives the save that caused it.
+  const initialJson = JSON.stringify(initial);
+  const [base, setBase] = useState(initialJson);
+  if (base !== initialJson) {
+    setBase(initialJson);
+    setDraftState(initial);
+  }
   const [saved, setSaved] = useState<string | null>(null);
   const call = useApi();
-  const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+  const dirty = JSON.stringify(draft) !== initialJson;
   const headingId = `${id ?? title}-title`.replace(/[^A-Za-z0-9_-]/g, '-');
 
   function setDraft(next: T) {

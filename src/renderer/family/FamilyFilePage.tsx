@@ -144,7 +144,6 @@ export function FamilyFilePage({ id }: { id: number }) {
             </section>
 
             <SectionForm
-              key={`r1-${JSON.stringify(data.responsable1)}`}
               id="responsable1"
               title="Responsable 1"
               initial={data.responsable1}
@@ -157,7 +156,6 @@ export function FamilyFilePage({ id }: { id: number }) {
 
             {data.responsable2 || addingR2 ? (
               <SectionForm
-                key={`r2-${JSON.stringify(data.responsable2)}`}
                 id="responsable2"
                 title="Responsable 2 / conjoint"
                 initial={data.responsable2 ?? emptyResponsable()}
@@ -204,7 +202,6 @@ export function FamilyFilePage({ id }: { id: number }) {
             )}
 
             <SectionForm
-              key={`household-${JSON.stringify(data.household)}`}
               id="household"
               title="Foyer"
               initial={data.household}
@@ -216,7 +213,6 @@ export function FamilyFilePage({ id }: { id: number }) {
             </SectionForm>
 
             <SectionForm
-              key={`fiscal-${JSON.stringify(data.fiscal)}`}
               id="fiscal"
               title="Données fiscales"
               initial={fiscalToDraft(data.fiscal)}
@@ -231,7 +227,6 @@ export function FamilyFilePage({ id }: { id: number }) {
             </SectionForm>
 
             <SectionForm
-              key={`caf-${JSON.stringify(data.caf)}`}
               id="caf"
               title="CAF / MSA"
               initial={cafToDraft(data.caf)}
@@ -246,7 +241,6 @@ export function FamilyFilePage({ id }: { id: number }) {
             </SectionForm>
 
             <SectionForm
-              key={`bank-${JSON.stringify(data.bank)}`}
               id="bank"
               title="Coordonnées bancaires"
               initial={data.bank}
@@ -260,7 +254,6 @@ export function FamilyFilePage({ id }: { id: number }) {
             <DocumentsSection familyId={id} documents={file.documents} canEdit={canEdit} onAdded={() => void reload()} />
 
             <SectionForm
-              key={`custom-${JSON.stringify(data.custom)}`}
               id="custom"
               title="Informations complémentaires"
               initial={data.custom}

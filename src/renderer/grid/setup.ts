@@ -1,6 +1,6 @@
 import { AllCommunityModule, ModuleRegistry } from 'ag-grid-community';
 import 'ag-grid-community/styles/ag-grid.css';
-import 'ag-grid-community/styles/ag-theme-quartz-no-font.css';
+import 'ag-grid-community/styles/ag-theme-quartz.css';
 
 // Once, before any grid renders, or features fail with error #200.
 ModuleRegistry.registerModules([AllCommunityModule]);
