@@ -81,3 +81,19 @@ test('a new family is created from the grid and opened', async ({ page }) => {
   await page.getByLabel('Rechercher une famille').press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Famille Quintavalle Aurore' })).toBeVisible();
 });
+
+test('the keyboard alone finds and opens a family: « / » focuses the search, arrows and Enter open the row', async ({ page }) => {
+  await login(page, bridge);
+  await page.getByRole('heading', { level: 1, name: 'Familles' }).click();
+  await expect(page.getByLabel('Rechercher une famille')).not.toBeFocused();
+  await page.keyboard.press('/');
+  await expect(page.getByLabel('Rechercher une famille')).toBeFocused();
+  const secondName = (await page.locator('.ag-row[row-index="1"] .ag-cell[col-id="nom"]').textContent())?.trim() ?? '';
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(`^Famille ${secondName}`) })).toBeVisible();
+  await page.keyboard.press('Control+f');
+  // No search box on a family's file: Ctrl+F is left to the browser there.
+  await expect(page.getByLabel('Rechercher une famille')).toHaveCount(0);
+});

@@ -21,10 +21,11 @@ const COLUMNS: ColDef<ChildSummary>[] = [
   { field: 'classe', headerName: 'Classe', maxWidth: 110 },
   { field: 'famille', headerName: 'Famille' },
   {
-    field: 'pai',
+    colId: 'pai',
     headerName: 'PAI',
     maxWidth: 100,
-    valueFormatter: (params) => (params.value === null ? '—' : params.value ? 'Oui' : 'Non'),
+    // Null when the role may not see health data.
+    valueGetter: (params) => (params.data?.pai === null ? '—' : params.data?.pai ? 'Oui' : 'Non'),
   },
   { field: 'allergies', headerName: 'Allergies', minWidth: 160, valueFormatter: (params) => (params.value as string | null) ?? '—' },
 ];

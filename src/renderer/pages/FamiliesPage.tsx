@@ -18,13 +18,8 @@ const COLUMNS: ColDef<FamilySummary>[] = [
   { field: 'allocataire', headerName: 'N° allocataire' },
   { field: 'ville', headerName: 'Ville' },
   { field: 'qf', headerName: 'QF', filter: 'agNumberColumnFilter', maxWidth: 110 },
-  {
-    field: 'resident',
-    headerName: 'Résident',
-    maxWidth: 120,
-    valueFormatter: (params) => (params.value ? 'Oui' : 'Non'),
-    filterValueGetter: (params) => (params.data?.resident ? 'Oui' : 'Non'),
-  },
+  // A text value, not the grid's boolean checkbox: staff read and filter "Oui" / "Non".
+  { colId: 'resident', headerName: 'Résident', maxWidth: 120, valueGetter: (params) => (params.data?.resident ? 'Oui' : 'Non') },
 ];
 
 const CSV_COLUMNS: CsvColumn<FamilySummary>[] = [
