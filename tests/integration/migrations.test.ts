@@ -141,14 +141,14 @@ describe('office database migrations', () => {
     const migrationsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-broken-migrations-'));
     dirs.push(migrationsDir);
     fs.copyFileSync(path.join(defaultMigrationsDir(), '0001_initial.sql'), path.join(migrationsDir, '0001_initial.sql'));
+    const file = tempFile();
+    const first = openOfficeDatabase({ file, clock, migrationsDir });
+    first.sqlite.prepare("INSERT INTO families (created_at, updated_at) VALUES ('2026-01-01', '2026-01-01')").run();
+    await first.close();
     fs.writeFileSync(
       path.join(migrationsDir, '0002_broken.sql'),
       "CREATE TABLE half_done (id INTEGER PRIMARY KEY);\nALTER TABLE families ADD COLUMN added TEXT NOT NULL DEFAULT 'x';\nINSERT INTO no_such_table VALUES (1);\n",
     );
-    const file = tempFile();
-    const first = openOfficeDatabase({ file, clock, migrationsDir: defaultMigrationsDir() });
-    first.sqlite.prepare("INSERT INTO families (created_at, updated_at) VALUES ('2026-01-01', '2026-01-01')").run();
-    await first.close();
 
     expect(() => openOfficeDatabase({ file, clock, migrationsDir })).toThrow(/no_such_table/);
 

@@ -3,7 +3,9 @@ import { auditHandlers } from '../audit/handlers.js';
 import { authHandlers } from '../auth/handlers.js';
 import { childHandlers } from '../children/handlers.js';
 import { familyHandlers } from '../families/handlers.js';
+import { planningHandlers } from '../planning/handlers.js';
 import { printHandlers } from '../printing/handlers.js';
+import { requestHandlers } from '../requests/handlers.js';
 import { settingsHandlers } from '../settings/handlers.js';
 import type { Handlers } from './handler.js';
 
@@ -15,4 +17,6 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...childHandlers,
   ...auditHandlers,
   ...printHandlers,
+  ...planningHandlers,
+  ...requestHandlers,
 };

@@ -16,6 +16,15 @@ export interface OfficeDatabase {
   audit_log: AuditLogTable;
   settings: SettingTable;
   family_search: FamilySearchTable;
+  services: ServiceTable;
+  service_schools: ServiceSchoolTable;
+  school_years: SchoolYearTable;
+  calendar_periods: CalendarPeriodTable;
+  inscriptions: InscriptionTable;
+  planning_days: PlanningDayTable;
+  requests: RequestTable;
+  request_items: RequestItemTable;
+  refusal_reasons: RefusalReasonTable;
 }
 
 export interface SchemaMigrationTable {
@@ -186,3 +195,106 @@ export type ChildUpdate = Updateable<ChildTable>;
 export type ResponsableRow = Selectable<ResponsableTable>;
 export type StaffUserRow = Selectable<StaffUserTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+
+export interface ServiceTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: 'cantine' | 'matin' | 'soir' | 'mercredi' | 'vacances';
+  unit: string;
+  with_meal: Generated<number>;
+  capacity: number | null;
+  /** ISO weekdays, comma-separated. */
+  weekdays: string;
+  period: 'school' | 'holidays';
+  /** Classes, comma-separated; '' = all. */
+  levels: Generated<string>;
+  /** JSON DeadlineRules. */
+  deadline_rules: string;
+  late_policy: Generated<'refuse' | 'late'>;
+  /** JSON AutoRules. */
+  auto_rules: Generated<string>;
+  requires_inscription: Generated<number>;
+  active: Generated<number>;
+  sort_order: Generated<number>;
+}
+
+export interface ServiceSchoolTable {
+  service_id: number;
+  school_id: number;
+}
+
+export interface SchoolYearTable {
+  id: Generated<number>;
+  label: string;
+  start_date: string;
+  end_date: string;
+}
+
+export interface CalendarPeriodTable {
+  id: Generated<number>;
+  kind: 'holidays' | 'bridge' | 'closure';
+  label: string;
+  start_date: string;
+  end_date: string;
+  service_id: number | null;
+}
+
+export interface InscriptionTable {
+  id: Generated<number>;
+  child_id: number;
+  service_id: number;
+  start_date: string;
+  end_date: string;
+  weekdays: string;
+  created_at: string;
+  created_by: number | null;
+  ended_at: string | null;
+}
+
+export interface PlanningDayTable {
+  child_id: number;
+  service_id: number;
+  day: string;
+  state: 'booked' | 'cancelled' | 'absent';
+  absence_reason: string | null;
+  attendance: 'present' | 'absent' | null;
+  inscription_id: number | null;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface RequestTable {
+  id: Generated<number>;
+  uid: string;
+  family_id: number;
+  kind: 'book' | 'cancel' | 'absence' | 'data_change' | 'photo';
+  absence_reason: string | null;
+  comment: Generated<string>;
+  certificate_document_id: number | null;
+  /** JSON: data changes or photo. */
+  payload: string | null;
+  source: 'office' | 'portal';
+  submitted_at: string;
+  submitted_by: number | null;
+}
+
+export interface RequestItemTable {
+  id: Generated<number>;
+  request_id: number;
+  child_id: number | null;
+  service_id: number | null;
+  day: string | null;
+  status: Generated<'pending' | 'accepted' | 'refused'>;
+  late: Generated<number>;
+  refusal_reason: string | null;
+  decided_at: string | null;
+  decided_by: number | null;
+  auto: Generated<number>;
+}
+
+export interface RefusalReasonTable {
+  id: Generated<number>;
+  label: string;
+  active: Generated<number>;
+}

@@ -1,6 +1,9 @@
 import type { Role, SessionUser } from '../auth/roles.js';
 import type { ChildInput, ChildPatch } from '../children/input.js';
 import type { DocumentKind, FamilyInput, FamilyPatch } from '../families/input.js';
+import type { PlanningCell } from '../planning/cells.js';
+import type { AbsenceReason } from '../planning/reasons.js';
+import type { AutoRules, DeadlineRules, LatePolicy } from '../planning/rules.js';
 import type { Result } from '../result.js';
 
 /**
@@ -116,6 +119,212 @@ export type PrintScope =
   | { kind: 'family'; familyId: number }
   | { kind: 'class'; schoolId: number; classe: string };
 
+
+export type ServiceKind = 'cantine' | 'matin' | 'soir' | 'mercredi' | 'vacances';
+
+/** A prestation as the office configures it. */
+export interface ServiceConfig {
+  id: number;
+  code: string;
+  name: string;
+  kind: ServiceKind;
+  unit: string;
+  withMeal: boolean;
+  /** Places per day; null = no limit. */
+  capacity: number | null;
+  /** ISO weekdays (1 = Monday). */
+  weekdays: number[];
+  period: 'school' | 'holidays';
+  /** Classes served; empty = all. */
+  levels: string[];
+  /** Schools served; empty = all. */
+  schoolIds: number[];
+  deadlines: DeadlineRules;
+  latePolicy: LatePolicy;
+  autoRules: AutoRules;
+  requiresInscription: boolean;
+  active: boolean;
+}
+
+export type ServiceInput = Omit<ServiceConfig, 'id'> & { id: number | null };
+
+export interface SchoolYear {
+  id: number;
+  label: string;
+  startDate: string;
+  endDate: string;
+}
+
+export interface CalendarPeriod {
+  id: number;
+  kind: 'holidays' | 'bridge' | 'closure';
+  label: string;
+  startDate: string;
+  endDate: string;
+  /** null = every service. */
+  serviceId: number | null;
+}
+
+export interface CalendarView {
+  schoolYears: SchoolYear[];
+  periods: CalendarPeriod[];
+  publicHolidays: { day: string; label: string }[];
+}
+
+export interface Inscription {
+  id: number;
+  childId: number;
+  serviceId: number;
+  serviceName: string;
+  startDate: string;
+  endDate: string;
+  weekdays: number[];
+  endedAt: string | null;
+}
+
+export interface ChildPlanning {
+  childId: number;
+  childName: string;
+  days: string[];
+  rows: { serviceId: number; serviceName: string; cells: PlanningCell[] }[];
+  actions: { edit: boolean; markAttendance: boolean };
+}
+
+export type PlanningAction =
+  | { kind: 'book' }
+  | { kind: 'cancel' }
+  | { kind: 'absent'; reason: AbsenceReason }
+  | { kind: 'present' }
+  | { kind: 'absent_unnoticed' }
+  | { kind: 'clear_attendance' };
+
+export interface DayChild {
+  childId: number;
+  familyId: number;
+  nom: string;
+  prenom: string;
+  ecole: string;
+  classe: string;
+  regime: string;
+  /** null for roles that may not see health data. */
+  allergies: string | null;
+  pai: boolean | null;
+  state: PlanningCell['state'];
+  absenceReason: AbsenceReason | null;
+  attendance: 'present' | 'absent' | null;
+}
+
+export interface DayList {
+  serviceId: number;
+  serviceName: string;
+  day: string;
+  open: boolean;
+  closedWhy: string | null;
+  capacity: number | null;
+  children: DayChild[];
+  /** Children expected (booked, not absent or cancelled), per school and class. */
+  counts: { ecole: string; classe: string; expected: number }[];
+  expected: number;
+}
+
+export interface MealCounts {
+  days: string[];
+  schools: string[];
+  /** meals[dayIndex][schoolIndex]; PAI meals brought by the family are not counted but listed apart. */
+  meals: number[][];
+  paiBasket: number[][];
+  regimes: { day: string; regime: string; count: number }[];
+}
+
+export type RequestKind = 'book' | 'cancel' | 'absence' | 'data_change' | 'photo';
+
+export interface DataChange {
+  entity: 'family' | 'child';
+  entityId: number;
+  /** Path in FamilyInput / ChildInput, e.g. 'responsable1.telMobile'. */
+  field: string;
+  label: string;
+  oldValue: string;
+  newValue: string;
+}
+
+export interface NewRequest {
+  familyId: number;
+  kind: RequestKind;
+  /** book / cancel / absence: every child x service x day of the request. */
+  items: { childId: number; serviceId: number; day: string }[];
+  reason: AbsenceReason | null;
+  comment: string;
+  certificate: { fileName: string; mime: string; base64: string } | null;
+  changes: DataChange[];
+  photo: { childId: number; mime: string; base64: string } | null;
+}
+
+export interface RequestItemView {
+  id: number;
+  childId: number | null;
+  childName: string;
+  serviceId: number | null;
+  serviceName: string;
+  day: string | null;
+  status: 'pending' | 'accepted' | 'refused';
+  late: boolean;
+  refusalReason: string | null;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  auto: boolean;
+}
+
+export interface RequestView {
+  id: number;
+  uid: string;
+  familyId: number;
+  familyName: string;
+  kind: RequestKind;
+  reason: AbsenceReason | null;
+  comment: string;
+  source: 'office' | 'portal';
+  submittedAt: string;
+  changes: DataChange[];
+  items: RequestItemView[];
+}
+
+/** One row of the validation queue: one pending item. */
+export interface QueueRow {
+  itemId: number;
+  requestId: number;
+  submittedAt: string;
+  familyId: number;
+  familyName: string;
+  childId: number | null;
+  childName: string;
+  serviceId: number | null;
+  serviceName: string;
+  day: string | null;
+  kind: RequestKind;
+  reason: AbsenceReason | null;
+  comment: string;
+  late: boolean;
+  /** Places left that day once this item is accepted; null = no limit or not a booking. */
+  capacityLeft: number | null;
+  /** French descriptions of what stands in the way ('Service fermé ce jour-là depuis la demande'). */
+  conflicts: string[];
+  changes: DataChange[];
+}
+
+export interface DecisionOutcome {
+  accepted: number;
+  refused: number;
+  /** Items that could not be decided (already decided elsewhere, conflict), with the French reason. */
+  skipped: { itemId: number; why: string }[];
+}
+
+export interface RefusalReason {
+  id: number;
+  label: string;
+  active: boolean;
+}
+
 interface Method<Args, Value> {
   args: Args;
   value: Value;
@@ -164,6 +373,47 @@ export interface OfficeApiSpec {
   'audit.forChild': Method<{ childId: number }, AuditEntry[]>;
 
   'print.childSheets': Method<{ scope: PrintScope }, FileContent>;
+
+  'services.list': Method<Record<string, never>, ServiceConfig[]>;
+  'services.save': Method<ServiceInput, ServiceConfig>;
+
+  'calendar.get': Method<{ from: string; to: string }, CalendarView>;
+  'calendar.savePeriod': Method<Omit<CalendarPeriod, 'id'> & { id: number | null }, CalendarPeriod>;
+  'calendar.removePeriod': Method<{ id: number }, null>;
+  'calendar.saveSchoolYear': Method<Omit<SchoolYear, 'id'> & { id: number | null }, SchoolYear>;
+
+  'inscriptions.list': Method<{ childId: number }, Inscription[]>;
+  /** One child or several siblings at once. */
+  'inscriptions.create': Method<
+    { childIds: number[]; serviceId: number; startDate: string; endDate: string; weekdays: number[] },
+    Inscription[]
+  >;
+  /** Changes or ends an inscription from a day on; days before it are never touched. */
+  'inscriptions.update': Method<{ id: number; from: string; endDate: string; weekdays: number[] }, Inscription>;
+
+  'planning.child': Method<{ childId: number; from: string; to: string }, ChildPlanning>;
+  'planning.apply': Method<
+    { cells: { childId: number; serviceId: number; day: string }[]; action: PlanningAction },
+    { changed: number; skipped: { day: string; why: string }[] }
+  >;
+  'planning.day': Method<{ serviceId: number; day: string }, DayList>;
+  'planning.meals': Method<{ from: string; to: string }, MealCounts>;
+  'planning.attendanceSheet': Method<{ serviceId: number; day: string }, FileContent>;
+
+  'requests.create': Method<NewRequest, RequestView>;
+  'requests.queue': Method<Record<string, never>, QueueRow[]>;
+  'requests.decide': Method<
+    { itemIds: number[]; decision: 'accept' | 'refuse'; refusalReason: string | null },
+    DecisionOutcome
+  >;
+  'requests.forFamily': Method<{ familyId: number }, RequestView[]>;
+  'refusalReasons.list': Method<Record<string, never>, RefusalReason[]>;
+  'refusalReasons.save': Method<{ id: number | null; label: string; active: boolean }, RefusalReason>;
+  /** Strike, school trip, teacher absent: the absence for every child of a school (or one class) at once. */
+  'events.declareAbsence': Method<
+    { schoolId: number; classe: string | null; serviceIds: number[]; days: string[]; reason: AbsenceReason; comment: string },
+    { children: number; days: number }
+  >;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;

@@ -1,0 +1,15 @@
+/** The nine absence reasons, exactly as the office lists them (DOMAIN.md). Codes are stable; labels are shown. */
+export const ABSENCE_REASONS = {
+  MEDICAL: 'RAISON MEDICALE',
+  SCHOOL_TRIP: 'VOYAGE OU SORTIE SCOLAIRE',
+  TEACHER_ABSENT: "ABSENCE DE L'ENSEIGNANT",
+  STRIKE: 'GREVE DU PERSONNEL OU DES ENSEIGNANTS',
+  TRAFFIC_ACCIDENT: 'ACCIDENT DE LA CIRCULATION',
+  SUPPORT_SESSION: 'PARTICIPATION A UNE SEQUENCE DE SOUTIEN',
+  FORCE_MAJEURE: 'CAS DE FORCE MAJEURE',
+  EXCEPTIONAL: 'CIRCONSTANCES EXCEPTIONNELLES',
+  OTHER: 'AUTRES',
+} as const;
+
+export type AbsenceReason = keyof typeof ABSENCE_REASONS;
+export const ABSENCE_REASON_CODES = Object.keys(ABSENCE_REASONS) as [AbsenceReason, ...AbsenceReason[]];
