@@ -126,7 +126,7 @@ export function DocumentsSection({
                 id={fieldId('file')}
                 ref={fileInput}
                 type="file"
-                accept="application/pdf,image/jpeg,image/png,image/webp"
+                accept="application/pdf,image/jpeg,image/png"
                 aria-invalid={call.fields.file ? true : undefined}
                 aria-describedby={call.fields.file ? `${fieldId('file')}-error` : undefined}
                 onChange={(event) => setFile(event.target.files?.[0] ?? null)}

@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { expect, login, test, useOfficeBridge } from './bridge.js';
+
+const bridge = useOfficeBridge();
+
+const MINIMAL_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+test('a scanned document is added to the family file and opens again', async ({ page }, testInfo) => {
+  await login(page, bridge);
+  await page.locator('.ag-row').first().dblclick();
+  const documents = page.getByRole('region', { name: 'Documents' });
+  await documents.getByLabel('Type de document').selectOption('attestation_caf');
+  await documents.getByLabel('Libellé').fill('Attestation QF janvier');
+  await documents.getByLabel('Date du document').fill('2026-01-12');
+  await documents.getByLabel('Fichier').setInputFiles({ name: 'attestation.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
+  await documents.getByRole('button', { name: 'Ajouter le document' }).click();
+  await expect(documents.getByText('Document ajouté.')).toBeVisible();
+
+  await page.reload();
+  const row = page.getByRole('region', { name: 'Documents' }).getByRole('row').filter({ hasText: 'Attestation QF janvier' });
+  await expect(row).toContainText('Attestation CAF');
+  await expect(row).toContainText('12/01/2026');
+  const downloadPromise = page.waitForEvent('download');
+  await row.getByRole('button', { name: 'Ouvrir' }).click();
+  const download = await downloadPromise;
+  const file = testInfo.outputPath('doc.pdf');
+  await download.saveAs(file);
+  expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+});
+
+test('an archived family leaves the search until « Afficher les archivées » is ticked, and comes back when reactivated', async ({ page }) => {
+  await login(page, bridge);
+  const firstName = (await page.locator('.ag-row .ag-cell[col-id="nom"]').first().textContent())?.trim() ?? '';
+  const firstPrenom = (await page.locator('.ag-row .ag-cell[col-id="prenom"]').first().textContent())?.trim() ?? '';
+  await page.locator('.ag-row').first().dblclick();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Archiver' }).click();
+  await expect(page.getByRole('button', { name: 'Réactiver' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Archivée');
+  // An archived file is read-only.
+  await expect(page.getByRole('region', { name: 'Responsable 1' }).getByRole('button', { name: 'Enregistrer' })).toHaveCount(0);
+
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Familles' }).click();
+  await page.getByLabel('Rechercher une famille').fill(`${firstName} ${firstPrenom}`);
+  await expect(page.getByRole('status').filter({ hasText: 'résultat' })).toBeVisible();
+  const familyRow = page
+    .locator('.ag-row')
+    .filter({ has: page.locator('[col-id="nom"]').getByText(firstName, { exact: true }) })
+    .filter({ has: page.locator('[col-id="prenom"]').getByText(firstPrenom, { exact: true }) });
+  await expect(familyRow).toHaveCount(0);
+  await page.getByLabel('Afficher les archivées').check();
+  const archivedRow = familyRow;
+  await expect(archivedRow).toBeVisible();
+  await archivedRow.dblclick();
+  await page.getByRole('button', { name: 'Réactiver' }).click();
+  await expect(page.getByRole('button', { name: 'Archiver' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Responsable 1' }).getByRole('button', { name: 'Enregistrer' })).toBeVisible();
+});
+
+test('the family sheets print as one PDF with every child', async ({ page }, testInfo) => {
+  await login(page, bridge);
+  await page.locator('.ag-row').first().dblclick();
+  const children = await page.locator('.child-list a').allTextContents();
+  expect(children.length).toBeGreaterThan(0);
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Imprimer les fiches' }).click();
+  const download = await downloadPromise;
+  const file = testInfo.outputPath('fiches.pdf');
+  await download.saveAs(file);
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+  for (const child of children) expect(text).toContain(child.trim().split(' ')[0]);
+});
+
+test('the régie does not see children’s health data', async ({ page }) => {
+  await login(page, bridge, 'regie');
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Enfants' }).click();
+  await page.locator('.ag-row').first().dblclick();
+  await expect(page.getByRole('region', { name: 'Identité' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Santé' })).toHaveCount(0);
+  await expect(page.getByLabel('Allergies')).toHaveCount(0);
+});
