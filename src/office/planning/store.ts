@@ -1,0 +1,204 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { ServiceConfig } from '../../shared/api/contract.js';
+import type { AbsenceReason } from '../../shared/planning/reasons.js';
+import { ABSENCE_REASONS } from '../../shared/planning/reasons.js';
+import { DEFAULT_DEADLINE_RULE, type AutoRules, type DeadlineRules } from '../../shared/planning/rules.js';
+import { writeAudit } from '../audit/write.js';
+import type { OfficeDatabase, ServiceTable } from '../db/schema.js';
+
+type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
+
+/**
+ * The calendar as the pure opening rules read it (same shape as CalendarData in src/shared/calendar/opening.ts,
+ * declared here structurally so the office does not depend on the order in which both files land).
+ */
+export interface PlanningCalendar {
+  schoolYears: { startDate: string; endDate: string }[];
+  periods: { kind: 'holidays' | 'bridge' | 'closure'; label: string; startDate: string; endDate: string; serviceId: number | null }[];
+}
+
+export async function loadCalendar(db: Db): Promise<PlanningCalendar> {
+  const [years, periods] = await Promise.all([
+    db.selectFrom('school_years').select(['start_date', 'end_date']).orderBy('start_date').execute(),
+    db
+      .selectFrom('calendar_periods')
+      .select(['kind', 'label', 'start_date', 'end_date', 'service_id'])
+      .orderBy('start_date')
+      .execute(),
+  ]);
+  return {
+    schoolYears: years.map((y) => ({ startDate: y.start_date, endDate: y.end_date })),
+    periods: periods.map((p) => ({
+      kind: p.kind,
+      label: p.label,
+      startDate: p.start_date,
+      endDate: p.end_date,
+      serviceId: p.service_id,
+    })),
+  };
+}
+
+function numberList(text: string): number[] {
+  return text === '' ? [] : text.split(',').map(Number);
+}
+
+function textList(text: string): string[] {
+  return text === '' ? [] : text.split(',');
+}
+
+/** Rules stored before a kind existed fall back to the default (Wednesday of the previous week, 12:00). */
+function parseDeadlines(json: string): DeadlineRules {
+  const parsed = JSON.parse(json) as Partial<DeadlineRules>;
+  return {
+    booking: parsed.booking ?? DEFAULT_DEADLINE_RULE,
+    cancel: parsed.cancel ?? DEFAULT_DEADLINE_RULE,
+    absence: parsed.absence ?? DEFAULT_DEADLINE_RULE,
+  };
+}
+
+function parseAutoRules(json: string): AutoRules {
+  const parsed = JSON.parse(json) as Partial<AutoRules>;
+  return { absencesOnTime: parsed.absencesOnTime ?? false, bookingsWithinCapacity: parsed.bookingsWithinCapacity ?? false };
+}
+
+export function toServiceConfig(row: Selectable<ServiceTable>, schoolIds: number[]): ServiceConfig {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    unit: row.unit,
+    withMeal: row.with_meal === 1,
+    capacity: row.capacity,
+    weekdays: numberList(row.weekdays),
+    period: row.period,
+    levels: textList(row.levels),
+    schoolIds,
+    deadlines: parseDeadlines(row.deadline_rules),
+    latePolicy: row.late_policy,
+    autoRules: parseAutoRules(row.auto_rules),
+    requiresInscription: row.requires_inscription === 1,
+    active: row.active === 1,
+  };
+}
+
+/** Every service (active or not), in the office's order, with parsed rules. */
+export async function loadServices(db: Db): Promise<ServiceConfig[]> {
+  const [rows, links] = await Promise.all([
+    db.selectFrom('services').selectAll().orderBy('sort_order').orderBy('id').execute(),
+    db.selectFrom('service_schools').select(['service_id', 'school_id']).orderBy('school_id').execute(),
+  ]);
+  return rows.map((row) =>
+    toServiceConfig(
+      row,
+      links.filter((link) => link.service_id === row.id).map((link) => link.school_id),
+    ),
+  );
+}
+
+export type PlanningState = 'booked' | 'cancelled' | 'absent';
+
+export interface PlanningDayChange {
+  childId: number;
+  serviceId: number;
+  day: string;
+  state: PlanningState;
+  absenceReason: AbsenceReason | null;
+  userId: number | null;
+  at: string;
+  /** What the audit log shows as the change's origin, e.g. 'Saisie au planning' or 'Demande acceptée'. */
+  auditLabel: string;
+}
+
+const STATE_TEXT: Record<PlanningState, string> = {
+  booked: 'Réservé',
+  cancelled: 'Annulé',
+  absent: 'Absent',
+};
+
+/** The French text of a planning day's state in the audit log. */
+export function planningStateText(state: PlanningState | null, reason: string | null): string | null {
+  if (state === null) return null;
+  if (state === 'absent' && reason) return `Absent (${ABSENCE_REASONS[reason as AbsenceReason] ?? reason})`;
+  return STATE_TEXT[state];
+}
+
+/** 'YYYY-MM-DD' as 'DD/MM/YYYY'. */
+export function frenchDate(day: string): string {
+  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+}
+
+/**
+ * Sets one child's state for one service and day (insert or update) and writes its audit row, inside the caller's
+ * transaction. A day left in the same state writes nothing. Attendance already marked is kept.
+ */
+export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: PlanningDayChange): Promise<void> {
+  const [before, child, service] = await Promise.all([
+    trx
+      .selectFrom('planning_days')
+      .select(['state', 'absence_reason'])
+      .where('child_id', '=', change.childId)
+      .where('service_id', '=', change.serviceId)
+      .where('day', '=', change.day)
+      .executeTakeFirst(),
+    trx.selectFrom('children').select('family_id').where('id', '=', change.childId).executeTakeFirst(),
+    trx.selectFrom('services').select('name').where('id', '=', change.serviceId).executeTakeFirst(),
+  ]);
+  const reason = change.state === 'absent' ? change.absenceReason : null;
+  if (before && before.state === change.state && before.absence_reason === reason) return;
+  if (before) {
+    await trx
+      .updateTable('planning_days')
+      .set({ state: change.state, absence_reason: reason, updated_at: change.at, updated_by: change.userId })
+      .where('child_id', '=', change.childId)
+      .where('service_id', '=', change.serviceId)
+      .where('day', '=', change.day)
+      .execute();
+  } else {
+    await trx
+      .insertInto('planning_days')
+      .values({
+        child_id: change.childId,
+        service_id: change.serviceId,
+        day: change.day,
+        state: change.state,
+        absence_reason: reason,
+        attendance: null,
+        inscription_id: null,
+        updated_at: change.at,
+        updated_by: change.userId,
+      })
+      .execute();
+  }
+  await writeAudit(
+    trx,
+    {
+      at: change.at,
+      userId: change.userId,
+      entity: 'planning',
+      entityId: change.serviceId,
+      action: change.auditLabel,
+      familyId: child?.family_id ?? null,
+      childId: change.childId,
+    },
+    [
+      {
+        field: `${service?.name ?? `Service n° ${change.serviceId}`} · ${frenchDate(change.day)}`,
+        oldValue: planningStateText(before?.state ?? null, before?.absence_reason ?? null),
+        newValue: planningStateText(change.state, reason),
+      },
+    ],
+  );
+}
+
+/** Children expected by a service on a day (state 'booked'). */
+export async function bookedCount(db: Db, serviceId: number, day: string): Promise<number> {
+  const row = await db
+    .selectFrom('planning_days')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('service_id', '=', serviceId)
+    .where('day', '=', day)
+    .where('state', '=', 'booked')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
