@@ -64,6 +64,7 @@ test('an archived family leaves the search until « Afficher les archivées » i
 test('the family sheets print as one PDF with every child', async ({ page }, testInfo) => {
   await login(page, bridge);
   await page.locator('.ag-row').first().dblclick();
+  await expect(page.locator('.child-list a').first()).toBeVisible();
   const children = await page.locator('.child-list a').allTextContents();
   expect(children.length).toBeGreaterThan(0);
   const downloadPromise = page.waitForEvent('download');
