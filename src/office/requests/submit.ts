@@ -1,0 +1,285 @@
+import type { NewRequest, ServiceConfig } from '../../shared/api/contract.js';
+import { daysBetween } from '../../shared/calendar/days.js';
+import { openingOn } from '../../shared/calendar/opening.js';
+import { imageMime, PHOTO_MAX_BYTES } from '../../shared/children/input.js';
+import { parisDay } from '../../shared/clock.js';
+import { describeDeadline, judgeChange } from '../../shared/planning/deadlines.js';
+import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
+import { writeAudit } from '../audit/write.js';
+import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime } from '../families/documents.js';
+import { bookedCount, loadCalendar, loadServices } from '../planning/store.js';
+import { applyAccepted } from './apply.js';
+import { cellKey, dayFr, isPlanningKind, PLANNING_KINDS, refused, type PlanningKind, type Trx } from './common.js';
+import { checkDataChanges } from './data-changes.js';
+
+/** A request as it arrives, from the office's counter or from the portail famille. */
+export interface RequestSubmission extends NewRequest {
+  /** Born where the request is created: the portal's sync sends the same uid again and nothing is doubled. */
+  uid: string;
+  source: 'office' | 'portal';
+  /** When the family asked: the deadlines are judged at this instant. */
+  submittedAt: Date;
+  /** The staff member who typed it at the office; null for the portal. */
+  submittedBy: number | null;
+}
+
+interface PlannedItem {
+  childId: number;
+  serviceId: number;
+  day: string;
+  late: boolean;
+}
+
+const MAX_SCHOOL_YEAR_DAYS = 366;
+
+/**
+ * Checks a request, stores it with its items and accepts at once what the services' automatic rules allow, in the
+ * caller's transaction. Any problem refuses the whole request with a French message and nothing is written (the
+ * caller's transaction rolls back). Returns the request's id (the existing one when the uid was already received).
+ */
+export async function submitRequest(trx: Trx, request: RequestSubmission): Promise<number> {
+  const seen = await trx.selectFrom('requests').select('id').where('uid', '=', request.uid).executeTakeFirst();
+  if (seen) return seen.id;
+
+  const at = request.submittedAt.toISOString();
+  const today = parisDay(request.submittedAt);
+  const family = await trx.selectFrom('families').select('archived_at').where('id', '=', request.familyId).executeTakeFirst();
+  if (!family) throw refused('Famille introuvable.', 'familyId');
+  if (family.archived_at !== null) throw refused('La fiche de cette famille est archivée : réactivez-la avant d’enregistrer une demande.', 'familyId');
+
+  const comment = request.comment.trim();
+  let reason: AbsenceReason | null = null;
+  let planned: PlannedItem[] = [];
+  let payload: string | null = null;
+  let itemChildId: number | null = null;
+  const services = new Map((await loadServices(trx)).map((service) => [service.id, service]));
+
+  if (isPlanningKind(request.kind)) {
+    if (request.kind === 'absence') {
+      if (request.reason === null) throw refused("Choisissez le motif de l'absence.", 'reason');
+      if (!(request.reason in ABSENCE_REASONS)) throw refused(`Motif d'absence inconnu : ${String(request.reason)}.`, 'reason');
+      reason = request.reason;
+    }
+    planned = await checkPlanningItems(trx, request, request.kind, services);
+  } else if (request.kind === 'data_change') {
+    if (request.changes.length === 0) throw refused('La demande ne contient aucune modification.', 'changes');
+    await checkDataChanges(trx, request.familyId, request.changes, today);
+    payload = JSON.stringify(request.changes);
+    const children = new Set(request.changes.filter((change) => change.entity === 'child').map((change) => change.entityId));
+    itemChildId = children.size === 1 && request.changes.every((change) => change.entity === 'child') ? [...children][0]! : null;
+  } else {
+    const photo = request.photo;
+    if (!photo) throw refused('Joignez la nouvelle photo.', 'photo');
+    await checkFamilyChild(trx, request.familyId, photo.childId, 'photo');
+    const bytes = decodeBase64(photo.base64);
+    if (!bytes || bytes.length === 0 || !imageMime(bytes)) throw refused("Ce fichier n'est pas une image (JPEG, PNG ou WebP).", 'photo');
+    if (bytes.length > PHOTO_MAX_BYTES) throw refused(`La photo dépasse ${PHOTO_MAX_BYTES / 1024 / 1024} Mo.`, 'photo');
+    payload = JSON.stringify({ childId: photo.childId, mime: imageMime(bytes), base64: bytes.toString('base64') });
+    itemChildId = photo.childId;
+  }
+
+  const certificateId = request.certificate ? await storeCertificate(trx, request, at, today) : null;
+
+  const { id: requestId } = await trx
+    .insertInto('requests')
+    .values({
+      uid: request.uid,
+      family_id: request.familyId,
+      kind: request.kind,
+      absence_reason: reason,
+      comment,
+      certificate_document_id: certificateId,
+      payload,
+      source: request.source,
+      submitted_at: at,
+      submitted_by: request.submittedBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const rows = isPlanningKind(request.kind)
+    ? planned.map((item) => ({ request_id: requestId, child_id: item.childId, service_id: item.serviceId, day: item.day, late: item.late ? 1 : 0 }))
+    : [{ request_id: requestId, child_id: itemChildId, service_id: null, day: null, late: 0 }];
+  const inserted = await trx.insertInto('request_items').values(rows).returning(['id', 'child_id', 'service_id', 'day', 'late']).execute();
+
+  await writeAudit(
+    trx,
+    { at, userId: request.submittedBy, entity: 'request', entityId: requestId, familyId: request.familyId, childId: itemChildId, action: 'create' },
+    [{ field: 'Demande reçue', oldValue: null, newValue: `${REQUEST_KIND_TEXT[request.kind]} (${request.source === 'office' ? "saisie à l'accueil" : 'portail famille'}, ${rows.length} élément${rows.length > 1 ? 's' : ''})` }],
+  );
+
+  if (isPlanningKind(request.kind)) await acceptAutomatically(trx, request.kind, requestId, request.familyId, reason, inserted, services, at, today);
+  return requestId;
+}
+
+export const REQUEST_KIND_TEXT = {
+  book: 'Réservation',
+  cancel: 'Annulation',
+  absence: 'Absence',
+  data_change: 'Modification de données',
+  photo: 'Nouvelle photo',
+} as const;
+
+async function checkFamilyChild(trx: Trx, familyId: number, childId: number, field: string): Promise<void> {
+  const child = await trx.selectFrom('children').select(['family_id', 'archived_at', 'prenom']).where('id', '=', childId).executeTakeFirst();
+  if (!child || child.family_id !== familyId) throw refused("Cet enfant n'appartient pas à cette famille.", field);
+  if (child.archived_at !== null) throw refused(`La fiche de ${child.prenom} est archivée.`, field);
+}
+
+async function checkPlanningItems(
+  trx: Trx,
+  request: RequestSubmission,
+  kind: PlanningKind,
+  services: Map<number, ServiceConfig>,
+): Promise<PlannedItem[]> {
+  const items = request.items;
+  if (items.length === 0) throw refused('La demande ne porte sur aucun jour : choisissez au moins un jour.');
+  const days = items.map((item) => item.day).sort();
+  const first = days[0]!;
+  const last = days[days.length - 1]!;
+  const calendar = await loadCalendar(trx);
+  const longestYear = Math.max(MAX_SCHOOL_YEAR_DAYS, ...calendar.schoolYears.map((year) => daysBetween(year.startDate, year.endDate) + 1));
+  if (daysBetween(first, last) + 1 > longestYear) {
+    throw refused(`La demande va du ${dayFr(first)} au ${dayFr(last)} : c'est plus d'une année scolaire. Faites une demande par année.`);
+  }
+
+  const childIds = [...new Set(items.map((item) => item.childId))];
+  const children = new Map(
+    (await trx.selectFrom('children').select(['id', 'family_id', 'archived_at', 'prenom']).where('id', 'in', childIds).execute()).map((child) => [child.id, child]),
+  );
+  for (const childId of childIds) {
+    const child = children.get(childId);
+    if (!child || child.family_id !== request.familyId) throw refused("Un des enfants de la demande n'appartient pas à cette famille.");
+    if (child.archived_at !== null) throw refused(`La fiche de ${child.prenom} est archivée : aucune demande ne peut la concerner.`);
+  }
+  for (const serviceId of new Set(items.map((item) => item.serviceId))) {
+    if (!services.get(serviceId)?.active) throw refused('Service inconnu.', 'serviceId');
+  }
+
+  const [inscriptions, states, pending] = await Promise.all([
+    trx
+      .selectFrom('inscriptions')
+      .select(['child_id', 'service_id', 'start_date', 'end_date'])
+      .where('child_id', 'in', childIds)
+      .where('start_date', '<=', last)
+      .where('end_date', '>=', first)
+      .execute(),
+    trx
+      .selectFrom('planning_days')
+      .select(['child_id', 'service_id', 'day', 'state'])
+      .where('child_id', 'in', childIds)
+      .where('day', '>=', first)
+      .where('day', '<=', last)
+      .execute(),
+    trx
+      .selectFrom('request_items')
+      .select(['child_id', 'service_id', 'day'])
+      .where('status', '=', 'pending')
+      .where('child_id', 'in', childIds)
+      .where('day', '>=', first)
+      .where('day', '<=', last)
+      .execute(),
+  ]);
+  const stateOf = new Map(states.map((row) => [cellKey(row.child_id, row.service_id, row.day), row.state]));
+  const pendingCells = new Set(pending.map((row) => cellKey(row.child_id ?? 0, row.service_id ?? 0, row.day ?? '')));
+  const seen = new Set<string>();
+  const changeKind = PLANNING_KINDS[kind];
+
+  const planned: PlannedItem[] = [];
+  for (const item of [...items].sort((a, b) => a.day.localeCompare(b.day) || a.childId - b.childId || a.serviceId - b.serviceId)) {
+    const service = services.get(item.serviceId)!;
+    const child = children.get(item.childId)!;
+    const when = `${dayFr(item.day)} (${service.name}, ${child.prenom})`;
+    const key = cellKey(item.childId, item.serviceId, item.day);
+    if (seen.has(key)) throw refused(`Le ${when} figure deux fois dans la demande.`);
+    seen.add(key);
+
+    const opening = openingOn(service, item.day, calendar);
+    if (!opening.open) throw refused(`${service.name} est fermé le ${dayFr(item.day)} : ${opening.why}.`);
+    if (
+      service.requiresInscription &&
+      !inscriptions.some((ins) => ins.child_id === item.childId && ins.service_id === item.serviceId && ins.start_date <= item.day && item.day <= ins.end_date)
+    ) {
+      throw refused(`${child.prenom} n'est pas inscrit(e) à ${service.name} le ${dayFr(item.day)}.`);
+    }
+    const state = stateOf.get(key);
+    if (kind === 'book' && state === 'booked') throw refused(`Le ${when} est déjà réservé.`);
+    if (kind === 'cancel' && state !== 'booked') throw refused(`Le ${when} n'est pas réservé : il n'y a rien à annuler.`);
+    if (kind === 'absence' && state !== 'booked') {
+      throw refused(`Le ${when} n'est pas réservé : ${state === 'absent' ? "l'absence est déjà enregistrée" : 'aucune absence à déclarer'}.`);
+    }
+    if (pendingCells.has(key)) throw refused(`Une demande est déjà en attente pour le ${when}.`);
+
+    const judged = judgeChange(service.deadlines[changeKind], item.day, request.submittedAt);
+    if (!judged.onTime && service.latePolicy === 'refuse') {
+      throw refused(
+        `Hors délai pour le ${when} : les changements de ce jour étaient possibles jusqu'au ${describeDeadline(judged.deadline)}.`,
+      );
+    }
+    planned.push({ childId: item.childId, serviceId: item.serviceId, day: item.day, late: !judged.onTime });
+  }
+  return planned;
+}
+
+async function storeCertificate(trx: Trx, request: RequestSubmission, at: string, today: string): Promise<number> {
+  const certificate = request.certificate!;
+  const bytes = decodeBase64(certificate.base64);
+  if (!bytes || bytes.length === 0) throw refused('Le justificatif est vide ou illisible.', 'certificate');
+  if (bytes.length > DOCUMENT_MAX_BYTES) throw refused('Le justificatif dépasse 10 Mo.', 'certificate');
+  const mime = documentMime(bytes);
+  if (!mime) throw refused('Le justificatif doit être un fichier PDF, JPEG ou PNG.', 'certificate');
+  const fileName = certificate.fileName.trim().slice(0, 200) || 'justificatif';
+  const { id } = await trx
+    .insertInto('family_documents')
+    .values({
+      family_id: request.familyId,
+      kind: 'certificat_medical',
+      label: `Justificatif joint à une demande du ${dayFr(today)}`.slice(0, 120),
+      document_date: today,
+      file_name: fileName,
+      mime,
+      content: bytes,
+      created_at: at,
+      archived_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await writeAudit(trx, { at, userId: request.submittedBy, entity: 'document', entityId: id, familyId: request.familyId, action: 'create' }, [
+    { field: 'Document ajouté', oldValue: null, newValue: `Certificat médical du ${today} (${fileName})` },
+  ]);
+  return id;
+}
+
+/** The services' automatic rules: on-time absences, on-time bookings while places remain. */
+async function acceptAutomatically(
+  trx: Trx,
+  kind: PlanningKind,
+  requestId: number,
+  familyId: number,
+  reason: AbsenceReason | null,
+  items: { id: number; child_id: number | null; service_id: number | null; day: string | null; late: number }[],
+  services: Map<number, ServiceConfig>,
+  at: string,
+  today: string,
+): Promise<void> {
+  if (kind === 'cancel') return;
+  const accepted: number[] = [];
+  for (const item of items) {
+    const service = services.get(item.service_id ?? 0);
+    if (!service || item.late === 1 || item.day === null) continue;
+    if (kind === 'absence' && !service.autoRules.absencesOnTime) continue;
+    if (kind === 'book') {
+      if (!service.autoRules.bookingsWithinCapacity) continue;
+      if (service.capacity !== null && (await bookedCount(trx, service.id, item.day)) >= service.capacity) continue;
+    }
+    await applyAccepted(
+      trx,
+      { itemId: item.id, requestId, familyId, kind, childId: item.child_id, serviceId: item.service_id, day: item.day, reason, payload: null },
+      { userId: null, at, today, auto: true },
+    );
+    accepted.push(item.id);
+  }
+  if (accepted.length > 0) {
+    await trx.updateTable('request_items').set({ status: 'accepted', auto: 1, decided_at: at, decided_by: null }).where('id', 'in', accepted).execute();
+  }
+}
