@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
+import { CELL_STATES, type CellState } from '../planning/cells.js';
+
+/**
+ * The versioned contract between the office (which always initiates) and the portail famille, validated at both
+ * ends. The office pulls families' requests page by page with a cursor, and publishes per-family data (with the
+ * decisions on their requests) and commune-wide content. A breaking change gets a new SYNC_PROTOCOL and new paths.
+ */
+export const SYNC_PROTOCOL = 1;
+export const SYNC_PATHS = {
+  pull: '/sync/v1/requests',
+  publish: '/sync/v1/publish',
+} as const;
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const isoInstant = z.string().datetime({ offset: false });
+const reason = z.enum(ABSENCE_REASON_CODES);
+const cellState = z.enum(Object.keys(CELL_STATES) as [CellState, ...CellState[]]);
+
+/** A request as a family submitted it on the portal; uid and submittedAt are born there. */
+export const portalRequestSchema = z.object({
+  uid: z.string().uuid(),
+  familyId: z.number().int(),
+  submittedAt: isoInstant,
+  kind: z.enum(['book', 'cancel', 'absence', 'data_change', 'photo']),
+  items: z.array(z.object({ childId: z.number().int(), serviceId: z.number().int(), day: isoDay })).max(1000),
+  reason: reason.nullable(),
+  comment: z.string().max(2000),
+  changes: z
+    .array(
+      z.object({
+        entity: z.enum(['family', 'child']),
+        entityId: z.number().int(),
+        field: z.string().max(100),
+        label: z.string().max(200),
+        oldValue: z.string().max(2000),
+        newValue: z.string().max(2000),
+      }),
+    )
+    .max(50),
+  photo: z.object({ childId: z.number().int(), mime: z.string(), base64: z.string() }).nullable(),
+  certificate: z.object({ fileName: z.string().max(200), mime: z.string(), base64: z.string() }).nullable(),
+});
+export type PortalRequest = z.infer<typeof portalRequestSchema>;
+
+export const pullQuerySchema = z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(500) });
+export const pullResponseSchema = z.object({
+  protocol: z.literal(SYNC_PROTOCOL),
+  requests: z.array(z.object({ seq: z.number().int(), request: portalRequestSchema })),
+  /** The cursor to store with this page, in the same transaction as the page's requests. */
+  next: z.number().int(),
+  more: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+const responsable = z.object({
+  rank: z.union([z.literal(1), z.literal(2)]),
+  civilite: z.string(),
+  nom: z.string(),
+  prenom: z.string(),
+  adresse: z.string(),
+  codePostal: z.string(),
+  ville: z.string(),
+  telMobile: z.string(),
+  telFixe: z.string(),
+  telPro: z.string(),
+  email: z.string(),
+  profession: z.string(),
+  employeur: z.string(),
+});
+
+const planningRow = z.object({
+  serviceId: z.number().int(),
+  cells: z.array(
+    z.object({
+      day: isoDay,
+      state: cellState,
+      closedWhy: z.string().optional(),
+      absenceReason: reason.optional(),
+      refusalReason: z.string().optional(),
+      changeableUntil: isoInstant.optional(),
+    }),
+  ),
+});
+
+export const familyPublicationSchema = z.object({
+  familyId: z.number().int(),
+  /** Increases with every publication of this family; the portal keeps the highest. */
+  version: z.number().int().min(1),
+  archived: z.boolean(),
+  /** Who may log in: the office enables each responsable and gives an activation code (hash only here). */
+  logins: z.array(
+    z.object({
+      rank: z.union([z.literal(1), z.literal(2)]),
+      email: z.string(),
+      activationCodeHash: z.string().nullable(),
+      activationExpiresAt: isoInstant.nullable(),
+    }),
+  ),
+  account: z.object({
+    responsables: z.array(responsable),
+    situation: z.string(),
+    resident: z.boolean(),
+    fiscal: z.object({ rfrCents: z.number().int().nullable(), partsX100: z.number().int().nullable(), year: z.number().int().nullable() }),
+    caf: z.object({ regime: z.string(), number: z.string(), qf: z.number().int().nullable(), qfValidUntil: isoDay.nullable() }),
+    bank: z.object({ holder: z.string(), ibanMasked: z.string(), bic: z.string() }),
+  }),
+  children: z.array(
+    z.object({
+      id: z.number().int(),
+      nom: z.string(),
+      prenom: z.string(),
+      sexe: z.enum(['F', 'M']),
+      dateNaissance: isoDay,
+      ecole: z.string(),
+      classe: z.string(),
+      regime: z.string(),
+      photo: z.object({ mime: z.string(), base64: z.string() }).nullable(),
+      health: z.object({
+        allergies: z.string(),
+        pai: z.boolean(),
+        paiEnd: isoDay.nullable(),
+        medecinNom: z.string(),
+        medecinTel: z.string(),
+        vaccinations: z.array(z.object({ vaccine: z.string(), date: isoDay })),
+      }),
+      authorisedPersons: z.array(
+        z.object({ nom: z.string(), prenom: z.string(), relation: z.string(), tel1: z.string(), mayPickUp: z.boolean(), emergency: z.boolean() }),
+      ),
+      authorisations: z.array(z.object({ label: z.string(), granted: z.boolean() })),
+      custom: z.array(z.object({ label: z.string(), value: z.string() })),
+      inscriptions: z.array(
+        z.object({ serviceId: z.number().int(), serviceName: z.string(), startDate: isoDay, endDate: isoDay, weekdays: z.array(z.number().int()) }),
+      ),
+      /** Unit prices for the family's bracket; empty until tariffs exist in the office. */
+      tariffs: z.array(z.object({ serviceName: z.string(), unit: z.string(), unitPriceCents: z.number().int() })),
+    }),
+  ),
+  /** The planning window the family may see and change (typically the current month and the next two). */
+  planning: z.object({
+    from: isoDay,
+    to: isoDay,
+    children: z.array(z.object({ childId: z.number().int(), rows: z.array(planningRow) })),
+  }),
+  /** The family's requests as the office knows them, with each item's decision. */
+  requests: z.array(
+    z.object({
+      uid: z.string(),
+      kind: z.enum(['book', 'cancel', 'absence', 'data_change', 'photo']),
+      submittedAt: isoInstant,
+      reason: reason.nullable(),
+      items: z.array(
+        z.object({
+          childId: z.number().int().nullable(),
+          serviceId: z.number().int().nullable(),
+          day: isoDay.nullable(),
+          status: z.enum(['pending', 'accepted', 'refused']),
+          refusalReason: z.string().nullable(),
+          decidedAt: isoInstant.nullable(),
+        }),
+      ),
+    }),
+  ),
+  /** Filled by invoicing later; empty lists meanwhile. */
+  invoices: z.array(z.object({ number: z.string(), date: isoDay, dueDate: isoDay, amountCents: z.number().int(), paidCents: z.number().int() })),
+  payments: z.array(z.object({ date: isoDay, amountCents: z.number().int(), method: z.string() })),
+  balanceCents: z.number().int(),
+});
+export type FamilyPublication = z.infer<typeof familyPublicationSchema>;
+
+export const portalSettingsSchema = z.object({
+  version: z.number().int().min(1),
+  commune: z.object({
+    name: z.string(),
+    service: z.string(),
+    address: z.string(),
+    email: z.string(),
+    phone: z.string(),
+    /** Office hours, one line per day group ('Lundi et vendredi : 8h30-12h00'). */
+    hours: z.array(z.string()),
+  }),
+  news: z.array(z.object({ date: isoDay, title: z.string(), body: z.string() })),
+  services: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      weekdays: z.array(z.number().int()),
+      period: z.enum(['school', 'holidays']),
+      /** JSON DeadlineRules (src/shared/planning/rules.ts). */
+      deadlines: z.record(z.string(), z.unknown()),
+      latePolicy: z.enum(['refuse', 'late']),
+    }),
+  ),
+  calendar: z.object({
+    schoolYears: z.array(z.object({ startDate: isoDay, endDate: isoDay })),
+    periods: z.array(
+      z.object({ kind: z.enum(['holidays', 'bridge', 'closure']), label: z.string(), startDate: isoDay, endDate: isoDay, serviceId: z.number().int().nullable() }),
+    ),
+  }),
+});
+export type PortalSettings = z.infer<typeof portalSettingsSchema>;
+
+export const publishRequestSchema = z.object({
+  protocol: z.literal(SYNC_PROTOCOL),
+  settings: portalSettingsSchema.nullable(),
+  families: z.array(familyPublicationSchema).max(500),
+});
+export type PublishRequest = z.infer<typeof publishRequestSchema>;
+
+export const publishResponseSchema = z.object({
+  protocol: z.literal(SYNC_PROTOCOL),
+  /** Family ids whose publication was stored; the others were older than what the portal holds. */
+  applied: z.array(z.number().int()),
+  ignored: z.array(z.number().int()),
+});
+export type PublishResponse = z.infer<typeof publishResponseSchema>;
