@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ServiceConfig } from '../../shared/api/contract.js';
+import type { CalendarData } from '../../shared/calendar/opening.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { ABSENCE_REASONS } from '../../shared/planning/reasons.js';
 import { DEFAULT_DEADLINE_RULE, type AutoRules, type DeadlineRules } from '../../shared/planning/rules.js';
@@ -8,14 +9,7 @@ import type { OfficeDatabase, ServiceTable } from '../db/schema.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
-/**
- * The calendar as the pure opening rules read it (same shape as CalendarData in src/shared/calendar/opening.ts,
- * declared here structurally so the office does not depend on the order in which both files land).
- */
-export interface PlanningCalendar {
-  schoolYears: { startDate: string; endDate: string }[];
-  periods: { kind: 'holidays' | 'bridge' | 'closure'; label: string; startDate: string; endDate: string; serviceId: number | null }[];
-}
+export type PlanningCalendar = CalendarData;
 
 export async function loadCalendar(db: Db): Promise<PlanningCalendar> {
   const [years, periods] = await Promise.all([
@@ -130,9 +124,9 @@ export function frenchDate(day: string): string {
 
 /**
  * Sets one child's state for one service and day (insert or update) and writes its audit row, inside the caller's
- * transaction. A day left in the same state writes nothing. Attendance already marked is kept.
+ * transaction. A day left in the same state writes nothing (and answers false). Attendance already marked is kept.
  */
-export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: PlanningDayChange): Promise<void> {
+export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: PlanningDayChange): Promise<boolean> {
   const [before, child, service] = await Promise.all([
     trx
       .selectFrom('planning_days')
@@ -145,7 +139,7 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
     trx.selectFrom('services').select('name').where('id', '=', change.serviceId).executeTakeFirst(),
   ]);
   const reason = change.state === 'absent' ? change.absenceReason : null;
-  if (before && before.state === change.state && before.absence_reason === reason) return;
+  if (before && before.state === change.state && before.absence_reason === reason) return false;
   if (before) {
     await trx
       .updateTable('planning_days')
@@ -189,6 +183,7 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
       },
     ],
   );
+  return true;
 }
 
 /** Children expected by a service on a day (state 'booked'). */
