@@ -1,5 +1,6 @@
-import { benchDatabaseFile, BENCH_FAMILIES, openBenchOffice } from './database.js';
+import { benchDatabaseFile, BENCH_FAMILIES, openBenchOffice, type BenchOffice } from './database.js';
 import { benchFamilyFile } from './family-file.js';
+import { benchRequests } from './requests.js';
 import { benchFamilySearch } from './search.js';
 import type { BenchResult, Timing } from './stats.js';
 
@@ -8,7 +9,7 @@ import type { BenchResult, Timing } from './stats.js';
  * same reads. A measurement, not a test: never run in CI (timings depend on the machine).
  */
 
-const BENCHMARKS = [benchFamilySearch, benchFamilyFile];
+const BENCHMARKS: ((office: BenchOffice) => Promise<BenchResult | BenchResult[]>)[] = [benchFamilySearch, benchFamilyFile, benchRequests];
 
 const ms = (value: number) => value.toFixed(2).padStart(7);
 const timing = (t: Timing) => `${ms(t.p50)} ${ms(t.p95)} ${ms(t.max)}`;
@@ -40,7 +41,7 @@ const file = await benchDatabaseFile(say);
 const office = await openBenchOffice(file);
 try {
   const results: BenchResult[] = [];
-  for (const bench of BENCHMARKS) results.push(await bench(office));
+  for (const bench of BENCHMARKS) results.push(...[await bench(office)].flat());
   say(`\nGrenette, ${BENCH_FAMILIES} familles (${file}), temps en ms :\n`);
   say(table(results));
 } finally {
