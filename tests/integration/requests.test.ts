@@ -57,6 +57,11 @@ afterEach(async () => {
 });
 
 describe('an absence for medical reasons, decided in the queue', () => {
+  const cantineCells = async () => {
+    const planning = await office.value('planning.child', { childId: ids.childId, from: '2026-12-07', to: '2026-12-08' });
+    return planning.rows.find((row) => row.serviceId === ids.cantine)!.cells.map((cell) => [cell.day, cell.state]);
+  };
+
   it('is pending on both days, then one refusal and one acceptance change the planning and record who and when', async () => {
     const created = await office.value(
       'requests.create',
@@ -69,6 +74,10 @@ describe('an absence for medical reasons, decided in the queue', () => {
     expect(created.source).toBe('office');
     // Pending: the planning still says booked, the cell shows 🚧 from the pending item.
     expect(stateOf(office, ids.childId, ids.cantine, '2026-12-07')?.state).toBe('booked');
+    expect(await cantineCells()).toEqual([
+      ['2026-12-07', 'absence_requested'],
+      ['2026-12-08', 'absence_requested'],
+    ]);
     const queue = await office.value('requests.queue', {});
     expect(queue.map((row) => [row.day, row.kind, row.reason, row.comment, row.childName])).toEqual([
       ['2026-12-07', 'absence', 'MEDICAL', 'Angine', 'Lucas Martin'],
@@ -85,6 +94,10 @@ describe('an absence for medical reasons, decided in the queue', () => {
     expect(stateOf(office, ids.childId, ids.cantine, '2026-12-07')).toEqual({ state: 'booked', absence_reason: null });
     expect(stateOf(office, ids.childId, ids.cantine, '2026-12-08')).toEqual({ state: 'absent', absence_reason: 'MEDICAL' });
     expect(await office.value('requests.queue', {})).toEqual([]);
+    expect(await cantineCells()).toEqual([
+      ['2026-12-07', 'booked'],
+      ['2026-12-08', 'absent'],
+    ]);
 
     const [view] = await office.value('requests.forFamily', { familyId: ids.familyId });
     expect(view!.items.map((item) => [item.day, item.status, item.refusalReason, item.decidedBy, item.decidedAt])).toEqual([
