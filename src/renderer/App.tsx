@@ -9,6 +9,10 @@ import { ChildrenPage } from './pages/ChildrenPage.js';
 import { FamiliesPage } from './pages/FamiliesPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { routeHref, useRoute, type Route } from './lib/route.js';
+import { usePendingCount } from './requests/pendingCount.js';
+import { QueuePage } from './requests/QueuePage.js';
+import { EXTRA_HREF, useExtraPage } from './requests/routes.js';
+import { SettingsPage } from './settings/SettingsPage.js';
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -30,6 +34,8 @@ function Page({ route }: { route: Route }) {
 export function App() {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
   const route = useRoute();
+  const extraPage = useExtraPage();
+  const pending = usePendingCount(Boolean(user));
 
   useEffect(() => {
     void api.call('auth.me', {}).then((result) => setUser(result.ok ? result.value : null));
@@ -39,7 +45,7 @@ export function App() {
   if (user === undefined) return <p className="muted page">Chargement…</p>;
   if (user === null) return <LoginPage onLoggedIn={setUser} />;
 
-  const section = route.name === 'children' || route.name === 'child' ? 'children' : 'families';
+  const section = extraPage ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');
   return (
     <>
       <header className="topbar">
@@ -51,6 +57,20 @@ export function App() {
           <a href={routeHref({ name: 'children' })} aria-current={section === 'children' ? 'page' : undefined}>
             Enfants
           </a>
+          <a href={EXTRA_HREF.queue} aria-current={extraPage === 'queue' ? 'page' : undefined}>
+            Demandes
+            {pending ? (
+              <span className="nav-badge">
+                {pending}
+                <span className="visually-hidden"> en attente</span>
+              </span>
+            ) : null}
+          </a>
+          {user.role === 'admin' ? (
+            <a href={EXTRA_HREF.settings} aria-current={extraPage === 'settings' ? 'page' : undefined}>
+              Paramètres
+            </a>
+          ) : null}
         </nav>
         <div className="user-box">
           <span className="user-name">{user.displayName}</span>
@@ -67,7 +87,13 @@ export function App() {
           </button>
         </div>
       </header>
-      <Page route={route} />
+      {extraPage === 'queue' ? (
+        <QueuePage user={user} />
+      ) : extraPage === 'settings' ? (
+        <SettingsPage user={user} />
+      ) : (
+        <Page route={route} />
+      )}
     </>
   );
 }

@@ -11,6 +11,7 @@ import { SectionForm } from '../components/SectionForm.js';
 import { Tabs } from '../components/Tabs.js';
 import { frenchDay } from '../lib/format.js';
 import { routeHref } from '../lib/route.js';
+import { FamilyRequests } from '../requests/FamilyRequests.js';
 import { cafToDraft, draftToCaf, draftToFiscal, fiscalToDraft } from './convert.js';
 import { DocumentsSection } from './DocumentsSection.js';
 import { BankEditor, CafEditor, emptyResponsable, FiscalEditor, HouseholdEditor, ResponsableEditor } from './editors.js';
@@ -142,6 +143,8 @@ export function FamilyFilePage({ id }: { id: number }) {
                 </ul>
               )}
             </section>
+
+            <FamilyRequests familyId={id} />
 
             <SectionForm
               id="responsable1"

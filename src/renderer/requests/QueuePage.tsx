@@ -1,0 +1,273 @@
+import type { CellKeyDownEvent, ColDef, GridApi, ICellRendererParams } from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { DecisionOutcome, QueueRow, RequestKind } from '../../shared/api/contract.js';
+import type { SessionUser } from '../../shared/auth/roles.js';
+import type { Result } from '../../shared/result.js';
+import { api } from '../api/bridge.js';
+import { describeError } from '../api/useApi.js';
+import { ErrorBanner } from '../components/Banner.js';
+import { GRID_LOCALE_FR } from '../grid/setup.js';
+import { frenchInstant } from '../lib/format.js';
+import { navigate, routeHref } from '../lib/route.js';
+import { longDay, outcomeText, reasonLabel, REQUEST_KINDS } from './labels.js';
+import { notifyRequestsChanged } from './pendingCount.js';
+import { RefuseDialog } from './RefuseDialog.js';
+
+interface Outcome {
+  summary: string;
+  skipped: string[];
+}
+
+function changesText(row: QueueRow): string {
+  return row.changes.map((change) => `${change.label} : ${change.oldValue || '(vide)'} → ${change.newValue || '(vide)'}`).join(' ; ');
+}
+
+function describeItem(row: QueueRow | undefined): string {
+  if (!row) return 'Demande déjà traitée';
+  return [row.childName, row.serviceName, longDay(row.day)].filter(Boolean).join(', ');
+}
+
+function FamilyLink({ data }: ICellRendererParams<QueueRow>) {
+  if (!data) return null;
+  return (
+    <a href={routeHref({ name: 'family', id: data.familyId })} tabIndex={-1}>
+      {data.familyName}
+    </a>
+  );
+}
+
+function DelayBadge({ data }: ICellRendererParams<QueueRow>) {
+  if (!data) return null;
+  return data.late ? <span className="badge badge-late">Hors délai</span> : <span className="badge badge-ontime">À temps</span>;
+}
+
+interface QueueContext {
+  accept(row: QueueRow): void;
+  refuse(row: QueueRow): void;
+}
+
+function ActionsCell({ data, context }: ICellRendererParams<QueueRow, unknown, QueueContext>) {
+  if (!data) return null;
+  return (
+    <span className="row-actions">
+      <button type="button" className="button small" aria-label={`Accepter : ${describeItem(data)}`} onClick={() => context.accept(data)}>
+        Accepter
+      </button>
+      <button type="button" className="button small" aria-label={`Refuser : ${describeItem(data)}`} onClick={() => context.refuse(data)}>
+        Refuser…
+      </button>
+    </span>
+  );
+}
+
+function buildColumns(canDecide: boolean): ColDef<QueueRow>[] {
+  return [
+    { colId: 'submittedAt', headerName: 'Reçue le', field: 'submittedAt', valueFormatter: (p) => frenchInstant(p.value as string), minWidth: 140 },
+    { colId: 'familyName', headerName: 'Famille', field: 'familyName', cellRenderer: FamilyLink, minWidth: 150 },
+    { colId: 'childName', headerName: 'Enfant', field: 'childName', minWidth: 130 },
+    { colId: 'serviceName', headerName: 'Service', field: 'serviceName', minWidth: 160 },
+    { colId: 'day', headerName: 'Jour', field: 'day', valueFormatter: (p) => longDay(p.value as string | null), minWidth: 190 },
+    { colId: 'kind', headerName: 'Type', field: 'kind', valueFormatter: (p) => REQUEST_KINDS[p.value as RequestKind], minWidth: 130 },
+    { colId: 'reason', headerName: 'Motif', field: 'reason', valueFormatter: (p) => reasonLabel(p.value as QueueRow['reason']), minWidth: 170 },
+    { colId: 'comment', headerName: 'Commentaire', field: 'comment', minWidth: 150, tooltipField: 'comment' },
+    { colId: 'late', headerName: 'Délai', field: 'late', cellRenderer: DelayBadge, minWidth: 110 },
+    { colId: 'capacityLeft', headerName: 'Places restantes', field: 'capacityLeft', valueFormatter: (p) => (p.value === null || p.value === undefined ? '—' : String(p.value)), minWidth: 120 },
+    { colId: 'conflicts', headerName: 'Conflits', valueGetter: (p) => p.data?.conflicts.map((c) => `⚠ ${c}`).join(' ; ') ?? '', cellClass: 'cell-warning', minWidth: 160, tooltipValueGetter: (p) => p.data?.conflicts.join(' ; ') },
+    { colId: 'changes', headerName: 'Modifications', valueGetter: (p) => (p.data ? changesText(p.data) : ''), minWidth: 200, tooltipValueGetter: (p) => (p.data ? changesText(p.data) : '') },
+    ...(canDecide ? [{ colId: 'actions', headerName: 'Décision', cellRenderer: ActionsCell, sortable: false, filter: false, minWidth: 190 } satisfies ColDef<QueueRow>] : []),
+  ];
+}
+
+/** Every pending item, oldest first; accept or refuse one row or a selection at once. */
+export function QueuePage({ user }: { user: SessionUser }) {
+  const canDecide = user.role === 'agent' || user.role === 'admin';
+  const [rows, setRows] = useState<QueueRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [serviceFilter, setServiceFilter] = useState('');
+  const [kindFilter, setKindFilter] = useState<RequestKind | ''>('');
+  const [lateOnly, setLateOnly] = useState(false);
+  const [selected, setSelected] = useState<number[]>([]);
+  const [refusing, setRefusing] = useState<number[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const gridApi = useRef<GridApi<QueueRow> | null>(null);
+  const busyRef = useRef(false);
+  // The row buttons live in ag-grid cells rendered once; they reach today's handlers through this ref.
+  const latest = useRef<QueueContext | null>(null);
+  const context = useMemo<QueueContext>(
+    () => ({ accept: (row) => latest.current?.accept(row), refuse: (row) => latest.current?.refuse(row) }),
+    [],
+  );
+
+  const applyQueue = useCallback((result: Result<QueueRow[]>) => {
+    if (result.ok) {
+      setRows(result.value);
+      setError(null);
+    } else {
+      setError(describeError(result.error).banner);
+      setRows((current) => current ?? []);
+    }
+  }, []);
+  const load = useCallback(async () => applyQueue(await api.call('requests.queue', {})), [applyQueue]);
+
+  useEffect(() => {
+    void api.call('requests.queue', {}).then(applyQueue);
+  }, [applyQueue]);
+
+  const services = useMemo(() => [...new Set((rows ?? []).map((row) => row.serviceName).filter(Boolean))].sort(), [rows]);
+  const shown = useMemo(
+    () =>
+      (rows ?? []).filter(
+        (row) => (serviceFilter === '' || row.serviceName === serviceFilter) && (kindFilter === '' || row.kind === kindFilter) && (!lateOnly || row.late),
+      ),
+    [rows, serviceFilter, kindFilter, lateOnly],
+  );
+
+  async function decide(itemIds: number[], decision: 'accept' | 'refuse', refusalReason: string | null) {
+    if (itemIds.length === 0 || busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    const byId = new Map((rows ?? []).map((row) => [row.itemId, row]));
+    const result = await api.call('requests.decide', { itemIds, decision, refusalReason });
+    busyRef.current = false;
+    setBusy(false);
+    if (!result.ok) {
+      setError(describeError(result.error).banner ?? result.error.message);
+      return;
+    }
+    const value: DecisionOutcome = result.value;
+    setError(null);
+    setRefusing(null);
+    setOutcome({
+      summary: outcomeText(value.accepted, value.refused),
+      skipped: value.skipped.map((skip) => `${describeItem(byId.get(skip.itemId))} : ${skip.why}`),
+    });
+    setSelected([]);
+    gridApi.current?.deselectAll();
+    notifyRequestsChanged();
+    await load();
+  }
+
+  useLayoutEffect(() => {
+    latest.current = { accept: (row) => void decide([row.itemId], 'accept', null), refuse: (row) => setRefusing([row.itemId]) };
+  });
+
+  function targets(row: QueueRow | undefined): number[] {
+    if (selected.length > 0) return selected;
+    return row ? [row.itemId] : [];
+  }
+
+  const columns = useMemo(() => buildColumns(canDecide), [canDecide]);
+
+  function onCellKeyDown(event: CellKeyDownEvent<QueueRow>) {
+    const keyboard = event.event as KeyboardEvent | null | undefined;
+    if (!keyboard || keyboard.ctrlKey || keyboard.metaKey || keyboard.altKey) return;
+    if ((keyboard.target as HTMLElement | null)?.tagName === 'BUTTON') return;
+    const key = keyboard.key.toLowerCase();
+    if (key === 'enter' && event.column.getColId() === 'familyName' && event.data) {
+      navigate({ name: 'family', id: event.data.familyId });
+    } else if (key === 'a' && canDecide && !busy) {
+      keyboard.preventDefault();
+      void decide(targets(event.data), 'accept', null);
+    } else if (key === 'r' && canDecide && !busy) {
+      keyboard.preventDefault();
+      const ids = targets(event.data);
+      if (ids.length > 0) setRefusing(ids);
+    }
+  }
+
+  return (
+    <main className="page page-grid" aria-labelledby="page-title">
+      <div className="page-header">
+        <h1 id="page-title">Demandes en attente</h1>
+        {canDecide ? (
+          <div className="toolbar">
+            <button type="button" className="button primary" disabled={busy || selected.length === 0} onClick={() => void decide(selected, 'accept', null)}>
+              Accepter la sélection{selected.length > 0 ? ` (${selected.length})` : ''}
+            </button>
+            <button type="button" className="button" disabled={busy || selected.length === 0} onClick={() => setRefusing(selected)}>
+              Refuser la sélection…
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <div className="search-bar">
+        <div className="field">
+          <label htmlFor="queue-service">Service</label>
+          <select id="queue-service" value={serviceFilter} onChange={(event) => setServiceFilter(event.target.value)}>
+            <option value="">Tous les services</option>
+            {services.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="queue-kind">Type</label>
+          <select id="queue-kind" value={kindFilter} onChange={(event) => setKindFilter(event.target.value as RequestKind | '')}>
+            <option value="">Tous les types</option>
+            {Object.entries(REQUEST_KINDS).map(([kind, label]) => (
+              <option key={kind} value={kind}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-checkbox">
+          <input id="queue-late" type="checkbox" checked={lateOnly} onChange={(event) => setLateOnly(event.target.checked)} />
+          <label htmlFor="queue-late">Hors délai seulement</label>
+        </div>
+        <span className="result-count" role="status" aria-live="polite">
+          {rows === null ? 'Chargement…' : `${shown.length} demande${shown.length > 1 ? 's' : ''} en attente`}
+        </span>
+      </div>
+      <p className="field-hint" id="queue-keys">
+        Clavier : Espace sélectionne la ligne, A accepte, R ouvre le refus (la sélection, sinon la ligne). Entrée sur la famille ouvre son dossier.
+      </p>
+      <div className="queue-outcome" role="status" aria-live="polite">
+        {outcome ? (
+          <>
+            <strong>{outcome.summary}</strong>
+            {outcome.skipped.length > 0 ? (
+              <ul className="skipped-list">
+                {outcome.skipped.map((line) => (
+                  <li key={line}>Non traitée — {line}</li>
+                ))}
+              </ul>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+      <ErrorBanner message={error} />
+      <div className="grid-wrap ag-theme-quartz" aria-describedby="queue-keys">
+        <AgGridReact<QueueRow>
+          theme="legacy"
+          rowData={shown}
+          columnDefs={columns}
+          defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1 }}
+          localeText={{ ...GRID_LOCALE_FR, noRowsToShow: 'Aucune demande en attente' }}
+          getRowId={(params) => String(params.data.itemId)}
+          rowSelection={canDecide ? { mode: 'multiRow', checkboxes: true, headerCheckbox: true, enableClickSelection: false } : undefined}
+          selectionColumnDef={{ headerTooltip: 'Sélectionner', pinned: 'left' }}
+          onGridReady={(event) => {
+            gridApi.current = event.api;
+          }}
+          onSelectionChanged={(event) => setSelected(event.api.getSelectedRows().map((row) => row.itemId))}
+          onCellKeyDown={onCellKeyDown}
+          context={context}
+          loading={rows === null}
+        />
+      </div>
+      {refusing ? (
+        <RefuseDialog
+          count={refusing.length}
+          busy={busy}
+          onCancel={() => setRefusing(null)}
+          onConfirm={(reason) => void decide(refusing, 'refuse', reason)}
+        />
+      ) : null}
+    </main>
+  );
+}
