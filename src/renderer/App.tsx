@@ -13,6 +13,8 @@ import { usePendingCount } from './requests/pendingCount.js';
 import { QueuePage } from './requests/QueuePage.js';
 import { EXTRA_HREF, useExtraPage } from './requests/routes.js';
 import { SettingsPage } from './settings/SettingsPage.js';
+import { DayPage } from './planning/DayPage.js';
+import { PLANNING_HREF, usePlanningPage } from './planning/useHashPage.js';
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -36,6 +38,7 @@ export function App() {
   const route = useRoute();
   const extraPage = useExtraPage();
   const pending = usePendingCount(Boolean(user));
+  const planningPage = usePlanningPage();
 
   useEffect(() => {
     void api.call('auth.me', {}).then((result) => setUser(result.ok ? result.value : null));
@@ -45,7 +48,7 @@ export function App() {
   if (user === undefined) return <p className="muted page">Chargement…</p>;
   if (user === null) return <LoginPage onLoggedIn={setUser} />;
 
-  const section = extraPage ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');
+  const section = extraPage ?? planningPage ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');
   return (
     <>
       <header className="topbar">
@@ -56,6 +59,9 @@ export function App() {
           </a>
           <a href={routeHref({ name: 'children' })} aria-current={section === 'children' ? 'page' : undefined}>
             Enfants
+          </a>
+          <a href={PLANNING_HREF.journee} aria-current={section === 'journee' ? 'page' : undefined}>
+            Journée
           </a>
           <a href={EXTRA_HREF.queue} aria-current={extraPage === 'queue' ? 'page' : undefined}>
             Demandes
@@ -92,7 +98,7 @@ export function App() {
       ) : extraPage === 'settings' ? (
         <SettingsPage user={user} />
       ) : (
-        <Page route={route} />
+        planningPage === 'journee' ? <DayPage canMark={user.role !== 'regisseur'} /> : <Page route={route} />
       )}
     </>
   );

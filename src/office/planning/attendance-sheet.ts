@@ -32,7 +32,7 @@ export function attendanceSheetDocument(list: DayList, evening: boolean, health:
     { text: 'Présent', style: 'th' },
     ...(evening ? [{ text: 'Heure de départ', style: 'th' }, { text: 'Personne', style: 'th' }] : []),
   ];
-  const widths = ['*', '*', 'auto', 'auto', ...(health ? ['*'] : []), 40, ...(evening ? [55, '*'] : [])];
+  const widths = ['*', '*', 'auto', 'auto', ...(health ? ['*'] : []), 40, ...(evening ? [80, '*'] : [])];
   const content: Content[] = [
     { text: 'Feuille de présence', style: 'title' },
     { text: `${list.serviceName} · ${formatDayFr(list.day)}`, style: 'subtitle' },

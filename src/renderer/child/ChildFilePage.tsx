@@ -13,8 +13,9 @@ import { frenchDay, todayInParis } from '../lib/format.js';
 import { routeHref } from '../lib/route.js';
 import { AuthorisationsEditor, HealthEditor, IdentityEditor, PersonsEditor } from './editors.js';
 import { PhotoSection } from './PhotoSection.js';
+import { ChildPlanningPanel } from '../planning/ChildPlanningPanel.js';
 
-type Tab = 'dossier' | 'historique';
+type Tab = 'dossier' | 'planning' | 'historique';
 
 export function check(schema: { safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, prefix: string): FieldErrors {
   const parsed = schema.safeParse(value);
@@ -104,13 +105,16 @@ export function ChildFilePage({ id }: { id: number }) {
         idPrefix="child"
         tabs={[
           ['dossier', 'Fiche'],
+          ['planning', 'Planning'],
           ['historique', 'Historique'],
         ]}
         current={tab}
         onChange={setTab}
       />
       <div id="child-panel" role="tabpanel" aria-labelledby={`child-tab-${tab}`}>
-        {tab === 'historique' ? (
+        {tab === 'planning' ? (
+          <ChildPlanningPanel childId={id} familyId={child.familyId} canEdit={canEdit} />
+        ) : tab === 'historique' ? (
           <section className="card">
             <h2>Historique des modifications</h2>
             <History load={loadHistory} />
