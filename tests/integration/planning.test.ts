@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChildPlanning, PlanningCell } from '../../src/shared/api/contract.js';
+import type { ChildPlanning } from '../../src/shared/api/contract.js';
+import type { PlanningCell } from '../../src/shared/planning/cells.js';
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
 
 let office: TestOffice;
