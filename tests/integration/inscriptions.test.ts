@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { seedDemoCommune } from '../../src/office/demo/seed.js';
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
 
 let office: TestOffice;
@@ -152,5 +153,38 @@ describe('inscriptions', () => {
     expect(refused.ok ? null : refused.error.code).toBe('forbidden');
     const list = await regie.call('inscriptions.list', { childId: childIds[0] as number });
     expect(list.ok).toBe(true);
+  });
+
+  it('gives the demo commune realistic, deterministic inscriptions on open days of the current school year', async () => {
+    office = await makeTestOffice({ now: '2026-11-28T10:00:00Z' });
+    const started = performance.now();
+    const summary = await seedDemoCommune(office.db, { scale: 'default', clock: office.clock, seed: 11 });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const share = (code: string) =>
+      (office.sqlite.prepare('SELECT COUNT(DISTINCT i.child_id) FROM inscriptions i JOIN services s ON s.id = i.service_id WHERE s.code = ?').pluck().get(code) as number) /
+      summary.children;
+    expect(share('cantine')).toBeGreaterThan(0.65);
+    expect(share('cantine')).toBeLessThan(0.85);
+    expect(share('soir')).toBeGreaterThan(0.15);
+    expect(share('soir')).toBeLessThan(0.35);
+    expect(share('matin')).toBeGreaterThan(0.08);
+    expect(share('mercredi_matin')).toBeGreaterThan(0.12);
+    const days = office.sqlite.prepare('SELECT MIN(day) AS first, MAX(day) AS last FROM planning_days').get();
+    expect(days).toEqual({ first: '2026-09-01', last: '2027-07-02' });
+    for (const closed of ['2026-11-11', '2026-12-25', '2027-05-06', '2027-05-07', '2026-12-21']) {
+      expect(office.sqlite.prepare('SELECT COUNT(*) FROM planning_days WHERE day = ?').pluck().get(closed)).toBe(0);
+    }
+    // A child's month through the API shows the booked days.
+    const childId = office.sqlite.prepare("SELECT child_id FROM inscriptions i JOIN services s ON s.id = i.service_id WHERE s.code = 'cantine' AND i.weekdays = '1,2,4,5' LIMIT 1").pluck().get() as number;
+    const planning = await office.value('planning.child', { childId, from: '2026-12-01', to: '2026-12-31' });
+    const cantine = planning.rows.find((row) => row.serviceName === 'Restauration scolaire');
+    expect(cantine?.cells.filter((c) => c.state === 'booked').map((c) => c.day)).toEqual(expectedDays('2026-12-01', '2026-12-18', [1, 2, 4, 5], () => false));
+
+    const dump = () => JSON.stringify(office.sqlite.prepare('SELECT child_id, service_id, day, state FROM planning_days ORDER BY 1, 2, 3').all());
+    const first = dump();
+    await office.close();
+    office = await makeTestOffice({ now: '2026-11-28T10:00:00Z' });
+    await seedDemoCommune(office.db, { scale: 'default', clock: office.clock, seed: 11 });
+    expect(dump()).toBe(first);
   });
 });

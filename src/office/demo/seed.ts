@@ -15,6 +15,7 @@ import type {
 } from '../db/schema.js';
 import { refreshFamilySearch } from '../families/search-index.js';
 import * as data from './data.js';
+import { DEMO_INSCRIPTIONS_MAX_FAMILIES, seedDemoInscriptions } from './inscriptions.js';
 import { seededRandom, type Random } from './prng.js';
 
 export interface DemoOptions {
@@ -22,12 +23,15 @@ export interface DemoOptions {
   scale: 'default' | number;
   clock: Clock;
   seed?: number;
+  /** Inscriptions and booked days for the current school year; by default only up to a few thousand families. */
+  inscriptions?: boolean;
 }
 
 export interface DemoSummary {
   families: number;
   children: number;
   staff: string[];
+  inscriptions: number;
 }
 
 export const DEFAULT_FAMILIES = 350;
@@ -307,8 +311,8 @@ async function nextId(trx: Transaction<OfficeDatabase>, table: 'families' | 'res
 
 /**
  * Loads the demo commune of Epagny Metz-Tessy: two schools, families with realistic French data (separated and
- * single parents, non-residents, PAI, regimes, CAF and fiscal data, IBANs) and the three demo staff accounts, in one
- * transaction. Same seed and clock, same data.
+ * single parents, non-residents, PAI, regimes, CAF and fiscal data, IBANs), their inscriptions for the school year
+ * and the three demo staff accounts, in one transaction. Same seed and clock, same data.
  */
 export async function seedDemoCommune(db: OfficeDb, options: DemoOptions): Promise<DemoSummary> {
   const count = options.scale === 'default' ? DEFAULT_FAMILIES : options.scale;
@@ -347,6 +351,10 @@ export async function seedDemoCommune(db: OfficeDb, options: DemoOptions): Promi
     await insertInChunks(trx, 'vaccinations', rows.vaccinations, 3);
     for (const family of rows.families) await refreshFamilySearch(trx, family.id as number);
 
-    return { families: rows.families.length, children: rows.children.length, staff };
+    const withInscriptions = options.inscriptions ?? count <= DEMO_INSCRIPTIONS_MAX_FAMILIES;
+    const inscriptions = withInscriptions
+      ? await seedDemoInscriptions(trx, rows.children.map((child) => ({ id: child.id as number })), options.seed ?? DEFAULT_SEED, today, now)
+      : 0;
+    return { families: rows.families.length, children: rows.children.length, staff, inscriptions };
   });
 }
