@@ -1,5 +1,6 @@
 import { benchDatabaseFile, BENCH_FAMILIES, openBenchOffice, type BenchOffice } from './database.js';
 import { benchFamilyFile } from './family-file.js';
+import { benchPlanning } from './planning.js';
 import { benchRequests } from './requests.js';
 import { benchFamilySearch } from './search.js';
 import type { BenchResult, Timing } from './stats.js';
@@ -9,7 +10,7 @@ import type { BenchResult, Timing } from './stats.js';
  * same reads. A measurement, not a test: never run in CI (timings depend on the machine).
  */
 
-const BENCHMARKS: ((office: BenchOffice) => Promise<BenchResult | BenchResult[]>)[] = [benchFamilySearch, benchFamilyFile, benchRequests];
+const BENCHMARKS: ((office: BenchOffice) => Promise<BenchResult | BenchResult[]>)[] = [benchFamilySearch, benchFamilyFile, benchRequests, benchPlanning];
 
 const ms = (value: number) => value.toFixed(2).padStart(7);
 const timing = (t: Timing) => `${ms(t.p50)} ${ms(t.p95)} ${ms(t.max)}`;
