@@ -7,6 +7,7 @@ import { planningHandlers } from '../planning/handlers.js';
 import { printHandlers } from '../printing/handlers.js';
 import { requestHandlers } from '../requests/handlers.js';
 import { settingsHandlers } from '../settings/handlers.js';
+import { syncHandlers } from '../sync/handlers.js';
 import type { Handlers } from './handler.js';
 
 /** Every method of the contract, each from its domain; the type makes a missing one a compile error. */
@@ -19,4 +20,5 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...printHandlers,
   ...planningHandlers,
   ...requestHandlers,
+  ...syncHandlers,
 };

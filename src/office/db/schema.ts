@@ -298,3 +298,54 @@ export interface RefusalReasonTable {
   label: string;
   active: Generated<number>;
 }
+
+/** Sync with the portail famille (migrations/office/0003_sync.sql), merged into the one interface above. */
+export interface OfficeDatabase {
+  sync_state: SyncStateTable;
+  family_publications: FamilyPublicationTable;
+  sync_dirty: SyncDirtyTable;
+  portal_activations: PortalActivationTable;
+  sync_rejects: SyncRejectTable;
+}
+
+export interface SyncStateTable {
+  id: number;
+  portal_url: string;
+  secret: string;
+  cursor: number;
+  pulled_requests: number;
+  last_success_at: string | null;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  last_version: number;
+  settings_hash: string;
+  window_from: string;
+}
+
+export interface FamilyPublicationTable {
+  family_id: number;
+  version: number;
+  published_at: string;
+}
+
+export interface SyncDirtyTable {
+  family_id: number;
+  mark: number;
+}
+
+export interface PortalActivationTable {
+  family_id: number;
+  rank: number;
+  code_hash: string;
+  expires_at: string;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface SyncRejectTable {
+  uid: string;
+  family_id: number;
+  body: string;
+  reason: string;
+  received_at: string;
+}

@@ -414,6 +414,13 @@ export interface OfficeApiSpec {
     { schoolId: number; classe: string | null; serviceIds: number[]; days: string[]; reason: AbsenceReason; comment: string },
     { children: number; days: number }
   >;
+
+  /** Sync with the portail famille: where it stands, a run now, the pairing, and activation codes for families. */
+  'sync.status': Method<Record<string, never>, SyncStatus>;
+  'sync.now': Method<Record<string, never>, SyncStatus>;
+  'sync.configure': Method<{ portalUrl: string; secret: string }, SyncStatus>;
+  /** A one-time code for a responsable to activate their portal account; shown once, only its hash is kept. */
+  'portal.issueActivation': Method<{ familyId: number; rank: 1 | 2 }, { code: string; expiresAt: string }>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;
@@ -426,3 +433,17 @@ export interface GrenetteBridge {
 }
 
 export const OFFICE_IPC_CHANNEL = 'grenette:office-call';
+
+/** The office's sync with the portail famille, as the status line shows it. */
+export interface SyncStatus {
+  configured: boolean;
+  portalUrl: string;
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  /** Short French message of the last failure; null after a success. */
+  lastError: string | null;
+  /** Families whose changes wait to be published. */
+  pendingPublications: number;
+  /** Portal requests received since pairing. */
+  pulledRequests: number;
+}

@@ -1,0 +1,81 @@
+import type { Clock } from '../../shared/clock.js';
+import {
+  publishResponseSchema,
+  pullResponseSchema,
+  SYNC_PATHS,
+  SYNC_PROTOCOL,
+  type FamilyPublication,
+  type PortalSettings,
+  type PublishResponse,
+  type PullResponse,
+} from '../../shared/sync/contract.js';
+import { SIGNATURE_HEADERS, signCall } from '../../shared/sync/signature.js';
+
+/** A refusal or failure of the portal, with a short French message for the sync status. */
+export class SyncError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SyncError';
+  }
+}
+
+export interface PortalClient {
+  pull(after: number, limit: number): Promise<PullResponse>;
+  publish(settings: PortalSettings | null, families: FamilyPublication[]): Promise<PublishResponse>;
+}
+
+const TIMEOUT_MS = 60_000;
+
+/** The office's side of the signed calls; every answer is checked against the contract before it is used. */
+export function portalClient(portalUrl: string, secret: string, clock: Clock): PortalClient {
+  const base = portalUrl.replace(/\/+$/, '');
+
+  async function call(path: string, payload: unknown): Promise<unknown> {
+    const body = JSON.stringify(payload);
+    const signed = await signCall(secret, { method: 'POST', path, body }, clock());
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADERS.timestamp]: signed.timestamp,
+          [SIGNATURE_HEADERS.nonce]: signed.nonce,
+          [SIGNATURE_HEADERS.signature]: signed.signature,
+        },
+        body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new SyncError(`Portail injoignable (${base}) : ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let reason = text.slice(0, 200);
+      try {
+        reason = String((JSON.parse(text) as { error?: unknown }).error ?? reason);
+      } catch {
+        // not JSON: keep the raw start of the answer
+      }
+      throw new SyncError(`Le portail a refusé la synchronisation (${response.status}) : ${reason}`);
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new SyncError('Réponse illisible du portail.');
+    }
+  }
+
+  return {
+    async pull(after, limit) {
+      const parsed = pullResponseSchema.safeParse(await call(SYNC_PATHS.pull, { after, limit }));
+      if (!parsed.success) throw new SyncError('Réponse du portail non conforme au contrat de synchronisation (demandes).');
+      return parsed.data;
+    },
+    async publish(settings, families) {
+      const parsed = publishResponseSchema.safeParse(await call(SYNC_PATHS.publish, { protocol: SYNC_PROTOCOL, settings, families }));
+      if (!parsed.success) throw new SyncError('Réponse du portail non conforme au contrat de synchronisation (publication).');
+      return parsed.data;
+    },
+  };
+}

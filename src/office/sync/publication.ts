@@ -1,0 +1,268 @@
+import { z } from 'zod';
+import { daysInMonth } from '../../shared/calendar/days.js';
+import { parisDay } from '../../shared/clock.js';
+import type { AbsenceReason } from '../../shared/planning/reasons.js';
+import type { FamilyPublication, PortalSettings } from '../../shared/sync/contract.js';
+import type { OfficeDb } from '../db/open.js';
+import { childPlanning } from '../planning/child-planning.js';
+import { loadCalendar, loadServices } from '../planning/store.js';
+
+/** How many of a family's requests the portal lists (the most recent; pending ones always). */
+export const PUBLISHED_REQUESTS = 100;
+
+/** The window families see and change: the current month and the next two. */
+export function planningWindow(now: Date): { from: string; to: string } {
+  const today = parisDay(now);
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  const lastMonth = month + 2;
+  const endYear = year + Math.floor((lastMonth - 1) / 12);
+  const endMonth = ((lastMonth - 1) % 12) + 1;
+  const from = `${today.slice(0, 7)}-01`;
+  const to = `${endYear}-${String(endMonth).padStart(2, '0')}-${String(daysInMonth(endYear, endMonth)).padStart(2, '0')}`;
+  return { from, to };
+}
+
+/** The IBAN as families see it on a shared screen: country, check digits and the last three characters. */
+export function maskIban(iban: string): string {
+  const compact = iban.replace(/\s+/g, '').toUpperCase();
+  if (compact.length < 8) return compact === '' ? '' : '•'.repeat(compact.length);
+  const masked = compact.slice(0, 4) + '•'.repeat(compact.length - 7) + compact.slice(-3);
+  return masked.replace(/(.{4})/g, '$1 ').trim();
+}
+
+const AUTHORISATIONS = [
+  ['auth_droit_image', "Droit à l'image"],
+  ['auth_sortie_seule', 'Sortie seule'],
+  ['auth_transport', 'Transport'],
+  ['auth_soins_urgence', "Soins d'urgence"],
+] as const;
+
+const REGIME_TEXT: Record<string, string> = { standard: 'Standard', sans_porc: 'Sans porc', vegetarien: 'Végétarien', sans_viande: 'Sans viande' };
+
+function numberList(text: string): number[] {
+  return text === '' ? [] : text.split(',').map(Number);
+}
+
+/** What one family may see on the portal, built from the office's data and the planning's own cell computation. */
+export async function buildFamilyPublication(db: OfficeDb, familyId: number, version: number, now: Date): Promise<FamilyPublication> {
+  const window = planningWindow(now);
+  const family = await db.selectFrom('families').selectAll().where('id', '=', familyId).executeTakeFirstOrThrow();
+  const [responsables, children, activations, customFields, requests] = await Promise.all([
+    db.selectFrom('responsables').selectAll().where('family_id', '=', familyId).orderBy('rank').execute(),
+    db
+      .selectFrom('children')
+      .leftJoin('schools', 'schools.id', 'children.school_id')
+      .selectAll('children')
+      .select('schools.name as school_name')
+      .where('children.family_id', '=', familyId)
+      .where('children.archived_at', 'is', null)
+      .orderBy('children.date_naissance')
+      .execute(),
+    db.selectFrom('portal_activations').selectAll().where('family_id', '=', familyId).execute(),
+    db.selectFrom('custom_fields').select(['id', 'label', 'kind']).where('entity', '=', 'child').where('active', '=', 1).orderBy('id').execute(),
+    db
+      .selectFrom('requests')
+      .select(['id', 'uid', 'kind', 'submitted_at', 'absence_reason'])
+      .where('family_id', '=', familyId)
+      .orderBy('submitted_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(PUBLISHED_REQUESTS)
+      .execute(),
+  ]);
+  const childIds = children.map((child) => child.id);
+  const requestIds = requests.map((request) => request.id);
+  const [vaccinations, persons, customValues, inscriptions, items] = await Promise.all([
+    childIds.length ? db.selectFrom('vaccinations').select(['child_id', 'vaccine', 'date']).where('child_id', 'in', childIds).orderBy('date').orderBy('id').execute() : [],
+    childIds.length ? db.selectFrom('authorised_persons').selectAll().where('child_id', 'in', childIds).orderBy('id').execute() : [],
+    childIds.length && customFields.length
+      ? db.selectFrom('custom_values').selectAll().where('entity_id', 'in', childIds).where('field_id', 'in', customFields.map((f) => f.id)).execute()
+      : [],
+    childIds.length
+      ? db
+          .selectFrom('inscriptions')
+          .innerJoin('services', 'services.id', 'inscriptions.service_id')
+          .select(['inscriptions.child_id', 'inscriptions.service_id', 'services.name', 'inscriptions.start_date', 'inscriptions.end_date', 'inscriptions.weekdays'])
+          .where('inscriptions.child_id', 'in', childIds)
+          .where('inscriptions.end_date', '>=', window.from)
+          .orderBy('inscriptions.start_date')
+          .execute()
+      : [],
+    requestIds.length ? db.selectFrom('request_items').selectAll().where('request_id', 'in', requestIds).orderBy('id').execute() : [],
+  ]);
+
+  const planning = await Promise.all(
+    children.map(async (child) => {
+      const view = await childPlanning(db, 'admin', child.id, window.from, window.to);
+      return {
+        childId: child.id,
+        rows: view.rows.map((row) => ({
+          serviceId: row.serviceId,
+          cells: row.cells.map((cell) => ({
+            day: cell.day,
+            state: cell.state,
+            ...(cell.closedWhy !== undefined ? { closedWhy: cell.closedWhy } : {}),
+            ...(cell.absenceReason !== undefined ? { absenceReason: cell.absenceReason } : {}),
+            ...(cell.refusalReason !== undefined ? { refusalReason: cell.refusalReason } : {}),
+            ...(cell.changeableUntil !== undefined ? { changeableUntil: cell.changeableUntil } : {}),
+          })),
+        })),
+      };
+    }),
+  );
+
+  const emailOf = new Map<number, string>(responsables.map((person) => [person.rank, person.email.trim()]));
+  return {
+    familyId,
+    version,
+    archived: family.archived_at !== null,
+    logins: activations
+      .filter((activation) => (emailOf.get(activation.rank) ?? '') !== '')
+      .sort((a, b) => a.rank - b.rank)
+      .map((activation) => ({
+        rank: activation.rank as 1 | 2,
+        email: emailOf.get(activation.rank)!,
+        activationCodeHash: activation.code_hash,
+        activationExpiresAt: activation.expires_at,
+      })),
+    account: {
+      responsables: responsables.map((person) => ({
+        rank: person.rank as 1 | 2,
+        civilite: person.civilite,
+        nom: person.nom,
+        prenom: person.prenom,
+        adresse: person.adresse,
+        codePostal: person.code_postal,
+        ville: person.ville,
+        telMobile: person.tel_mobile,
+        telFixe: person.tel_fixe,
+        telPro: person.tel_pro,
+        email: person.email,
+        profession: person.profession,
+        employeur: person.employeur,
+      })),
+      situation: family.situation,
+      resident: family.resident === 1,
+      fiscal: { rfrCents: family.fiscal_rfr_cents, partsX100: family.fiscal_parts_x100, year: family.fiscal_year },
+      caf: { regime: family.caf_regime, number: family.caf_number, qf: family.caf_qf, qfValidUntil: family.caf_qf_valid_until },
+      bank: { holder: family.bank_holder, ibanMasked: maskIban(family.bank_iban), bic: family.bank_bic },
+    },
+    children: children.map((child) => ({
+      id: child.id,
+      nom: child.nom,
+      prenom: child.prenom,
+      sexe: child.sexe,
+      dateNaissance: child.date_naissance,
+      ecole: child.school_name ?? '',
+      classe: child.classe,
+      regime: REGIME_TEXT[child.regime] ?? child.regime,
+      photo: child.photo && child.photo_mime ? { mime: child.photo_mime, base64: Buffer.from(child.photo).toString('base64') } : null,
+      // The family's own health data: what the office holds about the child, so parents can check and correct it.
+      health: {
+        allergies: child.allergies,
+        pai: child.pai === 1,
+        paiEnd: child.pai_end,
+        medecinNom: child.medecin_nom,
+        medecinTel: child.medecin_tel,
+        vaccinations: vaccinations.filter((v) => v.child_id === child.id).map((v) => ({ vaccine: v.vaccine, date: v.date })),
+      },
+      authorisedPersons: persons
+        .filter((person) => person.child_id === child.id)
+        .map((person) => ({
+          nom: person.nom,
+          prenom: person.prenom,
+          relation: person.relation,
+          tel1: person.tel1,
+          mayPickUp: person.may_pick_up === 1,
+          emergency: person.emergency === 1,
+        })),
+      authorisations: AUTHORISATIONS.map(([column, label]) => ({ label, granted: child[column] === 1 })),
+      custom: customFields
+        .map((field) => {
+          const value = customValues.find((v) => v.field_id === field.id && v.entity_id === child.id)?.value ?? '';
+          return { label: field.label, value: field.kind === 'boolean' ? (value === '1' || value === 'true' ? 'Oui' : value === '' ? '' : 'Non') : value };
+        })
+        .filter((entry) => entry.value !== ''),
+      inscriptions: inscriptions
+        .filter((ins) => ins.child_id === child.id)
+        .map((ins) => ({ serviceId: ins.service_id, serviceName: ins.name, startDate: ins.start_date, endDate: ins.end_date, weekdays: numberList(ins.weekdays) })),
+      tariffs: [],
+    })),
+    planning: { from: window.from, to: window.to, children: planning },
+    requests: requests.map((request) => ({
+      uid: request.uid,
+      kind: request.kind,
+      submittedAt: request.submitted_at,
+      reason: (request.absence_reason as AbsenceReason | null) ?? null,
+      items: items
+        .filter((item) => item.request_id === request.id)
+        .map((item) => ({
+          childId: item.child_id,
+          serviceId: item.service_id,
+          day: item.day,
+          status: item.status,
+          refusalReason: item.refusal_reason,
+          decidedAt: item.decided_at,
+        })),
+    })),
+    invoices: [],
+    payments: [],
+    balanceCents: 0,
+  };
+}
+
+const communeSchema = z.object({
+  name: z.string(),
+  service: z.string(),
+  address: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  hours: z.array(z.string()),
+});
+const newsSchema = z.array(z.object({ date: z.string(), title: z.string(), body: z.string() }));
+
+export const DEFAULT_COMMUNE: PortalSettings['commune'] = {
+  name: 'Epagny Metz-Tessy',
+  service: 'Service Enfance Jeunesse',
+  address: '15 rue de la Grenette, 74370 Epagny Metz-Tessy',
+  email: 'enfance-jeunesse@epagnymetztesy.fr',
+  phone: '04 50 22 98 19',
+  hours: ['Lundi et vendredi : 8h30-12h00', 'Mardi et jeudi : 13h30-17h30', 'Mercredi : 8h30-12h00 et 13h30-17h30'],
+};
+
+async function setting<T>(db: OfficeDb, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  if (!row) return fallback;
+  try {
+    const parsed = schema.safeParse(JSON.parse(row.value));
+    return parsed.success ? parsed.data : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Commune-wide content, without its version (the publisher gives one when the content changed). */
+export async function buildPortalSettings(db: OfficeDb): Promise<Omit<PortalSettings, 'version'>> {
+  const [commune, news, services, calendar] = await Promise.all([
+    setting(db, 'portal.commune', communeSchema, DEFAULT_COMMUNE),
+    setting(db, 'portal.news', newsSchema, []),
+    loadServices(db),
+    loadCalendar(db),
+  ]);
+  return {
+    commune,
+    news: news.filter((item) => /^\d{4}-\d{2}-\d{2}$/.test(item.date)),
+    services: services
+      .filter((service) => service.active)
+      .map((service) => ({
+        id: service.id,
+        name: service.name,
+        weekdays: service.weekdays,
+        period: service.period,
+        deadlines: { ...service.deadlines },
+        latePolicy: service.latePolicy,
+      })),
+    calendar: { schoolYears: calendar.schoolYears, periods: calendar.periods },
+  };
+}
+

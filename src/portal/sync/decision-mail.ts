@@ -1,0 +1,66 @@
+import { formatDayFr } from '../../shared/calendar/format.js';
+import type { FamilyPublication, PortalSettings } from '../../shared/sync/contract.js';
+
+type PublishedRequest = FamilyPublication['requests'][number];
+type PublishedItem = PublishedRequest['items'][number];
+
+const KIND_TEXT: Record<PublishedRequest['kind'], string> = {
+  book: 'réservation',
+  cancel: 'annulation',
+  absence: 'absence',
+  data_change: 'modification de données',
+  photo: 'nouvelle photo',
+};
+
+function itemKey(item: PublishedItem, index: number): string {
+  return item.day === null ? `#${index}` : `${item.childId}|${item.serviceId}|${item.day}`;
+}
+
+export interface DecisionMail {
+  subject: string;
+  text: string;
+}
+
+/**
+ * One French message per request with items that left 'pending' between the publication held and the new one (a
+ * request the old publication did not list yet counts as pending: the family submitted it here).
+ */
+export function decisionMails(previous: FamilyPublication | null, next: FamilyPublication, settings: PortalSettings | null): DecisionMail[] {
+  const before = new Map((previous?.requests ?? []).map((request) => [request.uid, request]));
+  const childName = new Map(next.children.map((child) => [child.id, child.prenom]));
+  const serviceName = new Map((settings?.services ?? []).map((service) => [service.id, service.name]));
+  const mails: DecisionMail[] = [];
+  for (const request of next.requests) {
+    const old = before.get(request.uid);
+    const oldStatus = new Map((old?.items ?? []).map((item, index) => [itemKey(item, index), item.status]));
+    const decided = request.items.filter((item, index) => item.status !== 'pending' && (oldStatus.get(itemKey(item, index)) ?? 'pending') === 'pending');
+    if (decided.length === 0) continue;
+    const lines = decided.map((item) => {
+      const what = [
+        item.day ? formatDayFr(item.day) : null,
+        item.serviceId !== null ? (serviceName.get(item.serviceId) ?? null) : null,
+        item.childId !== null ? (childName.get(item.childId) ?? null) : null,
+      ]
+        .filter((part): part is string => part !== null)
+        .join(', ');
+      const outcome = item.status === 'accepted' ? 'acceptée' : `refusée${item.refusalReason ? `. Motif : ${item.refusalReason}` : ''}`;
+      return `- ${what || 'Votre demande'} : ${outcome}`;
+    });
+    const submitted = formatDayFr(request.submittedAt.slice(0, 10));
+    const refusedCount = decided.filter((item) => item.status === 'refused').length;
+    const subject =
+      refusedCount === 0
+        ? `Votre demande de ${KIND_TEXT[request.kind]} a été acceptée`
+        : refusedCount === decided.length
+          ? `Votre demande de ${KIND_TEXT[request.kind]} a été refusée`
+          : `Réponse à votre demande de ${KIND_TEXT[request.kind]}`;
+    const office = settings ? `\n\n${settings.commune.service}\n${settings.commune.phone} · ${settings.commune.email}` : '';
+    mails.push({
+      subject,
+      text:
+        `Bonjour,\n\nLe service a répondu à votre demande de ${KIND_TEXT[request.kind]} envoyée le ${submitted} :\n\n${lines.join('\n')}\n\n` +
+        `Vous retrouvez le détail sur le portail famille, rubrique Accueil.${office}\n`,
+    });
+  }
+  return mails;
+}

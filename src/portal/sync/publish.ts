@@ -1,0 +1,66 @@
+import { familyPublicationSchema, portalSettingsSchema, SYNC_PROTOCOL, type PublishRequest, type PublishResponse } from '../../shared/sync/contract.js';
+import { upsertAccountsFromPublication } from '../auth/accounts.js';
+import { PORTAL_SETTINGS_KEY } from '../content.js';
+import type { PortalDb, PortalTrx } from '../db/open.js';
+import { enqueueMail } from '../mail/outbox.js';
+import { decisionMails } from './decision-mail.js';
+
+async function storedSettings(trx: PortalTrx) {
+  const row = await trx.selectFrom('portal_content').select('data').where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
+  if (!row) return null;
+  const parsed = portalSettingsSchema.safeParse(JSON.parse(row.data));
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Stores what the office published, each family in its own transaction: the version check, the publication, the
+ * accounts and the decision mails commit together, so a publication sent twice (the office crashed before recording
+ * it) is ignored and mails nobody twice.
+ */
+export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date): Promise<PublishResponse> {
+  const at = now.toISOString();
+  if (body.settings) {
+    const settings = body.settings;
+    await db.transaction().execute(async (trx) => {
+      const held = await trx.selectFrom('portal_content').select('version').where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
+      if (held && held.version >= settings.version) return;
+      await trx
+        .insertInto('portal_content')
+        .values({ key: PORTAL_SETTINGS_KEY, version: settings.version, data: JSON.stringify(settings), published_at: at })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ version: settings.version, data: JSON.stringify(settings), published_at: at }))
+        .execute();
+    });
+  }
+  const applied: number[] = [];
+  const ignored: number[] = [];
+  for (const publication of body.families) {
+    const stored = await db.transaction().execute(async (trx) => {
+      const held = await trx.selectFrom('publications').select(['version', 'data']).where('family_id', '=', publication.familyId).executeTakeFirst();
+      if (held && held.version >= publication.version) return false;
+      const previous = held ? familyPublicationSchema.safeParse(JSON.parse(held.data)) : null;
+      const data = JSON.stringify(publication);
+      await trx
+        .insertInto('publications')
+        .values({ family_id: publication.familyId, version: publication.version, data, published_at: at })
+        .onConflict((oc) => oc.column('family_id').doUpdateSet({ version: publication.version, data, published_at: at }))
+        .execute();
+      await upsertAccountsFromPublication(trx, publication, now);
+      const mails = decisionMails(previous?.success ? previous.data : null, publication, await storedSettings(trx));
+      if (mails.length > 0) {
+        const accounts = await trx
+          .selectFrom('accounts')
+          .select('email')
+          .where('family_id', '=', publication.familyId)
+          .where('disabled', '=', 0)
+          .orderBy('responsable_rank')
+          .execute();
+        for (const mail of mails) {
+          for (const account of accounts) await enqueueMail(trx, { to: account.email, subject: mail.subject, text: mail.text }, now);
+        }
+      }
+      return true;
+    });
+    (stored ? applied : ignored).push(publication.familyId);
+  }
+  return { protocol: SYNC_PROTOCOL, applied, ignored };
+}

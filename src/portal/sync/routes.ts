@@ -1,0 +1,110 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../shared/clock.js';
+import { publishRequestSchema, pullQuerySchema, SYNC_PATHS, type PublishResponse } from '../../shared/sync/contract.js';
+import { NONCE_RETENTION_MS, SIGNATURE_HEADERS, verifyCall } from '../../shared/sync/signature.js';
+import type { PortalDb } from '../db/open.js';
+import { applyPublish } from './publish.js';
+import { pullPage } from './pull.js';
+
+export interface SyncRouteOptions {
+  db: PortalDb;
+  clock: Clock;
+  /** GRENETTE_SYNC_SECRET; null leaves the sync closed (503) until the portal is paired. */
+  secret: string | null;
+  log: FastifyBaseLogger;
+  /** Called after a publish was stored (e.g. to deliver the decision mails now rather than at the next pass). */
+  onPublished?: (response: PublishResponse) => void;
+}
+
+/** A publish carries up to 500 families with their photos. */
+export const SYNC_BODY_LIMIT = 64 * 1024 * 1024;
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The signed endpoints the office calls. Every call is verified on its raw body (signature, timestamp within five
+ * minutes, nonce never seen) before anything is parsed; refusals are JSON { error } in French.
+ */
+export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptions): void {
+  const { db, clock, log } = options;
+
+  async function authenticate(request: FastifyRequest, reply: FastifyReply, body: string): Promise<boolean> {
+    if (!options.secret) {
+      await reply.code(503).send({ error: 'La synchronisation n’est pas configurée sur ce portail (GRENETTE_SYNC_SECRET).' });
+      return false;
+    }
+    const now = clock();
+    const outcome = await verifyCall(
+      options.secret,
+      { method: request.method, path: request.url, body },
+      {
+        timestamp: header(request, SIGNATURE_HEADERS.timestamp),
+        nonce: header(request, SIGNATURE_HEADERS.nonce),
+        signature: header(request, SIGNATURE_HEADERS.signature),
+      },
+      now,
+    );
+    if (!outcome.ok) {
+      log.warn({ reason: outcome.reason, url: request.url }, 'sync call refused');
+      await reply.code(401).send({ error: outcome.reason });
+      return false;
+    }
+    await db.deleteFrom('sync_nonces').where('seen_at', '<', new Date(now.getTime() - NONCE_RETENTION_MS).toISOString()).execute();
+    const fresh = await db
+      .insertInto('sync_nonces')
+      .values({ nonce: outcome.nonce, seen_at: now.toISOString() })
+      .onConflict((oc) => oc.column('nonce').doNothing())
+      .executeTakeFirst();
+    if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) {
+      log.warn({ url: request.url }, 'sync call replayed');
+      await reply.code(401).send({ error: 'Appel rejoué : ce nonce a déjà été utilisé.' });
+      return false;
+    }
+    return true;
+  }
+
+  function parseJson(text: string): unknown {
+    try {
+      return text === '' ? {} : JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+
+  void app.register(async (scope) => {
+    // The signature covers the exact bytes sent: keep the body as text and parse it after verification.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: SYNC_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+    const pull = async (request: FastifyRequest, reply: FastifyReply) => {
+      const raw = typeof request.body === 'string' ? request.body : '';
+      if (!(await authenticate(request, reply, raw))) return reply;
+      const source = request.method === 'GET' ? (request.query as Record<string, string>) : parseJson(raw);
+      const numbers =
+        request.method === 'GET' && source && typeof source === 'object'
+          ? { after: Number((source as Record<string, string>).after ?? 0), limit: Number((source as Record<string, string>).limit ?? 100) }
+          : source;
+      const query = pullQuerySchema.safeParse(numbers);
+      if (!query.success) return reply.code(400).send({ error: 'Requête de synchronisation invalide (after, limit).', issues: query.error.issues });
+      return reply.send(await pullPage(db, query.data.after, query.data.limit));
+    };
+    scope.get(SYNC_PATHS.pull, pull);
+    scope.post(SYNC_PATHS.pull, { bodyLimit: SYNC_BODY_LIMIT }, pull);
+
+    scope.post(SYNC_PATHS.publish, { bodyLimit: SYNC_BODY_LIMIT }, async (request, reply) => {
+      const raw = typeof request.body === 'string' ? request.body : '';
+      if (!(await authenticate(request, reply, raw))) return reply;
+      const parsed = publishRequestSchema.safeParse(parseJson(raw));
+      if (!parsed.success) {
+        return reply.code(400).send({ error: 'Publication invalide : elle ne respecte pas le contrat de synchronisation.', issues: parsed.error.issues.slice(0, 20) });
+      }
+      const response = await applyPublish(db, parsed.data, clock());
+      log.info({ applied: response.applied.length, ignored: response.ignored.length }, 'publication stored');
+      options.onPublished?.(response);
+      return reply.send(response);
+    });
+  });
+}
