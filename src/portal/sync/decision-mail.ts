@@ -4,12 +4,13 @@ import type { FamilyPublication, PortalSettings } from '../../shared/sync/contra
 type PublishedRequest = FamilyPublication['requests'][number];
 type PublishedItem = PublishedRequest['items'][number];
 
+/** 'votre demande …', with the French elision before a vowel. */
 const KIND_TEXT: Record<PublishedRequest['kind'], string> = {
-  book: 'réservation',
-  cancel: 'annulation',
-  absence: 'absence',
-  data_change: 'modification de données',
-  photo: 'nouvelle photo',
+  book: 'de réservation',
+  cancel: 'd’annulation',
+  absence: 'd’absence',
+  data_change: 'de modification de données',
+  photo: 'de nouvelle photo',
 };
 
 function itemKey(item: PublishedItem, index: number): string {
@@ -50,15 +51,15 @@ export function decisionMails(previous: FamilyPublication | null, next: FamilyPu
     const refusedCount = decided.filter((item) => item.status === 'refused').length;
     const subject =
       refusedCount === 0
-        ? `Votre demande de ${KIND_TEXT[request.kind]} a été acceptée`
+        ? `Votre demande ${KIND_TEXT[request.kind]} a été acceptée`
         : refusedCount === decided.length
-          ? `Votre demande de ${KIND_TEXT[request.kind]} a été refusée`
-          : `Réponse à votre demande de ${KIND_TEXT[request.kind]}`;
+          ? `Votre demande ${KIND_TEXT[request.kind]} a été refusée`
+          : `Réponse à votre demande ${KIND_TEXT[request.kind]}`;
     const office = settings ? `\n\n${settings.commune.service}\n${settings.commune.phone} · ${settings.commune.email}` : '';
     mails.push({
       subject,
       text:
-        `Bonjour,\n\nLe service a répondu à votre demande de ${KIND_TEXT[request.kind]} envoyée le ${submitted} :\n\n${lines.join('\n')}\n\n` +
+        `Bonjour,\n\nLe service a répondu à votre demande ${KIND_TEXT[request.kind]} envoyée le ${submitted} :\n\n${lines.join('\n')}\n\n` +
         `Vous retrouvez le détail sur le portail famille, rubrique Accueil.${office}\n`,
     });
   }

@@ -16,6 +16,8 @@ export interface SyncRouteOptions {
   onPublished?: (response: PublishResponse) => void;
 }
 
+const REGISTERED = 'grenetteSyncRoutes';
+
 /** A publish carries up to 500 families with their photos. */
 export const SYNC_BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -29,6 +31,9 @@ function header(request: FastifyRequest, name: string): string | undefined {
  * minutes, nonce never seen) before anything is parsed; refusals are JSON { error } in French.
  */
 export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptions): void {
+  // buildPortal registers them, and a test may pass them as a module too: the first registration wins.
+  if (app.hasDecorator(REGISTERED)) return;
+  app.decorate(REGISTERED, true);
   const { db, clock, log } = options;
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply, body: string): Promise<boolean> {
