@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import type { Clock } from '../../shared/clock.js';
+import { currentVersion, loadMigrations, migrate, NewerDatabaseError } from '../../office/db/migrate.js';
+import type { PortalDatabase } from './schema.js';
+
+export type PortalDb = Kysely<PortalDatabase>;
+export type PortalTrx = Transaction<PortalDatabase>;
+
+export interface OpenedPortalDatabase {
+  file: string;
+  db: PortalDb;
+  close(): Promise<void>;
+}
+
+export function portalMigrationsDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return process.env.GRENETTE_PORTAL_MIGRATIONS_DIR ?? path.resolve(here, '../../../migrations/portal');
+}
+
+/** Opens (creating if needed) the portal's SQLite file in `dataDir`: WAL, foreign keys, pending migrations. */
+export function openPortalDatabase(dataDir: string, clock: Clock): OpenedPortalDatabase {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'portal.sqlite');
+  const sqlite = new BetterSqlite3(file);
+  try {
+    const migrations = loadMigrations(portalMigrationsDir());
+    const found = currentVersion(sqlite);
+    if (found > migrations.length) throw new NewerDatabaseError(found, migrations.length);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    migrate(sqlite, migrations, clock);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  const db = new Kysely<PortalDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    file,
+    db,
+    async close() {
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}

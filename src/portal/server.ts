@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { isHttps, readPortalConfig, type PortalConfig } from './config.js';
+import { loadSession, LoginRequired } from './auth/sessions.js';
+import { openPortalDatabase, type PortalDb } from './db/open.js';
+import { HttpError, type PortalContext, type PortalModule } from './http/context.js';
+import { verifyCsrf } from './http/csrf.js';
+import { html } from './http/html.js';
+import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT } from './http/limits.js';
+import { sendPage } from './http/render.js';
+import { registerStatic } from './http/static.js';
+import { deliverOutbox, startOutboxSender, type Mailer } from './mail/outbox.js';
+import { PAGE_MODULES } from './pages/index.js';
+
+
+export interface BuildPortalOptions {
+  /** Folder of portal.sqlite (opened, migrated and closed with the server); or give `db`. */
+  dataDir?: string;
+  db?: PortalDb;
+  clock?: Clock;
+  /** Null: mail stays in the outbox (the CLI passes an SMTP mailer when GRENETTE_SMTP_URL is set). */
+  mailer?: Mailer | null;
+  config?: Partial<PortalConfig>;
+  /** A pino-compatible logger; or `logger: true` for Fastify's own; neither: the server logs nothing. */
+  log?: FastifyBaseLogger;
+  logger?: boolean;
+  /** Extra route modules (the sync endpoints, pages under development). */
+  modules?: PortalModule[];
+  /** Milliseconds between outbox passes (mail is also sent right after it is queued). */
+  mailIntervalMs?: number;
+}
+
+export interface PortalHandle {
+  db: PortalDb;
+  ctx: PortalContext;
+  config: PortalConfig;
+  /** Every registered route, for tests that must cover each one (CSRF on every POST). */
+  routes: Array<{ method: string; url: string }>;
+  /** Delivers the outbox now and waits for it (tests). */
+  flushMail(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    portal: PortalHandle;
+  }
+  interface FastifyContextConfig {
+    upload?: boolean;
+  }
+}
+
+const MESSAGES: Record<number, { title: string; text: string }> = {
+  400: { title: 'Demande incorrecte', text: 'La demande envoyée est mal formée. Revenez à la page précédente et recommencez.' },
+  403: { title: 'Accès refusé', text: 'Vous n’avez pas accès à cette page.' },
+  404: { title: 'Page introuvable', text: 'La page demandée n’existe pas ou n’est plus disponible.' },
+  405: { title: 'Action impossible', text: 'Cette action n’est pas possible sur cette page.' },
+  410: { title: 'Lien expiré', text: 'Ce lien n’est plus valable.' },
+  413: { title: 'Envoi trop volumineux', text: 'Le contenu envoyé est trop volumineux. Une photo ne doit pas dépasser 2 Mo.' },
+  415: { title: 'Format non accepté', text: 'Le format du contenu envoyé n’est pas accepté.' },
+  429: { title: 'Trop de demandes', text: 'Trop de demandes en peu de temps. Patientez quelques minutes puis recommencez.' },
+  500: { title: 'Erreur du portail', text: 'Une erreur est survenue. Réessayez dans quelques instants ; si elle persiste, contactez le service.' },
+};
+
+function errorMain(status: number, message?: string) {
+  const known = MESSAGES[status] ?? MESSAGES[status >= 500 ? 500 : 400]!;
+  return {
+    title: known.title,
+    main: html`<h1>${known.title}</h1><p>${message ?? known.text}</p><p><a href="/">Retour à l’accueil</a></p>`,
+  };
+}
+
+export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
+  const clock = options.clock ?? systemClock;
+  const config: PortalConfig = { ...readPortalConfig(process.env, () => randomBytes(32).toString('hex')), ...options.config };
+  const opened = options.db ? null : openPortalDatabase(options.dataDir ?? config.dataDir, clock);
+  const db = options.db ?? opened!.db;
+
+  const app = Fastify({
+    bodyLimit: FORM_BODY_LIMIT,
+    trustProxy: process.env.GRENETTE_PORTAL_TRUST_PROXY === '1',
+    ...(options.log ? { loggerInstance: options.log } : { logger: options.logger ?? false }),
+    disableRequestLogging: false,
+    return503OnClosing: true,
+  });
+
+  const sender = options.mailer ? startOutboxSender(db, options.mailer, clock, app.log, options.mailIntervalMs) : null;
+  const ctx: PortalContext = { db, clock, config, log: app.log, kickMail: () => sender?.kick() };
+  const routes: PortalHandle['routes'] = [];
+  app.decorate('portal', {
+    db,
+    ctx,
+    config,
+    routes,
+    async flushMail() {
+      if (!options.mailer) return;
+      await sender?.idle();
+      await deliverOutbox(db, options.mailer, clock, app.log);
+    },
+  });
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+
+  const https = isHttps(config);
+  app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: https ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.register(cookie, { secret: config.cookieSecret });
+  app.register(formbody);
+  app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: UPLOAD_FILE_LIMIT, files: 1, fields: 10, parts: 12, fieldSize: 4096 },
+  });
+
+  app.decorateRequest('familySession', null);
+
+  app.addHook('onRequest', async (request) => {
+    const type = request.headers['content-type'] ?? '';
+    if (type.startsWith('multipart/') && request.routeOptions.config?.upload !== true) {
+      throw new HttpError(415, MESSAGES[415]!.text);
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    if (request.url.startsWith('/static/') || request.url.startsWith('/sync/')) return;
+    request.familySession = await loadSession(ctx, request);
+    if (request.method === 'POST') verifyCsrf(request, config);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (!request.url.startsWith('/static/')) request.familySession = await loadSession(ctx, request).catch(() => null);
+    return renderError(request, reply, 404);
+  });
+
+  async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, message?: string) {
+    const page = errorMain(status, message);
+    try {
+      return await sendPage(ctx, request, reply, { ...page, status });
+    } catch (error) {
+      request.log.error({ err: error }, 'error page failed');
+      return reply.code(status).type('text/html; charset=utf-8').send(
+        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${page.title}</title></head><body><main><h1>${page.title}</h1></main></body></html>`,
+      );
+    }
+  }
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof LoginRequired) {
+      const next = error.next === '/' ? '' : `?suite=${encodeURIComponent(error.next)}`;
+      return reply.redirect(`/connexion${next}`, 303);
+    }
+    if (error instanceof HttpError) return renderError(request, reply, error.statusCode, error.message);
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error(
+        { err: error, method: request.method, url: request.url, familyId: request.familySession?.familyId ?? null, reqId: request.id },
+        'request failed',
+      );
+    } else {
+      request.log.info({ code: error.code, status, url: request.url }, 'request refused');
+    }
+    return renderError(request, reply, status);
+  });
+
+  registerStatic(app);
+  for (const register of [...PAGE_MODULES, ...(options.modules ?? [])]) register(app, ctx);
+
+  app.addHook('onClose', async () => {
+    await sender?.stop();
+    await opened?.close();
+  });
+  return app;
+}
