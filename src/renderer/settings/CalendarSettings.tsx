@@ -117,10 +117,26 @@ export function CalendarSettings() {
     });
   }, []);
 
+  // One form open at a time: both use the same field names, and the agent edits one thing at once.
+  function editYear(draft: YearDraft) {
+    setEditingPeriod(null);
+    setEditingYear(draft);
+  }
+  function editPeriod(draft: PeriodDraft) {
+    setEditingYear(null);
+    setEditingPeriod(draft);
+  }
+
   async function remove(period: CalendarPeriod) {
-    const done = await call.run(() => api.call('calendar.removePeriod', { id: period.id }));
+    // The office answers null on success, so the outcome is read from the result, not from run()'s value.
+    let removed = false;
+    await call.run(async () => {
+      const result = await api.call('calendar.removePeriod', { id: period.id });
+      removed = result.ok;
+      return result;
+    });
     setConfirming(null);
-    if (done !== null) {
+    if (removed) {
       setNote(`Période « ${period.label} » supprimée.`);
       await load();
     }
@@ -149,7 +165,7 @@ export function CalendarSettings() {
       <section className="card" aria-labelledby="years-title">
         <div className="card-header">
           <h2 id="years-title">Années scolaires</h2>
-          <button type="button" className="button small" onClick={() => setEditingYear({ id: null, label: '', startDate: '', endDate: '' })}>
+          <button type="button" className="button small" onClick={() => editYear({ id: null, label: '', startDate: '', endDate: '' })}>
             Ajouter une année scolaire
           </button>
         </div>
@@ -157,7 +173,7 @@ export function CalendarSettings() {
           {(view?.schoolYears ?? []).map((schoolYear) => (
             <li key={schoolYear.id}>
               <strong>{schoolYear.label}</strong> : du {frenchDay(schoolYear.startDate)} au {frenchDay(schoolYear.endDate)}{' '}
-              <button type="button" className="button link" aria-label={`Modifier l’année ${schoolYear.label}`} onClick={() => setEditingYear({ ...schoolYear })}>
+              <button type="button" className="button link" aria-label={`Modifier l’année ${schoolYear.label}`} onClick={() => editYear({ ...schoolYear })}>
                 Modifier
               </button>
             </li>
@@ -182,7 +198,7 @@ export function CalendarSettings() {
           <button
             type="button"
             className="button small"
-            onClick={() => setEditingPeriod({ id: null, kind: 'closure', label: '', startDate: '', endDate: '', serviceId: '' })}
+            onClick={() => editPeriod({ id: null, kind: 'closure', label: '', startDate: '', endDate: '', serviceId: '' })}
           >
             Ajouter une période
           </button>
@@ -218,7 +234,7 @@ export function CalendarSettings() {
                         type="button"
                         className="button link"
                         aria-label={`Modifier ${period.label}`}
-                        onClick={() => setEditingPeriod({ ...period, serviceId: period.serviceId === null ? '' : String(period.serviceId) })}
+                        onClick={() => editPeriod({ ...period, serviceId: period.serviceId === null ? '' : String(period.serviceId) })}
                       >
                         Modifier
                       </button>

@@ -1,0 +1,185 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../src/shared/api/contract.js';
+import { DEMO_PASSWORD, expect, login, test, useOfficeBridge, type Bridge } from './bridge.js';
+
+const bridge = useOfficeBridge();
+
+/** A second staff session on the same office over the dev bridge's HTTP API, to prepare and check data. */
+async function apiSession(office: Bridge, username: string) {
+  const origin = new URL(office.url).origin;
+  const token = decodeURIComponent(/token=([^&]+)/.exec(office.url)?.[1] ?? '');
+  const session = `test-${Math.random().toString(36).slice(2, 12)}`;
+  async function call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<OfficeValue<M>> {
+    const response = await fetch(`${origin}/api/call`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ method, args }),
+    });
+    const result = (await response.json()) as { ok: true; value: OfficeValue<M> } | { ok: false; error: { message: string } };
+    if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
+    return result.value;
+  }
+  await call('auth.login', { username, password: DEMO_PASSWORD });
+  return call;
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+async function openSettings(page: Page, tab: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Paramètres' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Paramètres' })).toBeVisible();
+  await page.getByRole('tab', { name: tab }).click();
+}
+
+test('an administrator changes the canteen’s capacity and booking deadline, and finds them after a reload', async ({ page, consoleProblems }) => {
+  await login(page, bridge, 'admin');
+  await openSettings(page, 'Services');
+  await page.getByRole('button', { name: 'Modifier Restauration scolaire' }).click();
+  const form = page.getByRole('region', { name: 'Modifier : Restauration scolaire' });
+  const capacity = form.getByLabel('Capacité par jour');
+  await capacity.fill('deux cents');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Indiquez un nombre entier de places (vide : sans limite).')).toBeVisible();
+  await expect(capacity).toHaveAttribute('aria-invalid', 'true');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await capacity.fill('250');
+  const booking = form.getByRole('group', { name: 'Délai : Réservation' });
+  await expect(booking).toContainText('Le mercredi de la semaine précédente à 12h00');
+  await booking.getByLabel('Règle').selectOption('J-n (jours calendaires)');
+  await booking.getByLabel('Nombre de jours avant (J-n)').fill('2');
+  await booking.getByLabel('Heure limite (hh:mm)').fill('18:00');
+  await expect(booking).toContainText('J-2 à 18h00');
+  const cancel = form.getByRole('group', { name: 'Délai : Annulation' });
+  await cancel.getByLabel('Règle').selectOption('n jours ouvrés avant');
+  await cancel.getByLabel('Nombre de jours ouvrés avant').fill('3');
+  await expect(cancel).toContainText('3 jours ouvrés avant, à 12h00');
+  await form.getByLabel('Demande hors délai').selectOption('Accepter en signalant le retard');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Modifications enregistrées.')).toBeVisible();
+
+  await page.reload();
+  const row = page.getByRole('row').filter({ hasText: 'Restauration scolaire' });
+  await expect(row).toContainText('250');
+  await expect(row).toContainText('J-2 à 18h00');
+  await expect(row).toContainText('Accepter en signalant le retard');
+  await page.getByRole('button', { name: 'Modifier Restauration scolaire' }).click();
+  const again = page.getByRole('region', { name: 'Modifier : Restauration scolaire' });
+  await expect(again.getByLabel('Capacité par jour')).toHaveValue('250');
+  await expect(again.getByRole('group', { name: 'Délai : Annulation' })).toContainText('3 jours ouvrés avant, à 12h00');
+  expect(consoleProblems).toEqual([]);
+});
+
+test('an exceptional closure is added to the calendar and kept; public holidays are listed', async ({ page }) => {
+  await login(page, bridge, 'admin');
+  await openSettings(page, 'Calendrier');
+  await expect(page.getByRole('region', { name: /^Jours fériés/ })).toContainText('Armistice');
+  await page.getByRole('button', { name: 'Ajouter une période' }).click();
+  const form = page.getByRole('region', { name: 'Nouvelle période' });
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Le libellé est obligatoire.')).toBeVisible();
+  await expect(form.getByText('Indiquez la date de début.')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await form.getByLabel('Type').selectOption('Fermeture exceptionnelle');
+  await form.getByLabel('Libellé').fill('Fermeture pour travaux de la cuisine');
+  await form.getByLabel('Du').fill('2027-03-08');
+  await form.getByLabel('Au (inclus)').fill('2027-03-09');
+  await form.getByLabel('Service concerné').selectOption('Restauration scolaire');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page.getByText('Période enregistrée.')).toBeVisible();
+
+  await page.reload();
+  await page.getByRole('tab', { name: 'Calendrier' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'Fermeture pour travaux de la cuisine' });
+  await expect(row).toContainText('Fermeture exceptionnelle');
+  await expect(row).toContainText('08/03/2027');
+  await expect(row).toContainText('09/03/2027');
+  await expect(row).toContainText('Restauration scolaire');
+
+  // The canteen is now closed those days for the office itself.
+  const call = await apiSession(bridge, 'admin');
+  const closures = (await call('calendar.get', { from: '2027-03-01', to: '2027-03-31' })).periods;
+  expect(closures.some((period) => period.kind === 'closure' && period.startDate === '2027-03-08')).toBe(true);
+
+  await row.getByRole('button', { name: 'Supprimer Fermeture pour travaux de la cuisine' }).click();
+  await row.getByRole('button', { name: 'Confirmer la suppression' }).click();
+  await expect(page.getByText('Période « Fermeture pour travaux de la cuisine » supprimée.')).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Fermeture pour travaux de la cuisine' })).toHaveCount(0);
+});
+
+test('refusal reasons are added and deactivated', async ({ page }) => {
+  await login(page, bridge, 'admin');
+  await openSettings(page, 'Motifs de refus');
+  const section = page.getByRole('region', { name: 'Motifs de refus' });
+  await section.getByRole('button', { name: 'Ajouter le motif' }).click();
+  await expect(section.getByText('Saisissez le motif à ajouter.')).toBeVisible();
+  await section.getByLabel('Nouveau motif').fill('Repas déjà commandé au fournisseur');
+  await section.getByRole('button', { name: 'Ajouter le motif' }).click();
+  await expect(section.getByText('Motif « Repas déjà commandé au fournisseur » ajouté.')).toBeVisible();
+  await section.getByRole('button', { name: 'Désactiver « Repas déjà commandé au fournisseur »' }).click();
+  await expect(section.getByText('Motif « Repas déjà commandé au fournisseur » désactivé.')).toBeVisible();
+  const call = await apiSession(bridge, 'admin');
+  const reasons = await call('refusalReasons.list', {});
+  expect(reasons.find((reason) => reason.label === 'Repas déjà commandé au fournisseur')?.active).toBe(false);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('a strike declared for a school marks its expected children absent', async ({ page }) => {
+  const call = await apiSession(bridge, 'admin');
+  const canteen = (await call('services.list', {})).find((service) => service.code === 'cantine')!;
+  const day = '2027-01-14';
+  const children = (await call('children.search', { query: '', includeArchived: false, limit: 200 })).filter((c) => c.ecole !== '');
+  let target: (typeof children)[number] | undefined;
+  for (const child of children) {
+    const inscriptions = await call('inscriptions.list', { childId: child.id });
+    if (!inscriptions.some((ins) => ins.serviceId === canteen.id && ins.startDate <= day && ins.endDate >= day)) {
+      await call('inscriptions.create', { childIds: [child.id], serviceId: canteen.id, startDate: day, endDate: day, weekdays: [4] });
+    }
+    const planning = await call('planning.child', { childId: child.id, from: day, to: day });
+    if (planning.rows.find((row) => row.serviceId === canteen.id)?.cells[0]?.state === 'booked') {
+      target = child;
+      break;
+    }
+  }
+  expect(target).toBeDefined();
+
+  await login(page, bridge, 'admin');
+  await openSettings(page, 'Événement');
+  const form = page.getByRole('region', { name: 'Événement : absence collective' });
+  await form.getByRole('button', { name: 'Déclarer l’absence' }).click();
+  await expect(form.getByText('Choisissez l’école concernée.')).toBeVisible();
+  await expect(form.getByText('Cochez au moins un service.')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await form.getByLabel('École').selectOption(target!.ecole);
+  await form.getByLabel('Premier jour').fill(day);
+  await form.getByLabel('Motif').selectOption('GREVE DU PERSONNEL OU DES ENSEIGNANTS');
+  await form.getByRole('group', { name: 'Services concernés' }).getByLabel('Restauration scolaire').check();
+  await form.getByRole('button', { name: 'Déclarer l’absence' }).click();
+  await expect(form.getByText(/^[1-9]\d* enfants? marqués? absents?/)).toBeVisible();
+
+  const after = await call('planning.child', { childId: target!.id, from: day, to: day });
+  const cell = after.rows.find((row) => row.serviceId === canteen.id)?.cells[0];
+  expect(cell?.state).toBe('absent');
+  expect(cell?.absenceReason).toBe('STRIKE');
+});
+
+test('an agent does not see the settings, and the page refuses them', async ({ page }) => {
+  await login(page, bridge, 'accueil');
+  const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+  await expect(nav.getByRole('link', { name: /^Demandes/ })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Paramètres' })).toHaveCount(0);
+  await page.evaluate(() => {
+    window.location.hash = '#/parametres';
+  });
+  await expect(page.getByText('Les paramètres sont réservés aux administrateurs.')).toBeVisible();
+  const call = await apiSession(bridge, 'accueil');
+  await expect(call('refusalReasons.save', { id: null, label: 'Essai', active: true })).rejects.toThrow();
+});
