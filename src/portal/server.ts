@@ -84,7 +84,6 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: process.env.GRENETTE_PORTAL_TRUST_PROXY === '1',
     ...(options.log ? { loggerInstance: options.log } : { logger: options.logger ?? false }),
-    disableRequestLogging: false,
     return503OnClosing: true,
   });
 

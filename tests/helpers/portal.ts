@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { FamilyPublication, PortalSettings } from '../../src/shared/sync/contract.js';
+import { familyPublicationSchema, portalSettingsSchema, type FamilyPublication, type PortalSettings } from '../../src/shared/sync/contract.js';
 import { hashActivationCode, upsertAccountsFromPublication } from '../../src/portal/auth/accounts.js';
 import { DEFAULT_SETTINGS, PORTAL_SETTINGS_KEY } from '../../src/portal/content.js';
 import type { PortalConfig } from '../../src/portal/config.js';
@@ -159,6 +159,7 @@ export function makePublication(familyId: number, overrides: Partial<FamilyPubli
 
 /** Stores a publication as the sync would (publication row + accounts), bypassing the signed endpoint. */
 export async function insertPublication(db: PortalDb, publication: FamilyPublication, now = new Date('2026-11-30T08:00:00.000Z')): Promise<void> {
+  familyPublicationSchema.parse(publication);
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('publications').where('family_id', '=', publication.familyId).execute();
     await trx
@@ -170,7 +171,7 @@ export async function insertPublication(db: PortalDb, publication: FamilyPublica
 }
 
 export async function insertSettings(db: PortalDb, settings: Partial<PortalSettings> = {}): Promise<void> {
-  const data: PortalSettings = { ...DEFAULT_SETTINGS, ...settings };
+  const data: PortalSettings = portalSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...settings });
   await db.deleteFrom('portal_content').where('key', '=', PORTAL_SETTINGS_KEY).execute();
   await db.insertInto('portal_content').values({ key: PORTAL_SETTINGS_KEY, version: data.version, data: JSON.stringify(data), published_at: '2026-11-30T08:00:00.000Z' }).execute();
 }

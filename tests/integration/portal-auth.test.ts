@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTIVATION_FAILED, LOGIN_FAILED, RESET_SENT } from '../../src/portal/auth/../pages/auth.js';
+import { ACTIVATION_FAILED, LOGIN_FAILED, RESET_SENT } from '../../src/portal/pages/auth.js';
 import { upsertAccountsFromPublication, hashActivationCode } from '../../src/portal/auth/accounts.js';
 import { escapeHtml } from '../../src/portal/http/html.js';
 import { insertPublication, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
