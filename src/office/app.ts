@@ -6,6 +6,8 @@ import type { DataPaths } from './config/paths.js';
 import { openOfficeDatabase, type OpenedOfficeDatabase } from './db/open.js';
 import { isEmptyOffice, seedDemoCommune } from './demo/seed.js';
 import { createLogger, type Logger } from './log.js';
+import { syncSchedulerFor } from './sync/scheduler.js';
+import { syncStatus } from './sync/run.js';
 
 export interface OfficeAppOptions {
   paths: DataPaths;
@@ -44,6 +46,9 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
   }
   const backups = scheduleBackups(database.sqlite, options.paths.backupDir, options.clock, log);
   const core = createOfficeCore({ db: database.db, clock: options.clock, log });
+  // Every minute while the office is open, once paired with a portal ('sync.configure' starts it later otherwise).
+  const sync = syncSchedulerFor({ db: database.db, clock: options.clock, log });
+  if ((await syncStatus(database.db)).configured) sync.start();
   log.info('office started', { file: options.paths.dbFile });
   return {
     core,
@@ -51,6 +56,7 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     log,
     async close() {
       backups.stop();
+      await sync.stop();
       await database.close();
     },
   };

@@ -175,6 +175,17 @@ describe('the scheduler', () => {
     expect((await scheduler.runNow()).lastError).toBeNull();
   });
 
+  it('runs by itself at every interval until stopped', async () => {
+    const scheduler = createSyncScheduler({ db: office.db, clock: office.clock, log: silentLogger, intervalMs: 30 });
+    const account = await portal.db.selectFrom('accounts').select('id').executeTakeFirst();
+    expect(account).toBeUndefined();
+    scheduler.start();
+    await expect.poll(async () => (await office.value('sync.status', {})).lastSuccessAt, { timeout: 5000 }).not.toBeNull();
+    await expect.poll(async () => (await portal.db.selectFrom('publications').select('family_id').execute()).length, { timeout: 5000 }).toBe(1);
+    await scheduler.stop();
+    expect(scheduler.running).toBe(false);
+  });
+
   it('is configured by an administrator only', async () => {
     const agent = await office.as('agent');
     const refused = await agent.call('sync.configure', { portalUrl: portal.url, secret: SYNC_SECRET });

@@ -71,7 +71,7 @@ export const syncHandlers: Handlers<SyncMethod> = {
         ]);
       });
       if (portalUrl !== '') existingSyncScheduler(ctx.db)?.start();
-      else existingSyncScheduler(ctx.db)?.stop();
+      else void existingSyncScheduler(ctx.db)?.stop();
       return syncStatus(ctx.db);
     },
   },

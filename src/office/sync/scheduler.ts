@@ -9,7 +9,8 @@ export const SYNC_INTERVAL_MS = 60_000;
 export interface SyncScheduler {
   /** Runs every interval from now on (idempotent). */
   start(): void;
-  stop(): void;
+  /** No more runs; resolves once the run in progress (if any) has finished, so the database can be closed. */
+  stop(): Promise<void>;
   readonly running: boolean;
   /** Runs now, or joins the run in progress: never two at once. */
   runNow(): Promise<SyncStatus>;
@@ -59,10 +60,11 @@ export function createSyncScheduler(options: SchedulerOptions): SyncScheduler {
       started = true;
       schedule();
     },
-    stop() {
+    async stop() {
       started = false;
       if (timer) clearTimeout(timer);
       timer = null;
+      await current?.catch(() => undefined);
     },
     get running() {
       return current !== null;
