@@ -16,6 +16,7 @@ import { sendPage } from './http/render.js';
 import { registerStatic } from './http/static.js';
 import { deliverOutbox, startOutboxSender, type Mailer } from './mail/outbox.js';
 import { PAGE_MODULES } from './pages/index.js';
+import { registerSyncRoutes } from './sync/routes.js';
 
 
 export interface BuildPortalOptions {
@@ -185,6 +186,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   });
 
   registerStatic(app);
+  registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, onPublished: () => ctx.kickMail() });
   for (const register of [...PAGE_MODULES, ...(options.modules ?? [])]) register(app, ctx);
 
   app.addHook('onClose', async () => {

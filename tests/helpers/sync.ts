@@ -9,14 +9,13 @@ import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js'
 import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
 import { recordRequest, type RequestDraft } from '../../src/portal/requests/submit.js';
 import { buildPortal } from '../../src/portal/server.js';
-import { registerSyncRoutes } from '../../src/portal/sync/routes.js';
 
 export const SYNC_SECRET = 'secret-partage-de-test-0123456789abcdef';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, '../..');
 
-/** The real portal (buildPortal) on a loopback port, its sync routes on, over its own SQLite file. */
+/** The real portal (buildPortal, which registers the sync routes) on a loopback port, over its own SQLite file. */
 export interface TestPortal {
   app: FastifyInstance;
   url: string;
@@ -32,7 +31,6 @@ export async function startTestPortal(clock: Clock, dataDir = fs.mkdtempSync(pat
     clock,
     mailer: null,
     config: { syncSecret: SYNC_SECRET, publicUrl: 'http://127.0.0.1' },
-    modules: [(instance, ctx) => registerSyncRoutes(instance, { db: opened.db, clock, secret: SYNC_SECRET, log: ctx.log })],
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
