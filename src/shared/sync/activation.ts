@@ -19,8 +19,12 @@ export function activationCodeHash(code: string): Promise<string> {
 
 /** A new code in three groups of four ('K7QM-3XPA-W9TD'), from a cryptographic random source. */
 export function newActivationCode(): string {
-  const bytes = new Uint8Array(12);
-  globalThis.crypto.getRandomValues(bytes);
-  const chars = Array.from(bytes, (byte) => ACTIVATION_ALPHABET[byte % ACTIVATION_ALPHABET.length]!);
+  const chars: string[] = [];
+  // Bytes above the largest multiple of the alphabet's size are drawn again, so every character is equally likely.
+  const limit = 256 - (256 % ACTIVATION_ALPHABET.length);
+  while (chars.length < 12) {
+    const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+    for (const byte of bytes) if (byte < limit && chars.length < 12) chars.push(ACTIVATION_ALPHABET[byte % ACTIVATION_ALPHABET.length]!);
+  }
   return [0, 4, 8].map((start) => chars.slice(start, start + 4).join('')).join('-');
 }
