@@ -56,7 +56,7 @@ ${child.photo ? html`<img src="/mes-enfants/${child.id}/photo" alt="Photo de ${n
 <h3>Tarifs appliqués</h3>
 ${child.tariffs.length === 0
   ? html`<p>Aucun tarif publié pour le moment.</p>`
-  : html`<div class="table-wrap"><table><caption>Tarifs de ${name}</caption><thead><tr><th scope="col">Service</th><th scope="col">Unité</th><th scope="col">Prix unitaire</th></tr></thead>
+  : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Tarifs de ${name}"><table><caption>Tarifs de ${name}</caption><thead><tr><th scope="col">Service</th><th scope="col">Unité</th><th scope="col">Prix unitaire</th></tr></thead>
 <tbody>${child.tariffs.map((t) => html`<tr><td>${t.serviceName}</td><td>${t.unit}</td><td>${euros(t.unitPriceCents)}</td></tr>`)}</tbody></table></div>`}
 
 <h3>Inscriptions</h3>
@@ -67,7 +67,7 @@ ${child.inscriptions.length === 0
 <h3>Personnes autorisées</h3>
 ${child.authorisedPersons.length === 0
   ? html`<p>Aucune personne autorisée.</p>`
-  : html`<div class="table-wrap"><table><caption>Personnes autorisées pour ${name}</caption><thead><tr><th scope="col">Nom</th><th scope="col">Lien</th><th scope="col">Téléphone</th><th scope="col">Peut venir chercher</th><th scope="col">À prévenir en urgence</th></tr></thead>
+  : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Personnes autorisées pour ${name}"><table><caption>Personnes autorisées pour ${name}</caption><thead><tr><th scope="col">Nom</th><th scope="col">Lien</th><th scope="col">Téléphone</th><th scope="col">Peut venir chercher</th><th scope="col">À prévenir en urgence</th></tr></thead>
 <tbody>${child.authorisedPersons.map((p) => html`<tr><td>${p.prenom} ${p.nom}</td><td>${p.relation}</td><td>${p.tel1}</td><td>${yesNo(p.mayPickUp)}</td><td>${yesNo(p.emergency)}</td></tr>`)}</tbody></table></div>`}
 
 ${child.authorisations.length > 0 ? html`<h3>Autorisations</h3><ul>${child.authorisations.map((a) => html`<li>${a.label} : ${yesNo(a.granted)}</li>`)}</ul>` : ''}

@@ -16,7 +16,7 @@ export function childName(publication: FamilyPublication | null, childId: number
 
 export function requestTable(requests: FamilyRequestView[], caption: string): SafeHtml {
   if (requests.length === 0) return html`<p>Aucune demande pour le moment.</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table>
 <caption>${caption}</caption>
 <thead><tr><th scope="col">Envoyée le</th><th scope="col">Demande</th><th scope="col">Jours</th><th scope="col">État</th></tr></thead>
 <tbody>${requests.map((r) => html`<tr>

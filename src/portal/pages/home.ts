@@ -60,7 +60,7 @@ ${found.local && found.local.changes.length > 0
   ? html`<ul>${found.local.changes.map((c) => html`<li>${c.label} : « ${c.oldValue} » → « ${c.newValue} »</li>`)}</ul>`
   : ''}
 ${published && published.items.length > 0
-  ? html`<div class="table-wrap"><table><caption>Détail</caption><thead><tr><th scope="col">Jour</th><th scope="col">Enfant</th><th scope="col">Décision</th></tr></thead>
+  ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Détail de la demande"><table><caption>Détail</caption><thead><tr><th scope="col">Jour</th><th scope="col">Enfant</th><th scope="col">Décision</th></tr></thead>
 <tbody>${published.items.map((item) => html`<tr><td>${item.day ? longDay(item.day) : '—'}</td><td>${childName(publication, item.childId) || '—'}</td>
 <td>${item.status === 'pending' ? '🚧 En attente' : item.status === 'accepted' ? 'Acceptée' : html`Refusée : ${item.refusalReason ?? ''}`}</td></tr>`)}</tbody></table></div>`
   : ''}

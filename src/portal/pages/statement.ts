@@ -18,14 +18,14 @@ export const registerStatementPage: PortalModule = (app, ctx) => {
 <section aria-labelledby="factures"><h2 id="factures">Factures</h2>
 ${p.invoices.length === 0
   ? html`<p class="empty">${NO_INVOICE}</p>`
-  : html`<div class="table-wrap"><table><caption>Factures</caption>
+  : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Factures"><table><caption>Factures</caption>
 <thead><tr><th scope="col">Numéro</th><th scope="col">Date</th><th scope="col">Échéance</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Payé</th><th scope="col" class="num">Reste</th></tr></thead>
 <tbody>${p.invoices.map((i) => html`<tr><td>${i.number}</td><td>${shortDay(i.date)}</td><td>${shortDay(i.dueDate)}</td><td class="num">${euros(i.amountCents)}</td><td class="num">${euros(i.paidCents)}</td><td class="num">${euros(i.amountCents - i.paidCents)}</td></tr>`)}</tbody></table></div>`}
 </section>
 <section aria-labelledby="paiements"><h2 id="paiements">Paiements</h2>
 ${p.payments.length === 0
   ? html`<p class="empty">Aucun paiement enregistré pour le moment.</p>`
-  : html`<div class="table-wrap"><table><caption>Paiements</caption>
+  : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Paiements"><table><caption>Paiements</caption>
 <thead><tr><th scope="col">Date</th><th scope="col">Moyen de paiement</th><th scope="col" class="num">Montant</th></tr></thead>
 <tbody>${p.payments.map((pay) => html`<tr><td>${shortDay(pay.date)}</td><td>${pay.method}</td><td class="num">${euros(pay.amountCents)}</td></tr>`)}</tbody></table></div>`}
 </section>`;
