@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { isHttps, readPortalConfig, type PortalConfig } from './config.js';
+import { purgeExpired } from './auth/maintenance.js';
 import { loadSession, LoginRequired } from './auth/sessions.js';
 import { openPortalDatabase, type PortalDb } from './db/open.js';
 import { HttpError, type PortalContext, type PortalModule } from './http/context.js';
@@ -189,7 +190,13 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, onPublished: () => ctx.kickMail() });
   for (const register of [...PAGE_MODULES, ...(options.modules ?? [])]) register(app, ctx);
 
+  const purge = setInterval(() => {
+    purgeExpired(db, clock()).catch((error: unknown) => app.log.error({ err: error }, 'purge failed'));
+  }, 10 * 60 * 1000);
+  purge.unref();
+
   app.addHook('onClose', async () => {
+    clearInterval(purge);
     await sender?.stop();
     await opened?.close();
   });

@@ -266,3 +266,19 @@ describe('accounts from the publication', () => {
     expect((await new PortalClient(portal.app).login('conjoint@example.test', PASSWORD)).status).toBe(401);
   });
 });
+
+describe('maintenance', () => {
+  it('purges dead sessions, old reset links and forgotten failures, keeping live sessions', async () => {
+    const { purgeExpired } = await import('../../src/portal/auth/maintenance.js');
+    const live = new PortalClient(portal.app);
+    await live.activate(EMAIL, PASSWORD);
+    await new PortalClient(portal.app).login('inconnu@example.test', 'mauvais mot de passe');
+    await purgeExpired(portal.db, portal.clock());
+    expect(await portal.db.selectFrom('sessions').selectAll().execute()).toHaveLength(1);
+    expect(await portal.db.selectFrom('login_throttle').selectAll().execute()).toHaveLength(2);
+    portal.clock.advance(25 * 60 * 60 * 1000);
+    await purgeExpired(portal.db, portal.clock());
+    expect(await portal.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
+    expect(await portal.db.selectFrom('login_throttle').selectAll().execute()).toHaveLength(0);
+  });
+});
