@@ -5,6 +5,7 @@ import { registerAuthPages } from './auth.js';
 import { registerChildrenPages } from './children.js';
 import { registerHomePage } from './home.js';
 import { registerStatementPage } from './statement.js';
+import { registerPlanningPages } from '../planning/page.js';
 
 /** Every page module of the portal; a new page adds its registration here. */
 export const PAGE_MODULES: PortalModule[] = [
@@ -13,5 +14,6 @@ export const PAGE_MODULES: PortalModule[] = [
   registerAccountPage,
   registerChildrenPages,
   registerStatementPage,
+  registerPlanningPages,
   registerAccessibilityPage,
 ];

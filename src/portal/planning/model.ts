@@ -1,0 +1,322 @@
+import { addDays, isWeekend } from '../../shared/calendar/days.js';
+import { formatDayFr } from '../../shared/calendar/format.js';
+import { describeDeadline, judgeChange } from '../../shared/planning/deadlines.js';
+import { CELL_STATES, type CellState } from '../../shared/planning/cells.js';
+import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
+import { DEFAULT_DEADLINE_RULE, type ChangeKind, type DeadlineRule, type LatePolicy } from '../../shared/planning/rules.js';
+import { portalRequestSchema, type FamilyPublication, type PortalRequest, type PortalSettings } from '../../shared/sync/contract.js';
+import type { PortalDb } from '../db/open.js';
+
+export type PlanningAction = 'book' | 'cancel' | 'absence';
+
+export const ACTION_LABELS: Record<PlanningAction, string> = { book: 'Réserver', cancel: 'Annuler', absence: 'Déclarer une absence' };
+const CHANGE_KIND: Record<PlanningAction, ChangeKind> = { book: 'booking', cancel: 'cancel', absence: 'absence' };
+const PENDING_STATE: Record<PlanningAction, CellState> = { book: 'booking_requested', cancel: 'cancel_requested', absence: 'absence_requested' };
+
+/** What a service needs here: its name, the deadline rule of each kind of change and what happens to late requests. */
+export interface ServiceRules {
+  id: number;
+  name: string;
+  rules: Record<ChangeKind, DeadlineRule>;
+  latePolicy: LatePolicy;
+}
+
+const RULE_KINDS = new Set(['weekday_of_previous_week', 'days_before', 'working_days_before', 'day_of_previous_month', 'none']);
+
+function asRule(value: unknown): DeadlineRule | null {
+  if (!value || typeof value !== 'object') return null;
+  const kind = (value as { kind?: unknown }).kind;
+  return typeof kind === 'string' && RULE_KINDS.has(kind) ? (value as DeadlineRule) : null;
+}
+
+/**
+ * A service's rules from the published settings. A service the office did not publish gets the local Wednesday-noon
+ * rule and refuses late changes: the portal must never promise more than the office would accept.
+ */
+export function serviceRules(settings: PortalSettings, publication: FamilyPublication, serviceId: number): ServiceRules {
+  const published = settings.services.find((s) => s.id === serviceId);
+  const fallbackName = publication.children.flatMap((c) => c.inscriptions).find((i) => i.serviceId === serviceId)?.serviceName;
+  const booking = asRule(published?.deadlines.booking) ?? DEFAULT_DEADLINE_RULE;
+  return {
+    id: serviceId,
+    name: published?.name ?? fallbackName ?? `Service n° ${serviceId}`,
+    rules: {
+      booking,
+      cancel: asRule(published?.deadlines.cancel) ?? booking,
+      absence: asRule(published?.deadlines.absence) ?? booking,
+    },
+    latePolicy: published?.latePolicy ?? 'refuse',
+  };
+}
+
+/** An action offered on a cell, with its deadline and whether asking now is still on time. */
+export interface ActionOffer {
+  action: PlanningAction;
+  deadline: string;
+  onTime: boolean;
+}
+
+export interface CellView {
+  childId: number;
+  serviceId: number;
+  day: string;
+  state: CellState;
+  symbol: string;
+  label: string;
+  closedWhy?: string;
+  absenceReason?: AbsenceReason;
+  refusalReason?: string;
+  /** A pending change asked after its deadline (kept for a 'late' service). */
+  late: boolean;
+  /** The family's latest request on this day was refused: its reason, even when the day kept its former state. */
+  lastRefusal?: string;
+  /** Until when the day can still be changed (open days). */
+  changeableUntil?: string;
+  offers: ActionOffer[];
+  /** Why nothing can be asked, in French, when offers is empty. */
+  lockedWhy?: string;
+  /** Set when the cell is locked because its deadline passed (a 'refuse' service). */
+  missedDeadline?: string;
+}
+
+/** The family's requests the office has not published yet, read from the portal's own table. */
+export interface LocalRequest {
+  request: PortalRequest;
+  late: boolean;
+}
+
+export async function unpublishedRequests(db: PortalDb, familyId: number, publication: FamilyPublication): Promise<LocalRequest[]> {
+  const published = new Set(publication.requests.map((r) => r.uid));
+  const rows = await db
+    .selectFrom('requests')
+    .select(['uid', 'body', 'late'])
+    .where('family_id', '=', familyId)
+    .where('kind', 'in', ['book', 'cancel', 'absence'])
+    .orderBy('seq')
+    .execute();
+  const out: LocalRequest[] = [];
+  for (const row of rows) {
+    if (published.has(row.uid)) continue;
+    const parsed = portalRequestSchema.safeParse(JSON.parse(row.body));
+    if (parsed.success) out.push({ request: parsed.data, late: row.late === 1 });
+  }
+  return out;
+}
+
+const key = (childId: number, serviceId: number, day: string) => `${childId}:${serviceId}:${day}`;
+
+/** Everything needed to compute any cell of the family's planning at one instant. */
+export interface PlanningContext {
+  publication: FamilyPublication;
+  settings: PortalSettings;
+  now: Date;
+  today: string;
+  local: LocalRequest[];
+}
+
+interface Overlay {
+  pending: Map<string, { action: PlanningAction; reason: AbsenceReason | null; late: boolean }>;
+  lastDecision: Map<string, { status: 'pending' | 'accepted' | 'refused'; refusalReason: string | null; at: string }>;
+}
+
+const overlays = new WeakMap<PlanningContext, Overlay>();
+
+function overlayOf(pc: PlanningContext): Overlay {
+  const cached = overlays.get(pc);
+  if (cached) return cached;
+  const overlay: Overlay = { pending: new Map(), lastDecision: new Map() };
+  for (const request of pc.publication.requests) {
+    if (request.kind !== 'book' && request.kind !== 'cancel' && request.kind !== 'absence') continue;
+    for (const item of request.items) {
+      if (item.childId === null || item.serviceId === null || item.day === null) continue;
+      const k = key(item.childId, item.serviceId, item.day);
+      const at = item.decidedAt ?? request.submittedAt;
+      const previous = overlay.lastDecision.get(k);
+      if (!previous || previous.at <= at) overlay.lastDecision.set(k, { status: item.status, refusalReason: item.refusalReason, at });
+      if (item.status === 'pending') {
+        const rules = serviceRules(pc.settings, pc.publication, item.serviceId);
+        const late = !judgeChange(rules.rules[CHANGE_KIND[request.kind]], item.day, new Date(request.submittedAt)).onTime;
+        overlay.pending.set(k, { action: request.kind, reason: request.reason, late });
+      }
+    }
+  }
+  for (const { request, late } of pc.local) {
+    if (request.kind !== 'book' && request.kind !== 'cancel' && request.kind !== 'absence') continue;
+    for (const item of request.items) {
+      overlay.pending.set(key(item.childId, item.serviceId, item.day), { action: request.kind, reason: request.reason, late });
+    }
+  }
+  overlays.set(pc, overlay);
+  return overlay;
+}
+
+const ACTIONS_BY_STATE: Partial<Record<CellState, PlanningAction[]>> = {
+  open: ['book'],
+  refused: ['book'],
+  cancelled: ['book'],
+  booked: ['cancel', 'absence'],
+};
+
+const LOCKED_BY_STATE: Partial<Record<CellState, string>> = {
+  present: 'Présence déjà pointée : ce jour ne peut plus être modifié.',
+  absent: 'L’absence est enregistrée pour ce jour.',
+  absent_unnoticed: 'Absence relevée par le service : contactez-le pour la justifier.',
+};
+
+/** A cell of the published planning, with the family's own requests still on their way, judged at `pc.now`. */
+export function cellView(pc: PlanningContext, childId: number, service: ServiceRules, published: FamilyPublication['planning']['children'][number]['rows'][number]['cells'][number]): CellView {
+  const overlay = overlayOf(pc);
+  const k = key(childId, service.id, published.day);
+  const pending = published.state === 'closed' ? undefined : overlay.pending.get(k);
+  const state: CellState = pending ? PENDING_STATE[pending.action] : published.state;
+  const absenceReason = pending ? (pending.reason ?? undefined) : published.absenceReason;
+  const last = overlay.lastDecision.get(k);
+  const view: CellView = {
+    childId,
+    serviceId: service.id,
+    day: published.day,
+    state,
+    symbol: CELL_STATES[state].symbol,
+    label: CELL_STATES[state].label,
+    late: pending?.late ?? false,
+    offers: [],
+    ...(published.closedWhy ? { closedWhy: published.closedWhy } : {}),
+    ...(absenceReason && (state === 'absent' || state === 'absence_requested') ? { absenceReason } : {}),
+    ...(published.refusalReason ? { refusalReason: published.refusalReason } : {}),
+    ...(!pending && last?.status === 'refused' && state !== 'refused' ? { lastRefusal: last.refusalReason ?? '' } : {}),
+  };
+  if (state === 'closed') {
+    view.lockedWhy = `Service fermé ce jour : ${published.closedWhy ?? 'fermeture'}.`;
+    return view;
+  }
+  if (pending) {
+    view.lockedWhy = 'Une demande est déjà en attente de validation pour ce jour.';
+    return view;
+  }
+  if (published.day < pc.today) {
+    view.lockedWhy = 'Ce jour est passé.';
+    return view;
+  }
+  const actions = ACTIONS_BY_STATE[state];
+  if (!actions) {
+    view.lockedWhy = LOCKED_BY_STATE[state] ?? 'Ce jour ne peut pas être modifié.';
+    return view;
+  }
+  for (const action of actions) {
+    const judged = judgeChange(service.rules[CHANGE_KIND[action]], published.day, pc.now);
+    if (judged.onTime || service.latePolicy === 'late') view.offers.push({ action, deadline: judged.deadline, onTime: judged.onTime });
+  }
+  const first = judgeChange(service.rules[CHANGE_KIND[actions[0]!]], published.day, pc.now);
+  if (first.onTime) view.changeableUntil = first.deadline;
+  if (view.offers.length === 0) {
+    view.missedDeadline = first.deadline;
+    view.lockedWhy = `Délai dépassé : les changements de ce jour étaient possibles jusqu’au ${describeDeadline(first.deadline)}.`;
+  }
+  return view;
+}
+
+/** The whole sentence a screen reader hears for a cell (and what a hover shows). */
+export function cellSentence(cell: CellView, serviceName: string): string {
+  const parts = [`${serviceName}, ${formatDayFr(cell.day)} : ${cell.label}`];
+  if (cell.absenceReason) parts[0] += ` (${ABSENCE_REASONS[cell.absenceReason]})`;
+  if (cell.late) parts[0] += ', hors délai';
+  if (cell.closedWhy) parts.push(cell.closedWhy);
+  if (cell.refusalReason) parts.push(`Motif du refus : ${cell.refusalReason}`);
+  if (cell.lastRefusal !== undefined) parts.push(`Dernière demande refusée${cell.lastRefusal ? ` : ${cell.lastRefusal}` : ''}`);
+  if (cell.changeableUntil) parts.push(`Modifiable jusqu’au ${describeDeadline(cell.changeableUntil)}`);
+  else if (cell.offers.some((o) => !o.onTime)) parts.push('Délai dépassé : une demande sera marquée hors délai');
+  return `${parts.join('. ')}.`;
+}
+
+export type ViewKind = 'semaine' | 'mois';
+
+export interface GridRange {
+  view: ViewKind;
+  from: string;
+  to: string;
+  previous: string | null;
+  next: string | null;
+  title: string;
+}
+
+const MONTHS_FR = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+function mondayOf(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, weekday === 0 ? -6 : 1 - weekday);
+}
+
+function monthEnd(first: string): string {
+  const y = Number(first.slice(0, 4));
+  const m = Number(first.slice(5, 7));
+  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  return addDays(next, -1);
+}
+
+/**
+ * The days shown: the week (Monday to Sunday) or the month holding `anchor`, cut to the published window; the
+ * previous and next periods only when they reach into the window. Without an anchor: today's week, or next week
+ * on a weekend, since that is the one a family plans for.
+ */
+export function gridRange(view: ViewKind, anchor: string | null, today: string, window: { from: string; to: string }): GridRange {
+  let start = anchor ?? today;
+  if (!anchor && view === 'semaine' && isWeekend(today)) start = addDays(today, 7);
+  if (start < window.from) start = window.from;
+  if (start > window.to) start = window.to;
+  if (view === 'semaine') {
+    const from = mondayOf(start);
+    const to = addDays(from, 6);
+    const previous = addDays(from, -7);
+    const next = addDays(from, 7);
+    return {
+      view,
+      from,
+      to,
+      previous: addDays(previous, 6) >= window.from ? previous : null,
+      next: next <= window.to ? next : null,
+      title: `Semaine du ${formatDayFr(from)}`,
+    };
+  }
+  const from = `${start.slice(0, 7)}-01`;
+  const to = monthEnd(from);
+  const previous = `${addDays(from, -1).slice(0, 7)}-01`;
+  const next = addDays(to, 1);
+  return {
+    view,
+    from,
+    to,
+    previous: monthEnd(previous) >= window.from ? previous : null,
+    next: next <= window.to ? next : null,
+    title: `${MONTHS_FR[Number(from.slice(5, 7)) - 1]} ${from.slice(0, 4)}`.replace(/^./, (c) => c.toUpperCase()),
+  };
+}
+
+export interface GridRow {
+  service: ServiceRules;
+  cells: CellView[];
+}
+
+/** The rows of a child for the range: one per published service row, weekend columns only where a service runs. */
+export function childGrid(pc: PlanningContext, childId: number, range: GridRange): { days: string[]; rows: GridRow[] } {
+  const planning = pc.publication.planning.children.find((c) => c.childId === childId);
+  const rows: GridRow[] = (planning?.rows ?? []).map((row) => {
+    const service = serviceRules(pc.settings, pc.publication, row.serviceId);
+    const cells = row.cells.filter((c) => c.day >= range.from && c.day <= range.to).map((c) => cellView(pc, childId, service, c));
+    return { service, cells };
+  });
+  const all = new Set(rows.flatMap((r) => r.cells.map((c) => c.day)));
+  const days = [...all]
+    .sort()
+    .filter((day) => !isWeekend(day) || rows.some((r) => r.cells.some((c) => c.day === day && c.state !== 'closed')));
+  for (const row of rows) row.cells = row.cells.filter((c) => days.includes(c.day));
+  return { days, rows };
+}
+
+/** One cell of the family's planning by its coordinates, or null when the publication has no such cell. */
+export function findCell(pc: PlanningContext, childId: number, serviceId: number, day: string): { cell: CellView; service: ServiceRules } | null {
+  const row = pc.publication.planning.children.find((c) => c.childId === childId)?.rows.find((r) => r.serviceId === serviceId);
+  const published = row?.cells.find((c) => c.day === day);
+  if (!published) return null;
+  const service = serviceRules(pc.settings, pc.publication, serviceId);
+  return { cell: cellView(pc, childId, service, published), service };
+}

@@ -1,0 +1,322 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isoWeekday } from '../../shared/calendar/days.js';
+import { formatDayFr, weekdayNameFr } from '../../shared/calendar/format.js';
+import { parisDay } from '../../shared/clock.js';
+import { describeDeadline } from '../../shared/planning/deadlines.js';
+import { ABSENCE_REASONS, ABSENCE_REASON_CODES } from '../../shared/planning/reasons.js';
+import type { FamilyPublication } from '../../shared/sync/contract.js';
+import { requireFamily, type FamilySession } from '../auth/sessions.js';
+import { loadPublication, loadSettings } from '../content.js';
+import { HttpError, notFound, type PortalContext, type PortalModule } from '../http/context.js';
+import { csrfField } from '../http/csrf.js';
+import { html, type SafeHtml } from '../http/html.js';
+import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
+import { alertBox, sendPage } from '../http/render.js';
+import { recordRequest } from '../requests/submit.js';
+import { comingSoon } from '../pages/common.js';
+import { nextDeadlineSentence } from '../pages/deadline.js';
+import {
+  ACTION_LABELS,
+  cellSentence,
+  childGrid,
+  findCell,
+  gridRange,
+  unpublishedRequests,
+  type CellView,
+  type GridRange,
+  type PlanningAction,
+  type PlanningContext,
+  type ServiceRules,
+  type ViewKind,
+} from './model.js';
+import { buildItems, readForm } from './submit.js';
+
+type Query = Record<string, string | undefined>;
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const ID = /^\d{1,12}$/;
+
+async function planningContext(ctx: PortalContext, session: FamilySession): Promise<{ pc: PlanningContext } | { publication: null }> {
+  const [publication, settings] = await Promise.all([loadPublication(ctx.db, session.familyId), loadSettings(ctx.db)]);
+  if (!publication) return { publication: null };
+  const now = ctx.clock();
+  const local = await unpublishedRequests(ctx.db, session.familyId, publication);
+  return { pc: { publication, settings, now, today: parisDay(now), local } };
+}
+
+function viewOf(query: Query): ViewKind {
+  return query.vue === 'mois' ? 'mois' : 'semaine';
+}
+
+function anchorOf(query: Query): string | null {
+  return query.du && ISO_DAY.test(query.du) ? query.du : null;
+}
+
+function planningUrl(childId: number, view: ViewKind, anchor: string | null, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams({ enfant: String(childId), vue: view, ...(anchor ? { du: anchor } : {}), ...extra });
+  return `/planning?${params.toString()}`;
+}
+
+function cellUrl(cell: { childId: number; serviceId: number; day: string }, view: ViewKind, anchor: string | null): string {
+  const params = new URLSearchParams({ vue: view, ...(anchor ? { du: anchor } : {}) });
+  return `/planning/${cell.childId}/${cell.serviceId}/${cell.day}?${params.toString()}`;
+}
+
+const SHORT_WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
+
+function shortDeadline(iso: string): string {
+  // 'mercredi 2 décembre 2026 à 12h00' → 'mer. 2/12 12h00': the grid's visible hint; the full text is for screen readers.
+  const full = describeDeadline(iso);
+  const match = /^(\S+) (\d+|1er) \S+ \d{4} à (\S+)$/.exec(full);
+  if (!match) return full;
+  const weekday = SHORT_WEEKDAYS[['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'].indexOf(match[1]!)] ?? match[1]!;
+  return `${weekday} ${match[2]!.replace('er', '')}/${iso.slice(5, 7)} ${match[3]!}`;
+}
+
+function cellHtml(cell: CellView, service: ServiceRules, range: GridRange): SafeHtml {
+  const sentence = cellSentence(cell, service.name);
+  const classes = `cell cell-${cell.state}${cell.offers.length === 0 ? ' cell-locked' : ''}${cell.late ? ' cell-late' : ''}`;
+  const visible = html`<span class="cell-symbol" aria-hidden="true">${cell.symbol || '○'}</span>${
+    range.view === 'semaine' && cell.changeableUntil ? html`<span class="cell-until" aria-hidden="true">${shortDeadline(cell.changeableUntil)}</span>` : ''
+  }${cell.late ? html`<span class="cell-until" aria-hidden="true">hors délai</span>` : ''}<span class="sr-only">${sentence}</span>`;
+  if (cell.state === 'closed') return html`<td class="${classes}" title="${sentence}">${visible}</td>`;
+  return html`<td class="${classes}"><a class="cell-link" href="${cellUrl(cell, range.view, range.from)}" title="${sentence}">${visible}</a></td>`;
+}
+
+function dayHeader(day: string, view: ViewKind): SafeHtml {
+  const weekday = isoWeekday(day);
+  const label = formatDayFr(day);
+  const short = `${SHORT_WEEKDAYS[weekday]} ${Number(day.slice(8, 10))}${view === 'semaine' ? `/${day.slice(5, 7)}` : ''}`;
+  return html`<th scope="col" abbr="${label}"><span aria-hidden="true">${short}</span><span class="sr-only">${label}</span></th>`;
+}
+
+function gridHtml(pc: PlanningContext, child: FamilyPublication['children'][number], range: GridRange): SafeHtml {
+  const { days, rows } = childGrid(pc, child.id, range);
+  const name = `${child.prenom} ${child.nom}`;
+  if (rows.length === 0) return html`<p>${name} n’est inscrit(e) à aucun service sur cette période.</p>`;
+  if (days.length === 0) return html`<p>Aucun jour publié sur cette période.</p>`;
+  const caption = `Planning de ${name}, ${range.title.toLowerCase()}`;
+  return html`<div class="table-wrap planning-wrap" tabindex="0" role="region" aria-label="${caption}"><table class="planning-grid">
+<caption>${caption}</caption>
+<thead><tr><th scope="col" class="sticky">Service</th>${days.map((d) => dayHeader(d, range.view))}</tr></thead>
+<tbody>${rows.map(
+    (row) => html`<tr><th scope="row" class="sticky">${row.service.name}</th>${row.cells.map((cell) => cellHtml(cell, row.service, range))}</tr>`,
+  )}</tbody></table></div>`;
+}
+
+function legendHtml(): SafeHtml {
+  const entries: Array<[string, string]> = [
+    ['○', 'Ouvert, non réservé'],
+    ['✔', 'Réservé'],
+    ['🚧', 'Demande en attente de validation'],
+    ['✖', 'Annulé'],
+    ['A', 'Absent (motif connu)'],
+    ['⛔', 'Demande refusée'],
+    ['P', 'Présent'],
+    ['!', 'Absent sans prévenir'],
+    ['·', 'Fermé'],
+  ];
+  return html`<details class="legend"><summary>Légende</summary><ul>${entries.map(([s, l]) => html`<li><span aria-hidden="true" class="cell-symbol">${s}</span> ${l}</li>`)}</ul></details>`;
+}
+
+function confirmation(pc: PlanningContext, uid: string | undefined): SafeHtml {
+  if (!uid) return html``;
+  const found = pc.local.find((l) => l.request.uid === uid);
+  if (!found) return html``;
+  const n = found.request.items.length;
+  const text = `Votre demande a été envoyée au service (${n} jour${n > 1 ? 's' : ''}). Les jours concernés sont marqués 🚧 jusqu’à sa réponse.${
+    found.late ? ' Elle est arrivée hors délai : le service décidera s’il peut l’accepter.' : ''
+  }`;
+  return alertBox(text, 'success');
+}
+
+async function planningPage(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const session = requireFamily(request);
+  const query = request.query as Query;
+  const loaded = await planningContext(ctx, session);
+  if (!('pc' in loaded)) {
+    return sendPage(ctx, request, reply, { title: 'Planning', current: '/planning', main: html`<h1>Planning</h1>${comingSoon()}` });
+  }
+  const { pc } = loaded;
+  const children = pc.publication.children;
+  if (children.length === 0) {
+    return sendPage(ctx, request, reply, { title: 'Planning', current: '/planning', main: html`<h1>Planning</h1><p>Aucun enfant n’est inscrit pour le moment.</p>` });
+  }
+  let child = children[0]!;
+  if (query.enfant !== undefined) {
+    const chosen = ID.test(query.enfant) ? children.find((c) => c.id === Number(query.enfant)) : undefined;
+    if (!chosen) throw notFound();
+    child = chosen;
+  }
+  const view = viewOf(query);
+  const range = gridRange(view, anchorOf(query), pc.today, pc.publication.planning);
+  const deadline = nextDeadlineSentence(pc.settings, pc.now);
+  const name = `${child.prenom} ${child.nom}`;
+  const nav = (label: string, target: string | null, rel: string) =>
+    target ? html`<a href="${planningUrl(child.id, view, target)}" rel="${rel}">${label}</a>` : html`<span class="disabled">${label}</span>`;
+  return sendPage(ctx, request, reply, {
+    title: `Planning de ${name}`,
+    current: '/planning',
+    main: html`<h1>Planning</h1>
+${confirmation(pc, query.demande)}
+${deadline ? html`<p class="deadline"><strong>${deadline}</strong>.</p>` : ''}
+${children.length > 1
+  ? html`<nav aria-label="Enfants" class="tabs"><ul>${children.map(
+      (c) => html`<li><a href="${planningUrl(c.id, view, range.from)}"${c.id === child.id ? html` aria-current="page"` : ''}>${c.prenom}</a></li>`,
+    )}</ul></nav>`
+  : ''}
+<h2>${name} – ${range.title}</h2>
+<nav aria-label="Période" class="period-nav"><ul>
+<li>${nav(view === 'semaine' ? '← Semaine précédente' : '← Mois précédent', range.previous, 'prev')}</li>
+<li><a href="${planningUrl(child.id, view === 'semaine' ? 'mois' : 'semaine', range.from)}">${view === 'semaine' ? 'Voir le mois' : 'Voir par semaine'}</a></li>
+<li>${nav(view === 'semaine' ? 'Semaine suivante →' : 'Mois suivant →', range.next, 'next')}</li>
+</ul></nav>
+<p class="hint">Choisissez un jour pour réserver, annuler ou déclarer une absence.</p>
+${gridHtml(pc, child, range)}
+${legendHtml()}`,
+  });
+}
+
+function ownCell(pc: PlanningContext, params: { childId: string; serviceId: string; day: string }) {
+  if (!ID.test(params.childId) || !ID.test(params.serviceId) || !ISO_DAY.test(params.day)) throw notFound();
+  const child = pc.publication.children.find((c) => c.id === Number(params.childId));
+  if (!child) throw notFound();
+  const found = findCell(pc, child.id, Number(params.serviceId), params.day);
+  if (!found) throw notFound();
+  return { child, ...found };
+}
+
+function siblingsWithService(pc: PlanningContext, childId: number, serviceId: number) {
+  return pc.publication.children.filter(
+    (c) => c.id !== childId && pc.publication.planning.children.some((p) => p.childId === c.id && p.rows.some((r) => r.serviceId === serviceId)),
+  );
+}
+
+function actionForm(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: PortalContext,
+  pc: PlanningContext,
+  cell: CellView,
+  action: PlanningAction,
+  onTime: boolean,
+  deadline: string,
+  postUrl: string,
+): SafeHtml {
+  const id = `action-${action}`;
+  const weekday = weekdayNameFr(isoWeekday(cell.day));
+  const siblings = siblingsWithService(pc, cell.childId, cell.serviceId);
+  return html`<section class="card action" aria-labelledby="${id}">
+<h2 id="${id}">${ACTION_LABELS[action]}</h2>
+<p>${onTime ? `Possible jusqu’au ${describeDeadline(deadline)}.` : `Délai dépassé depuis le ${describeDeadline(deadline)} : la demande sera envoyée hors délai et le service décidera.`}</p>
+<form method="post" action="${postUrl}"${action === 'absence' ? html` enctype="multipart/form-data"` : ''} class="form">
+${csrfField(request, reply, ctx.config)}
+<input type="hidden" name="action" value="${action}">
+${action === 'absence'
+  ? html`<div class="field"><label for="${id}-motif">Motif de l’absence</label>
+<select id="${id}-motif" name="motif" required><option value="">Choisissez un motif</option>${ABSENCE_REASON_CODES.map((code) => html`<option value="${code}">${ABSENCE_REASONS[code]}</option>`)}</select></div>
+<div class="field"><label for="${id}-commentaire">Commentaire (facultatif)</label>
+<textarea id="${id}-commentaire" name="commentaire" rows="3" maxlength="2000"></textarea></div>
+<div class="field"><label for="${id}-certificat">Justificatif (facultatif)</label>
+<p class="hint" id="${id}-certificat-hint">PDF, JPEG ou PNG, 2 Mo au plus.</p>
+<input id="${id}-certificat" name="certificat" type="file" accept="application/pdf,image/jpeg,image/png" aria-describedby="${id}-certificat-hint"></div>`
+  : ''}
+<fieldset><legend>Plusieurs jours (facultatif)</legend>
+<label for="${id}-jusqu">Tous les ${weekday}s jusqu’au</label>
+<p class="hint" id="${id}-jusqu-hint">Laissez vide pour le seul ${formatDayFr(cell.day)}. Au plus tard le ${formatDayFr(pc.publication.planning.to)}.</p>
+<input id="${id}-jusqu" name="jusqu_au" type="date" min="${cell.day}" max="${pc.publication.planning.to}" aria-describedby="${id}-jusqu-hint">
+</fieldset>
+${siblings.length > 0
+  ? html`<fieldset><legend>Aussi pour (facultatif)</legend>${siblings.map(
+      (s) => html`<div class="check"><input type="checkbox" id="${id}-frere-${s.id}" name="freres" value="${s.id}"><label for="${id}-frere-${s.id}">${s.prenom} ${s.nom}</label></div>`,
+    )}</fieldset>`
+  : ''}
+<button type="submit">${ACTION_LABELS[action]}</button>
+</form>
+</section>`;
+}
+
+async function cellPage(
+  ctx: PortalContext,
+  request: FastifyRequest<{ Params: { childId: string; serviceId: string; day: string } }>,
+  reply: FastifyReply,
+  error: string | null = null,
+  status = 200,
+): Promise<FastifyReply> {
+  const session = requireFamily(request);
+  const loaded = await planningContext(ctx, session);
+  if (!('pc' in loaded)) throw notFound();
+  const { pc } = loaded;
+  const { child, cell, service } = ownCell(pc, request.params);
+  const query = request.query as Query;
+  const view = viewOf(query);
+  const anchor = anchorOf(query) ?? cell.day;
+  const back = planningUrl(child.id, view, anchor);
+  const postUrl = cellUrl(cell, view, anchor);
+  const title = `${service.name}, ${formatDayFr(cell.day)}`;
+  return sendPage(ctx, request, reply, {
+    title: `${child.prenom} – ${title}`,
+    current: '/planning',
+    status,
+    main: html`<h1>${child.prenom} ${child.nom} : ${title}</h1>
+${alertBox(error)}
+<p class="cell-state"><span aria-hidden="true">${cell.symbol} </span>${cellSentence(cell, service.name)}</p>
+${cell.offers.length === 0
+  ? html`<p class="locked"><strong>Aucune modification possible.</strong> ${cell.lockedWhy ?? ''}</p>`
+  : cell.offers.map((offer) => actionForm(request, reply, ctx, pc, cell, offer.action, offer.onTime, offer.deadline, postUrl))}
+<p><a href="${back}">Retour au planning</a></p>`,
+  });
+}
+
+/** Accepts a certificate by its first bytes: PDF, JPEG or PNG, whatever its name says. */
+function certificateMime(bytes: Buffer): 'application/pdf' | 'image/jpeg' | 'image/png' | null {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  return null;
+}
+
+const EXTENSIONS = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' } as const;
+
+export const registerPlanningPages: PortalModule = (app, ctx) => {
+  app.get('/planning', (request, reply) => planningPage(ctx, request, reply));
+
+  app.get<{ Params: { childId: string; serviceId: string; day: string } }>('/planning/:childId/:serviceId/:day', (request, reply) =>
+    cellPage(ctx, request, reply),
+  );
+
+  app.post<{ Params: { childId: string; serviceId: string; day: string } }>(
+    '/planning/:childId/:serviceId/:day',
+    { bodyLimit: UPLOAD_BODY_LIMIT, config: { upload: true } },
+    async (request, reply) => {
+      const session = requireFamily(request);
+      const loaded = await planningContext(ctx, session);
+      if (!('pc' in loaded)) throw notFound();
+      const { pc } = loaded;
+      const { child, cell } = ownCell(pc, request.params);
+      const body = (request.body ?? null) as Record<string, unknown> | null;
+      const read = readForm(body, { childId: child.id, serviceId: cell.serviceId, day: cell.day });
+      if ('message' in read) return cellPage(ctx, request, reply, read.message, 422);
+      const built = buildItems(pc, read.form);
+      if (!built.ok) return cellPage(ctx, request, reply, built.message, 422);
+
+      let certificate = null;
+      const file = body?.certificat;
+      if (read.form.action === 'absence' && Buffer.isBuffer(file) && file.length > 0) {
+        if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'Le justificatif ne doit pas dépasser 2 Mo.');
+        const mime = certificateMime(file);
+        if (!mime) return cellPage(ctx, request, reply, 'Le justificatif doit être un fichier PDF, JPEG ou PNG.', 422);
+        certificate = { fileName: `justificatif.${EXTENSIONS[mime]}`, mime, base64: file.toString('base64') };
+      }
+      const recorded = await recordRequest(
+        ctx.db,
+        session,
+        pc.now,
+        { kind: read.form.action, items: built.items, reason: read.form.reason, comment: read.form.comment, certificate },
+        built.late,
+      );
+      const query = request.query as Query;
+      return reply.redirect(planningUrl(child.id, viewOf(query), anchorOf(query) ?? cell.day, { demande: recorded.uid }), 303);
+    },
+  );
+};
