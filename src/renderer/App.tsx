@@ -15,6 +15,8 @@ import { EXTRA_HREF, useExtraPage } from './requests/routes.js';
 import { SettingsPage } from './settings/SettingsPage.js';
 import { DayPage } from './planning/DayPage.js';
 import { PLANNING_HREF, usePlanningPage } from './planning/useHashPage.js';
+import { SyncIndicator } from './sync/SyncIndicator.js';
+import { PasswordButton } from './users/PasswordDialog.js';
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -78,9 +80,11 @@ export function App() {
             </a>
           ) : null}
         </nav>
+        <SyncIndicator user={user} />
         <div className="user-box">
           <span className="user-name">{user.displayName}</span>
           <span className="user-role">{ROLES[user.role]}</span>
+          <PasswordButton />
           <button
             type="button"
             className="button small"

@@ -12,6 +12,7 @@ import { Tabs } from '../components/Tabs.js';
 import { frenchDay } from '../lib/format.js';
 import { routeHref } from '../lib/route.js';
 import { FamilyRequests } from '../requests/FamilyRequests.js';
+import { PortalAccessSection } from '../sync/PortalAccessSection.js';
 import { cafToDraft, draftToCaf, draftToFiscal, fiscalToDraft } from './convert.js';
 import { DocumentsSection } from './DocumentsSection.js';
 import { BankEditor, CafEditor, emptyResponsable, FiscalEditor, HouseholdEditor, ResponsableEditor } from './editors.js';
@@ -253,6 +254,8 @@ export function FamilyFilePage({ id }: { id: number }) {
             >
               {(draft, setDraft, errors) => <BankEditor prefix="bank" value={draft} onChange={setDraft} errors={errors} />}
             </SectionForm>
+
+            <PortalAccessSection file={file} />
 
             <DocumentsSection familyId={id} documents={file.documents} canEdit={canEdit} onAdded={() => void reload()} />
 

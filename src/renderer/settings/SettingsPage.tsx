@@ -5,14 +5,18 @@ import { CalendarSettings } from './CalendarSettings.js';
 import { EventForm } from './EventForm.js';
 import { RefusalReasonsSettings } from './RefusalReasonsSettings.js';
 import { ServicesSettings } from './ServicesSettings.js';
+import { PortalSettings } from '../sync/PortalSettings.js';
+import { UsersSettings } from '../users/UsersSettings.js';
 
-type Tab = 'services' | 'calendrier' | 'motifs' | 'evenement';
+type Tab = 'services' | 'calendrier' | 'motifs' | 'evenement' | 'portail' | 'utilisateurs';
 
 const TABS: readonly [Tab, string][] = [
   ['services', 'Services'],
   ['calendrier', 'Calendrier'],
   ['motifs', 'Motifs de refus'],
   ['evenement', 'Événement'],
+  ['portail', 'Portail famille'],
+  ['utilisateurs', 'Utilisateurs'],
 ];
 
 export function SettingsPage({ user }: { user: SessionUser }) {
@@ -38,6 +42,8 @@ export function SettingsPage({ user }: { user: SessionUser }) {
         {tab === 'calendrier' ? <CalendarSettings /> : null}
         {tab === 'motifs' ? <RefusalReasonsSettings /> : null}
         {tab === 'evenement' ? <EventForm /> : null}
+        {tab === 'portail' ? <PortalSettings /> : null}
+        {tab === 'utilisateurs' ? <UsersSettings /> : null}
       </div>
     </main>
   );

@@ -1,0 +1,147 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../src/shared/api/contract.js';
+import { DEMO_PASSWORD, expect, login, test, useOfficeBridge, type Bridge } from './bridge.js';
+
+const bridge = useOfficeBridge();
+
+/** Nothing listens on the discard port of the loopback: the sync fails at once, without leaving the machine. */
+const DEAD_PORTAL = 'http://127.0.0.1:9';
+const SECRET = 'un-secret-partage-de-test-assez-long-0123456789';
+
+async function apiSession(office: Bridge, username: string) {
+  const origin = new URL(office.url).origin;
+  const token = decodeURIComponent(/token=([^&]+)/.exec(office.url)?.[1] ?? '');
+  const session = `test-${Math.random().toString(36).slice(2, 12)}`;
+  async function call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<OfficeValue<M>> {
+    const response = await fetch(`${origin}/api/call`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ method, args }),
+    });
+    const result = (await response.json()) as { ok: true; value: OfficeValue<M> } | { ok: false; error: { message: string } };
+    if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
+    return result.value;
+  }
+  await call('auth.login', { username, password: DEMO_PASSWORD });
+  return call;
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+test('an administrator pairs the office with a portal that does not answer and reads a plain French error', async ({ page, consoleProblems }) => {
+  await login(page, bridge, 'admin');
+  const indicator = page.getByRole('group', { name: 'Synchronisation avec le portail famille' });
+  await expect(indicator).toContainText('Portail : non configuré');
+  await expect(indicator.getByRole('button', { name: 'Synchroniser maintenant' })).toHaveCount(0);
+
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Paramètres' }).click();
+  await page.getByRole('tab', { name: 'Portail famille' }).click();
+  const form = page.getByRole('region', { name: 'Liaison avec le portail famille' });
+  await form.getByLabel('Adresse du portail').fill('portail sans schéma');
+  const secret = form.getByLabel('Secret partagé');
+  await expect(secret).toHaveAttribute('type', 'password');
+  await secret.fill('trop-court');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Adresse du portail invalide', { exact: false })).toBeVisible();
+  await expect(form.getByText('Le secret partagé doit faire au moins 32 caractères.')).toBeVisible();
+  await expect(secret).toHaveAttribute('aria-invalid', 'true');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await form.getByLabel('Adresse du portail').fill(DEAD_PORTAL);
+  await secret.fill(SECRET);
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Portail enregistré', { exact: false })).toBeVisible();
+  await expect(secret).toHaveValue('');
+  await expect(indicator).toContainText(/Portail : (non synchronisé|erreur)/);
+
+  const run = indicator.getByRole('button', { name: 'Synchroniser maintenant' });
+  await run.click();
+  await expect(indicator.getByRole('button', { name: 'Synchroniser maintenant' })).toBeEnabled();
+  await expect(indicator).toContainText(`Portail : erreur — Portail injoignable (${DEAD_PORTAL})`);
+  await expect(indicator).toContainText(/\d+ publications? en attente d’envoi/);
+  const details = page.getByRole('region', { name: 'État de la synchronisation' });
+  await expect(details).toContainText(DEAD_PORTAL);
+  await expect(details).toContainText('Portail injoignable');
+  const shown = (await indicator.innerText()) + (await details.innerText());
+  expect(shown).not.toMatch(/\n\s+at |Error:|TypeError|node:internal/);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The pairing is kept: a reload shows the saved address, never the secret.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Portail famille' }).click();
+  await expect(page.getByLabel('Adresse du portail')).toHaveValue(DEAD_PORTAL);
+  await expect(page.getByLabel('Secret partagé')).toHaveValue('');
+  expect(consoleProblems).toEqual([]);
+});
+
+test('an agent issues an activation code for a responsable and prints the letter', async ({ page, consoleProblems }) => {
+  const admin = await apiSession(bridge, 'admin');
+  await admin('sync.configure', { portalUrl: DEAD_PORTAL, secret: SECRET });
+  const families = await admin('families.search', { query: '', includeArchived: false, limit: 300 });
+  const withEmail = families.find((family) => family.email !== '');
+  const withoutEmail = families.find((family) => family.email === '');
+  expect(withEmail).toBeDefined();
+  const family = await admin('families.get', { id: withEmail!.id });
+  const parent = family.data.responsable1;
+
+  await page.addInitScript(() => {
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => {
+      (window as unknown as { printed: number }).printed += 1;
+    };
+  });
+  await login(page, bridge, 'accueil');
+  await page.evaluate((id) => {
+    window.location.hash = `#/familles/${id}`;
+  }, family.id);
+  const section = page.getByRole('region', { name: 'Accès au portail famille' });
+  await expect(section).toBeVisible();
+  await section.getByRole('button', { name: `Générer un code d’activation pour ${parent.prenom} ${parent.nom}` }).click();
+  const code = section.locator('.activation-code .code');
+  await expect(code).toHaveText(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
+  const codeText = await code.innerText();
+  await expect(section).toContainText(/Valable jusqu’au (lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+(er)? \p{L}+ \d{4} à \d{2}h\d{2}/u);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await section.getByRole('button', { name: 'Imprimer le courrier' }).click();
+  const letter = page.getByRole('article', { name: 'Courrier d’activation du portail famille' });
+  await expect(letter).toContainText(`${DEAD_PORTAL}/activation`);
+  await expect(letter).toContainText(parent.email!);
+  await expect(letter).toContainText(codeText);
+  await expect(letter).toContainText(`${parent.prenom} ${parent.nom}`);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  expect(await seriousViolations(page)).toEqual([]);
+  await letter.getByRole('button', { name: 'Fermer le courrier' }).click();
+  await expect(letter).toHaveCount(0);
+
+  // The audit says a code was issued, never the code.
+  const history = await admin('audit.forFamily', { familyId: family.id });
+  expect(JSON.stringify(history)).toContain('Code d');
+  expect(JSON.stringify(history)).not.toContain(codeText);
+
+  if (withoutEmail) {
+    await page.evaluate((id) => {
+      window.location.hash = `#/familles/${id}`;
+    }, withoutEmail.id);
+    const other = page.getByRole('region', { name: 'Accès au portail famille' });
+    await expect(other).toContainText('Pas d’adresse e-mail : elle sert d’identifiant sur le portail.');
+  }
+  expect(consoleProblems).toEqual([]);
+});
+
+test('the régisseur sees the portal state but has no sync button and no activation code', async ({ page }) => {
+  await login(page, bridge, 'regie');
+  const indicator = page.getByRole('group', { name: 'Synchronisation avec le portail famille' });
+  await expect(indicator).toContainText('Portail :');
+  await expect(indicator.getByRole('button')).toHaveCount(0);
+  await page.locator('.ag-row').first().dblclick();
+  const section = page.getByRole('region', { name: 'Accès au portail famille' });
+  await expect(section).toContainText('Responsable 1');
+  await expect(section.getByRole('button')).toHaveCount(0);
+});
