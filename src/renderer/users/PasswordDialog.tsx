@@ -15,6 +15,24 @@ function precheck(current: string, next: string, confirm: string): FieldErrors {
   return errors;
 }
 
+const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href]';
+
+/** showModal() makes the page inert but lets Tab leave for the browser's own controls: wrap around instead. */
+function trapTab(dialog: HTMLElement, event: { shiftKey: boolean; preventDefault(): void }): void {
+  const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) return;
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || !dialog.contains(active))) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !dialog.contains(active))) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 /**
  * A modal <dialog> opened with showModal(): the rest of the page is inert, so focus stays inside, and Escape closes it.
  * It is rendered under <body> so that the top bar's light-on-dark button styles do not reach it.
@@ -64,6 +82,9 @@ function PasswordDialog({ onClose }: { onClose(): void }) {
       onCancel={(event) => {
         event.preventDefault();
         onClose();
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Tab' && ref.current) trapTab(ref.current, event);
       }}
     >
       <h2 id="password-dialog-title">Mon mot de passe</h2>
@@ -116,7 +137,8 @@ export function PasswordButton() {
         <PasswordDialog
           onClose={() => {
             setOpen(false);
-            button.current?.focus();
+            // The button is inert until the modal dialog is gone: focus it once React has removed it.
+            window.setTimeout(() => button.current?.focus(), 0);
           }}
         />
       ) : null}
