@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword, verifyPassword } from '../../office/auth/password.js';
+import { verifyPasswordAsync } from '../auth/password.js';
 import {
   activationCodeMatches,
   dummyPasswordHash,
@@ -136,7 +137,7 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
     if (wait > 0) return loginPage(ctx, request, reply, { error: waitMessage(wait), email, next, status: 429 });
     const account = email ? await findAccountByEmail(ctx.db, email) : undefined;
     const hash = account?.password_hash ?? dummyPasswordHash();
-    const ok = verifyPassword(password, hash) && Boolean(account?.password_hash);
+    const ok = (await verifyPasswordAsync(password, hash)) && Boolean(account?.password_hash);
     if (!ok || !account) {
       await recordFailure(ctx.db, keys, now);
       request.log.info({ event: 'login_failed' }, 'login failed');
