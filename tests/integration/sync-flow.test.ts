@@ -168,7 +168,8 @@ describe('the scheduler', () => {
 
     await portal.close();
     const status = await scheduler.runNow();
-    expect(status.lastError).toMatch(/^Portail injoignable/);
+    expect(status.lastError).toMatch(/^Portail injoignable .* vérifiez son adresse/);
+    expect(status.lastError).not.toMatch(/fetch failed|ECONNREFUSED/);
     expect(status.lastAttemptAt).toBe(office.clock().toISOString());
     portal = await startTestPortal(office.clock, portal.dataDir);
     await office.value('sync.configure', { portalUrl: portal.url, secret: SYNC_SECRET });

@@ -13,8 +13,8 @@ import { SIGNATURE_HEADERS, signCall } from '../../shared/sync/signature.js';
 
 /** A refusal or failure of the portal, with a short French message for the sync status. */
 export class SyncError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
     this.name = 'SyncError';
   }
 }
@@ -47,7 +47,14 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
-      throw new SyncError(`Portail injoignable (${base}) : ${error instanceof Error ? error.message : String(error)}`);
+      // Node's own wording (fetch failed, ECONNREFUSED ...) stays in the cause for the log, not in the status line.
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new SyncError(
+        timedOut
+          ? `Le portail (${base}) n'a pas répondu dans les ${TIMEOUT_MS / 1000} secondes.`
+          : `Portail injoignable (${base}) : vérifiez son adresse et la connexion à Internet.`,
+        { cause: error },
+      );
     }
     const text = await response.text();
     if (!response.ok) {

@@ -54,7 +54,10 @@ export async function runSync(options: SyncRunOptions): Promise<SyncStatus> {
     log.info('sync done', { received: pulled.received, published: published.families, settings: published.settings });
   } catch (error) {
     const message = shortMessage(error);
-    log.error('sync failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    log.error('sync failed', {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      cause: error instanceof Error && error.cause !== undefined ? String(error.cause) : undefined,
+    });
     await db.updateTable('sync_state').set({ last_error: message }).where('id', '=', 1).execute();
   }
   return syncStatus(db);
