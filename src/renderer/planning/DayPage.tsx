@@ -71,6 +71,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
   const [selectedCount, setSelectedCount] = useState(0);
   const [printing, setPrinting] = useState(false);
   const [version, setVersion] = useState(0);
+  const [filter, setFilter] = useState('');
   const gridApi = useRef<GridApi<DayChild> | null>(null);
 
   useEffect(() => {
@@ -272,10 +273,14 @@ export function DayPage({ canMark }: { canMark: boolean }) {
                 </button>
               ) : null}
             </div>
+            <div className="field day-filter">
+              <label htmlFor="day-filter">Filtrer la liste</label>
+              <input id="day-filter" type="search" value={filter} autoComplete="off" onChange={(event) => setFilter(event.target.value)} />
+            </div>
             <div className="day-grid ag-theme-quartz">
               <AgGridReact<DayChild>
                 theme="legacy"
-                domLayout="autoHeight"
+                quickFilterText={filter}
                 rowData={list.children}
                 columnDefs={columns}
                 context={context}

@@ -1,6 +1,6 @@
 import type { CellClassRules, CellContextMenuEvent, CellFocusedEvent, ColDef, GridApi, ICellRendererParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ChildPlanning, PlanningAction } from '../../shared/api/contract.js';
 import { isWeekend } from '../../shared/calendar/days.js';
 import { formatDayFr, formatDayShortFr } from '../../shared/calendar/format.js';
@@ -119,7 +119,8 @@ export function PlanningGrid({ childId, familyId, version }: { childId: number; 
         colId: day,
         headerName: columnTitle(day),
         headerTooltip: formatDayFr(day),
-        width: view === 'week' ? 110 : 64,
+        width: view === 'week' ? 110 : 62,
+        headerClass: 'planning-day-header',
         valueGetter: (params) => params.data?.cells[day],
         cellRenderer: CellSymbol,
         tooltipValueGetter: (params) => (params.data && params.value ? cellTooltip(params.data.serviceName, params.value as PlanningCell) : undefined),
@@ -133,10 +134,14 @@ export function PlanningGrid({ childId, familyId, version }: { childId: number; 
     [days, view],
   );
 
-  const context = useMemo<GridContext>(() => ({ selected }), [selected]);
+  // One context object for the grid's lifetime: ag-grid reads `context` once, so the selection is swapped inside it.
+  const [context] = useState<GridContext>(() => ({ selected: new Set() }));
+  // eslint-disable-next-line react-hooks/immutability -- see above: the content of the grid's context is meant to change.
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/immutability -- the grid keeps the object it was given; only its content can change.
+    context.selected = selected;
     gridApi.current?.refreshCells({ force: true });
-  }, [context]);
+  }, [context, selected]);
 
   const dayIndex = (day: string) => days.indexOf(day);
 
@@ -178,12 +183,29 @@ export function PlanningGrid({ childId, familyId, version }: { childId: number; 
     const colId = typeof event.column === 'string' ? event.column : event.column?.getColId();
     if (event.rowIndex === null || !colId) return;
     lastFocus.current = { rowIndex: event.rowIndex, colId };
-    // Clicks are handled by onCellClicked, which knows the modifier keys; here only keyboard moves select.
-    const source = event.sourceEvent;
-    if (!(source instanceof KeyboardEvent) || colId === 'service') return;
-    const row = event.api.getDisplayedRowAtIndex(event.rowIndex)?.data;
-    if (!row) return;
-    select(keyOf(row.serviceId, colId), source.shiftKey ? 'extend' : 'only');
+  }
+
+  const ARROWS: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+  /**
+   * Arrow keys move the focus and the selection together (Shift extends it from the anchor). Handled before the
+   * grid sees them, because ag-grid Community moves the focus only and says nothing of the keys held.
+   */
+  function onArrowKey(event: KeyboardEvent<HTMLDivElement>) {
+    const step = ARROWS[event.key];
+    const focus = lastFocus.current;
+    if (!step || !focus || event.altKey || event.ctrlKey || event.metaKey || !(event.target as HTMLElement).closest('.ag-cell')) return;
+    const colIds = ['service', ...days];
+    const rowIndex = Math.max(0, Math.min(rows.length - 1, focus.rowIndex + step[0]));
+    const colIndex = Math.max(0, Math.min(colIds.length - 1, colIds.indexOf(focus.colId) + step[1]));
+    const colId = colIds[colIndex];
+    const row = rows[rowIndex];
+    if (!colId || !row) return;
+    event.preventDefault();
+    event.stopPropagation();
+    gridApi.current?.ensureColumnVisible(colId);
+    gridApi.current?.setFocusedCell(rowIndex, colId);
+    if (colId !== 'service') select(keyOf(row.serviceId, colId), event.shiftKey ? 'extend' : 'only');
   }
 
   function openMenuAt(x: number, y: number) {
@@ -320,10 +342,7 @@ export function PlanningGrid({ childId, familyId, version }: { childId: number; 
           </ul>
         </div>
       ) : null}
-      <div
-        className="planning-grid ag-theme-quartz"
-        aria-describedby={canAct ? 'planning-hint' : undefined}
-      >
+      <div className="planning-grid ag-theme-quartz" aria-describedby={canAct ? 'planning-hint' : undefined} onKeyDownCapture={onArrowKey}>
         <AgGridReact<Row>
           theme="legacy"
           domLayout="autoHeight"
@@ -334,6 +353,7 @@ export function PlanningGrid({ childId, familyId, version }: { childId: number; 
           getRowId={(params) => String(params.data.serviceId)}
           defaultColDef={{ sortable: false, resizable: true, suppressMovable: true }}
           enableBrowserTooltips
+          suppressColumnVirtualisation
           preventDefaultOnContextMenu
           suppressCellFocus={false}
           onGridReady={(event) => {

@@ -3,7 +3,7 @@ import { addDays, daysInMonth, isoWeekday, mondayOf } from '../../shared/calenda
 export type PlanningView = 'week' | 'month';
 
 const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-const SHORT_WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
+const SHORT_WEEKDAYS = ['', 'lu', 'ma', 'me', 'je', 've', 'sa', 'di'];
 
 /** The first and last day shown for a view around `anchor`. */
 export function periodOf(view: PlanningView, anchor: string): { from: string; to: string } {
@@ -41,7 +41,7 @@ export function periodTitle(view: PlanningView, anchor: string): string {
     : `Semaine du ${start} ${monthName(from)} au ${end} ${monthName(to)} ${to.slice(0, 4)}`;
 }
 
-/** 'lun. 07' for a column header. */
+/** 'lu 07' for a column header: month columns are narrow; the header's tooltip gives the full date. */
 export function columnTitle(day: string): string {
   return `${SHORT_WEEKDAYS[isoWeekday(day)]} ${day.slice(8, 10)}`;
 }

@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import AxeBuilder from '@axe-core/playwright';
+import type { Locator, Page } from '@playwright/test';
+import { expect, login, test, useOfficeBridge } from './bridge.js';
+
+const bridge = useOfficeBridge();
+
+/*
+ * The bridge runs on the real clock. The dates below are in the 2026-2027 school year whose zone A holidays are
+ * preloaded; the absence requests (11 and 12 January 2027) are on time until Wednesday 6 January 2027 at 12:00,
+ * and the canteen refuses late requests, so this scenario needs a clock before then (registration from 1 December).
+ */
+const START = '2026-12-01';
+const END = '2027-01-15';
+const REFUSED_DAY = '2027-01-11';
+const ACCEPTED_DAY = '2027-01-12';
+
+// The queue grid has many columns; a wide window keeps its decision buttons rendered (column virtualisation).
+test.use({ viewport: { width: 2300, height: 1100 }, screenshot: 'only-on-failure' });
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** The canteen's cell for a day in the planning grid (rows are keyed by service). */
+async function canteenCell(page: Page, day: string): Promise<Locator> {
+  const grid = page.locator('.planning-grid');
+  const row = grid.locator('.ag-row').filter({ has: page.locator('.ag-cell[col-id="service"]', { hasText: 'Restauration scolaire' }) });
+  const rowId = await row.first().getAttribute('row-id');
+  return grid.locator(`.ag-row[row-id="${rowId}"] .ag-cell[col-id="${day}"]`);
+}
+
+async function openDay(page: Page, day: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Journée' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Journée' })).toBeVisible();
+  await page.getByLabel('Service').selectOption({ label: 'Restauration scolaire' });
+  await page.getByLabel('Jour', { exact: true }).fill(day);
+  await expect(page.getByRole('heading', { level: 2, name: /^Restauration scolaire — / })).toContainText(day === ACCEPTED_DAY ? '12 janvier 2027' : '11 janvier 2027');
+}
+
+async function expectedCount(page: Page): Promise<number> {
+  return Number(await page.locator('.day-total strong').textContent());
+}
+
+async function mealTotal(page: Page, day: string): Promise<number> {
+  const cell = page.locator(`.meals-table tr[data-day="${day}"] .meal-total`);
+  await expect(cell).toBeVisible();
+  return Number(await cell.textContent());
+}
+
+async function attendanceSheetText(page: Page, path: string): Promise<string> {
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Feuille de présence (PDF)' }).click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/\.pdf$/i);
+  await download.saveAs(path);
+  return execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
+}
+
+test('canteen Mon/Tue/Thu/Fri, two medical absences requested, one refused and one accepted, day list, meals and sheet follow', async ({
+  page,
+  consoleProblems,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  await login(page, bridge);
+
+  // A new child, so nothing in the demo commune is registered already.
+  await page.locator('.ag-row').first().dblclick();
+  await expect(page.getByRole('heading', { level: 1, name: /^Famille / })).toBeVisible();
+  await page.getByRole('link', { name: 'Ajouter un enfant' }).click();
+  await page.getByLabel('Prénom', { exact: true }).fill('Anatole');
+  await page.getByLabel('Nom', { exact: true }).fill('Quintard');
+  await page.getByLabel('Sexe').selectOption('M');
+  await page.getByLabel('Date de naissance').fill('2018-03-02');
+  await page.getByLabel('École').selectOption({ index: 1 });
+  await page.getByLabel('Classe').selectOption('CE2');
+  await page.getByRole('button', { name: 'Créer l’enfant' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Anatole Quintard' })).toBeVisible();
+  const childUrl = page.url();
+
+  await page.getByRole('tab', { name: 'Planning' }).click();
+  const inscriptions = page.getByRole('region', { name: 'Inscriptions' });
+  await expect(inscriptions.getByText('Aucune inscription.')).toBeVisible();
+  await inscriptions.getByRole('button', { name: 'Nouvelle inscription' }).click();
+  await inscriptions.getByLabel('Service').selectOption({ label: 'Restauration scolaire' });
+  // Only the canteen's weekdays are offered, all ticked.
+  for (const weekday of ['lundi', 'mardi', 'jeudi', 'vendredi']) await expect(inscriptions.getByLabel(weekday, { exact: true })).toBeChecked();
+  await expect(inscriptions.getByLabel('mercredi', { exact: true })).toHaveCount(0);
+  await inscriptions.getByLabel('Du', { exact: true }).fill(START);
+  await inscriptions.getByLabel('Au', { exact: true }).fill(END);
+  await inscriptions.getByRole('button', { name: 'Inscrire' }).click();
+  await expect(inscriptions.getByText('Inscription enregistrée.')).toBeVisible();
+  await expect(inscriptions.getByRole('row', { name: /Restauration scolaire/ })).toContainText('du 01/12/2026 au 15/01/2027');
+
+  // December: booked on Mon, Tue, Thu, Fri of school weeks; closed on Wednesdays and in the Christmas holidays.
+  const planning = page.getByRole('region', { name: 'Planning' });
+  await planning.getByLabel('Aller au').fill(START);
+  await expect(planning.getByText('Décembre 2026', { exact: true })).toBeVisible();
+  for (const day of ['2026-12-01', '2026-12-03', '2026-12-04', '2026-12-07', '2026-12-18']) {
+    await expect(await canteenCell(page, day)).toContainText('✔');
+  }
+  const wednesday = await canteenCell(page, '2026-12-02');
+  await expect(wednesday).not.toContainText('✔');
+  await expect(wednesday).toHaveAttribute('title', /Fermé.*mercredi/);
+  for (const day of ['2026-12-21', '2026-12-22', '2026-12-24', '2026-12-28', '2026-12-31']) {
+    const cell = await canteenCell(page, day);
+    await expect(cell).not.toContainText('✔');
+    await expect(cell).toHaveAttribute('title', /Vacances de Noël 2026/);
+  }
+  await expect(planning.locator('.planning-legend')).toContainText('Réservation demandée');
+
+  await planning.getByRole('button', { name: 'Mois suivant' }).click();
+  await expect(planning.getByText('Janvier 2027', { exact: true })).toBeVisible();
+  const newYear = await canteenCell(page, '2027-01-01');
+  await expect(newYear).not.toContainText('✔');
+  await expect(newYear).toHaveAttribute('title', /Jour férié/);
+  await expect(await canteenCell(page, '2027-01-04')).toContainText('✔');
+  await expect(await canteenCell(page, '2027-01-15')).toContainText('✔');
+  await expect(await canteenCell(page, '2027-01-18')).not.toContainText('✔');
+
+  // The family phones: a medical absence on Monday 11 and Tuesday 12 January, recorded with the keyboard.
+  await (await canteenCell(page, REFUSED_DAY)).click();
+  await expect(await canteenCell(page, REFUSED_DAY)).toHaveClass(/cell-selected/);
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(await canteenCell(page, ACCEPTED_DAY)).toHaveClass(/cell-selected/);
+  await page.keyboard.press('Shift+F10');
+  const menu = page.getByRole('menu', { name: 'Actions sur 2 jours' });
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole('menuitem', { name: 'Réserver' })).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(menu.getByRole('menuitem', { name: 'Demande de la famille…' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Demande de la famille (2 jours)' });
+  await expect(dialog.getByLabel('Type de demande')).toHaveValue('absence');
+  await dialog.getByLabel('RAISON MEDICALE').check();
+  await dialog.getByLabel('Commentaire').fill('Angine, certificat à suivre');
+  await dialog.getByRole('button', { name: 'Enregistrer la demande' }).click();
+  await expect(dialog).toBeHidden();
+  for (const day of [REFUSED_DAY, ACCEPTED_DAY]) {
+    const cell = await canteenCell(page, day);
+    await expect(cell).toContainText('🚧');
+    await expect(cell).toHaveAttribute('title', /Absence déclarée \(en attente\).*RAISON MEDICALE/);
+  }
+
+  // Before the decision, the day list expects the child and counts a meal for them.
+  await openDay(page, ACCEPTED_DAY);
+  const expectedBefore = await expectedCount(page);
+  const mealsBefore = await mealTotal(page, ACCEPTED_DAY);
+  expect(expectedBefore).toBeGreaterThan(0);
+
+  // The queue: refuse the Monday with a reason the family will read, accept the Tuesday.
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: /Demandes/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Demandes en attente' })).toBeVisible();
+  await page.getByRole('button', { name: /^Refuser : .*Quintard.*lundi 11 janvier 2027/ }).click();
+  const refuse = page.getByRole('dialog', { name: 'Refuser la demande' });
+  await refuse.getByLabel('Motif du refus').selectOption('Justificatif manquant');
+  await refuse.getByRole('button', { name: 'Refuser', exact: true }).click();
+  await expect(refuse).toBeHidden();
+  await expect(page.getByRole('button', { name: /^Refuser : .*Quintard.*lundi 11 janvier 2027/ })).toHaveCount(0);
+  await page.getByRole('button', { name: /^Accepter : .*Quintard.*mardi 12 janvier 2027/ }).click();
+  await expect(page.getByRole('button', { name: /^Accepter : .*Quintard.*mardi 12 janvier 2027/ })).toHaveCount(0);
+
+  // Back in the planning: Monday stays booked, Tuesday is absent with its reason.
+  await page.goto(childUrl);
+  await page.getByRole('tab', { name: 'Planning' }).click();
+  await page.getByRole('region', { name: 'Planning' }).getByLabel('Aller au').fill(REFUSED_DAY);
+  const monday = await canteenCell(page, REFUSED_DAY);
+  await expect(monday).toContainText('✔');
+  await expect(monday).not.toContainText('🚧');
+  const tuesday = await canteenCell(page, ACCEPTED_DAY);
+  await expect(tuesday).toContainText('A');
+  await expect(tuesday).toHaveAttribute('title', /Absent \(motif connu\).*RAISON MEDICALE/);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The day list shows the child absent, one child and one meal fewer; the sheet leaves them out that day.
+  await openDay(page, ACCEPTED_DAY);
+  await page.getByLabel('Filtrer la liste').fill('Quintard');
+  const row = page.locator('.day-grid .ag-row').filter({ hasText: 'Quintard' });
+  await expect(row.first()).toContainText('Absent (motif connu)');
+  await expect(row.first()).toContainText('RAISON MEDICALE');
+  await expect.poll(() => expectedCount(page)).toBe(expectedBefore - 1);
+  expect(await mealTotal(page, ACCEPTED_DAY)).toBe(mealsBefore - 1);
+  expect(await seriousViolations(page)).toEqual([]);
+  const absentSheet = await attendanceSheetText(page, testInfo.outputPath('presence-12.pdf'));
+  expect(absentSheet).not.toMatch(/QUINTARD/i);
+
+  // On Monday the child is expected and on the sheet.
+  await page.getByRole('button', { name: 'Jour d’ouverture précédent' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: /lundi 11 janvier 2027/ })).toBeVisible();
+  await expect(page.locator('.day-grid .ag-row').filter({ hasText: 'Quintard' }).first()).toContainText('Réservé');
+  const presentSheet = await attendanceSheetText(page, testInfo.outputPath('presence-11.pdf'));
+  expect(presentSheet).toMatch(/QUINTARD/i);
+  expect(presentSheet).toMatch(/Anatole/);
+  expect(consoleProblems).toEqual([]);
+});
