@@ -10,7 +10,7 @@ import type { BenchResult, Timing } from './stats.js';
  * same reads. A measurement, not a test: never run in CI (timings depend on the machine).
  */
 
-const BENCHMARKS: ((office: BenchOffice) => Promise<BenchResult | BenchResult[]>)[] = [benchFamilySearch, benchFamilyFile, benchRequests, benchPlanning];
+const BENCHMARKS: ((office: BenchOffice) => Promise<BenchResult | BenchResult[]>)[] = [benchFamilySearch, benchFamilyFile, benchRequests, benchPlanning, (office) => import('./portal-rush.js').then((m) => m.benchPortalRush(office))];
 
 const ms = (value: number) => value.toFixed(2).padStart(7);
 const timing = (t: Timing) => `${ms(t.p50)} ${ms(t.p95)} ${ms(t.max)}`;
