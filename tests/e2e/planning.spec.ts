@@ -14,6 +14,7 @@ const START = '2026-12-01';
 const END = '2027-01-15';
 const REFUSED_DAY = '2027-01-11';
 const ACCEPTED_DAY = '2027-01-12';
+const PAST_THURSDAY = '2026-11-26';
 
 // The queue grid has many columns; a wide window keeps its decision buttons rendered (column virtualisation).
 test.use({ viewport: { width: 2300, height: 1100 }, screenshot: 'only-on-failure' });
@@ -195,4 +196,73 @@ test('canteen Mon/Tue/Thu/Fri, two medical absences requested, one refused and o
   expect(presentSheet).toMatch(/QUINTARD/i);
   expect(presentSheet).toMatch(/Anatole/);
   expect(consoleProblems).toEqual([]);
+});
+
+test('staff mark attendance on the day list and edit a demo child’s planning with the mouse; the régie only reads', async ({
+  page,
+  consoleProblems,
+}) => {
+  test.setTimeout(120_000);
+  await login(page, bridge);
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Journée' }).click();
+  await page.getByLabel('Service').selectOption({ label: 'Restauration scolaire' });
+  // Attendance is marked on the day or after: a Thursday already past on the bridge's real clock.
+  await page.getByLabel('Jour', { exact: true }).fill(PAST_THURSDAY);
+  await expect(page.getByRole('heading', { level: 2, name: /jeudi 26 novembre 2026/ })).toBeVisible();
+
+  // One child marked present with its own button, two more through the selection.
+  const booked = page.locator('.day-grid .ag-row').filter({ hasText: 'Réservé' });
+  const first = booked.first();
+  const nom = (await first.locator('[col-id="nom"]').textContent())?.trim() ?? '';
+  const prenom = (await first.locator('[col-id="prenom"]').textContent())?.trim() ?? '';
+  await page.getByRole('button', { name: `Présent : ${prenom} ${nom}`, exact: true }).click();
+  await expect(page.getByText('1 pointage enregistré.')).toBeVisible();
+  await expect(page.getByRole('button', { name: `Présent : ${prenom} ${nom}`, exact: true })).toHaveAttribute('aria-pressed', 'true');
+  const others = page.locator('.day-grid .ag-row').filter({ hasText: 'Réservé' });
+  await others.nth(0).getByRole('checkbox').check();
+  await others.nth(1).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Tous présents (2)' }).click();
+  await expect(page.getByText('2 pointages enregistrés.')).toBeVisible();
+
+  // The same child's planning shows P on that day; two later days become absent for a strike.
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Enfants' }).click();
+  await page.getByLabel('Rechercher un enfant').fill(`${prenom} ${nom}`);
+  await page.locator('.ag-row').filter({ hasText: prenom }).filter({ hasText: nom }).first().dblclick();
+  await page.getByRole('tab', { name: 'Planning' }).click();
+  await page.getByRole('region', { name: 'Planning' }).getByLabel('Aller au').fill(PAST_THURSDAY);
+  await expect(await canteenCell(page, PAST_THURSDAY)).toHaveAttribute('title', /Présent/);
+  await page.getByRole('region', { name: 'Planning' }).getByLabel('Aller au').fill('2027-01-18');
+
+  await (await canteenCell(page, '2027-01-18')).click();
+  await (await canteenCell(page, '2027-01-19')).click({ modifiers: ['Control'] });
+  await (await canteenCell(page, '2027-01-19')).click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Actions sur 2 jours' });
+  await menu.getByRole('menuitem', { name: 'Absent (motif…)' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Absence (2 jours)' });
+  await dialog.getByLabel('GREVE DU PERSONNEL OU DES ENSEIGNANTS').check();
+  await dialog.getByRole('button', { name: 'Enregistrer l’absence' }).click();
+  await expect(page.getByText('2 jours modifiés.')).toBeVisible();
+  for (const day of ['2027-01-18', '2027-01-19']) {
+    await expect(await canteenCell(page, day)).toHaveAttribute('title', /Absent \(motif connu\).*GREVE DU PERSONNEL/);
+  }
+
+  // A Wednesday cannot be booked: the reason is shown, nothing changes.
+  await (await canteenCell(page, '2027-01-20')).click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Actions sur 1 jour' }).getByRole('menuitem', { name: 'Réserver' }).click();
+  await expect(page.getByText('Aucun jour modifié.')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Jours non modifiés' })).toContainText('20/01/2027');
+  await expect(await canteenCell(page, '2027-01-20')).not.toContainText('✔');
+  const childUrl = page.url();
+  expect(consoleProblems).toEqual([]);
+
+  // The régie sees the same cells, with no menu.
+  await page.getByRole('button', { name: 'Déconnexion' }).click();
+  await login(page, bridge, 'regie');
+  await page.goto(childUrl);
+  await page.getByRole('tab', { name: 'Planning' }).click();
+  await page.getByRole('region', { name: 'Planning' }).getByLabel('Aller au').fill('2027-01-18');
+  await expect(await canteenCell(page, '2027-01-18')).toHaveAttribute('title', /GREVE DU PERSONNEL/);
+  await (await canteenCell(page, '2027-01-18')).click({ button: 'right' });
+  await expect(page.getByRole('menu')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Inscriptions' }).getByRole('button', { name: 'Nouvelle inscription' })).toHaveCount(0);
 });

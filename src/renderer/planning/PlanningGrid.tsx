@@ -54,7 +54,17 @@ const STATE_RULES: CellClassRules<Row, PlanningCell> = Object.fromEntries(
 );
 
 /** The child's planning: one row per service, one column per day, edited by selection and a context menu. */
-export function PlanningGrid({ childId, familyId, version }: { childId: number; familyId: number; version: number }) {
+export function PlanningGrid({
+  childId,
+  familyId,
+  version,
+  onActions,
+}: {
+  childId: number;
+  familyId: number;
+  version: number;
+  onActions(actions: ChildPlanning['actions']): void;
+}) {
   const [view, setView] = useState<PlanningView>('month');
   const [anchor, setAnchor] = useState(todayInParis);
   const [planning, setPlanning] = useState<ChildPlanning | null>(null);
@@ -75,11 +85,12 @@ export function PlanningGrid({ childId, familyId, version }: { childId: number; 
   const show = useCallback((result: Result<ChildPlanning>) => {
     if (result.ok) {
       setPlanning(result.value);
+      onActions(result.value.actions);
       setLoadError(null);
     } else {
       setLoadError(result.error.message);
     }
-  }, []);
+  }, [onActions]);
   const load = async () => show(await fetchPlanning());
 
   useEffect(() => {
