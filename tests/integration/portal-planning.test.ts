@@ -31,6 +31,7 @@ function row(serviceId: number, from: string, to: string): Row {
       if (weekday >= 6) return { day, state: 'closed' as const, closedWhy: weekday === 6 ? 'Service fermé le samedi' : 'Service fermé le dimanche' };
       if (weekday === 3) return { day, state: 'closed' as const, closedWhy: 'Service fermé le mercredi' };
       if (day === '2026-12-08') return { day, state: 'closed' as const, closedWhy: 'Fermeture exceptionnelle : inventaire' };
+      if (day === '2026-12-21') return { day, state: 'closed' as const, closedWhy: 'Fermeture exceptionnelle : sortie du personnel' };
       if (serviceId === EVENING && day === '2026-12-10') return { day, state: 'open' as const, changeableUntil: '2026-12-02T11:00:00.000Z' };
       return { day, state: 'booked' as const, changeableUntil: '2026-12-02T11:00:00.000Z' };
     }),
@@ -165,6 +166,21 @@ describe('asking for a change', () => {
     // A second request on the same day is not offered.
     const again = await family.get('/planning/11/1/2026-12-07');
     expect(again.body).toContain('Une demande est déjà en attente de validation pour ce jour.');
+  });
+
+  it('a weekly repeat leaves out the closed days it crosses and says so', async () => {
+    const res = await ask(11, CANTEEN, '2026-12-14', { action: 'cancel', jusqu_au: '2026-12-28' });
+    expect(res.status).toBe(303);
+    const [request] = await storedRequests();
+    expect(request!.items.map((i) => i.day)).toEqual(['2026-12-14', '2026-12-28']);
+    const page = await family.get(res.location!);
+    expect(page.body).toContain('Votre demande a été envoyée au service (2 jours).');
+    expect(page.body).toContain('1 jour non compris : service fermé, jour déjà demandé ou action impossible ce jour-là.');
+    // A repeat ending before the chosen day is an error, nothing is recorded.
+    const wrong = await ask(11, CANTEEN, '2026-12-17', { action: 'cancel', jusqu_au: '2026-12-10' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body).toContain('La date de fin de la répétition doit être après le jour choisi.');
+    expect(await storedRequests()).toHaveLength(1);
   });
 
   it('siblings ticked go in the same request, with a PDF certificate', async () => {

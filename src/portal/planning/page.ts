@@ -119,14 +119,15 @@ function legendHtml(): SafeHtml {
   return html`<details class="legend"><summary>Légende</summary><ul>${entries.map(([s, l]) => html`<li><span aria-hidden="true" class="cell-symbol">${s}</span> ${l}</li>`)}</ul></details>`;
 }
 
-function confirmation(pc: PlanningContext, uid: string | undefined): SafeHtml {
+function confirmation(pc: PlanningContext, uid: string | undefined, ignored: string | undefined): SafeHtml {
   if (!uid) return html``;
   const found = pc.local.find((l) => l.request.uid === uid);
   if (!found) return html``;
   const n = found.request.items.length;
+  const left = ignored && /^\d{1,4}$/.test(ignored) ? Number(ignored) : 0;
   const text = `Votre demande a été envoyée au service (${n} jour${n > 1 ? 's' : ''}). Les jours concernés sont marqués 🚧 jusqu’à sa réponse.${
-    found.late ? ' Elle est arrivée hors délai : le service décidera s’il peut l’accepter.' : ''
-  }`;
+    left > 0 ? ` ${left} jour${left > 1 ? 's' : ''} non compris : service fermé, jour déjà demandé ou action impossible ce jour-là.` : ''
+  }${found.late ? ' Elle est arrivée hors délai : le service décidera s’il peut l’accepter.' : ''}`;
   return alertBox(text, 'success');
 }
 
@@ -158,7 +159,7 @@ async function planningPage(ctx: PortalContext, request: FastifyRequest, reply: 
     title: `Planning de ${name}`,
     current: '/planning',
     main: html`<h1>Planning</h1>
-${confirmation(pc, query.demande)}
+${confirmation(pc, query.demande, query.ignores)}
 ${deadline ? html`<p class="deadline"><strong>${deadline}</strong>.</p>` : ''}
 ${children.length > 1
   ? html`<nav aria-label="Enfants" class="tabs"><ul>${children.map(
@@ -316,7 +317,8 @@ export const registerPlanningPages: PortalModule = (app, ctx) => {
         built.late,
       );
       const query = request.query as Query;
-      return reply.redirect(planningUrl(child.id, viewOf(query), anchorOf(query) ?? cell.day, { demande: recorded.uid }), 303);
+      const extra = { demande: recorded.uid, ...(built.skipped.length > 0 ? { ignores: String(built.skipped.length) } : {}) };
+      return reply.redirect(planningUrl(child.id, viewOf(query), anchorOf(query) ?? cell.day, extra), 303);
     },
   );
 };
