@@ -266,3 +266,64 @@ test('staff mark attendance on the day list and edit a demo child’s planning w
   await expect(page.getByRole('menu')).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Inscriptions' }).getByRole('button', { name: 'Nouvelle inscription' })).toHaveCount(0);
 });
+
+test('an inscription for two siblings, French errors next to the fields, then ended early from a day on', async ({ page, consoleProblems }) => {
+  await login(page, bridge);
+  // A family with several children: their first names are listed with commas in the families grid.
+  await page.locator('.ag-row').filter({ has: page.locator('.ag-cell[col-id="enfants"]', { hasText: ',' }) }).first().dblclick();
+  await expect(page.getByRole('heading', { level: 1, name: /^Famille / })).toBeVisible();
+  const childLinks = page.locator('.child-list a');
+  expect(await childLinks.count()).toBeGreaterThan(1);
+  const sibling = (await childLinks.nth(1).textContent())?.trim() ?? '';
+  await childLinks.first().click();
+  await page.getByRole('tab', { name: 'Planning' }).click();
+
+  const section = page.getByRole('region', { name: 'Inscriptions' });
+  await section.getByRole('button', { name: 'Nouvelle inscription' }).click();
+  await section.getByLabel('Service').selectOption({ label: 'Accueil de loisirs vacances' });
+  await section.getByLabel('Du', { exact: true }).fill('2027-02-26');
+  await section.getByLabel('Au', { exact: true }).fill('2027-02-15');
+  for (const weekday of ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi']) await section.getByLabel(weekday, { exact: true }).uncheck();
+  await section.getByRole('button', { name: 'Inscrire' }).click();
+  await expect(section.getByLabel('Au', { exact: true })).toHaveAccessibleDescription('La date de fin doit suivre la date de début.');
+  await expect(section.getByRole('group', { name: 'Jours' })).toHaveAccessibleDescription('Choisissez au moins un jour de la semaine.');
+
+  await section.getByLabel('Du', { exact: true }).fill('2027-02-15');
+  await section.getByLabel('Au', { exact: true }).fill('2027-02-26');
+  for (const weekday of ['lundi', 'mardi', 'jeudi', 'vendredi']) await section.getByLabel(weekday, { exact: true }).check();
+  await section.getByRole('group', { name: 'Inscrire aussi les frères et sœurs' }).getByLabel(sibling).check();
+  await section.getByRole('button', { name: 'Inscrire' }).click();
+  await expect(section.getByText('2 enfants inscrits.')).toBeVisible();
+  const row = section.getByRole('row', { name: /Accueil de loisirs vacances/ });
+  await expect(row).toContainText('du 15/02/2027 au 26/02/2027');
+  await expect(row).toContainText('lundi, mardi, jeudi, vendredi');
+
+  // The grid shows the holiday centre booked in the winter holidays, not on the Wednesday left out.
+  await page.getByRole('region', { name: 'Planning' }).getByLabel('Aller au').fill('2027-02-15');
+  const grid = page.locator('.planning-grid');
+  const rowId = await grid
+    .locator('.ag-row')
+    .filter({ has: page.locator('.ag-cell[col-id="service"]', { hasText: 'Accueil de loisirs vacances' }) })
+    .first()
+    .getAttribute('row-id');
+  const cell = (day: string) => grid.locator(`.ag-row[row-id="${rowId}"] .ag-cell[col-id="${day}"]`);
+  await expect(cell('2027-02-16')).toContainText('✔');
+  await expect(cell('2027-02-17')).not.toContainText('✔');
+  await expect(cell('2027-02-25')).toContainText('✔');
+
+  // Ended after the first week: the second week's days go, the first week's stay.
+  await row.getByRole('button', { name: /Modifier à partir du/ }).click();
+  const change = section.getByRole('form', { name: 'Modifier l’inscription Accueil de loisirs vacances' });
+  await change.getByLabel('À partir du').fill('2027-02-22');
+  await change.getByLabel('Fin de l’inscription').fill('2027-02-19');
+  await change.getByRole('button', { name: 'Enregistrer la modification' }).click();
+  // The office's own check, shown next to the field it concerns.
+  await expect(change.getByLabel('Fin de l’inscription')).toHaveAccessibleDescription('La date de fin ne peut pas précéder la date de prise en compte.');
+  await change.getByLabel('À partir du').fill('2027-02-19');
+  await change.getByRole('button', { name: 'Enregistrer la modification' }).click();
+  await expect(section.getByText('Inscription modifiée.')).toBeVisible();
+  await expect(row).toContainText('au 19/02/2027');
+  await expect(cell('2027-02-16')).toContainText('✔');
+  await expect(cell('2027-02-25')).not.toContainText('✔');
+  expect(consoleProblems).toEqual([]);
+});
