@@ -120,6 +120,9 @@ describe('planning grid', () => {
     expect(late.body).toContain('Aucune modification possible.');
     expect(late.body).toContain('Délai dépassé : les changements de ce jour étaient possibles jusqu’au mercredi 25 novembre 2026 à 12h00.');
     expect(late.body).not.toContain('name="action"');
+    const grid = await family.get('/planning?enfant=11&du=2026-11-30');
+    expect(grid.body).toContain('Restauration scolaire, mardi 1er décembre 2026 : Réservé. Délai dépassé : les changements de ce jour étaient possibles jusqu’au mercredi 25 novembre 2026 à 12h00.');
+    expect(grid.body).toContain('Accueil du soir, mardi 1er décembre 2026 : Réservé. Délai dépassé : une demande sera marquée hors délai.');
 
     const closed = await family.get('/planning/11/1/2026-12-09');
     expect(closed.body).toContain('Service fermé ce jour : Service fermé le mercredi.');

@@ -225,6 +225,7 @@ export function cellSentence(cell: CellView, serviceName: string): string {
   if (cell.lastRefusal !== undefined) parts.push(`Dernière demande refusée${cell.lastRefusal ? ` : ${cell.lastRefusal}` : ''}`);
   if (cell.changeableUntil) parts.push(`Modifiable jusqu’au ${describeDeadline(cell.changeableUntil)}`);
   else if (cell.offers.some((o) => !o.onTime)) parts.push('Délai dépassé : une demande sera marquée hors délai');
+  else if (cell.lockedWhy && cell.state !== 'closed' && !cell.state.endsWith('_requested')) parts.push(cell.lockedWhy.replace(/\.$/, ''));
   return `${parts.join('. ')}.`;
 }
 
