@@ -4,15 +4,24 @@ import { fileURLToPath } from 'node:url';
 import { startOfficeApp } from '../office/app.js';
 import { resolveDataPaths } from '../office/config/paths.js';
 import { createLogger } from '../office/log.js';
-import { systemClock } from '../shared/clock.js';
+import { clockStartingAt, systemClock, type Clock } from '../shared/clock.js';
 import { parseDevBridgeArgs } from './request-guards.js';
 import { startDevBridge } from './server.js';
 
 /*
  * `npx tsx src/devbridge/cli.ts [--db <file>] [--port <n>] [--no-demo]`: the office API and the built renderer on
  * 127.0.0.1, for development in a normal browser and for the Playwright tests. Prints exactly one line on stdout,
- * GRENETTE_DEV_URL=..., once ready; everything else goes to stderr.
+ * GRENETTE_DEV_URL=..., once ready; everything else goes to stderr. GRENETTE_CLOCK=<ISO instant> starts the office's
+ * clock at that instant (browser tests on a known date); the Electron app never reads it.
  */
+
+function devClock(env: NodeJS.ProcessEnv): Clock {
+  const start = env.GRENETTE_CLOCK;
+  if (!start) return systemClock;
+  const instant = new Date(start);
+  if (Number.isNaN(instant.getTime())) throw new Error(`GRENETTE_CLOCK n'est pas une date ISO valide : ${start}`);
+  return clockStartingAt(instant);
+}
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,7 +35,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     console.warn(`Interface non construite (${rendererDir}) : lancez d'abord « npm run build:renderer ».`);
   }
-  const office = await startOfficeApp({ paths, clock: systemClock, demoOnFirstRun: demo, log });
+  const office = await startOfficeApp({ paths, clock: devClock(process.env), demoOnFirstRun: demo, log });
   const bridge = await startDevBridge({
     core: office.core,
     rendererDir,

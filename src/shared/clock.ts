@@ -14,3 +14,12 @@ const parisDate = new Intl.DateTimeFormat('en-CA', {
 export function parisDay(instant: Date): string {
   return parisDate.format(instant);
 }
+
+/**
+ * A clock that reads `start` at the moment it is made and then runs at real speed: the dev bridge's GRENETTE_CLOCK,
+ * so browser tests judge deadlines on a known date while timers and waits still behave.
+ */
+export function clockStartingAt(start: Date, realNow: () => number = Date.now): Clock {
+  const offset = start.getTime() - realNow();
+  return () => new Date(realNow() + offset);
+}
