@@ -255,15 +255,18 @@ async function cellPage(
   const back = planningUrl(child.id, view, anchor);
   const postUrl = cellUrl(cell, view, anchor);
   const title = `${service.name}, ${formatDayFr(cell.day)}`;
+  const sentence = cellSentence(cell, service.name);
+  // The sentence already gives most locks' reason; say it once.
+  const why = cell.lockedWhy && !sentence.includes(cell.lockedWhy.replace(/\.$/, '')) ? cell.lockedWhy : '';
   return sendPage(ctx, request, reply, {
     title: `${child.prenom} – ${title}`,
     current: '/planning',
     status,
     main: html`<h1>${child.prenom} ${child.nom} : ${title}</h1>
 ${alertBox(error)}
-<p class="cell-state"><span aria-hidden="true">${cell.symbol} </span>${cellSentence(cell, service.name)}</p>
+<p class="cell-state"><span aria-hidden="true">${cell.symbol} </span>${sentence}</p>
 ${cell.offers.length === 0
-  ? html`<p class="locked"><strong>Aucune modification possible.</strong> ${cell.lockedWhy ?? ''}</p>`
+  ? html`<p class="locked"><strong>Aucune modification possible.</strong> ${why}</p>`
   : cell.offers.map((offer) => actionForm(request, reply, ctx, pc, cell, offer.action, offer.onTime, offer.deadline, postUrl))}
 <p><a href="${back}">Retour au planning</a></p>`,
   });
