@@ -11,18 +11,24 @@ import { test as base, expect, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'grenette-demo';
 
+/**
+ * The office clock of the browser tests (GRENETTE_CLOCK): the specs name fixed school days (January 2027 absences,
+ * attendance on a past day), so the office must judge deadlines as on this known morning, whatever day they run.
+ */
+export const E2E_NOW = '2026-11-28T09:00:00Z';
+
 export interface Bridge {
   url: string;
   dir: string;
   dbFile: string;
 }
 
-async function startBridge(): Promise<{ bridge: Bridge; child: ChildProcess }> {
+async function startBridge(clock: string | null): Promise<{ bridge: Bridge; child: ChildProcess }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-e2e-'));
   const dbFile = path.join(dir, 'grenette.sqlite');
   const child = spawn('npx', ['tsx', 'src/devbridge/cli.ts', '--db', dbFile, '--port', '0'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
-    env: { ...process.env, GRENETTE_DEV_TOKEN: '' },
+    env: { ...process.env, GRENETTE_DEV_TOKEN: '', GRENETTE_CLOCK: clock ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -74,13 +80,16 @@ function stopBridge(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Registers the per-file office around the file's tests; the returned object is filled in before the first test. */
-export function useOfficeBridge(): Bridge {
+/**
+ * Registers the per-file office around the file's tests; the returned object is filled in before the first test.
+ * `clock: null` runs the office on real time (a spec that pairs it with another real-time server).
+ */
+export function useOfficeBridge(options: { clock: string | null } = { clock: E2E_NOW }): Bridge {
   const holder = { url: '', dir: '', dbFile: '' };
   let child: ChildProcess | undefined;
   base.beforeAll(async () => {
     base.setTimeout(120_000);
-    const started = await startBridge();
+    const started = await startBridge(options.clock);
     child = started.child;
     Object.assign(holder, started.bridge);
   });
