@@ -33,12 +33,12 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   // One entry per folder: a later no-restricted-imports entry for the same files would replace an earlier one.
-  boundary(['src/shared/**'], [...NODE_BUILTINS, 'electron', 'react', 'react-dom', 'better-sqlite3', 'kysely', '**/office/**', '**/renderer/**', '**/main/**', '**/portal/**'],
+  boundary(['src/shared/**'], [...NODE_BUILTINS, 'electron', 'react', 'react-dom', 'better-sqlite3', 'kysely', '**/office/**', '**/renderer/**', '**/main/**', '**/portal/**', '**/crypto/**'],
     'src/shared is pure: no Node, no DOM framework, no other side.'),
-  boundary(['src/renderer/**'], [...NODE_BUILTINS, 'electron', 'better-sqlite3', 'kysely', '**/office/**', '**/main/**', '**/preload/**', '**/devbridge/**', '**/portal/**'],
+  boundary(['src/renderer/**'], [...NODE_BUILTINS, 'electron', 'better-sqlite3', 'kysely', '**/office/**', '**/main/**', '**/preload/**', '**/devbridge/**', '**/portal/**', '**/crypto/**'],
     'The renderer talks only to the typed API (src/shared/api).'),
   boundary(['src/preload/**'], [...NODE_BUILTINS, '**/office/**', '**/renderer/**', '**/portal/**'], 'The preload only bridges IPC.'),
-  boundary(['src/office/**', 'src/devbridge/**', 'src/portal/**', 'bench/**', 'scripts/**'], ['electron', '**/renderer/**', '**/main/**'],
+  boundary(['src/office/**', 'src/devbridge/**', 'src/portal/**', 'src/crypto/**', 'bench/**', 'scripts/**'], ['electron', '**/renderer/**', '**/main/**'],
     'Only src/main and the preload import electron; the renderer is reached through the API.'),
   // Tests import the pure policies of src/main, never electron itself (it throws under Node).
   boundary(['tests/**'], ['electron'], 'electron cannot load under Node: test the pure policies instead.'),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
-import { hashPassword } from '../src/office/auth/password.js';
+import { hashPassword } from '../src/crypto/password.js';
 import { pullRequests } from '../src/office/sync/pull.js';
 import { portalClient } from '../src/office/sync/client.js';
 import { PORTAL_SETTINGS_KEY, DEFAULT_SETTINGS } from '../src/portal/content.js';
@@ -216,7 +216,7 @@ export async function benchPortalRush(office: BenchOffice, say: (line: string) =
 
     // Portal: settings, publications and activated accounts, straight into its tables (one hash: same cost per login).
     const db = portal.portal.db;
-    const hash = hashPassword(PASSWORD);
+    const hash = await hashPassword(PASSWORD);
     const rule = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
     const settings: PortalSettings = {
       ...DEFAULT_SETTINGS,

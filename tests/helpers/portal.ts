@@ -111,6 +111,7 @@ export async function startTestPortal(options: { now?: string; listen?: boolean;
 }
 
 export const ACTIVATION_CODE = 'ABCD-2345';
+const ACTIVATION_CODE_HASH = await hashActivationCode(ACTIVATION_CODE);
 
 /** A complete publication for one family; every field overridable. */
 export function makePublication(familyId: number, overrides: Partial<FamilyPublication> = {}): FamilyPublication {
@@ -118,7 +119,7 @@ export function makePublication(familyId: number, overrides: Partial<FamilyPubli
     familyId,
     version: 1,
     archived: false,
-    logins: [{ rank: 1, email: `famille${familyId}@example.test`, activationCodeHash: hashActivationCode(ACTIVATION_CODE), activationExpiresAt: '2027-01-31T00:00:00.000Z' }],
+    logins: [{ rank: 1, email: `famille${familyId}@example.test`, activationCodeHash: ACTIVATION_CODE_HASH, activationExpiresAt: '2027-01-31T00:00:00.000Z' }],
     account: {
       responsables: [
         { rank: 1, civilite: 'Mme', nom: 'Martin', prenom: 'Claire', adresse: '3 rue des Prés', codePostal: '74370', ville: 'Epagny Metz-Tessy', telMobile: '06 12 34 56 78', telFixe: '', telPro: '', email: `famille${familyId}@example.test`, profession: 'Infirmière', employeur: 'CHANGE' },

@@ -244,8 +244,8 @@ describe('accounts from the publication', () => {
     const second = makePublication(1, {
       version: 2,
       logins: [
-        { rank: 1, email: 'Nouvelle@Example.test', activationCodeHash: hashActivationCode('NEW-CODE-1'), activationExpiresAt: '2027-01-31T00:00:00.000Z' },
-        { rank: 2, email: 'conjoint@example.test', activationCodeHash: hashActivationCode('CONJ-0001'), activationExpiresAt: null },
+        { rank: 1, email: 'Nouvelle@Example.test', activationCodeHash: await hashActivationCode('NEW-CODE-1'), activationExpiresAt: '2027-01-31T00:00:00.000Z' },
+        { rank: 2, email: 'conjoint@example.test', activationCodeHash: await hashActivationCode('CONJ-0001'), activationExpiresAt: null },
       ],
     });
     const result = await upsertAccountsFromPublication(portal.db, second, now);

@@ -5,7 +5,7 @@ import { ALL_STAFF, ApiFailure, invalid, noArgs, notFound, type Handlers } from 
 import { diffFields, writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { LoginThrottle, lockoutMessage } from './lockout.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, verifyPassword } from '../../crypto/password.js';
 import { toStaffUser } from './users.js';
 
 const ADMIN_ONLY: readonly Role[] = ['admin'];
@@ -13,7 +13,11 @@ const WRONG_CREDENTIALS = 'Identifiant ou mot de passe incorrect.';
 const PASSWORD_MIN = 10;
 const PASSWORD_TOO_SHORT = `Le mot de passe compte au moins ${PASSWORD_MIN} caractères.`;
 /** Verified when the username is unknown, so both refusals take the same time. */
-const DUMMY_HASH = hashPassword('grenette-placeholder-password');
+let dummyHash: Promise<string> | null = null;
+function placeholderHash(): Promise<string> {
+  dummyHash ??= hashPassword('grenette-placeholder-password');
+  return dummyHash;
+}
 
 // One throttle per database, so two offices (or two tests) in one process never share failures.
 const throttles = new WeakMap<OfficeDb, LoginThrottle>();
@@ -50,7 +54,7 @@ export const authHandlers: Handlers<
         .selectAll()
         .where('username', '=', username.trim())
         .executeTakeFirst();
-      const valid = verifyPassword(password, row?.password_hash ?? DUMMY_HASH) && row !== undefined;
+      const valid = (await verifyPassword(password, row?.password_hash ?? (await placeholderHash()))) && row !== undefined;
       if (!row || !valid) {
         throttle.recordFailure(username);
         throw invalid({ password: WRONG_CREDENTIALS }, WRONG_CREDENTIALS);
@@ -91,11 +95,12 @@ export const authHandlers: Handlers<
     async run({ db, clock, user }, { current, next }) {
       const row = await db.selectFrom('staff_users').selectAll().where('id', '=', user.id).executeTakeFirst();
       if (!row) throw notFound('Utilisateur introuvable.');
-      if (!verifyPassword(current, row.password_hash)) throw invalid({ current: 'Mot de passe actuel incorrect.' });
+      if (!(await verifyPassword(current, row.password_hash))) throw invalid({ current: 'Mot de passe actuel incorrect.' });
       if (next.length < PASSWORD_MIN) throw invalid({ next: PASSWORD_TOO_SHORT });
       if (next === current) throw invalid({ next: "Choisissez un mot de passe différent de l'actuel." });
+      const nextHash = await hashPassword(next);
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('staff_users').set({ password_hash: hashPassword(next) }).where('id', '=', user.id).execute();
+        await trx.updateTable('staff_users').set({ password_hash: nextHash }).where('id', '=', user.id).execute();
         await writeAudit(
           trx,
           { at: clock().toISOString(), userId: user.id, entity: 'staff_user', entityId: user.id, action: 'update' },
@@ -140,6 +145,8 @@ export const authHandlers: Handlers<
       }
       if (Object.keys(errors).length > 0) throw invalid(errors);
 
+      // Hashed before the transaction, so the database is not held while scrypt runs.
+      const passwordHash = args.password ? await hashPassword(args.password) : null;
       const at = clock().toISOString();
       const id = await db.transaction().execute(async (trx) => {
         const clash = await trx
@@ -157,7 +164,7 @@ export const authHandlers: Handlers<
               username,
               display_name: displayName,
               role: args.role,
-              password_hash: hashPassword(args.password ?? ''),
+              password_hash: passwordHash ?? '',
               active: args.active ? 1 : 0,
               created_at: at,
             })
@@ -188,7 +195,7 @@ export const authHandlers: Handlers<
             display_name: displayName,
             role: args.role,
             active: args.active ? 1 : 0,
-            ...(args.password ? { password_hash: hashPassword(args.password) } : {}),
+            ...(passwordHash ? { password_hash: passwordHash } : {}),
           })
           .where('id', '=', existing.id)
           .execute();

@@ -3,7 +3,7 @@ import type { Role } from '../../shared/auth/roles.js';
 import type { Clock } from '../../shared/clock.js';
 import type { OfficeDb } from '../db/open.js';
 import type { StaffUserRow } from '../db/schema.js';
-import { hashPassword } from './password.js';
+import { hashPassword } from '../../crypto/password.js';
 
 export interface NewStaffUser {
   username: string;
@@ -20,7 +20,7 @@ export async function createStaffUser(db: OfficeDb, input: NewStaffUser, clock: 
       username: input.username.trim(),
       display_name: input.displayName.trim(),
       role: input.role,
-      password_hash: hashPassword(input.password),
+      password_hash: await hashPassword(input.password),
       active: 1,
       created_at: clock().toISOString(),
     })

@@ -1,5 +1,5 @@
 import type { FamilyPublication } from '../../shared/sync/contract.js';
-import { hashPassword, verifyPassword } from '../../office/auth/password.js';
+import { hashPassword, verifyPassword } from '../../crypto/password.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { normaliseEmail, sameToken, sha256Hex } from './tokens.js';
 
@@ -20,13 +20,13 @@ export function normaliseActivationCode(code: string): string {
 
 /**
  * The office publishes activationCodeHash as either hashPassword(normaliseActivationCode(code))
- * (src/office/auth/password.ts, 'scrypt$…') or the hex SHA-256 of the normalised code.
+ * (src/crypto/password.ts, 'scrypt$…') or the hex SHA-256 of the normalised code.
  */
-export function hashActivationCode(code: string): string {
+export function hashActivationCode(code: string): Promise<string> {
   return hashPassword(normaliseActivationCode(code));
 }
 
-export function activationCodeMatches(code: string, stored: string): boolean {
+export async function activationCodeMatches(code: string, stored: string): Promise<boolean> {
   const normalised = normaliseActivationCode(code);
   if (stored.startsWith('scrypt$')) return verifyPassword(normalised, stored);
   return sameToken(sha256Hex(normalised), stored.toLowerCase());
@@ -117,8 +117,8 @@ export async function findAccountByEmail(db: PortalDb, email: string) {
 }
 
 /** A hash to verify against when the address is unknown, so both cases take the same time. */
-let dummyHash: string | null = null;
-export function dummyPasswordHash(): string {
+let dummyHash: Promise<string> | null = null;
+export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword('grenette-dummy-password');
   return dummyHash;
 }

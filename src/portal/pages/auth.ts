@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { hashPassword, verifyPassword } from '../../office/auth/password.js';
-import { verifyPasswordAsync } from '../auth/password.js';
+import { hashPassword, verifyPassword } from '../../crypto/password.js';
 import {
   activationCodeMatches,
   dummyPasswordHash,
@@ -136,8 +135,8 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
     const wait = await waitBeforeAttempt(ctx.db, keys, now);
     if (wait > 0) return loginPage(ctx, request, reply, { error: waitMessage(wait), email, next, status: 429 });
     const account = email ? await findAccountByEmail(ctx.db, email) : undefined;
-    const hash = account?.password_hash ?? dummyPasswordHash();
-    const ok = (await verifyPasswordAsync(password, hash)) && Boolean(account?.password_hash);
+    const hash = account?.password_hash ?? (await dummyPasswordHash());
+    const ok = (await verifyPassword(password, hash)) && Boolean(account?.password_hash);
     if (!ok || !account) {
       await recordFailure(ctx.db, keys, now);
       request.log.info({ event: 'login_failed' }, 'login failed');
@@ -165,14 +164,14 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
     const open = account !== undefined && account.activated_at === null && stored !== null &&
       (account.activation_expires_at === null || Date.parse(account.activation_expires_at) > now.getTime());
     // Verify even when the account cannot activate, so timing says nothing about which addresses exist.
-    const matches = activationCodeMatches(code, stored ?? dummyPasswordHash());
+    const matches = await activationCodeMatches(code, stored ?? (await dummyPasswordHash()));
     if (!open || !matches || !account) {
       await recordFailure(ctx.db, keys, now);
       return activationPage(ctx, request, reply, { error: ACTIVATION_FAILED, email, status: 401 });
     }
     await ctx.db
       .updateTable('accounts')
-      .set({ password_hash: hashPassword(password), activated_at: now.toISOString(), updated_at: now.toISOString() })
+      .set({ password_hash: await hashPassword(password), activated_at: now.toISOString(), updated_at: now.toISOString() })
       .where('id', '=', account.id)
       .execute();
     await clearFailures(ctx.db, keys[0]!.key);
@@ -258,6 +257,7 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
     const problem = passwordProblem(password, formText(request.body, 'password2'));
     if (problem) return newPasswordPage(ctx, request, reply, { token, error: problem, status: 422 });
     const now = ctx.clock().toISOString();
+    const passwordHash = await hashPassword(password);
     const used = await ctx.db.transaction().execute(async (trx) => {
       // The used_at condition makes the link single-use even if two submissions race.
       const marked = await trx
@@ -267,7 +267,7 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
         .where('used_at', 'is', null)
         .executeTakeFirst();
       if (Number(marked.numUpdatedRows) !== 1) return false;
-      await trx.updateTable('accounts').set({ password_hash: hashPassword(password), updated_at: now }).where('id', '=', reset.account_id).execute();
+      await trx.updateTable('accounts').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', reset.account_id).execute();
       await trx.deleteFrom('sessions').where('account_id', '=', reset.account_id).execute();
       return true;
     });
@@ -285,12 +285,12 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
     const account = await ctx.db.selectFrom('accounts').selectAll().where('id', '=', session.accountId).executeTakeFirstOrThrow();
     const current = formText(request.body, 'current');
     const password = formText(request.body, 'password');
-    if (!account.password_hash || !verifyPassword(current, account.password_hash)) {
+    if (!account.password_hash || !(await verifyPassword(current, account.password_hash))) {
       return changePasswordPage(ctx, request, reply, { error: 'Le mot de passe actuel est incorrect.', status: 422 });
     }
     const problem = passwordProblem(password, formText(request.body, 'password2'));
     if (problem) return changePasswordPage(ctx, request, reply, { error: problem, status: 422 });
-    await ctx.db.updateTable('accounts').set({ password_hash: hashPassword(password), updated_at: ctx.clock().toISOString() }).where('id', '=', account.id).execute();
+    await ctx.db.updateTable('accounts').set({ password_hash: await hashPassword(password), updated_at: ctx.clock().toISOString() }).where('id', '=', account.id).execute();
     // Other devices are logged out; this one gets a new session.
     await endAllSessions(ctx.db, account.id);
     await startSession(ctx, request, reply, account);
