@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { seriousViolations } from './axe.js';
 
 const bridge = useOfficeBridge();
 
@@ -18,13 +18,6 @@ const PAST_THURSDAY = '2026-11-26';
 
 // The queue grid has many columns; a wide window keeps its decision buttons rendered (column virtualisation).
 test.use({ viewport: { width: 2300, height: 1100 }, screenshot: 'only-on-failure' });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 /** The canteen's cell for a day in the planning grid (rows are keyed by service). */
 async function canteenCell(page: Page, day: string): Promise<Locator> {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from '@playwright/test';
-import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../src/shared/api/contract.js';
 import { addDays, isoWeekday } from '../../src/shared/calendar/days.js';
 import { formatDayFr, weekdayNameFr } from '../../src/shared/calendar/format.js';
 import { parisDay, systemClock } from '../../src/shared/clock.js';
@@ -12,7 +11,8 @@ import { describeDeadline, judgeChange } from '../../src/shared/planning/deadlin
 import { smtpMailer } from '../../src/portal/mail/smtp.js';
 import { buildPortal } from '../../src/portal/server.js';
 import { startSmtp, type TestSmtp } from '../helpers/portal.js';
-import { expect, login, test, useOfficeBridge, DEMO_PASSWORD, type Bridge } from './bridge.js';
+import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { officeApi, type OfficeCall } from './api.js';
 
 /**
  * Issue 4's acceptance, end to end with both real servers and real databases: the office (dev bridge, demo commune,
@@ -58,26 +58,6 @@ test.afterAll(async () => {
   if (portalDir) fs.rmSync(portalDir, { recursive: true, force: true });
 });
 
-/** A staff session over the dev bridge's HTTP API. */
-async function apiSession(office: Bridge, username: string) {
-  const origin = new URL(office.url).origin;
-  const token = decodeURIComponent(/token=([^&]+)/.exec(office.url)?.[1] ?? '');
-  const session = `recette-${Math.random().toString(36).slice(2, 12)}`;
-  async function call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<OfficeValue<M>> {
-    const response = await fetch(`${origin}/api/call`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ method, args }),
-    });
-    const result = (await response.json()) as { ok: true; value: OfficeValue<M> } | { ok: false; error: { message: string; fields?: Record<string, string> } };
-    if (!result.ok) throw new Error(`${method}: ${result.error.message} ${JSON.stringify(result.error.fields ?? {})}`);
-    return result.value;
-  }
-  await call('auth.login', { username, password: DEMO_PASSWORD });
-  return call;
-}
-type Call = Awaited<ReturnType<typeof apiSession>>;
-
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The cell's link in the grid, by the start of the sentence a screen reader hears. */
@@ -106,7 +86,7 @@ interface Scenario {
 }
 
 /** A family with an email and a child booked at the canteen on the days the scenario needs. */
-async function findScenario(call: Call): Promise<Scenario> {
+async function findScenario(call: OfficeCall): Promise<Scenario> {
   const now = new Date();
   const today = parisDay(now);
   const canteen = (await call('services.list', {})).find((s) => s.code === 'cantine')!;
@@ -165,7 +145,7 @@ test('a family declares a medical absence on the portal; the office refuses one 
   page.on('response', (response) => {
     if (response.status() === 404 && new URL(response.url()).pathname !== '/favicon.ico') missing.push(response.url());
   });
-  const admin = await apiSession(bridge, 'admin');
+  const admin = await officeApi(bridge, 'admin');
   await admin('sync.configure', { portalUrl, secret: SECRET });
   const s = await findScenario(admin);
 

@@ -1,33 +1,12 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../src/shared/api/contract.js';
-import { expect, login, test, useOfficeBridge, DEMO_PASSWORD, type Bridge } from './bridge.js';
+import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { seriousViolations } from './axe.js';
+import { officeApi, type OfficeCall } from './api.js';
 
 const bridge = useOfficeBridge();
 
-/** A second staff session on the same office, over the dev bridge's HTTP API, to prepare data as the portal would. */
-async function apiSession(office: Bridge, username: string) {
-  const origin = new URL(office.url).origin;
-  const token = decodeURIComponent(/token=([^&]+)/.exec(office.url)?.[1] ?? '');
-  const session = `test-${Math.random().toString(36).slice(2, 12)}`;
-  async function call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<OfficeValue<M>> {
-    const response = await fetch(`${origin}/api/call`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ method, args }),
-    });
-    const result = (await response.json()) as { ok: true; value: OfficeValue<M> } | { ok: false; error: { message: string; fields?: Record<string, string> } };
-    if (!result.ok) throw new Error(`${method}: ${result.error.message} ${JSON.stringify(result.error.fields ?? {})}`);
-    return result.value;
-  }
-  await call('auth.login', { username, password: DEMO_PASSWORD });
-  return call;
-}
-
-type Call = Awaited<ReturnType<typeof apiSession>>;
-
 /** A child with the canteen booked on every given day: the demo's own inscriptions when they cover them, else a new one. */
-async function childBookedAtCanteen(call: Call, days: string[], skip = 0) {
+async function childBookedAtCanteen(call: OfficeCall, days: string[], skip = 0) {
   const canteen = (await call('services.list', {})).find((service) => service.code === 'cantine')!;
   const children = (await call('children.search', { query: '', includeArchived: false, limit: 200 })).filter((c) => c.ecole !== '').slice(skip);
   const from = days[0]!;
@@ -50,18 +29,11 @@ function queueRows(page: Page) {
   return page.locator('.ag-row').filter({ has: page.locator('.ag-cell[col-id="childName"]') });
 }
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
 const MONDAY = '2027-01-11';
 const TUESDAY = '2027-01-12';
 
 test('two absence days in the queue: one refused with a reason, one accepted; the family file shows both answers', async ({ page, consoleProblems }) => {
-  const call = await apiSession(bridge, 'accueil');
+  const call = await officeApi(bridge, 'accueil');
   const { child: found, canteen: service } = await childBookedAtCanteen(call, [MONDAY, TUESDAY]);
   const child = found as typeof found | undefined;
   const canteen = service as typeof service | undefined;
@@ -159,7 +131,7 @@ test('two absence days in the queue: one refused with a reason, one accepted; th
 });
 
 test('the queue filters by service, type and lateness; the régie reads it without deciding', async ({ page }) => {
-  const call = await apiSession(bridge, 'accueil');
+  const call = await officeApi(bridge, 'accueil');
   const { child, canteen } = await childBookedAtCanteen(call, ['2027-02-01'], 20);
   await call('requests.create', {
     familyId: child.familyId,

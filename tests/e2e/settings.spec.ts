@@ -1,35 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../src/shared/api/contract.js';
-import { DEMO_PASSWORD, expect, login, test, useOfficeBridge, type Bridge } from './bridge.js';
+import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { seriousViolations } from './axe.js';
+import { officeApi } from './api.js';
 
 const bridge = useOfficeBridge();
-
-/** A second staff session on the same office over the dev bridge's HTTP API, to prepare and check data. */
-async function apiSession(office: Bridge, username: string) {
-  const origin = new URL(office.url).origin;
-  const token = decodeURIComponent(/token=([^&]+)/.exec(office.url)?.[1] ?? '');
-  const session = `test-${Math.random().toString(36).slice(2, 12)}`;
-  async function call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<OfficeValue<M>> {
-    const response = await fetch(`${origin}/api/call`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ method, args }),
-    });
-    const result = (await response.json()) as { ok: true; value: OfficeValue<M> } | { ok: false; error: { message: string } };
-    if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-    return result.value;
-  }
-  await call('auth.login', { username, password: DEMO_PASSWORD });
-  return call;
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 async function openSettings(page: Page, tab: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Paramètres' }).click();
@@ -104,7 +78,7 @@ test('an exceptional closure is added to the calendar and kept; public holidays 
   await expect(row).toContainText('Restauration scolaire');
 
   // The canteen is now closed those days for the office itself.
-  const call = await apiSession(bridge, 'admin');
+  const call = await officeApi(bridge, 'admin');
   const closures = (await call('calendar.get', { from: '2027-03-01', to: '2027-03-31' })).periods;
   expect(closures.some((period) => period.kind === 'closure' && period.startDate === '2027-03-08')).toBe(true);
 
@@ -125,14 +99,14 @@ test('refusal reasons are added and deactivated', async ({ page }) => {
   await expect(section.getByText('Motif « Repas déjà commandé au fournisseur » ajouté.')).toBeVisible();
   await section.getByRole('button', { name: 'Désactiver « Repas déjà commandé au fournisseur »' }).click();
   await expect(section.getByText('Motif « Repas déjà commandé au fournisseur » désactivé.')).toBeVisible();
-  const call = await apiSession(bridge, 'admin');
+  const call = await officeApi(bridge, 'admin');
   const reasons = await call('refusalReasons.list', {});
   expect(reasons.find((reason) => reason.label === 'Repas déjà commandé au fournisseur')?.active).toBe(false);
   expect(await seriousViolations(page)).toEqual([]);
 });
 
 test('a strike declared for a school marks its expected children absent', async ({ page }) => {
-  const call = await apiSession(bridge, 'admin');
+  const call = await officeApi(bridge, 'admin');
   const canteen = (await call('services.list', {})).find((service) => service.code === 'cantine')!;
   const day = '2027-01-14';
   const children = (await call('children.search', { query: '', includeArchived: false, limit: 200 })).filter((c) => c.ecole !== '');
@@ -180,6 +154,6 @@ test('an agent does not see the settings, and the page refuses them', async ({ p
     window.location.hash = '#/parametres';
   });
   await expect(page.getByText('Les paramètres sont réservés aux administrateurs.')).toBeVisible();
-  const call = await apiSession(bridge, 'accueil');
+  const call = await officeApi(bridge, 'accueil');
   await expect(call('refusalReasons.save', { id: null, label: 'Essai', active: true })).rejects.toThrow();
 });

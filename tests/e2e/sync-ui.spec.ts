@@ -1,38 +1,12 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../src/shared/api/contract.js';
-import { DEMO_PASSWORD, expect, login, test, useOfficeBridge, type Bridge } from './bridge.js';
+import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { seriousViolations } from './axe.js';
+import { officeApi } from './api.js';
 
 const bridge = useOfficeBridge();
 
 /** Nothing listens on the discard port of the loopback: the sync fails at once, without leaving the machine. */
 const DEAD_PORTAL = 'http://127.0.0.1:9';
 const SECRET = 'un-secret-partage-de-test-assez-long-0123456789';
-
-async function apiSession(office: Bridge, username: string) {
-  const origin = new URL(office.url).origin;
-  const token = decodeURIComponent(/token=([^&]+)/.exec(office.url)?.[1] ?? '');
-  const session = `test-${Math.random().toString(36).slice(2, 12)}`;
-  async function call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<OfficeValue<M>> {
-    const response = await fetch(`${origin}/api/call`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ method, args }),
-    });
-    const result = (await response.json()) as { ok: true; value: OfficeValue<M> } | { ok: false; error: { message: string } };
-    if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-    return result.value;
-  }
-  await call('auth.login', { username, password: DEMO_PASSWORD });
-  return call;
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 test('an administrator pairs the office with a portal that does not answer and reads a plain French error', async ({ page, consoleProblems }) => {
   await login(page, bridge, 'admin');
@@ -81,7 +55,7 @@ test('an administrator pairs the office with a portal that does not answer and r
 });
 
 test('an agent issues an activation code for a responsable and prints the letter', async ({ page, consoleProblems }) => {
-  const admin = await apiSession(bridge, 'admin');
+  const admin = await officeApi(bridge, 'admin');
   await admin('sync.configure', { portalUrl: DEAD_PORTAL, secret: SECRET });
   const families = await admin('families.search', { query: '', includeArchived: false, limit: 300 });
   const withEmail = families.find((family) => family.email !== '');
