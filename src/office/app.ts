@@ -55,7 +55,7 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     database,
     log,
     async close() {
-      backups.stop();
+      await backups.stop();
       await sync.stop();
       await database.close();
     },

@@ -66,9 +66,22 @@ describe('backups', () => {
       await restored.close();
       expect(log.errors).toEqual([]);
     } finally {
-      schedule.stop();
+      await schedule.stop();
       await opened.close();
     }
+  });
+
+  it('closing the office right after start-up waits for the start-up backup instead of breaking it', async () => {
+    const clock = makeTestClock('2026-11-28T10:00:00Z');
+    const office = tempDir();
+    const backupDir = path.join(office, 'backups');
+    const opened = makeOffice(path.join(office, 'grenette.sqlite'), clock);
+    const log = recordingLogger();
+    const schedule = scheduleBackups(opened.sqlite, backupDir, clock, log);
+    await schedule.stop();
+    await opened.close();
+    expect(log.errors).toEqual([]);
+    expect(fs.readdirSync(path.join(backupDir, 'daily'))).toEqual(['grenette-2026-11-28.sqlite']);
   });
 
   it('takes the day backup at start-up, a new one each day, and keeps a monthly copy of the first of the month', async () => {
@@ -84,7 +97,7 @@ describe('backups', () => {
       expect(fs.readdirSync(path.join(backupDir, 'daily')).sort()).toEqual(['grenette-2026-11-30.sqlite', 'grenette-2026-12-01.sqlite']);
       expect(fs.readdirSync(path.join(backupDir, 'monthly')).sort()).toEqual(['grenette-2026-11.sqlite', 'grenette-2026-12.sqlite']);
     } finally {
-      schedule.stop();
+      await schedule.stop();
       await opened.close();
     }
   });
@@ -109,7 +122,7 @@ describe('backups', () => {
       vi.advanceTimersByTime(30 * 60 * 1000);
       expect(await waitFor('2026-11-29')).toBe(true);
     } finally {
-      schedule.stop();
+      await schedule.stop();
       vi.useRealTimers();
       await opened.close();
     }
@@ -134,7 +147,7 @@ describe('backups', () => {
       expect(left).not.toContain('grenette-2026-10-07.sqlite');
       expect(left).toContain('grenette-2026-10-08.sqlite');
     } finally {
-      schedule.stop();
+      await schedule.stop();
       await opened.close();
     }
   });
@@ -151,7 +164,7 @@ describe('backups', () => {
       await expect.poll(() => log.errors.length).toBeGreaterThan(0);
       await expect(schedule.runNow()).rejects.toThrow();
     } finally {
-      schedule.stop();
+      await schedule.stop();
       await opened.close();
     }
   });
@@ -177,7 +190,7 @@ describe('backups', () => {
     const opened = makeOffice(dbFile, clock);
     const schedule = scheduleBackups(opened.sqlite, path.join(office, 'backups'), clock, recordingLogger());
     const backup = await schedule.runNow();
-    schedule.stop();
+    await schedule.stop();
     opened.sqlite.prepare("INSERT INTO families (notes, created_at, updated_at) VALUES ('après la sauvegarde', '2026-11-28', '2026-11-28')").run();
     await opened.close();
 

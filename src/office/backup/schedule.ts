@@ -7,7 +7,8 @@ import { copyAtomically, dailyBackupPath, monthlyBackupPath, tempNameFor } from 
 import { backupsToDelete, KEEP_DAILY, KEEP_MONTHLY } from './rotation.js';
 
 export interface BackupSchedule {
-  stop(): void;
+  /** Stops the schedule and waits for a backup under way, so the database is not closed under it. */
+  stop(): Promise<void>;
   /** Takes today's daily backup now (replacing it if present) and returns its path. */
   runNow(): Promise<string>;
 }
@@ -95,9 +96,11 @@ export function scheduleBackups(
   timer.unref();
 
   return {
-    stop() {
+    async stop() {
       stopped = true;
       clearInterval(timer);
+      // Its failure was already logged by whoever started it.
+      await inFlight?.catch(() => undefined);
     },
     runNow,
   };
