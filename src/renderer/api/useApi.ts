@@ -16,6 +16,12 @@ export function issuesToFields(
   return fields;
 }
 
+/** A client-side pre-check with one of the shared zod schemas, as field errors under `prefix`. */
+export function check(schema: { safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, prefix: string): FieldErrors {
+  const parsed = schema.safeParse(value);
+  return parsed.success || !parsed.error ? {} : issuesToFields(parsed.error.issues, prefix);
+}
+
 export interface ApiState {
   busy: boolean;
   /** French message for the banner: everything that does not belong next to one field. */

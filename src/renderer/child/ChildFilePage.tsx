@@ -1,26 +1,20 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ChildFile, CustomField, School } from '../../shared/api/contract.js';
+import type { ChildFile, School } from '../../shared/api/contract.js';
 import { childSchemas, type ChildPatch } from '../../shared/children/input.js';
 import { api } from '../api/bridge.js';
-import { issuesToFields, useApi, type FieldErrors } from '../api/useApi.js';
-import { ErrorBanner } from '../components/Banner.js';
+import { check } from '../api/useApi.js';
 import { CustomFieldsEditor } from '../components/CustomFieldsEditor.js';
-import { History } from '../components/History.js';
 import { PrintButton } from '../components/PrintButton.js';
+import { FileHeader, FileLoading, HistoryCard, useActiveCustomFields } from '../components/RecordFile.js';
 import { SectionForm } from '../components/SectionForm.js';
 import { Tabs } from '../components/Tabs.js';
-import { frenchDay, todayInParis } from '../lib/format.js';
+import { todayInParis } from '../lib/format.js';
 import { routeHref } from '../lib/route.js';
 import { AuthorisationsEditor, HealthEditor, IdentityEditor, PersonsEditor } from './editors.js';
 import { PhotoSection } from './PhotoSection.js';
 import { ChildPlanningPanel } from '../planning/ChildPlanningPanel.js';
 
 type Tab = 'dossier' | 'planning' | 'historique';
-
-export function check(schema: { safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, prefix: string): FieldErrors {
-  const parsed = schema.safeParse(value);
-  return parsed.success || !parsed.error ? {} : issuesToFields(parsed.error.issues, prefix);
-}
 
 export function useSchools(): School[] {
   const [schools, setSchools] = useState<School[]>([]);
@@ -34,11 +28,10 @@ export function useSchools(): School[] {
 
 export function ChildFilePage({ id }: { id: number }) {
   const [child, setChild] = useState<ChildFile | null>(null);
-  const [customFields, setCustomFields] = useState<CustomField[]>([]);
+  const customFields = useActiveCustomFields('child');
   const [tab, setTab] = useState<Tab>('dossier');
   const schools = useSchools();
   const [loadError, setLoadError] = useState<string | null>(null);
-  const archiver = useApi();
   const schemas = useMemo(() => childSchemas(todayInParis()), []);
 
   useEffect(() => {
@@ -46,21 +39,11 @@ export function ChildFilePage({ id }: { id: number }) {
       if (result.ok) setChild(result.value);
       else setLoadError(result.error.message);
     });
-    void api.call('customFields.list', {}).then((result) => {
-      if (result.ok) setCustomFields(result.value.filter((field) => field.entity === 'child' && field.active));
-    });
   }, [id]);
 
   const loadHistory = useCallback(() => api.call('audit.forChild', { childId: id }), [id]);
 
-  if (!child) {
-    return (
-      <main className="page">
-        <ErrorBanner message={loadError} />
-        {loadError ? null : <p className="muted">Chargement de la fiche…</p>}
-      </main>
-    );
-  }
+  if (!child) return <FileLoading error={loadError} waiting="Chargement de la fiche…" />;
 
   const canEdit = child.actions.edit && child.archivedAt === null;
   const { data } = child;
@@ -72,13 +55,6 @@ export function ChildFilePage({ id }: { id: number }) {
     return result;
   }
 
-  async function toggleArchive() {
-    const archiving = child?.archivedAt === null;
-    if (archiving && !window.confirm('Archiver la fiche de cet enfant ?')) return;
-    const value = await archiver.run(() => api.call('children.archive', { id, archived: archiving }));
-    if (value) setChild(value);
-  }
-
   return (
     <main className="page" aria-labelledby="page-title">
       <nav className="breadcrumb" aria-label="Fil d’Ariane">
@@ -86,21 +62,16 @@ export function ChildFilePage({ id }: { id: number }) {
         <a href={routeHref({ name: 'family', id: child.familyId })}>Famille {child.familyName}</a> <span aria-hidden="true">›</span>{' '}
         {identity.prenom} {identity.nom}
       </nav>
-      <div className="page-header">
-        <h1 id="page-title">
-          {identity.prenom} {identity.nom}
-          {child.archivedAt ? <span className="badge badge-muted">Archivé(e) le {frenchDay(child.archivedAt)}</span> : null}
-        </h1>
-        <div className="toolbar">
-          {child.actions.print ? <PrintButton scope={{ kind: 'child', childId: id }} label="Imprimer la fiche" /> : null}
-          {child.actions.archive ? (
-            <button type="button" className="button" onClick={() => void toggleArchive()} disabled={archiver.busy}>
-              {child.archivedAt ? 'Réactiver' : 'Archiver'}
-            </button>
-          ) : null}
-        </div>
-      </div>
-      <ErrorBanner message={archiver.banner} />
+      <FileHeader
+        title={`${identity.prenom} ${identity.nom}`}
+        archivedAt={child.archivedAt}
+        archivedLabel="Archivé(e) le"
+        print={child.actions.print ? <PrintButton scope={{ kind: 'child', childId: id }} label="Imprimer la fiche" /> : null}
+        canArchive={child.actions.archive}
+        confirmArchive="Archiver la fiche de cet enfant ?"
+        archive={(archived) => api.call('children.archive', { id, archived })}
+        onArchived={setChild}
+      />
       <Tabs<Tab>
         idPrefix="child"
         tabs={[
@@ -115,10 +86,7 @@ export function ChildFilePage({ id }: { id: number }) {
         {tab === 'planning' ? (
           <ChildPlanningPanel childId={id} familyId={child.familyId} canEdit={canEdit} />
         ) : tab === 'historique' ? (
-          <section className="card">
-            <h2>Historique des modifications</h2>
-            <History load={loadHistory} />
-          </section>
+          <HistoryCard load={loadHistory} />
         ) : (
           <div className="sections">
             <SectionForm

@@ -5,7 +5,8 @@ import { useApi } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
 import { todayInParis } from '../lib/format.js';
 import { navigate, routeHref } from '../lib/route.js';
-import { check, useSchools } from './ChildFilePage.js';
+import { check } from '../api/useApi.js';
+import { useSchools } from './ChildFilePage.js';
 import { AuthorisationsEditor, emptyChild, HealthEditor, IdentityEditor, PersonsEditor } from './editors.js';
 
 /** A child is registered in one go: identity, health, authorised persons and authorisations. */

@@ -1,37 +1,29 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { CustomField, FamilyFile } from '../../shared/api/contract.js';
+import type { FamilyFile } from '../../shared/api/contract.js';
 import { familySchemas, type FamilyPatch } from '../../shared/families/input.js';
 import { api } from '../api/bridge.js';
-import { issuesToFields, useApi, type FieldErrors } from '../api/useApi.js';
-import { ErrorBanner } from '../components/Banner.js';
+import { check } from '../api/useApi.js';
 import { CustomFieldsEditor } from '../components/CustomFieldsEditor.js';
-import { History } from '../components/History.js';
 import { PrintButton } from '../components/PrintButton.js';
+import { FileHeader, FileLoading, HistoryCard, useActiveCustomFields } from '../components/RecordFile.js';
 import { SectionForm } from '../components/SectionForm.js';
 import { Tabs } from '../components/Tabs.js';
-import { frenchDay } from '../lib/format.js';
 import { routeHref } from '../lib/route.js';
 import { FamilyRequests } from '../requests/FamilyRequests.js';
 import { PortalAccessSection } from '../sync/PortalAccessSection.js';
 import { cafToDraft, draftToCaf, draftToFiscal, fiscalToDraft } from './convert.js';
 import { DocumentsSection } from './DocumentsSection.js';
 import { BankEditor, CafEditor, emptyResponsable, FiscalEditor, HouseholdEditor, ResponsableEditor } from './editors.js';
-import { todayInParis } from '../lib/format.js';
+import { frenchDay, todayInParis } from '../lib/format.js';
 
 type Tab = 'dossier' | 'historique';
 
-function check(schema: { safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, prefix: string): FieldErrors {
-  const parsed = schema.safeParse(value);
-  return parsed.success || !parsed.error ? {} : issuesToFields(parsed.error.issues, prefix);
-}
-
 export function FamilyFilePage({ id }: { id: number }) {
   const [file, setFile] = useState<FamilyFile | null>(null);
-  const [customFields, setCustomFields] = useState<CustomField[]>([]);
+  const customFields = useActiveCustomFields('family');
   const [tab, setTab] = useState<Tab>('dossier');
   const [addingR2, setAddingR2] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const archiver = useApi();
   const schemas = useMemo(() => familySchemas(todayInParis()), []);
 
   const reload = useCallback(async () => {
@@ -45,21 +37,11 @@ export function FamilyFilePage({ id }: { id: number }) {
       if (result.ok) setFile(result.value);
       else setLoadError(result.error.message);
     });
-    void api.call('customFields.list', {}).then((result) => {
-      if (result.ok) setCustomFields(result.value.filter((field) => field.entity === 'family' && field.active));
-    });
   }, [id]);
 
   const loadHistory = useCallback(() => api.call('audit.forFamily', { familyId: id }), [id]);
 
-  if (!file) {
-    return (
-      <main className="page">
-        <ErrorBanner message={loadError} />
-        {loadError ? null : <p className="muted">Chargement du dossier…</p>}
-      </main>
-    );
-  }
+  if (!file) return <FileLoading error={loadError} waiting="Chargement du dossier…" />;
 
   const canEdit = file.actions.edit && file.archivedAt === null;
   const data = file.data;
@@ -70,34 +52,22 @@ export function FamilyFilePage({ id }: { id: number }) {
     return result;
   }
 
-  async function toggleArchive() {
-    const archiving = file?.archivedAt === null;
-    if (archiving && !window.confirm('Archiver cette famille ? Elle n’apparaîtra plus dans les recherches courantes.')) return;
-    const value = await archiver.run(() => api.call('families.archive', { id, archived: archiving }));
-    if (value) setFile(value);
-  }
-
   const r1 = data.responsable1;
   return (
     <main className="page" aria-labelledby="page-title">
       <nav className="breadcrumb" aria-label="Fil d’Ariane">
         <a href={routeHref({ name: 'families' })}>Familles</a> <span aria-hidden="true">›</span> {r1.nom} {r1.prenom}
       </nav>
-      <div className="page-header">
-        <h1 id="page-title">
-          Famille {r1.nom} {r1.prenom}
-          {file.archivedAt ? <span className="badge badge-muted">Archivée le {frenchDay(file.archivedAt)}</span> : null}
-        </h1>
-        <div className="toolbar">
-          {file.children.length > 0 ? <PrintButton scope={{ kind: 'family', familyId: id }} label="Imprimer les fiches" /> : null}
-          {file.actions.archive ? (
-            <button type="button" className="button" onClick={() => void toggleArchive()} disabled={archiver.busy}>
-              {file.archivedAt ? 'Réactiver' : 'Archiver'}
-            </button>
-          ) : null}
-        </div>
-      </div>
-      <ErrorBanner message={archiver.banner} />
+      <FileHeader
+        title={`Famille ${r1.nom} ${r1.prenom}`}
+        archivedAt={file.archivedAt}
+        archivedLabel="Archivée le"
+        print={file.children.length > 0 ? <PrintButton scope={{ kind: 'family', familyId: id }} label="Imprimer les fiches" /> : null}
+        canArchive={file.actions.archive}
+        confirmArchive="Archiver cette famille ? Elle n’apparaîtra plus dans les recherches courantes."
+        archive={(archived) => api.call('families.archive', { id, archived })}
+        onArchived={setFile}
+      />
       <Tabs<Tab>
         idPrefix="family"
         tabs={[
@@ -109,10 +79,7 @@ export function FamilyFilePage({ id }: { id: number }) {
       />
       <div id="family-panel" role="tabpanel" aria-labelledby={`family-tab-${tab}`}>
         {tab === 'historique' ? (
-          <section className="card">
-            <h2>Historique des modifications</h2>
-            <History load={loadHistory} />
-          </section>
+          <HistoryCard load={loadHistory} />
         ) : (
           <div className="sections">
             <section className="card" aria-labelledby="children-title">
