@@ -78,3 +78,17 @@ export function migrate(
   }
   return { from, to: Math.max(from, Math.min(upTo, migrations.length)) };
 }
+
+/**
+ * Sets an opened file up for the app (office or portal) and brings it to the code's schema. A newer file is refused
+ * before anything writes to it: even switching to WAL rewrites its header.
+ */
+export function prepareDatabase(sqlite: BetterSqlite3.Database, migrations: Migration[], now: () => Date): void {
+  const found = currentVersion(sqlite);
+  if (found > migrations.length) throw new NewerDatabaseError(found, migrations.length);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  migrate(sqlite, migrations, now);
+}

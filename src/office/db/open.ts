@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
-import { currentVersion, loadMigrations, migrate, NewerDatabaseError } from './migrate.js';
+import { loadMigrations, prepareDatabase } from './migrate.js';
 import type { OfficeDatabase } from './schema.js';
 
 export type OfficeDb = Kysely<OfficeDatabase>;
@@ -72,15 +72,7 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
   );
   try {
     assertSoundDatabase(sqlite, options.file);
-    const migrations = loadMigrations(options.migrationsDir ?? defaultMigrationsDir());
-    // Refuse a newer file before anything writes to it (even switching to WAL rewrites its header).
-    const found = currentVersion(sqlite);
-    if (found > migrations.length) throw new NewerDatabaseError(found, migrations.length);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    migrate(sqlite, migrations, options.clock);
+    prepareDatabase(sqlite, loadMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.clock);
   } catch (error) {
     sqlite.close();
     if (isDamage(error)) throw new CorruptDatabaseError(options.file, error.message);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
-import { currentVersion, loadMigrations, migrate, NewerDatabaseError } from '../../office/db/migrate.js';
+import { loadMigrations, prepareDatabase } from '../../office/db/migrate.js';
 import type { PortalDatabase } from './schema.js';
 
 export type PortalDb = Kysely<PortalDatabase>;
@@ -27,14 +27,7 @@ export function openPortalDatabase(dataDir: string, clock: Clock): OpenedPortalD
   const file = path.join(dataDir, 'portal.sqlite');
   const sqlite = new BetterSqlite3(file);
   try {
-    const migrations = loadMigrations(portalMigrationsDir());
-    const found = currentVersion(sqlite);
-    if (found > migrations.length) throw new NewerDatabaseError(found, migrations.length);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    migrate(sqlite, migrations, clock);
+    prepareDatabase(sqlite, loadMigrations(portalMigrationsDir()), clock);
   } catch (error) {
     sqlite.close();
     throw error;
