@@ -4,6 +4,16 @@ import type { FamilySession } from '../auth/sessions.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { HttpError } from '../http/context.js';
 
+/** The parts a request may leave out (a draft, or a body stored before the field existed), as the contract wants them. */
+export const REQUEST_DEFAULTS = {
+  items: [],
+  reason: null,
+  comment: '',
+  changes: [],
+  photo: null,
+  certificate: null,
+} satisfies Omit<PortalRequest, 'uid' | 'familyId' | 'submittedAt' | 'kind'>;
+
 export type RequestDraft = Partial<Omit<PortalRequest, 'uid' | 'familyId' | 'submittedAt'>> & Pick<PortalRequest, 'kind'>;
 
 /**
@@ -22,12 +32,7 @@ export async function recordRequest(
     uid: randomUUID(),
     familyId: session.familyId,
     submittedAt: now.toISOString(),
-    items: [],
-    reason: null,
-    comment: '',
-    changes: [],
-    photo: null,
-    certificate: null,
+    ...REQUEST_DEFAULTS,
     ...draft,
   });
   if (!parsed.success) throw new HttpError(400, 'La demande est incomplète ou mal formée.');

@@ -1,5 +1,6 @@
 import { portalRequestSchema, SYNC_PROTOCOL, type PullResponse } from '../../shared/sync/contract.js';
 import type { PortalDb } from '../db/open.js';
+import { REQUEST_DEFAULTS } from '../requests/submit.js';
 
 /**
  * The page of requests after the office's cursor, oldest first. The stored body is the request as submitted; the
@@ -18,12 +19,7 @@ export async function pullPage(db: PortalDb, after: number, limit: number): Prom
     const body = JSON.parse(row.body) as Record<string, unknown>;
     // A malformed stored request is a bug here: failing loudly keeps the cursor before it rather than skipping it.
     const request = portalRequestSchema.parse({
-      items: [],
-      reason: null,
-      comment: '',
-      changes: [],
-      photo: null,
-      certificate: null,
+      ...REQUEST_DEFAULTS,
       ...body,
       uid: row.uid,
       familyId: row.family_id,
