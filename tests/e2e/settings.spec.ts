@@ -25,15 +25,15 @@ test('an administrator changes the canteen’s capacity and booking deadline, an
 
   await capacity.fill('250');
   const booking = form.getByRole('group', { name: 'Délai : Réservation' });
-  await expect(booking).toContainText('Le mercredi de la semaine précédente à 12h00');
+  await expect(booking).toContainText('Le mercredi de la semaine précédente avant 12h00');
   await booking.getByLabel('Règle').selectOption('J-n (jours calendaires)');
   await booking.getByLabel('Nombre de jours avant (J-n)').fill('2');
   await booking.getByLabel('Heure limite (hh:mm)').fill('18:00');
-  await expect(booking).toContainText('J-2 à 18h00');
+  await expect(booking).toContainText('J-2 avant 18h00');
   const cancel = form.getByRole('group', { name: 'Délai : Annulation' });
   await cancel.getByLabel('Règle').selectOption('n jours ouvrés avant');
   await cancel.getByLabel('Nombre de jours ouvrés avant').fill('3');
-  await expect(cancel).toContainText('3 jours ouvrés avant, à 12h00');
+  await expect(cancel).toContainText('3 jours ouvrés avant le jour, avant 12h00');
   await form.getByLabel('Demande hors délai').selectOption('Accepter en signalant le retard');
   await form.getByRole('button', { name: 'Enregistrer' }).click();
   await expect(form.getByText('Modifications enregistrées.')).toBeVisible();
@@ -41,12 +41,12 @@ test('an administrator changes the canteen’s capacity and booking deadline, an
   await page.reload();
   const row = page.getByRole('row').filter({ hasText: 'Restauration scolaire' });
   await expect(row).toContainText('250');
-  await expect(row).toContainText('J-2 à 18h00');
+  await expect(row).toContainText('J-2 avant 18h00');
   await expect(row).toContainText('Accepter en signalant le retard');
   await page.getByRole('button', { name: 'Modifier Restauration scolaire' }).click();
   const again = page.getByRole('region', { name: 'Modifier : Restauration scolaire' });
   await expect(again.getByLabel('Capacité par jour')).toHaveValue('250');
-  await expect(again.getByRole('group', { name: 'Délai : Annulation' })).toContainText('3 jours ouvrés avant, à 12h00');
+  await expect(again.getByRole('group', { name: 'Délai : Annulation' })).toContainText('3 jours ouvrés avant le jour, avant 12h00');
   expect(consoleProblems).toEqual([]);
 });
 

@@ -167,7 +167,7 @@ describe('wall-clock edge cases and descriptions', () => {
   it('describes rules in French for the settings screen', () => {
     expect(describeRule(wednesdayNoon)).toBe('Le mercredi de la semaine précédente avant 12h00');
     expect(describeRule(jMinus(2, '18:00'))).toBe('J-2 avant 18h00');
-    expect(describeRule(workingDays(3, '12:00'))).toBe('3 jours ouvrés avant, avant 12h00');
+    expect(describeRule(workingDays(3, '12:00'))).toBe('3 jours ouvrés avant le jour, avant 12h00');
     expect(describeRule(previousMonth(1, '12:00'))).toBe('Le 1er du mois précédent avant 12h00');
     expect(describeRule({ kind: 'none' })).toBe('Jusqu’au jour même');
   });

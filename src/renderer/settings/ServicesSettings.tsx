@@ -9,7 +9,8 @@ import { ErrorBanner } from '../components/Banner.js';
 import { CheckboxField, SelectField, TextField } from '../components/fields.js';
 import { SectionForm } from '../components/SectionForm.js';
 import { CheckboxGroup } from './CheckboxGroup.js';
-import { CHANGE_KINDS, describeRule, draftToRule, ruleToDraft, RULE_KINDS, type RuleDraft } from './rules.js';
+import { describeRule } from '../../shared/planning/deadlines.js';
+import { CHANGE_KINDS, draftToRule, ruleToDraft, RULE_KINDS, type RuleDraft } from './rules.js';
 
 const WEEKDAY_OPTIONS = [1, 2, 3, 4, 5, 6, 7].map((day) => [day, WEEKDAYS_FR[day]!.replace(/^./, (c) => c.toUpperCase())] as const);
 const LEVEL_OPTIONS = CLASSES.map((level) => [level, level] as const);

@@ -1,4 +1,3 @@
-import { weekdayNameFr } from '../../shared/calendar/format.js';
 import type { ChangeKind, DeadlineRule } from '../../shared/planning/rules.js';
 
 export const CHANGE_KINDS: Record<ChangeKind, string> = {
@@ -14,26 +13,6 @@ export const RULE_KINDS: Record<DeadlineRule['kind'], string> = {
   day_of_previous_month: 'Un jour du mois précédent',
   none: 'Sans délai',
 };
-
-function time(value: string): string {
-  return value.replace(':', 'h');
-}
-
-/** The rule as the office explains it to a family: 'Le mercredi de la semaine précédente à 12h00'. */
-export function describeRule(rule: DeadlineRule): string {
-  switch (rule.kind) {
-    case 'weekday_of_previous_week':
-      return `Le ${weekdayNameFr(rule.weekday)} de la semaine précédente à ${time(rule.time)}`;
-    case 'days_before':
-      return `J-${rule.days} à ${time(rule.time)}`;
-    case 'working_days_before':
-      return `${rule.days} jour${rule.days > 1 ? 's' : ''} ouvré${rule.days > 1 ? 's' : ''} avant, à ${time(rule.time)}`;
-    case 'day_of_previous_month':
-      return `Le ${rule.day === 1 ? '1er' : rule.day} du mois précédent à ${time(rule.time)}`;
-    case 'none':
-      return 'Sans délai : jusqu’au jour même';
-  }
-}
 
 /** Editing form of a rule: every number kept as typed, so a half-typed value is not lost between kinds. */
 export interface RuleDraft {

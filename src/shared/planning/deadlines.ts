@@ -109,7 +109,7 @@ export function describeRule(rule: DeadlineRule): string {
     case 'days_before':
       return `J-${rule.days} avant ${at(rule.time)}`;
     case 'working_days_before':
-      return `${rule.days} jour${rule.days > 1 ? 's' : ''} ouvré${rule.days > 1 ? 's' : ''} avant, avant ${at(rule.time)}`;
+      return `${rule.days} jour${rule.days > 1 ? 's' : ''} ouvré${rule.days > 1 ? 's' : ''} avant le jour, avant ${at(rule.time)}`;
     case 'day_of_previous_month':
       return `Le ${rule.day === 1 ? '1er' : rule.day} du mois précédent avant ${at(rule.time)}`;
     case 'none':
