@@ -134,6 +134,38 @@ describe('planning', () => {
     expect((await regie.call('planning.apply', { cells, action: { kind: 'book' } })).ok).toBe(false);
   });
 
+  it('does not overbook a full day: counts the bookings of the same call, never a re-booking, no limit without capacity', async () => {
+    office = await makeTestOffice({ now: '2026-11-28T10:00:00Z' });
+    const { parc } = await schools();
+    const [a, b, c] = [
+      await child({ prenom: 'Zoé', classe: 'CM2', school: parc }),
+      await child({ prenom: 'Adam', classe: 'CP', school: parc }),
+      await child({ prenom: 'Léa', classe: 'CE1', school: parc }),
+    ].map((k) => k.childId) as [number, number, number];
+    const cantine = await serviceId('cantine');
+    const soir = await serviceId('soir');
+    office.sqlite.prepare('UPDATE services SET capacity = 2 WHERE id = ?').run(cantine);
+    office.sqlite.prepare('UPDATE services SET capacity = NULL WHERE id = ?').run(soir);
+    const at = (childId: number, serviceId: number, day = '2026-12-07') => ({ childId, serviceId, day });
+    await office.value('planning.apply', { cells: [at(a, cantine)], action: { kind: 'book' } });
+
+    const outcome = await office.value('planning.apply', {
+      cells: [at(a, cantine), at(b, cantine), at(c, cantine), at(c, cantine, '2026-12-08'), at(a, soir), at(b, soir), at(c, soir)],
+      action: { kind: 'book' },
+    });
+    expect(outcome).toEqual({ changed: 5, skipped: [{ day: '2026-12-07', why: 'Complet : 2 places réservées sur 2 le lundi 7 décembre 2026' }] });
+    const booked = (serviceId: number, day: string) =>
+      office.sqlite.prepare("SELECT child_id FROM planning_days WHERE service_id = ? AND day = ? AND state = 'booked' ORDER BY child_id").pluck().all(serviceId, day);
+    expect(booked(cantine, '2026-12-07')).toEqual([a, b]);
+    expect(booked(cantine, '2026-12-08')).toEqual([c]);
+    expect(booked(soir, '2026-12-07')).toEqual([a, b, c]);
+
+    // A child already booked on the full day keeps it; a cancelled place is free again.
+    expect(await office.value('planning.apply', { cells: [at(b, cantine)], action: { kind: 'book' } })).toEqual({ changed: 0, skipped: [] });
+    await office.value('planning.apply', { cells: [at(a, cantine)], action: { kind: 'cancel' } });
+    expect(await office.value('planning.apply', { cells: [at(c, cantine)], action: { kind: 'book' } })).toEqual({ changed: 1, skipped: [] });
+  });
+
   it("lists a day's children by school and class with counts, health only for roles that may see it", async () => {
     office = await makeTestOffice({ now: '2026-11-28T10:00:00Z' });
     const { parc, pres } = await schools();
@@ -146,16 +178,21 @@ describe('planning', () => {
     const cantine = await serviceId('cantine');
     await office.value('inscriptions.create', { childIds: kids.map((k) => k.childId), serviceId: cantine, startDate: '2026-11-30', endDate: '2026-12-18', weekdays: [1, 2, 4, 5] });
     await office.value('planning.apply', { cells: [{ childId: kids[3]?.childId as number, serviceId: cantine, day: '2026-12-01' }], action: { kind: 'absent', reason: 'MEDICAL' } });
+    // Not inscribed: only a booking request, still pending, brings him into the day.
+    const asking = await child({ prenom: 'Tom', nom: 'Caron', classe: 'CP', school: parc, allergies: 'Lait', pai: true });
+    request(asking.familyId, 'book', { childId: asking.childId, serviceId: cantine, day: '2026-12-01' });
 
     const list = await office.value('planning.day', { serviceId: cantine, day: '2026-12-01' });
     expect(list).toMatchObject({ serviceName: 'Restauration scolaire', open: true, closedWhy: null, capacity: 300, expected: 3 });
     expect(list.children.map((c) => `${c.ecole} ${c.classe} ${c.nom} ${c.state}`)).toEqual([
       'École des Prés-Roses CE1 Petit booked',
       'École du Parc CP Arnaud booked',
+      'École du Parc CP Caron booking_requested',
       'École du Parc CP Durand absent',
       'École du Parc CM2 Bernard booked',
     ]);
     expect(list.children[1]).toMatchObject({ allergies: 'Arachide', pai: true });
+    expect(list.children[2]).toMatchObject({ childId: asking.childId, familyId: asking.familyId, prenom: 'Tom', allergies: 'Lait', pai: true, absenceReason: null, attendance: null });
     expect(list.counts).toEqual([
       { ecole: 'École des Prés-Roses', classe: 'CE1', expected: 1 },
       { ecole: 'École du Parc', classe: 'CP', expected: 1 },
@@ -165,6 +202,7 @@ describe('planning', () => {
     const regie = await office.as('regisseur');
     const hidden = await regie.call('planning.day', { serviceId: cantine, day: '2026-12-01' });
     if (!hidden.ok) throw new Error('régie reads the day');
+    expect(hidden.value.children).toHaveLength(5);
     expect(hidden.value.children.every((c) => c.allergies === null && c.pai === null)).toBe(true);
 
     const closed = await office.value('planning.day', { serviceId: cantine, day: '2026-12-25' });

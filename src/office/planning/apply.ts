@@ -1,13 +1,20 @@
-import type { PlanningAction } from '../../shared/api/contract.js';
+import type { PlanningAction, ServiceConfig } from '../../shared/api/contract.js';
+import { formatDayFr } from '../../shared/calendar/format.js';
 import { openingOn } from '../../shared/calendar/opening.js';
 import { parisDay, type Clock } from '../../shared/clock.js';
 import { invalid } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
-import { frenchDate, loadCalendar, loadServices, setPlanningDay } from './store.js';
+import { bookedCount, frenchDate, loadCalendar, loadServices, setPlanningDay } from './store.js';
 
 const ATTENDANCE_TEXT = { present: 'Présent', absent: 'Absent sans prévenir' } as const;
 const STAFF_EDIT = 'Saisie au planning';
+
+/** 'Complet : 300 places réservées sur 300 le lundi 7 décembre 2026'. */
+function fullWhy(booked: number, capacity: number, day: string): string {
+  const places = booked > 1 ? 'places réservées' : 'place réservée';
+  return `Complet : ${booked} ${places} sur ${capacity} le ${formatDayFr(day)}`;
+}
 
 export interface ApplyOutcome {
   changed: number;
@@ -68,6 +75,14 @@ export async function applyPlanning(
           outcome.skipped.push({ day: cell.day, why: 'Pas de réservation ce jour-là.' });
           continue;
         }
+        // Counted inside the transaction, so the bookings made earlier in this same call take their places too.
+        if (action.kind === 'book' && existing?.state !== 'booked') {
+          const full = await fullOn(trx, service, cell.day);
+          if (full) {
+            outcome.skipped.push({ day: cell.day, why: full });
+            continue;
+          }
+        }
         const state = action.kind === 'book' ? 'booked' : action.kind === 'cancel' ? 'cancelled' : 'absent';
         const changed = await setPlanningDay(trx, { ...base, state, absenceReason: action.kind === 'absent' ? action.reason : null });
         if (changed) outcome.changed += 1;
@@ -114,4 +129,11 @@ export async function applyPlanning(
     }
     return outcome;
   });
+}
+
+/** The French reason a service cannot take one more child on a day, or null while it can (no capacity: no limit). */
+async function fullOn(trx: Parameters<typeof bookedCount>[0], service: ServiceConfig, day: string): Promise<string | null> {
+  if (service.capacity === null) return null;
+  const booked = await bookedCount(trx, service.id, day);
+  return booked >= service.capacity ? fullWhy(booked, service.capacity, day) : null;
 }

@@ -31,7 +31,10 @@ export function compareSchoolClassName(
 
 const PENDING_STATE = { book: 'booking_requested', cancel: 'cancel_requested', absence: 'absence_requested' } as const;
 
-/** Who a service expects on a day, with the others of the day (absent, cancelled) shown with their state. */
+/**
+ * Who a service expects on a day, with the others of the day (absent, cancelled, booking asked for and not yet
+ * decided) shown with their state; only booked children are counted as expected.
+ */
 export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: string): Promise<DayList> {
   const [services, calendar, rows, pending] = await Promise.all([
     loadServices(db),
@@ -57,10 +60,24 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       .where('p.service_id', '=', serviceId)
       .where('p.day', '=', day)
       .execute(),
+    // The child's file comes along, so a booking request for a child with no planning row that day is listed too.
     db
       .selectFrom('request_items as i')
       .innerJoin('requests as r', 'r.id', 'i.request_id')
-      .select(['i.child_id', 'r.kind'])
+      .innerJoin('children as c', 'c.id', 'i.child_id')
+      .leftJoin('schools as s', 's.id', 'c.school_id')
+      .select([
+        'i.child_id',
+        'r.kind',
+        'c.family_id',
+        'c.nom',
+        'c.prenom',
+        's.name as ecole',
+        'c.classe',
+        'c.regime',
+        'c.allergies',
+        'c.pai',
+      ])
       .where('i.service_id', '=', serviceId)
       .where('i.day', '=', day)
       .where('i.status', '=', 'pending')
@@ -98,6 +115,25 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       attendance: row.attendance,
     };
   });
+  const listed = new Set(rows.map((row) => row.id));
+  for (const item of pending) {
+    if (item.kind !== 'book' || item.child_id === null || listed.has(item.child_id)) continue;
+    listed.add(item.child_id);
+    children.push({
+      childId: item.child_id,
+      familyId: item.family_id,
+      nom: item.nom,
+      prenom: item.prenom,
+      ecole: item.ecole ?? NO_SCHOOL,
+      classe: item.classe,
+      regime: item.regime,
+      allergies: health ? item.allergies : null,
+      pai: health ? item.pai === 1 : null,
+      state: 'booking_requested',
+      absenceReason: null,
+      attendance: null,
+    });
+  }
   children.sort(compareSchoolClassName);
 
   const counts = new Map<string, { ecole: string; classe: string; expected: number }>();
