@@ -29,6 +29,9 @@ export function compareSchoolClassName(
   );
 }
 
+/** What the list shows of a child, whether it comes from a planning row or a pending request. */
+const CHILD_COLUMNS = ['c.family_id', 'c.nom', 'c.prenom', 's.name as ecole', 'c.classe', 'c.regime', 'c.allergies', 'c.pai'] as const;
+
 const PENDING_STATE = { book: 'booking_requested', cancel: 'cancel_requested', absence: 'absence_requested' } as const;
 
 /**
@@ -45,14 +48,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       .leftJoin('schools as s', 's.id', 'c.school_id')
       .select([
         'c.id',
-        'c.family_id',
-        'c.nom',
-        'c.prenom',
-        's.name as ecole',
-        'c.classe',
-        'c.regime',
-        'c.allergies',
-        'c.pai',
+        ...CHILD_COLUMNS,
         'p.state',
         'p.absence_reason',
         'p.attendance',
@@ -66,18 +62,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       .innerJoin('requests as r', 'r.id', 'i.request_id')
       .innerJoin('children as c', 'c.id', 'i.child_id')
       .leftJoin('schools as s', 's.id', 'c.school_id')
-      .select([
-        'i.child_id',
-        'r.kind',
-        'c.family_id',
-        'c.nom',
-        'c.prenom',
-        's.name as ecole',
-        'c.classe',
-        'c.regime',
-        'c.allergies',
-        'c.pai',
-      ])
+      .select(['i.child_id', 'r.kind', ...CHILD_COLUMNS])
       .where('i.service_id', '=', serviceId)
       .where('i.day', '=', day)
       .where('i.status', '=', 'pending')
