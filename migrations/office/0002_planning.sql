@@ -134,28 +134,22 @@ INSERT INTO refusal_reasons (label) VALUES
   ('Demande en double');
 
 -- The commune's services (DOMAIN.md); deadlines by default: the Wednesday of the previous week before 12:00.
-INSERT INTO services (code, name, kind, unit, with_meal, capacity, weekdays, period, deadline_rules, late_policy, auto_rules, sort_order) VALUES
-  ('cantine', 'Restauration scolaire', 'cantine', 'repas', 1, 300, '1,2,4,5', 'school',
-   '{"booking":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"cancel":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"absence":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"}}',
-   'refuse', '{"absencesOnTime":false,"bookingsWithinCapacity":false}', 1),
-  ('matin', 'Accueil du matin', 'matin', 'présence', 0, 80, '1,2,4,5', 'school',
-   '{"booking":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"cancel":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"absence":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"}}',
-   'refuse', '{"absencesOnTime":false,"bookingsWithinCapacity":false}', 2),
-  ('soir', 'Accueil du soir', 'soir', 'présence', 0, 120, '1,2,4,5', 'school',
-   '{"booking":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"cancel":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"absence":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"}}',
-   'refuse', '{"absencesOnTime":false,"bookingsWithinCapacity":false}', 3),
-  ('mercredi_matin', 'Mercredi matin', 'mercredi', 'demi-journée', 0, 60, '3', 'school',
-   '{"booking":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"cancel":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"absence":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"}}',
-   'refuse', '{"absencesOnTime":false,"bookingsWithinCapacity":false}', 4),
-  ('mercredi_repas', 'Mercredi repas', 'mercredi', 'repas', 1, 60, '3', 'school',
-   '{"booking":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"cancel":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"absence":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"}}',
-   'refuse', '{"absencesOnTime":false,"bookingsWithinCapacity":false}', 5),
-  ('mercredi_apres_midi', 'Mercredi après-midi', 'mercredi', 'demi-journée', 0, 60, '3', 'school',
-   '{"booking":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"cancel":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"absence":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"}}',
-   'refuse', '{"absencesOnTime":false,"bookingsWithinCapacity":false}', 6),
-  ('vacances', 'Accueil de loisirs vacances', 'vacances', 'journée', 1, 80, '1,2,3,4,5', 'holidays',
-   '{"booking":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"cancel":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"absence":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"}}',
-   'late', '{"absencesOnTime":false,"bookingsWithinCapacity":false}', 7);
+WITH defaults (deadline_rules, auto_rules) AS (
+  SELECT '{"booking":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"cancel":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"},"absence":{"kind":"weekday_of_previous_week","weekday":3,"time":"12:00"}}',
+         '{"absencesOnTime":false,"bookingsWithinCapacity":false}'
+), seeded (code, name, kind, unit, with_meal, capacity, weekdays, period, late_policy, sort_order) AS (
+  VALUES
+    ('cantine', 'Restauration scolaire', 'cantine', 'repas', 1, 300, '1,2,4,5', 'school', 'refuse', 1),
+    ('matin', 'Accueil du matin', 'matin', 'présence', 0, 80, '1,2,4,5', 'school', 'refuse', 2),
+    ('soir', 'Accueil du soir', 'soir', 'présence', 0, 120, '1,2,4,5', 'school', 'refuse', 3),
+    ('mercredi_matin', 'Mercredi matin', 'mercredi', 'demi-journée', 0, 60, '3', 'school', 'refuse', 4),
+    ('mercredi_repas', 'Mercredi repas', 'mercredi', 'repas', 1, 60, '3', 'school', 'refuse', 5),
+    ('mercredi_apres_midi', 'Mercredi après-midi', 'mercredi', 'demi-journée', 0, 60, '3', 'school', 'refuse', 6),
+    ('vacances', 'Accueil de loisirs vacances', 'vacances', 'journée', 1, 80, '1,2,3,4,5', 'holidays', 'late', 7)
+)
+INSERT INTO services (code, name, kind, unit, with_meal, capacity, weekdays, period, deadline_rules, late_policy, auto_rules, sort_order)
+SELECT s.code, s.name, s.kind, s.unit, s.with_meal, s.capacity, s.weekdays, s.period, d.deadline_rules, s.late_policy, d.auto_rules, s.sort_order
+FROM seeded AS s CROSS JOIN defaults AS d ORDER BY s.sort_order;
 
 INSERT INTO school_years (label, start_date, end_date) VALUES
   ('2025-2026', '2025-09-01', '2026-07-03'),
