@@ -180,6 +180,8 @@ export async function insertSettings(db: PortalDb, settings: Partial<PortalSetti
 export interface PageResponse {
   status: number;
   body: string;
+  /** The bytes as sent (a PDF is not text). */
+  raw: Buffer;
   headers: Record<string, string | string[] | number | undefined>;
   location: string | undefined;
 }
@@ -212,7 +214,7 @@ export class PortalClient {
     const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } });
     this.remember(res.headers);
     if (res.headers['content-type']?.toString().startsWith('text/html')) this.lastBody = res.body;
-    return { status: res.statusCode, body: res.body, headers: res.headers, location: res.headers.location as string | undefined };
+    return { status: res.statusCode, body: res.body, raw: res.rawPayload, headers: res.headers, location: res.headers.location as string | undefined };
   }
 
   /** The CSRF token of the last page's forms. */
@@ -233,7 +235,7 @@ export class PortalClient {
     });
     this.remember(res.headers);
     if (res.headers['content-type']?.toString().startsWith('text/html')) this.lastBody = res.body;
-    return { status: res.statusCode, body: res.body, headers: res.headers, location: res.headers.location as string | undefined };
+    return { status: res.statusCode, body: res.body, raw: res.rawPayload, headers: res.headers, location: res.headers.location as string | undefined };
   }
 
   async login(email: string, password: string): Promise<PageResponse> {

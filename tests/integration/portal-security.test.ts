@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { portalRequestSchema, type FamilyPublication } from '../../src/shared/sync/contract.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
@@ -225,7 +229,13 @@ describe('pages', () => {
     expect(children.body).toContain('Arachide');
     const pdf = await family1.get('/mes-enfants/11/fiche.pdf');
     expect(pdf.status).toBe(200);
-    expect(pdf.body.startsWith('%PDF')).toBe(true);
+    const pdfFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-sheet-')), 'fiche.pdf');
+    fs.writeFileSync(pdfFile, pdf.raw);
+    const sheet = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+    expect(sheet).toMatch(/Léo/);
+    expect(sheet).toContain('Arachide');
+    expect(sheet).toContain('Jeanne');
+    fs.rmSync(path.dirname(pdfFile), { recursive: true, force: true });
 
     await portal.db.deleteFrom('publications').where('family_id', '=', 1).execute();
     for (const url of ['/', '/mon-compte', '/mes-enfants', '/releve']) {
