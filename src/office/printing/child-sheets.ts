@@ -49,8 +49,8 @@ const DRAW_LABEL = 'Impression des fiches';
  * layout, before, reports nothing, so it is announced as a step of its own at 0.
  */
 function sheetProgress(progress: ProgressReporter | undefined, total: number): (fraction: number) => void {
-  let reported = -1;
-  progress?.(0, total, LAYOUT_LABEL);
+  let reported = 0;
+  progress?.(reported, total, LAYOUT_LABEL);
   return (fraction) => {
     const done = Math.min(total, Math.floor(fraction * total));
     if (done === reported) return;

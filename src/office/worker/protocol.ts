@@ -1,6 +1,6 @@
 import type { CallProgress } from '../../shared/api/progress.js';
 import type { SessionUser } from '../../shared/auth/roles.js';
-import type { Clock } from '../../shared/clock.js';
+import { clockStartingAt, type Clock } from '../../shared/clock.js';
 import type { Result } from '../../shared/result.js';
 import type { DataPaths } from '../config/paths.js';
 
@@ -27,7 +27,7 @@ export function clockFrom(spec: WorkerClock): Clock {
     case 'system':
       return () => new Date();
     case 'offset':
-      return () => new Date(Date.now() + spec.offsetMs);
+      return clockStartingAt(new Date(Date.now() + spec.offsetMs));
     case 'fixed': {
       const at = new Date(spec.at).getTime();
       return () => new Date(at);
