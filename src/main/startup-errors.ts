@@ -1,16 +1,15 @@
-import { CorruptDatabaseError } from '../office/db/open.js';
-import { NewerDatabaseError } from '../office/db/migrate.js';
-
 export interface StartupErrorDialog {
   title: string;
   message: string;
 }
 
 /**
- * The office starts in a worker thread, whose errors reach this thread as copies (OfficeStartError) with the original
- * name: the classes' own names are matched, as the instances themselves never cross.
+ * The office starts in its worker thread, whose errors reach the main process as copies (OfficeStartError) keeping
+ * the original's name: the names of NewerDatabaseError and CorruptDatabaseError are matched, as the instances never
+ * cross (and the main process never loads the database code). tests/unit/main-shell.test.ts checks them against the
+ * real classes.
  */
-const DATABASE_REFUSALS = new Set([new NewerDatabaseError(0, 0).name, new CorruptDatabaseError('', '').name]);
+const DATABASE_REFUSALS = new Set(['NewerDatabaseError', 'CorruptDatabaseError']);
 
 function isDatabaseRefusal(error: unknown): error is Error {
   return error instanceof Error && DATABASE_REFUSALS.has(error.name);

@@ -34,3 +34,22 @@ export function clampProgress(done: number, total: number, label: string): CallP
   const safeDone = Number.isFinite(done) ? Math.min(safeTotal, Math.max(0, Math.round(done))) : 0;
   return { done: safeDone, total: safeTotal, label };
 }
+
+/**
+ * Splits what arrived of a progress stream into its complete lines and the unfinished rest (a chunk may end in the
+ * middle of a line). A line that is not one of ours is an error: the caller shows its "unreadable answer" message.
+ */
+export function readStreamLines<R>(pending: string, chunk: string): { lines: StreamLine<R>[]; rest: string } {
+  const parts = (pending + chunk).split('\n');
+  const rest = parts.pop() ?? '';
+  const lines: StreamLine<R>[] = [];
+  for (const part of parts) {
+    if (part.trim() === '') continue;
+    const parsed: unknown = JSON.parse(part);
+    if (typeof parsed !== 'object' || parsed === null || !('progress' in parsed || 'result' in parsed)) {
+      throw new Error('not a progress stream line');
+    }
+    lines.push(parsed as StreamLine<R>);
+  }
+  return { lines, rest };
+}
