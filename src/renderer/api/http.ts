@@ -24,7 +24,7 @@ function failure(message: string): Result<never> {
 const UNREADABLE = 'Réponse du serveur illisible. Réessayez.';
 
 /** Reads the bridge's progress stream: each progress line to the listener as it arrives, then the Result line. */
-async function readProgressStream<T>(response: Response, onProgress: ProgressListener): Promise<Result<T>> {
+export async function readProgressStream<T>(response: Response, onProgress: ProgressListener): Promise<Result<T>> {
   if (!response.body) return failure(UNREADABLE);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let pending = '';
