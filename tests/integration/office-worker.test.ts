@@ -174,11 +174,12 @@ describe('office core in a worker thread', () => {
     expect(file.fileName).toBe('fiches-ecole-les-pres-ce1.pdf');
     expect(Buffer.from(file.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
 
-    // The print takes a while; the host's timer fired all along, never held up for long.
-    expect(elapsed).toBeGreaterThan(200);
+    // The print takes a while; the host's timer fired all along, never held up for long. Run on the host's thread,
+    // the layout and drawing (nearly all of the time) would hold it up in one piece.
+    expect(elapsed).toBeGreaterThan(100);
     const gaps = ticks.slice(1).map((tick, index) => tick - (ticks[index] ?? tick));
     expect(ticks.length).toBeGreaterThan(elapsed / 10 / 3);
-    expect(Math.max(...gaps)).toBeLessThan(150);
+    expect(Math.max(...gaps)).toBeLessThan(Math.max(elapsed / 3, 50));
 
     // Progress: first the layout at 0, then one event per child drawn, up to all of them, in order.
     expect(progress[0]).toEqual({ done: 0, total: CLASS_SIZE, label: 'Mise en page des fiches' });
