@@ -1,4 +1,5 @@
-// Bundles the Electron main process and the preload into CommonJS files under dist/ (`npm run build:shell`).
+// Bundles the Electron main process, the preload and the office worker into CommonJS files under dist/
+// (`npm run build:shell`).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -6,8 +7,8 @@ import * as esbuild from 'esbuild';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * esbuild options for both bundles. electron is provided by the runtime; better-sqlite3 stays a real package so its
- * native addon is found (and unpacked from the asar) at run time. The sources are ESM: code that reads
+ * esbuild options for the three bundles, in this order: main, preload, office worker. electron is provided by the
+ * runtime; better-sqlite3 stays a real package so its native addon is found (and unpacked from the asar) at run time. The sources are ESM: code that reads
  * import.meta.url gets the bundle's own file URL through the banner, as CommonJS has no import.meta.
  */
 export function shellBuildOptions(root = repoRoot) {
@@ -39,6 +40,14 @@ export function shellBuildOptions(root = repoRoot) {
       target: ['chrome140', 'node22'],
       external: ['electron'],
     },
+    {
+      ...common,
+      // The office core's thread, started by main.ts from next to main.cjs; it is the one that loads better-sqlite3
+      // (the Electron build from .electron-native when main passes it on, as for the main process before).
+      entryPoints: [path.join(root, 'src/office/worker/worker-entry.ts')],
+      outfile: path.join(root, 'dist/main/office-worker.cjs'),
+      target: ['node22'],
+    },
   ];
 }
 
@@ -49,7 +58,7 @@ export async function buildShell(root = repoRoot) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   buildShell().then(
-    () => console.warn('Shell Electron construit : dist/main/main.cjs, dist/preload/preload.cjs'),
+    () => console.warn('Shell Electron construit : dist/main/main.cjs, dist/main/office-worker.cjs, dist/preload/preload.cjs'),
     (error) => {
       console.error('La construction du shell Electron a échoué :', error instanceof Error ? error.message : error);
       process.exit(1);

@@ -1,26 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startOfficeApp } from '../office/app.js';
 import { resolveDataPaths } from '../office/config/paths.js';
 import { createLogger } from '../office/log.js';
-import { clockStartingAt, systemClock, type Clock } from '../shared/clock.js';
+import { startOfficeWorker } from '../office/worker/host.js';
+import { workerClockStartingAt, type WorkerClock } from '../office/worker/protocol.js';
 import { parseDevBridgeArgs } from './request-guards.js';
 import { startDevBridge } from './server.js';
 
 /*
  * `npx tsx src/devbridge/cli.ts [--db <file>] [--port <n>] [--no-demo]`: the office API and the built renderer on
- * 127.0.0.1, for development in a normal browser and for the Playwright tests. Prints exactly one line on stdout,
+ * 127.0.0.1, for development in a normal browser and for the Playwright tests. The office core runs in its worker
+ * thread, as in the Electron app, so the browser tests go through the same path. Prints exactly one line on stdout,
  * GRENETTE_DEV_URL=..., once ready; everything else goes to stderr. GRENETTE_CLOCK=<ISO instant> starts the office's
  * clock at that instant (browser tests on a known date); the Electron app never reads it.
  */
 
-function devClock(env: NodeJS.ProcessEnv): Clock {
+function devClock(env: NodeJS.ProcessEnv): WorkerClock {
   const start = env.GRENETTE_CLOCK;
-  if (!start) return systemClock;
+  if (!start) return { kind: 'system' };
   const instant = new Date(start);
   if (Number.isNaN(instant.getTime())) throw new Error(`GRENETTE_CLOCK n'est pas une date ISO valide : ${start}`);
-  return clockStartingAt(instant);
+  return workerClockStartingAt(instant);
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,9 +36,12 @@ async function main(): Promise<void> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     console.warn(`Interface non construite (${rendererDir}) : lancez d'abord « npm run build:renderer ».`);
   }
-  const office = await startOfficeApp({ paths, clock: devClock(process.env), demoOnFirstRun: demo, log });
+  const office = await startOfficeWorker({
+    config: { paths, clock: devClock(process.env), demoOnFirstRun: demo, log: 'file' },
+    log,
+  });
   const bridge = await startDevBridge({
-    core: office.core,
+    core: office,
     rendererDir,
     port,
     ...(process.env.GRENETTE_DEV_TOKEN ? { token: process.env.GRENETTE_DEV_TOKEN } : {}),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { PROGRESS_STREAM_TYPE, type ProgressListener, type StreamLine } from '../shared/api/progress.js';
+import type { Result } from '../shared/result.js';
 import type { OfficeCore } from '../office/api/core.js';
 import type { OfficeSession } from '../office/api/handler.js';
 import type { Logger } from '../office/log.js';
@@ -8,6 +10,7 @@ import { RENDERER_SECURITY_HEADERS, contentTypeFor, resolveRendererFile } from '
 import { MAX_BODY_BYTES, hasValidToken, isAllowedHost, isValidSessionId, parseCallBody } from './request-guards.js';
 
 export interface DevBridgeOptions {
+  /** The office worker's host (startOfficeWorker) in the app and the CLI; any core with the same call in tests. */
   core: OfficeCore;
   /** The built renderer (dist/renderer). */
   rendererDir: string;
@@ -87,9 +90,36 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+function wantsProgress(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((type) => type.trim().split(';')[0]?.trim().toLowerCase() === PROGRESS_STREAM_TYPE);
+}
+
+/**
+ * A call whose progress the page follows: one JSON line per progress event as the office reports it, then the Result
+ * on its own line, on the same authenticated request (no second channel to secure, nothing to correlate).
+ */
+async function streamCall(
+  res: http.ServerResponse,
+  run: (onProgress: ProgressListener) => Promise<Result<unknown>>,
+): Promise<void> {
+  res.writeHead(200, {
+    ...RENDERER_SECURITY_HEADERS,
+    'Content-Type': `${PROGRESS_STREAM_TYPE}; charset=utf-8`,
+    'Cache-Control': 'no-store',
+  });
+  const write = (line: StreamLine<Result<unknown>>) => {
+    // The tab may have gone away: the call still runs to its end, nobody reads the rest.
+    if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
+  };
+  const result = await run((progress) => write({ progress }));
+  write({ result });
+  if (!res.destroyed) res.end();
+}
+
 /**
  * Loopback HTTP host of the office API for the renderer in a normal browser (development and Playwright only):
- * POST /api/call with the bearer token and the tab's session id, plus the built renderer as static files.
+ * POST /api/call with the bearer token and the tab's session id (its Result as JSON, or with `Accept:
+ * application/x-ndjson` its progress then its Result as JSON lines), plus the built renderer as static files.
  */
 export async function startDevBridge(options: DevBridgeOptions): Promise<DevBridge> {
   const { core, rendererDir, log } = options;
@@ -124,7 +154,12 @@ export async function startDevBridge(options: DevBridgeOptions): Promise<DevBrid
     }
     const body = parseCallBody(await readBody(req));
     if (!body) throw new HttpError(400, 'Requête mal formée.');
-    const result = await core.call(sessionFor(sessionId as string), body.method, body.args);
+    const session = sessionFor(sessionId as string);
+    if (wantsProgress(req.headers.accept)) {
+      await streamCall(res, (onProgress) => core.call(session, body.method, body.args, onProgress));
+      return;
+    }
+    const result = await core.call(session, body.method, body.args);
     send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8', { 'Cache-Control': 'no-store' });
   };
 

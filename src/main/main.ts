@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type BrowserWindow, Menu, app, dialog, session } from 'electron';
 import { resolveDataPaths } from '../office/config/paths.js';
-import { startOfficeApp, type OfficeApp } from '../office/app.js';
-import { createLogger } from '../office/log.js';
-import { systemClock } from '../shared/clock.js';
+import { createLogger, type Logger } from '../office/log.js';
+import { startOfficeWorker, type OfficeHost } from '../office/worker/host.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { openDownloadedPdfs } from './downloads.js';
 import { denyAllPermissions, guardAllWebContents } from './guards.js';
@@ -16,11 +15,13 @@ import { createMainWindow } from './window.js';
 
 /*
  * Electron glue only: every decision is a pure function under ./security (tested under Node); the office itself is
- * src/office, started here exactly as the dev bridge starts it.
+ * src/office, started here exactly as the dev bridge starts it: in its worker thread (dist/main/office-worker.cjs), so
+ * a long call never freezes the window.
  */
 
 const appRoot = app.getAppPath();
-let office: OfficeApp | undefined;
+let office: OfficeHost | undefined;
+let log: Logger | undefined;
 let mainWindow: BrowserWindow | undefined;
 
 function showAbout(): void {
@@ -37,29 +38,34 @@ function showAbout(): void {
 async function start(): Promise<void> {
   const paths = resolveDataPaths(process.argv, process.env, app.getPath('userData'));
   fs.mkdirSync(path.dirname(paths.logFile), { recursive: true });
-  const log = createLogger(paths.logFile);
-  guardAllWebContents(log);
+  const mainLog = createLogger(paths.logFile);
+  log = mainLog;
+  guardAllWebContents(mainLog);
   try {
     const nativeBinding = electronNativeBinding(appRoot, fs.existsSync);
-    office = await startOfficeApp({
-      paths,
-      clock: systemClock,
-      demoOnFirstRun: true,
-      log,
-      migrationsDir: path.join(appRoot, 'migrations', 'office'),
-      ...(nativeBinding ? { nativeBinding } : {}),
+    office = await startOfficeWorker({
+      config: {
+        paths,
+        clock: { kind: 'system' },
+        demoOnFirstRun: true,
+        log: 'file',
+        migrationsDir: path.join(appRoot, 'migrations', 'office'),
+        ...(nativeBinding ? { nativeBinding } : {}),
+      },
+      log: mainLog,
+      entryFile: path.join(appRoot, 'dist', 'main', 'office-worker.cjs'),
     });
   } catch (error) {
-    log.error('office start failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    mainLog.error('office start failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     const { title, message } = startupErrorDialog(error, paths.logFile);
     dialog.showErrorBox(title, message);
     app.exit(1);
     return;
   }
   denyAllPermissions(session.defaultSession);
-  openDownloadedPdfs(session.defaultSession, log);
+  openDownloadedPdfs(session.defaultSession, mainLog);
   serveRenderer(path.join(appRoot, 'dist', 'renderer'));
-  handleOfficeCalls(office.core, log);
+  handleOfficeCalls(office, mainLog);
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ showAbout })));
   mainWindow = createMainWindow(appRoot, !app.isPackaged);
   mainWindow.on('closed', () => {
@@ -90,7 +96,7 @@ if (!app.requestSingleInstanceLock()) {
     office = undefined;
     running
       .close()
-      .catch((error: unknown) => running.log.error('office close failed', { error: String(error) }))
+      .catch((error: unknown) => log?.error('office close failed', { error: String(error) }))
       .finally(() => app.quit());
   });
 

@@ -1,9 +1,18 @@
-import { CorruptDatabaseError } from '../office/db/open.js';
-import { NewerDatabaseError } from '../office/db/migrate.js';
-
 export interface StartupErrorDialog {
   title: string;
   message: string;
+}
+
+/**
+ * The office starts in its worker thread, whose errors reach the main process as copies (OfficeStartError) keeping
+ * the original's name: the names of NewerDatabaseError and CorruptDatabaseError are matched, as the instances never
+ * cross (and the main process never loads the database code). tests/unit/main-shell.test.ts checks them against the
+ * real classes.
+ */
+const DATABASE_REFUSALS = new Set(['NewerDatabaseError', 'CorruptDatabaseError']);
+
+function isDatabaseRefusal(error: unknown): error is Error {
+  return error instanceof Error && DATABASE_REFUSALS.has(error.name);
 }
 
 /**
@@ -11,7 +20,7 @@ export interface StartupErrorDialog {
  * install or restore); anything else gets a short message pointing to the log, where the details were written.
  */
 export function startupErrorDialog(error: unknown, logFile: string): StartupErrorDialog {
-  if (error instanceof NewerDatabaseError || error instanceof CorruptDatabaseError) {
+  if (isDatabaseRefusal(error)) {
     return { title: 'Grenette ne peut pas ouvrir la base de données', message: error.message };
   }
   return {

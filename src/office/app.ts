@@ -28,8 +28,8 @@ export interface OfficeApp {
 }
 
 /**
- * The office back end as both the Electron main process and the dev bridge start it: open (and migrate) the
- * database, back it up, load the demo commune on first run, and build the API core.
+ * The office back end as its worker thread starts it (src/office/worker, for the Electron app and the dev bridge
+ * alike): open (and migrate) the database, back it up, load the demo commune on first run, and build the API core.
  */
 export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeApp> {
   fs.mkdirSync(options.paths.backupDir, { recursive: true });

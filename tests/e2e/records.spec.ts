@@ -67,6 +67,15 @@ test('the family sheets print as one PDF with every child', async ({ page }, tes
   await expect(page.locator('.child-list a').first()).toBeVisible();
   const children = await page.locator('.child-list a').allTextContents();
   expect(children.length).toBeGreaterThan(0);
+  // The office reports its progress while it lays the sheets out: the bar shows it (it goes once the PDF is there).
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+    new MutationObserver(() => {
+      const bar = document.querySelector('.call-progress');
+      if (bar?.textContent && seen.at(-1) !== bar.textContent) seen.push(bar.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   const downloadPromise = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Imprimer les fiches' }).click();
   const download = await downloadPromise;
@@ -74,6 +83,9 @@ test('the family sheets print as one PDF with every child', async ({ page }, tes
   await download.saveAs(file);
   const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
   for (const child of children) expect(text).toContain(child.trim().split(' ')[0]);
+  const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+  expect(seen[0]).toBe(`Mise en page des fiches : 0 / ${children.length}`);
+  await expect(page.locator('.call-progress')).toHaveCount(0);
 });
 
 test('the régie does not see children’s health data', async ({ page }) => {

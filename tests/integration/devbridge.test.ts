@@ -4,10 +4,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOfficeCore } from '../../src/office/api/core.js';
 import { createStaffUser } from '../../src/office/auth/users.js';
-import { openOfficeDatabase, type OpenedOfficeDatabase } from '../../src/office/db/open.js';
+import { openOfficeDatabase } from '../../src/office/db/open.js';
 import { silentLogger } from '../../src/office/log.js';
+import { startOfficeWorker, type OfficeHost } from '../../src/office/worker/host.js';
 import { RENDERER_CSP } from '../../src/devbridge/renderer-files.js';
 import { startDevBridge, type DevBridge } from '../../src/devbridge/server.js';
 
@@ -42,19 +42,27 @@ function request(
   });
 }
 
-function call(bridge: DevBridge, session: string, method: string, args: unknown, token = bridge.token): Promise<Reply> {
+function call(
+  bridge: DevBridge,
+  session: string,
+  method: string,
+  args: unknown,
+  token = bridge.token,
+  extraHeaders: Record<string, string> = {},
+): Promise<Reply> {
   return request(bridge, {
     method: 'POST',
     path: '/api/call',
-    headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${token}`, 'X-Grenette-Session': session, 'Content-Type': 'application/json', ...extraHeaders },
     body: JSON.stringify({ method, args }),
   });
 }
 
-describe('dev bridge over a real office database', () => {
+describe('dev bridge over a real office database, served from the office worker', () => {
   let dir: string;
-  let database: OpenedOfficeDatabase;
+  let office: OfficeHost;
   let bridge: DevBridge;
+  let childId: number;
   const clock = () => new Date('2026-11-28T10:00:00Z');
 
   beforeAll(async () => {
@@ -64,15 +72,34 @@ describe('dev bridge over a real office database', () => {
     fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Grenette</title><h1>Accueil</h1>');
     fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log("ok");');
     fs.writeFileSync(path.join(dir, 'secret.txt'), 'ne pas servir');
-    database = openOfficeDatabase({ file: path.join(dir, 'office.sqlite'), clock });
+    const dbFile = path.join(dir, 'office.sqlite');
+    const database = openOfficeDatabase({ file: dbFile, clock });
     await createStaffUser(database.db, { username: 'claire', displayName: 'Claire Dupont', role: 'admin', password: 'motdepasse-solide' }, clock);
-    const core = createOfficeCore({ db: database.db, clock, log: silentLogger });
-    bridge = await startDevBridge({ core, rendererDir, port: 0, log: silentLogger });
+    const at = clock().toISOString();
+    const family = await database.db.insertInto('families').values({ created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+    childId = (
+      await database.db
+        .insertInto('children')
+        .values({ family_id: family.id, nom: 'Martin', prenom: 'Lucas', sexe: 'M', date_naissance: '2019-03-02', created_at: at, updated_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await database.close();
+    office = await startOfficeWorker({
+      config: {
+        paths: { dbFile, backupDir: path.join(dir, 'backups'), logFile: path.join(dir, 'grenette.log') },
+        clock: { kind: 'fixed', at: clock().toISOString() },
+        demoOnFirstRun: false,
+        log: 'silent',
+      },
+      log: silentLogger,
+    });
+    bridge = await startDevBridge({ core: office, rendererDir, port: 0, log: silentLogger });
   });
 
   afterAll(async () => {
     await bridge.close();
-    await database.close();
+    await office.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -143,6 +170,26 @@ describe('dev bridge over a real office database', () => {
     expect(JSON.parse(again.body)).toMatchObject({ ok: true, value: { username: 'claire' } });
     const otherTab = await call(bridge, 'tab-someone-2', 'auth.me', {});
     expect(JSON.parse(otherTab.body)).toEqual({ ok: true, value: null });
+  });
+
+  it('streams the progress of a long call then its Result as JSON lines when the page asks for them', async () => {
+    const stream = { Accept: 'application/x-ndjson' };
+    await call(bridge, 'tab-claire-3', 'auth.login', { username: 'claire', password: 'motdepasse-solide' });
+    const printed = await call(bridge, 'tab-claire-3', 'print.childSheets', { scope: { kind: 'child', childId } }, bridge.token, stream);
+    expect(printed.status).toBe(200);
+    expect(printed.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    expect(printed.headers['cache-control']).toBe('no-store');
+    const lines = printed.body.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.slice(0, -1)).toEqual([
+      { progress: { done: 0, total: 1, label: 'Mise en page des fiches' } },
+      { progress: { done: 1, total: 1, label: 'Impression des fiches' } },
+    ]);
+    expect(lines.at(-1)).toMatchObject({ result: { ok: true, value: { fileName: 'fiche-enfant-martin-lucas.pdf', mime: 'application/pdf' } } });
+
+    // A call that reports nothing is one line; the token is checked as for any call.
+    const me = await call(bridge, 'tab-claire-3', 'auth.me', {}, bridge.token, stream);
+    expect(me.body).toBe(`${JSON.stringify({ result: { ok: true, value: { id: 1, username: 'claire', displayName: 'Claire Dupont', role: 'admin' } } })}\n`);
+    expect((await call(bridge, 'tab-claire-3', 'auth.me', {}, 'x'.repeat(32), stream)).status).toBe(401);
   });
 
   it('refuses a call without a session id or with a malformed body', async () => {

@@ -95,21 +95,30 @@ function fakeElectron(appRoot: string, userData: string) {
 }
 
 let bundle: string;
+let workerBundle: string;
 let workDir: string;
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-main-'));
-  const [main] = shellBuildOptions(path.resolve('.'));
+  const [main, , worker] = shellBuildOptions(path.resolve('.'));
   bundle = path.join(workDir, 'main.cjs');
+  workerBundle = path.join(workDir, 'office-worker.cjs');
   await esbuild.build({ ...main, outfile: bundle, sourcemap: false, logLevel: 'error' });
+  await esbuild.build({ ...worker, outfile: workerBundle, sourcemap: false, logLevel: 'error' });
 });
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-/** A packaged-like app root: migrations and a built renderer, as electron-builder lays them out. */
+/**
+ * A packaged-like app root, as electron-builder lays it out: migrations, a built renderer, the office worker's bundle
+ * next to main's, and node_modules (where the worker finds better-sqlite3 and pdfmake).
+ */
 function makeAppRoot(): { appRoot: string; userData: string } {
   const appRoot = fs.mkdtempSync(path.join(workDir, 'app-'));
   fs.cpSync(path.resolve('migrations'), path.join(appRoot, 'migrations'), { recursive: true });
+  fs.mkdirSync(path.join(appRoot, 'dist', 'main'), { recursive: true });
+  fs.copyFileSync(workerBundle, path.join(appRoot, 'dist', 'main', 'office-worker.cjs'));
+  fs.symlinkSync(fs.realpathSync(path.resolve('node_modules')), path.join(appRoot, 'node_modules'), 'dir');
   fs.mkdirSync(path.join(appRoot, 'dist', 'renderer'), { recursive: true });
   fs.writeFileSync(path.join(appRoot, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Grenette</title>');
   fs.writeFileSync(path.join(appRoot, 'secret.txt'), 'ne pas servir');
@@ -186,11 +195,38 @@ describe('Electron main process wiring', () => {
     expect(escape.status).toBeGreaterThanOrEqual(400);
     expect(await escape.text()).not.toContain('ne pas servir');
 
-    // IPC: a trusted top frame reaches the core; a file:// page or an iframe does not.
+    // IPC: a trusted top frame reaches the core (in its worker thread); a file:// page or an iframe does not.
     const ipc = fake.record.ipc.get('grenette:office-call')!;
     const mainFrame = { url: 'app://grenette/index.html' };
-    const sender = Object.assign(new Emitter(), { id: 7, mainFrame });
+    const sent: unknown[][] = [];
+    const sender = Object.assign(new Emitter(), {
+      id: 7,
+      mainFrame,
+      isDestroyed: () => false,
+      send: (...args: unknown[]) => sent.push(args),
+    });
     await expect(ipc({ senderFrame: mainFrame, sender }, 'auth.me', {})).resolves.toEqual({ ok: true, value: null });
+
+    // A long call with the preload's call id: its progress goes back to that renderer, tagged with the id.
+    await expect(ipc({ senderFrame: mainFrame, sender }, 'auth.login', { username: 'admin', password: 'grenette-demo' })).resolves.toMatchObject({
+      ok: true,
+    });
+    const families = (await ipc({ senderFrame: mainFrame, sender }, 'families.search', { query: '', includeArchived: false })) as {
+      value: { id: number; enfants: string }[];
+    };
+    const family = families.value.find((row) => row.enfants.includes(','));
+    expect(family).toBeDefined();
+    const printed = await ipc({ senderFrame: mainFrame, sender }, 'print.childSheets', { scope: { kind: 'family', familyId: family!.id } }, 41);
+    expect(printed).toMatchObject({ ok: true, value: { mime: 'application/pdf' } });
+    expect(sent.length).toBeGreaterThan(2);
+    expect(sent[0]).toEqual(['grenette:office-progress', { callId: 41, done: 0, total: expect.any(Number), label: 'Mise en page des fiches' }]);
+    const last = sent.at(-1)?.[1] as { done: number; total: number };
+    expect(last.done).toBe(last.total);
+    expect(sent.every(([channel, message]) => channel === 'grenette:office-progress' && (message as { callId: number }).callId === 41)).toBe(true);
+    // Without a call id nothing is sent back.
+    sent.length = 0;
+    await ipc({ senderFrame: mainFrame, sender }, 'print.childSheets', { scope: { kind: 'family', familyId: family!.id } });
+    expect(sent).toEqual([]);
     const evilFrame = { url: 'file:///tmp/evil.html' };
     const evilSender = Object.assign(new Emitter(), { id: 8, mainFrame: evilFrame });
     await expect(ipc({ senderFrame: evilFrame, sender: evilSender }, 'auth.me', {})).resolves.toMatchObject({

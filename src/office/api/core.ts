@@ -1,4 +1,5 @@
 import type { OfficeMethod } from '../../shared/api/contract.js';
+import { clampProgress, type ProgressListener } from '../../shared/api/progress.js';
 import type { Clock } from '../../shared/clock.js';
 import { fail, ok, type Result } from '../../shared/result.js';
 import type { OfficeDb } from '../db/open.js';
@@ -8,8 +9,11 @@ import { officeHandlers } from './registry.js';
 
 export interface OfficeCore {
   openSession(): OfficeSession;
-  /** Runs one API call for a session; never throws: every outcome is a Result the transport can serialise. */
-  call(session: OfficeSession, method: string, args: unknown): Promise<Result<unknown>>;
+  /**
+   * Runs one API call for a session; never throws: every outcome is a Result the transport can serialise.
+   * `onProgress` hears the progress a long handler reports; a listener that throws never breaks the call.
+   */
+  call(session: OfficeSession, method: string, args: unknown, onProgress?: ProgressListener): Promise<Result<unknown>>;
 }
 
 export interface CoreOptions {
@@ -23,7 +27,7 @@ export function createOfficeCore({ db, clock, log, handlers = officeHandlers }: 
   const table = handlers as Record<string, HandlerDef<OfficeMethod> | undefined>;
   return {
     openSession: () => ({ user: null }),
-    async call(session, method, args) {
+    async call(session, method, args, onProgress) {
       const handler = Object.hasOwn(table, method) ? table[method] : undefined;
       if (!handler) return fail({ code: 'not_found', message: 'Action inconnue.' });
       const user = session.user;
@@ -38,7 +42,15 @@ export function createOfficeCore({ db, clock, log, handlers = officeHandlers }: 
         return fail({ code: 'validation', message: 'Certains champs sont à corriger.', fields: fieldErrors(parsed.error) });
       }
       try {
-        const ctx = { db, clock, log, session };
+        const progress = (done: number, total: number, label: string) => {
+          if (!onProgress) return;
+          try {
+            onProgress(clampProgress(done, total, label));
+          } catch (error) {
+            log.error('progress listener failed', { method, error: error instanceof Error ? error.message : String(error) });
+          }
+        };
+        const ctx = { db, clock, log, session, progress };
         if (handler.access === 'public') return ok(await handler.run(ctx, parsed.data));
         if (!user) throw new Error('unreachable: staff handler without user');
         return ok(await handler.run({ ...ctx, user }, parsed.data));

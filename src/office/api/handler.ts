@@ -11,11 +11,15 @@ export interface OfficeSession {
   user: SessionUser | null;
 }
 
+/** How a long handler tells its caller how far it is (done of total, French label); a no-op when nobody listens. */
+export type ProgressReporter = (done: number, total: number, label: string) => void;
+
 export interface HandlerContext {
   db: OfficeDb;
   clock: Clock;
   log: Logger;
   session: OfficeSession;
+  progress: ProgressReporter;
 }
 
 export interface StaffContext extends HandlerContext {

@@ -1,5 +1,6 @@
 import type { FileContent, PrintScope } from '../../shared/api/contract.js';
 import type { Clock } from '../../shared/clock.js';
+import type { ProgressReporter } from '../api/handler.js';
 import type { OfficeDb } from '../db/open.js';
 import type { Logger } from '../log.js';
 import { slug } from './format.js';
@@ -40,18 +41,37 @@ async function dropBrokenPhotos(sheets: ChildSheet[]): Promise<ChildSheet[]> {
   return changed ? checked : sheets;
 }
 
-/** The printed child sheets of a scope as one PDF (one page per child). */
+const LAYOUT_LABEL = 'Mise en page des fiches';
+const DRAW_LABEL = 'Impression des fiches';
+
+/**
+ * Reports a sheet done each time pdfmake has drawn one more child's share of the document (one page per child): its
+ * layout, before, reports nothing, so it is announced as a step of its own at 0.
+ */
+function sheetProgress(progress: ProgressReporter | undefined, total: number): (fraction: number) => void {
+  let reported = 0;
+  progress?.(reported, total, LAYOUT_LABEL);
+  return (fraction) => {
+    const done = Math.min(total, Math.floor(fraction * total));
+    if (done === reported) return;
+    reported = done;
+    progress?.(done, total, DRAW_LABEL);
+  };
+}
+
+/** The printed child sheets of a scope as one PDF (one page per child), reporting its progress child by child. */
 export async function printChildSheets(
-  deps: { db: OfficeDb; clock: Clock; log: Logger },
+  deps: { db: OfficeDb; clock: Clock; log: Logger; progress?: ProgressReporter },
   scope: PrintScope,
 ): Promise<FileContent> {
   const batch = await loadChildSheets(deps.db, scope);
   const fileName = sheetsFileName(batch);
   const printedAt = deps.clock();
   const title = fileName.replace(/\.pdf$/, '');
+  const total = batch.sheets.length;
   let pdf: Buffer;
   try {
-    pdf = await renderPdf(childSheetsDocument(batch.sheets, printedAt, title));
+    pdf = await renderPdf(childSheetsDocument(batch.sheets, printedAt, title), sheetProgress(deps.progress, total));
   } catch (error) {
     // A photo whose first bytes look right can still be damaged: print the sheets with a frame in its place.
     const sheets = await dropBrokenPhotos(batch.sheets);
@@ -60,7 +80,7 @@ export async function printChildSheets(
       childIds: batch.sheets.filter((sheet, index) => sheet.photo && !sheets[index]?.photo).map((sheet) => sheet.childId),
       error: error instanceof Error ? error.message : String(error),
     });
-    pdf = await renderPdf(childSheetsDocument(sheets, printedAt, title));
+    pdf = await renderPdf(childSheetsDocument(sheets, printedAt, title), sheetProgress(deps.progress, total));
   }
   return { fileName, mime: 'application/pdf', base64: pdf.toString('base64') };
 }

@@ -19,6 +19,6 @@ export const printHandlers: Handlers<'print.childSheets'> = {
   'print.childSheets': {
     access: HEALTH_STAFF,
     args: z.object({ scope: scopeSchema }),
-    run: ({ db, clock, log }, { scope }) => printChildSheets({ db, clock, log }, scope),
+    run: ({ db, clock, log, progress }, { scope }) => printChildSheets({ db, clock, log, progress }, scope),
   },
 };

@@ -9,6 +9,7 @@ interface PdfMakeNode {
   setFonts(fonts: TFontDictionary): void;
   setUrlAccessPolicy(callback: (url: string) => boolean): void;
   setLocalAccessPolicy(callback: (path: string) => boolean): void;
+  setProgressCallback(callback: ((fraction: number) => void) | undefined): void;
   createPdf(doc: TDocumentDefinitions): { getBuffer(): Promise<Buffer> };
 }
 
@@ -42,6 +43,17 @@ export function pdfMake(): PdfMakeNode {
   return pdfmake;
 }
 
-export async function renderPdf(doc: TDocumentDefinitions): Promise<Buffer> {
-  return pdfMake().createPdf(doc).getBuffer();
+/** `onProgress` hears the share of the document drawn so far (0 to 1), item by item, once the layout is done. */
+export async function renderPdf(doc: TDocumentDefinitions, onProgress?: (fraction: number) => void): Promise<Buffer> {
+  const pdfmake = pdfMake();
+  // pdfmake keeps one callback for the process and copies it into the document as createPdf starts, synchronously:
+  // set for this document only, so two documents rendered at once never report into each other.
+  pdfmake.setProgressCallback(onProgress);
+  let pdf: ReturnType<PdfMakeNode['createPdf']>;
+  try {
+    pdf = pdfmake.createPdf(doc);
+  } finally {
+    pdfmake.setProgressCallback(undefined);
+  }
+  return pdf.getBuffer();
 }

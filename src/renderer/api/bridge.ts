@@ -1,4 +1,5 @@
 import type { GrenetteBridge, OfficeArgs, OfficeMethod, OfficeValue } from '../../shared/api/contract.js';
+import type { CallOptions } from '../../shared/api/progress.js';
 import type { Result } from '../../shared/result.js';
 import { httpBridge } from './http.js';
 
@@ -19,10 +20,10 @@ export function onSignedOut(listener: () => void): () => void {
 }
 
 export const api = {
-  async call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<Result<OfficeValue<M>>> {
+  async call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>, options?: CallOptions): Promise<Result<OfficeValue<M>>> {
     let result: Result<OfficeValue<M>>;
     try {
-      result = await transport.call(method, args);
+      result = await transport.call(method, args, options);
     } catch {
       // Never show a stack trace: the user gets a plain French sentence.
       result = { ok: false, error: { code: 'internal', message: 'Une erreur inattendue est survenue. Réessayez.' } };

@@ -1,4 +1,5 @@
 import type { GrenetteBridge, OfficeArgs, OfficeMethod, OfficeValue } from '../../shared/api/contract.js';
+import { PROGRESS_STREAM_TYPE, readStreamLines, type CallOptions, type ProgressListener } from '../../shared/api/progress.js';
 import type { Result } from '../../shared/result.js';
 
 /** The dev bridge transport (tests and development in a normal browser), see the dev bridge protocol. */
@@ -20,8 +21,30 @@ function failure(message: string): Result<never> {
   return { ok: false, error: { code: 'internal', message } };
 }
 
+const UNREADABLE = 'Réponse du serveur illisible. Réessayez.';
+
+/** Reads the bridge's progress stream: each progress line to the listener as it arrives, then the Result line. */
+export async function readProgressStream<T>(response: Response, onProgress: ProgressListener): Promise<Result<T>> {
+  if (!response.body) return failure(UNREADABLE);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = '';
+  let result: Result<T> | undefined;
+  for (;;) {
+    const { value, done } = await reader.read();
+    const { lines, rest } = readStreamLines<Result<T>>(pending, done ? '\n' : value);
+    pending = rest;
+    for (const line of lines) {
+      if ('progress' in line) onProgress(line.progress);
+      else result = line.result;
+    }
+    if (done) break;
+  }
+  return result ?? failure(UNREADABLE);
+}
+
 export const httpBridge = {
-  async call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<Result<OfficeValue<M>>> {
+  async call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>, options?: CallOptions): Promise<Result<OfficeValue<M>>> {
+    const onProgress = options?.onProgress;
     let response: Response;
     try {
       response = await fetch('/api/call', {
@@ -30,6 +53,8 @@ export const httpBridge = {
           Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`,
           'X-Grenette-Session': sessionStorage.getItem(SESSION_KEY) ?? '',
           'Content-Type': 'application/json',
+          // Only a caller that shows progress asks for the stream; the others get the one JSON Result.
+          ...(onProgress ? { Accept: PROGRESS_STREAM_TYPE } : {}),
         },
         body: JSON.stringify({ method, args }),
       });
@@ -42,9 +67,10 @@ export const httpBridge = {
     if (response.status === 413) return failure('Le fichier envoyé est trop volumineux.');
     if (!response.ok) return failure(`Le serveur a répondu par une erreur (${response.status}). Réessayez.`);
     try {
+      if (onProgress) return await readProgressStream<OfficeValue<M>>(response, onProgress);
       return (await response.json()) as Result<OfficeValue<M>>;
     } catch {
-      return failure('Réponse du serveur illisible. Réessayez.');
+      return failure(UNREADABLE);
     }
   },
 } satisfies GrenetteBridge;

@@ -1,18 +1,26 @@
 import { useState } from 'react';
 import type { PrintScope } from '../../shared/api/contract.js';
+import type { CallProgress } from '../../shared/api/progress.js';
 import { api } from '../api/bridge.js';
 import { downloadFile } from '../lib/files.js';
 import { ErrorBanner } from './Banner.js';
+import { CallProgressBar } from './CallProgressBar.js';
 
-/** Asks the office for the PDF, then hands it to the browser as a download (Electron opens it for printing). */
+/**
+ * Asks the office for the PDF, showing its progress sheet by sheet, then hands it to the browser as a download
+ * (Electron opens it for printing).
+ */
 export function PrintButton({ scope, label }: { scope: PrintScope; label: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<CallProgress | null>(null);
   async function print() {
     setBusy(true);
     setError(null);
-    const result = await api.call('print.childSheets', { scope });
+    setProgress(null);
+    const result = await api.call('print.childSheets', { scope }, { onProgress: setProgress });
     setBusy(false);
+    setProgress(null);
     if (result.ok) downloadFile(result.value);
     else setError(result.error.message);
   }
@@ -21,6 +29,7 @@ export function PrintButton({ scope, label }: { scope: PrintScope; label: string
       <button type="button" className="button" onClick={() => void print()} disabled={busy} aria-busy={busy}>
         {busy ? 'Préparation du PDF…' : label}
       </button>
+      {busy && progress ? <CallProgressBar progress={progress} /> : null}
       {error ? <ErrorBanner message={error} /> : null}
     </>
   );

@@ -5,6 +5,7 @@ import type { PlanningCell } from '../planning/cells.js';
 import type { AbsenceReason } from '../planning/reasons.js';
 import type { AutoRules, DeadlineRules, LatePolicy } from '../planning/rules.js';
 import type { Result } from '../result.js';
+import type { CallOptions } from './progress.js';
 
 /**
  * The one office API. Every transport (Electron preload over IPC, the loopback dev bridge over HTTP) carries
@@ -429,7 +430,8 @@ export type OfficeValue<M extends OfficeMethod> = OfficeApiSpec[M]['value'];
 
 /** What the renderer sees as `window.grenette`, whichever transport carries it. */
 export interface GrenetteBridge {
-  call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>): Promise<Result<OfficeValue<M>>>;
+  /** `options.onProgress` hears the progress of a long call (see ./progress.ts) while it runs. */
+  call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>, options?: CallOptions): Promise<Result<OfficeValue<M>>>;
 }
 
 export const OFFICE_IPC_CHANNEL = 'grenette:office-call';

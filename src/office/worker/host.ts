@@ -1,0 +1,222 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type ResourceLimits, type WorkerOptions } from 'node:worker_threads';
+import type { ProgressListener } from '../../shared/api/progress.js';
+import { fail, type Result } from '../../shared/result.js';
+import type { OfficeCore } from '../api/core.js';
+import type { OfficeSession } from '../api/handler.js';
+import type { Logger } from '../log.js';
+import type { FromWorker, OfficeWorkerConfig, ToWorker } from './protocol.js';
+
+/**
+ * The office core served from a worker thread, behind the same call as the in-process core: the Electron main process
+ * and the dev bridge hand it to their transport unchanged. Sessions stay here and travel with each call.
+ */
+export interface OfficeHost extends OfficeCore {
+  /** Waits for the calls under way and for the worker to close the database (a backup under way finishes first). */
+  close(): Promise<void>;
+}
+
+export interface OfficeHostOptions {
+  config: OfficeWorkerConfig;
+  /** Where the host writes what happens to the worker (a crash, a restart). */
+  log: Logger;
+  /** The built worker (dist/main/office-worker.cjs in the Electron app); by default the TypeScript source under tsx. */
+  entryFile?: string;
+  /** Bounds the worker's memory: a runaway call then ends the worker, never the app. */
+  resourceLimits?: ResourceLimits;
+}
+
+/** The office could not start; `name` and `message` are the worker's error's, so start-up dialogs can tell them apart. */
+export class OfficeStartError extends Error {
+  constructor(name: string, message: string, stack: string) {
+    super(message);
+    this.name = name;
+    this.stack = stack;
+  }
+}
+
+export const WORKER_CRASHED =
+  "Le traitement de Grenette s'est arrêté de façon inattendue ; l'action n'a peut-être pas été enregistrée. " +
+  "Vérifiez-la, puis réessayez. L'erreur a été enregistrée.";
+export const WORKER_RESTART_FAILED =
+  "Le traitement de Grenette n'a pas pu redémarrer. Fermez puis rouvrez Grenette ; l'erreur a été enregistrée.";
+export const HOST_CLOSING = 'Grenette se ferme : cette action n’a pas été faite.';
+
+interface Pending {
+  session: OfficeSession;
+  onProgress: ProgressListener | undefined;
+  resolve(result: Result<unknown>): void;
+}
+
+interface Running {
+  worker: Worker;
+  ready: Promise<void>;
+  pending: Map<number, Pending>;
+  /** Set once 'close' was sent: the exit that follows is expected. */
+  closing: boolean;
+  exited: Promise<void>;
+}
+
+/**
+ * The TypeScript entry for tsx runs (dev bridge, tests): Node 20 does not apply `--import tsx` to a worker's own entry,
+ * so a one-line bootstrap registers tsx's loader in the worker, then imports the entry.
+ */
+function sourceWorker(): { script: string; options: WorkerOptions } {
+  const require = createRequire(import.meta.url);
+  const tsxRoot = path.dirname(require.resolve('tsx/package.json'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(tsxRoot, 'package.json'), 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const tsxApi = pathToFileURL(path.join(tsxRoot, manifest.exports['./esm/api']?.import.default ?? '')).href;
+  const entry = new URL('./worker-entry.ts', import.meta.url).href;
+  const script = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return { script, options: { eval: true } };
+}
+
+/**
+ * Starts the office in a worker and resolves once it is ready (database opened and migrated, demo loaded, timers on);
+ * rejects with an OfficeStartError when it cannot start. A worker that dies later fails the calls it was running with
+ * a French message and is started again by the next call (sessions are kept: nobody has to log in again).
+ */
+export async function startOfficeWorker(options: OfficeHostOptions): Promise<OfficeHost> {
+  const { config, log } = options;
+  let nextId = 1;
+  let current: Running | null = null;
+  let closed = false;
+
+  const spawn = (): Running => {
+    const base = options.entryFile ? { script: options.entryFile, options: {} } : sourceWorker();
+    const worker = new Worker(base.script, {
+      ...base.options,
+      workerData: config,
+      execArgv: [],
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
+    const pending = new Map<number, Pending>();
+    let settleReady: { resolve(): void; reject(error: Error): void } | undefined;
+    const ready = new Promise<void>((resolve, reject) => (settleReady = { resolve, reject }));
+    // Nobody may be waiting on `ready` when a crash rejects it (a worker dying long after start).
+    ready.catch(() => undefined);
+    let lastError: Error | undefined;
+    let started = false;
+    const running: Running = {
+      worker,
+      ready,
+      pending,
+      closing: false,
+      exited: new Promise<void>((resolve) => worker.once('exit', () => resolve())),
+    };
+
+    worker.on('message', (message: FromWorker) => {
+      switch (message.type) {
+        case 'ready':
+          started = true;
+          settleReady?.resolve();
+          return;
+        case 'startFailed':
+          settleReady?.reject(new OfficeStartError(message.name, message.message, message.stack));
+          return;
+        case 'progress': {
+          const listener = pending.get(message.id)?.onProgress;
+          try {
+            listener?.(message.progress);
+          } catch (error) {
+            log.error('progress listener failed', { error: error instanceof Error ? error.message : String(error) });
+          }
+          return;
+        }
+        case 'result': {
+          const call = pending.get(message.id);
+          if (!call) return;
+          pending.delete(message.id);
+          if (message.session) call.session.user = message.session.user;
+          call.resolve(message.result);
+          return;
+        }
+        case 'closed':
+          // The database is closed: nothing is left to lose.
+          void worker.terminate();
+          return;
+      }
+    });
+    worker.on('error', (error) => {
+      lastError = error;
+      log.error('office worker error', { error: error.stack ?? error.message });
+    });
+    worker.on('exit', (code) => {
+      if (current === running) current = null;
+      if (!started) {
+        settleReady?.reject(
+          lastError instanceof OfficeStartError
+            ? lastError
+            : new OfficeStartError('Error', lastError?.message ?? `office worker exited (${code}) before it was ready`, lastError?.stack ?? ''),
+        );
+      }
+      if (!running.closing) {
+        log.error('office worker stopped unexpectedly', { code, pendingCalls: pending.size, error: lastError?.message });
+      }
+      for (const call of pending.values()) call.resolve(fail({ code: 'internal', message: WORKER_CRASHED }));
+      pending.clear();
+    });
+    return running;
+  };
+
+  const send = (running: Running, message: ToWorker): void => running.worker.postMessage(message);
+
+  current = spawn();
+  try {
+    await current.ready;
+  } catch (error) {
+    await current?.exited;
+    throw error;
+  }
+
+  return {
+    openSession: () => ({ user: null }),
+
+    async call(session, method, args, onProgress) {
+      if (closed) return fail({ code: 'internal', message: HOST_CLOSING });
+      let running = current;
+      if (!running) {
+        log.info('office worker restarting');
+        running = current = spawn();
+      }
+      try {
+        await running.ready;
+      } catch (error) {
+        log.error('office worker restart failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        return fail({ code: 'internal', message: WORKER_RESTART_FAILED });
+      }
+      if (closed || running.closing) return fail({ code: 'internal', message: HOST_CLOSING });
+      const id = nextId++;
+      return new Promise<Result<unknown>>((resolve) => {
+        running.pending.set(id, { session, onProgress, resolve });
+        try {
+          send(running, { type: 'call', id, method, args, session: { user: session.user } });
+        } catch (error) {
+          // Arguments the structured clone refuses (a function...): cannot come from JSON or IPC, but never hang.
+          running.pending.delete(id);
+          log.error('office call could not be sent', { method, error: error instanceof Error ? error.message : String(error) });
+          resolve(fail({ code: 'validation', message: 'Requête mal formée.' }));
+        }
+      });
+    },
+
+    async close() {
+      closed = true;
+      const running = current;
+      if (!running) return;
+      running.closing = true;
+      try {
+        await running.ready;
+      } catch {
+        return;
+      }
+      send(running, { type: 'close' });
+      await running.exited;
+    },
+  };
+}
