@@ -1,5 +1,5 @@
 import { CorruptDatabaseError } from '../office/db/open.js';
-import { NewerDatabaseError } from '../office/db/migrate.js';
+import { NewerDatabaseError } from '../server/migrate.js';
 
 export interface StartupErrorDialog {
   title: string;

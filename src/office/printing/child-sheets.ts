@@ -3,7 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { OfficeDb } from '../db/open.js';
 import type { Logger } from '../log.js';
 import { slug } from './format.js';
-import { renderPdf } from './pdfmake.js';
+import { renderPdf } from '../../server/pdfmake.js';
 import { childSheetsDocument, photoBox } from './sheet-document.js';
 import { loadChildSheets, type ChildSheet, type SheetBatch } from './sheet-data.js';
 
