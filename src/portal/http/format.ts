@@ -1,11 +1,7 @@
 import { formatDayFr, formatDayShortFr } from '../../shared/calendar/format.js';
 
-/** '12,50 €' (integer cents in, French decimal comma, non-breaking space before the euro sign). */
-export function euros(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}\u00a0€`;
-}
+/** '1 234,50 €' on the portal's pages: the one money format of src/shared/money.ts. */
+export { formatEuros as euros } from '../../shared/money.js';
 
 export function shortDay(day: string | null): string {
   if (!day) return '';

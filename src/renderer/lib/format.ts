@@ -1,20 +1,17 @@
+import { formatCents, parseEuros } from '../../shared/money.js';
+
 /** French display and entry of amounts, decimals and dates; storage stays in cents, hundredths and ISO days. */
 
-/** 3245050 -> "32 450,50" */
+/** 3245050 -> "32 450,50" (the shared money format, src/shared/money.ts); null -> ''. */
 export function centsToEuros(cents: number | null): string {
-  if (cents === null) return '';
-  const euros = Math.floor(cents / 100);
-  const rest = String(cents % 100).padStart(2, '0');
-  return `${String(euros).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${rest}`;
+  return cents === null ? '' : formatCents(cents);
 }
 
 /** "32 450,5" -> 3245050; '' -> null; anything else -> undefined (invalid). */
 export function eurosToCents(text: string): number | null | undefined {
-  const cleaned = text.replace(/[\s\u00a0\u202f€]/g, '');
-  if (cleaned === '') return null;
-  const match = /^(\d+)(?:[,.](\d{1,2}))?$/.exec(cleaned);
-  if (!match) return undefined;
-  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
+  if (text.trim() === '') return null;
+  const parsed = parseEuros(text);
+  return parsed.ok ? parsed.cents : undefined;
 }
 
 /** 250 -> "2,5" */

@@ -1,3 +1,5 @@
+import { formatCents } from '../money.js';
+
 /**
  * CSV that Excel opens correctly in French: UTF-8 with a BOM (else accents break), ';' separator (',' is the decimal
  * mark), CRLF line ends, comma decimals and dd/mm/yyyy dates. Pure, so the office and the renderer share it.
@@ -20,11 +22,9 @@ function formatNumber(value: number): string {
   return Number.isFinite(value) ? String(value).replace('.', ',') : '';
 }
 
-function formatCents(cents: number): string {
-  if (!Number.isFinite(cents)) return '';
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(cents));
-  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+// Spreadsheets read '1234,56' as a number but '1 234,56' as text: no thousands separator here.
+function csvCents(cents: number): string {
+  return Number.isFinite(cents) ? formatCents(Math.round(cents), { grouping: false }) : '';
 }
 
 function formatDay(value: string): string {
@@ -42,7 +42,7 @@ function cell(raw: string | number | boolean | null | undefined, kind: CsvKind):
   if (raw === null || raw === undefined) return '';
   let text: string;
   if (typeof raw === 'boolean') text = raw ? 'Oui' : 'Non';
-  else if (kind === 'cents' && typeof raw === 'number') text = formatCents(raw);
+  else if (kind === 'cents' && typeof raw === 'number') text = csvCents(raw);
   else if (typeof raw === 'number') text = formatNumber(raw);
   else if (kind === 'day') text = formatDay(raw);
   else text = defuse(raw);
