@@ -1,3 +1,4 @@
+import { formatInstantFr, parisDay, shortDayFr } from '../../shared/calendar/format.js';
 import { formatCents, parseEuros } from '../../shared/money.js';
 
 /** French display and entry of amounts, decimals and dates; storage stays in cents, hundredths and ISO days. */
@@ -28,29 +29,15 @@ export function decimalToHundredths(text: string): number | null | undefined {
   return Math.round(Number(cleaned) * 100);
 }
 
-/** "2024-03-09" -> "09/03/2024" */
-export function frenchDay(day: string | null | undefined): string {
-  if (!day) return '';
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : day;
-}
+/** "2024-03-09" -> "09/03/2024" (src/shared/calendar/format.ts). */
+export const frenchDay = shortDayFr;
 
-const instantFormat = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: 'Europe/Paris',
-  dateStyle: 'short',
-  timeStyle: 'short',
-});
-
-export function frenchInstant(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : instantFormat.format(date);
-}
+/** "28/11/2026 à 15h04", in the office's time. */
+export const frenchInstant = formatInstantFr;
 
 /** Today's calendar day in Europe/Paris, for the client-side pre-checks (the office re-checks with its own clock). */
 export function todayInParis(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(),
-  );
+  return parisDay(new Date());
 }
 
 /** Groups an IBAN by four for reading. */

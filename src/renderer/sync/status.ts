@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { SyncStatus } from '../../shared/api/contract.js';
+import { formatInstantLongFr } from '../../shared/calendar/format.js';
 import { api } from '../api/bridge.js';
 
 /**
@@ -86,13 +87,8 @@ export function sinceText(iso: string, now: number = Date.now()): string {
   return `le ${instantFr(iso)}`;
 }
 
-const instantFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
-
-/** "28 novembre 2026 à 15:13" */
-export function instantFr(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : instantFormat.format(date);
-}
+/** "samedi 28 novembre 2026 à 15h13", in the office's time. */
+export const instantFr = formatInstantLongFr;
 
 /** The one-line state shown in the top bar. */
 export function headline(status: SyncStatus, now: number = Date.now()): { text: string; tone: 'ok' | 'idle' | 'error' } {

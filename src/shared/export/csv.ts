@@ -1,3 +1,4 @@
+import { shortDayFr } from '../calendar/format.js';
 import { formatCents } from '../money.js';
 
 /**
@@ -27,10 +28,6 @@ function csvCents(cents: number): string {
   return Number.isFinite(cents) ? formatCents(Math.round(cents), { grouping: false }) : '';
 }
 
-function formatDay(value: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : value;
-}
 
 /** A text cell that Excel would run as a formula (=, @, +x, -x) gets a leading apostrophe (CSV injection). */
 function defuse(text: string): string {
@@ -44,7 +41,7 @@ function cell(raw: string | number | boolean | null | undefined, kind: CsvKind):
   if (typeof raw === 'boolean') text = raw ? 'Oui' : 'Non';
   else if (kind === 'cents' && typeof raw === 'number') text = csvCents(raw);
   else if (typeof raw === 'number') text = formatNumber(raw);
-  else if (kind === 'day') text = formatDay(raw);
+  else if (kind === 'day') text = shortDayFr(raw);
   else text = defuse(raw);
   return /[";\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,11 +1,11 @@
 import { Temporal } from 'temporal-polyfill';
 import { addDays, daysInMonth, isWeekend, mondayOf } from '../calendar/days.js';
-import { WEEKDAYS_FR, formatDayFr } from '../calendar/format.js';
+import { OFFICE_TIME_ZONE, WEEKDAYS_FR, formatInstantLongFr } from '../calendar/format.js';
 import { publicHolidayOn } from '../calendar/holidays.js';
 import type { DeadlineRule } from './rules.js';
 
 /** Deadlines are the office's wall-clock times, whatever zone the computer or the family's browser is in. */
-export const OFFICE_TIME_ZONE = 'Europe/Paris';
+export { OFFICE_TIME_ZONE };
 
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -93,10 +93,7 @@ export function judgeChange(rule: DeadlineRule, day: string, at: Date): Deadline
 
 /** 'mercredi 2 décembre 2026 à 12h00', in Paris time. */
 export function describeDeadline(deadline: string): string {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(Date.parse(deadline)).toZonedDateTimeISO(OFFICE_TIME_ZONE);
-  const hh = String(zoned.hour).padStart(2, '0');
-  const mm = String(zoned.minute).padStart(2, '0');
-  return `${formatDayFr(zoned.toPlainDate().toString())} à ${hh}h${mm}`;
+  return formatInstantLongFr(deadline);
 }
 
 /** A French sentence for a rule, for the service settings screen. */
