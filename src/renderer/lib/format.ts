@@ -1,5 +1,6 @@
-import { formatInstantFr, parisDay, shortDayFr } from '../../shared/calendar/format.js';
+import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatCents, parseEuros } from '../../shared/money.js';
+import { officeToday } from './today.js';
 
 /** French display and entry of amounts, decimals and dates; storage stays in cents, hundredths and ISO days. */
 
@@ -35,10 +36,8 @@ export const frenchDay = shortDayFr;
 /** "28/11/2026 à 15h04", in the office's time. */
 export const frenchInstant = formatInstantFr;
 
-/** Today's calendar day in Europe/Paris, for the client-side pre-checks (the office re-checks with its own clock). */
-export function todayInParis(): string {
-  return parisDay(new Date());
-}
+/** Today at the office (its clock, Europe/Paris), for default dates and client-side pre-checks (src/renderer/lib/today.ts). */
+export const todayInParis = officeToday;
 
 /** Groups an IBAN by four for reading. */
 export function formatIban(iban: string): string {

@@ -2,6 +2,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import type { SyncStatus } from '../../shared/api/contract.js';
 import { formatInstantLongFr } from '../../shared/calendar/format.js';
 import { api } from '../api/bridge.js';
+import { officeNow } from '../lib/today.js';
 
 /**
  * One copy of the portal sync status for the whole window: the top bar and the Paramètres tab show the same thing,
@@ -76,7 +77,7 @@ function snapshot(): SyncState {
 }
 
 /** "à l'instant", "il y a 2 min", "il y a 3 h", then the date. */
-export function sinceText(iso: string, now: number = Date.now()): string {
+export function sinceText(iso: string, now: number = officeNow().getTime()): string {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
   const minutes = Math.floor((now - at) / 60_000);
@@ -91,7 +92,7 @@ export function sinceText(iso: string, now: number = Date.now()): string {
 export const instantFr = formatInstantLongFr;
 
 /** The one-line state shown in the top bar. */
-export function headline(status: SyncStatus, now: number = Date.now()): { text: string; tone: 'ok' | 'idle' | 'error' } {
+export function headline(status: SyncStatus, now: number = officeNow().getTime()): { text: string; tone: 'ok' | 'idle' | 'error' } {
   if (!status.configured) return { text: 'Portail : non configuré', tone: 'idle' };
   if (status.lastError) return { text: `Portail : erreur — ${status.lastError}`, tone: 'error' };
   if (status.lastSuccessAt) return { text: `Portail : synchronisé ${sinceText(status.lastSuccessAt, now)}`, tone: 'ok' };
