@@ -1,5 +1,5 @@
 import type { DataChange, DecisionOutcome, RequestKind } from '../../shared/api/contract.js';
-import { formatInstantFr } from '../../shared/calendar/format.js';
+import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
 import { openingOn } from '../../shared/calendar/opening.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { ApiFailure } from '../api/handler.js';
@@ -126,7 +126,7 @@ export async function decideItems(trx: Trx, decision: Decision): Promise<Decisio
             entity: 'request',
             entity_id: row.request_id,
             action: 'refuse',
-            field: row.day ? `Demande n° ${row.request_id} · ${row.day.slice(8, 10)}/${row.day.slice(5, 7)}/${row.day.slice(0, 4)}` : `Demande n° ${row.request_id}`,
+            field: row.day ? `Demande n° ${row.request_id} · ${shortDayFr(row.day)}` : `Demande n° ${row.request_id}`,
             old_value: 'En attente',
             new_value: `Refusée : ${reason}`,
           })),

@@ -22,10 +22,16 @@ export function parisTimeFr(instant: Date): string {
 /** Index 1 = lundi, like isoWeekday. */
 export const WEEKDAYS_FR = ['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'] as const;
 
-const MONTHS_FR = [
+/** Index 0 = janvier. */
+export const MONTHS_FR = [
   'janvier', 'février', 'mars', 'avril', 'mai', 'juin',
   'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre',
 ] as const;
+
+/** 'décembre' for an ISO day of December. */
+export function monthNameFr(day: string): string {
+  return MONTHS_FR[Number(day.slice(5, 7)) - 1] ?? '';
+}
 
 /** 'lundi' for 1 ... 'dimanche' for 7. */
 export function weekdayNameFr(isoWeekdayNumber: number): string {
