@@ -27,11 +27,22 @@ export function workingDayOnOrBefore(day: string): string {
  * earlier occurrence is taken.
  */
 export function parisInstant(day: string, time: string): string {
+  const key = `${day}T${time}`;
+  const known = parisInstants.get(key);
+  if (known) return known;
   const match = HH_MM.exec(time);
   if (!match) throw new Error(`Not a time hh:mm: ${time}`);
   const zoned = Temporal.PlainDateTime.from(`${day}T${time}:00`).toZonedDateTime(OFFICE_TIME_ZONE, { disambiguation: 'compatible' });
-  return new Date(zoned.epochMilliseconds).toISOString();
+  const instant = new Date(zoned.epochMilliseconds).toISOString();
+  if (parisInstants.size >= PARIS_INSTANTS_KEPT) parisInstants.clear();
+  parisInstants.set(key, instant);
+  return instant;
 }
+
+// A publication or a month grid asks for the same few deadlines (a week's days share one) thousands of times, and the
+// zone conversion is the slow part (about 40 µs with the Temporal polyfill): each answer is kept, within a bound.
+const PARIS_INSTANTS_KEPT = 20_000;
+const parisInstants = new Map<string, string>();
 
 /**
  * The office cannot process a change on a weekend or a public holiday, so a deadline computed onto one moves back
