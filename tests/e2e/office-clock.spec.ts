@@ -1,3 +1,4 @@
+import { officeApi } from './api.js';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
 
 /*
@@ -23,5 +24,25 @@ test('the day list opens on the office’s today, and « Aujourd’hui » comes 
   await expect(page.getByRole('heading', { level: 2, name: /—/ })).toContainText('vendredi 12 mars 2027');
   await page.getByRole('button', { name: 'Aujourd’hui' }).click();
   await expect(page.getByLabel('Jour', { exact: true })).toHaveValue('2027-03-10');
+  expect(consoleProblems).toEqual([]);
+});
+
+test('a closed day lists who was booked as closed, expects nobody and offers no attendance buttons', async ({ page, consoleProblems }) => {
+  const admin = await officeApi(bridge, 'admin');
+  const cantine = (await admin('services.list', {})).find((service) => service.code === 'cantine')!;
+  const before = await admin('planning.day', { serviceId: cantine.id, day: '2027-03-11' });
+  expect(before.expected).toBeGreaterThan(0);
+  await admin('calendar.savePeriod', { id: null, kind: 'closure', label: 'Fermeture exceptionnelle : grève', startDate: '2027-03-11', endDate: '2027-03-11', serviceId: cantine.id });
+
+  await login(page, bridge);
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Journée' }).click();
+  await page.getByLabel('Service').selectOption({ label: cantine.name });
+  await page.getByLabel('Jour', { exact: true }).fill('2027-03-11');
+  await expect(page.getByRole('heading', { level: 2, name: /—/ })).toContainText('jeudi 11 mars 2027');
+  await expect(page.getByText('Service fermé ce jour-là : Fermeture exceptionnelle : grève.')).toBeVisible();
+  await expect(page.locator('.day-total strong')).toHaveText('0');
+  await expect(page.locator('.day-grid .ag-row').first()).toContainText('Fermé');
+  await expect(page.getByRole('button', { name: /^Présent : / })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Tous présents/ })).toHaveCount(0);
   expect(consoleProblems).toEqual([]);
 });
