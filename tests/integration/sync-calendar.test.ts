@@ -17,7 +17,7 @@ const EMAIL = 'helene.martin@example.fr';
 let office: TestOffice;
 let portal: TestPortal;
 let family: PortalClient;
-let ids: { familyId: number; childId: number; cantine: number; other: number };
+let ids: { familyId: number; childId: number; cantine: number; other: number; schoolId: number };
 
 beforeEach(async () => {
   office = await makeTestOffice();
@@ -32,7 +32,7 @@ beforeEach(async () => {
   const soir = office.sqlite.prepare("SELECT id FROM services WHERE code = 'soir'").pluck().get() as number;
   await office.value('inscriptions.create', { childIds: [child.id], serviceId: cantine, startDate: '2026-11-30', endDate: '2027-07-02', weekdays: [1, 2, 4, 5] });
   await office.value('inscriptions.create', { childIds: [otherChild.id], serviceId: soir, startDate: '2026-11-30', endDate: '2027-07-02', weekdays: [1, 2, 4, 5] });
-  ids = { familyId: created.id, childId: child.id, cantine, other: other.id };
+  ids = { familyId: created.id, childId: child.id, cantine, other: other.id, schoolId };
 
   await office.value('sync.configure', { portalUrl: portal.url, secret: SYNC_SECRET });
   const { code } = await office.value('portal.issueActivation', { familyId: created.id, rank: 1 });
@@ -145,5 +145,14 @@ describe('a service change reaches the portal after one sync', () => {
     const year = years.schoolYears.find((y) => y.label === '2026-2027')!;
     await office.value('calendar.saveSchoolYear', { ...year, startDate: '2026-09-02' });
     expect(dirtyFamilies()).toEqual([ids.familyId, ids.other].sort((a, b) => a - b));
+  });
+});
+
+describe('an event reaches the portal after one sync', () => {
+  it('a strike declared for the school marks the booked families, and the portal shows the absence', async () => {
+    await office.value('events.declareAbsence', { schoolId: ids.schoolId, classe: null, serviceIds: [ids.cantine], days: ['2026-12-10'], reason: 'STRIKE', comment: '' });
+    expect(dirtyFamilies()).toEqual([ids.familyId]);
+    await office.value('sync.now', {});
+    expect(await publishedCell('2026-12-10')).toMatchObject({ day: '2026-12-10', state: 'absent', absenceReason: 'STRIKE' });
   });
 });
