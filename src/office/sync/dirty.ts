@@ -1,6 +1,8 @@
-import { sql } from 'kysely';
-import type { Trx } from '../requests/common.js';
+import { sql, type Transaction } from 'kysely';
+import type { OfficeDatabase } from '../db/schema.js';
 import { planningWindow } from './publication.js';
+
+type Trx = Transaction<OfficeDatabase>;
 
 /**
  * Calendar and service changes reach families through their own publications, not through the commune-wide settings.
