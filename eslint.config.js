@@ -38,7 +38,15 @@ export default tseslint.config(
   boundary(['src/renderer/**'], [...NODE_BUILTINS, 'electron', 'better-sqlite3', 'kysely', '**/office/**', '**/main/**', '**/preload/**', '**/devbridge/**', '**/portal/**', '**/crypto/**'],
     'The renderer talks only to the typed API (src/shared/api).'),
   boundary(['src/preload/**'], [...NODE_BUILTINS, '**/office/**', '**/renderer/**', '**/portal/**'], 'The preload only bridges IPC.'),
-  boundary(['src/office/**', 'src/devbridge/**', 'src/portal/**', 'src/crypto/**', 'bench/**', 'scripts/**'], ['electron', '**/renderer/**', '**/main/**'],
+  // The office and the portal meet only through the sync contract (src/shared/sync); what both run on the server side
+  // (migration runner, pdfmake setup) lives in src/server, which imports neither.
+  boundary(['src/office/**'], ['electron', '**/renderer/**', '**/main/**', '**/portal/**'],
+    'The office core imports neither electron, the renderer nor the portal: shared server code goes to src/server.'),
+  boundary(['src/portal/**'], ['electron', '**/renderer/**', '**/main/**', '**/office/**', '**/devbridge/**'],
+    'The portal imports nothing from the office: it knows only the sync contract (src/shared/sync) and src/server.'),
+  boundary(['src/server/**'], ['electron', '**/renderer/**', '**/main/**', '**/office/**', '**/portal/**', '**/devbridge/**'],
+    'src/server is what the office and the portal both need: it imports neither.'),
+  boundary(['src/devbridge/**', 'src/crypto/**', 'bench/**', 'scripts/**'], ['electron', '**/renderer/**', '**/main/**'],
     'Only src/main and the preload import electron; the renderer is reached through the API.'),
   // Tests import the pure policies of src/main, never electron itself (it throws under Node).
   boundary(['tests/**'], ['electron'], 'electron cannot load under Node: test the pure policies instead.'),

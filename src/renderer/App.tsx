@@ -9,6 +9,7 @@ import { ChildrenPage } from './pages/ChildrenPage.js';
 import { FamiliesPage } from './pages/FamiliesPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { routeHref, useRoute, type Route } from './lib/route.js';
+import { setOfficeInstant } from './lib/today.js';
 import { usePendingCount } from './requests/pendingCount.js';
 import { QueuePage } from './requests/QueuePage.js';
 import { EXTRA_HREF, useExtraPage } from './requests/routes.js';
@@ -42,12 +43,21 @@ export function App() {
   const pending = usePendingCount(Boolean(user));
   const planningPage = usePlanningPage();
 
+  const [clockRead, setClockRead] = useState(false);
+
   useEffect(() => {
     void api.call('auth.me', {}).then((result) => setUser(result.ok ? result.value : null));
+    // The office's clock first, so that every page opens on the office's today.
+    const sentAt = Date.now();
+    void api.call('clock.now', {}).then((result) => {
+      if (result.ok) setOfficeInstant(result.value.instant, sentAt, Date.now());
+      else console.warn(`Horloge du bureau illisible (${result.error.message}) : l'horloge de l'ordinateur est utilisée.`);
+      setClockRead(true);
+    });
     return onSignedOut(() => setUser(null));
   }, []);
 
-  if (user === undefined) return <p className="muted page">Chargement…</p>;
+  if (user === undefined || !clockRead) return <p className="muted page">Chargement…</p>;
   if (user === null) return <LoginPage onLoggedIn={setUser} />;
 
   const section = extraPage ?? planningPage ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');

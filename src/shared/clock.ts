@@ -3,17 +3,8 @@ export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
 
-const parisDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** The calendar day (YYYY-MM-DD) that it is in Europe/Paris at the given instant. */
-export function parisDay(instant: Date): string {
-  return parisDate.format(instant);
-}
+/** The calendar day at the office at an instant; the time zone is written once, in calendar/format.ts. */
+export { parisDay } from './calendar/format.js';
 
 /**
  * A clock that reads `start` at the moment it is made and then runs at real speed: the dev bridge's GRENETTE_CLOCK,

@@ -99,6 +99,6 @@ test('tax parts go by quarters, the RFR is typed in euros with a comma and kept 
   await expect(fiscal.getByText('Modifications enregistrées.')).toBeVisible();
   await page.reload();
   const reloaded = page.getByRole('region', { name: 'Données fiscales' });
-  await expect(reloaded.getByLabel('Revenu fiscal de référence (€)')).toHaveValue('32 450,50');
+  await expect(reloaded.getByLabel('Revenu fiscal de référence (€)')).toHaveValue('32\u00a0450,50');
   await expect(reloaded.getByLabel('Nombre de parts')).toHaveValue('2,5');
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentVersion, loadMigrations, migrate, NewerDatabaseError } from '../../src/office/db/migrate.js';
+import { currentVersion, loadMigrations, migrate, NewerDatabaseError } from '../../src/server/migrate.js';
 import { CorruptDatabaseError, defaultMigrationsDir, openOfficeDatabase } from '../../src/office/db/open.js';
 
 const clock = () => new Date('2026-11-28T10:00:00Z');

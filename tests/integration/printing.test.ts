@@ -215,7 +215,7 @@ describe('print.childSheets', () => {
     expect(sheet).toMatch(/Lunettes\s+Oui/);
     expect(sheet).toMatch(/Je soussigné\(e\) …+, responsable légal de l'enfant, certifie exacts les renseignements portés sur cette\s+fiche/);
     expect(sheet).toMatch(/Fait à …+, le …+\s+Signature/);
-    expect(sheet).toContain('Imprimé le 28/11/2026 à 15:05');
+    expect(sheet).toContain('Imprimé le 28/11/2026 à 15h05');
     expect(sheet).toContain('Page 1 / 1');
   });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NewerDatabaseError } from '../../src/office/db/migrate.js';
+import { NewerDatabaseError } from '../../src/server/migrate.js';
 import { CorruptDatabaseError } from '../../src/office/db/open.js';
 import { applicationMenuTemplate, type MenuItemSpec } from '../../src/main/menu-template.js';
 import { electronNativeBinding } from '../../src/main/native-binding.js';

@@ -2,6 +2,7 @@ import type { OfficeMethod } from '../../shared/api/contract.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { authHandlers } from '../auth/handlers.js';
 import { childHandlers } from '../children/handlers.js';
+import { clockHandlers } from './clock.js';
 import { familyHandlers } from '../families/handlers.js';
 import { planningHandlers } from '../planning/handlers.js';
 import { printHandlers } from '../printing/handlers.js';
@@ -13,6 +14,7 @@ import type { Handlers } from './handler.js';
 /** Every method of the contract, each from its domain; the type makes a missing one a compile error. */
 export const officeHandlers: Handlers<OfficeMethod> = {
   ...authHandlers,
+  ...clockHandlers,
   ...settingsHandlers,
   ...familyHandlers,
   ...childHandlers,

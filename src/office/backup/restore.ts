@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../../shared/clock.js';
 import { CorruptDatabaseError, defaultMigrationsDir, openOfficeDatabase } from '../db/open.js';
-import { currentVersion, loadMigrations, NewerDatabaseError } from '../db/migrate.js';
+import { currentVersion, loadMigrations, NewerDatabaseError } from '../../server/migrate.js';
 
 export interface RestoreOptions {
   backupFile: string;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
-import { loadMigrations, prepareDatabase } from './migrate.js';
+import { loadMigrations, prepareDatabase } from '../../server/migrate.js';
 import type { OfficeDatabase } from './schema.js';
 
 export type OfficeDb = Kysely<OfficeDatabase>;

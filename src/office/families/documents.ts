@@ -4,13 +4,8 @@ import type { OfficeDb } from '../db/open.js';
 
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
-/** PDF, JPEG or PNG recognised by their first bytes; the name and the browser's type can lie. */
-export function documentMime(bytes: Uint8Array): 'application/pdf' | 'image/jpeg' | 'image/png' | null {
-  if (bytes.length > 5 && String.fromCharCode(...bytes.slice(0, 5)) === '%PDF-') return 'application/pdf';
-  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
-  return null;
-}
+/** PDF, JPEG or PNG recognised by their first bytes (src/shared/files/sniff.ts, shared with the portal). */
+export { documentMime } from '../../shared/files/sniff.js';
 
 /** Strict base64 (the browser's FileReader output): anything else is refused rather than silently truncated. */
 export function decodeBase64(text: string): Buffer | null {

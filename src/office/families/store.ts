@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CAF_REGIMES, SITUATIONS, type FamilyData, type FamilyInput } from '../../shared/families/input.js';
 import { maskIban } from '../../shared/validation/bank.js';
+import { formatEuros } from '../../shared/money.js';
 import { auditText, diffFields, type AuditChange } from '../audit/write.js';
 import type { OfficeDatabase, ResponsableRow } from '../db/schema.js';
 import { loadCustomValues } from '../settings/custom-values.js';
@@ -43,7 +44,7 @@ function formatValue(key: string | number | symbol, value: unknown): string | nu
     case 'iban':
       return maskIban(String(value));
     case 'rfrCents':
-      return `${(Number(value) / 100).toFixed(2).replace('.', ',')} €`;
+      return formatEuros(Number(value));
     case 'partsX100':
       return String(Number(value) / 100).replace('.', ',');
     case 'situation':

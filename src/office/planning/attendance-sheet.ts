@@ -5,7 +5,7 @@ import { formatDayFr } from '../../shared/calendar/format.js';
 import { parisDay, type Clock } from '../../shared/clock.js';
 import type { OfficeDb } from '../db/open.js';
 import { slug } from '../printing/format.js';
-import { renderPdf } from '../printing/pdfmake.js';
+import { renderPdf } from '../../server/pdfmake.js';
 import { dayList } from './day-list.js';
 import { loadServices } from './store.js';
 

@@ -4,6 +4,7 @@ import { publicHolidays } from '../../shared/calendar/holidays.js';
 import { ALL_STAFF, invalid, notFound, type Handlers } from '../api/handler.js';
 import { diffFields, writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
+import { markFamiliesForDays, type ChangedDays } from '../sync/dirty.js';
 import { ADMIN_ONLY } from './access.js';
 import { frenchDate } from './store.js';
 import { id, isoDay, orderedRange } from './schemas.js';
@@ -40,6 +41,11 @@ function periodShape(p: Omit<CalendarPeriod, 'id'>) {
   };
 }
 const PERIOD_LABELS = { kind: 'Type', label: 'Libellé', startDate: 'Début', endDate: 'Fin', serviceId: 'Service' } as const;
+
+/** The days a period opens or closes: a closure for its service (or all), holidays and bridges for every service. */
+function periodDays(row: { kind: CalendarPeriod['kind']; start_date: string; end_date: string; service_id: number | null }): ChangedDays {
+  return { serviceId: row.kind === 'closure' ? row.service_id : null, from: row.start_date, to: row.end_date };
+}
 
 function toPeriod(row: { id: number; kind: CalendarPeriod['kind']; label: string; start_date: string; end_date: string; service_id: number | null }): CalendarPeriod {
   return { id: row.id, kind: row.kind, label: row.label, startDate: row.start_date, endDate: row.end_date, serviceId: row.service_id };
@@ -90,6 +96,7 @@ export const calendarHandlers: Handlers<CalendarMethod> = {
           ? (await trx.updateTable('calendar_periods').set(row).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow())
           : (await trx.insertInto('calendar_periods').values(row).returningAll().executeTakeFirstOrThrow());
         const period = toPeriod(saved);
+        await markFamiliesForDays(trx, before ? [periodDays(before), periodDays(saved)] : [periodDays(saved)], clock());
         await writeAudit(
           trx,
           { at, userId: user.id, entity: 'calendar', entityId: period.id, action: before ? 'update' : 'create' },
@@ -108,6 +115,7 @@ export const calendarHandlers: Handlers<CalendarMethod> = {
         const before = await trx.selectFrom('calendar_periods').selectAll().where('id', '=', periodId).executeTakeFirst();
         if (!before) throw notFound('Période introuvable.');
         await trx.deleteFrom('calendar_periods').where('id', '=', periodId).execute();
+        await markFamiliesForDays(trx, [periodDays(before)], clock());
         await writeAudit(
           trx,
           { at, userId: user.id, entity: 'calendar', entityId: periodId, action: 'delete' },
@@ -139,6 +147,8 @@ export const calendarHandlers: Handlers<CalendarMethod> = {
         const saved = before
           ? await trx.updateTable('school_years').set(row).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow()
           : await trx.insertInto('school_years').values(row).returningAll().executeTakeFirstOrThrow();
+        // A school year also moves the summer between two years, when holiday centres open: every visible day may change.
+        await markFamiliesForDays(trx, [{ serviceId: null, from: '0000-01-01', to: '9999-12-31' }], clock());
         const shape = (y: { label: string; start_date: string; end_date: string }) => ({
           label: y.label,
           startDate: frenchDate(y.start_date),

@@ -36,7 +36,7 @@ const PENDING_STATE = { book: 'booking_requested', cancel: 'cancel_requested', a
 
 /**
  * Who a service expects on a day, with the others of the day (absent, cancelled, booking asked for and not yet
- * decided) shown with their state; only booked children are counted as expected.
+ * decided) shown with their state; only booked children are counted as expected, and nobody on a closed day.
  */
 export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: string): Promise<DayList> {
   const [services, calendar, rows, pending] = await Promise.all([
@@ -84,6 +84,9 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
           : row.attendance === 'absent'
             ? 'absent_unnoticed'
             : row.state;
+    // A closed day expects nobody: whoever was booked before the closure is listed as closed (the office may want to
+    // tell them), attendance already recorded stays as recorded, and a pending request still awaits its decision.
+    if (!opening.open && row.attendance === null) state = 'closed';
     if (requested === 'book' || requested === 'cancel' || requested === 'absence') state = PENDING_STATE[requested];
     return {
       childId: row.id,
@@ -126,7 +129,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
   const rowById = new Map(rows.map((row) => [row.id, row]));
   for (const child of children) {
     const row = rowById.get(child.childId);
-    if (!row || row.state !== 'booked' || row.attendance === 'absent') continue;
+    if (!opening.open || !row || row.state !== 'booked' || row.attendance === 'absent') continue;
     expected += 1;
     const key = `${child.ecole}|${child.classe}`;
     const count = counts.get(key) ?? { ecole: child.ecole, classe: child.classe, expected: 0 };

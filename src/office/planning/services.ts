@@ -4,6 +4,7 @@ import { CLASSES } from '../../shared/children/input.js';
 import type { DeadlineRule, DeadlineRules } from '../../shared/planning/rules.js';
 import { ALL_STAFF, invalid, notFound, type Handlers } from '../api/handler.js';
 import { diffFields, writeAudit } from '../audit/write.js';
+import { markFamiliesForService } from '../sync/dirty.js';
 import { ADMIN_ONLY } from './access.js';
 import { loadServices } from './store.js';
 import { hhmm, weekdays } from './schemas.js';
@@ -42,6 +43,9 @@ const serviceInput: z.ZodType<ServiceInput> = z.object({
   requiresInscription: z.boolean(),
   active: z.boolean(),
 });
+
+/** What families see of a service: its name, when it runs, its deadlines and late policy, its places, whether it is on. */
+const PUBLISHED_FIELDS = ['name', 'weekdays', 'period', 'deadlines', 'latePolicy', 'capacity', 'requiresInscription', 'active'] as const;
 
 const WEEKDAY_SHORT = ['', 'lun', 'mar', 'mer', 'jeu', 'ven', 'sam', 'dim'];
 
@@ -140,6 +144,8 @@ export const serviceHandlers: Handlers<'services.list' | 'services.save'> = {
         }
         const after = (await loadServices(trx)).find((s) => s.id === id);
         if (!after) throw new Error('service vanished after save');
+        const shown = (service: ServiceConfig) => JSON.stringify(PUBLISHED_FIELDS.map((field) => service[field]));
+        if (before && shown(before) !== shown(after)) await markFamiliesForService(trx, id, clock());
         await writeAudit(
           trx,
           { at, userId: user.id, entity: 'service', entityId: id, action: before ? 'update' : 'create' },

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ServiceConfig } from '../../shared/api/contract.js';
+import { shortDayFr } from '../../shared/calendar/format.js';
 import type { CalendarData } from '../../shared/calendar/opening.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { ABSENCE_REASONS } from '../../shared/planning/reasons.js';
@@ -118,9 +119,7 @@ export function planningStateText(state: PlanningState | null, reason: string | 
 }
 
 /** 'YYYY-MM-DD' as 'DD/MM/YYYY'. */
-export function frenchDate(day: string): string {
-  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
-}
+export const frenchDate = shortDayFr;
 
 /**
  * Sets one child's state for one service and day (insert or update) and writes its audit row, inside the caller's

@@ -4,7 +4,7 @@ import type { ProgressReporter } from '../api/handler.js';
 import type { OfficeDb } from '../db/open.js';
 import type { Logger } from '../log.js';
 import { slug } from './format.js';
-import { renderPdf } from './pdfmake.js';
+import { renderPdf } from '../../server/pdfmake.js';
 import { childSheetsDocument, photoBox } from './sheet-document.js';
 import { loadChildSheets, type ChildSheet, type SheetBatch } from './sheet-data.js';
 

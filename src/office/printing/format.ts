@@ -1,18 +1,10 @@
-import { parisDay } from '../../shared/clock.js';
+import { formatInstantFr, parisDay, shortDayFr } from '../../shared/calendar/format.js';
 
 /** 'YYYY-MM-DD' → 'dd/mm/yyyy'; anything else is printed as stored rather than hidden. */
-export function frenchDate(isoDay: string | null): string {
-  if (!isoDay) return '';
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : isoDay;
-}
+export const frenchDate = shortDayFr;
 
-const parisTime = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
-
-/** "28/11/2026 à 15:27", the wall-clock time of the office. */
-export function frenchDateTime(instant: Date): string {
-  return `${frenchDate(parisDay(instant))} à ${parisTime.format(instant)}`;
-}
+/** "28/11/2026 à 15h27", the wall-clock time of the office. */
+export const frenchDateTime = formatInstantFr;
 
 /**
  * The school year a sheet is filled in for: from August on, the year starting in September (sheets are collected over

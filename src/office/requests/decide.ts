@@ -1,4 +1,5 @@
 import type { DataChange, DecisionOutcome, RequestKind } from '../../shared/api/contract.js';
+import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
 import { openingOn } from '../../shared/calendar/opening.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { ApiFailure } from '../api/handler.js';
@@ -36,13 +37,6 @@ interface ItemRow {
   child_archived: string | null;
   prenom: string | null;
   family_archived: string | null;
-}
-
-function frenchInstant(iso: string): string {
-  const date = new Date(iso);
-  const day = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' }).format(date);
-  const time = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(date);
-  return `${day} à ${time.replace(':', 'h')}`;
 }
 
 /**
@@ -94,7 +88,7 @@ export async function decideItems(trx: Trx, decision: Decision): Promise<Decisio
     if (!row) outcome.skipped.push({ itemId: id, why: 'Demande introuvable.' });
     else if (row.status !== 'pending') {
       const who = row.decided_by_name ?? 'la règle automatique';
-      const when = row.decided_at ? ` le ${frenchInstant(row.decided_at)}` : '';
+      const when = row.decided_at ? ` le ${formatInstantFr(row.decided_at)}` : '';
       outcome.skipped.push({ itemId: id, why: `Déjà ${row.status === 'accepted' ? 'acceptée' : 'refusée'} par ${who}${when}.` });
     } else decidable.push(row);
   }
@@ -132,7 +126,7 @@ export async function decideItems(trx: Trx, decision: Decision): Promise<Decisio
             entity: 'request',
             entity_id: row.request_id,
             action: 'refuse',
-            field: row.day ? `Demande n° ${row.request_id} · ${row.day.slice(8, 10)}/${row.day.slice(5, 7)}/${row.day.slice(0, 4)}` : `Demande n° ${row.request_id}`,
+            field: row.day ? `Demande n° ${row.request_id} · ${shortDayFr(row.day)}` : `Demande n° ${row.request_id}`,
             old_value: 'En attente',
             new_value: `Refusée : ${reason}`,
           })),

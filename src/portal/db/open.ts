@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
-import { loadMigrations, prepareDatabase } from '../../office/db/migrate.js';
+import { loadMigrations, prepareDatabase } from '../../server/migrate.js';
 import type { PortalDatabase } from './schema.js';
 
 export type PortalDb = Kysely<PortalDatabase>;

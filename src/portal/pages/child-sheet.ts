@@ -1,5 +1,5 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { renderPdf } from '../../office/printing/pdfmake.js';
+import { renderPdf } from '../../server/pdfmake.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
 import { instantFr, shortDay } from '../http/format.js';
 

@@ -1,3 +1,4 @@
+import { imageMime as sniffImage } from '../../shared/files/sniff.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
 import { requireFamily, type FamilySession } from '../auth/sessions.js';
 import { loadPublication } from '../content.js';
@@ -25,12 +26,13 @@ async function ownChild(ctx: PortalContext, session: FamilySession, rawId: strin
   return { child, publication };
 }
 
-/** Accepts JPEG and PNG by their first bytes, whatever the file name or declared type says. */
+/**
+ * Accepts JPEG and PNG by their first bytes (src/shared/files/sniff.ts), whatever the file name or declared type says;
+ * not WebP, which the printed child sheet cannot show.
+ */
 export function imageMime(bytes: Buffer): 'image/jpeg' | 'image/png' | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
-  return null;
+  const mime = sniffImage(bytes);
+  return mime === 'image/jpeg' || mime === 'image/png' ? mime : null;
 }
 
 function yesNo(value: boolean): string {

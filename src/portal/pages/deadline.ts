@@ -1,10 +1,10 @@
 import { addDays, mondayOf } from '../../shared/calendar/days.js';
+import { monthNameFr } from '../../shared/calendar/format.js';
 import { parisDay } from '../../shared/clock.js';
 import { deadlineFor, describeDeadline } from '../../shared/planning/deadlines.js';
 import { DEFAULT_DEADLINE_RULE, type DeadlineRule } from '../../shared/planning/rules.js';
 import type { PortalSettings } from '../../shared/sync/contract.js';
 
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 const KINDS = new Set(['weekday_of_previous_week', 'days_before', 'working_days_before', 'day_of_previous_month', 'none']);
 
 function asRule(value: unknown): DeadlineRule | null {
@@ -25,7 +25,7 @@ export function defaultRule(settings: PortalSettings): DeadlineRule {
 /** '7 décembre' ('1er décembre'). */
 function dayAndMonth(day: string): string {
   const d = Number(day.slice(8, 10));
-  return `${d === 1 ? '1er' : d} ${MONTHS[Number(day.slice(5, 7)) - 1] ?? ''}`;
+  return `${d === 1 ? '1er' : d} ${monthNameFr(day)}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isoWeekday } from '../../shared/calendar/days.js';
 import { formatDayFr, weekdayNameFr } from '../../shared/calendar/format.js';
 import { parisDay } from '../../shared/clock.js';
+import { documentMime } from '../../shared/files/sniff.js';
 import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASONS, ABSENCE_REASON_CODES } from '../../shared/planning/reasons.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
@@ -272,14 +273,6 @@ ${cell.offers.length === 0
   });
 }
 
-/** Accepts a certificate by its first bytes: PDF, JPEG or PNG, whatever its name says. */
-function certificateMime(bytes: Buffer): 'application/pdf' | 'image/jpeg' | 'image/png' | null {
-  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  return null;
-}
-
 const EXTENSIONS = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' } as const;
 
 export const registerPlanningPages: PortalModule = (app, ctx) => {
@@ -308,7 +301,7 @@ export const registerPlanningPages: PortalModule = (app, ctx) => {
       const file = body?.certificat;
       if (read.form.action === 'absence' && Buffer.isBuffer(file) && file.length > 0) {
         if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'Le justificatif ne doit pas dépasser 2 Mo.');
-        const mime = certificateMime(file);
+        const mime = documentMime(file);
         if (!mime) return cellPage(ctx, request, reply, 'Le justificatif doit être un fichier PDF, JPEG ou PNG.', 422);
         certificate = { fileName: `justificatif.${EXTENSIONS[mime]}`, mime, base64: file.toString('base64') };
       }

@@ -1,20 +1,19 @@
+import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
+import { formatCents, parseEuros } from '../../shared/money.js';
+import { officeToday } from './today.js';
+
 /** French display and entry of amounts, decimals and dates; storage stays in cents, hundredths and ISO days. */
 
-/** 3245050 -> "32 450,50" */
+/** 3245050 -> "32 450,50" (the shared money format, src/shared/money.ts); null -> ''. */
 export function centsToEuros(cents: number | null): string {
-  if (cents === null) return '';
-  const euros = Math.floor(cents / 100);
-  const rest = String(cents % 100).padStart(2, '0');
-  return `${String(euros).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${rest}`;
+  return cents === null ? '' : formatCents(cents);
 }
 
 /** "32 450,5" -> 3245050; '' -> null; anything else -> undefined (invalid). */
 export function eurosToCents(text: string): number | null | undefined {
-  const cleaned = text.replace(/[\s\u00a0\u202f€]/g, '');
-  if (cleaned === '') return null;
-  const match = /^(\d+)(?:[,.](\d{1,2}))?$/.exec(cleaned);
-  if (!match) return undefined;
-  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
+  if (text.trim() === '') return null;
+  const parsed = parseEuros(text);
+  return parsed.ok ? parsed.cents : undefined;
 }
 
 /** 250 -> "2,5" */
@@ -31,30 +30,14 @@ export function decimalToHundredths(text: string): number | null | undefined {
   return Math.round(Number(cleaned) * 100);
 }
 
-/** "2024-03-09" -> "09/03/2024" */
-export function frenchDay(day: string | null | undefined): string {
-  if (!day) return '';
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : day;
-}
+/** "2024-03-09" -> "09/03/2024" (src/shared/calendar/format.ts). */
+export const frenchDay = shortDayFr;
 
-const instantFormat = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: 'Europe/Paris',
-  dateStyle: 'short',
-  timeStyle: 'short',
-});
+/** "28/11/2026 à 15h04", in the office's time. */
+export const frenchInstant = formatInstantFr;
 
-export function frenchInstant(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : instantFormat.format(date);
-}
-
-/** Today's calendar day in Europe/Paris, for the client-side pre-checks (the office re-checks with its own clock). */
-export function todayInParis(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(),
-  );
-}
+/** Today at the office (its clock, Europe/Paris), for default dates and client-side pre-checks (src/renderer/lib/today.ts). */
+export const todayInParis = officeToday;
 
 /** Groups an IBAN by four for reading. */
 export function formatIban(iban: string): string {

@@ -129,6 +129,8 @@ export function DayPage({ canMark }: { canMark: boolean }) {
   );
 
   const service = services.find((candidate) => candidate.id === serviceId) ?? null;
+  // Nobody is marked present or absent on a closed day (the office refuses it too): no buttons, no selection.
+  const markable = canMark && (list?.open ?? false);
   const showHealth = list?.children.some((child) => child.allergies !== null || child.pai !== null) ?? false;
 
   const columns = useMemo<ColDef<DayChild>[]>(
@@ -153,12 +155,12 @@ export function DayPage({ canMark }: { canMark: boolean }) {
         headerName: 'Motif',
         valueGetter: (params) => (params.data?.absenceReason ? ABSENCE_REASONS[params.data.absenceReason] : ''),
       },
-      { colId: 'pointage', headerName: 'Pointage', cellRenderer: PointageButtons, minWidth: 190, sortable: false, filter: false, hide: !canMark },
+      { colId: 'pointage', headerName: 'Pointage', cellRenderer: PointageButtons, minWidth: 190, sortable: false, filter: false, hide: !markable },
     ],
-    [showHealth, canMark],
+    [showHealth, markable],
   );
 
-  const context = useMemo<PointageContext>(() => ({ canMark, mark: (children, kind) => void mark(children, kind) }), [canMark, mark]);
+  const context = useMemo<PointageContext>(() => ({ canMark: markable, mark: (children, kind) => void mark(children, kind) }), [markable, mark]);
 
   async function printSheet() {
     if (serviceId === null) return;
@@ -262,7 +264,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
           <section className="card" aria-labelledby="day-children-title">
             <div className="card-header">
               <h2 id="day-children-title">Enfants</h2>
-              {canMark ? (
+              {markable ? (
                 <button
                   type="button"
                   className="button"
@@ -287,7 +289,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
                 localeText={GRID_LOCALE_FR}
                 getRowId={(params) => String(params.data.childId)}
                 defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 100 }}
-                rowSelection={canMark ? { mode: 'multiRow', checkboxes: true, headerCheckbox: true, enableClickSelection: false } : undefined}
+                rowSelection={markable ? { mode: 'multiRow', checkboxes: true, headerCheckbox: true, enableClickSelection: false } : undefined}
                 onGridReady={(event) => {
                   gridApi.current = event.api;
                 }}

@@ -1,8 +1,8 @@
 import { addDays, daysInMonth, isoWeekday, mondayOf } from '../../shared/calendar/days.js';
+import { monthNameFr } from '../../shared/calendar/format.js';
 
 export type PlanningView = 'week' | 'month';
 
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 const SHORT_WEEKDAYS = ['', 'lu', 'ma', 'me', 'je', 've', 'sa', 'di'];
 
 /** The first and last day shown for a view around `anchor`. */
@@ -28,7 +28,7 @@ export function shiftAnchor(view: PlanningView, anchor: string, step: 1 | -1): s
 /** 'Décembre 2026' or 'Semaine du 7 au 13 décembre 2026'. */
 export function periodTitle(view: PlanningView, anchor: string): string {
   const { from, to } = periodOf(view, anchor);
-  const monthName = (day: string) => MONTHS[Number(day.slice(5, 7)) - 1] ?? '';
+  const monthName = monthNameFr;
   if (view === 'month') {
     const name = monthName(from);
     return `${name.charAt(0).toUpperCase()}${name.slice(1)} ${from.slice(0, 4)}`;

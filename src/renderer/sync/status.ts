@@ -1,6 +1,8 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { SyncStatus } from '../../shared/api/contract.js';
+import { formatInstantLongFr } from '../../shared/calendar/format.js';
 import { api } from '../api/bridge.js';
+import { officeNow } from '../lib/today.js';
 
 /**
  * One copy of the portal sync status for the whole window: the top bar and the Paramètres tab show the same thing,
@@ -75,7 +77,7 @@ function snapshot(): SyncState {
 }
 
 /** "à l'instant", "il y a 2 min", "il y a 3 h", then the date. */
-export function sinceText(iso: string, now: number = Date.now()): string {
+export function sinceText(iso: string, now: number = officeNow().getTime()): string {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
   const minutes = Math.floor((now - at) / 60_000);
@@ -86,16 +88,11 @@ export function sinceText(iso: string, now: number = Date.now()): string {
   return `le ${instantFr(iso)}`;
 }
 
-const instantFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
-
-/** "28 novembre 2026 à 15:13" */
-export function instantFr(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : instantFormat.format(date);
-}
+/** "samedi 28 novembre 2026 à 15h13", in the office's time. */
+export const instantFr = formatInstantLongFr;
 
 /** The one-line state shown in the top bar. */
-export function headline(status: SyncStatus, now: number = Date.now()): { text: string; tone: 'ok' | 'idle' | 'error' } {
+export function headline(status: SyncStatus, now: number = officeNow().getTime()): { text: string; tone: 'ok' | 'idle' | 'error' } {
   if (!status.configured) return { text: 'Portail : non configuré', tone: 'idle' };
   if (status.lastError) return { text: `Portail : erreur — ${status.lastError}`, tone: 'error' };
   if (status.lastSuccessAt) return { text: `Portail : synchronisé ${sinceText(status.lastSuccessAt, now)}`, tone: 'ok' };

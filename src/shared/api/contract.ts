@@ -326,6 +326,13 @@ export interface RefusalReason {
   active: boolean;
 }
 
+export interface OfficeNow {
+  /** The office's current instant, ISO UTC. */
+  instant: string;
+  /** The calendar day at the office (Europe/Paris) at that instant. */
+  today: string;
+}
+
 interface Method<Args, Value> {
   args: Args;
   value: Value;
@@ -336,6 +343,8 @@ export interface OfficeApiSpec {
   'auth.logout': Method<Record<string, never>, null>;
   'auth.me': Method<Record<string, never>, SessionUser | null>;
   'auth.changePassword': Method<{ current: string; next: string }, null>;
+  /** The office's clock (injected; GRENETTE_CLOCK in the dev bridge): the renderer's « today » is the office's. */
+  'clock.now': Method<Record<string, never>, OfficeNow>;
 
   'users.list': Method<Record<string, never>, StaffUser[]>;
   'users.save': Method<

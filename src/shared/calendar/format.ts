@@ -1,12 +1,37 @@
-import { dayToUtcMs, isoWeekday } from './days.js';
+import { dayToUtcMs, isIsoDay, isoWeekday } from './days.js';
+
+/**
+ * French dates and the office's time zone, once for the office, its renderer and the portal. Rules are judged and
+ * instants shown in the office's wall-clock time, whatever zone the computer, the server or the family's browser is in.
+ */
+export const OFFICE_TIME_ZONE = 'Europe/Paris';
+
+const zonedDay = new Intl.DateTimeFormat('en-CA', { timeZone: OFFICE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const zonedTime = new Intl.DateTimeFormat('en-GB', { timeZone: OFFICE_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** The calendar day (YYYY-MM-DD) that it is at the office at the given instant. */
+export function parisDay(instant: Date): string {
+  return zonedDay.format(instant);
+}
+
+/** The office's wall-clock time at the given instant, '15h04' as French writes it. */
+export function parisTimeFr(instant: Date): string {
+  return zonedTime.format(instant).replace(':', 'h');
+}
 
 /** Index 1 = lundi, like isoWeekday. */
 export const WEEKDAYS_FR = ['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'] as const;
 
-const MONTHS_FR = [
+/** Index 0 = janvier. */
+export const MONTHS_FR = [
   'janvier', 'février', 'mars', 'avril', 'mai', 'juin',
   'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre',
 ] as const;
+
+/** 'décembre' for an ISO day of December. */
+export function monthNameFr(day: string): string {
+  return MONTHS_FR[Number(day.slice(5, 7)) - 1] ?? '';
+}
 
 /** 'lundi' for 1 ... 'dimanche' for 7. */
 export function weekdayNameFr(isoWeekdayNumber: number): string {
@@ -29,4 +54,42 @@ export function formatDayFr(day: string): string {
 export function formatDayShortFr(day: string): string {
   dayToUtcMs(day);
   return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+}
+
+/**
+ * An ISO day as '07/12/2026' for lists, tables and forms; empty for no day. Text that does not start with an ISO day is
+ * shown as it is rather than hidden (an instant 'YYYY-MM-DDT…' shows its day).
+ */
+export function shortDayFr(day: string | null | undefined): string {
+  if (!day) return '';
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : day;
+}
+
+/**
+ * A day typed the French way, '31/12/2027' (also '1/2/2027', '31.12.2027', '31-12-2027'), or already ISO, as an ISO
+ * day; null when it is not a real calendar day (31/02, 2027-13-01 …).
+ */
+export function parseDayFr(text: string): string | null {
+  const trimmed = text.trim();
+  const french = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(trimmed);
+  const iso = french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : trimmed;
+  return isIsoDay(iso) ? iso : null;
+}
+
+function asInstant(instant: Date | string): Date | null {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** '28/11/2026 à 15h04', the office's time; an unreadable instant is shown as given. */
+export function formatInstantFr(instant: Date | string): string {
+  const date = asInstant(instant);
+  return date ? `${shortDayFr(parisDay(date))} à ${parisTimeFr(date)}` : String(instant);
+}
+
+/** 'mercredi 2 décembre 2026 à 12h00', the office's time; an unreadable instant is shown as given. */
+export function formatInstantLongFr(instant: Date | string): string {
+  const date = asInstant(instant);
+  return date ? `${formatDayFr(parisDay(date))} à ${parisTimeFr(date)}` : String(instant);
 }

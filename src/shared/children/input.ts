@@ -86,18 +86,7 @@ export type ChildData = z.output<Schemas['input']>;
 export type ChildHealth = z.input<Schemas['health']>;
 export type AuthorisedPersonInput = z.input<Schemas['authorisedPerson']>;
 
-/** Accepted photo formats, recognised by their first bytes (the file name or the browser's type can lie). */
-export function imageMime(bytes: Uint8Array): 'image/jpeg' | 'image/png' | 'image/webp' | null {
-  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
-  if (
-    bytes.length > 12 &&
-    String.fromCharCode(...bytes.slice(0, 4)) === 'RIFF' &&
-    String.fromCharCode(...bytes.slice(8, 12)) === 'WEBP'
-  ) {
-    return 'image/webp';
-  }
-  return null;
-}
+/** Accepted photo formats, recognised by their first bytes (src/shared/files/sniff.ts). */
+export { imageMime } from '../files/sniff.js';
 
 export const PHOTO_MAX_BYTES = 2 * 1024 * 1024;

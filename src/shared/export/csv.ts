@@ -1,3 +1,6 @@
+import { shortDayFr } from '../calendar/format.js';
+import { formatCents } from '../money.js';
+
 /**
  * CSV that Excel opens correctly in French: UTF-8 with a BOM (else accents break), ';' separator (',' is the decimal
  * mark), CRLF line ends, comma decimals and dd/mm/yyyy dates. Pure, so the office and the renderer share it.
@@ -20,17 +23,11 @@ function formatNumber(value: number): string {
   return Number.isFinite(value) ? String(value).replace('.', ',') : '';
 }
 
-function formatCents(cents: number): string {
-  if (!Number.isFinite(cents)) return '';
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(cents));
-  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+// Spreadsheets read '1234,56' as a number but '1 234,56' as text: no thousands separator here.
+function csvCents(cents: number): string {
+  return Number.isFinite(cents) ? formatCents(Math.round(cents), { grouping: false }) : '';
 }
 
-function formatDay(value: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : value;
-}
 
 /** A text cell that Excel would run as a formula (=, @, +x, -x) gets a leading apostrophe (CSV injection). */
 function defuse(text: string): string {
@@ -42,9 +39,9 @@ function cell(raw: string | number | boolean | null | undefined, kind: CsvKind):
   if (raw === null || raw === undefined) return '';
   let text: string;
   if (typeof raw === 'boolean') text = raw ? 'Oui' : 'Non';
-  else if (kind === 'cents' && typeof raw === 'number') text = formatCents(raw);
+  else if (kind === 'cents' && typeof raw === 'number') text = csvCents(raw);
   else if (typeof raw === 'number') text = formatNumber(raw);
-  else if (kind === 'day') text = formatDay(raw);
+  else if (kind === 'day') text = shortDayFr(raw);
   else text = defuse(raw);
   return /[";\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,11 +1,11 @@
 import { Temporal } from 'temporal-polyfill';
 import { addDays, daysInMonth, isWeekend, mondayOf } from '../calendar/days.js';
-import { WEEKDAYS_FR, formatDayFr } from '../calendar/format.js';
+import { OFFICE_TIME_ZONE, WEEKDAYS_FR, formatInstantLongFr } from '../calendar/format.js';
 import { publicHolidayOn } from '../calendar/holidays.js';
 import type { DeadlineRule } from './rules.js';
 
 /** Deadlines are the office's wall-clock times, whatever zone the computer or the family's browser is in. */
-export const OFFICE_TIME_ZONE = 'Europe/Paris';
+export { OFFICE_TIME_ZONE };
 
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -27,11 +27,22 @@ export function workingDayOnOrBefore(day: string): string {
  * earlier occurrence is taken.
  */
 export function parisInstant(day: string, time: string): string {
+  const key = `${day}T${time}`;
+  const known = parisInstants.get(key);
+  if (known) return known;
   const match = HH_MM.exec(time);
   if (!match) throw new Error(`Not a time hh:mm: ${time}`);
   const zoned = Temporal.PlainDateTime.from(`${day}T${time}:00`).toZonedDateTime(OFFICE_TIME_ZONE, { disambiguation: 'compatible' });
-  return new Date(zoned.epochMilliseconds).toISOString();
+  const instant = new Date(zoned.epochMilliseconds).toISOString();
+  if (parisInstants.size >= PARIS_INSTANTS_KEPT) parisInstants.clear();
+  parisInstants.set(key, instant);
+  return instant;
 }
+
+// A publication or a month grid asks for the same few deadlines (a week's days share one) thousands of times, and the
+// zone conversion is the slow part (about 40 µs with the Temporal polyfill): each answer is kept, within a bound.
+const PARIS_INSTANTS_KEPT = 20_000;
+const parisInstants = new Map<string, string>();
 
 /**
  * The office cannot process a change on a weekend or a public holiday, so a deadline computed onto one moves back
@@ -93,10 +104,7 @@ export function judgeChange(rule: DeadlineRule, day: string, at: Date): Deadline
 
 /** 'mercredi 2 décembre 2026 à 12h00', in Paris time. */
 export function describeDeadline(deadline: string): string {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(Date.parse(deadline)).toZonedDateTimeISO(OFFICE_TIME_ZONE);
-  const hh = String(zoned.hour).padStart(2, '0');
-  const mm = String(zoned.minute).padStart(2, '0');
-  return `${formatDayFr(zoned.toPlainDate().toString())} à ${hh}h${mm}`;
+  return formatInstantLongFr(deadline);
 }
 
 /** A French sentence for a rule, for the service settings screen. */
