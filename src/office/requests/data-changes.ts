@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { DataChange } from '../../shared/api/contract.js';
 import { childSchemas, type ChildData } from '../../shared/children/input.js';
 import { familySchemas, type FamilyData } from '../../shared/families/input.js';
+import { parseFrench } from '../../shared/validation/french.js';
 import { changeField, fullLabel, type ChangeField, type ChildSection } from '../../shared/requests/change-fields.js';
 import { invalid } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
@@ -55,7 +56,7 @@ export function changedFamily(current: FamilyData, changes: DataChange[], today:
   }
   for (const section of new Set(changes.map((change) => changeField(change.field)!.section as FamilySectionName))) {
     const schema = section === 'responsable1' || section === 'responsable2' ? schemas.responsable : schemas[section];
-    const parsed = schema.safeParse(next[section]);
+    const parsed = parseFrench(schema, next[section]);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = `${section}.${String(issue?.path[0] ?? '')}`;
@@ -75,7 +76,7 @@ export function changedChild(current: ChildData, changes: DataChange[], today: s
   }
   const patch: Partial<Omit<ChildData, 'custom'>> = {};
   for (const section of new Set(changes.map((change) => changeField(change.field)!.section as ChildSectionName))) {
-    const parsed = schemas[section].safeParse(next[section]);
+    const parsed = parseFrench(schemas[section], next[section]);
     if (!parsed.success) {
       const field = `${section}.${String(parsed.error.issues[0]?.path[0] ?? '')}`;
       throw invalid({ [field]: firstIssue(parsed.error) }, `Nouvelle valeur refusée : ${firstIssue(parsed.error)}`);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AUTHORISATIONS, childSchemas, CLASSES, REGIMES } from '../children/input.js';
 import { CAF_REGIMES, familySchemas, SITUATIONS } from '../families/input.js';
+import { parseFrench } from '../validation/french.js';
 import {
   booleanFormat,
   bicFormat,
@@ -166,7 +167,7 @@ export function parseChangeValue(key: string, typed: string, today: string): Par
 export function canonicalProblem(f: ChangeField, canonical: string, today: string): string | null {
   const value = f.format.read(canonical);
   if (value === undefined) return `Valeur non conforme pour « ${fullLabel(f)} ».`;
-  const checked = fieldSchema(f, today).safeParse(value);
+  const checked = parseFrench(fieldSchema(f, today), value);
   return checked.success ? null : (checked.error.issues[0]?.message ?? 'Valeur invalide.');
 }
 

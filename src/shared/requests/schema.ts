@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { isIsoDay } from '../calendar/days.js';
 import { PHOTO_MAX_BYTES } from '../children/input.js';
 import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
+import { parseFrench } from '../validation/french.js';
 import { CHANGE_FIELD_KEYS, changeField, fullLabel } from './change-fields.js';
+
+export { parseFrench };
 
 /**
  * A family's request, one schema for both doors: the office API (a request typed at the counter) and the sync
@@ -74,16 +77,6 @@ export const requestBodySchema = z.object({
 
 /** A request typed at the office's counter (requests.create). */
 export const newRequestSchema = requestBodySchema.extend({ familyId: id });
-
-const FRENCH = z.locales.fr();
-
-/**
- * Parses with zod's own messages in French (ours are French already), so a refusal read by a family or an agent
- * never shows 'Invalid input'.
- */
-export function parseFrench<S extends z.ZodType>(schema: S, value: unknown): z.ZodSafeParseResult<z.output<S>> {
-  return schema.safeParse(value, { error: FRENCH.localeError });
-}
 
 /** The first problem of a failed parse, with where it is ('Date invalide … (items.3.day)'). */
 export function firstProblem(error: z.ZodError): string {
