@@ -86,6 +86,14 @@ export function changedChild(current: ChildData, changes: DataChange[], today: s
   return patch;
 }
 
+/** The changes as the office keeps them: each labelled by the office's own list, whatever label the sender gave. */
+export function officeLabelled(changes: DataChange[]): DataChange[] {
+  return changes.map((change) => {
+    const field = changeField(change.field);
+    return field ? { ...change, label: fullLabel(field) } : change;
+  });
+}
+
 /** Checks every change against the current records (entity of this family, known field, valid value). */
 export async function checkDataChanges(trx: Trx, familyId: number, changes: DataChange[], today: string): Promise<void> {
   const familyChanges = changes.filter((change) => change.entity === 'family');
