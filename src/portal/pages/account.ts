@@ -1,15 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parisDay } from '../../shared/clock.js';
-import {
-  CHANGE_FIELDS,
-  changeField,
-  displayChangeValue,
-  fullLabel,
-  parseChangeValue,
-  type ChangeField,
-  type ChangeFieldKey,
-} from '../../shared/requests/change-fields.js';
-import { REQUEST_LIMITS } from '../../shared/requests/schema.js';
+import { CHANGE_FIELDS, changeField, fullLabel, type ChangeField } from '../../shared/requests/change-fields.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
 import { requireFamily } from '../auth/sessions.js';
 import { loadPublication } from '../content.js';
@@ -19,28 +10,13 @@ import { html, type SafeHtml } from '../http/html.js';
 import { alertBox, formText, sendPage } from '../http/render.js';
 import { familyRequests } from '../requests/list.js';
 import { recordRequest } from '../requests/submit.js';
+import { changeForm, pendingChanges, shownField, typedChange, type FormError, type ShownField } from './change-form.js';
 import { comingSoon } from './common.js';
 
-interface AccountField {
-  key: ChangeFieldKey;
-  label: string;
-  /** The published value in canonical form (the old value of a change request); a masked IBAN as published. */
-  value: string;
-  /** As shown: « 32 450,50 € », 31/12/2027, Oui. */
-  shown: string;
-}
 interface AccountSection {
   id: string;
   title: string;
-  fields: AccountField[];
-}
-
-/** A change the family typed that was refused: shown again next to its field with the French reason. */
-interface FormError {
-  sectionId: string;
-  key: string;
-  value: string;
-  message: string;
+  fields: ShownField[];
 }
 
 type Account = FamilyPublication['account'];
@@ -86,20 +62,8 @@ export function accountSections(p: FamilyPublication): AccountSection[] {
   return SECTIONS.filter((s) => !s.id.startsWith('responsable') || ranks.has(s.sections[0]!)).map((s) => ({
     id: s.id,
     title: s.title,
-    fields: CHANGE_FIELDS.filter((f) => f.entity === 'family' && s.sections.includes(f.section)).map((f) => {
-      const value = publishedValue(p.account, f);
-      return { key: f.key, label: f.label, value, shown: f.format.display(value) };
-    }),
+    fields: CHANGE_FIELDS.filter((f) => f.entity === 'family' && s.sections.includes(f.section)).map((f) => shownField(f, publishedValue(p.account, f))),
   }));
-}
-
-/** What to type for the fields that have a form of their own (dates, amounts, IBAN …). */
-function sectionHint(section: AccountSection): string {
-  return section.fields
-    .map((f) => changeField(f.key)!)
-    .filter((f) => f.format.hint !== '' && f.format.kind !== 'phone' && f.format.kind !== 'email')
-    .map((f) => `${f.label} : ${f.format.hint}`)
-    .join(' · ');
 }
 
 function sectionHtml(
@@ -109,27 +73,12 @@ function sectionHtml(
   error: FormError | null,
   extra: SafeHtml | string = '',
 ): SafeHtml {
-  const hint = sectionHint(section);
-  const id = section.id;
-  const described = [hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
-  const labelOf = (key: string) => section.fields.find((f) => f.key === key)?.label ?? key;
-  return html`<section aria-labelledby="${id}-titre" class="card">
-<h2 id="${id}-titre">${section.title}</h2>
+  return html`<section aria-labelledby="${section.id}-titre" class="card">
+<h2 id="${section.id}-titre">${section.title}</h2>
 <dl>${section.fields.map((f) => html`<div><dt>${f.label}</dt><dd>${f.shown || 'Non renseigné'}</dd></div>`)}</dl>
-${pending.length > 0 ? html`<ul class="pending">${pending.map((c) => html`<li>🚧 Modification demandée : ${labelOf(c.field)} → « ${displayChangeValue(c.field, c.newValue)} »</li>`)}</ul>` : ''}
+${pendingChanges(section.fields, pending)}
 ${extra}
-<details${error ? html` open` : ''}><summary>Demander une modification</summary>
-<form method="post" action="/mon-compte/modification" class="form">
-${csrf}
-<input type="hidden" name="section" value="${id}">
-<div class="field"><label for="${id}-champ">Information à modifier</label>
-<select id="${id}-champ" name="field">${section.fields.map((f) => html`<option value="${f.key}"${error?.key === f.key ? html` selected` : ''}>${f.label}</option>`)}</select></div>
-<div class="field"><label for="${id}-valeur">Nouvelle valeur</label>
-${hint ? html`<p class="hint" id="${id}-aide">${hint}</p>` : ''}
-${error ? html`<p class="error" id="${id}-erreur">${error.message}</p>` : ''}
-<input id="${id}-valeur" name="value" type="text" maxlength="${REQUEST_LIMITS.value}"${error ? html` value="${error.value}" aria-invalid="true"` : ''}${described ? html` aria-describedby="${described}"` : ''}></div>
-<button type="submit">Envoyer la demande</button>
-</form></details>
+${changeForm({ id: section.id, action: '/mon-compte/modification', fields: section.fields, csrf, error, hidden: { section: section.id } })}
 </section>`;
 }
 
@@ -160,9 +109,9 @@ async function accountPage(ctx: PortalContext, request: FastifyRequest, reply: F
     body = html`${accountSections(publication).map((section) =>
       sectionHtml(
         section,
-        changes.filter((c) => c.entity === 'family' && section.fields.some((f) => f.key === c.field)),
+        changes.filter((c) => c.entity === 'family'),
         csrf,
-        error?.sectionId === section.id ? error : null,
+        error?.formId === section.id ? error : null,
         section.id === 'banque'
           ? html`<p>Le prélèvement automatique se met en place au service, lors d’une permanence, avec un RIB (relevé d’identité bancaire) : le service vous fait signer le mandat de prélèvement.</p>`
           : '',
@@ -194,27 +143,15 @@ export const registerAccountPage: PortalModule = (app, ctx) => {
     const typed = formText(request.body, 'value');
     const section = accountSections(publication).find((s) => s.fields.some((f) => f.key === key));
     const target = section?.fields.find((f) => f.key === key);
-    const field = changeField(key);
-    if (!section || !target || !field) throw new HttpError(400, 'Cette information ne peut pas être modifiée ici.');
-    const refuse = (message: string) => accountPage(ctx, request, reply, { sectionId: section.id, key, value: typed, message });
-
-    const parsed = parseChangeValue(key, typed, parisDay(ctx.clock()));
-    if (!parsed.ok) return refuse(`${field.label} : ${parsed.error}`);
-    if (parsed.value === target.value) return refuse(`${field.label} : c’est déjà la valeur enregistrée.`);
-    const change = (f: ChangeField, oldValue: string, newValue: string) => ({
-      entity: 'family' as const,
-      entityId: session.familyId,
-      field: f.key,
-      label: fullLabel(f),
-      oldValue,
-      newValue,
-    });
-    const changes = [change(field, target.value, parsed.value)];
+    if (!section || !target) throw new HttpError(400, 'Cette information ne peut pas être modifiée ici.');
+    const checked = typedChange(target, typed, 'family', session.familyId, parisDay(ctx.clock()));
+    if (!checked.ok) return accountPage(ctx, request, reply, { formId: section.id, key, value: typed, message: checked.message });
+    const changes = [checked.change];
     // An IBAN needs its holder: when none is on file, the responsable giving the IBAN is named, as a change of its own
     // the office sees and decides with it.
-    const holder = changeField('bank.holder')!;
-    if (key === 'bank.iban' && parsed.value !== '' && publication.account.bank.holder.trim() === '') {
-      changes.push(change(holder, '', await loggedInName(ctx, session.accountId, publication)));
+    if (key === 'bank.iban' && checked.change.newValue !== '' && publication.account.bank.holder.trim() === '') {
+      const holder = changeField('bank.holder')!;
+      changes.push({ entity: 'family', entityId: session.familyId, field: holder.key, label: fullLabel(holder), oldValue: '', newValue: await loggedInName(ctx, session.accountId, publication) });
     }
     await recordRequest(ctx.db, session, ctx.clock(), { kind: 'data_change', changes });
     return reply.redirect('/mon-compte?demande=envoyee', 303);
