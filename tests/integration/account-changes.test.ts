@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FamilyInput } from '../../src/shared/families/input.js';
-import { CHANGE_FIELDS, type ChangeFieldKey } from '../../src/shared/requests/change-fields.js';
+import { CHANGE_FIELD_KEYS, CHANGE_FIELDS, type ChangeFieldKey } from '../../src/shared/requests/change-fields.js';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
-import { makeTestOffice, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
+import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
 import { HttpFamily } from '../helpers/portal-http.js';
 import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 
@@ -16,6 +16,7 @@ import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.j
 let office: TestOffice;
 let portal: TestPortal;
 let familyId: number;
+let childId: number;
 const PASSWORD = 'un mot de passe solide';
 
 const FAMILY: FamilyInput = sampleFamilyInput({
@@ -74,6 +75,21 @@ const CHANGES: Array<[key: ChangeFieldKey, typed: string, canonical: string, sto
   ['bank.bic', 'agri frpp', 'AGRIFRPP', 'AGRIFRPP'],
 ];
 
+/** A child's fields, asked on « Mes enfants ». */
+const CHILD_CHANGES: Array<[key: ChangeFieldKey, typed: string, canonical: string, stored: unknown]> = [
+  ['identity.regime', 'végétarien', 'vegetarien', 'vegetarien'],
+  ['identity.classe', 'ce1', 'CE1', 'CE1'],
+  ['health.allergies', 'Arachide, kiwi', 'Arachide, kiwi', 'Arachide, kiwi'],
+  ['health.pai', 'non', 'false', false],
+  ['health.paiEnd', '03/07/2027', '2027-07-03', '2027-07-03'],
+  ['health.medecinNom', 'Dr Favre', 'Dr Favre', 'Dr Favre'],
+  ['health.medecinTel', '0450000000', '04 50 00 00 00', '04 50 00 00 00'],
+  ['authorisations.droitImage', 'Non', 'false', false],
+  ['authorisations.sortieSeule', 'oui', 'true', true],
+  ['authorisations.transport', 'non', 'false', false],
+  ['authorisations.soinsUrgence', 'NON', 'false', false],
+];
+
 const SECTION_OF: Record<string, string> = {
   responsable1: 'responsable-1',
   responsable2: 'responsable-2',
@@ -87,6 +103,7 @@ beforeEach(async () => {
   office = await makeTestOffice();
   portal = await startTestPortal(office.clock);
   familyId = (await office.value('families.create', { data: FAMILY })).id;
+  childId = (await office.value('children.create', { familyId, data: sampleChildInput() })).id;
   await office.value('sync.configure', { portalUrl: portal.url, secret: SYNC_SECRET });
 });
 
@@ -108,12 +125,12 @@ async function loggedInFamily(): Promise<HttpFamily> {
 const portalRequests = async () => (await portal.db.selectFrom('requests').select(['uid', 'body']).orderBy('seq').execute()).map((row) => JSON.parse(row.body) as { changes: unknown[] });
 
 describe('every field a family can change on the portal', () => {
-  it('is the whole list of family fields, offered on « Mon compte »', async () => {
+  it('is the whole list: the family’s fields on « Mon compte », the child’s on « Mes enfants »', async () => {
     const family = await loggedInFamily();
-    const page = await family.get('/mon-compte');
-    const offered = [...page.body.matchAll(/<option value="([^"]+)"/g)].map((match) => match[1]);
-    expect(offered.sort()).toEqual(CHANGE_FIELDS.filter((f) => f.entity === 'family').map((f) => f.key).sort());
-    expect(CHANGES.map(([key]) => key).sort()).toEqual(offered);
+    const offered = async (path: string) => [...(await family.get(path)).body.matchAll(/<option value="([^"]+)"/g)].map((match) => match[1]).sort();
+    expect(await offered('/mon-compte')).toEqual(CHANGE_FIELDS.filter((f) => f.entity === 'family').map((f) => f.key).sort());
+    expect(await offered('/mes-enfants')).toEqual(CHANGE_FIELDS.filter((f) => f.entity === 'child').map((f) => f.key).sort());
+    expect([...CHANGES, ...CHILD_CHANGES].map(([key]) => key).sort()).toEqual([...CHANGE_FIELD_KEYS].sort());
   });
 
   it('arrives at the office as a valid pending change, is applied when accepted, and is published back', async () => {
@@ -123,9 +140,15 @@ describe('every field a family can change on the portal', () => {
       const sent = await family.post('/mon-compte/modification', { section: SECTION_OF[key.split('.')[0]!]!, field: key, value: typed });
       expect(sent, `${key} « ${typed} »`).toMatchObject({ status: 303, location: '/mon-compte?demande=envoyee' });
     }
+    for (const [key, typed] of CHILD_CHANGES) {
+      await family.get('/mes-enfants');
+      const sent = await family.post(`/mes-enfants/${childId}/modification`, { field: key, value: typed });
+      expect(sent, `${key} « ${typed} »`).toMatchObject({ status: 303, location: '/mes-enfants?demande=envoyee' });
+    }
+    const ALL = [...CHANGES, ...CHILD_CHANGES];
     // Each change travels in canonical form; the IBAN given while no holder is on file names the responsable.
     const bodies = await portalRequests();
-    expect(bodies).toHaveLength(CHANGES.length);
+    expect(bodies).toHaveLength(ALL.length);
     const iban = bodies.find((body) => JSON.stringify(body).includes('bank.iban'))!;
     expect(iban.changes).toEqual([
       expect.objectContaining({ field: 'bank.iban', label: 'Coordonnées bancaires · IBAN', oldValue: '', newValue: 'FR7630006000011234567890189' }),
@@ -135,15 +158,18 @@ describe('every field a family can change on the portal', () => {
     expect(pendingPage.body).toContain('🚧 Modification demandée : Revenu fiscal de référence → « 32\u00a0450,50\u00a0€ »');
     expect(pendingPage.body).toContain('🚧 Modification demandée : Quotient valable jusqu’au → « 31/12/2027 »');
     expect(pendingPage.body).toContain('🚧 Modification demandée : IBAN → « FR76 3000 6000 0112 3456 7890 189 »');
+    const childrenPage = await family.get('/mes-enfants');
+    expect(childrenPage.body).toContain('🚧 Modification demandée : Fin du PAI → « 03/07/2027 »');
+    expect(childrenPage.body).toContain('🚧 Modification demandée : Régime alimentaire → « Végétarien »');
 
     // The office's sync: every change in the queue, pending, with no conflict and its canonical value.
     expect((await office.value('sync.now', {})).lastError).toBeNull();
     const refusedAtArrival = office.sqlite.prepare("SELECT refusal_reason FROM request_items WHERE status = 'refused'").pluck().all();
     expect(refusedAtArrival).toEqual([]);
     const queue = await office.value('requests.queue', {});
-    expect(queue).toHaveLength(CHANGES.length);
+    expect(queue).toHaveLength(ALL.length);
     const queued = queue.flatMap((row) => row.changes.map((change) => ({ row, change })));
-    for (const [key, typed, canonical] of CHANGES) {
+    for (const [key, typed, canonical] of ALL) {
       const found = queued.filter(({ change }) => change.field === key);
       expect(found.length, key).toBeGreaterThan(0);
       const last = found[found.length - 1]!;
@@ -153,11 +179,16 @@ describe('every field a family can change on the portal', () => {
 
     // Accepted in the order they were sent: every field is in the office's record, audited.
     const decided = await office.value('requests.decide', { itemIds: queue.map((row) => row.itemId).sort((a, b) => a - b), decision: 'accept', refusalReason: null });
-    expect(decided).toMatchObject({ accepted: CHANGES.length, refused: 0, skipped: [] });
+    expect(decided).toMatchObject({ accepted: ALL.length, refused: 0, skipped: [] });
     const file = await office.value('families.get', { id: familyId });
     for (const [key, , , stored] of CHANGES) {
       const [section, name] = key.split('.') as [string, string];
       expect((file.data as unknown as Record<string, Record<string, unknown>>)[section]![name], key).toEqual(stored);
+    }
+    const child = await office.value('children.get', { id: childId });
+    for (const [key, , , stored] of CHILD_CHANGES) {
+      const [section, name] = key.split('.') as [string, string];
+      expect((child.data as unknown as Record<string, Record<string, unknown>>)[section]![name], key).toEqual(stored);
     }
     const audit = await office.value('audit.forFamily', { familyId });
     expect(audit.some((entry) => entry.field === 'Responsable 2 · Téléphone mobile' && entry.newValue === '07 11 22 33 24')).toBe(true);
@@ -176,6 +207,9 @@ describe('every field a family can change on the portal', () => {
     const account = await again.get('/mon-compte');
     for (const shown of ['32\u00a0450,50\u00a0€', '3,5', '31/12/2027', 'Pacsé(e)', 'MSA', '07 11 22 33 14', 'Hélène et Paul Martin']) expect(account.body).toContain(shown);
     expect(account.body).not.toContain('🚧 Modification demandée');
+    const children = await again.get('/mes-enfants');
+    for (const shown of ['Végétarien', 'Arachide, kiwi', 'Dr Favre', 'Sortie seule autorisée : Oui', 'Droit à l&#39;image : Non']) expect(children.body).toContain(shown);
+    expect(children.body).not.toContain('🚧 Modification demandée');
   });
 
   it('refuses a bad value next to its field, in French, and records nothing', async () => {
@@ -198,6 +232,13 @@ describe('every field a family can change on the portal', () => {
       expect(page.body).toMatch(new RegExp(`<input id="${section}-valeur" [^>]*aria-invalid="true" aria-describedby="[^"]*${section}-erreur"`));
       expect(page.body).toContain(`<option value="${key}" selected>`);
     }
+    await family.get('/mes-enfants');
+    const child = await family.post(`/mes-enfants/${childId}/modification`, { field: 'health.paiEnd', value: '31/06/2027' });
+    expect(child.status).toBe(400);
+    expect(child.body).toContain(`<p class="error" id="modification-${childId}-erreur">Fin du PAI : Le 31/06/2027 n’existe pas dans le calendrier.`);
+    await family.get('/mes-enfants');
+    expect((await family.post(`/mes-enfants/${childId}/modification`, { field: 'responsable1.nom', value: 'Dupont' })).status).toBe(400);
+    expect((await family.post(`/mes-enfants/999999/modification`, { field: 'health.allergies', value: 'Kiwi' })).status).toBe(404);
     expect(await portalRequests()).toEqual([]);
   });
 });
