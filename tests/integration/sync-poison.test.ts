@@ -114,6 +114,21 @@ describe('a poisoned page', () => {
       reason: /année scolaire|fermé|inscrit/,
     },
     {
+      what: 'a body one item over the limit',
+      day: '2027-01-07',
+      poison: () =>
+        storeRawOnPortal({
+          ...booking('2027-01-04'),
+          items: Array.from({ length: REQUEST_LIMITS.items + 1 }, () => ({ childId: ids.childId, serviceId: ids.cantine, day: '2027-01-04' })),
+          reason: null,
+          comment: '',
+          changes: [],
+          photo: null,
+          certificate: null,
+        }),
+      reason: /^Demande illisible par le service : Une demande porte sur 3000 jours au plus\. \(items\)$/,
+    },
+    {
       what: 'a data change with the keys of an older portal',
       day: '2027-01-04',
       poison: () =>
