@@ -118,7 +118,7 @@ describe('requests from the read-only pages', () => {
     const row = await portal.db.selectFrom('requests').selectAll().executeTakeFirstOrThrow();
     const body = portalRequestSchema.parse(JSON.parse(row.body));
     expect(body).toMatchObject({ familyId: 1, kind: 'data_change', submittedAt: '2026-11-30T09:00:00.000Z' });
-    expect(body.changes).toEqual([{ entity: 'family', entityId: 1, field: 'caf.number', label: 'Numéro allocataire', oldValue: '1234567', newValue: '7654321' }]);
+    expect(body.changes).toEqual([{ entity: 'family', entityId: 1, field: 'caf.number', label: 'CAF · Numéro allocataire', oldValue: '1234567', newValue: '7654321' }]);
     const page = await family1.get('/mon-compte?demande=envoyee');
     expect(page.body).toContain('🚧 Modification demandée : Numéro allocataire → « 7654321 »');
     expect((await family1.get('/')).body).toContain('Modification de données');
@@ -197,7 +197,12 @@ describe('escaping', () => {
       services: [{ id: 1, name: SCRIPT, weekdays: [1], period: 'school', deadlines: {}, latePolicy: 'refuse' }],
     });
     await family1.get('/mon-compte');
-    await family1.post('/mon-compte/modification', { section: 'caf', field: 'caf.number', value: SCRIPT });
+    // A value the field refuses comes back next to it, escaped; free text is recorded and shown escaped everywhere.
+    const refusedScript = await family1.post('/mon-compte/modification', { section: 'caf', field: 'caf.number', value: SCRIPT });
+    expect(refusedScript.status).toBe(400);
+    expect(refusedScript.body).not.toContain('<script>alert');
+    expect(refusedScript.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    await family1.post('/mon-compte/modification', { section: 'responsable-1', field: 'responsable1.profession', value: `${SCRIPT} (nouveau)` });
     const uid = (await portal.db.selectFrom('requests').select('uid').executeTakeFirstOrThrow()).uid;
     const pages = ['/', '/mon-compte', '/mes-enfants', '/releve', '/mot-de-passe', '/accessibilite', `/demandes/${uid}`, '/demandes/11111111-1111-4111-8111-111111111111', '/page-inconnue'];
     for (const url of pages) {

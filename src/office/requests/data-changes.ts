@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { DataChange } from '../../shared/api/contract.js';
 import { childSchemas, type ChildData } from '../../shared/children/input.js';
 import { familySchemas, type FamilyData } from '../../shared/families/input.js';
+import { parseFrench } from '../../shared/validation/french.js';
+import { changeField, fullLabel, type ChangeField, type ChildSection } from '../../shared/requests/change-fields.js';
 import { invalid } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import { childChanges, loadChild, updateChildSections } from '../children/store.js';
@@ -11,48 +13,31 @@ import { refreshFamilySearch } from '../families/search-index.js';
 import { familySectionChanges, loadFamily, updateFamilyRows } from '../families/store.js';
 
 /**
- * A family asks to change a field of its file ('responsable1.telMobile', 'identity.regime'): the request carries the
- * new value as text, as the portal's form typed it; it is converted back to the field's type and checked with the same
- * schema as the office's own forms, both when the request arrives and again when it is accepted.
+ * A family asks to change a field of its file ('responsable1.telMobile', 'health.allergies'): the keys and the
+ * canonical form of their values are the one list of src/shared/requests/change-fields.ts. The value is read back
+ * into the field's type and the whole section is checked with the same schema as the office's own forms, both when
+ * the request arrives and again when it is accepted.
  */
 
 type Trx = Transaction<OfficeDatabase>;
 
 const FAMILY_SECTIONS = ['responsable1', 'responsable2', 'household', 'fiscal', 'caf', 'bank'] as const;
-const CHILD_SECTIONS = ['identity', 'health', 'authorisations'] as const;
-type FamilySection = (typeof FAMILY_SECTIONS)[number];
-type ChildSection = (typeof CHILD_SECTIONS)[number];
+type FamilySectionName = (typeof FAMILY_SECTIONS)[number];
+type ChildSectionName = ChildSection;
 
-const NUMBER_FIELDS = new Set(['fiscal.rfrCents', 'fiscal.partsX100', 'fiscal.year', 'caf.qf', 'identity.schoolId']);
-const NULLABLE_TEXT_FIELDS = new Set(['dateNaissance', 'caf.qfValidUntil', 'health.paiEnd']);
+function refusedChange(change: DataChange, why: string): never {
+  throw invalid({ [change.field]: why }, why);
+}
 
-function fieldValue(path: string, text: string): unknown {
-  const [section, key] = path.split('.') as [string, string];
-  if (NUMBER_FIELDS.has(path)) {
-    if (text.trim() === '') return null;
-    const number = Number(text.replace(',', '.').replace(/\s+/g, ''));
-    return Number.isFinite(number) ? number : text;
+/** The field of a change and its new value in the record's type, or a French refusal naming the field. */
+function readChange(change: DataChange, entity: 'family' | 'child'): { field: ChangeField; value: unknown } {
+  const field = changeField(change.field);
+  if (!field || field.entity !== entity) {
+    refusedChange(change, `Le champ « ${change.label || change.field} » ne peut pas être modifié par une demande.`);
   }
-  if (section === 'household' && key === 'resident') return booleanOf(text);
-  if (section === 'health' && key === 'pai') return booleanOf(text);
-  if (section === 'authorisations') return booleanOf(text);
-  if ((NULLABLE_TEXT_FIELDS.has(path) || (section.startsWith('responsable') && key === 'dateNaissance')) && text.trim() === '') return null;
-  return text;
-}
-
-function booleanOf(text: string): boolean | string {
-  const value = text.trim().toLowerCase();
-  if (['oui', 'true', '1'].includes(value)) return true;
-  if (['non', 'false', '0'].includes(value)) return false;
-  return text;
-}
-
-function splitPath<S extends string>(path: string, sections: readonly S[]): { section: S; key: string } | null {
-  const parts = path.split('.');
-  if (parts.length !== 2) return null;
-  const [section, key] = parts as [string, string];
-  if (!(sections as readonly string[]).includes(section)) return null;
-  return { section: section as S, key };
+  const value = field.format.read(change.newValue);
+  if (value === undefined) refusedChange(change, `Nouvelle valeur non conforme pour « ${fullLabel(field)} » : « ${change.newValue.slice(0, 80)} ».`);
+  return { field, value };
 }
 
 function firstIssue(error: z.ZodError): string {
@@ -64,16 +49,14 @@ export function changedFamily(current: FamilyData, changes: DataChange[], today:
   const schemas = familySchemas(today);
   const next: FamilyData = structuredClone(current);
   for (const change of changes) {
-    const target = splitPath<FamilySection>(change.field, FAMILY_SECTIONS);
-    const section = target ? (next[target.section] as Record<string, unknown> | null) : null;
-    if (!target || !section || !(target.key in section)) {
-      throw invalid({ [change.field]: `Champ inconnu : ${change.label || change.field}.` }, `Le champ « ${change.label || change.field} » ne peut pas être modifié par une demande.`);
-    }
-    section[target.key] = fieldValue(change.field, change.newValue);
+    const { field, value } = readChange(change, 'family');
+    const section = next[field.section as FamilySectionName] as Record<string, unknown> | null;
+    if (!section) refusedChange(change, `La famille n'a pas de ${field.group.toLowerCase()} : « ${fullLabel(field)} » ne peut pas être modifié.`);
+    section[field.name] = value;
   }
-  for (const section of new Set(changes.map((change) => change.field.split('.')[0] as FamilySection))) {
+  for (const section of new Set(changes.map((change) => changeField(change.field)!.section as FamilySectionName))) {
     const schema = section === 'responsable1' || section === 'responsable2' ? schemas.responsable : schemas[section];
-    const parsed = schema.safeParse(next[section]);
+    const parsed = parseFrench(schema, next[section]);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = `${section}.${String(issue?.path[0] ?? '')}`;
@@ -88,16 +71,12 @@ export function changedChild(current: ChildData, changes: DataChange[], today: s
   const schemas = childSchemas(today);
   const next: ChildData = structuredClone(current);
   for (const change of changes) {
-    const target = splitPath<ChildSection>(change.field, CHILD_SECTIONS);
-    const section = target ? (next[target.section] as Record<string, unknown>) : null;
-    if (!target || !section || !(target.key in section) || target.key === 'vaccinations') {
-      throw invalid({ [change.field]: `Champ inconnu : ${change.label || change.field}.` }, `Le champ « ${change.label || change.field} » ne peut pas être modifié par une demande.`);
-    }
-    section[target.key] = fieldValue(change.field, change.newValue);
+    const { field, value } = readChange(change, 'child');
+    (next[field.section as ChildSectionName] as Record<string, unknown>)[field.name] = value;
   }
   const patch: Partial<Omit<ChildData, 'custom'>> = {};
-  for (const section of new Set(changes.map((change) => change.field.split('.')[0] as ChildSection))) {
-    const parsed = schemas[section].safeParse(next[section]);
+  for (const section of new Set(changes.map((change) => changeField(change.field)!.section as ChildSectionName))) {
+    const parsed = parseFrench(schemas[section], next[section]);
     if (!parsed.success) {
       const field = `${section}.${String(parsed.error.issues[0]?.path[0] ?? '')}`;
       throw invalid({ [field]: firstIssue(parsed.error) }, `Nouvelle valeur refusée : ${firstIssue(parsed.error)}`);
@@ -105,6 +84,14 @@ export function changedChild(current: ChildData, changes: DataChange[], today: s
     (patch as Record<string, unknown>)[section] = parsed.data;
   }
   return patch;
+}
+
+/** The changes as the office keeps them: each labelled by the office's own list, whatever label the sender gave. */
+export function officeLabelled(changes: DataChange[]): DataChange[] {
+  return changes.map((change) => {
+    const field = changeField(change.field);
+    return field ? { ...change, label: fullLabel(field) } : change;
+  });
 }
 
 /** Checks every change against the current records (entity of this family, known field, valid value). */

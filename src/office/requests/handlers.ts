@@ -5,6 +5,7 @@ import type { Role } from '../../shared/auth/roles.js';
 import { isIsoDay } from '../../shared/calendar/days.js';
 import { parisDay } from '../../shared/clock.js';
 import { ALL_STAFF, ApiFailure, noArgs, notFound, type Handlers } from '../api/handler.js';
+import { newRequestSchema as sharedNewRequestSchema } from '../../shared/requests/schema.js';
 import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { refused } from './common.js';
@@ -20,34 +21,11 @@ type RequestMethod = Extract<OfficeMethod, `requests.${string}` | `refusalReason
 const DECIDERS: readonly Role[] = ['agent', 'admin'];
 const ADMIN_ONLY: readonly Role[] = ['admin'];
 
-/** A request covers at most a school year of days for a few siblings and services. */
-const MAX_ITEMS = 3000;
-
 const day = z.string().refine(isIsoDay, 'Date invalide (jj/mm/aaaa).');
 const id = z.number().int().positive();
 
-// The reason is only checked against the list by the service, so an unknown one gets its own French message.
-export const newRequestSchema: z.ZodType<NewRequest> = z.object({
-  familyId: id,
-  kind: z.enum(['book', 'cancel', 'absence', 'data_change', 'photo'], 'Type de demande inconnu.'),
-  items: z.array(z.object({ childId: id, serviceId: id, day })).max(MAX_ITEMS, `Une demande porte sur ${MAX_ITEMS} jours au plus.`),
-  reason: z.string().max(60).nullable() as z.ZodType<NewRequest['reason']>,
-  comment: z.string().max(2000, 'Le commentaire fait 2 000 caractères au plus.'),
-  certificate: z.object({ fileName: z.string().max(300), mime: z.string().max(100), base64: z.string() }).nullable(),
-  changes: z
-    .array(
-      z.object({
-        entity: z.enum(['family', 'child']),
-        entityId: id,
-        field: z.string().max(100),
-        label: z.string().max(200),
-        oldValue: z.string().max(4000),
-        newValue: z.string().max(4000),
-      }),
-    )
-    .max(100),
-  photo: z.object({ childId: id, mime: z.string().max(100), base64: z.string() }).nullable(),
-});
+/** The one request schema (src/shared/requests/schema.ts), as the sync contract uses it too. */
+export const newRequestSchema: z.ZodType<NewRequest> = sharedNewRequestSchema;
 
 async function refusalReasons(db: OfficeDb): Promise<RefusalReason[]> {
   const rows = await db.selectFrom('refusal_reasons').select(['id', 'label', 'active']).orderBy('label').execute();

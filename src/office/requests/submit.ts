@@ -10,7 +10,7 @@ import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime } from '../families/docu
 import { bookedCount, loadCalendar, loadServices } from '../planning/store.js';
 import { applyAccepted } from './apply.js';
 import { cellKey, dayFr, isPlanningKind, PLANNING_KINDS, refused, type PlanningKind, type Trx } from './common.js';
-import { checkDataChanges } from './data-changes.js';
+import { checkDataChanges, officeLabelled } from './data-changes.js';
 
 /** A request as it arrives, from the office's counter or from the portail famille. */
 export interface RequestSubmission extends NewRequest {
@@ -64,7 +64,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission): Promi
   } else if (request.kind === 'data_change') {
     if (request.changes.length === 0) throw refused('La demande ne contient aucune modification.', 'changes');
     await checkDataChanges(trx, request.familyId, request.changes, today);
-    payload = JSON.stringify(request.changes);
+    payload = JSON.stringify(officeLabelled(request.changes));
     const children = new Set(request.changes.filter((change) => change.entity === 'child').map((change) => change.entityId));
     itemChildId = children.size === 1 && request.changes.every((change) => change.entity === 'child') ? [...children][0]! : null;
   } else {

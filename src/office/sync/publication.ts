@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { daysInMonth } from '../../shared/calendar/days.js';
+import { AUTHORISATIONS } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import type { FamilyPublication, PortalSettings } from '../../shared/sync/contract.js';
@@ -31,11 +32,12 @@ export function maskIban(iban: string): string {
   return masked.replace(/(.{4})/g, '$1 ').trim();
 }
 
-const AUTHORISATIONS = [
-  ['auth_droit_image', "Droit à l'image"],
-  ['auth_sortie_seule', 'Sortie seule'],
-  ['auth_transport', 'Transport'],
-  ['auth_soins_urgence', "Soins d'urgence"],
+/** The child's authorisations, published under the office's own labels (the portal offers changes of them by label). */
+const AUTHORISATION_COLUMNS = [
+  ['auth_droit_image', AUTHORISATIONS.droitImage],
+  ['auth_sortie_seule', AUTHORISATIONS.sortieSeule],
+  ['auth_transport', AUTHORISATIONS.transport],
+  ['auth_soins_urgence', AUTHORISATIONS.soinsUrgence],
 ] as const;
 
 const REGIME_TEXT: Record<string, string> = { standard: 'Standard', sans_porc: 'Sans porc', vegetarien: 'Végétarien', sans_viande: 'Sans viande' };
@@ -176,7 +178,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
           mayPickUp: person.may_pick_up === 1,
           emergency: person.emergency === 1,
         })),
-      authorisations: AUTHORISATIONS.map(([column, label]) => ({ label, granted: child[column] === 1 })),
+      authorisations: AUTHORISATION_COLUMNS.map(([column, label]) => ({ label, granted: child[column] === 1 })),
       custom: customFields
         .map((field) => {
           const value = customValues.find((v) => v.field_id === field.id && v.entity_id === child.id)?.value ?? '';

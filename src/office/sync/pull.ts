@@ -1,10 +1,16 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
+import type { DataChange, RequestKind } from '../../shared/api/contract.js';
+import { isIsoDay } from '../../shared/calendar/days.js';
 import type { Clock } from '../../shared/clock.js';
-import type { PortalRequest, PullResponse } from '../../shared/sync/contract.js';
+import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
+import { dataChangeSchema, firstProblem, parseFrench, REQUEST_KINDS, REQUEST_LIMITS } from '../../shared/requests/schema.js';
+import { portalRequestSchema, type PullResponse } from '../../shared/sync/contract.js';
 import { ApiFailure } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
-import type { Trx } from '../requests/common.js';
+import { silentLogger, type Logger } from '../log.js';
+import { chunks, type Trx } from '../requests/common.js';
 import { submitRequest } from '../requests/submit.js';
 import type { PortalClient } from './client.js';
 
@@ -28,7 +34,14 @@ export interface PullOutcome {
  * committed in one transaction, so a crash anywhere leaves either the whole page with its cursor or neither; a
  * request whose uid the office already holds is skipped, so a page fetched again applies nothing twice.
  */
-export async function pullRequests(db: OfficeDb, client: PortalClient, clock: Clock, hooks: PullHooks = {}, pageSize = PULL_PAGE_SIZE): Promise<PullOutcome> {
+export async function pullRequests(
+  db: OfficeDb,
+  client: PortalClient,
+  clock: Clock,
+  hooks: PullHooks = {},
+  pageSize = PULL_PAGE_SIZE,
+  log: Logger = silentLogger,
+): Promise<PullOutcome> {
   const outcome: PullOutcome = { pages: 0, received: 0 };
   for (;;) {
     const { cursor } = await db.selectFrom('sync_state').select('cursor').where('id', '=', 1).executeTakeFirstOrThrow();
@@ -38,8 +51,8 @@ export async function pullRequests(db: OfficeDb, client: PortalClient, clock: Cl
       const current = await trx.selectFrom('sync_state').select('cursor').where('id', '=', 1).executeTakeFirstOrThrow();
       if (current.cursor !== cursor) return 0;
       let stored = 0;
-      for (const { request } of page.requests) {
-        if (await storePortalRequest(trx, request, clock)) stored += 1;
+      for (const { seq, request } of page.requests) {
+        if (await storePortalRequest(trx, seq, request, clock, log)) stored += 1;
       }
       await trx
         .updateTable('sync_state')
@@ -64,13 +77,71 @@ async function alreadyHeld(trx: Trx, uid: string): Promise<boolean> {
   return request !== undefined || reject !== undefined;
 }
 
+/** Said to the family when the office failed for a reason of its own: the request is not lost, and it may be sent again. */
+export const UNEXPECTED_REFUSAL =
+  'Le service n’a pas pu enregistrer cette demande à cause d’une erreur de son côté (elle a été signalée). Renouvelez-la ou contactez le service.';
+
 /**
- * One portal request through the requests service, as the portal timestamped it. When the office's checks refuse it
- * (closed day, too late for a 'refuse' service ...), it is kept as a refused request with the reason, which the
- * family sees in its next publication; a request for a family the office does not know is kept in sync_rejects.
- * Returns whether it was new.
+ * What can be read of a request, even one that breaks the contract: enough to keep it as refused under its family
+ * (or in sync_rejects) with its reason. Only values the office can store safely are kept; the raw body goes to
+ * sync_rejects when there is no family to keep it under.
  */
-async function storePortalRequest(trx: Trx, request: PortalRequest, clock: Clock): Promise<boolean> {
+interface Salvaged {
+  uid: string;
+  familyId: number | null;
+  kind: RequestKind | null;
+  submittedAt: string;
+  reason: AbsenceReason | null;
+  comment: string;
+  changes: DataChange[] | null;
+  items: { childId: number | null; serviceId: number | null; day: string | null }[];
+  body: string;
+}
+
+const positiveInt = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null);
+
+function salvage(raw: unknown, seq: number, clock: Clock): Salvaged {
+  const body = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const uid = typeof body.uid === 'string' && body.uid.trim() !== '' && body.uid.length <= 100 ? body.uid : `portail-seq-${seq}`;
+  const submitted = typeof body.submittedAt === 'string' ? new Date(body.submittedAt) : null;
+  const changes = z.array(dataChangeSchema).max(REQUEST_LIMITS.changes).safeParse(body.changes);
+  const items = Array.isArray(body.items) && body.items.length <= REQUEST_LIMITS.items ? (body.items as unknown[]) : [];
+  return {
+    uid,
+    familyId: positiveInt(body.familyId),
+    kind: (REQUEST_KINDS as readonly unknown[]).includes(body.kind) ? (body.kind as RequestKind) : null,
+    submittedAt: submitted && !Number.isNaN(submitted.getTime()) ? submitted.toISOString() : clock().toISOString(),
+    reason: typeof body.reason === 'string' && body.reason in ABSENCE_REASONS ? (body.reason as AbsenceReason) : null,
+    comment: typeof body.comment === 'string' ? body.comment.trim().slice(0, REQUEST_LIMITS.comment) : '',
+    changes: changes.success ? changes.data : null,
+    items: items.map((item) => {
+      const fields = item !== null && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+      return {
+        childId: positiveInt(fields.childId),
+        serviceId: positiveInt(fields.serviceId),
+        day: typeof fields.day === 'string' && isIsoDay(fields.day) ? fields.day : null,
+      };
+    }),
+    body: JSON.stringify(raw ?? null) ?? 'null',
+  };
+}
+
+/**
+ * One portal request through the requests service, as the portal timestamped it. A request the office cannot store
+ * (it breaks the contract, its day does not exist, the child is unknown, the office's checks refuse it, or an
+ * unexpected error) is kept as a refused request with its French reason, which the family sees and is mailed with
+ * its next publication; one without a known family is kept in sync_rejects. Nothing here throws on data, so one
+ * request never holds back the page or the cursor. Returns whether it was new.
+ */
+async function storePortalRequest(trx: Trx, seq: number, raw: unknown, clock: Clock, log: Logger): Promise<boolean> {
+  const parsed = parseFrench(portalRequestSchema, raw);
+  if (!parsed.success) {
+    const kept = salvage(raw, seq, clock);
+    if (await alreadyHeld(trx, kept.uid)) return false;
+    await keepRefused(trx, kept, `Demande illisible par le service : ${firstProblem(parsed.error)}`, clock, log);
+    return true;
+  }
+  const request = parsed.data;
   if (await alreadyHeld(trx, request.uid)) return false;
   await sql`SAVEPOINT portal_request`.execute(trx);
   try {
@@ -80,24 +151,59 @@ async function storePortalRequest(trx: Trx, request: PortalRequest, clock: Clock
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT portal_request`.execute(trx);
     await sql`RELEASE SAVEPOINT portal_request`.execute(trx);
-    if (!(error instanceof ApiFailure)) throw error;
-    await storeRefused(trx, request, error.message, clock);
+    let reason: string;
+    if (error instanceof ApiFailure) {
+      reason = error.message;
+    } else {
+      log.error('portal request could not be stored', {
+        seq,
+        uid: request.uid,
+        familyId: request.familyId,
+        kind: request.kind,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      reason = UNEXPECTED_REFUSAL;
+    }
+    await keepRefused(trx, salvage(request, seq, clock), reason, clock, log);
     return true;
   }
 }
 
-async function storeRefused(trx: Trx, request: PortalRequest, reason: string, clock: Clock): Promise<void> {
+/** Refused under its family when the office can, else in sync_rejects; only a failure of both stops the page. */
+async function keepRefused(trx: Trx, request: Salvaged, reason: string, clock: Clock, log: Logger): Promise<void> {
+  await sql`SAVEPOINT portal_refusal`.execute(trx);
+  try {
+    await storeRefused(trx, request, reason, clock);
+    await sql`RELEASE SAVEPOINT portal_refusal`.execute(trx);
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT portal_refusal`.execute(trx);
+    await sql`RELEASE SAVEPOINT portal_refusal`.execute(trx);
+    log.error('portal request could not be kept as refused', {
+      uid: request.uid,
+      familyId: request.familyId,
+      reason,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    await reject(trx, request, reason, clock);
+  }
+}
+
+async function reject(trx: Trx, request: Salvaged, reason: string, clock: Clock): Promise<void> {
+  await trx
+    .insertInto('sync_rejects')
+    .values({ uid: request.uid, family_id: request.familyId ?? 0, body: request.body, reason, received_at: clock().toISOString() })
+    .execute();
+}
+
+async function storeRefused(trx: Trx, request: Salvaged, reason: string, clock: Clock): Promise<void> {
   const at = clock().toISOString();
-  const family = await trx.selectFrom('families').select('id').where('id', '=', request.familyId).executeTakeFirst();
-  if (!family) {
-    await trx
-      .insertInto('sync_rejects')
-      .values({ uid: request.uid, family_id: request.familyId, body: JSON.stringify(request), reason, received_at: at })
-      .execute();
+  const family = request.familyId === null ? undefined : await trx.selectFrom('families').select('id').where('id', '=', request.familyId).executeTakeFirst();
+  if (!family || request.kind === null) {
+    await reject(trx, request, reason, clock);
     return;
   }
   const [children, services] = await Promise.all([
-    trx.selectFrom('children').select('id').where('family_id', '=', request.familyId).execute(),
+    trx.selectFrom('children').select('id').where('family_id', '=', family.id).execute(),
     trx.selectFrom('services').select('id').execute(),
   ]);
   const ownChild = new Set(children.map((child) => child.id));
@@ -106,14 +212,14 @@ async function storeRefused(trx: Trx, request: PortalRequest, reason: string, cl
     .insertInto('requests')
     .values({
       uid: request.uid,
-      family_id: request.familyId,
+      family_id: family.id,
       kind: request.kind,
       absence_reason: request.kind === 'absence' ? request.reason : null,
-      comment: request.comment.trim(),
+      comment: request.comment,
       certificate_document_id: null,
-      payload: request.kind === 'data_change' ? JSON.stringify(request.changes) : null,
+      payload: request.kind === 'data_change' && request.changes ? JSON.stringify(request.changes) : null,
       source: 'portal',
-      submitted_at: new Date(request.submittedAt).toISOString(),
+      submitted_at: request.submittedAt,
       submitted_by: null,
     })
     .returning('id')
@@ -122,16 +228,15 @@ async function storeRefused(trx: Trx, request: PortalRequest, reason: string, cl
   const items =
     planning && request.items.length > 0
       ? request.items.map((item) => ({
-          child_id: ownChild.has(item.childId) ? item.childId : null,
-          service_id: knownService.has(item.serviceId) ? item.serviceId : null,
+          child_id: item.childId !== null && ownChild.has(item.childId) ? item.childId : null,
+          service_id: item.serviceId !== null && knownService.has(item.serviceId) ? item.serviceId : null,
           day: item.day,
         }))
       : [{ child_id: null, service_id: null, day: null }];
-  await trx
-    .insertInto('request_items')
-    .values(items.map((item) => ({ ...item, request_id: requestId, status: 'refused' as const, refusal_reason: reason, decided_at: at, decided_by: null })))
-    .execute();
-  await writeAudit(trx, { at, userId: null, entity: 'request', entityId: requestId, familyId: request.familyId, action: 'create' }, [
+  for (const slice of chunks(items.map((item) => ({ ...item, request_id: requestId, status: 'refused' as const, refusal_reason: reason, decided_at: at, decided_by: null })), 100)) {
+    await trx.insertInto('request_items').values(slice).execute();
+  }
+  await writeAudit(trx, { at, userId: null, entity: 'request', entityId: requestId, familyId: family.id, action: 'create' }, [
     { field: 'Demande du portail refusée à la réception', oldValue: null, newValue: reason },
   ]);
 }

@@ -48,7 +48,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncStatus> {
   await db.updateTable('sync_state').set({ last_attempt_at: clock().toISOString() }).where('id', '=', 1).execute();
   const client = options.client ?? portalClient(state.portal_url, state.secret, clock);
   try {
-    const pulled = await pullRequests(db, client, clock, options.hooks, options.pageSize);
+    const pulled = await pullRequests(db, client, clock, options.hooks, options.pageSize, log);
     const published = await publishChanges(db, client, clock, options.hooks);
     await db.updateTable('sync_state').set({ last_success_at: clock().toISOString(), last_error: null }).where('id', '=', 1).execute();
     log.info('sync done', { received: pulled.received, published: published.families, settings: published.settings });

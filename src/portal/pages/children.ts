@@ -1,4 +1,8 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AUTHORISATIONS } from '../../shared/children/input.js';
+import { parisDay } from '../../shared/clock.js';
 import { imageMime as sniffImage } from '../../shared/files/sniff.js';
+import { CHANGE_FIELDS, type ChangeField } from '../../shared/requests/change-fields.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
 import { requireFamily, type FamilySession } from '../auth/sessions.js';
 import { loadPublication } from '../content.js';
@@ -6,11 +10,12 @@ import { HttpError, notFound, type PortalContext, type PortalModule } from '../h
 import { csrfField } from '../http/csrf.js';
 import { html, type SafeHtml } from '../http/html.js';
 import { euros, longDay, shortDay } from '../http/format.js';
-import { alertBox, sendPage } from '../http/render.js';
+import { alertBox, formText, sendPage } from '../http/render.js';
 import { familyRequests } from '../requests/list.js';
 import { recordRequest } from '../requests/submit.js';
 import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
 import { childSheetPdf } from './child-sheet.js';
+import { changeForm, pendingChanges, shownField, typedChange, type FormError, type ShownField } from './change-form.js';
 import { comingSoon } from './common.js';
 
 type Child = FamilyPublication['children'][number];
@@ -35,12 +40,40 @@ export function imageMime(bytes: Buffer): 'image/jpeg' | 'image/png' | null {
   return mime === 'image/jpeg' || mime === 'image/png' ? mime : null;
 }
 
+/** The published value of a child field, written in the field's canonical form. */
+function publishedValue(child: Child, f: ChangeField): string {
+  switch (f.section) {
+    case 'identity':
+      // The regime is published by its label: read back to its key (a label the list does not know stays empty).
+      if (f.name === 'regime') {
+        const parsed = f.format.parse(child.regime);
+        return parsed.ok ? parsed.value : '';
+      }
+      return f.format.write(child.classe);
+    case 'health':
+      return f.format.write(child.health[f.name as keyof Child['health']]);
+    case 'authorisations': {
+      const label = AUTHORISATIONS[f.name as keyof typeof AUTHORISATIONS];
+      const found = child.authorisations.find((a) => a.label === label);
+      return found ? f.format.write(found.granted) : '';
+    }
+    default:
+      return '';
+  }
+}
+
+/** What a family may ask to change about a child: the child fields of the one list, with their published values. */
+export function childFields(child: Child): ShownField[] {
+  return CHANGE_FIELDS.filter((f) => f.entity === 'child').map((f) => shownField(f, publishedValue(child, f)));
+}
+
 function yesNo(value: boolean): string {
   return value ? 'Oui' : 'Non';
 }
 
-function childHtml(child: Child, csrf: SafeHtml, photoPending: boolean): SafeHtml {
+function childHtml(child: Child, csrf: SafeHtml, photoPending: boolean, pending: Array<{ field: string; newValue: string }>, error: FormError | null): SafeHtml {
   const id = `enfant-${child.id}`;
+  const fields = childFields(child);
   const name = `${child.prenom} ${child.nom}`;
   return html`<article class="card child" aria-labelledby="${id}">
 <h2 id="${id}">${name}</h2>
@@ -83,6 +116,11 @@ ${child.custom.length > 0 ? html`<h3>Informations complémentaires</h3><dl>${chi
 <div><dt>Vaccinations</dt><dd>${child.health.vaccinations.length === 0 ? 'Non renseignées' : child.health.vaccinations.map((v) => `${v.vaccine} (${shortDay(v.date)})`).join(', ')}</dd></div>
 </dl>
 
+<h3>Modifier une information</h3>
+<p>Régime alimentaire, classe, santé, autorisations : le service valide chaque modification.</p>
+${pendingChanges(fields, pending)}
+${changeForm({ id: `modification-${child.id}`, action: `/mes-enfants/${child.id}/modification`, fields, csrf, error })}
+
 <h3>Nouvelle photo</h3>
 ${photoPending ? html`<p class="pending">🚧 Une nouvelle photo a été envoyée et attend la validation du service.</p>` : ''}
 <form method="post" action="/mes-enfants/${child.id}/photo" enctype="multipart/form-data" class="form">
@@ -95,27 +133,57 @@ ${csrf}
 </article>`;
 }
 
+async function childrenPage(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, error: FormError | null = null): Promise<FastifyReply> {
+  const session = requireFamily(request);
+  const publication = await loadPublication(ctx.db, session.familyId);
+  const query = request.query as Record<string, string | undefined>;
+  let body: SafeHtml;
+  if (!publication) body = comingSoon();
+  else if (publication.children.length === 0) body = html`<p>Aucun enfant n’est inscrit pour le moment.</p>`;
+  else {
+    const requests = await familyRequests(ctx.db, session.familyId, publication);
+    const open = requests.filter((r) => r.status === 'sent' || r.status === 'pending');
+    const pendingPhotos = new Set(open.filter((r) => r.kind === 'photo').flatMap((r) => (r.local?.photo ? [r.local.photo.childId] : [])));
+    const changes = open.filter((r) => r.kind === 'data_change').flatMap((r) => r.local?.changes ?? []);
+    const csrf = csrfField(request, reply, ctx.config);
+    body = html`${publication.children.map((child) =>
+      childHtml(
+        child,
+        csrf,
+        pendingPhotos.has(child.id),
+        changes.filter((c) => c.entity === 'child' && c.entityId === child.id),
+        error?.formId === `modification-${child.id}` ? error : null,
+      ),
+    )}`;
+  }
+  const notice = error
+    ? null
+    : query.photo === 'envoyee'
+      ? 'La photo a été envoyée au service pour validation.'
+      : query.demande === 'envoyee' ? 'Votre demande de modification a été envoyée au service. Elle apparaîtra ici une fois validée.' : null;
+  return sendPage(ctx, request, reply, {
+    title: 'Mes enfants',
+    current: '/mes-enfants',
+    status: error ? 400 : 200,
+    main: html`<h1>Mes enfants</h1>${alertBox(notice, 'success')}${alertBox(error ? `Demande non envoyée : ${error.message}` : null)}${body}`,
+  });
+}
+
 export const registerChildrenPages: PortalModule = (app, ctx) => {
-  app.get('/mes-enfants', async (request, reply) => {
+  app.get('/mes-enfants', (request, reply) => childrenPage(ctx, request, reply));
+
+  /** A change of one child field, checked with the office's rule before anything is recorded (as on Mon compte). */
+  app.post<{ Params: { childId: string } }>('/mes-enfants/:childId/modification', async (request, reply) => {
     const session = requireFamily(request);
-    const publication = await loadPublication(ctx.db, session.familyId);
-    const query = request.query as Record<string, string | undefined>;
-    let body: SafeHtml;
-    if (!publication) body = comingSoon();
-    else if (publication.children.length === 0) body = html`<p>Aucun enfant n’est inscrit pour le moment.</p>`;
-    else {
-      const requests = await familyRequests(ctx.db, session.familyId, publication);
-      const pendingPhotos = new Set(
-        requests.filter((r) => r.kind === 'photo' && (r.status === 'sent' || r.status === 'pending')).flatMap((r) => (r.local?.photo ? [r.local.photo.childId] : [])),
-      );
-      const csrf = csrfField(request, reply, ctx.config);
-      body = html`${publication.children.map((child) => childHtml(child, csrf, pendingPhotos.has(child.id)))}`;
-    }
-    return sendPage(ctx, request, reply, {
-      title: 'Mes enfants',
-      current: '/mes-enfants',
-      main: html`<h1>Mes enfants</h1>${alertBox(query.photo === 'envoyee' ? 'La photo a été envoyée au service pour validation.' : null, 'success')}${body}`,
-    });
+    const { child } = await ownChild(ctx, session, request.params.childId);
+    const key = formText(request.body, 'field');
+    const typed = formText(request.body, 'value');
+    const target = childFields(child).find((f) => f.key === key);
+    if (!target) throw new HttpError(400, 'Cette information ne peut pas être modifiée ici.');
+    const checked = typedChange(target, typed, 'child', child.id, parisDay(ctx.clock()));
+    if (!checked.ok) return childrenPage(ctx, request, reply, { formId: `modification-${child.id}`, key, value: typed, message: checked.message });
+    await recordRequest(ctx.db, session, ctx.clock(), { kind: 'data_change', changes: [checked.change] });
+    return reply.redirect('/mes-enfants?demande=envoyee', 303);
   });
 
   app.get<{ Params: { childId: string } }>('/mes-enfants/:childId/photo', async (request, reply) => {

@@ -1,10 +1,12 @@
-import { portalRequestSchema, SYNC_PROTOCOL, type PullResponse } from '../../shared/sync/contract.js';
+import { SYNC_PROTOCOL, type PullResponse } from '../../shared/sync/contract.js';
 import type { PortalDb } from '../db/open.js';
 import { REQUEST_DEFAULTS } from '../requests/submit.js';
 
 /**
  * The page of requests after the office's cursor, oldest first. The stored body is the request as submitted; the
- * columns (uid, family, instant of submission, kind) are the truth, so they win over anything in the body.
+ * columns (uid, family, instant of submission, kind) are the truth, so they win over anything in the body. Bodies
+ * are sent as stored: the office checks each against the contract and refuses, with its reason, one it cannot read
+ * (a body recorded by an older portal, a bug), so one request never blocks the ones behind it.
  */
 export async function pullPage(db: PortalDb, after: number, limit: number): Promise<PullResponse> {
   const rows = await db
@@ -16,17 +18,25 @@ export async function pullPage(db: PortalDb, after: number, limit: number): Prom
     .execute();
   const page = rows.slice(0, limit);
   const requests = page.map((row) => {
-    const body = JSON.parse(row.body) as Record<string, unknown>;
-    // A malformed stored request is a bug here: failing loudly keeps the cursor before it rather than skipping it.
-    const request = portalRequestSchema.parse({
+    const request = {
       ...REQUEST_DEFAULTS,
-      ...body,
+      ...storedBody(row.body),
       uid: row.uid,
       familyId: row.family_id,
       kind: row.kind,
       submittedAt: row.submitted_at,
-    });
+    };
     return { seq: row.seq, request };
   });
   return { protocol: SYNC_PROTOCOL, requests, next: page.length > 0 ? page[page.length - 1]!.seq : after, more: rows.length > limit };
+}
+
+function storedBody(text: string): Record<string, unknown> {
+  try {
+    const body: unknown = JSON.parse(text);
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  } catch {
+    // Unreadable: the columns alone go, and the office refuses the request with its reason.
+    return {};
+  }
 }

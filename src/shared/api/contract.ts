@@ -4,6 +4,7 @@ import type { DocumentKind, FamilyInput, FamilyPatch } from '../families/input.j
 import type { PlanningCell } from '../planning/cells.js';
 import type { AbsenceReason } from '../planning/reasons.js';
 import type { AutoRules, DeadlineRules, LatePolicy } from '../planning/rules.js';
+import type { ChangeFieldKey } from '../requests/change-fields.js';
 import type { Result } from '../result.js';
 import type { CallOptions } from './progress.js';
 
@@ -242,10 +243,12 @@ export type RequestKind = 'book' | 'cancel' | 'absence' | 'data_change' | 'photo
 export interface DataChange {
   entity: 'family' | 'child';
   entityId: number;
-  /** Path in FamilyInput / ChildInput, e.g. 'responsable1.telMobile'. */
-  field: string;
+  /** One of the keys a family may ask to change (src/shared/requests/change-fields.ts), e.g. 'responsable1.telMobile'. */
+  field: ChangeFieldKey;
   label: string;
+  /** As the family saw it; canonical text (see change-fields.ts) except a masked IBAN. */
   oldValue: string;
+  /** Canonical text: ISO day, integer cents, hundredths, 'true' / 'false', enum key, IBAN without spaces. */
   newValue: string;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
 import { CELL_STATES, type CellState } from '../planning/cells.js';
+import { requestBodySchema } from '../requests/schema.js';
 
 /**
  * The versioned contract between the office (which always initiates) and the portail famille, validated at both
@@ -18,36 +19,25 @@ const isoInstant = z.string().datetime({ offset: false });
 const reason = z.enum(ABSENCE_REASON_CODES);
 const cellState = z.enum(Object.keys(CELL_STATES) as [CellState, ...CellState[]]);
 
-/** A request as a family submitted it on the portal; uid and submittedAt are born there. */
-export const portalRequestSchema = z.object({
+/**
+ * A request as a family submitted it on the portal; uid and submittedAt are born there. The body is the one request
+ * schema of src/shared/requests (the office API uses it too).
+ */
+export const portalRequestSchema = requestBodySchema.extend({
   uid: z.string().uuid(),
-  familyId: z.number().int(),
+  familyId: z.number().int().positive(),
   submittedAt: isoInstant,
-  kind: z.enum(['book', 'cancel', 'absence', 'data_change', 'photo']),
-  items: z.array(z.object({ childId: z.number().int(), serviceId: z.number().int(), day: isoDay })).max(1000),
-  reason: reason.nullable(),
-  comment: z.string().max(2000),
-  changes: z
-    .array(
-      z.object({
-        entity: z.enum(['family', 'child']),
-        entityId: z.number().int(),
-        field: z.string().max(100),
-        label: z.string().max(200),
-        oldValue: z.string().max(2000),
-        newValue: z.string().max(2000),
-      }),
-    )
-    .max(50),
-  photo: z.object({ childId: z.number().int(), mime: z.string(), base64: z.string() }).nullable(),
-  certificate: z.object({ fileName: z.string().max(200), mime: z.string(), base64: z.string() }).nullable(),
 });
 export type PortalRequest = z.infer<typeof portalRequestSchema>;
 
 export const pullQuerySchema = z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(500) });
+/**
+ * A page of requests. Each request is checked on its own by the office (portalRequestSchema), so one the office
+ * cannot read is refused with its reason while the rest of the page, and the cursor, go on.
+ */
 export const pullResponseSchema = z.object({
   protocol: z.literal(SYNC_PROTOCOL),
-  requests: z.array(z.object({ seq: z.number().int(), request: portalRequestSchema })),
+  requests: z.array(z.object({ seq: z.number().int(), request: z.unknown() })),
   /** The cursor to store with this page, in the same transaction as the page's requests. */
   next: z.number().int(),
   more: z.boolean(),

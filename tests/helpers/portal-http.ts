@@ -1,0 +1,54 @@
+/**
+ * A family's browser reduced to what the portal sees over real HTTP: cookies kept between calls, the CSRF token read
+ * from the last page's forms, forms posted urlencoded, redirects not followed (the test reads them).
+ */
+export interface HttpPage {
+  status: number;
+  body: string;
+  location: string | null;
+}
+
+export class HttpFamily {
+  private readonly cookies = new Map<string, string>();
+  private lastBody = '';
+
+  constructor(readonly baseUrl: string) {}
+
+  private remember(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const [name, ...value] = (pair ?? '').split('=');
+      if (!name) continue;
+      const expired = attrs.some((a) => /expires=Thu, 01 Jan 1970/i.test(a) || /max-age=0/i.test(a.trim()));
+      if (expired || value.join('=') === '') this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value.join('='));
+    }
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, body?: string): Promise<HttpPage> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
+      body,
+    });
+    this.remember(response);
+    const text = await response.text();
+    if ((response.headers.get('content-type') ?? '').startsWith('text/html')) this.lastBody = text;
+    return { status: response.status, body: text, location: response.headers.get('location') };
+  }
+
+  get(path: string): Promise<HttpPage> {
+    return this.send('GET', path);
+  }
+
+  /** Posts a form with the CSRF token of the last page, as the browser sends the hidden field. */
+  post(path: string, form: Record<string, string>): Promise<HttpPage> {
+    const match = /name="_csrf" value="([^"]+)"/.exec(this.lastBody);
+    if (!match) throw new Error('No CSRF field on the last page');
+    return this.send('POST', path, new URLSearchParams({ _csrf: match[1]!, ...form }).toString());
+  }
+}
