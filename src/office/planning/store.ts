@@ -102,6 +102,8 @@ export interface PlanningDayChange {
   at: string;
   /** What the audit log shows as the change's origin, e.g. 'Saisie au planning' or 'Demande acceptée'. */
   auditLabel: string;
+  /** The change was asked after its deadline (transitions.ts): billing reads it. */
+  late?: boolean;
 }
 
 const STATE_TEXT: Record<PlanningState, string> = {
@@ -140,10 +142,11 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
   ]);
   const reason = change.state === 'absent' ? change.absenceReason : null;
   if (before && before.state === change.state && before.absence_reason === reason) return false;
+  const late = change.late ? 1 : 0;
   if (before) {
     await trx
       .updateTable('planning_days')
-      .set({ state: change.state, absence_reason: reason, updated_at: change.at, updated_by: change.userId })
+      .set({ state: change.state, absence_reason: reason, late, walk_in: 0, updated_at: change.at, updated_by: change.userId })
       .where('child_id', '=', change.childId)
       .where('service_id', '=', change.serviceId)
       .where('day', '=', change.day)
@@ -161,6 +164,7 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
         inscription_id: null,
         updated_at: change.at,
         updated_by: change.userId,
+        late,
       })
       .execute();
   }

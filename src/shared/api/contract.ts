@@ -403,7 +403,13 @@ export interface OfficeApiSpec {
   'requests.create': Method<NewRequest, RequestView>;
   'requests.queue': Method<Record<string, never>, QueueRow[]>;
   'requests.decide': Method<
-    { itemIds: number[]; decision: 'accept' | 'refuse'; refusalReason: string | null },
+    {
+      itemIds: number[];
+      decision: 'accept' | 'refuse';
+      refusalReason: string | null;
+      /** Accept bookings over the day's capacity: only after the agent confirmed it; recorded on each item and audited. */
+      force?: boolean;
+    },
     DecisionOutcome
   >;
   'requests.forFamily': Method<{ familyId: number }, RequestView[]>;
