@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, dayRange, isoWeekday } from '../../src/shared/calendar/days.js';
+import { deadlineFor } from '../../src/shared/planning/deadlines.js';
+import type { DeadlineRule } from '../../src/shared/planning/rules.js';
 import { portalRequestSchema, type FamilyPublication, type PortalSettings } from '../../src/shared/sync/contract.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
@@ -11,7 +13,7 @@ const PASSWORD = 'un mot de passe solide';
 const NOW = '2026-11-30T09:00:00.000Z';
 const CANTEEN = 1;
 const EVENING = 2;
-const WEDNESDAY_RULE = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
+const WEDNESDAY_RULE: DeadlineRule = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
 
 const SETTINGS: Partial<PortalSettings> = {
   services: [
@@ -22,7 +24,7 @@ const SETTINGS: Partial<PortalSettings> = {
 
 type Row = FamilyPublication['planning']['children'][number]['rows'][number];
 
-/** Booked on school days, closed on Wednesdays and weekends, and a closure on Tuesday 8 December. */
+/** Booked on school days, closed on Wednesdays and weekends, and a closure on Tuesday 8 December; each open day with the deadline the office publishes for it. */
 function row(serviceId: number, from: string, to: string): Row {
   return {
     serviceId,
@@ -32,8 +34,9 @@ function row(serviceId: number, from: string, to: string): Row {
       if (weekday === 3) return { day, state: 'closed' as const, closedWhy: 'Service fermé le mercredi' };
       if (day === '2026-12-08') return { day, state: 'closed' as const, closedWhy: 'Fermeture exceptionnelle : inventaire' };
       if (day === '2026-12-21') return { day, state: 'closed' as const, closedWhy: 'Fermeture exceptionnelle : sortie du personnel' };
-      if (serviceId === EVENING && day === '2026-12-10') return { day, state: 'open' as const, changeableUntil: '2026-12-02T11:00:00.000Z' };
-      return { day, state: 'booked' as const, changeableUntil: '2026-12-02T11:00:00.000Z' };
+      const changeableUntil = deadlineFor(WEDNESDAY_RULE, day);
+      if (serviceId === EVENING && day === '2026-12-10') return { day, state: 'open' as const, changeableUntil };
+      return { day, state: 'booked' as const, changeableUntil };
     }),
   };
 }

@@ -190,8 +190,8 @@ export function judgeDayChange(facts: DayFacts, asked: ChangeAsked): Judgement {
     const who = facts.label?.child ?? "L'enfant";
     return refuse('not_registered', `${who} n'est pas inscrit(e) à ${facts.label?.service ?? 'ce service'} le ${dayFr(facts.day)}.`);
   }
-  if (asker === 'family' && facts.day < asked.today) return refuse('past_day', 'Ce jour est passé.');
   if (asker !== 'decision' && facts.pending) return refuse('pending', `Une demande est déjà en attente pour le ${when(facts)}.`);
+  if (asker === 'family' && facts.day < asked.today) return refuse('past_day', 'Ce jour est passé.');
 
   const stateRefusal = requestStateRefusal(facts, change, state, asker);
   if (stateRefusal) return stateRefusal;
