@@ -254,8 +254,8 @@ function judgeStaffEdit(facts: DayFacts, change: FamilyChange, state: DayState, 
     return allow({ kind: 'state', state: 'booked' }, timing);
   }
   if (state === 'present') {
-    const what = change === 'cancel' ? 'annuler ce jour' : 'déclarer une absence';
-    return refuse('attendance_marked', `Présence déjà pointée : effacez le pointage avant de ${what}.`);
+    const what = change === 'cancel' ? 'd’annuler ce jour' : 'de déclarer une absence';
+    return refuse('attendance_marked', `Présence déjà pointée : effacez le pointage avant ${what}.`);
   }
   if (state === 'none') return refuse('not_booked', 'Pas de réservation ce jour-là.');
   if (change === 'cancel') {
