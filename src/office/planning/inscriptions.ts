@@ -47,9 +47,8 @@ async function refuseOverCapacity(trx: Trx, service: ServiceConfig, calendar: Ca
   full.sort();
   const named = full.slice(0, FULL_DAYS_NAMED).map((day) => `${formatDayFr(day)} (${book.bookedOn(service.id, day)}/${service.capacity})`);
   const more = full.length > FULL_DAYS_NAMED ? ` et ${full.length - FULL_DAYS_NAMED} autre${full.length - FULL_DAYS_NAMED > 1 ? 's' : ''} jour${full.length - FULL_DAYS_NAMED > 1 ? 's' : ''}` : '';
-  throw invalid({
-    weekdays: `${service.name} est complet le ${named.join(', le ')}${more} : l'inscription n'est pas enregistrée. Choisissez d'autres jours ou une autre date de début, ou augmentez la capacité du service.`,
-  });
+  const message = `${service.name} est complet le ${named.join(', le ')}${more} : l'inscription n'est pas enregistrée. Choisissez d'autres jours ou une autre date de début, ou augmentez la capacité du service.`;
+  throw invalid({ weekdays: message }, message);
 }
 
 async function serviceOrFail(trx: Trx, serviceId: number): Promise<ServiceConfig> {
