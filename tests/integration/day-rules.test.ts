@@ -254,6 +254,14 @@ describe('a day marked present', () => {
     expect(stored()).toEqual({ state: 'booked', attendance: 'present' });
   });
 
+  it('is left out of a collective absence (strike) declared for the school', async () => {
+    const schoolId = Number(office.sqlite.prepare("INSERT INTO schools (name) VALUES ('École Jules Ferry')").run().lastInsertRowid);
+    office.sqlite.prepare('UPDATE children SET school_id = ? WHERE id = ?').run(schoolId, kid.childId);
+    const result = await office.value('events.declareAbsence', { schoolId, classe: null, serviceIds: [cantine], days: [DAY], reason: 'STRIKE', comment: '' });
+    expect(result).toEqual({ children: 0, days: 0 });
+    expect(stored()).toEqual({ state: 'booked', attendance: 'present' });
+  });
+
   it('books a child who came without a booking after the fact, as present without booking', async () => {
     const other = await family('Hugo');
     const walkIn = { childId: other.childId, serviceId: cantine, day: DAY };
