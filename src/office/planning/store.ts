@@ -189,15 +189,3 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
   );
   return true;
 }
-
-/** Children expected by a service on a day (state 'booked'). */
-export async function bookedCount(db: Db, serviceId: number, day: string): Promise<number> {
-  const row = await db
-    .selectFrom('planning_days')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('service_id', '=', serviceId)
-    .where('day', '=', day)
-    .where('state', '=', 'booked')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
