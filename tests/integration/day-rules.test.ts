@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRequest } from '../../src/shared/api/contract.js';
 import { seedDemoCommune } from '../../src/office/demo/seed.js';
+import { DayBook } from '../../src/office/planning/day-facts.js';
+import { loadCalendar, loadServices } from '../../src/office/planning/store.js';
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
 
 /**
@@ -45,6 +47,12 @@ function register(childId: number, service: number) {
 
 function request(familyId: number, overrides: Partial<NewRequest>): NewRequest {
   return { familyId, kind: 'book', items: [], reason: null, comment: '', certificate: null, changes: [], photo: null, ...overrides };
+}
+
+/** What billing will read for a cell. */
+async function outcomeOf(cell: { childId: number; serviceId: number; day: string }) {
+  const book = await DayBook.load(office.db, [cell], await loadServices(office.db), await loadCalendar(office.db));
+  return book.outcome(cell);
 }
 
 const bookedOn = (service: number, day: string) =>
@@ -241,6 +249,7 @@ describe('a day marked present', () => {
       attendance: null,
       late: 1,
     });
+    expect(await outcomeOf(cell())).toEqual({ kind: 'cancelled', late: true });
   });
 
   it('skips the acceptance of a cancellation asked before the attendance was marked', async () => {
@@ -271,5 +280,7 @@ describe('a day marked present', () => {
       attendance: 'present',
       walk_in: 1,
     });
+    expect(await outcomeOf(walkIn)).toEqual({ kind: 'present', booked: false, late: false });
+    expect(await outcomeOf(cell())).toEqual({ kind: 'present', booked: true, late: false });
   });
 });

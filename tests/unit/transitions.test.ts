@@ -230,9 +230,11 @@ describe('whatHappened: what billing reads', () => {
   it('tells each outcome of a day', () => {
     expect(whatHappened({ open: false, why: 'Jour férié : Noël' }, STORED.booked)).toEqual({ kind: 'closed', why: 'Jour férié : Noël' });
     expect(whatHappened(open, null)).toEqual({ kind: 'not_booked' });
-    expect(whatHappened(open, STORED.booked)).toEqual({ kind: 'booked' });
-    expect(whatHappened(open, STORED.present)).toEqual({ kind: 'present', booked: true });
-    expect(whatHappened(open, { state: 'booked', attendance: 'present', walkIn: true })).toEqual({ kind: 'present', booked: false });
+    expect(whatHappened(open, STORED.booked)).toEqual({ kind: 'booked', late: false });
+    expect(whatHappened(open, { state: 'booked', attendance: null, late: true })).toEqual({ kind: 'booked', late: true });
+    expect(whatHappened(open, STORED.present)).toEqual({ kind: 'present', booked: true, late: false });
+    expect(whatHappened(open, { state: 'booked', attendance: 'present', walkIn: true })).toEqual({ kind: 'present', booked: false, late: false });
+    expect(whatHappened(open, { state: 'cancelled', attendance: 'present' })).toEqual({ kind: 'present', booked: false, late: false });
     expect(whatHappened(open, STORED.absent_unnoticed)).toEqual({ kind: 'absent_unnoticed' });
     expect(whatHappened(open, { state: 'cancelled', attendance: null, late: true })).toEqual({ kind: 'cancelled', late: true });
     expect(whatHappened(open, STORED.cancelled)).toEqual({ kind: 'cancelled', late: false });

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ServiceConfig } from '../../shared/api/contract.js';
 import { openingOn, type CalendarData, type Opening } from '../../shared/calendar/opening.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
-import { dayState, type DayFacts, type Effect, type StoredDay } from '../../shared/planning/transitions.js';
+import { dayState, whatHappened, type DayFacts, type DayOutcome, type Effect, type StoredDay } from '../../shared/planning/transitions.js';
 import type { OfficeDatabase } from '../db/schema.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
@@ -194,5 +194,10 @@ export class DayBook {
 
   stateOf(cell: Cell) {
     return dayState(this.storedDay(cell));
+  }
+
+  /** What happened on the cell's day, as billing reads it (transitions.ts). */
+  outcome(cell: Cell): DayOutcome {
+    return whatHappened(this.opening(cell.serviceId, cell.day), this.storedDay(cell));
   }
 }

@@ -292,9 +292,10 @@ function judgeAttendance(facts: DayFacts, change: Exclude<DayChange, FamilyChang
 export type DayOutcome =
   | { kind: 'closed'; why: string }
   | { kind: 'not_booked' }
-  /** Booked and not (yet) marked: expected, or not pointed. */
-  | { kind: 'booked' }
-  | { kind: 'present'; booked: boolean }
+  /** Booked and not (yet) marked: expected, or not pointed. `late`: booked after the booking deadline. */
+  | { kind: 'booked'; late: boolean }
+  /** `booked` false: the child came without a booking (walk-in); `late`: the booking was made after its deadline. */
+  | { kind: 'present'; booked: boolean; late: boolean }
   | { kind: 'absent_unnoticed' }
   | { kind: 'cancelled'; late: boolean }
   | { kind: 'absent'; reason: AbsenceReason | null; late: boolean };
@@ -304,8 +305,10 @@ export function whatHappened(opening: Opening, stored: StoredDay | null | undefi
   switch (dayState(stored)) {
     case 'none':
       return { kind: 'not_booked' };
-    case 'present':
-      return { kind: 'present', booked: stored!.state === 'booked' && !stored!.walkIn };
+    case 'present': {
+      const booked = stored!.state === 'booked' && !stored!.walkIn;
+      return { kind: 'present', booked, late: booked && (stored!.late ?? false) };
+    }
     case 'absent':
       return { kind: 'absent', reason: stored!.absenceReason ?? null, late: stored!.late ?? false };
     case 'absent_unnoticed':
@@ -313,6 +316,6 @@ export function whatHappened(opening: Opening, stored: StoredDay | null | undefi
     case 'cancelled':
       return { kind: 'cancelled', late: stored!.late ?? false };
     case 'booked':
-      return { kind: 'booked' };
+      return { kind: 'booked', late: stored!.late ?? false };
   }
 }
