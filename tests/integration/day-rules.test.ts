@@ -108,6 +108,9 @@ describe('capacity in the queue and the decision', () => {
       { id: queue[0]!.itemId, status: 'accepted', forced: 0, decided_by: userId, decided_at: '2026-11-28T10:00:00.000Z' },
       { id: queue[1]!.itemId, status: 'accepted', forced: 1, decided_by: userId, decided_at: '2026-11-28T11:30:00.000Z' },
     ]);
+    // The family's file shows it.
+    const [view] = await office.value('requests.forFamily', { familyId: b.familyId });
+    expect(view!.items.map((item) => [item.status, item.forced, item.decidedAt])).toEqual([['accepted', true, '2026-11-28T11:30:00.000Z']]);
     const audit = office.sqlite.prepare("SELECT at, user_id, action, old_value, new_value FROM audit_log WHERE action = 'force'").all();
     expect(audit).toEqual([
       {

@@ -273,6 +273,8 @@ export interface RequestItemView {
   decidedAt: string | null;
   decidedBy: string | null;
   auto: boolean;
+  /** Accepted over the day's capacity on the agent's confirmation (decidedBy, decidedAt). */
+  forced: boolean;
 }
 
 export interface RequestView {
