@@ -271,6 +271,37 @@ describe('asking for a change', () => {
   });
 });
 
+describe('what the office judged is what the family reads', () => {
+  it('shows a published pending item late only when the office stored it late, whatever today’s settings say', async () => {
+    const published = familyPublication(1);
+    published.version = 2;
+    const item = (day: string, late?: boolean) => ({
+      childId: 11, serviceId: CANTEEN, day, status: 'pending' as const, refusalReason: null, decidedAt: null, ...(late === undefined ? {} : { late }),
+    });
+    published.requests = [
+      // Asked on time by today's rules, but the office judged it late on arrival (its rules then were stricter).
+      { uid: '44444444-4444-4444-8444-444444444444', kind: 'cancel', submittedAt: NOW, reason: null, items: [item('2026-12-07', true)] },
+      // Published by an older office without the flag: not late.
+      { uid: '55555555-5555-4555-8555-555555555555', kind: 'cancel', submittedAt: '2026-12-05T09:00:00.000Z', reason: null, items: [item('2026-12-10')] },
+    ];
+    await insertPublication(portal.db, published);
+    const week = await family.get('/planning?enfant=11&du=2026-12-07');
+    expect(week.body).toContain('Restauration scolaire, lundi 7 décembre 2026 : Annulation demandée, hors délai.');
+    expect(week.body).toContain('Restauration scolaire, jeudi 10 décembre 2026 : Annulation demandée.');
+  });
+
+  it('shows until when a day can change as the office published it', async () => {
+    const published = familyPublication(1);
+    published.version = 2;
+    const canteen = published.planning.children[0]!.rows[0]!;
+    // The office moved this day's deadline earlier (a closure the day before, say): the portal says what it published.
+    canteen.cells = canteen.cells.map((c) => (c.day === '2026-12-14' ? { ...c, changeableUntil: '2026-12-04T11:00:00.000Z' } : c));
+    await insertPublication(portal.db, published);
+    const week = await family.get('/planning?enfant=11&du=2026-12-14');
+    expect(week.body).toContain('Restauration scolaire, lundi 14 décembre 2026 : Réservé. Modifiable jusqu’au vendredi 4 décembre 2026 à 12h00.');
+  });
+});
+
 describe('only the family’s own children', () => {
   it('answers 404 for another family’s child, in the grid, the cell page and the form', async () => {
     expect((await family.get('/planning?enfant=21')).status).toBe(404);
