@@ -160,6 +160,19 @@ describe('inscriptions and capacity', () => {
     expect(fits).toHaveLength(1);
   });
 
+  it('refuses extending an inscription to weekdays already full', async () => {
+    office = await makeTestOffice();
+    const matin = serviceId('matin');
+    office.sqlite.prepare('UPDATE services SET capacity = 1 WHERE id = ?').run(matin);
+    const a = await family('Léa');
+    const b = await family('Hugo');
+    inscribe(a.childId, matin, ['2026-12-07']);
+    const [created] = await office.value('inscriptions.create', { childIds: [b.childId], serviceId: matin, startDate: '2026-12-01', endDate: '2026-12-18', weekdays: [2, 5] });
+    const result = await office.call('inscriptions.update', { id: created!.id, from: '2026-12-01', endDate: '2026-12-18', weekdays: [1, 2, 5] });
+    expect(!result.ok && result.error.message).toMatch(/^Accueil du matin est complet le lundi 7 décembre 2026 \(1\/1\) : /);
+    expect(office.sqlite.prepare("SELECT COUNT(*) FROM planning_days WHERE child_id = ? AND day = '2026-12-14'").pluck().get(b.childId)).toBe(0);
+  });
+
   it('counts siblings registered together against the same places', async () => {
     office = await makeTestOffice();
     const matin = serviceId('matin');
