@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, dayRange, isoWeekday } from '../../src/shared/calendar/days.js';
+import { deadlineFor } from '../../src/shared/planning/deadlines.js';
+import type { DeadlineRule } from '../../src/shared/planning/rules.js';
 import { portalRequestSchema, type FamilyPublication, type PortalSettings } from '../../src/shared/sync/contract.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
@@ -11,7 +13,7 @@ const PASSWORD = 'un mot de passe solide';
 const NOW = '2026-11-30T09:00:00.000Z';
 const CANTEEN = 1;
 const EVENING = 2;
-const WEDNESDAY_RULE = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
+const WEDNESDAY_RULE: DeadlineRule = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
 
 const SETTINGS: Partial<PortalSettings> = {
   services: [
@@ -22,7 +24,7 @@ const SETTINGS: Partial<PortalSettings> = {
 
 type Row = FamilyPublication['planning']['children'][number]['rows'][number];
 
-/** Booked on school days, closed on Wednesdays and weekends, and a closure on Tuesday 8 December. */
+/** Booked on school days, closed on Wednesdays and weekends, and a closure on Tuesday 8 December; each open day with the deadline the office publishes for it. */
 function row(serviceId: number, from: string, to: string): Row {
   return {
     serviceId,
@@ -32,8 +34,9 @@ function row(serviceId: number, from: string, to: string): Row {
       if (weekday === 3) return { day, state: 'closed' as const, closedWhy: 'Service fermé le mercredi' };
       if (day === '2026-12-08') return { day, state: 'closed' as const, closedWhy: 'Fermeture exceptionnelle : inventaire' };
       if (day === '2026-12-21') return { day, state: 'closed' as const, closedWhy: 'Fermeture exceptionnelle : sortie du personnel' };
-      if (serviceId === EVENING && day === '2026-12-10') return { day, state: 'open' as const, changeableUntil: '2026-12-02T11:00:00.000Z' };
-      return { day, state: 'booked' as const, changeableUntil: '2026-12-02T11:00:00.000Z' };
+      const changeableUntil = deadlineFor(WEDNESDAY_RULE, day);
+      if (serviceId === EVENING && day === '2026-12-10') return { day, state: 'open' as const, changeableUntil };
+      return { day, state: 'booked' as const, changeableUntil };
     }),
   };
 }
@@ -265,6 +268,37 @@ describe('asking for a change', () => {
     expect(week.body).toContain('Restauration scolaire, lundi 7 décembre 2026 : Absent (motif connu) (RAISON MEDICALE).');
     const next = await family.get('/planning?enfant=11&du=2026-12-14');
     expect(next.body).toContain('Restauration scolaire, lundi 14 décembre 2026 : Réservé. Dernière demande refusée : Certificat manquant.');
+  });
+});
+
+describe('what the office judged is what the family reads', () => {
+  it('shows a published pending item late only when the office stored it late, whatever today’s settings say', async () => {
+    const published = familyPublication(1);
+    published.version = 2;
+    const item = (day: string, late?: boolean) => ({
+      childId: 11, serviceId: CANTEEN, day, status: 'pending' as const, refusalReason: null, decidedAt: null, ...(late === undefined ? {} : { late }),
+    });
+    published.requests = [
+      // Asked on time by today's rules, but the office judged it late on arrival (its rules then were stricter).
+      { uid: '44444444-4444-4444-8444-444444444444', kind: 'cancel', submittedAt: NOW, reason: null, items: [item('2026-12-07', true)] },
+      // Published by an older office without the flag: not late.
+      { uid: '55555555-5555-4555-8555-555555555555', kind: 'cancel', submittedAt: '2026-12-05T09:00:00.000Z', reason: null, items: [item('2026-12-10')] },
+    ];
+    await insertPublication(portal.db, published);
+    const week = await family.get('/planning?enfant=11&du=2026-12-07');
+    expect(week.body).toContain('Restauration scolaire, lundi 7 décembre 2026 : Annulation demandée, hors délai.');
+    expect(week.body).toContain('Restauration scolaire, jeudi 10 décembre 2026 : Annulation demandée.');
+  });
+
+  it('shows until when a day can change as the office published it', async () => {
+    const published = familyPublication(1);
+    published.version = 2;
+    const canteen = published.planning.children[0]!.rows[0]!;
+    // The office moved this day's deadline earlier (a closure the day before, say): the portal says what it published.
+    canteen.cells = canteen.cells.map((c) => (c.day === '2026-12-14' ? { ...c, changeableUntil: '2026-12-04T11:00:00.000Z' } : c));
+    await insertPublication(portal.db, published);
+    const week = await family.get('/planning?enfant=11&du=2026-12-14');
+    expect(week.body).toContain('Restauration scolaire, lundi 14 décembre 2026 : Réservé. Modifiable jusqu’au vendredi 4 décembre 2026 à 12h00.');
   });
 });
 

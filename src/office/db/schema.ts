@@ -262,6 +262,10 @@ export interface PlanningDayTable {
   inscription_id: number | null;
   updated_at: string;
   updated_by: number | null;
+  /** The stored state (booking, cancellation, absence) was asked after its deadline (0004). */
+  late: Generated<number>;
+  /** Booked only because the child was marked present without a booking (0004). */
+  walk_in: Generated<number>;
 }
 
 export interface RequestTable {
@@ -291,6 +295,8 @@ export interface RequestItemTable {
   decided_at: string | null;
   decided_by: number | null;
   auto: Generated<number>;
+  /** Accepted over capacity on the agent's confirmation (0004). */
+  forced: Generated<number>;
 }
 
 export interface RefusalReasonTable {

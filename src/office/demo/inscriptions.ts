@@ -11,6 +11,11 @@ export const DEMO_INSCRIPTIONS_MAX_FAMILIES = 2000;
 
 const SCHOOL_WEEK = [1, 2, 4, 5];
 
+/** Places the demo leaves free on each day (5 %, at least one), so that an agent trying the demo can still book. */
+export function demoReserve(capacity: number): number {
+  return Math.max(1, Math.ceil(capacity * 0.05));
+}
+
 /**
  * Inscriptions of the demo children for the school year under way (or the next one in the summer), with their
  * booked days: about 75 % at the canteen, 25 % at the accueil du soir, 15 % du matin, 20 % on Wednesdays.
@@ -48,9 +53,18 @@ export async function seedDemoInscriptions(
   let nextId = Number(first?.max ?? 0) + 1;
   const inscriptions: Insertable<InscriptionTable>[] = [];
   const planning: Insertable<PlanningDayTable>[] = [];
+  // Places taken per service and day: an inscription that would take a day over the service's capacity (less a
+  // reserve left for the counter) is not made, as the office refuses it (inscriptions.ts).
+  const taken = new Map<string, number>();
   const register = (childId: number, code: string, weekdays: number[]) => {
     const service = byCode.get(code);
     if (!service) return;
+    const days = daysOf(service).filter(({ weekday }) => weekdays.includes(weekday));
+    if (service.capacity !== null) {
+      const limit = service.capacity - demoReserve(service.capacity);
+      if (days.some(({ day }) => (taken.get(`${service.id}:${day}`) ?? 0) + 1 > limit)) return;
+      for (const { day } of days) taken.set(`${service.id}:${day}`, (taken.get(`${service.id}:${day}`) ?? 0) + 1);
+    }
     const id = nextId;
     nextId += 1;
     inscriptions.push({
@@ -64,8 +78,7 @@ export async function seedDemoInscriptions(
       created_by: null,
       ended_at: null,
     });
-    for (const { day, weekday } of daysOf(service)) {
-      if (!weekdays.includes(weekday)) continue;
+    for (const { day } of days) {
       planning.push({
         child_id: childId,
         service_id: service.id,

@@ -1,20 +1,14 @@
-import type { PlanningAction, ServiceConfig } from '../../shared/api/contract.js';
-import { formatDayFr } from '../../shared/calendar/format.js';
-import { openingOn } from '../../shared/calendar/opening.js';
+import type { PlanningAction } from '../../shared/api/contract.js';
 import { parisDay, type Clock } from '../../shared/clock.js';
+import { judgeDayChange } from '../../shared/planning/transitions.js';
 import { invalid } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
-import { bookedCount, frenchDate, loadCalendar, loadServices, setPlanningDay } from './store.js';
+import { DayBook } from './day-facts.js';
+import { frenchDate, loadCalendar, loadServices, setPlanningDay } from './store.js';
 
 const ATTENDANCE_TEXT = { present: 'Présent', absent: 'Absent sans prévenir' } as const;
 const STAFF_EDIT = 'Saisie au planning';
-
-/** 'Complet : 300 places réservées sur 300 le lundi 7 décembre 2026'. */
-function fullWhy(booked: number, capacity: number, day: string): string {
-  const places = booked > 1 ? 'places réservées' : 'place réservée';
-  return `Complet : ${booked} ${places} sur ${capacity} le ${formatDayFr(day)}`;
-}
 
 export interface ApplyOutcome {
   changed: number;
@@ -52,76 +46,55 @@ export async function applyPlanning(
       }
     }
 
+    for (const cell of cells) if (!services.some((s) => s.id === cell.serviceId)) throw invalid({ cells: 'Service inconnu.' });
+    const book = await DayBook.load(trx, cells, services, calendar);
+    const change = action.kind === 'absent' ? 'absence' : action.kind;
     const outcome: ApplyOutcome = { changed: 0, skipped: [] };
     for (const cell of cells) {
-      const service = services.find((s) => s.id === cell.serviceId);
-      if (!service) throw invalid({ cells: 'Service inconnu.' });
-      const opening = openingOn(service, cell.day, calendar);
-      if (!opening.open) {
-        outcome.skipped.push({ day: cell.day, why: opening.why });
+      const service = book.service(cell.serviceId)!;
+      const before = book.storedDay(cell);
+      const judged = judgeDayChange(book.facts(cell), { change, asker: 'grid', at: now, today });
+      if (!judged.allowed) {
+        outcome.skipped.push({ day: cell.day, why: judged.why });
         continue;
       }
-      const where = trx
-        .selectFrom('planning_days')
-        .select(['state', 'attendance'])
-        .where('child_id', '=', cell.childId)
-        .where('service_id', '=', cell.serviceId)
-        .where('day', '=', cell.day);
+      const effect = judged.effect;
+      if (effect.kind === 'unchanged') continue;
       const base = { childId: cell.childId, serviceId: cell.serviceId, day: cell.day, userId, at, auditLabel: STAFF_EDIT };
-
-      if (action.kind === 'book' || action.kind === 'cancel' || action.kind === 'absent') {
-        const existing = await where.executeTakeFirst();
-        if (action.kind !== 'book' && !existing) {
-          outcome.skipped.push({ day: cell.day, why: 'Pas de réservation ce jour-là.' });
-          continue;
-        }
-        // Counted inside the transaction, so the bookings made earlier in this same call take their places too.
-        if (action.kind === 'book' && existing?.state !== 'booked') {
-          const full = await fullOn(trx, service, cell.day);
-          if (full) {
-            outcome.skipped.push({ day: cell.day, why: full });
-            continue;
-          }
-        }
-        const state = action.kind === 'book' ? 'booked' : action.kind === 'cancel' ? 'cancelled' : 'absent';
-        const changed = await setPlanningDay(trx, { ...base, state, absenceReason: action.kind === 'absent' ? action.reason : null });
+      if (effect.kind === 'state') {
+        const reason = action.kind === 'absent' ? action.reason : null;
+        const changed = await setPlanningDay(trx, { ...base, state: effect.state, absenceReason: reason, late: judged.late });
+        book.record(cell, effect, { absenceReason: reason, late: judged.late });
         if (changed) outcome.changed += 1;
         continue;
       }
-
-      // Attendance is what happened: it cannot be marked ahead.
-      if (cell.day > today) {
-        outcome.skipped.push({ day: cell.day, why: 'Le pointage se fait le jour même ou après.' });
-        continue;
-      }
-      let existing = await where.executeTakeFirst();
-      if (!existing && action.kind === 'present') {
+      if (effect.walkIn) {
         // A child who came without a booking is booked after the fact, so billing and counts see the day.
-        await setPlanningDay(trx, { ...base, state: 'booked', absenceReason: null });
-        existing = { state: 'booked', attendance: null };
+        await setPlanningDay(trx, { ...base, state: 'booked', absenceReason: null, auditLabel: 'Présent sans réservation' });
       }
-      if (!existing) {
-        if (action.kind === 'absent_unnoticed') outcome.skipped.push({ day: cell.day, why: 'Pas de réservation ce jour-là.' });
-        continue;
-      }
-      const attendance = action.kind === 'present' ? 'present' : action.kind === 'absent_unnoticed' ? 'absent' : null;
-      if (existing.attendance === attendance) continue;
       await trx
         .updateTable('planning_days')
-        .set({ attendance, updated_at: at, updated_by: userId })
+        .set({
+          attendance: effect.attendance,
+          ...(effect.walkIn ? { walk_in: 1 } : effect.attendance === null ? { walk_in: 0 } : {}),
+          updated_at: at,
+          updated_by: userId,
+        })
         .where('child_id', '=', cell.childId)
         .where('service_id', '=', cell.serviceId)
         .where('day', '=', cell.day)
         .execute();
+      book.record(cell, effect);
       const child = children.find((c) => c.id === cell.childId);
+      const was = before?.attendance ?? null;
       await writeAudit(
         trx,
         { at, userId, entity: 'planning', entityId: cell.serviceId, action: 'Pointage', familyId: child?.family_id ?? null, childId: cell.childId },
         [
           {
             field: `${service.name} · ${frenchDate(cell.day)}`,
-            oldValue: existing.attendance ? ATTENDANCE_TEXT[existing.attendance] : null,
-            newValue: attendance ? ATTENDANCE_TEXT[attendance] : null,
+            oldValue: was ? ATTENDANCE_TEXT[was] : null,
+            newValue: effect.attendance ? ATTENDANCE_TEXT[effect.attendance] : null,
           },
         ],
       );
@@ -129,11 +102,4 @@ export async function applyPlanning(
     }
     return outcome;
   });
-}
-
-/** The French reason a service cannot take one more child on a day, or null while it can (no capacity: no limit). */
-async function fullOn(trx: Parameters<typeof bookedCount>[0], service: ServiceConfig, day: string): Promise<string | null> {
-  if (service.capacity === null) return null;
-  const booked = await bookedCount(trx, service.id, day);
-  return booked >= service.capacity ? fullWhy(booked, service.capacity, day) : null;
 }

@@ -50,7 +50,8 @@ export function cellFor(
     if (stored.state === 'absent') return { day, state: 'absent', ...(stored.absenceReason ? { absenceReason: stored.absenceReason as AbsenceReason } : {}) };
     if (stored.attendance === 'absent') return { day, state: 'absent_unnoticed' };
     if (stored.state === 'cancelled') return { day, state: 'cancelled' };
-    return { day, state: 'booked', changeableUntil: deadlineFor(service.deadlines.booking, day) };
+    // A booked day changes by a cancellation (or an absence): its deadline is the cancellation's.
+    return { day, state: 'booked', changeableUntil: deadlineFor(service.deadlines.cancel, day) };
   }
   if (refused) return { day, state: 'refused', ...(refused.refusalReason ? { refusalReason: refused.refusalReason } : {}) };
   return { day, state: 'open', changeableUntil: deadlineFor(service.deadlines.booking, day) };

@@ -2,11 +2,15 @@ import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Inscription, ServiceConfig } from '../../shared/api/contract.js';
 import { addDays } from '../../shared/calendar/days.js';
+import { formatDayFr } from '../../shared/calendar/format.js';
+import type { CalendarData } from '../../shared/calendar/opening.js';
 import { parisDay } from '../../shared/clock.js';
+import { judgeDayChange } from '../../shared/planning/transitions.js';
 import { ALL_STAFF, invalid, notFound, type Handlers } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import type { OfficeDatabase } from '../db/schema.js';
 import { PLANNING_STAFF } from './access.js';
+import { DayBook } from './day-facts.js';
 import { inscriptionDays, insertPlanningRows, schoolYearSpans } from './generate.js';
 import { id, isoDay, orderedRange, weekdays } from './schemas.js';
 import { frenchDate, loadCalendar, loadServices } from './store.js';
@@ -18,6 +22,34 @@ function describePattern(startDate: string, endDate: string, days: readonly numb
 }
 
 type Trx = Transaction<OfficeDatabase>;
+
+/** How many full days a refusal names before it counts the others. */
+const FULL_DAYS_NAMED = 5;
+
+/**
+ * An inscription books its days as a staff booking would: a day already full is not booked without a word. The
+ * whole inscription is refused, naming the full days, so the agent chooses (other weekdays, a later start, or a
+ * higher capacity) instead of finding a planning that silently lacks days. Days the child already has are not new.
+ */
+async function refuseOverCapacity(trx: Trx, service: ServiceConfig, calendar: CalendarData, wanted: { childId: number; days: string[] }[], now: Date): Promise<void> {
+  if (service.capacity === null) return;
+  const cells = wanted.flatMap(({ childId, days }) => days.map((day) => ({ childId, serviceId: service.id, day })));
+  const book = await DayBook.load(trx, cells, [service], calendar);
+  const full: string[] = [];
+  const today = parisDay(now);
+  for (const cell of cells) {
+    if (book.storedDay(cell)) continue;
+    const judged = judgeDayChange(book.facts(cell), { change: 'book', asker: 'grid', at: now, today });
+    if (judged.allowed) book.record(cell, judged.effect);
+    else if (judged.code === 'full' && !full.includes(cell.day)) full.push(cell.day);
+  }
+  if (full.length === 0) return;
+  full.sort();
+  const named = full.slice(0, FULL_DAYS_NAMED).map((day) => `${formatDayFr(day)} (${book.bookedOn(service.id, day)}/${service.capacity})`);
+  const more = full.length > FULL_DAYS_NAMED ? ` et ${full.length - FULL_DAYS_NAMED} autre${full.length - FULL_DAYS_NAMED > 1 ? 's' : ''} jour${full.length - FULL_DAYS_NAMED > 1 ? 's' : ''}` : '';
+  const message = `${service.name} est complet le ${named.join(', le ')}${more} : l'inscription n'est pas enregistrée. Choisissez d'autres jours ou une autre date de début, ou augmentez la capacité du service.`;
+  throw invalid({ weekdays: message }, message);
+}
 
 async function serviceOrFail(trx: Trx, serviceId: number): Promise<ServiceConfig> {
   const service = (await loadServices(trx)).find((s) => s.id === serviceId);
@@ -133,6 +165,7 @@ export const inscriptionHandlers: Handlers<InscriptionMethod> = {
         }
 
         const days = inscriptionDays(service, calendar, args.startDate, args.endDate, args.weekdays);
+        await refuseOverCapacity(trx, service, calendar, args.childIds.map((childId) => ({ childId, days })), clock());
         const weekdayText = [...args.weekdays].sort().join(',');
         const created: Inscription[] = [];
         for (const childId of args.childIds) {
@@ -211,6 +244,7 @@ export const inscriptionHandlers: Handlers<InscriptionMethod> = {
           .where('day', '>=', effective)
           .execute();
         const removable = current.filter((row) => !wanted.has(row.day) && row.attendance === null).map((row) => row.day);
+        await refuseOverCapacity(trx, service, calendar, [{ childId: before.child_id, days: [...wanted] }], now);
         for (let start = 0; start < removable.length; start += 500) {
           await trx
             .deleteFrom('planning_days')

@@ -103,6 +103,8 @@ export interface PlanningDayChange {
   at: string;
   /** What the audit log shows as the change's origin, e.g. 'Saisie au planning' or 'Demande acceptée'. */
   auditLabel: string;
+  /** The change was asked after its deadline (transitions.ts): billing reads it. */
+  late?: boolean;
 }
 
 const STATE_TEXT: Record<PlanningState, string> = {
@@ -139,10 +141,11 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
   ]);
   const reason = change.state === 'absent' ? change.absenceReason : null;
   if (before && before.state === change.state && before.absence_reason === reason) return false;
+  const late = change.late ? 1 : 0;
   if (before) {
     await trx
       .updateTable('planning_days')
-      .set({ state: change.state, absence_reason: reason, updated_at: change.at, updated_by: change.userId })
+      .set({ state: change.state, absence_reason: reason, late, walk_in: 0, updated_at: change.at, updated_by: change.userId })
       .where('child_id', '=', change.childId)
       .where('service_id', '=', change.serviceId)
       .where('day', '=', change.day)
@@ -160,6 +163,7 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
         inscription_id: null,
         updated_at: change.at,
         updated_by: change.userId,
+        late,
       })
       .execute();
   }
@@ -183,16 +187,4 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
     ],
   );
   return true;
-}
-
-/** Children expected by a service on a day (state 'booked'). */
-export async function bookedCount(db: Db, serviceId: number, day: string): Promise<number> {
-  const row = await db
-    .selectFrom('planning_days')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('service_id', '=', serviceId)
-    .where('day', '=', day)
-    .where('state', '=', 'booked')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

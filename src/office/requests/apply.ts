@@ -17,6 +17,8 @@ export interface AcceptedItem {
   day: string | null;
   reason: AbsenceReason | null;
   payload: string | null;
+  /** The family asked after the deadline (the item's stored flag): the day keeps it for billing. */
+  late?: boolean;
 }
 
 const ACCEPT_LABEL: Record<RequestKind, string> = {
@@ -54,6 +56,7 @@ export async function applyAccepted(
         userId: who.userId,
         at: who.at,
         auditLabel,
+        late: item.late ?? false,
       });
       return;
     }

@@ -1,11 +1,13 @@
 import type { DataChange, DecisionOutcome, RequestKind } from '../../shared/api/contract.js';
 import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
-import { openingOn } from '../../shared/calendar/opening.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
+import { fullWhy, judgeDayChange } from '../../shared/planning/transitions.js';
 import { ApiFailure } from '../api/handler.js';
+import { writeAudit } from '../audit/write.js';
+import { DayBook } from '../planning/day-facts.js';
 import { loadCalendar, loadServices } from '../planning/store.js';
 import { applyAccepted } from './apply.js';
-import { cellKey, chunks, dayFr, isPlanningKind, refused, type Trx } from './common.js';
+import { chunks, isPlanningKind, refused, type Trx } from './common.js';
 import { checkDataChanges } from './data-changes.js';
 
 export const REFUSAL_MAX = 300;
@@ -19,6 +21,8 @@ export interface Decision {
   at: string;
   /** Paris day of the decision (data changes are checked against it). */
   today: string;
+  /** The agent confirmed accepting bookings over the day's capacity: recorded on each item so accepted. */
+  force?: boolean;
 }
 
 interface ItemRow {
@@ -31,6 +35,8 @@ interface ItemRow {
   decided_by_name: string | null;
   request_id: number;
   family_id: number;
+  submitted_at: string;
+  late: number;
   kind: RequestKind;
   absence_reason: string | null;
   payload: string | null;
@@ -69,6 +75,8 @@ export async function decideItems(trx: Trx, decision: Decision): Promise<Decisio
         'u.display_name as decided_by_name',
         'r.id as request_id',
         'r.family_id',
+        'r.submitted_at',
+        'i.late',
         'r.kind',
         'r.absence_reason',
         'r.payload',
@@ -139,25 +147,15 @@ export async function decideItems(trx: Trx, decision: Decision): Promise<Decisio
 
 /** Applies each acceptable item; returns those applied and records the others as skipped. */
 async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome: DecisionOutcome): Promise<ItemRow[]> {
-  const planning = items.filter((row) => isPlanningKind(row.kind) && row.day !== null);
+  const planning = items.filter((row) => isPlanningKind(row.kind) && row.day !== null && row.child_id !== null && row.service_id !== null);
   const [services, calendar] = await Promise.all([loadServices(trx), loadCalendar(trx)]);
-  const serviceById = new Map(services.map((service) => [service.id, service]));
-  const stateOf = new Map<string, string>();
-  if (planning.length > 0) {
-    const days = planning.map((row) => row.day!).sort();
-    for (const slice of chunks([...new Set(planning.map((row) => row.child_id!))])) {
-      const states = await trx
-        .selectFrom('planning_days')
-        .select(['child_id', 'service_id', 'day', 'state'])
-        .where('child_id', 'in', slice)
-        .where('day', '>=', days[0]!)
-        .where('day', '<=', days[days.length - 1]!)
-        .execute();
-      for (const row of states) stateOf.set(cellKey(row.child_id, row.service_id, row.day), row.state);
-    }
-  }
+  const cells = planning.map((row) => ({ childId: row.child_id!, serviceId: row.service_id!, day: row.day! }));
+  const book = await DayBook.load(trx, cells, services, calendar, { ignorePendingItems: planning.map((row) => row.id) });
 
+  // The queue's order (oldest request first), whatever the selection's: the same item is the one over capacity.
+  items = [...items].sort((a, b) => a.submitted_at.localeCompare(b.submitted_at) || a.id - b.id);
   const applied: ItemRow[] = [];
+  const forced: { row: ItemRow; why: string }[] = [];
   for (const row of items) {
     const skip = (why: string) => outcome.skipped.push({ itemId: row.id, why });
     if (row.family_archived !== null) {
@@ -169,28 +167,27 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
       continue;
     }
     if (isPlanningKind(row.kind)) {
-      const service = serviceById.get(row.service_id ?? 0);
-      const day = row.day ?? '';
-      if (!service) {
+      const service = book.service(row.service_id ?? 0);
+      if (!service || row.day === null || row.child_id === null) {
         skip('Service inconnu.');
         continue;
       }
-      const opening = openingOn(service, day, calendar);
-      if (!opening.open) {
-        skip(`${service.name} est fermé le ${dayFr(day)} : ${opening.why}.`);
+      const cell = { childId: row.child_id, serviceId: service.id, day: row.day };
+      const places = book.bookedOn(service.id, row.day);
+      // The pending item decided here is not a conflict with itself; the family's deadline was judged when they asked.
+      const judged = judgeDayChange({ ...book.facts(cell, { service: service.name }), pending: false }, {
+        change: row.kind,
+        asker: 'decision',
+        at: new Date(row.submitted_at),
+        today: decision.today,
+        force: decision.force ?? false,
+      });
+      if (!judged.allowed) {
+        skip(judged.why);
         continue;
       }
-      const key = cellKey(row.child_id!, service.id, day);
-      const state = stateOf.get(key);
-      if (row.kind === 'book' && state === 'booked') {
-        skip(`Le ${dayFr(day)} est déjà réservé.`);
-        continue;
-      }
-      if (row.kind !== 'book' && state !== 'booked') {
-        skip(`Le ${dayFr(day)} n'est plus réservé (${state === 'absent' ? 'déjà absent' : state === 'cancelled' ? 'déjà annulé' : 'jamais réservé'}).`);
-        continue;
-      }
-      stateOf.set(key, row.kind === 'book' ? 'booked' : row.kind === 'cancel' ? 'cancelled' : 'absent');
+      if (judged.forced) forced.push({ row, why: fullWhy(places, service.capacity ?? 0, row.day) });
+      book.record(cell, judged.effect, { absenceReason: row.absence_reason as AbsenceReason | null, late: row.late === 1 });
     } else if (row.kind === 'data_change') {
       try {
         await checkDataChanges(trx, row.family_id, JSON.parse(row.payload ?? '[]') as DataChange[], decision.today);
@@ -212,10 +209,26 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         day: row.day,
         reason: row.absence_reason as AbsenceReason | null,
         payload: row.payload,
+        late: row.late === 1,
       },
       { userId: decision.userId, at: decision.at, today: decision.today, auto: false },
     );
     applied.push(row);
   }
+  await recordForced(trx, forced, decision);
   return applied;
+}
+
+/** A booking accepted over capacity: flagged on its item (decided_by and decided_at say who and when) and audited. */
+async function recordForced(trx: Trx, forced: { row: ItemRow; why: string }[], decision: Decision): Promise<void> {
+  for (const slice of chunks(forced.map((entry) => entry.row.id))) {
+    await trx.updateTable('request_items').set({ forced: 1 }).where('id', 'in', slice).execute();
+  }
+  for (const { row, why } of forced) {
+    await writeAudit(
+      trx,
+      { at: decision.at, userId: decision.userId, entity: 'request', entityId: row.request_id, familyId: row.family_id, childId: row.child_id, action: 'force' },
+      [{ field: `Demande n° ${row.request_id} · ${shortDayFr(row.day ?? '')}`, oldValue: why, newValue: 'Réservation acceptée au-delà de la capacité, sur confirmation' }],
+    );
+  }
 }

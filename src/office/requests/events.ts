@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isIsoDay } from '../../shared/calendar/days.js';
+import { parisDay } from '../../shared/clock.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
+import { judgeDayChange } from '../../shared/planning/transitions.js';
 import { writeAudit } from '../audit/write.js';
-import { setPlanningDay } from '../planning/store.js';
+import { DayBook } from '../planning/day-facts.js';
+import { loadCalendar, loadServices, setPlanningDay } from '../planning/store.js';
 import { chunks, refused, type Trx } from './common.js';
 
 export interface AbsenceEvent {
@@ -36,7 +39,7 @@ export async function declareEventAbsence(trx: Trx, event: AbsenceEvent): Promis
   const services = await trx.selectFrom('services').select('id').where('id', 'in', serviceIds).execute();
   if (services.length !== serviceIds.length) throw refused('Service inconnu.', 'serviceIds');
 
-  const cells = await trx
+  const booked = await trx
     .selectFrom('planning_days as pd')
     .innerJoin('children as c', 'c.id', 'pd.child_id')
     .innerJoin('families as f', 'f.id', 'c.family_id')
@@ -51,6 +54,15 @@ export async function declareEventAbsence(trx: Trx, event: AbsenceEvent): Promis
     .orderBy('c.family_id')
     .orderBy('pd.day')
     .execute();
+  // The day's rules decide, as on the staff grid: a day already marked present (or closed) is left as it is.
+  const [allServices, calendar] = await Promise.all([loadServices(trx), loadCalendar(trx)]);
+  const book = await DayBook.load(trx, booked.map((cell) => ({ childId: cell.child_id, serviceId: cell.service_id, day: cell.day })), allServices, calendar);
+  const at = new Date(event.at);
+  const today = parisDay(at);
+  const cells = booked.filter((cell) => {
+    const judged = judgeDayChange(book.facts({ childId: cell.child_id, serviceId: cell.service_id, day: cell.day }), { change: 'absence', asker: 'grid', at, today });
+    return judged.allowed && judged.effect.kind !== 'unchanged';
+  });
 
   const comment = event.comment.trim().slice(0, 1000);
   const byFamily = new Map<number, typeof cells>();

@@ -59,6 +59,7 @@ export const requestHandlers: Handlers<RequestMethod> = {
       itemIds: z.array(id).min(1, 'Sélectionnez au moins une demande.').max(10_000),
       decision: z.enum(['accept', 'refuse']),
       refusalReason: z.string().max(2000).nullable(),
+      force: z.boolean().optional(),
     }),
     run: ({ db, clock, user }, args) => {
       const now = clock();

@@ -1,9 +1,22 @@
 import { sql } from 'kysely';
 import type { DataChange, QueueRow, RequestKind } from '../../shared/api/contract.js';
 import { openingOn, type Opening } from '../../shared/calendar/opening.js';
+import { parisDay } from '../../shared/clock.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
+import { dayState, judgeDayChange, type DayState, type RefusalCode } from '../../shared/planning/transitions.js';
 import type { OfficeDb } from '../db/open.js';
 import { loadCalendar, loadServices } from '../planning/store.js';
+import { isPlanningKind } from './common.js';
+
+/** The queue's words for what stands in the way of accepting an item now. */
+function conflictText(code: RefusalCode, state: DayState, why: string): string {
+  if (code === 'full') return 'Plus de place ce jour-là';
+  if (code === 'already') return 'Jour déjà réservé';
+  if (state === 'cancelled') return 'Jour déjà annulé';
+  if (state === 'absent') return 'Absence déjà enregistrée ce jour-là';
+  if (state === 'none') return "Ce jour n'est pas réservé";
+  return why.replace(/\.$/, '');
+}
 
 interface PendingRow {
   item_id: number;
@@ -25,6 +38,7 @@ interface PendingRow {
   late: number;
   changes: string | null;
   state: 'booked' | 'cancelled' | 'absent' | null;
+  attendance: 'present' | 'absent' | null;
   registered: number;
 }
 
@@ -41,7 +55,7 @@ export async function loadQueue(db: OfficeDb): Promise<QueueRow[]> {
              i.service_id, s.name AS service_name, s.capacity, s.requires_inscription,
              i.day, r.kind, r.absence_reason, r.comment, i.late,
              CASE WHEN r.kind = 'data_change' THEN r.payload END AS changes,
-             pd.state,
+             pd.state, pd.attendance,
              EXISTS (SELECT 1 FROM inscriptions ins
                      WHERE ins.child_id = i.child_id AND ins.service_id = i.service_id
                        AND ins.start_date <= i.day AND ins.end_date >= i.day) AS registered
@@ -75,24 +89,39 @@ export async function loadQueue(db: OfficeDb): Promise<QueueRow[]> {
     }
     return opening;
   };
+  // Pending bookings take their places in the queue's order (oldest first): the second booking of a day with one
+  // place left shows the conflict, as accepting both in that order would refuse it.
+  const queued = new Map<string, number>();
 
   return pending.rows.map((row) => {
     const conflicts: string[] = [];
     let capacityLeft: number | null = null;
     if (row.child_archived !== null) conflicts.push("Fiche de l'enfant archivée depuis la demande");
-    if (row.service_id !== null && row.day !== null) {
+    const service = row.service_id !== null ? serviceById.get(row.service_id) : undefined;
+    if (row.service_id !== null && row.day !== null && isPlanningKind(row.kind)) {
+      const place = `${row.service_id}:${row.day}`;
+      const taken = (booked.get(place) ?? 0) + (queued.get(place) ?? 0);
       const opening = openingFor(row.service_id, row.day);
-      if (!opening.open) conflicts.push(`Service fermé ce jour-là depuis la demande (${opening.why})`);
-      if (row.requires_inscription === 1 && row.registered !== 1) conflicts.push("L'enfant n'est plus inscrit à ce service ce jour-là");
-      if (row.kind === 'book') {
-        if (row.state === 'booked') conflicts.push('Jour déjà réservé');
-        if (row.capacity !== null) {
-          capacityLeft = row.capacity - (booked.get(`${row.service_id}:${row.day}`) ?? 0) - 1;
-          if (capacityLeft < 0) conflicts.push('Plus de place ce jour-là');
-        }
-      } else if (row.state === 'cancelled') conflicts.push('Jour déjà annulé');
-      else if (row.state === 'absent') conflicts.push('Absence déjà enregistrée ce jour-là');
-      else if (row.state === null) conflicts.push("Ce jour n'est pas réservé");
+      const stored = row.state === null ? null : { state: row.state, attendance: row.attendance };
+      const judged = service
+        ? judgeDayChange(
+            {
+              day: row.day,
+              opening,
+              inscription: { required: row.requires_inscription === 1, held: row.registered === 1 },
+              stored,
+              pending: false,
+              places: { booked: taken, capacity: row.capacity },
+              rules: { deadlines: service.deadlines, latePolicy: service.latePolicy },
+            },
+            { change: row.kind, asker: 'decision', at: new Date(row.submitted_at), today: parisDay(new Date(row.submitted_at)) },
+          )
+        : null;
+      if (!judged || !opening.open) conflicts.push(`Service fermé ce jour-là depuis la demande (${opening.open ? 'service supprimé' : opening.why})`);
+      else if (!judged.allowed) conflicts.push(conflictText(judged.code, dayState(stored), judged.why));
+      else conflicts.push(...judged.warnings);
+      if (row.kind === 'book' && row.capacity !== null) capacityLeft = row.capacity - taken - 1;
+      if (row.kind === 'book' && judged?.allowed) queued.set(place, (queued.get(place) ?? 0) + 1);
     }
     return {
       itemId: row.item_id,

@@ -1,15 +1,15 @@
 import type { NewRequest, ServiceConfig } from '../../shared/api/contract.js';
 import { daysBetween } from '../../shared/calendar/days.js';
-import { openingOn } from '../../shared/calendar/opening.js';
 import { imageMime, PHOTO_MAX_BYTES } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
-import { describeDeadline, judgeChange } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
+import { judgeDayChange } from '../../shared/planning/transitions.js';
 import { writeAudit } from '../audit/write.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime } from '../families/documents.js';
-import { bookedCount, loadCalendar, loadServices } from '../planning/store.js';
+import { DayBook } from '../planning/day-facts.js';
+import { loadCalendar, loadServices } from '../planning/store.js';
 import { applyAccepted } from './apply.js';
-import { cellKey, dayFr, isPlanningKind, PLANNING_KINDS, refused, type PlanningKind, type Trx } from './common.js';
+import { cellKey, dayFr, isPlanningKind, refused, type PlanningKind, type Trx } from './common.js';
 import { checkDataChanges, officeLabelled } from './data-changes.js';
 
 /** A request as it arrives, from the office's counter or from the portail famille. */
@@ -50,6 +50,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission): Promi
   const comment = request.comment.trim();
   let reason: AbsenceReason | null = null;
   let planned: PlannedItem[] = [];
+  let book: DayBook | null = null;
   let payload: string | null = null;
   let itemChildId: number | null = null;
   const services = new Map((await loadServices(trx)).map((service) => [service.id, service]));
@@ -60,7 +61,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission): Promi
       if (!(request.reason in ABSENCE_REASONS)) throw refused(`Motif d'absence inconnu : ${String(request.reason)}.`, 'reason');
       reason = request.reason;
     }
-    planned = await checkPlanningItems(trx, request, request.kind, services);
+    ({ planned, book } = await checkPlanningItems(trx, request, request.kind, services));
   } else if (request.kind === 'data_change') {
     if (request.changes.length === 0) throw refused('La demande ne contient aucune modification.', 'changes');
     await checkDataChanges(trx, request.familyId, request.changes, today);
@@ -108,7 +109,9 @@ export async function submitRequest(trx: Trx, request: RequestSubmission): Promi
     [{ field: 'Demande reçue', oldValue: null, newValue: `${REQUEST_KIND_TEXT[request.kind]} (${request.source === 'office' ? "saisie à l'accueil" : 'portail famille'}, ${rows.length} élément${rows.length > 1 ? 's' : ''})` }],
   );
 
-  if (isPlanningKind(request.kind)) await acceptAutomatically(trx, request.kind, requestId, request.familyId, reason, inserted, services, at, today);
+  if (isPlanningKind(request.kind) && book) {
+    await acceptAutomatically(trx, request.kind, requestId, request.familyId, reason, inserted, services, book, request.submittedAt, at, today);
+  }
   return requestId;
 }
 
@@ -131,7 +134,7 @@ async function checkPlanningItems(
   request: RequestSubmission,
   kind: PlanningKind,
   services: Map<number, ServiceConfig>,
-): Promise<PlannedItem[]> {
+): Promise<{ planned: PlannedItem[]; book: DayBook }> {
   const items = request.items;
   if (items.length === 0) throw refused('La demande ne porte sur aucun jour : choisissez au moins un jour.');
   const days = items.map((item) => item.day).sort();
@@ -156,69 +159,28 @@ async function checkPlanningItems(
     if (!services.get(serviceId)?.active) throw refused('Service inconnu.', 'serviceId');
   }
 
-  const [inscriptions, states, pending] = await Promise.all([
-    trx
-      .selectFrom('inscriptions')
-      .select(['child_id', 'service_id', 'start_date', 'end_date'])
-      .where('child_id', 'in', childIds)
-      .where('start_date', '<=', last)
-      .where('end_date', '>=', first)
-      .execute(),
-    trx
-      .selectFrom('planning_days')
-      .select(['child_id', 'service_id', 'day', 'state'])
-      .where('child_id', 'in', childIds)
-      .where('day', '>=', first)
-      .where('day', '<=', last)
-      .execute(),
-    trx
-      .selectFrom('request_items')
-      .select(['child_id', 'service_id', 'day'])
-      .where('status', '=', 'pending')
-      .where('child_id', 'in', childIds)
-      .where('day', '>=', first)
-      .where('day', '<=', last)
-      .execute(),
-  ]);
-  const stateOf = new Map(states.map((row) => [cellKey(row.child_id, row.service_id, row.day), row.state]));
-  const pendingCells = new Set(pending.map((row) => cellKey(row.child_id ?? 0, row.service_id ?? 0, row.day ?? '')));
+  const book = await DayBook.load(trx, items, [...services.values()], calendar);
   const seen = new Set<string>();
-  const changeKind = PLANNING_KINDS[kind];
+  const asker = request.source === 'portal' ? 'family' : 'counter';
+  const today = parisDay(request.submittedAt);
 
   const planned: PlannedItem[] = [];
   for (const item of [...items].sort((a, b) => a.day.localeCompare(b.day) || a.childId - b.childId || a.serviceId - b.serviceId)) {
     const service = services.get(item.serviceId)!;
     const child = children.get(item.childId)!;
-    const when = `${dayFr(item.day)} (${service.name}, ${child.prenom})`;
     const key = cellKey(item.childId, item.serviceId, item.day);
-    if (seen.has(key)) throw refused(`Le ${when} figure deux fois dans la demande.`);
+    if (seen.has(key)) throw refused(`Le ${dayFr(item.day)} (${service.name}, ${child.prenom}) figure deux fois dans la demande.`);
     seen.add(key);
-
-    const opening = openingOn(service, item.day, calendar);
-    if (!opening.open) throw refused(`${service.name} est fermé le ${dayFr(item.day)} : ${opening.why}.`);
-    if (
-      service.requiresInscription &&
-      !inscriptions.some((ins) => ins.child_id === item.childId && ins.service_id === item.serviceId && ins.start_date <= item.day && item.day <= ins.end_date)
-    ) {
-      throw refused(`${child.prenom} n'est pas inscrit(e) à ${service.name} le ${dayFr(item.day)}.`);
-    }
-    const state = stateOf.get(key);
-    if (kind === 'book' && state === 'booked') throw refused(`Le ${when} est déjà réservé.`);
-    if (kind === 'cancel' && state !== 'booked') throw refused(`Le ${when} n'est pas réservé : il n'y a rien à annuler.`);
-    if (kind === 'absence' && state !== 'booked') {
-      throw refused(`Le ${when} n'est pas réservé : ${state === 'absent' ? "l'absence est déjà enregistrée" : 'aucune absence à déclarer'}.`);
-    }
-    if (pendingCells.has(key)) throw refused(`Une demande est déjà en attente pour le ${when}.`);
-
-    const judged = judgeChange(service.deadlines[changeKind], item.day, request.submittedAt);
-    if (!judged.onTime && service.latePolicy === 'refuse') {
-      throw refused(
-        `Hors délai pour le ${when} : les changements de ce jour étaient possibles jusqu'au ${describeDeadline(judged.deadline)}.`,
-      );
-    }
-    planned.push({ childId: item.childId, serviceId: item.serviceId, day: item.day, late: !judged.onTime });
+    const judged = judgeDayChange(book.facts(item, { service: service.name, child: child.prenom }), {
+      change: kind,
+      asker,
+      at: request.submittedAt,
+      today,
+    });
+    if (!judged.allowed) throw refused(judged.why);
+    planned.push({ childId: item.childId, serviceId: item.serviceId, day: item.day, late: judged.late });
   }
-  return planned;
+  return { planned, book };
 }
 
 async function storeCertificate(trx: Trx, request: RequestSubmission, at: string, today: string): Promise<number> {
@@ -250,7 +212,10 @@ async function storeCertificate(trx: Trx, request: RequestSubmission, at: string
   return id;
 }
 
-/** The services' automatic rules: on-time absences, on-time bookings while places remain. */
+/**
+ * The services' automatic rules: on-time absences, on-time bookings while places remain. Each item is judged again
+ * as an acceptance (no force), with the places taken by the items accepted before it.
+ */
 async function acceptAutomatically(
   trx: Trx,
   kind: PlanningKind,
@@ -259,6 +224,8 @@ async function acceptAutomatically(
   reason: AbsenceReason | null,
   items: { id: number; child_id: number | null; service_id: number | null; day: string | null; late: number }[],
   services: Map<number, ServiceConfig>,
+  book: DayBook,
+  submittedAt: Date,
   at: string,
   today: string,
 ): Promise<void> {
@@ -266,17 +233,18 @@ async function acceptAutomatically(
   const accepted: number[] = [];
   for (const item of items) {
     const service = services.get(item.service_id ?? 0);
-    if (!service || item.late === 1 || item.day === null) continue;
+    if (!service || item.late === 1 || item.day === null || item.child_id === null) continue;
     if (kind === 'absence' && !service.autoRules.absencesOnTime) continue;
-    if (kind === 'book') {
-      if (!service.autoRules.bookingsWithinCapacity) continue;
-      if (service.capacity !== null && (await bookedCount(trx, service.id, item.day)) >= service.capacity) continue;
-    }
+    if (kind === 'book' && !service.autoRules.bookingsWithinCapacity) continue;
+    const cell = { childId: item.child_id, serviceId: service.id, day: item.day };
+    const judged = judgeDayChange(book.facts(cell), { change: kind, asker: 'decision', at: submittedAt, today });
+    if (!judged.allowed || judged.late) continue;
     await applyAccepted(
       trx,
-      { itemId: item.id, requestId, familyId, kind, childId: item.child_id, serviceId: item.service_id, day: item.day, reason, payload: null },
+      { itemId: item.id, requestId, familyId, kind, childId: item.child_id, serviceId: item.service_id, day: item.day, reason, payload: null, late: false },
       { userId: null, at, today, auto: true },
     );
+    book.record(cell, judged.effect, { absenceReason: reason, late: false });
     accepted.push(item.id);
   }
   if (accepted.length > 0) {

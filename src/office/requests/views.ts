@@ -47,6 +47,7 @@ export async function requestViews(db: OfficeDb, where: { familyId: number } | {
       'i.decided_at',
       'u.display_name',
       'i.auto',
+      'i.forced',
     ])
     .$call((query) => ('familyId' in where ? query.where('r.family_id', '=', where.familyId) : query.where('r.id', '=', where.requestId)))
     .orderBy('i.day')
@@ -68,6 +69,7 @@ export async function requestViews(db: OfficeDb, where: { familyId: number } | {
       decidedAt: item.decided_at,
       decidedBy: item.display_name ?? (item.auto === 1 ? 'Acceptation automatique' : null),
       auto: item.auto === 1,
+      forced: item.forced === 1,
     });
     byRequest.set(item.request_id, list);
   }

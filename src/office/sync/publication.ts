@@ -205,6 +205,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
           status: item.status,
           refusalReason: item.refusal_reason,
           decidedAt: item.decided_at,
+          late: item.late === 1,
         })),
     })),
     invoices: [],

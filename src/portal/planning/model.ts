@@ -1,16 +1,16 @@
 import { addDays, isWeekend } from '../../shared/calendar/days.js';
 import { formatDayFr } from '../../shared/calendar/format.js';
-import { describeDeadline, judgeChange } from '../../shared/planning/deadlines.js';
+import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { CELL_STATES, type CellState } from '../../shared/planning/cells.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
 import { DEFAULT_DEADLINE_RULE, type ChangeKind, type DeadlineRule, type LatePolicy } from '../../shared/planning/rules.js';
+import { FAMILY_CHANGES, judgeDayChange, type DayFacts, type Judgement, type RefusalCode, type StoredDay } from '../../shared/planning/transitions.js';
 import { portalRequestSchema, type FamilyPublication, type PortalRequest, type PortalSettings } from '../../shared/sync/contract.js';
 import type { PortalDb } from '../db/open.js';
 
 export type PlanningAction = 'book' | 'cancel' | 'absence';
 
 export const ACTION_LABELS: Record<PlanningAction, string> = { book: 'Réserver', cancel: 'Annuler', absence: 'Déclarer une absence' };
-const CHANGE_KIND: Record<PlanningAction, ChangeKind> = { book: 'booking', cancel: 'cancel', absence: 'absence' };
 const PENDING_STATE: Record<PlanningAction, CellState> = { book: 'booking_requested', cancel: 'cancel_requested', absence: 'absence_requested' };
 
 /** What a service needs here: its name, the deadline rule of each kind of change and what happens to late requests. */
@@ -133,11 +133,9 @@ function overlayOf(pc: PlanningContext): Overlay {
       const at = item.decidedAt ?? request.submittedAt;
       const previous = overlay.lastDecision.get(k);
       if (!previous || previous.at <= at) overlay.lastDecision.set(k, { status: item.status, refusalReason: item.refusalReason, at });
-      if (item.status === 'pending') {
-        const rules = serviceRules(pc.settings, pc.publication, item.serviceId);
-        const late = !judgeChange(rules.rules[CHANGE_KIND[request.kind]], item.day, new Date(request.submittedAt)).onTime;
-        overlay.pending.set(k, { action: request.kind, reason: request.reason, late });
-      }
+      // The office judged the lateness when the request arrived, and publishes it: the portal does not re-judge it
+      // with today's settings (an office too old to publish it sent none: not late).
+      if (item.status === 'pending') overlay.pending.set(k, { action: request.kind, reason: request.reason, late: item.late ?? false });
     }
   }
   for (const { request, late } of pc.local) {
@@ -150,20 +148,34 @@ function overlayOf(pc: PlanningContext): Overlay {
   return overlay;
 }
 
-const ACTIONS_BY_STATE: Partial<Record<CellState, PlanningAction[]>> = {
-  open: ['book'],
-  refused: ['book'],
-  cancelled: ['book'],
-  booked: ['cancel', 'absence'],
-};
+/** The day as the office published it, in the words of the shared rules (a pending state hides what lies under it). */
+function storedOf(state: CellState): StoredDay | null {
+  switch (state) {
+    case 'booked':
+    case 'cancel_requested':
+    case 'absence_requested':
+      return { state: 'booked', attendance: null };
+    case 'cancelled':
+      return { state: 'cancelled', attendance: null };
+    case 'absent':
+      return { state: 'absent', attendance: null };
+    case 'present':
+      return { state: 'booked', attendance: 'present' };
+    case 'absent_unnoticed':
+      return { state: 'booked', attendance: 'absent' };
+    default:
+      return null;
+  }
+}
 
-const LOCKED_BY_STATE: Partial<Record<CellState, string>> = {
-  present: 'Présence déjà pointée : ce jour ne peut plus être modifié.',
-  absent: 'L’absence est enregistrée pour ce jour.',
-  absent_unnoticed: 'Absence relevée par le service : contactez-le pour la justifier.',
-};
+/** Of all the refusals of a locked cell, the one that explains it best to the family. */
+const REFUSAL_ORDER: RefusalCode[] = ['closed', 'past_day', 'pending', 'attendance_marked', 'absence_recorded', 'deadline', 'already', 'not_booked'];
 
-/** A cell of the published planning, with the family's own requests still on their way, judged at `pc.now`. */
+/**
+ * A cell of the published planning, with the family's own requests still on their way, judged at `pc.now` by the
+ * shared rules (transitions.ts) as the office will judge the request on arrival. Places are the office's call: the
+ * portal neither knows nor judges them. Until when the day can change is the office's published instant.
+ */
 export function cellView(pc: PlanningContext, childId: number, service: ServiceRules, published: FamilyPublication['planning']['children'][number]['rows'][number]['cells'][number]): CellView {
   const overlay = overlayOf(pc);
   const k = key(childId, service.id, published.day);
@@ -185,34 +197,50 @@ export function cellView(pc: PlanningContext, childId: number, service: ServiceR
     ...(published.refusalReason ? { refusalReason: published.refusalReason } : {}),
     ...(!pending && last?.status === 'refused' && state !== 'refused' ? { lastRefusal: last.refusalReason ?? '' } : {}),
   };
-  if (state === 'closed') {
-    view.lockedWhy = `Service fermé ce jour : ${published.closedWhy ?? 'fermeture'}.`;
+  const facts: DayFacts = {
+    day: published.day,
+    opening: published.state === 'closed' ? { open: false, why: published.closedWhy ?? 'fermeture' } : { open: true },
+    inscription: { required: false, held: true },
+    stored: storedOf(state),
+    pending: pending !== undefined || state.endsWith('_requested'),
+    places: { booked: 0, capacity: null },
+    rules: { deadlines: service.rules, latePolicy: service.latePolicy },
+  };
+  const refusals: Extract<Judgement, { allowed: false }>[] = [];
+  for (const action of FAMILY_CHANGES) {
+    const judged = judgeDayChange(facts, { change: action, asker: 'family', at: pc.now, today: pc.today });
+    if (judged.allowed) view.offers.push({ action, deadline: judged.deadline!, onTime: !judged.late });
+    else refusals.push(judged);
+  }
+  if (view.offers.length > 0) {
+    // The office's published instant; recomputed only for a cell an older office published without one.
+    const until = published.changeableUntil ?? (view.offers[0]!.onTime ? view.offers[0]!.deadline : undefined);
+    if (until !== undefined && pc.now.getTime() < Date.parse(until)) view.changeableUntil = until;
     return view;
   }
-  if (pending) {
-    view.lockedWhy = 'Une demande est déjà en attente de validation pour ce jour.';
-    return view;
-  }
-  if (published.day < pc.today) {
-    view.lockedWhy = 'Ce jour est passé.';
-    return view;
-  }
-  const actions = ACTIONS_BY_STATE[state];
-  if (!actions) {
-    view.lockedWhy = LOCKED_BY_STATE[state] ?? 'Ce jour ne peut pas être modifié.';
-    return view;
-  }
-  for (const action of actions) {
-    const judged = judgeChange(service.rules[CHANGE_KIND[action]], published.day, pc.now);
-    if (judged.onTime || service.latePolicy === 'late') view.offers.push({ action, deadline: judged.deadline, onTime: judged.onTime });
-  }
-  const first = judgeChange(service.rules[CHANGE_KIND[actions[0]!]], published.day, pc.now);
-  if (first.onTime) view.changeableUntil = first.deadline;
-  if (view.offers.length === 0) {
-    view.missedDeadline = first.deadline;
-    view.lockedWhy = `Délai dépassé : les changements de ce jour étaient possibles jusqu’au ${describeDeadline(first.deadline)}.`;
+  const refusal = [...refusals].sort((a, b) => rank(a.code) - rank(b.code))[0]!;
+  switch (refusal.code) {
+    case 'closed':
+      view.lockedWhy = `Service fermé ce jour : ${published.closedWhy ?? 'fermeture'}.`;
+      break;
+    case 'pending':
+      view.lockedWhy = 'Une demande est déjà en attente de validation pour ce jour.';
+      break;
+    case 'deadline': {
+      const deadline = published.changeableUntil ?? refusal.deadline!;
+      view.missedDeadline = deadline;
+      view.lockedWhy = `Délai dépassé : les changements de ce jour étaient possibles jusqu’au ${describeDeadline(deadline)}.`;
+      break;
+    }
+    default:
+      view.lockedWhy = refusal.why;
   }
   return view;
+}
+
+function rank(code: RefusalCode): number {
+  const index = REFUSAL_ORDER.indexOf(code);
+  return index === -1 ? REFUSAL_ORDER.length : index;
 }
 
 /** The whole sentence a screen reader hears for a cell (and what a hover shows). */

@@ -65,6 +65,7 @@ export function FamilyRequests({ familyId }: { familyId: number }) {
                         <span aria-hidden="true">{status.symbol} </span>
                         {status.label}
                         {item.late ? <span className="badge badge-late">Hors délai</span> : null}
+                        {item.forced ? <span className="badge badge-late">Au-delà de la capacité</span> : null}
                         {item.status === 'refused' && item.refusalReason ? <span className="refusal-reason"> : {item.refusalReason}</span> : null}
                       </td>
                     </tr>

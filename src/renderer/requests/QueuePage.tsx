@@ -80,6 +80,18 @@ function buildColumns(canDecide: boolean): ColDef<QueueRow>[] {
   ];
 }
 
+/** A booking the day has no place left for (the office refuses it unless forced). */
+function overCapacity(row: QueueRow): boolean {
+  return row.kind === 'book' && row.capacityLeft !== null && row.capacityLeft < 0;
+}
+
+function overCapacityQuestion(over: QueueRow[]): string {
+  const lines = over.slice(0, 5).map((row) => `• ${describeItem(row)} (places restantes : ${row.capacityLeft})`);
+  if (over.length > 5) lines.push(`• et ${over.length - 5} autre${over.length - 5 > 1 ? 's' : ''}`);
+  const what = over.length > 1 ? `${over.length} réservations dépassent` : 'Cette réservation dépasse';
+  return `${what} la capacité du service :\n${lines.join('\n')}\n\nAccepter quand même, au-delà de la capacité ? Votre nom sera enregistré avec cette décision.`;
+}
+
 /** Every pending item, oldest first; accept or refuse one row or a selection at once. */
 export function QueuePage({ user }: { user: SessionUser }) {
   const canDecide = user.role === 'agent' || user.role === 'admin';
@@ -127,10 +139,19 @@ export function QueuePage({ user }: { user: SessionUser }) {
 
   async function decide(itemIds: number[], decision: 'accept' | 'refuse', refusalReason: string | null) {
     if (itemIds.length === 0 || busyRef.current) return;
+    const byId = new Map((rows ?? []).map((row) => [row.itemId, row]));
+    let force = false;
+    if (decision === 'accept') {
+      // Over capacity is never accepted by a keystroke alone: the agent confirms, and the office records who and when.
+      const over = itemIds.map((id) => byId.get(id)).filter((row): row is QueueRow => row !== undefined && overCapacity(row));
+      if (over.length > 0) {
+        if (!window.confirm(overCapacityQuestion(over))) return;
+        force = true;
+      }
+    }
     busyRef.current = true;
     setBusy(true);
-    const byId = new Map((rows ?? []).map((row) => [row.itemId, row]));
-    const result = await api.call('requests.decide', { itemIds, decision, refusalReason });
+    const result = await api.call('requests.decide', { itemIds, decision, refusalReason, force });
     busyRef.current = false;
     setBusy(false);
     if (!result.ok) {

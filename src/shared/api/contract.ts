@@ -277,6 +277,8 @@ export interface RequestItemView {
   decidedAt: string | null;
   decidedBy: string | null;
   auto: boolean;
+  /** Accepted over the day's capacity on the agent's confirmation (decidedBy, decidedAt). */
+  forced: boolean;
 }
 
 export interface RequestView {
@@ -416,7 +418,13 @@ export interface OfficeApiSpec {
   'requests.create': Method<NewRequest, RequestView>;
   'requests.queue': Method<Record<string, never>, QueueRow[]>;
   'requests.decide': Method<
-    { itemIds: number[]; decision: 'accept' | 'refuse'; refusalReason: string | null },
+    {
+      itemIds: number[];
+      decision: 'accept' | 'refuse';
+      refusalReason: string | null;
+      /** Accept bookings over the day's capacity: only after the agent confirmed it; recorded on each item and audited. */
+      force?: boolean;
+    },
     DecisionOutcome
   >;
   'requests.forFamily': Method<{ familyId: number }, RequestView[]>;

@@ -148,6 +148,8 @@ export const familyPublicationSchema = z.object({
           status: z.enum(['pending', 'accepted', 'refused']),
           refusalReason: z.string().nullable(),
           decidedAt: isoInstant.nullable(),
+          /** Asked after its deadline, as the office judged it on arrival; absent from older offices (not late). */
+          late: z.boolean().optional(),
         }),
       ),
     }),

@@ -1,0 +1,69 @@
+import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { officeApi } from './api.js';
+
+const bridge = useOfficeBridge();
+
+const DAY = '2027-03-03'; // a Wednesday of the demo's school year
+
+test('« A » on a booking over capacity asks for a confirmation; confirmed, it is accepted and recorded as forced', async ({ page, consoleProblems }) => {
+  const admin = await officeApi(bridge, 'admin');
+  const call = await officeApi(bridge, 'accueil');
+  const service = (await admin('services.list', {})).find((s) => s.code === 'mercredi_apres_midi')!;
+  // Two children booked that afternoon cancel; the service is then left with one place for their two bookings.
+  const list = await call('planning.day', { serviceId: service.id, day: DAY });
+  const [first, second] = list.children;
+  for (const child of [first!, second!]) {
+    await call('planning.apply', { cells: [{ childId: child.childId, serviceId: service.id, day: DAY }], action: { kind: 'cancel' } });
+  }
+  const expected = (await call('planning.day', { serviceId: service.id, day: DAY })).expected;
+  await admin('services.save', { ...service, capacity: expected + 1 });
+  for (const child of [first!, second!]) {
+    await call('requests.create', {
+      familyId: child.familyId,
+      kind: 'book',
+      items: [{ childId: child.childId, serviceId: service.id, day: DAY }],
+      reason: null,
+      comment: '',
+      certificate: null,
+      changes: [],
+      photo: null,
+    });
+  }
+
+  await login(page, bridge);
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: /^Demandes/ }).click();
+  await page.getByLabel('Service', { exact: true }).selectOption(service.name);
+  const rows = page.locator('.ag-row').filter({ has: page.locator('.ag-cell[col-id="childName"]') });
+  await expect(rows).toHaveCount(2);
+  const firstRow = rows.filter({ hasText: first!.prenom });
+  const secondRow = rows.filter({ hasText: second!.prenom });
+  await expect(firstRow.locator('.ag-cell[col-id="capacityLeft"]')).toHaveText('0');
+  await expect(secondRow.locator('.ag-cell[col-id="capacityLeft"]')).toHaveText('-1');
+
+  // Within capacity: no question asked.
+  let questions = 0;
+  page.on('dialog', (dialog) => {
+    questions += 1;
+    expect(dialog.message()).toContain('dépasse la capacité du service');
+    expect(dialog.message()).toContain(second!.prenom);
+    void (questions === 1 ? dialog.dismiss() : dialog.accept());
+  });
+  await firstRow.locator('.ag-cell[col-id="childName"]').click();
+  await page.keyboard.press('a');
+  await expect(page.locator('.queue-outcome')).toContainText('1 acceptée');
+  await expect(rows).toHaveCount(1);
+  expect(questions).toBe(0);
+
+  // Over capacity: the first answer is « Annuler », and nothing happens; the second is « OK », and it is forced.
+  await secondRow.locator('.ag-cell[col-id="childName"]').click();
+  await page.keyboard.press('a');
+  await expect.poll(() => questions).toBe(1);
+  await expect(rows).toHaveCount(1);
+  await secondRow.locator('.ag-cell[col-id="childName"]').click();
+  await page.keyboard.press('a');
+  await expect.poll(() => questions).toBe(2);
+  await expect(page.locator('.queue-outcome')).toContainText('1 acceptée');
+  await expect(rows).toHaveCount(0);
+  expect((await call('planning.day', { serviceId: service.id, day: DAY })).expected).toBe(expected + 2);
+  expect(consoleProblems).toEqual([]);
+});
