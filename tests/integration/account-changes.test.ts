@@ -216,7 +216,7 @@ describe('every field a family can change on the portal', () => {
     const family = await loggedInFamily();
     const cases: Array<[ChangeFieldKey, string, string]> = [
       ['caf.qfValidUntil', '31/02/2027', 'Quotient valable jusqu’au : Le 31/02/2027 n’existe pas dans le calendrier.'],
-      ['fiscal.rfrCents', 'beaucoup', 'Revenu fiscal de référence : Montant attendu en euros (ex. 32 450,50 €).'],
+      ['fiscal.rfrCents', 'beaucoup', 'Revenu fiscal de référence : Montant invalide : écrivez par exemple 1 234,56.'],
       ['fiscal.partsX100', '2,3', 'Nombre de parts : Le nombre de parts va par quarts (ex. 2,5).'],
       ['bank.iban', 'FR76 3000 6000 0112 3456 7890 188', 'IBAN : '],
       ['responsable1.email', 'helene@', 'Adresse e-mail : Adresse e-mail invalide.'],
