@@ -27,22 +27,11 @@ export function workingDayOnOrBefore(day: string): string {
  * earlier occurrence is taken.
  */
 export function parisInstant(day: string, time: string): string {
-  const key = `${day}T${time}`;
-  const known = parisInstants.get(key);
-  if (known) return known;
   const match = HH_MM.exec(time);
   if (!match) throw new Error(`Not a time hh:mm: ${time}`);
   const zoned = Temporal.PlainDateTime.from(`${day}T${time}:00`).toZonedDateTime(OFFICE_TIME_ZONE, { disambiguation: 'compatible' });
-  const instant = new Date(zoned.epochMilliseconds).toISOString();
-  if (parisInstants.size >= PARIS_INSTANTS_KEPT) parisInstants.clear();
-  parisInstants.set(key, instant);
-  return instant;
+  return new Date(zoned.epochMilliseconds).toISOString();
 }
-
-// A publication or a month grid asks for the same few deadlines (a week's days share one) thousands of times, and the
-// zone conversion is the slow part (about 40 µs with the Temporal polyfill): each answer is kept, within a bound.
-const PARIS_INSTANTS_KEPT = 20_000;
-const parisInstants = new Map<string, string>();
 
 /**
  * The office cannot process a change on a weekend or a public holiday, so a deadline computed onto one moves back
@@ -60,8 +49,24 @@ function positiveCount(value: number, what: string): number {
   return value;
 }
 
+// A publication, a month grid or a queue of thousands of items asks for the same few deadlines (a week's days share
+// one) again and again, and the zone conversion is the slow part (about 40 µs with the Temporal polyfill): each answer
+// is kept, within a bound (the memo is dropped when it outgrows a school year of days for a handful of rules).
+const DEADLINES_KEPT = 20_000;
+const deadlines = new Map<string, string>();
+
 /** The instant (ISO UTC) until which a change of `day` is on time; a change at that very instant is late. */
 export function deadlineFor(rule: DeadlineRule, day: string): string {
+  const key = `${JSON.stringify(rule)}|${day}`;
+  const known = deadlines.get(key);
+  if (known !== undefined) return known;
+  const deadline = computeDeadline(rule, day);
+  if (deadlines.size >= DEADLINES_KEPT) deadlines.clear();
+  deadlines.set(key, deadline);
+  return deadline;
+}
+
+function computeDeadline(rule: DeadlineRule, day: string): string {
   switch (rule.kind) {
     case 'weekday_of_previous_week': {
       if (!Number.isInteger(rule.weekday) || rule.weekday < 1 || rule.weekday > 7) throw new Error(`Not an ISO weekday: ${rule.weekday}`);

@@ -1,8 +1,8 @@
 import { formatDayFr } from '../calendar/format.js';
 import type { Opening } from '../calendar/opening.js';
-import { deadlineFor, describeDeadline, type DeadlineJudgement } from './deadlines.js';
+import { describeDeadline, judgeChange } from './deadlines.js';
 import type { AbsenceReason } from './reasons.js';
-import type { ChangeKind, DeadlineRule, DeadlineRules, LatePolicy } from './rules.js';
+import type { ChangeKind, DeadlineRules, LatePolicy } from './rules.js';
 
 /**
  * What may happen to one child's day at one service, and what did happen: the one place that decides. The office's
@@ -135,22 +135,6 @@ export type Judgement =
   | { allowed: false; code: RefusalCode; why: string; deadline?: string };
 
 const dayFr = formatDayFr;
-
-// A queue of thousands of items judges the same few service-days again and again: deadlines are memoised (pure, and
-// bounded: the memo is dropped when it grows past a school year of days for a handful of rules).
-const deadlineMemo = new Map<string, string>();
-const DEADLINE_MEMO_MAX = 20_000;
-
-function judgeChange(rule: DeadlineRule, day: string, at: Date): DeadlineJudgement {
-  const key = `${JSON.stringify(rule)}|${day}`;
-  let deadline = deadlineMemo.get(key);
-  if (deadline === undefined) {
-    if (deadlineMemo.size >= DEADLINE_MEMO_MAX) deadlineMemo.clear();
-    deadline = deadlineFor(rule, day);
-    deadlineMemo.set(key, deadline);
-  }
-  return { onTime: at.getTime() < Date.parse(deadline), deadline };
-}
 
 /** 'Complet : 300 places réservées sur 300 le lundi 7 décembre 2026'. */
 export function fullWhy(booked: number, capacity: number, day: string): string {
