@@ -1,5 +1,5 @@
-import { addDays, isWeekend } from '../../shared/calendar/days.js';
-import { formatDayFr } from '../../shared/calendar/format.js';
+import { addDays, daysInMonth, isWeekend, mondayOf } from '../../shared/calendar/days.js';
+import { formatDayFr, monthNameFr } from '../../shared/calendar/format.js';
 import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { CELL_STATES, type CellState } from '../../shared/planning/cells.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
@@ -268,18 +268,8 @@ export interface GridRange {
   title: string;
 }
 
-const MONTHS_FR = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-
-function mondayOf(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, weekday === 0 ? -6 : 1 - weekday);
-}
-
 function monthEnd(first: string): string {
-  const y = Number(first.slice(0, 4));
-  const m = Number(first.slice(5, 7));
-  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-  return addDays(next, -1);
+  return `${first.slice(0, 8)}${String(daysInMonth(Number(first.slice(0, 4)), Number(first.slice(5, 7)))).padStart(2, '0')}`;
 }
 
 /**
@@ -316,7 +306,7 @@ export function gridRange(view: ViewKind, anchor: string | null, today: string, 
     to,
     previous: monthEnd(previous) >= window.from ? previous : null,
     next: next <= window.to ? next : null,
-    title: `${MONTHS_FR[Number(from.slice(5, 7)) - 1]} ${from.slice(0, 4)}`.replace(/^./, (c) => c.toUpperCase()),
+    title: `${monthNameFr(from)} ${from.slice(0, 4)}`.replace(/^./, (c) => c.toUpperCase()),
   };
 }
 
