@@ -55,29 +55,42 @@ async function startBridge(clock: string | null): Promise<{ bridge: Bridge; chil
   return { bridge: { url, dir, dbFile }, child };
 }
 
-function stopBridge(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.pid === undefined) return resolve();
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      resolve();
-    }, 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
+/** Whether any process of the group still runs (signal 0 only checks). */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the bridge and waits until its whole process group is gone: npx may exit before the node process under it has
+ * closed the office (a backup under way finishes first, in the worker), and removing the folder meanwhile races with
+ * the files it still writes. Past 10 s the group is killed.
+ */
+async function stopBridge(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined || !groupAlive(pid)) return;
+  try {
     // npx runs tsx which runs node: signal the whole process group we created (detached), not just npx.
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 10_000;
+  while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (groupAlive(pid)) {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-pid, 'SIGKILL');
     } catch {
-      clearTimeout(timer);
-      resolve();
+      // already gone
     }
-  });
+    // Bounded: a process nobody reaps (no init in a container) would answer signal 0 forever.
+    const killed = Date.now() + 5_000;
+    while (groupAlive(pid) && Date.now() < killed) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**
