@@ -205,8 +205,11 @@ describe('a poisoned page', () => {
   it('a request for a family the office does not know waits in sync_rejects', async () => {
     const stranger = await submitOnPortal(portal.db, 424_242, ids.accountId, office.clock(), booking('2026-12-14'));
     const good = await submitOnPortal(portal.db, ids.familyId, ids.accountId, office.clock(), booking('2026-12-15'));
-    expect((await runSync({ db: office.db, clock: office.clock, log })).lastError).toBeNull();
+    const status = await runSync({ db: office.db, clock: office.clock, log });
+    expect(status.lastError).toBeNull();
     expect(office.sqlite.prepare('SELECT family_id FROM sync_rejects WHERE uid = ?').pluck().get(stranger.uid)).toBe(424_242);
+    // Not silent: the sync status counts what was kept aside, for the administrator's details.
+    expect(status.rejectedRequests).toBe(1);
     expect(officeRequest(good.uid).items.map((item) => item.status)).toEqual(['pending']);
   });
 });

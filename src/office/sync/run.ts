@@ -28,6 +28,7 @@ export async function syncStatus(db: OfficeDb): Promise<SyncStatus> {
     lastError: state.last_error,
     pendingPublications: await pendingPublications(db),
     pulledRequests: state.pulled_requests,
+    rejectedRequests: Number((await db.selectFrom('sync_rejects').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
   };
 }
 

@@ -20,6 +20,12 @@ export function SyncStatusDetails({ status }: { status: SyncStatus }) {
       <dd>{waitingText(status)}</dd>
       <dt>Demandes reçues du portail</dt>
       <dd>{status.pulledRequests}</dd>
+      <dt>Demandes du portail mises de côté</dt>
+      <dd className={status.rejectedRequests > 0 ? 'sync-error' : undefined}>
+        {status.rejectedRequests === 0
+          ? 'aucune'
+          : `${status.rejectedRequests} (famille inconnue du service ou demande illisible : voir le journal)`}
+      </dd>
     </dl>
   );
 }

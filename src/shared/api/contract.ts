@@ -468,4 +468,9 @@ export interface SyncStatus {
   pendingPublications: number;
   /** Portal requests received since pairing. */
   pulledRequests: number;
+  /**
+   * Portal requests kept aside unread (no family of this office, or a body the office could not even keep as a
+   * refused request): shown so that nothing the portal sent disappears without an agent knowing.
+   */
+  rejectedRequests: number;
 }
