@@ -118,11 +118,6 @@ export class StatementCache {
   }
 }
 
-/** The cache of an open database, created on first use. */
-export function statementCache(sqlite: BetterSqlite3.Database): StatementCache {
-  return caches.get(sqlite) ?? new StatementCache(sqlite);
-}
-
 /** Empties the cache of this database, if it has one: call after changing the schema outside the cache. */
 export function forgetStatements(sqlite: BetterSqlite3.Database): void {
   caches.get(sqlite)?.clear();
