@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { forgetStatements } from './statement-cache.js';
 
 export interface Migration {
   version: number;
@@ -69,12 +70,18 @@ export function migrate(
   const from = currentVersion(sqlite);
   if (from > migrations.length) throw new NewerDatabaseError(from, migrations.length);
   const record = sqlite.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const m of migrations) {
-    if (m.version <= from || m.version > upTo) continue;
-    sqlite.transaction(() => {
-      sqlite.exec(m.sql);
-      record.run(m.version, m.name, now().toISOString());
-    })();
+  try {
+    for (const m of migrations) {
+      if (m.version <= from || m.version > upTo) continue;
+      sqlite.transaction(() => {
+        sqlite.exec(m.sql);
+        record.run(m.version, m.name, now().toISOString());
+      })();
+    }
+  } finally {
+    // A migration may drop, recreate or alter any table: no statement prepared before it is trusted after it (see
+    // statement-cache.ts). Also after a failed one, whose rollback put the old schema back.
+    forgetStatements(sqlite);
   }
   return { from, to: Math.max(from, Math.min(upTo, migrations.length)) };
 }

@@ -130,7 +130,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   });
   try {
     const count = (table: 'families' | 'children') =>
-      (opened.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE archived_at IS NULL`).get() as { n: number }).n;
+      (opened.statements.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE archived_at IS NULL`).get() as { n: number }).n;
     return {
       dbFile,
       previousCopy,

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { loadMigrations, prepareDatabase } from '../../server/migrate.js';
+import { StatementCache } from '../../server/statement-cache.js';
 import type { OfficeDatabase } from './schema.js';
 
 export type OfficeDb = Kysely<OfficeDatabase>;
@@ -11,6 +12,8 @@ export type OfficeDb = Kysely<OfficeDatabase>;
 export interface OpenedOfficeDatabase {
   file: string;
   sqlite: BetterSqlite3.Database;
+  /** The prepared statements Kysely runs, kept by SQL text: statements prepared by hand ask it too. */
+  statements: StatementCache;
   db: OfficeDb;
   close(): Promise<void>;
 }
@@ -78,10 +81,12 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
     if (isDamage(error)) throw new CorruptDatabaseError(options.file, error.message);
     throw error;
   }
-  const db = new Kysely<OfficeDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const statements = new StatementCache(sqlite);
+  const db = new Kysely<OfficeDatabase>({ dialect: new SqliteDialect({ database: statements }) });
   return {
     file: options.file,
     sqlite,
+    statements,
     db,
     async close() {
       await db.destroy();

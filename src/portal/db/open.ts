@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { loadMigrations, prepareDatabase } from '../../server/migrate.js';
+import { StatementCache } from '../../server/statement-cache.js';
 import type { PortalDatabase } from './schema.js';
 
 export type PortalDb = Kysely<PortalDatabase>;
@@ -12,6 +13,9 @@ export type PortalTrx = Transaction<PortalDatabase>;
 
 export interface OpenedPortalDatabase {
   file: string;
+  sqlite: BetterSqlite3.Database;
+  /** The prepared statements Kysely runs, kept by SQL text (see server/statement-cache.ts). */
+  statements: StatementCache;
   db: PortalDb;
   close(): Promise<void>;
 }
@@ -32,9 +36,12 @@ export function openPortalDatabase(dataDir: string, clock: Clock): OpenedPortalD
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<PortalDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const statements = new StatementCache(sqlite);
+  const db = new Kysely<PortalDatabase>({ dialect: new SqliteDialect({ database: statements }) });
   return {
     file,
+    sqlite,
+    statements,
     db,
     async close() {
       await db.destroy();
