@@ -158,6 +158,11 @@ describe('every field a family can change on the portal', () => {
     expect(pendingPage.body).toContain('🚧 Modification demandée : Revenu fiscal de référence → « 32\u00a0450,50\u00a0€ »');
     expect(pendingPage.body).toContain('🚧 Modification demandée : Quotient valable jusqu’au → « 31/12/2027 »');
     expect(pendingPage.body).toContain('🚧 Modification demandée : IBAN → « FR76 3000 6000 0112 3456 7890 189 »');
+    // The request's own page reads each change as the office's queue does, an empty old value included.
+    const ibanUid = (await portal.db.selectFrom('requests').select(['uid', 'body']).execute()).find((row) => row.body.includes('bank.iban'))!.uid;
+    const ibanPage = await family.get(`/demandes/${ibanUid}`);
+    expect(ibanPage.body).toContain('<li>Coordonnées bancaires · IBAN : (vide) → FR76 3000 6000 0112 3456 7890 189</li>');
+    expect(ibanPage.body).toContain('<li>Coordonnées bancaires · Titulaire du compte : (vide) → Hélène Martin</li>');
     const childrenPage = await family.get('/mes-enfants');
     expect(childrenPage.body).toContain('🚧 Modification demandée : Fin du PAI → « 03/07/2027 »');
     expect(childrenPage.body).toContain('🚧 Modification demandée : Régime alimentaire → « Végétarien »');

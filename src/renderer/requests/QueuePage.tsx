@@ -13,7 +13,7 @@ import { navigate, routeHref } from '../lib/route.js';
 import { longDay, outcomeText, reasonLabel, REQUEST_KINDS } from './labels.js';
 import { notifyRequestsChanged } from './pendingCount.js';
 import { RefuseDialog } from './RefuseDialog.js';
-import { displayChangeValue } from '../../shared/requests/change-fields.js';
+import { changeText } from '../../shared/requests/change-fields.js';
 
 interface Outcome {
   summary: string;
@@ -21,7 +21,7 @@ interface Outcome {
 }
 
 function changesText(row: QueueRow): string {
-  return row.changes.map((change) => `${change.label} : ${displayChangeValue(change.field, change.oldValue) || '(vide)'} → ${displayChangeValue(change.field, change.newValue) || '(vide)'}`).join(' ; ');
+  return row.changes.map(changeText).join(' ; ');
 }
 
 function describeItem(row: QueueRow | undefined): string {
