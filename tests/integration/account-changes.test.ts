@@ -205,6 +205,12 @@ describe('every field a family can change on the portal', () => {
     expect(published.account.fiscal).toEqual({ rfrCents: 3_245_050, partsX100: 350, year: 2024 });
     expect(published.account.bank).toEqual({ holder: 'Hélène et Paul Martin', ibanMasked: 'FR76 •••• •••• •••• •••• •••• 189', bic: 'AGRIFRPP' });
     expect(published.requests.every((request) => request.items.every((item) => item.status === 'accepted'))).toBe(true);
+    // Each decision mail names what was changed (by label: a mail never carries the IBAN).
+    const mails = await portal.db.selectFrom('email_outbox').select(['subject', 'text_body']).execute();
+    expect(mails).toHaveLength(ALL.length);
+    expect(mails.map((mail) => mail.text_body)).toContainEqual(expect.stringContaining('- Coordonnées bancaires · IBAN, Coordonnées bancaires · Titulaire du compte : acceptée'));
+    expect(mails.map((mail) => mail.text_body)).toContainEqual(expect.stringContaining('- Données fiscales · Revenu fiscal de référence : acceptée'));
+    expect(mails.some((mail) => mail.text_body.includes('Votre demande :') || mail.text_body.includes('0112 3456'))).toBe(false);
     // The responsable's new e-mail is now the login: the family logs in with it.
     const again = new HttpFamily(portal.url);
     await again.get('/connexion');
