@@ -39,6 +39,14 @@ test('« A » on a booking over capacity asks for a confirmation; confirmed, it 
   const secondRow = rows.filter({ hasText: second!.prenom });
   await expect(firstRow.locator('.ag-cell[col-id="capacityLeft"]')).toHaveText('0');
   await expect(secondRow.locator('.ag-cell[col-id="capacityLeft"]')).toHaveText('-1');
+  // Both decision buttons fit in their cell, whole, at the office's usual window width.
+  const actionsCell = page.locator('.ag-row .ag-cell[col-id="actions"]').first();
+  const cellBox = (await actionsCell.boundingBox())!;
+  for (const name of [/^Accepter :/, /^Refuser :/]) {
+    const box = (await actionsCell.getByRole('button', { name }).boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(cellBox.x + cellBox.width);
+    expect(box.y + box.height).toBeLessThanOrEqual(cellBox.y + cellBox.height);
+  }
 
   // Within capacity: no question asked.
   let questions = 0;

@@ -76,7 +76,7 @@ function buildColumns(canDecide: boolean): ColDef<QueueRow>[] {
     { colId: 'capacityLeft', headerName: 'Places restantes', field: 'capacityLeft', valueFormatter: (p) => (p.value === null || p.value === undefined ? '—' : String(p.value)), minWidth: 120 },
     { colId: 'conflicts', headerName: 'Conflits', valueGetter: (p) => p.data?.conflicts.map((c) => `⚠ ${c}`).join(' ; ') ?? '', cellClass: 'cell-warning', minWidth: 160, tooltipValueGetter: (p) => p.data?.conflicts.join(' ; ') },
     { colId: 'changes', headerName: 'Modifications', valueGetter: (p) => (p.data ? changesText(p.data) : ''), minWidth: 200, tooltipValueGetter: (p) => (p.data ? changesText(p.data) : '') },
-    ...(canDecide ? [{ colId: 'actions', headerName: 'Décision', cellRenderer: ActionsCell, sortable: false, filter: false, minWidth: 190, pinned: 'right' } satisfies ColDef<QueueRow>] : []),
+    ...(canDecide ? [{ colId: 'actions', headerName: 'Décision', cellRenderer: ActionsCell, sortable: false, filter: false, minWidth: 210, pinned: 'right' } satisfies ColDef<QueueRow>] : []),
   ];
 }
 
