@@ -155,6 +155,8 @@ describe('every field a family can change on the portal', () => {
       expect.objectContaining({ field: 'bank.holder', label: 'Coordonnées bancaires · Titulaire du compte', oldValue: '', newValue: 'Hélène Martin' }),
     ]);
     const pendingPage = await family.get('/mon-compte');
+    // The e-mail on file is the login: the family is told before it changes under them.
+    expect(pendingPage.body).toContain('Vous vous connectez avec l’adresse e-mail de votre fiche : si le service accepte de la changer, connectez-vous ensuite avec la nouvelle adresse.');
     expect(pendingPage.body).toContain('🚧 Modification demandée : Revenu fiscal de référence → « 32\u00a0450,50\u00a0€ »');
     expect(pendingPage.body).toContain('🚧 Modification demandée : Quotient valable jusqu’au → « 31/12/2027 »');
     expect(pendingPage.body).toContain('🚧 Modification demandée : IBAN → « FR76 3000 6000 0112 3456 7890 189 »');
