@@ -199,6 +199,9 @@ describe('every field a family can change on the portal', () => {
     }
     const audit = await office.value('audit.forFamily', { familyId });
     expect(audit.some((entry) => entry.field === 'Responsable 2 · Téléphone mobile' && entry.newValue === '07 11 22 33 24')).toBe(true);
+    // Days in the history read the French way.
+    const qfValidity = audit.filter((entry) => entry.field === 'CAF · Validité du QF').map((entry) => [entry.oldValue, entry.newValue]);
+    expect(qfValidity).toContainEqual(['31/12/2026', '31/12/2027']);
 
     // Republished: the family sees its new data, shown the French way.
     expect((await office.value('sync.now', {})).lastError).toBeNull();
