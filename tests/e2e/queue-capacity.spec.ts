@@ -138,5 +138,14 @@ test('accepting the later of two bookings while the day still has a place asks n
   await expect(rows).toHaveCount(0);
   expect(await itemsOn(first!.familyId)).toEqual([['accepted', true]]);
   expect((await call('planning.day', { serviceId: service.id, day })).expected).toBe(expected + 2);
+
+  // The family's history says it in French, as every other line.
+  await page.evaluate((hash) => {
+    window.location.hash = hash;
+  }, `#/familles/${first!.familyId}`);
+  await page.getByRole('tab', { name: 'Historique' }).click();
+  const forcedLine = page.getByRole('row').filter({ hasText: 'Réservation acceptée au-delà de la capacité, sur confirmation' });
+  await expect(forcedLine).toHaveCount(1);
+  await expect(forcedLine.getByRole('cell').nth(3)).toHaveText('Acceptation au-delà de la capacité');
   expect(consoleProblems).toEqual([]);
 });
