@@ -232,6 +232,13 @@ test('staff mark attendance on the day list and edit a demo child’s planning w
   const menu = page.getByRole('menu', { name: 'Actions sur 2 jours' });
   await menu.getByRole('menuitem', { name: 'Absent (motif…)' }).click();
   const dialog = page.getByRole('dialog', { name: 'Absence (2 jours)' });
+  // Each reason reads as one line: its radio button at the start, the label right after it.
+  const radioBox = (await dialog.getByLabel('RAISON MEDICALE').boundingBox())!;
+  const labelBox = (await dialog.locator('label', { hasText: 'RAISON MEDICALE' }).boundingBox())!;
+  const dialogBox = (await dialog.boundingBox())!;
+  expect(radioBox.width).toBeLessThan(30);
+  expect(radioBox.x - dialogBox.x).toBeLessThan(40);
+  expect(labelBox.x - (radioBox.x + radioBox.width)).toBeLessThan(20);
   await dialog.getByLabel('GREVE DU PERSONNEL OU DES ENSEIGNANTS').check();
   await dialog.getByRole('button', { name: 'Enregistrer l’absence' }).click();
   await expect(page.getByText('2 jours modifiés.')).toBeVisible();

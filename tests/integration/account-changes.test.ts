@@ -155,9 +155,16 @@ describe('every field a family can change on the portal', () => {
       expect.objectContaining({ field: 'bank.holder', label: 'Coordonnées bancaires · Titulaire du compte', oldValue: '', newValue: 'Hélène Martin' }),
     ]);
     const pendingPage = await family.get('/mon-compte');
+    // The e-mail on file is the login: the family is told before it changes under them.
+    expect(pendingPage.body).toContain('Vous vous connectez avec l’adresse e-mail de votre fiche : si le service accepte de la changer, connectez-vous ensuite avec la nouvelle adresse.');
     expect(pendingPage.body).toContain('🚧 Modification demandée : Revenu fiscal de référence → « 32\u00a0450,50\u00a0€ »');
     expect(pendingPage.body).toContain('🚧 Modification demandée : Quotient valable jusqu’au → « 31/12/2027 »');
     expect(pendingPage.body).toContain('🚧 Modification demandée : IBAN → « FR76 3000 6000 0112 3456 7890 189 »');
+    // The request's own page reads each change as the office's queue does, an empty old value included.
+    const ibanUid = (await portal.db.selectFrom('requests').select(['uid', 'body']).execute()).find((row) => row.body.includes('bank.iban'))!.uid;
+    const ibanPage = await family.get(`/demandes/${ibanUid}`);
+    expect(ibanPage.body).toContain('<li>Coordonnées bancaires · IBAN : (vide) → FR76 3000 6000 0112 3456 7890 189</li>');
+    expect(ibanPage.body).toContain('<li>Coordonnées bancaires · Titulaire du compte : (vide) → Hélène Martin</li>');
     const childrenPage = await family.get('/mes-enfants');
     expect(childrenPage.body).toContain('🚧 Modification demandée : Fin du PAI → « 03/07/2027 »');
     expect(childrenPage.body).toContain('🚧 Modification demandée : Régime alimentaire → « Végétarien »');
@@ -192,6 +199,9 @@ describe('every field a family can change on the portal', () => {
     }
     const audit = await office.value('audit.forFamily', { familyId });
     expect(audit.some((entry) => entry.field === 'Responsable 2 · Téléphone mobile' && entry.newValue === '07 11 22 33 24')).toBe(true);
+    // Days in the history read the French way.
+    const qfValidity = audit.filter((entry) => entry.field === 'CAF · Validité du QF').map((entry) => [entry.oldValue, entry.newValue]);
+    expect(qfValidity).toContainEqual(['31/12/2026', '31/12/2027']);
 
     // Republished: the family sees its new data, shown the French way.
     expect((await office.value('sync.now', {})).lastError).toBeNull();
@@ -200,6 +210,12 @@ describe('every field a family can change on the portal', () => {
     expect(published.account.fiscal).toEqual({ rfrCents: 3_245_050, partsX100: 350, year: 2024 });
     expect(published.account.bank).toEqual({ holder: 'Hélène et Paul Martin', ibanMasked: 'FR76 •••• •••• •••• •••• •••• 189', bic: 'AGRIFRPP' });
     expect(published.requests.every((request) => request.items.every((item) => item.status === 'accepted'))).toBe(true);
+    // Each decision mail names what was changed (by label: a mail never carries the IBAN).
+    const mails = await portal.db.selectFrom('email_outbox').select(['subject', 'text_body']).execute();
+    expect(mails).toHaveLength(ALL.length);
+    expect(mails.map((mail) => mail.text_body)).toContainEqual(expect.stringContaining('- Coordonnées bancaires · IBAN, Coordonnées bancaires · Titulaire du compte : acceptée'));
+    expect(mails.map((mail) => mail.text_body)).toContainEqual(expect.stringContaining('- Données fiscales · Revenu fiscal de référence : acceptée'));
+    expect(mails.some((mail) => mail.text_body.includes('Votre demande :') || mail.text_body.includes('0112 3456'))).toBe(false);
     // The responsable's new e-mail is now the login: the family logs in with it.
     const again = new HttpFamily(portal.url);
     await again.get('/connexion');

@@ -88,7 +88,7 @@ describe('capacity in the queue and the decision', () => {
     const outcome = await office.value('requests.decide', { itemIds: [queue[1]!.itemId, queue[0]!.itemId], decision: 'accept', refusalReason: null });
     expect(outcome.accepted).toBe(1);
     expect(outcome.skipped).toEqual([
-      { itemId: queue[1]!.itemId, why: 'Complet : 1 place réservée sur 1 le lundi 7 décembre 2026 : confirmez pour accepter au-delà de la capacité.' },
+      { itemId: queue[1]!.itemId, why: 'Complet : 1 place réservée sur 1 le lundi 7 décembre 2026 : confirmez pour accepter au-delà de la capacité.', full: true },
     ]);
     expect(bookedOn(cantine, DAY)).toBe(1);
     const left = await office.value('requests.queue', {});

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { shortDayFr } from '../../shared/calendar/format.js';
 import type { OfficeDatabase } from '../db/schema.js';
 
 export interface AuditChange {
@@ -41,8 +42,12 @@ export async function writeAudit(db: Db, target: AuditTarget, changes: AuditChan
 export function auditText(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'boolean') return value ? 'Oui' : 'Non';
+  // A day (validity of the QF, end of a PAI, date of birth) reads as agents write it, 31/12/2027, not as stored.
+  if (typeof value === 'string' && ISO_DAY.test(value)) return shortDayFr(value);
   return String(value);
 }
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Compares old and new values field by field and returns the readable differences. */
 export function diffFields<T extends Record<string, unknown>>(

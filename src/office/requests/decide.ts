@@ -183,7 +183,8 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         force: decision.force ?? false,
       });
       if (!judged.allowed) {
-        skip(judged.why);
+        if (judged.code === 'full') outcome.skipped.push({ itemId: row.id, why: judged.why, full: true });
+        else skip(judged.why);
         continue;
       }
       if (judged.forced) forced.push({ row, why: fullWhy(places, service.capacity ?? 0, row.day) });

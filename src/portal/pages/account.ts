@@ -124,6 +124,7 @@ async function accountPage(ctx: PortalContext, request: FastifyRequest, reply: F
     status: error ? 400 : 200,
     main: html`<h1>Mon compte</h1>${alertBox(notice, 'success')}${alertBox(error ? `Demande non envoyée : ${error.message}` : null)}
 <p>Connecté avec ${session.email}. <a href="/mot-de-passe">Changer mon mot de passe</a></p>
+<p class="hint">Vous vous connectez avec l’adresse e-mail de votre fiche : si le service accepte de la changer, connectez-vous ensuite avec la nouvelle adresse.</p>
 ${body}`,
   });
 }

@@ -7,7 +7,7 @@ import { sendPage } from '../http/render.js';
 import { familyRequests, KIND_LABELS, STATUS_LABELS } from '../requests/list.js';
 import { childName, comingSoon, requestTable } from './common.js';
 import { nextDeadlineSentence } from './deadline.js';
-import { displayChangeValue } from '../../shared/requests/change-fields.js';
+import { changeText } from '../../shared/requests/change-fields.js';
 
 const RECENT_DAYS = 60;
 
@@ -58,7 +58,7 @@ ${settings.news.length === 0
 <p>État : ${STATUS_LABELS[found.status]}</p>
 ${found.local?.comment ? html`<p>Commentaire : ${found.local.comment}</p>` : ''}
 ${found.local && found.local.changes.length > 0
-  ? html`<ul>${found.local.changes.map((c) => html`<li>${c.label} : « ${displayChangeValue(c.field, c.oldValue)} » → « ${displayChangeValue(c.field, c.newValue)} »</li>`)}</ul>`
+  ? html`<ul>${found.local.changes.map((c) => html`<li>${changeText(c)}</li>`)}</ul>`
   : ''}
 ${published && published.items.length > 0
   ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Détail de la demande"><table><caption>Détail</caption><thead><tr><th scope="col">Jour</th><th scope="col">Enfant</th><th scope="col">Décision</th></tr></thead>

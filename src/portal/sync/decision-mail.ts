@@ -26,7 +26,13 @@ export interface DecisionMail {
  * One French message per request with items that left 'pending' between the publication held and the new one (a
  * request the old publication did not list yet counts as pending: the family submitted it here).
  */
-export function decisionMails(previous: FamilyPublication | null, next: FamilyPublication, settings: PortalSettings | null): DecisionMail[] {
+export function decisionMails(
+  previous: FamilyPublication | null,
+  next: FamilyPublication,
+  settings: PortalSettings | null,
+  /** What each data-change request (by uid) asked to change, by label only: a mail never carries the values (an IBAN). */
+  changedLabels: ReadonlyMap<string, readonly string[]> = new Map(),
+): DecisionMail[] {
   const before = new Map((previous?.requests ?? []).map((request) => [request.uid, request]));
   const childName = new Map(next.children.map((child) => [child.id, child.prenom]));
   const serviceName = new Map((settings?.services ?? []).map((service) => [service.id, service.name]));
@@ -45,7 +51,8 @@ export function decisionMails(previous: FamilyPublication | null, next: FamilyPu
         .filter((part): part is string => part !== null)
         .join(', ');
       const outcome = item.status === 'accepted' ? 'acceptée' : `refusée${item.refusalReason ? `. Motif : ${item.refusalReason}` : ''}`;
-      return `- ${what || 'Votre demande'} : ${outcome}`;
+      const labels = changedLabels.get(request.uid) ?? [];
+      return `- ${what || (labels.length > 0 ? labels.join(', ') : 'Votre demande')} : ${outcome}`;
     });
     const submitted = formatDayFr(request.submittedAt.slice(0, 10));
     const refusedCount = decided.filter((item) => item.status === 'refused').length;

@@ -1,4 +1,4 @@
-import { familyPublicationSchema, portalSettingsSchema, SYNC_PROTOCOL, type PublishRequest, type PublishResponse } from '../../shared/sync/contract.js';
+import { familyPublicationSchema, portalSettingsSchema, SYNC_PROTOCOL, type FamilyPublication, type PublishRequest, type PublishResponse } from '../../shared/sync/contract.js';
 import { upsertAccountsFromPublication } from '../auth/accounts.js';
 import { PORTAL_SETTINGS_KEY } from '../content.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
@@ -10,6 +10,19 @@ async function storedSettings(trx: PortalTrx) {
   if (!row) return null;
   const parsed = portalSettingsSchema.safeParse(JSON.parse(row.data));
   return parsed.success ? parsed.data : null;
+}
+
+/** The labels of the fields each of the family's data-change requests asked to change, from the bodies kept here. */
+async function changedLabels(trx: PortalTrx, publication: FamilyPublication): Promise<Map<string, string[]>> {
+  const uids = publication.requests.filter((request) => request.kind === 'data_change').map((request) => request.uid);
+  const labels = new Map<string, string[]>();
+  if (uids.length === 0) return labels;
+  const rows = await trx.selectFrom('requests').select(['uid', 'body']).where('family_id', '=', publication.familyId).where('uid', 'in', uids).execute();
+  for (const row of rows) {
+    const body = JSON.parse(row.body) as { changes?: Array<{ label?: unknown }> };
+    labels.set(row.uid, (body.changes ?? []).map((change) => change.label).filter((label): label is string => typeof label === 'string'));
+  }
+  return labels;
 }
 
 /**
@@ -45,7 +58,7 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
         .onConflict((oc) => oc.column('family_id').doUpdateSet({ version: publication.version, data, published_at: at }))
         .execute();
       await upsertAccountsFromPublication(trx, publication, now);
-      const mails = decisionMails(previous?.success ? previous.data : null, publication, await storedSettings(trx));
+      const mails = decisionMails(previous?.success ? previous.data : null, publication, await storedSettings(trx), await changedLabels(trx, publication));
       if (mails.length > 0) {
         const accounts = await trx
           .selectFrom('accounts')

@@ -9,6 +9,9 @@ const ACTIONS: Record<string, string> = {
   update: 'Modification',
   archive: 'Archivage',
   unarchive: 'Réactivation',
+  delete: 'Suppression',
+  refuse: 'Refus',
+  force: 'Acceptation au-delà de la capacité',
 };
 
 /** Who changed what and when, newest first, with the old and the new value. */

@@ -4,7 +4,7 @@ import { api } from '../api/bridge.js';
 import { ErrorBanner } from '../components/Banner.js';
 import { frenchInstant } from '../lib/format.js';
 import { ITEM_STATUS, longDay, reasonLabel, REQUEST_KINDS } from './labels.js';
-import { displayChangeValue } from '../../shared/requests/change-fields.js';
+import { changeText } from '../../shared/requests/change-fields.js';
 
 /** The family's requests, newest first, one line per day asked, with the office's answer and its reason. */
 export function FamilyRequests({ familyId }: { familyId: number }) {
@@ -50,7 +50,7 @@ export function FamilyRequests({ familyId }: { familyId: number }) {
                   const status = ITEM_STATUS[item.status];
                   const what =
                     request.kind === 'data_change'
-                      ? request.changes.map((change) => `${change.label} : ${displayChangeValue(change.field, change.oldValue) || '(vide)'} → ${displayChangeValue(change.field, change.newValue) || '(vide)'}`).join(' ; ')
+                      ? request.changes.map(changeText).join(' ; ')
                       : [item.childName, item.serviceName].filter(Boolean).join(' · ');
                   return (
                     <tr key={item.id} className={`request-${item.status}`}>

@@ -13,7 +13,7 @@ import { navigate, routeHref } from '../lib/route.js';
 import { longDay, outcomeText, reasonLabel, REQUEST_KINDS } from './labels.js';
 import { notifyRequestsChanged } from './pendingCount.js';
 import { RefuseDialog } from './RefuseDialog.js';
-import { displayChangeValue } from '../../shared/requests/change-fields.js';
+import { changeText } from '../../shared/requests/change-fields.js';
 
 interface Outcome {
   summary: string;
@@ -21,7 +21,7 @@ interface Outcome {
 }
 
 function changesText(row: QueueRow): string {
-  return row.changes.map((change) => `${change.label} : ${displayChangeValue(change.field, change.oldValue) || '(vide)'} → ${displayChangeValue(change.field, change.newValue) || '(vide)'}`).join(' ; ');
+  return row.changes.map(changeText).join(' ; ');
 }
 
 function describeItem(row: QueueRow | undefined): string {
@@ -76,17 +76,13 @@ function buildColumns(canDecide: boolean): ColDef<QueueRow>[] {
     { colId: 'capacityLeft', headerName: 'Places restantes', field: 'capacityLeft', valueFormatter: (p) => (p.value === null || p.value === undefined ? '—' : String(p.value)), minWidth: 120 },
     { colId: 'conflicts', headerName: 'Conflits', valueGetter: (p) => p.data?.conflicts.map((c) => `⚠ ${c}`).join(' ; ') ?? '', cellClass: 'cell-warning', minWidth: 160, tooltipValueGetter: (p) => p.data?.conflicts.join(' ; ') },
     { colId: 'changes', headerName: 'Modifications', valueGetter: (p) => (p.data ? changesText(p.data) : ''), minWidth: 200, tooltipValueGetter: (p) => (p.data ? changesText(p.data) : '') },
-    ...(canDecide ? [{ colId: 'actions', headerName: 'Décision', cellRenderer: ActionsCell, sortable: false, filter: false, minWidth: 190, pinned: 'right' } satisfies ColDef<QueueRow>] : []),
+    ...(canDecide ? [{ colId: 'actions', headerName: 'Décision', cellRenderer: ActionsCell, sortable: false, filter: false, minWidth: 210, pinned: 'right' } satisfies ColDef<QueueRow>] : []),
   ];
 }
 
-/** A booking the day has no place left for (the office refuses it unless forced). */
-function overCapacity(row: QueueRow): boolean {
-  return row.kind === 'book' && row.capacityLeft !== null && row.capacityLeft < 0;
-}
-
+/** The bookings the office left aside because their day is full, to accept over capacity or not. */
 function overCapacityQuestion(over: QueueRow[]): string {
-  const lines = over.slice(0, 5).map((row) => `• ${describeItem(row)} (places restantes : ${row.capacityLeft})`);
+  const lines = over.slice(0, 5).map((row) => `• ${describeItem(row)}`);
   if (over.length > 5) lines.push(`• et ${over.length - 5} autre${over.length - 5 > 1 ? 's' : ''}`);
   const what = over.length > 1 ? `${over.length} réservations dépassent` : 'Cette réservation dépasse';
   return `${what} la capacité du service :\n${lines.join('\n')}\n\nAccepter quand même, au-delà de la capacité ? Votre nom sera enregistré avec cette décision.`;
@@ -140,25 +136,44 @@ export function QueuePage({ user }: { user: SessionUser }) {
   async function decide(itemIds: number[], decision: 'accept' | 'refuse', refusalReason: string | null) {
     if (itemIds.length === 0 || busyRef.current) return;
     const byId = new Map((rows ?? []).map((row) => [row.itemId, row]));
-    let force = false;
-    if (decision === 'accept') {
-      // Over capacity is never accepted by a keystroke alone: the agent confirms, and the office records who and when.
-      const over = itemIds.map((id) => byId.get(id)).filter((row): row is QueueRow => row !== undefined && overCapacity(row));
-      if (over.length > 0) {
-        if (!window.confirm(overCapacityQuestion(over))) return;
-        force = true;
-      }
-    }
     busyRef.current = true;
     setBusy(true);
-    const result = await api.call('requests.decide', { itemIds, decision, refusalReason, force });
-    busyRef.current = false;
-    setBusy(false);
+    const finish = () => {
+      busyRef.current = false;
+      setBusy(false);
+    };
+    let result = await api.call('requests.decide', { itemIds, decision, refusalReason, force: false });
     if (!result.ok) {
+      finish();
       setError(describeError(result.error).banner ?? result.error.message);
       return;
     }
-    const value: DecisionOutcome = result.value;
+    let value: DecisionOutcome = result.value;
+    // Over capacity is never accepted by a keystroke alone: the office says which bookings the day has no place left
+    // for (the queue's « Places restantes » counts earlier pending bookings too, which may never be accepted), the
+    // agent confirms those, and the office records who forced them and when.
+    const full = value.skipped.filter((skip) => skip.full);
+    if (full.length > 0) {
+      const over = full.map((skip) => byId.get(skip.itemId)).filter((row): row is QueueRow => row !== undefined);
+      if (window.confirm(overCapacityQuestion(over))) {
+        result = await api.call('requests.decide', { itemIds: full.map((skip) => skip.itemId), decision, refusalReason, force: true });
+        if (!result.ok) {
+          finish();
+          setError(describeError(result.error).banner ?? result.error.message);
+          await load();
+          return;
+        }
+        value = { accepted: value.accepted + result.value.accepted, refused: value.refused, skipped: [...value.skipped.filter((skip) => !skip.full), ...result.value.skipped] };
+      } else {
+        // Declined: those bookings stay pending, as the agent chose; nothing to report about them.
+        value = { ...value, skipped: value.skipped.filter((skip) => !skip.full) };
+        if (value.accepted === 0 && value.refused === 0 && value.skipped.length === 0) {
+          finish();
+          return;
+        }
+      }
+    }
+    finish();
     setError(null);
     setRefusing(null);
     setOutcome({

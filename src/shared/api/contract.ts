@@ -321,8 +321,11 @@ export interface QueueRow {
 export interface DecisionOutcome {
   accepted: number;
   refused: number;
-  /** Items that could not be decided (already decided elsewhere, conflict), with the French reason. */
-  skipped: { itemId: number; why: string }[];
+  /**
+   * Items that could not be decided (already decided elsewhere, conflict), with the French reason; `full` marks a
+   * booking left aside only because the day has no place left, which the agent may then force after confirming.
+   */
+  skipped: { itemId: number; why: string; full?: true }[];
 }
 
 export interface RefusalReason {

@@ -176,3 +176,12 @@ export function displayChangeValue(key: string, canonical: string): string {
   const f = changeField(key);
   return f ? f.format.display(canonical) : canonical;
 }
+
+/**
+ * One change as people read it, the same at the office and on the portal:
+ * 'Coordonnées bancaires · IBAN : (vide) → FR76 3000 6000 0112 3456 7890 189'.
+ */
+export function changeText(change: { label: string; field: string; oldValue: string; newValue: string }): string {
+  const shown = (canonical: string) => displayChangeValue(change.field, canonical) || '(vide)';
+  return `${change.label} : ${shown(change.oldValue)} → ${shown(change.newValue)}`;
+}
