@@ -77,6 +77,9 @@ if (!app.requestSingleInstanceLock()) {
   // A second Grenette on the same database would only compete for its lock: hand over to the first one.
   app.quit();
 } else {
+  // The agents are French: date fields, number fields and Chromium's own messages follow this, not the operating
+  // system's language (an English Windows would otherwise show dates as mm/dd/yyyy).
+  app.commandLine.appendSwitch('lang', 'fr-FR');
   app.enableSandbox();
   registerAppScheme();
   app.on('second-instance', () => {

@@ -44,6 +44,7 @@ function fakeElectron(appRoot: string, userData: string) {
     getVersion: () => '0.1.0',
     isPackaged: false,
     requestSingleInstanceLock: () => true,
+    commandLine: { appendSwitch(name: string, value?: string) { record.switches.push([name, value]); } },
     enableSandbox() { record.sandboxEnabled = true; },
     whenReady() { return new Promise<void>((resolve) => (app.ready = resolve)); },
     quit() { app.quitCalls += 1; },
@@ -51,6 +52,7 @@ function fakeElectron(appRoot: string, userData: string) {
   });
   const record = {
     sandboxEnabled: false,
+    switches: [] as [string, string | undefined][],
     schemes: [] as unknown[],
     protocolHandler: undefined as undefined | ((request: Request) => Promise<Response>),
     windows: [] as { options: Record<string, unknown>; url?: string }[],
@@ -166,6 +168,8 @@ describe('Electron main process wiring', () => {
     const { appRoot, userData } = makeAppRoot();
     const fake = runMain(appRoot, userData);
     expect(fake.record.sandboxEnabled).toBe(true);
+    // French dates and numbers in the forms whatever the system's language.
+    expect(fake.record.switches).toContainEqual(['lang', 'fr-FR']);
     expect(fake.record.schemes).toEqual([
       expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
     ]);

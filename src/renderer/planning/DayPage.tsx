@@ -235,7 +235,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
             ) : null}
             <p className="day-total" role="status">
               Enfants attendus : <strong>{list.expected}</strong>
-              {list.capacity !== null ? ` sur ${list.capacity} places` : ''}
+              {list.capacity !== null ? ` sur ${list.capacity} place${list.capacity > 1 ? 's' : ''}` : ''}
             </p>
             {list.counts.length > 0 ? (
               <div className="table-scroll">
