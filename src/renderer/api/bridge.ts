@@ -19,6 +19,13 @@ export function onSignedOut(listener: () => void): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
+/** Listeners told after every successful call, with its method: what a change elsewhere in the window must follow. */
+const doneListeners = new Set<(method: OfficeMethod) => void>();
+export function onCallDone(listener: (method: OfficeMethod) => void): () => void {
+  doneListeners.add(listener);
+  return () => doneListeners.delete(listener);
+}
+
 export const api = {
   async call<M extends OfficeMethod>(method: M, args: OfficeArgs<M>, options?: CallOptions): Promise<Result<OfficeValue<M>>> {
     let result: Result<OfficeValue<M>>;
@@ -31,6 +38,7 @@ export const api = {
     if (!result.ok && result.error.code === 'unauthenticated' && method !== 'auth.login') {
       for (const listener of signedOutListeners) listener();
     }
+    if (result.ok) for (const listener of doneListeners) listener(method);
     return result;
   },
 } satisfies GrenetteBridge;

@@ -1,7 +1,8 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { SyncStatus } from '../../shared/api/contract.js';
 import { formatInstantLongFr } from '../../shared/calendar/format.js';
-import { api } from '../api/bridge.js';
+import type { OfficeMethod } from '../../shared/api/contract.js';
+import { api, onCallDone } from '../api/bridge.js';
 import { officeNow } from '../lib/today.js';
 
 /**
@@ -27,6 +28,22 @@ function update(patch: Partial<SyncState>): void {
   state = { ...state, ...patch };
   for (const listener of listeners) listener();
 }
+
+/**
+ * Saves that mark families for publication: the top bar's « en attente » follows them at once rather than at the next
+ * 30-second refresh (a closure saved in Paramètres may queue hundreds of families).
+ */
+const PUBLISHING_METHODS: ReadonlySet<OfficeMethod> = new Set<OfficeMethod>([
+  'families.create', 'families.update', 'families.archive',
+  'children.create', 'children.update', 'children.setPhoto', 'children.archive',
+  'services.save', 'calendar.savePeriod', 'calendar.removePeriod', 'calendar.saveSchoolYear',
+  'inscriptions.create', 'inscriptions.update', 'planning.apply',
+  'requests.create', 'requests.decide', 'events.declareAbsence', 'portal.issueActivation',
+]);
+
+onCallDone((method) => {
+  if (PUBLISHING_METHODS.has(method) && state.status?.configured) void refreshSyncStatus();
+});
 
 export function publishSyncStatus(status: SyncStatus): void {
   update({ status, loadError: null });
