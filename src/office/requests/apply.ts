@@ -2,7 +2,7 @@ import { imageMime } from '../../shared/children/input.js';
 import type { DataChange, RequestKind } from '../../shared/api/contract.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { writeAudit } from '../audit/write.js';
-import { setPlanningDay } from '../planning/store.js';
+import { setPlanningDay, type KnownDay } from '../planning/store.js';
 import type { Trx } from './common.js';
 import { applyDataChanges } from './data-changes.js';
 
@@ -19,6 +19,8 @@ export interface AcceptedItem {
   payload: string | null;
   /** The family asked after the deadline (the item's stored flag): the day keeps it for billing. */
   late?: boolean;
+  /** The day as a batch's DayBook holds it: nothing is read again per item. */
+  known?: KnownDay;
 }
 
 const ACCEPT_LABEL: Record<RequestKind, string> = {
@@ -57,6 +59,7 @@ export async function applyAccepted(
         at: who.at,
         auditLabel,
         late: item.late ?? false,
+        ...(item.known ? { known: item.known } : {}),
       });
       return;
     }

@@ -5,7 +5,7 @@ import { fullWhy, judgeDayChange } from '../../shared/planning/transitions.js';
 import { ApiFailure } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import { DayBook } from '../planning/day-facts.js';
-import { loadCalendar, loadServices } from '../planning/store.js';
+import { loadCalendar, loadServices, type KnownDay } from '../planning/store.js';
 import { applyAccepted } from './apply.js';
 import { chunks, isPlanningKind, refused, type Trx } from './common.js';
 import { checkDataChanges } from './data-changes.js';
@@ -41,6 +41,7 @@ interface ItemRow {
   absence_reason: string | null;
   payload: string | null;
   child_archived: string | null;
+  child_family: number | null;
   prenom: string | null;
   family_archived: string | null;
 }
@@ -81,6 +82,7 @@ export async function decideItems(trx: Trx, decision: Decision): Promise<Decisio
         'r.absence_reason',
         'r.payload',
         'c.archived_at as child_archived',
+        'c.family_id as child_family',
         'c.prenom',
         'f.archived_at as family_archived',
       ])
@@ -158,6 +160,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
   const forced: { row: ItemRow; why: string }[] = [];
   for (const row of items) {
     const skip = (why: string) => outcome.skipped.push({ itemId: row.id, why });
+    let known: KnownDay | undefined;
     if (row.family_archived !== null) {
       skip('La fiche de la famille est archivée.');
       continue;
@@ -187,6 +190,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         continue;
       }
       if (judged.forced) forced.push({ row, why: fullWhy(places, service.capacity ?? 0, row.day) });
+      known = { before: book.storedDay(cell), familyId: row.child_family, serviceName: service.name };
       book.record(cell, judged.effect, { absenceReason: row.absence_reason as AbsenceReason | null, late: row.late === 1 });
     } else if (row.kind === 'data_change') {
       try {
@@ -210,6 +214,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         reason: row.absence_reason as AbsenceReason | null,
         payload: row.payload,
         late: row.late === 1,
+        ...(known ? { known } : {}),
       },
       { userId: decision.userId, at: decision.at, today: decision.today, auto: false },
     );

@@ -5,13 +5,14 @@ import { isIsoDay } from '../../shared/calendar/days.js';
 import type { Clock } from '../../shared/clock.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
 import { dataChangeSchema, firstProblem, parseFrench, REQUEST_KINDS, REQUEST_LIMITS } from '../../shared/requests/schema.js';
-import { portalRequestSchema, type PullResponse } from '../../shared/sync/contract.js';
+import { portalRequestSchema, type PortalRequest, type PullResponse } from '../../shared/sync/contract.js';
 import { ApiFailure } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { silentLogger, type Logger } from '../log.js';
 import { chunks, type Trx } from '../requests/common.js';
 import { submitRequest } from '../requests/submit.js';
+import { SubmissionFacts, type FactsRequest } from '../requests/submission-facts.js';
 import type { PortalClient } from './client.js';
 
 export const PULL_PAGE_SIZE = 100;
@@ -50,9 +51,14 @@ export async function pullRequests(
       // Another run may have stored this page meanwhile (the scheduler forbids it, but the cursor decides).
       const current = await trx.selectFrom('sync_state').select('cursor').where('id', '=', 1).executeTakeFirstOrThrow();
       if (current.cursor !== cursor) return 0;
+      const entries = page.requests.map(({ seq, request }) => readRequest(seq, request, clock));
+      // One load of services, calendar, families, children, uids held and day facts for the whole page, kept in
+      // step as its requests are stored (see SubmissionFacts).
+      const load = () => SubmissionFacts.load(trx, entries.map(factsOf));
+      const state: PageState = { facts: await load(), reload: load };
       let stored = 0;
-      for (const { seq, request } of page.requests) {
-        if (await storePortalRequest(trx, seq, request, clock, log)) stored += 1;
+      for (const entry of entries) {
+        if (await storePortalRequest(trx, entry, state, clock, log)) stored += 1;
       }
       await trx
         .updateTable('sync_state')
@@ -67,14 +73,6 @@ export async function pullRequests(
     await hooks.afterCommit?.(page);
     if (!page.more || page.next <= cursor) return outcome;
   }
-}
-
-async function alreadyHeld(trx: Trx, uid: string): Promise<boolean> {
-  const [request, reject] = await Promise.all([
-    trx.selectFrom('requests').select('id').where('uid', '=', uid).executeTakeFirst(),
-    trx.selectFrom('sync_rejects').select('uid').where('uid', '=', uid).executeTakeFirst(),
-  ]);
-  return request !== undefined || reject !== undefined;
 }
 
 /** Said to the family when the office failed for a reason of its own: the request is not lost, and it may be sent again. */
@@ -126,6 +124,26 @@ function salvage(raw: unknown, seq: number, clock: Clock): Salvaged {
   };
 }
 
+/** A page's request as read against the contract: the parsed request, or what could be salvaged and why not. */
+type PageEntry = { seq: number; request: PortalRequest; problem: null; kept: null } | { seq: number; request: null; problem: string; kept: Salvaged };
+
+function readRequest(seq: number, raw: unknown, clock: Clock): PageEntry {
+  const parsed = parseFrench(portalRequestSchema, raw);
+  return parsed.success ? { seq, request: parsed.data, problem: null, kept: null } : { seq, request: null, problem: firstProblem(parsed.error), kept: salvage(raw, seq, clock) };
+}
+
+function factsOf(entry: PageEntry): FactsRequest {
+  if (entry.request) return entry.request;
+  const kept = entry.kept;
+  return { uid: kept.uid, familyId: kept.familyId, kind: null, items: kept.items };
+}
+
+/** The page's facts, and how to read them again when a failed write left them out of step. */
+interface PageState {
+  facts: SubmissionFacts;
+  reload(): Promise<SubmissionFacts>;
+}
+
 /**
  * One portal request through the requests service, as the portal timestamped it. A request the office cannot store
  * (it breaks the contract, its day does not exist, the child is unknown, the office's checks refuse it, or an
@@ -133,19 +151,17 @@ function salvage(raw: unknown, seq: number, clock: Clock): Salvaged {
  * its next publication; one without a known family is kept in sync_rejects. Nothing here throws on data, so one
  * request never holds back the page or the cursor. Returns whether it was new.
  */
-async function storePortalRequest(trx: Trx, seq: number, raw: unknown, clock: Clock, log: Logger): Promise<boolean> {
-  const parsed = parseFrench(portalRequestSchema, raw);
-  if (!parsed.success) {
-    const kept = salvage(raw, seq, clock);
-    if (await alreadyHeld(trx, kept.uid)) return false;
-    await keepRefused(trx, kept, `Demande illisible par le service : ${firstProblem(parsed.error)}`, clock, log);
+async function storePortalRequest(trx: Trx, entry: PageEntry, page: PageState, clock: Clock, log: Logger): Promise<boolean> {
+  const { seq, request } = entry;
+  if (!request) {
+    if (page.facts.holds(entry.kept.uid)) return false;
+    await keepRefused(trx, entry.kept, `Demande illisible par le service : ${entry.problem}`, page.facts, clock, log);
     return true;
   }
-  const request = parsed.data;
-  if (await alreadyHeld(trx, request.uid)) return false;
+  if (page.facts.holds(request.uid)) return false;
   await sql`SAVEPOINT portal_request`.execute(trx);
   try {
-    await submitRequest(trx, { ...request, source: 'portal', submittedAt: new Date(request.submittedAt), submittedBy: null });
+    await submitRequest(trx, { ...request, source: 'portal', submittedAt: new Date(request.submittedAt), submittedBy: null }, page.facts);
     await sql`RELEASE SAVEPOINT portal_request`.execute(trx);
     return true;
   } catch (error) {
@@ -153,6 +169,7 @@ async function storePortalRequest(trx: Trx, seq: number, raw: unknown, clock: Cl
     await sql`RELEASE SAVEPOINT portal_request`.execute(trx);
     let reason: string;
     if (error instanceof ApiFailure) {
+      // A refusal is thrown before anything is written or recorded in the facts: they still hold.
       reason = error.message;
     } else {
       log.error('portal request could not be stored', {
@@ -163,17 +180,19 @@ async function storePortalRequest(trx: Trx, seq: number, raw: unknown, clock: Cl
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
       reason = UNEXPECTED_REFUSAL;
+      // The write failed half-way: what the facts recorded of it was rolled back with the savepoint.
+      page.facts = await page.reload();
     }
-    await keepRefused(trx, salvage(request, seq, clock), reason, clock, log);
+    await keepRefused(trx, salvage(request, seq, clock), reason, page.facts, clock, log);
     return true;
   }
 }
 
 /** Refused under its family when the office can, else in sync_rejects; only a failure of both stops the page. */
-async function keepRefused(trx: Trx, request: Salvaged, reason: string, clock: Clock, log: Logger): Promise<void> {
+async function keepRefused(trx: Trx, request: Salvaged, reason: string, facts: SubmissionFacts, clock: Clock, log: Logger): Promise<void> {
   await sql`SAVEPOINT portal_refusal`.execute(trx);
   try {
-    await storeRefused(trx, request, reason, clock);
+    facts.held(request.uid, await storeRefused(trx, request, reason, facts, clock));
     await sql`RELEASE SAVEPOINT portal_refusal`.execute(trx);
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT portal_refusal`.execute(trx);
@@ -185,6 +204,7 @@ async function keepRefused(trx: Trx, request: Salvaged, reason: string, clock: C
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
     await reject(trx, request, reason, clock);
+    facts.held(request.uid, null);
   }
 }
 
@@ -195,19 +215,16 @@ async function reject(trx: Trx, request: Salvaged, reason: string, clock: Clock)
     .execute();
 }
 
-async function storeRefused(trx: Trx, request: Salvaged, reason: string, clock: Clock): Promise<void> {
+/** Returns the refused request's id, or null when it went to sync_rejects. */
+async function storeRefused(trx: Trx, request: Salvaged, reason: string, facts: SubmissionFacts, clock: Clock): Promise<number | null> {
   const at = clock().toISOString();
-  const family = request.familyId === null ? undefined : await trx.selectFrom('families').select('id').where('id', '=', request.familyId).executeTakeFirst();
+  const family = request.familyId === null ? undefined : facts.family(request.familyId);
   if (!family || request.kind === null) {
     await reject(trx, request, reason, clock);
-    return;
+    return null;
   }
-  const [children, services] = await Promise.all([
-    trx.selectFrom('children').select('id').where('family_id', '=', family.id).execute(),
-    trx.selectFrom('services').select('id').execute(),
-  ]);
-  const ownChild = new Set(children.map((child) => child.id));
-  const knownService = new Set(services.map((service) => service.id));
+  const ownChild = (childId: number) => facts.child(childId)?.family_id === family.id;
+  const knownService = (serviceId: number) => facts.services.has(serviceId);
   const { id: requestId } = await trx
     .insertInto('requests')
     .values({
@@ -228,8 +245,8 @@ async function storeRefused(trx: Trx, request: Salvaged, reason: string, clock: 
   const items =
     planning && request.items.length > 0
       ? request.items.map((item) => ({
-          child_id: item.childId !== null && ownChild.has(item.childId) ? item.childId : null,
-          service_id: item.serviceId !== null && knownService.has(item.serviceId) ? item.serviceId : null,
+          child_id: item.childId !== null && ownChild(item.childId) ? item.childId : null,
+          service_id: item.serviceId !== null && knownService(item.serviceId) ? item.serviceId : null,
           day: item.day,
         }))
       : [{ child_id: null, service_id: null, day: null }];
@@ -239,4 +256,5 @@ async function storeRefused(trx: Trx, request: Salvaged, reason: string, clock: 
   await writeAudit(trx, { at, userId: null, entity: 'request', entityId: requestId, familyId: family.id, action: 'create' }, [
     { field: 'Demande du portail refusée à la réception', oldValue: null, newValue: reason },
   ]);
+  return requestId;
 }
