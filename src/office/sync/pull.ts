@@ -51,15 +51,7 @@ export async function pullRequests(
       // Another run may have stored this page meanwhile (the scheduler forbids it, but the cursor decides).
       const current = await trx.selectFrom('sync_state').select('cursor').where('id', '=', 1).executeTakeFirstOrThrow();
       if (current.cursor !== cursor) return 0;
-      const entries = page.requests.map(({ seq, request }) => readRequest(seq, request, clock));
-      // One load of services, calendar, families, children, uids held and day facts for the whole page, kept in
-      // step as its requests are stored (see SubmissionFacts).
-      const load = () => SubmissionFacts.load(trx, entries.map(factsOf));
-      const state: PageState = { facts: await load(), reload: load };
-      let stored = 0;
-      for (const entry of entries) {
-        if (await storePortalRequest(trx, entry, state, clock, log)) stored += 1;
-      }
+      const stored = await storePortalPage(trx, page.requests, clock, log);
       await trx
         .updateTable('sync_state')
         .set((eb) => ({ cursor: page.next, pulled_requests: eb('pulled_requests', '+', stored) }))
@@ -73,6 +65,23 @@ export async function pullRequests(
     await hooks.afterCommit?.(page);
     if (!page.more || page.next <= cursor) return outcome;
   }
+}
+
+/**
+ * A page of portal requests, in the portal's order, in the caller's transaction. Services, calendar, families,
+ * children, the uids held and the day facts of every cell are read once for the whole page and kept in step in memory
+ * as its requests are stored (SubmissionFacts), so each request is judged without a query of its own. Returns how
+ * many were new.
+ */
+export async function storePortalPage(trx: Trx, requests: PullResponse['requests'], clock: Clock, log: Logger = silentLogger): Promise<number> {
+  const entries = requests.map(({ seq, request }) => readRequest(seq, request, clock));
+  const load = () => SubmissionFacts.load(trx, entries.map(factsOf));
+  const state: PageState = { facts: await load(), reload: load };
+  let stored = 0;
+  for (const entry of entries) {
+    if (await storePortalRequest(trx, entry, state, clock, log)) stored += 1;
+  }
+  return stored;
 }
 
 /** Said to the family when the office failed for a reason of its own: the request is not lost, and it may be sent again. */
