@@ -5,7 +5,7 @@ import type { CalendarData } from '../../shared/calendar/opening.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { ABSENCE_REASONS } from '../../shared/planning/reasons.js';
 import { DEFAULT_DEADLINE_RULE, type AutoRules, type DeadlineRules } from '../../shared/planning/rules.js';
-import { writeAudit } from '../audit/write.js';
+import { writeAudit, type AuditBatch } from '../audit/write.js';
 import type { OfficeDatabase, ServiceTable } from '../db/schema.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
@@ -110,6 +110,8 @@ export interface PlanningDayChange {
    * stored before the change, so that deciding a thousand items reads nothing per item.
    */
   known?: KnownDay;
+  /** Gather the audit row there instead of writing it now (the caller flushes it). */
+  audit?: AuditBatch;
 }
 
 export interface KnownDay {
@@ -188,24 +190,15 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
       })
       .execute();
   }
-  await writeAudit(
-    trx,
+  const target = { at: change.at, userId: change.userId, entity: 'planning', entityId: change.serviceId, action: change.auditLabel, familyId, childId: change.childId };
+  const audited = [
     {
-      at: change.at,
-      userId: change.userId,
-      entity: 'planning',
-      entityId: change.serviceId,
-      action: change.auditLabel,
-      familyId,
-      childId: change.childId,
+      field: `${serviceName} · ${frenchDate(change.day)}`,
+      oldValue: planningStateText(before?.state ?? null, before?.absenceReason ?? null),
+      newValue: planningStateText(change.state, reason),
     },
-    [
-      {
-        field: `${serviceName} · ${frenchDate(change.day)}`,
-        oldValue: planningStateText(before?.state ?? null, before?.absenceReason ?? null),
-        newValue: planningStateText(change.state, reason),
-      },
-    ],
-  );
+  ];
+  if (change.audit) change.audit.add(target, audited);
+  else await writeAudit(trx, target, audited);
   return true;
 }

@@ -1,7 +1,7 @@
 import { imageMime } from '../../shared/children/input.js';
 import type { DataChange, RequestKind } from '../../shared/api/contract.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
-import { writeAudit } from '../audit/write.js';
+import { writeAudit, type AuditBatch } from '../audit/write.js';
 import { setPlanningDay, type KnownDay } from '../planning/store.js';
 import type { Trx } from './common.js';
 import { applyDataChanges } from './data-changes.js';
@@ -42,6 +42,8 @@ export async function applyAccepted(
   trx: Trx,
   item: AcceptedItem,
   who: { userId: number | null; at: string; today: string; auto: boolean },
+  /** A planning change's audit row goes there (the caller flushes it); other kinds write theirs at once. */
+  audit?: AuditBatch,
 ): Promise<void> {
   const auditLabel = `${ACCEPT_LABEL[item.kind]}${who.auto ? ' automatiquement' : ''} (demande n° ${item.requestId})`;
   switch (item.kind) {
@@ -60,6 +62,7 @@ export async function applyAccepted(
         auditLabel,
         late: item.late ?? false,
         ...(item.known ? { known: item.known } : {}),
+        ...(audit ? { audit } : {}),
       });
       return;
     }

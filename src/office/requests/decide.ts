@@ -3,7 +3,7 @@ import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { fullWhy, judgeDayChange } from '../../shared/planning/transitions.js';
 import { ApiFailure } from '../api/handler.js';
-import { writeAudit } from '../audit/write.js';
+import { AuditBatch } from '../audit/write.js';
 import { DayBook } from '../planning/day-facts.js';
 import { loadCalendar, loadServices, type KnownDay } from '../planning/store.js';
 import { applyAccepted } from './apply.js';
@@ -158,6 +158,8 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
   items = [...items].sort((a, b) => a.submitted_at.localeCompare(b.submitted_at) || a.id - b.id);
   const applied: ItemRow[] = [];
   const forced: { row: ItemRow; why: string }[] = [];
+  // Planning changes' audit rows are written together; flushed before a data change or photo writes its own.
+  const audits = new AuditBatch();
   for (const row of items) {
     const skip = (why: string) => outcome.skipped.push({ itemId: row.id, why });
     let known: KnownDay | undefined;
@@ -201,6 +203,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         continue;
       }
     }
+    if (!isPlanningKind(row.kind)) await audits.flush(trx);
     await applyAccepted(
       trx,
       {
@@ -217,9 +220,11 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         ...(known ? { known } : {}),
       },
       { userId: decision.userId, at: decision.at, today: decision.today, auto: false },
+      audits,
     );
     applied.push(row);
   }
+  await audits.flush(trx);
   await recordForced(trx, forced, decision);
   return applied;
 }
@@ -229,11 +234,12 @@ async function recordForced(trx: Trx, forced: { row: ItemRow; why: string }[], d
   for (const slice of chunks(forced.map((entry) => entry.row.id))) {
     await trx.updateTable('request_items').set({ forced: 1 }).where('id', 'in', slice).execute();
   }
+  const audits = new AuditBatch();
   for (const { row, why } of forced) {
-    await writeAudit(
-      trx,
+    audits.add(
       { at: decision.at, userId: decision.userId, entity: 'request', entityId: row.request_id, familyId: row.family_id, childId: row.child_id, action: 'force' },
       [{ field: `Demande n° ${row.request_id} · ${shortDayFr(row.day ?? '')}`, oldValue: why, newValue: 'Réservation acceptée au-delà de la capacité, sur confirmation' }],
     );
   }
+  await audits.flush(trx);
 }
