@@ -7,9 +7,9 @@ import { openOfficeDatabase, type OpenedOfficeDatabase } from '../../src/office/
 import { seedDemoCommune } from '../../src/office/demo/seed.js';
 import { decideItems } from '../../src/office/requests/decide.js';
 import { loadQueue } from '../../src/office/requests/queue.js';
-import { storePortalPage } from '../../src/office/sync/pull.js';
+import { storePortalPage, UNEXPECTED_REFUSAL } from '../../src/office/sync/pull.js';
 import { openPortalDatabase, type OpenedPortalDatabase } from '../../src/portal/db/open.js';
-import { recordRequest, type RequestDraft } from '../../src/portal/requests/submit.js';
+import { recordRequest, REQUEST_DEFAULTS, type RequestDraft } from '../../src/portal/requests/submit.js';
 import { pullPage } from '../../src/portal/sync/pull.js';
 import { addDays, isoWeekday, isWeekend } from '../../src/shared/calendar/days.js';
 import type { PullResponse } from '../../src/shared/sync/contract.js';
@@ -190,6 +190,37 @@ describe('facts loaded once per batch', () => {
     for (const why of ['déjà en attente', 'Hors délai', "n'appartient pas", 'Service inconnu', 'illisible', 'est fermé', 'Nouvelle valeur']) expect(refusals).toContain(why);
 
   }, 120_000);
+
+  it('are read again when a request fails after they recorded it, so the next request on its day is judged as the database says', async () => {
+    const file = path.join(office.dir, 'failure.sqlite');
+    office.sqlite.prepare('VACUUM INTO ?').run(file);
+    const copy = openOfficeDatabase({ file, clock });
+    copies.push(copy);
+    const cell = copy.sqlite
+      .prepare(
+        `SELECT p.child_id AS childId, p.service_id AS serviceId, p.day, c.family_id AS familyId FROM planning_days p
+         JOIN children c ON c.id = p.child_id JOIN services s ON s.id = p.service_id
+         WHERE s.code = 'cantine' AND p.state = 'booked' AND p.day >= '2026-12-14' ORDER BY p.day, p.child_id LIMIT 1`,
+      )
+      .get() as { childId: number; serviceId: number; day: string; familyId: number };
+    // The disk fails while the first absence is accepted automatically: after the request was stored and recorded.
+    copy.sqlite.exec("CREATE TRIGGER boom BEFORE UPDATE ON planning_days WHEN NEW.absence_reason = 'STRIKE' BEGIN SELECT RAISE(ABORT, 'disque en panne'); END");
+    const absence = (seq: number, reason: string) => ({
+      seq,
+      request: { ...REQUEST_DEFAULTS, uid: randomUUID(), familyId: cell.familyId, submittedAt: NOW, kind: 'absence', reason, items: [{ childId: cell.childId, serviceId: cell.serviceId, day: cell.day }] },
+    });
+    const stored = await copy.db.transaction().execute((trx) => storePortalPage(trx, [absence(1, 'STRIKE'), absence(2, 'MEDICAL')], clock));
+    expect(stored).toBe(2);
+    const items = copy.sqlite.prepare('SELECT r.absence_reason, i.status, i.auto, i.refusal_reason FROM request_items i JOIN requests r ON r.id = i.request_id ORDER BY i.id DESC LIMIT 2').all();
+    expect(items).toEqual([
+      { absence_reason: 'MEDICAL', status: 'accepted', auto: 1, refusal_reason: null },
+      { absence_reason: 'STRIKE', status: 'refused', auto: 0, refusal_reason: UNEXPECTED_REFUSAL },
+    ]);
+    expect(copy.sqlite.prepare('SELECT state, absence_reason FROM planning_days WHERE child_id = ? AND service_id = ? AND day = ?').get(cell.childId, cell.serviceId, cell.day)).toEqual({
+      state: 'absent',
+      absence_reason: 'MEDICAL',
+    });
+  });
 
   it('decide every pending item at once exactly as one at a time in the queue’s order', async () => {
     const pending = single.sqlite

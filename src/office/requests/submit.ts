@@ -109,6 +109,8 @@ export async function submitRequest(trx: Trx, request: RequestSubmission, facts?
     [{ field: 'Demande reçue', oldValue: null, newValue: `${REQUEST_KIND_TEXT[request.kind]} (${request.source === 'office' ? "saisie à l'accueil" : 'portail famille'}, ${rows.length} élément${rows.length > 1 ? 's' : ''})` }],
   );
 
+  // First change to the facts, before the pending cells and the automatic acceptances: a caller whose savepoint rolls
+  // this request back reloads the facts when it finds the uid held.
   facts.held(request.uid, requestId);
   if (isPlanningKind(request.kind)) {
     for (const item of planned) book.markPending(item);

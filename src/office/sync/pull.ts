@@ -176,9 +176,11 @@ async function storePortalRequest(trx: Trx, entry: PageEntry, page: PageState, c
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT portal_request`.execute(trx);
     await sql`RELEASE SAVEPOINT portal_request`.execute(trx);
+    // submitRequest records the uid in the facts before anything else in them: if it is there, the facts hold what
+    // the savepoint just rolled back, and are read again.
+    if (page.facts.holds(request.uid)) page.facts = await page.reload();
     let reason: string;
     if (error instanceof ApiFailure) {
-      // A refusal is thrown before anything is written or recorded in the facts: they still hold.
       reason = error.message;
     } else {
       log.error('portal request could not be stored', {
@@ -189,8 +191,6 @@ async function storePortalRequest(trx: Trx, entry: PageEntry, page: PageState, c
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
       reason = UNEXPECTED_REFUSAL;
-      // The write failed half-way: what the facts recorded of it was rolled back with the savepoint.
-      page.facts = await page.reload();
     }
     await keepRefused(trx, salvage(request, seq, clock), reason, page.facts, clock, log);
     return true;
