@@ -35,6 +35,15 @@ export class AuditBatch {
     this.rows.push(...auditRows(target, changes));
   }
 
+  /** Where the batch stands, to drop what is added after it when the caller rolls back to a savepoint. */
+  mark(): number {
+    return this.rows.length;
+  }
+
+  rollbackTo(mark: number): void {
+    this.rows.length = Math.min(mark, this.rows.length);
+  }
+
   async flush(db: Db): Promise<void> {
     const rows = this.rows;
     this.rows = [];

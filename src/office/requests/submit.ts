@@ -4,7 +4,7 @@ import { imageMime, PHOTO_MAX_BYTES } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
 import { judgeDayChange } from '../../shared/planning/transitions.js';
-import { writeAudit } from '../audit/write.js';
+import { AuditBatch } from '../audit/write.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime } from '../families/documents.js';
 import type { DayBook } from '../planning/day-facts.js';
 import { applyAccepted } from './apply.js';
@@ -37,8 +37,14 @@ interface PlannedItem {
  * A caller storing many requests (the sync pull) loads `facts` once for all of them and passes it to each call; the
  * request is then judged in memory and the facts are kept in step with what it stored.
  */
-export async function submitRequest(trx: Trx, request: RequestSubmission, facts?: SubmissionFacts): Promise<number> {
-  facts ??= await SubmissionFacts.load(trx, [request]);
+export async function submitRequest(trx: Trx, request: RequestSubmission, facts?: SubmissionFacts, audits?: AuditBatch): Promise<number> {
+  if (!facts || !audits) {
+    // One request on its own: its facts are read for it, its audit rows written before returning.
+    const own = new AuditBatch();
+    const id = await submitRequest(trx, request, facts ?? (await SubmissionFacts.load(trx, [request])), own);
+    await own.flush(trx);
+    return id;
+  }
   const seen = facts.requestId(request.uid);
   if (seen !== undefined) return seen;
 
@@ -79,7 +85,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission, facts?
     itemChildId = photo.childId;
   }
 
-  const certificateId = request.certificate ? await storeCertificate(trx, request, at, today) : null;
+  const certificateId = request.certificate ? await storeCertificate(trx, request, at, today, audits) : null;
 
   const { id: requestId } = await trx
     .insertInto('requests')
@@ -103,8 +109,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission, facts?
     : [{ request_id: requestId, child_id: itemChildId, service_id: null, day: null, late: 0 }];
   const inserted = await trx.insertInto('request_items').values(rows).returning(['id', 'child_id', 'service_id', 'day', 'late']).execute();
 
-  await writeAudit(
-    trx,
+  audits.add(
     { at, userId: request.submittedBy, entity: 'request', entityId: requestId, familyId: request.familyId, childId: itemChildId, action: 'create' },
     [{ field: 'Demande reçue', oldValue: null, newValue: `${REQUEST_KIND_TEXT[request.kind]} (${request.source === 'office' ? "saisie à l'accueil" : 'portail famille'}, ${rows.length} élément${rows.length > 1 ? 's' : ''})` }],
   );
@@ -114,7 +119,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission, facts?
   facts.held(request.uid, requestId);
   if (isPlanningKind(request.kind)) {
     for (const item of planned) book.markPending(item);
-    await acceptAutomatically(trx, request.kind, requestId, request.familyId, reason, inserted, services, book, request.submittedAt, at, today);
+    await acceptAutomatically(trx, request.kind, requestId, request.familyId, reason, inserted, services, book, request.submittedAt, at, today, audits);
   }
   return requestId;
 }
@@ -178,7 +183,7 @@ function checkPlanningItems(request: RequestSubmission, kind: PlanningKind, fact
   return planned;
 }
 
-async function storeCertificate(trx: Trx, request: RequestSubmission, at: string, today: string): Promise<number> {
+async function storeCertificate(trx: Trx, request: RequestSubmission, at: string, today: string, audits: AuditBatch): Promise<number> {
   const certificate = request.certificate!;
   const bytes = decodeBase64(certificate.base64);
   if (!bytes || bytes.length === 0) throw refused('Le justificatif est vide ou illisible.', 'certificate');
@@ -201,7 +206,7 @@ async function storeCertificate(trx: Trx, request: RequestSubmission, at: string
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await writeAudit(trx, { at, userId: request.submittedBy, entity: 'document', entityId: id, familyId: request.familyId, action: 'create' }, [
+  audits.add({ at, userId: request.submittedBy, entity: 'document', entityId: id, familyId: request.familyId, action: 'create' }, [
     { field: 'Document ajouté', oldValue: null, newValue: `Certificat médical du ${today} (${fileName})` },
   ]);
   return id;
@@ -223,6 +228,7 @@ async function acceptAutomatically(
   submittedAt: Date,
   at: string,
   today: string,
+  audits: AuditBatch,
 ): Promise<void> {
   if (kind === 'cancel') return;
   const accepted: number[] = [];
@@ -240,6 +246,7 @@ async function acceptAutomatically(
       trx,
       { itemId: item.id, requestId, familyId, kind, childId: item.child_id, serviceId: item.service_id, day: item.day, reason, payload: null, late: false, known },
       { userId: null, at, today, auto: true },
+      audits,
     );
     book.record(cell, judged.effect, { absenceReason: reason, late: false });
     book.settlePending(cell);

@@ -7,7 +7,7 @@ import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reaso
 import { dataChangeSchema, firstProblem, parseFrench, REQUEST_KINDS, REQUEST_LIMITS } from '../../shared/requests/schema.js';
 import { portalRequestSchema, type PortalRequest, type PullResponse } from '../../shared/sync/contract.js';
 import { ApiFailure } from '../api/handler.js';
-import { writeAudit } from '../audit/write.js';
+import { AuditBatch } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { silentLogger, type Logger } from '../log.js';
 import { chunks, type Trx } from '../requests/common.js';
@@ -76,11 +76,13 @@ export async function pullRequests(
 export async function storePortalPage(trx: Trx, requests: PullResponse['requests'], clock: Clock, log: Logger = silentLogger): Promise<number> {
   const entries = requests.map(({ seq, request }) => readRequest(seq, request, clock));
   const load = () => SubmissionFacts.load(trx, entries.map(factsOf));
-  const state: PageState = { facts: await load(), reload: load };
+  const state: PageState = { facts: await load(), reload: load, audits: new AuditBatch() };
   let stored = 0;
   for (const entry of entries) {
     if (await storePortalRequest(trx, entry, state, clock, log)) stored += 1;
   }
+  // Audit rows have no constraint a request could break: writing them together cannot fail on one request.
+  await state.audits.flush(trx);
   return stored;
 }
 
@@ -147,10 +149,14 @@ function factsOf(entry: PageEntry): FactsRequest {
   return { uid: kept.uid, familyId: kept.familyId, kind: null, items: kept.items };
 }
 
-/** The page's facts, and how to read them again when a failed write left them out of step. */
+/**
+ * The page's facts, and how to read them again when a failed write left them out of step; its audit rows, written
+ * together at the end of the page in the order of its requests (those of a request rolled back are dropped with it).
+ */
 interface PageState {
   facts: SubmissionFacts;
   reload(): Promise<SubmissionFacts>;
+  audits: AuditBatch;
 }
 
 /**
@@ -164,18 +170,20 @@ async function storePortalRequest(trx: Trx, entry: PageEntry, page: PageState, c
   const { seq, request } = entry;
   if (!request) {
     if (page.facts.holds(entry.kept.uid)) return false;
-    await keepRefused(trx, entry.kept, `Demande illisible par le service : ${entry.problem}`, page.facts, clock, log);
+    await keepRefused(trx, entry.kept, `Demande illisible par le service : ${entry.problem}`, page, clock, log);
     return true;
   }
   if (page.facts.holds(request.uid)) return false;
+  const mark = page.audits.mark();
   await sql`SAVEPOINT portal_request`.execute(trx);
   try {
-    await submitRequest(trx, { ...request, source: 'portal', submittedAt: new Date(request.submittedAt), submittedBy: null }, page.facts);
+    await submitRequest(trx, { ...request, source: 'portal', submittedAt: new Date(request.submittedAt), submittedBy: null }, page.facts, page.audits);
     await sql`RELEASE SAVEPOINT portal_request`.execute(trx);
     return true;
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT portal_request`.execute(trx);
     await sql`RELEASE SAVEPOINT portal_request`.execute(trx);
+    page.audits.rollbackTo(mark);
     // submitRequest records the uid in the facts before anything else in them: if it is there, the facts hold what
     // the savepoint just rolled back, and are read again.
     if (page.facts.holds(request.uid)) page.facts = await page.reload();
@@ -192,20 +200,23 @@ async function storePortalRequest(trx: Trx, entry: PageEntry, page: PageState, c
       });
       reason = UNEXPECTED_REFUSAL;
     }
-    await keepRefused(trx, salvage(request, seq, clock), reason, page.facts, clock, log);
+    await keepRefused(trx, salvage(request, seq, clock), reason, page, clock, log);
     return true;
   }
 }
 
 /** Refused under its family when the office can, else in sync_rejects; only a failure of both stops the page. */
-async function keepRefused(trx: Trx, request: Salvaged, reason: string, facts: SubmissionFacts, clock: Clock, log: Logger): Promise<void> {
+async function keepRefused(trx: Trx, request: Salvaged, reason: string, page: PageState, clock: Clock, log: Logger): Promise<void> {
+  const { facts, audits } = page;
+  const mark = audits.mark();
   await sql`SAVEPOINT portal_refusal`.execute(trx);
   try {
-    facts.held(request.uid, await storeRefused(trx, request, reason, facts, clock));
+    facts.held(request.uid, await storeRefused(trx, request, reason, facts, audits, clock));
     await sql`RELEASE SAVEPOINT portal_refusal`.execute(trx);
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT portal_refusal`.execute(trx);
     await sql`RELEASE SAVEPOINT portal_refusal`.execute(trx);
+    audits.rollbackTo(mark);
     log.error('portal request could not be kept as refused', {
       uid: request.uid,
       familyId: request.familyId,
@@ -225,7 +236,7 @@ async function reject(trx: Trx, request: Salvaged, reason: string, clock: Clock)
 }
 
 /** Returns the refused request's id, or null when it went to sync_rejects. */
-async function storeRefused(trx: Trx, request: Salvaged, reason: string, facts: SubmissionFacts, clock: Clock): Promise<number | null> {
+async function storeRefused(trx: Trx, request: Salvaged, reason: string, facts: SubmissionFacts, audits: AuditBatch, clock: Clock): Promise<number | null> {
   const at = clock().toISOString();
   const family = request.familyId === null ? undefined : facts.family(request.familyId);
   if (!family || request.kind === null) {
@@ -262,7 +273,7 @@ async function storeRefused(trx: Trx, request: Salvaged, reason: string, facts: 
   for (const slice of chunks(items.map((item) => ({ ...item, request_id: requestId, status: 'refused' as const, refusal_reason: reason, decided_at: at, decided_by: null })), 100)) {
     await trx.insertInto('request_items').values(slice).execute();
   }
-  await writeAudit(trx, { at, userId: null, entity: 'request', entityId: requestId, familyId: family.id, action: 'create' }, [
+  audits.add({ at, userId: null, entity: 'request', entityId: requestId, familyId: family.id, action: 'create' }, [
     { field: 'Demande du portail refusée à la réception', oldValue: null, newValue: reason },
   ]);
   return requestId;
