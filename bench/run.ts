@@ -4,13 +4,26 @@ import { benchPlanning } from './planning.js';
 import { benchRequests } from './requests.js';
 import { benchFamilySearch } from './search.js';
 import type { BenchResult, Timing } from './stats.js';
+import { benchSyncPull } from './sync-pull.js';
 
 /**
  * `npm run bench`: the office core against its budgets on a 30,000-family commune, next to raw better-sqlite3 doing the
  * same reads. A measurement, not a test: never run in CI (timings depend on the machine).
+ * `npx tsx bench/run.ts pull requests`: only the benchmarks named (search, family-file, requests, planning, pull, rush).
  */
 
-const BENCHMARKS: ((office: BenchOffice) => Promise<BenchResult | BenchResult[]>)[] = [benchFamilySearch, benchFamilyFile, benchRequests, benchPlanning, (office) => import('./portal-rush.js').then((m) => m.benchPortalRush(office))];
+const BENCHMARKS: Record<string, (office: BenchOffice) => Promise<BenchResult | BenchResult[]>> = {
+  search: benchFamilySearch,
+  'family-file': benchFamilyFile,
+  requests: benchRequests,
+  planning: benchPlanning,
+  pull: benchSyncPull,
+  rush: (office) => import('./portal-rush.js').then((m) => m.benchPortalRush(office)),
+};
+
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}: choose among ${Object.keys(BENCHMARKS).join(', ')}`);
 
 const ms = (value: number) => value.toFixed(2).padStart(7);
 const timing = (t: Timing) => `${ms(t.p50)} ${ms(t.p95)} ${ms(t.max)}`;
@@ -42,7 +55,9 @@ const file = await benchDatabaseFile(say);
 const office = await openBenchOffice(file);
 try {
   const results: BenchResult[] = [];
-  for (const bench of BENCHMARKS) results.push(...[await bench(office)].flat());
+  for (const [name, bench] of Object.entries(BENCHMARKS)) {
+    if (chosen.length === 0 || chosen.includes(name)) results.push(...[await bench(office)].flat());
+  }
   say(`\nGrenette, ${BENCH_FAMILIES} familles (${file}), temps en ms :\n`);
   say(table(results));
 } finally {

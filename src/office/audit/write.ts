@@ -22,6 +22,38 @@ type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
 /** Writes one audit row per change (or one bare row when there is none), inside the caller's transaction. */
 export async function writeAudit(db: Db, target: AuditTarget, changes: AuditChange[] = []): Promise<void> {
+  await db.insertInto('audit_log').values(auditRows(target, changes)).execute();
+}
+
+/**
+ * Audit rows gathered by a batch (a decision of a thousand items) and written in a few statements, in the order they
+ * were added. The caller flushes before anything else writes to the log, so the log reads as if written one by one.
+ */
+export class AuditBatch {
+  private rows: ReturnType<typeof auditRows> = [];
+
+  add(target: AuditTarget, changes: AuditChange[] = []): void {
+    this.rows.push(...auditRows(target, changes));
+  }
+
+  /** Where the batch stands, to drop what is added after it when the caller rolls back to a savepoint. */
+  mark(): number {
+    return this.rows.length;
+  }
+
+  rollbackTo(mark: number): void {
+    this.rows.length = Math.min(mark, this.rows.length);
+  }
+
+  async flush(db: Db): Promise<void> {
+    const rows = this.rows;
+    this.rows = [];
+    // 10 values a row: well under SQLite's bound parameters per statement.
+    for (let start = 0; start < rows.length; start += 300) await db.insertInto('audit_log').values(rows.slice(start, start + 300)).execute();
+  }
+}
+
+function auditRows(target: AuditTarget, changes: AuditChange[]) {
   const base = {
     at: target.at,
     user_id: target.userId,
@@ -35,7 +67,7 @@ export async function writeAudit(db: Db, target: AuditTarget, changes: AuditChan
     changes.length === 0
       ? [{ ...base, field: '', old_value: null, new_value: null }]
       : changes.map((change) => ({ ...base, field: change.field, old_value: change.oldValue, new_value: change.newValue }));
-  await db.insertInto('audit_log').values(rows).execute();
+  return rows;
 }
 
 /** Text shown in the log for a value: booleans in French, empty values as null. */

@@ -46,6 +46,7 @@ export async function applyPlanning(
       }
     }
 
+    const familyOf = new Map(children.map((child) => [child.id, child.family_id]));
     for (const cell of cells) if (!services.some((s) => s.id === cell.serviceId)) throw invalid({ cells: 'Service inconnu.' });
     const book = await DayBook.load(trx, cells, services, calendar);
     const change = action.kind === 'absent' ? 'absence' : action.kind;
@@ -60,7 +61,10 @@ export async function applyPlanning(
       }
       const effect = judged.effect;
       if (effect.kind === 'unchanged') continue;
-      const base = { childId: cell.childId, serviceId: cell.serviceId, day: cell.day, userId, at, auditLabel: STAFF_EDIT };
+      const familyId = familyOf.get(cell.childId) ?? null;
+      // The DayBook holds the day as stored: setPlanningDay reads nothing per cell.
+      const known = { before, familyId, serviceName: service.name };
+      const base = { childId: cell.childId, serviceId: cell.serviceId, day: cell.day, userId, at, auditLabel: STAFF_EDIT, known };
       if (effect.kind === 'state') {
         const reason = action.kind === 'absent' ? action.reason : null;
         const changed = await setPlanningDay(trx, { ...base, state: effect.state, absenceReason: reason, late: judged.late });
@@ -85,11 +89,10 @@ export async function applyPlanning(
         .where('day', '=', cell.day)
         .execute();
       book.record(cell, effect);
-      const child = children.find((c) => c.id === cell.childId);
       const was = before?.attendance ?? null;
       await writeAudit(
         trx,
-        { at, userId, entity: 'planning', entityId: cell.serviceId, action: 'Pointage', familyId: child?.family_id ?? null, childId: cell.childId },
+        { at, userId, entity: 'planning', entityId: cell.serviceId, action: 'Pointage', familyId, childId: cell.childId },
         [
           {
             field: `${service.name} · ${frenchDate(cell.day)}`,

@@ -29,7 +29,8 @@ function slices<T>(values: readonly T[], size = 400): T[][] {
  */
 export class DayBook {
   private readonly stored = new Map<string, StoredDay>();
-  private readonly pending = new Set<string>();
+  /** Pending items per cell (a cell normally has at most one: a second request on it is refused). */
+  private readonly pending = new Map<string, number>();
   private readonly booked = new Map<string, number>();
   private readonly inscriptions = new Map<number, { serviceId: number; start: string; end: string }[]>();
   private readonly openings = new Map<string, Opening>();
@@ -88,7 +89,7 @@ export class DayBook {
       }
       for (const row of pending) {
         if (ignored.has(row.id) || row.child_id === null || row.service_id === null || row.day === null) continue;
-        book.pending.add(cellKey({ childId: row.child_id, serviceId: row.service_id, day: row.day }));
+        book.markPending({ childId: row.child_id, serviceId: row.service_id, day: row.day });
       }
       for (const row of inscriptions) {
         const list = book.inscriptions.get(row.child_id) ?? [];
@@ -149,7 +150,7 @@ export class DayBook {
       opening: this.opening(cell.serviceId, cell.day),
       inscription: { required: service.requiresInscription, held },
       stored: this.storedDay(cell),
-      pending: this.pending.has(cellKey(cell)),
+      pending: (this.pending.get(cellKey(cell)) ?? 0) > 0,
       places: { booked: this.bookedOn(cell.serviceId, cell.day), capacity: service.capacity },
       rules: { deadlines: service.deadlines, latePolicy: service.latePolicy },
       ...(label ? { label } : {}),
@@ -158,7 +159,16 @@ export class DayBook {
 
   /** A request item now waits on this cell. */
   markPending(cell: Cell): void {
-    this.pending.add(cellKey(cell));
+    const key = cellKey(cell);
+    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  }
+
+  /** A request item that waited on this cell was decided. */
+  settlePending(cell: Cell): void {
+    const key = cellKey(cell);
+    const left = (this.pending.get(key) ?? 0) - 1;
+    if (left > 0) this.pending.set(key, left);
+    else this.pending.delete(key);
   }
 
   /** Keeps the book in step with a change the caller applied to the database. */

@@ -5,7 +5,7 @@ import type { CalendarData } from '../../shared/calendar/opening.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { ABSENCE_REASONS } from '../../shared/planning/reasons.js';
 import { DEFAULT_DEADLINE_RULE, type AutoRules, type DeadlineRules } from '../../shared/planning/rules.js';
-import { writeAudit } from '../audit/write.js';
+import { writeAudit, type AuditBatch } from '../audit/write.js';
 import type { OfficeDatabase, ServiceTable } from '../db/schema.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
@@ -105,6 +105,19 @@ export interface PlanningDayChange {
   auditLabel: string;
   /** The change was asked after its deadline (transitions.ts): billing reads it. */
   late?: boolean;
+  /**
+   * What the caller already holds in memory for a batch (a DayBook, the services, the child's family): the day as
+   * stored before the change, so that deciding a thousand items reads nothing per item.
+   */
+  known?: KnownDay;
+  /** Gather the audit row there instead of writing it now (the caller flushes it). */
+  audit?: AuditBatch;
+}
+
+export interface KnownDay {
+  before: { state: PlanningState; absenceReason?: string | null } | null;
+  familyId: number | null;
+  serviceName: string;
 }
 
 const STATE_TEXT: Record<PlanningState, string> = {
@@ -123,11 +136,8 @@ export function planningStateText(state: PlanningState | null, reason: string | 
 /** 'YYYY-MM-DD' as 'DD/MM/YYYY'. */
 export const frenchDate = shortDayFr;
 
-/**
- * Sets one child's state for one service and day (insert or update) and writes its audit row, inside the caller's
- * transaction. A day left in the same state writes nothing (and answers false). Attendance already marked is kept.
- */
-export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: PlanningDayChange): Promise<boolean> {
+/** What setPlanningDay needs to know besides the change, read from the database. */
+async function readDay(trx: Transaction<OfficeDatabase>, change: PlanningDayChange): Promise<KnownDay> {
   const [before, child, service] = await Promise.all([
     trx
       .selectFrom('planning_days')
@@ -139,8 +149,21 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
     trx.selectFrom('children').select('family_id').where('id', '=', change.childId).executeTakeFirst(),
     trx.selectFrom('services').select('name').where('id', '=', change.serviceId).executeTakeFirst(),
   ]);
+  return {
+    before: before ? { state: before.state, absenceReason: before.absence_reason } : null,
+    familyId: child?.family_id ?? null,
+    serviceName: service?.name ?? `Service n° ${change.serviceId}`,
+  };
+}
+
+/**
+ * Sets one child's state for one service and day (insert or update) and writes its audit row, inside the caller's
+ * transaction. A day left in the same state writes nothing (and answers false). Attendance already marked is kept.
+ */
+export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: PlanningDayChange): Promise<boolean> {
+  const { before, familyId, serviceName } = change.known ?? (await readDay(trx, change));
   const reason = change.state === 'absent' ? change.absenceReason : null;
-  if (before && before.state === change.state && before.absence_reason === reason) return false;
+  if (before && before.state === change.state && (before.absenceReason ?? null) === reason) return false;
   const late = change.late ? 1 : 0;
   if (before) {
     await trx
@@ -167,24 +190,15 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
       })
       .execute();
   }
-  await writeAudit(
-    trx,
+  const target = { at: change.at, userId: change.userId, entity: 'planning', entityId: change.serviceId, action: change.auditLabel, familyId, childId: change.childId };
+  const audited = [
     {
-      at: change.at,
-      userId: change.userId,
-      entity: 'planning',
-      entityId: change.serviceId,
-      action: change.auditLabel,
-      familyId: child?.family_id ?? null,
-      childId: change.childId,
+      field: `${serviceName} · ${frenchDate(change.day)}`,
+      oldValue: planningStateText(before?.state ?? null, before?.absenceReason ?? null),
+      newValue: planningStateText(change.state, reason),
     },
-    [
-      {
-        field: `${service?.name ?? `Service n° ${change.serviceId}`} · ${frenchDate(change.day)}`,
-        oldValue: planningStateText(before?.state ?? null, before?.absence_reason ?? null),
-        newValue: planningStateText(change.state, reason),
-      },
-    ],
-  );
+  ];
+  if (change.audit) change.audit.add(target, audited);
+  else await writeAudit(trx, target, audited);
   return true;
 }

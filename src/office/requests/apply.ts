@@ -1,8 +1,8 @@
 import { imageMime } from '../../shared/children/input.js';
 import type { DataChange, RequestKind } from '../../shared/api/contract.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
-import { writeAudit } from '../audit/write.js';
-import { setPlanningDay } from '../planning/store.js';
+import { writeAudit, type AuditBatch } from '../audit/write.js';
+import { setPlanningDay, type KnownDay } from '../planning/store.js';
 import type { Trx } from './common.js';
 import { applyDataChanges } from './data-changes.js';
 
@@ -19,6 +19,8 @@ export interface AcceptedItem {
   payload: string | null;
   /** The family asked after the deadline (the item's stored flag): the day keeps it for billing. */
   late?: boolean;
+  /** The day as a batch's DayBook holds it: nothing is read again per item. */
+  known?: KnownDay;
 }
 
 const ACCEPT_LABEL: Record<RequestKind, string> = {
@@ -40,6 +42,8 @@ export async function applyAccepted(
   trx: Trx,
   item: AcceptedItem,
   who: { userId: number | null; at: string; today: string; auto: boolean },
+  /** A planning change's audit row goes there (the caller flushes it); other kinds write theirs at once. */
+  audit?: AuditBatch,
 ): Promise<void> {
   const auditLabel = `${ACCEPT_LABEL[item.kind]}${who.auto ? ' automatiquement' : ''} (demande n° ${item.requestId})`;
   switch (item.kind) {
@@ -57,6 +61,8 @@ export async function applyAccepted(
         at: who.at,
         auditLabel,
         late: item.late ?? false,
+        ...(item.known ? { known: item.known } : {}),
+        ...(audit ? { audit } : {}),
       });
       return;
     }

@@ -3,9 +3,9 @@ import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { fullWhy, judgeDayChange } from '../../shared/planning/transitions.js';
 import { ApiFailure } from '../api/handler.js';
-import { writeAudit } from '../audit/write.js';
+import { AuditBatch } from '../audit/write.js';
 import { DayBook } from '../planning/day-facts.js';
-import { loadCalendar, loadServices } from '../planning/store.js';
+import { loadCalendar, loadServices, type KnownDay } from '../planning/store.js';
 import { applyAccepted } from './apply.js';
 import { chunks, isPlanningKind, refused, type Trx } from './common.js';
 import { checkDataChanges } from './data-changes.js';
@@ -41,6 +41,7 @@ interface ItemRow {
   absence_reason: string | null;
   payload: string | null;
   child_archived: string | null;
+  child_family: number | null;
   prenom: string | null;
   family_archived: string | null;
 }
@@ -81,6 +82,7 @@ export async function decideItems(trx: Trx, decision: Decision): Promise<Decisio
         'r.absence_reason',
         'r.payload',
         'c.archived_at as child_archived',
+        'c.family_id as child_family',
         'c.prenom',
         'f.archived_at as family_archived',
       ])
@@ -156,8 +158,11 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
   items = [...items].sort((a, b) => a.submitted_at.localeCompare(b.submitted_at) || a.id - b.id);
   const applied: ItemRow[] = [];
   const forced: { row: ItemRow; why: string }[] = [];
+  // Planning changes' audit rows are written together; flushed before a data change or photo writes its own.
+  const audits = new AuditBatch();
   for (const row of items) {
     const skip = (why: string) => outcome.skipped.push({ itemId: row.id, why });
+    let known: KnownDay | undefined;
     if (row.family_archived !== null) {
       skip('La fiche de la famille est archivée.');
       continue;
@@ -188,6 +193,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         continue;
       }
       if (judged.forced) forced.push({ row, why: fullWhy(places, service.capacity ?? 0, row.day) });
+      known = { before: book.storedDay(cell), familyId: row.child_family, serviceName: service.name };
       book.record(cell, judged.effect, { absenceReason: row.absence_reason as AbsenceReason | null, late: row.late === 1 });
     } else if (row.kind === 'data_change') {
       try {
@@ -198,6 +204,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         continue;
       }
     }
+    if (!isPlanningKind(row.kind)) await audits.flush(trx);
     await applyAccepted(
       trx,
       {
@@ -211,11 +218,14 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
         reason: row.absence_reason as AbsenceReason | null,
         payload: row.payload,
         late: row.late === 1,
+        ...(known ? { known } : {}),
       },
       { userId: decision.userId, at: decision.at, today: decision.today, auto: false },
+      audits,
     );
     applied.push(row);
   }
+  await audits.flush(trx);
   await recordForced(trx, forced, decision);
   return applied;
 }
@@ -225,11 +235,12 @@ async function recordForced(trx: Trx, forced: { row: ItemRow; why: string }[], d
   for (const slice of chunks(forced.map((entry) => entry.row.id))) {
     await trx.updateTable('request_items').set({ forced: 1 }).where('id', 'in', slice).execute();
   }
+  const audits = new AuditBatch();
   for (const { row, why } of forced) {
-    await writeAudit(
-      trx,
+    audits.add(
       { at: decision.at, userId: decision.userId, entity: 'request', entityId: row.request_id, familyId: row.family_id, childId: row.child_id, action: 'force' },
       [{ field: `Demande n° ${row.request_id} · ${shortDayFr(row.day ?? '')}`, oldValue: why, newValue: 'Réservation acceptée au-delà de la capacité, sur confirmation' }],
     );
   }
+  await audits.flush(trx);
 }

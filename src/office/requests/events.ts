@@ -101,7 +101,13 @@ export async function declareEventAbsence(trx: Trx, event: AbsenceEvent): Promis
         .execute();
     }
     for (const cell of familyCells) {
+      const known = {
+        before: book.storedDay({ childId: cell.child_id, serviceId: cell.service_id, day: cell.day }),
+        familyId: cell.family_id,
+        serviceName: book.service(cell.service_id)?.name ?? `Service n° ${cell.service_id}`,
+      };
       await setPlanningDay(trx, {
+        known,
         childId: cell.child_id,
         serviceId: cell.service_id,
         day: cell.day,

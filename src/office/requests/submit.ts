@@ -4,13 +4,13 @@ import { imageMime, PHOTO_MAX_BYTES } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
 import { judgeDayChange } from '../../shared/planning/transitions.js';
-import { writeAudit } from '../audit/write.js';
+import { AuditBatch } from '../audit/write.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime } from '../families/documents.js';
-import { DayBook } from '../planning/day-facts.js';
-import { loadCalendar, loadServices } from '../planning/store.js';
+import type { DayBook } from '../planning/day-facts.js';
 import { applyAccepted } from './apply.js';
 import { cellKey, dayFr, isPlanningKind, refused, type PlanningKind, type Trx } from './common.js';
 import { checkDataChanges, officeLabelled } from './data-changes.js';
+import { SubmissionFacts } from './submission-facts.js';
 
 /** A request as it arrives, from the office's counter or from the portail famille. */
 export interface RequestSubmission extends NewRequest {
@@ -30,30 +30,36 @@ interface PlannedItem {
   late: boolean;
 }
 
-const MAX_SCHOOL_YEAR_DAYS = 366;
-
 /**
  * Checks a request, stores it with its items and accepts at once what the services' automatic rules allow, in the
  * caller's transaction. Any problem refuses the whole request with a French message and nothing is written (the
  * caller's transaction rolls back). Returns the request's id (the existing one when the uid was already received).
+ * A caller storing many requests (the sync pull) loads `facts` once for all of them and passes it to each call; the
+ * request is then judged in memory and the facts are kept in step with what it stored.
  */
-export async function submitRequest(trx: Trx, request: RequestSubmission): Promise<number> {
-  const seen = await trx.selectFrom('requests').select('id').where('uid', '=', request.uid).executeTakeFirst();
-  if (seen) return seen.id;
+export async function submitRequest(trx: Trx, request: RequestSubmission, facts?: SubmissionFacts, audits?: AuditBatch): Promise<number> {
+  if (!facts || !audits) {
+    // One request on its own: its facts are read for it, its audit rows written before returning.
+    const own = new AuditBatch();
+    const id = await submitRequest(trx, request, facts ?? (await SubmissionFacts.load(trx, [request])), own);
+    await own.flush(trx);
+    return id;
+  }
+  const seen = facts.requestId(request.uid);
+  if (seen !== undefined) return seen;
 
   const at = request.submittedAt.toISOString();
   const today = parisDay(request.submittedAt);
-  const family = await trx.selectFrom('families').select('archived_at').where('id', '=', request.familyId).executeTakeFirst();
+  const family = facts.family(request.familyId);
   if (!family) throw refused('Famille introuvable.', 'familyId');
   if (family.archived_at !== null) throw refused('La fiche de cette famille est archivée : réactivez-la avant d’enregistrer une demande.', 'familyId');
 
   const comment = request.comment.trim();
   let reason: AbsenceReason | null = null;
   let planned: PlannedItem[] = [];
-  let book: DayBook | null = null;
   let payload: string | null = null;
   let itemChildId: number | null = null;
-  const services = new Map((await loadServices(trx)).map((service) => [service.id, service]));
+  const { services, book } = facts;
 
   if (isPlanningKind(request.kind)) {
     if (request.kind === 'absence') {
@@ -61,7 +67,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission): Promi
       if (!(request.reason in ABSENCE_REASONS)) throw refused(`Motif d'absence inconnu : ${String(request.reason)}.`, 'reason');
       reason = request.reason;
     }
-    ({ planned, book } = await checkPlanningItems(trx, request, request.kind, services));
+    planned = checkPlanningItems(request, request.kind, facts);
   } else if (request.kind === 'data_change') {
     if (request.changes.length === 0) throw refused('La demande ne contient aucune modification.', 'changes');
     await checkDataChanges(trx, request.familyId, request.changes, today);
@@ -71,7 +77,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission): Promi
   } else {
     const photo = request.photo;
     if (!photo) throw refused('Joignez la nouvelle photo.', 'photo');
-    await checkFamilyChild(trx, request.familyId, photo.childId, 'photo');
+    checkFamilyChild(facts, request.familyId, photo.childId, 'photo');
     const bytes = decodeBase64(photo.base64);
     if (!bytes || bytes.length === 0 || !imageMime(bytes)) throw refused("Ce fichier n'est pas une image (JPEG, PNG ou WebP).", 'photo');
     if (bytes.length > PHOTO_MAX_BYTES) throw refused(`La photo dépasse ${PHOTO_MAX_BYTES / 1024 / 1024} Mo.`, 'photo');
@@ -79,7 +85,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission): Promi
     itemChildId = photo.childId;
   }
 
-  const certificateId = request.certificate ? await storeCertificate(trx, request, at, today) : null;
+  const certificateId = request.certificate ? await storeCertificate(trx, request, at, today, audits) : null;
 
   const { id: requestId } = await trx
     .insertInto('requests')
@@ -103,14 +109,17 @@ export async function submitRequest(trx: Trx, request: RequestSubmission): Promi
     : [{ request_id: requestId, child_id: itemChildId, service_id: null, day: null, late: 0 }];
   const inserted = await trx.insertInto('request_items').values(rows).returning(['id', 'child_id', 'service_id', 'day', 'late']).execute();
 
-  await writeAudit(
-    trx,
+  audits.add(
     { at, userId: request.submittedBy, entity: 'request', entityId: requestId, familyId: request.familyId, childId: itemChildId, action: 'create' },
     [{ field: 'Demande reçue', oldValue: null, newValue: `${REQUEST_KIND_TEXT[request.kind]} (${request.source === 'office' ? "saisie à l'accueil" : 'portail famille'}, ${rows.length} élément${rows.length > 1 ? 's' : ''})` }],
   );
 
-  if (isPlanningKind(request.kind) && book) {
-    await acceptAutomatically(trx, request.kind, requestId, request.familyId, reason, inserted, services, book, request.submittedAt, at, today);
+  // First change to the facts, before the pending cells and the automatic acceptances: a caller whose savepoint rolls
+  // this request back reloads the facts when it finds the uid held.
+  facts.held(request.uid, requestId);
+  if (isPlanningKind(request.kind)) {
+    for (const item of planned) book.markPending(item);
+    await acceptAutomatically(trx, request.kind, requestId, request.familyId, reason, inserted, services, book, request.submittedAt, at, today, audits);
   }
   return requestId;
 }
@@ -123,33 +132,25 @@ export const REQUEST_KIND_TEXT = {
   photo: 'Nouvelle photo',
 } as const;
 
-async function checkFamilyChild(trx: Trx, familyId: number, childId: number, field: string): Promise<void> {
-  const child = await trx.selectFrom('children').select(['family_id', 'archived_at', 'prenom']).where('id', '=', childId).executeTakeFirst();
+function checkFamilyChild(facts: SubmissionFacts, familyId: number, childId: number, field: string): void {
+  const child = facts.child(childId);
   if (!child || child.family_id !== familyId) throw refused("Cet enfant n'appartient pas à cette famille.", field);
   if (child.archived_at !== null) throw refused(`La fiche de ${child.prenom} est archivée.`, field);
 }
 
-async function checkPlanningItems(
-  trx: Trx,
-  request: RequestSubmission,
-  kind: PlanningKind,
-  services: Map<number, ServiceConfig>,
-): Promise<{ planned: PlannedItem[]; book: DayBook }> {
+function checkPlanningItems(request: RequestSubmission, kind: PlanningKind, facts: SubmissionFacts): PlannedItem[] {
+  const { services, book } = facts;
   const items = request.items;
   if (items.length === 0) throw refused('La demande ne porte sur aucun jour : choisissez au moins un jour.');
   const days = items.map((item) => item.day).sort();
   const first = days[0]!;
   const last = days[days.length - 1]!;
-  const calendar = await loadCalendar(trx);
-  const longestYear = Math.max(MAX_SCHOOL_YEAR_DAYS, ...calendar.schoolYears.map((year) => daysBetween(year.startDate, year.endDate) + 1));
-  if (daysBetween(first, last) + 1 > longestYear) {
+  if (daysBetween(first, last) + 1 > facts.longestYear) {
     throw refused(`La demande va du ${dayFr(first)} au ${dayFr(last)} : c'est plus d'une année scolaire. Faites une demande par année.`);
   }
 
   const childIds = [...new Set(items.map((item) => item.childId))];
-  const children = new Map(
-    (await trx.selectFrom('children').select(['id', 'family_id', 'archived_at', 'prenom']).where('id', 'in', childIds).execute()).map((child) => [child.id, child]),
-  );
+  const children = new Map(childIds.map((childId) => [childId, facts.child(childId)]));
   for (const childId of childIds) {
     const child = children.get(childId);
     if (!child || child.family_id !== request.familyId) throw refused("Un des enfants de la demande n'appartient pas à cette famille.");
@@ -159,7 +160,6 @@ async function checkPlanningItems(
     if (!services.get(serviceId)?.active) throw refused('Service inconnu.', 'serviceId');
   }
 
-  const book = await DayBook.load(trx, items, [...services.values()], calendar);
   const seen = new Set<string>();
   const asker = request.source === 'portal' ? 'family' : 'counter';
   const today = parisDay(request.submittedAt);
@@ -180,10 +180,10 @@ async function checkPlanningItems(
     if (!judged.allowed) throw refused(judged.why);
     planned.push({ childId: item.childId, serviceId: item.serviceId, day: item.day, late: judged.late });
   }
-  return { planned, book };
+  return planned;
 }
 
-async function storeCertificate(trx: Trx, request: RequestSubmission, at: string, today: string): Promise<number> {
+async function storeCertificate(trx: Trx, request: RequestSubmission, at: string, today: string, audits: AuditBatch): Promise<number> {
   const certificate = request.certificate!;
   const bytes = decodeBase64(certificate.base64);
   if (!bytes || bytes.length === 0) throw refused('Le justificatif est vide ou illisible.', 'certificate');
@@ -206,7 +206,7 @@ async function storeCertificate(trx: Trx, request: RequestSubmission, at: string
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await writeAudit(trx, { at, userId: request.submittedBy, entity: 'document', entityId: id, familyId: request.familyId, action: 'create' }, [
+  audits.add({ at, userId: request.submittedBy, entity: 'document', entityId: id, familyId: request.familyId, action: 'create' }, [
     { field: 'Document ajouté', oldValue: null, newValue: `Certificat médical du ${today} (${fileName})` },
   ]);
   return id;
@@ -228,6 +228,7 @@ async function acceptAutomatically(
   submittedAt: Date,
   at: string,
   today: string,
+  audits: AuditBatch,
 ): Promise<void> {
   if (kind === 'cancel') return;
   const accepted: number[] = [];
@@ -239,12 +240,16 @@ async function acceptAutomatically(
     const cell = { childId: item.child_id, serviceId: service.id, day: item.day };
     const judged = judgeDayChange(book.facts(cell), { change: kind, asker: 'decision', at: submittedAt, today });
     if (!judged.allowed || judged.late) continue;
+    // The child belongs to the request's family: checkPlanningItems refused the request otherwise.
+    const known = { before: book.storedDay(cell), familyId, serviceName: service.name };
     await applyAccepted(
       trx,
-      { itemId: item.id, requestId, familyId, kind, childId: item.child_id, serviceId: item.service_id, day: item.day, reason, payload: null, late: false },
+      { itemId: item.id, requestId, familyId, kind, childId: item.child_id, serviceId: item.service_id, day: item.day, reason, payload: null, late: false, known },
       { userId: null, at, today, auto: true },
+      audits,
     );
     book.record(cell, judged.effect, { absenceReason: reason, late: false });
+    book.settlePending(cell);
     accepted.push(item.id);
   }
   if (accepted.length > 0) {

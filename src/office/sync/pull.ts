@@ -5,13 +5,14 @@ import { isIsoDay } from '../../shared/calendar/days.js';
 import type { Clock } from '../../shared/clock.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
 import { dataChangeSchema, firstProblem, parseFrench, REQUEST_KINDS, REQUEST_LIMITS } from '../../shared/requests/schema.js';
-import { portalRequestSchema, type PullResponse } from '../../shared/sync/contract.js';
+import { portalRequestSchema, type PortalRequest, type PullResponse } from '../../shared/sync/contract.js';
 import { ApiFailure } from '../api/handler.js';
-import { writeAudit } from '../audit/write.js';
+import { AuditBatch } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { silentLogger, type Logger } from '../log.js';
 import { chunks, type Trx } from '../requests/common.js';
 import { submitRequest } from '../requests/submit.js';
+import { SubmissionFacts, type FactsRequest } from '../requests/submission-facts.js';
 import type { PortalClient } from './client.js';
 
 export const PULL_PAGE_SIZE = 100;
@@ -50,10 +51,7 @@ export async function pullRequests(
       // Another run may have stored this page meanwhile (the scheduler forbids it, but the cursor decides).
       const current = await trx.selectFrom('sync_state').select('cursor').where('id', '=', 1).executeTakeFirstOrThrow();
       if (current.cursor !== cursor) return 0;
-      let stored = 0;
-      for (const { seq, request } of page.requests) {
-        if (await storePortalRequest(trx, seq, request, clock, log)) stored += 1;
-      }
+      const stored = await storePortalPage(trx, page.requests, clock, log);
       await trx
         .updateTable('sync_state')
         .set((eb) => ({ cursor: page.next, pulled_requests: eb('pulled_requests', '+', stored) }))
@@ -69,12 +67,23 @@ export async function pullRequests(
   }
 }
 
-async function alreadyHeld(trx: Trx, uid: string): Promise<boolean> {
-  const [request, reject] = await Promise.all([
-    trx.selectFrom('requests').select('id').where('uid', '=', uid).executeTakeFirst(),
-    trx.selectFrom('sync_rejects').select('uid').where('uid', '=', uid).executeTakeFirst(),
-  ]);
-  return request !== undefined || reject !== undefined;
+/**
+ * A page of portal requests, in the portal's order, in the caller's transaction. Services, calendar, families,
+ * children, the uids held and the day facts of every cell are read once for the whole page and kept in step in memory
+ * as its requests are stored (SubmissionFacts), so each request is judged without a query of its own. Returns how
+ * many were new.
+ */
+export async function storePortalPage(trx: Trx, requests: PullResponse['requests'], clock: Clock, log: Logger = silentLogger): Promise<number> {
+  const entries = requests.map(({ seq, request }) => readRequest(seq, request, clock));
+  const load = () => SubmissionFacts.load(trx, entries.map(factsOf));
+  const state: PageState = { facts: await load(), reload: load, audits: new AuditBatch() };
+  let stored = 0;
+  for (const entry of entries) {
+    if (await storePortalRequest(trx, entry, state, clock, log)) stored += 1;
+  }
+  // Audit rows have no constraint a request could break: writing them together cannot fail on one request.
+  await state.audits.flush(trx);
+  return stored;
 }
 
 /** Said to the family when the office failed for a reason of its own: the request is not lost, and it may be sent again. */
@@ -126,6 +135,30 @@ function salvage(raw: unknown, seq: number, clock: Clock): Salvaged {
   };
 }
 
+/** A page's request as read against the contract: the parsed request, or what could be salvaged and why not. */
+type PageEntry = { seq: number; request: PortalRequest; problem: null; kept: null } | { seq: number; request: null; problem: string; kept: Salvaged };
+
+function readRequest(seq: number, raw: unknown, clock: Clock): PageEntry {
+  const parsed = parseFrench(portalRequestSchema, raw);
+  return parsed.success ? { seq, request: parsed.data, problem: null, kept: null } : { seq, request: null, problem: firstProblem(parsed.error), kept: salvage(raw, seq, clock) };
+}
+
+function factsOf(entry: PageEntry): FactsRequest {
+  if (entry.request) return entry.request;
+  const kept = entry.kept;
+  return { uid: kept.uid, familyId: kept.familyId, kind: null, items: kept.items };
+}
+
+/**
+ * The page's facts, and how to read them again when a failed write left them out of step; its audit rows, written
+ * together at the end of the page in the order of its requests (those of a request rolled back are dropped with it).
+ */
+interface PageState {
+  facts: SubmissionFacts;
+  reload(): Promise<SubmissionFacts>;
+  audits: AuditBatch;
+}
+
 /**
  * One portal request through the requests service, as the portal timestamped it. A request the office cannot store
  * (it breaks the contract, its day does not exist, the child is unknown, the office's checks refuse it, or an
@@ -133,24 +166,27 @@ function salvage(raw: unknown, seq: number, clock: Clock): Salvaged {
  * its next publication; one without a known family is kept in sync_rejects. Nothing here throws on data, so one
  * request never holds back the page or the cursor. Returns whether it was new.
  */
-async function storePortalRequest(trx: Trx, seq: number, raw: unknown, clock: Clock, log: Logger): Promise<boolean> {
-  const parsed = parseFrench(portalRequestSchema, raw);
-  if (!parsed.success) {
-    const kept = salvage(raw, seq, clock);
-    if (await alreadyHeld(trx, kept.uid)) return false;
-    await keepRefused(trx, kept, `Demande illisible par le service : ${firstProblem(parsed.error)}`, clock, log);
+async function storePortalRequest(trx: Trx, entry: PageEntry, page: PageState, clock: Clock, log: Logger): Promise<boolean> {
+  const { seq, request } = entry;
+  if (!request) {
+    if (page.facts.holds(entry.kept.uid)) return false;
+    await keepRefused(trx, entry.kept, `Demande illisible par le service : ${entry.problem}`, page, clock, log);
     return true;
   }
-  const request = parsed.data;
-  if (await alreadyHeld(trx, request.uid)) return false;
+  if (page.facts.holds(request.uid)) return false;
+  const mark = page.audits.mark();
   await sql`SAVEPOINT portal_request`.execute(trx);
   try {
-    await submitRequest(trx, { ...request, source: 'portal', submittedAt: new Date(request.submittedAt), submittedBy: null });
+    await submitRequest(trx, { ...request, source: 'portal', submittedAt: new Date(request.submittedAt), submittedBy: null }, page.facts, page.audits);
     await sql`RELEASE SAVEPOINT portal_request`.execute(trx);
     return true;
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT portal_request`.execute(trx);
     await sql`RELEASE SAVEPOINT portal_request`.execute(trx);
+    page.audits.rollbackTo(mark);
+    // submitRequest records the uid in the facts before anything else in them: if it is there, the facts hold what
+    // the savepoint just rolled back, and are read again.
+    if (page.facts.holds(request.uid)) page.facts = await page.reload();
     let reason: string;
     if (error instanceof ApiFailure) {
       reason = error.message;
@@ -164,20 +200,23 @@ async function storePortalRequest(trx: Trx, seq: number, raw: unknown, clock: Cl
       });
       reason = UNEXPECTED_REFUSAL;
     }
-    await keepRefused(trx, salvage(request, seq, clock), reason, clock, log);
+    await keepRefused(trx, salvage(request, seq, clock), reason, page, clock, log);
     return true;
   }
 }
 
 /** Refused under its family when the office can, else in sync_rejects; only a failure of both stops the page. */
-async function keepRefused(trx: Trx, request: Salvaged, reason: string, clock: Clock, log: Logger): Promise<void> {
+async function keepRefused(trx: Trx, request: Salvaged, reason: string, page: PageState, clock: Clock, log: Logger): Promise<void> {
+  const { facts, audits } = page;
+  const mark = audits.mark();
   await sql`SAVEPOINT portal_refusal`.execute(trx);
   try {
-    await storeRefused(trx, request, reason, clock);
+    facts.held(request.uid, await storeRefused(trx, request, reason, facts, audits, clock));
     await sql`RELEASE SAVEPOINT portal_refusal`.execute(trx);
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT portal_refusal`.execute(trx);
     await sql`RELEASE SAVEPOINT portal_refusal`.execute(trx);
+    audits.rollbackTo(mark);
     log.error('portal request could not be kept as refused', {
       uid: request.uid,
       familyId: request.familyId,
@@ -185,6 +224,7 @@ async function keepRefused(trx: Trx, request: Salvaged, reason: string, clock: C
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
     await reject(trx, request, reason, clock);
+    facts.held(request.uid, null);
   }
 }
 
@@ -195,19 +235,16 @@ async function reject(trx: Trx, request: Salvaged, reason: string, clock: Clock)
     .execute();
 }
 
-async function storeRefused(trx: Trx, request: Salvaged, reason: string, clock: Clock): Promise<void> {
+/** Returns the refused request's id, or null when it went to sync_rejects. */
+async function storeRefused(trx: Trx, request: Salvaged, reason: string, facts: SubmissionFacts, audits: AuditBatch, clock: Clock): Promise<number | null> {
   const at = clock().toISOString();
-  const family = request.familyId === null ? undefined : await trx.selectFrom('families').select('id').where('id', '=', request.familyId).executeTakeFirst();
+  const family = request.familyId === null ? undefined : facts.family(request.familyId);
   if (!family || request.kind === null) {
     await reject(trx, request, reason, clock);
-    return;
+    return null;
   }
-  const [children, services] = await Promise.all([
-    trx.selectFrom('children').select('id').where('family_id', '=', family.id).execute(),
-    trx.selectFrom('services').select('id').execute(),
-  ]);
-  const ownChild = new Set(children.map((child) => child.id));
-  const knownService = new Set(services.map((service) => service.id));
+  const ownChild = (childId: number) => facts.child(childId)?.family_id === family.id;
+  const knownService = (serviceId: number) => facts.services.has(serviceId);
   const { id: requestId } = await trx
     .insertInto('requests')
     .values({
@@ -228,15 +265,16 @@ async function storeRefused(trx: Trx, request: Salvaged, reason: string, clock: 
   const items =
     planning && request.items.length > 0
       ? request.items.map((item) => ({
-          child_id: item.childId !== null && ownChild.has(item.childId) ? item.childId : null,
-          service_id: item.serviceId !== null && knownService.has(item.serviceId) ? item.serviceId : null,
+          child_id: item.childId !== null && ownChild(item.childId) ? item.childId : null,
+          service_id: item.serviceId !== null && knownService(item.serviceId) ? item.serviceId : null,
           day: item.day,
         }))
       : [{ child_id: null, service_id: null, day: null }];
   for (const slice of chunks(items.map((item) => ({ ...item, request_id: requestId, status: 'refused' as const, refusal_reason: reason, decided_at: at, decided_by: null })), 100)) {
     await trx.insertInto('request_items').values(slice).execute();
   }
-  await writeAudit(trx, { at, userId: null, entity: 'request', entityId: requestId, familyId: family.id, action: 'create' }, [
+  audits.add({ at, userId: null, entity: 'request', entityId: requestId, familyId: family.id, action: 'create' }, [
     { field: 'Demande du portail refusée à la réception', oldValue: null, newValue: reason },
   ]);
+  return requestId;
 }
