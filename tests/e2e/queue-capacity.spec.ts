@@ -5,23 +5,26 @@ const bridge = useOfficeBridge();
 
 const DAY = '2027-03-03'; // a Wednesday of the demo's school year
 
-test('« A » on a booking over capacity asks for a confirmation; confirmed, it is accepted and recorded as forced', async ({ page, consoleProblems }) => {
+/**
+ * Two children booked on `day` cancel; the service is then left with one place for the two bookings their families
+ * ask for at the counter. Returns them (in the day list's order) with the service and the count expected before.
+ */
+async function twoBookingsForOnePlace(day: string) {
   const admin = await officeApi(bridge, 'admin');
   const call = await officeApi(bridge, 'accueil');
   const service = (await admin('services.list', {})).find((s) => s.code === 'mercredi_apres_midi')!;
-  // Two children booked that afternoon cancel; the service is then left with one place for their two bookings.
-  const list = await call('planning.day', { serviceId: service.id, day: DAY });
+  const list = await call('planning.day', { serviceId: service.id, day });
   const [first, second] = list.children;
   for (const child of [first!, second!]) {
-    await call('planning.apply', { cells: [{ childId: child.childId, serviceId: service.id, day: DAY }], action: { kind: 'cancel' } });
+    await call('planning.apply', { cells: [{ childId: child.childId, serviceId: service.id, day }], action: { kind: 'cancel' } });
   }
-  const expected = (await call('planning.day', { serviceId: service.id, day: DAY })).expected;
+  const expected = (await call('planning.day', { serviceId: service.id, day })).expected;
   await admin('services.save', { ...service, capacity: expected + 1 });
   for (const child of [first!, second!]) {
     await call('requests.create', {
       familyId: child.familyId,
       kind: 'book',
-      items: [{ childId: child.childId, serviceId: service.id, day: DAY }],
+      items: [{ childId: child.childId, serviceId: service.id, day }],
       reason: null,
       comment: '',
       certificate: null,
@@ -29,14 +32,19 @@ test('« A » on a booking over capacity asks for a confirmation; confirmed, it 
       photo: null,
     });
   }
+  return { admin, call, service, first: first!, second: second!, expected };
+}
+
+test('« A » on a booking over capacity asks for a confirmation; confirmed, it is accepted and recorded as forced', async ({ page, consoleProblems }) => {
+  const { call, service, first, second, expected } = await twoBookingsForOnePlace(DAY);
 
   await login(page, bridge);
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: /^Demandes/ }).click();
   await page.getByLabel('Service', { exact: true }).selectOption(service.name);
   const rows = page.locator('.ag-row').filter({ has: page.locator('.ag-cell[col-id="childName"]') });
   await expect(rows).toHaveCount(2);
-  const firstRow = rows.filter({ hasText: first!.prenom });
-  const secondRow = rows.filter({ hasText: second!.prenom });
+  const firstRow = rows.filter({ hasText: first.prenom });
+  const secondRow = rows.filter({ hasText: second.prenom });
   await expect(firstRow.locator('.ag-cell[col-id="capacityLeft"]')).toHaveText('0');
   await expect(secondRow.locator('.ag-cell[col-id="capacityLeft"]')).toHaveText('-1');
   // Both decision buttons fit in their cell, whole, at the office's usual window width.
@@ -53,7 +61,7 @@ test('« A » on a booking over capacity asks for a confirmation; confirmed, it 
   page.on('dialog', (dialog) => {
     questions += 1;
     expect(dialog.message()).toContain('dépasse la capacité du service');
-    expect(dialog.message()).toContain(second!.prenom);
+    expect(dialog.message()).toContain(second.prenom);
     void (questions === 1 ? dialog.dismiss() : dialog.accept());
   });
   await firstRow.locator('.ag-cell[col-id="childName"]').click();
@@ -81,36 +89,15 @@ test('accepting the later of two bookings while the day still has a place asks n
   consoleProblems,
 }) => {
   const day = '2027-03-10'; // the next Wednesday: the first test changed nobody there
-  const admin = await officeApi(bridge, 'admin');
-  const call = await officeApi(bridge, 'accueil');
-  const service = (await admin('services.list', {})).find((s) => s.code === 'mercredi_apres_midi')!;
-  const list = await call('planning.day', { serviceId: service.id, day });
-  const [first, second] = list.children;
-  for (const child of [first!, second!]) {
-    await call('planning.apply', { cells: [{ childId: child.childId, serviceId: service.id, day }], action: { kind: 'cancel' } });
-  }
-  const expected = (await call('planning.day', { serviceId: service.id, day })).expected;
-  await admin('services.save', { ...service, capacity: expected + 1 });
-  for (const child of [first!, second!]) {
-    await call('requests.create', {
-      familyId: child.familyId,
-      kind: 'book',
-      items: [{ childId: child.childId, serviceId: service.id, day }],
-      reason: null,
-      comment: '',
-      certificate: null,
-      changes: [],
-      photo: null,
-    });
-  }
+  const { call, service, first, second, expected } = await twoBookingsForOnePlace(day);
 
   await login(page, bridge);
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: /^Demandes/ }).click();
   await page.getByLabel('Service', { exact: true }).selectOption(service.name);
   const rows = page.locator('.ag-row').filter({ has: page.locator('.ag-cell[col-id="childName"]') }).filter({ hasText: /mercredi 10 mars 2027/ });
   await expect(rows).toHaveCount(2);
-  const firstRow = rows.filter({ hasText: first!.prenom });
-  const secondRow = rows.filter({ hasText: second!.prenom });
+  const firstRow = rows.filter({ hasText: first.prenom });
+  const secondRow = rows.filter({ hasText: second.prenom });
   // In the queue's order the later booking is the one without a place …
   await expect(secondRow.locator('.ag-cell[col-id="capacityLeft"]')).toHaveText('-1');
   const questions: string[] = [];
@@ -127,22 +114,22 @@ test('accepting the later of two bookings while the day still has a place asks n
   expect(questions).toEqual([]);
   const itemsOn = async (familyId: number) =>
     (await call('requests.forFamily', { familyId })).flatMap((view) => view.items).filter((item) => item.day === day).map((item) => [item.status, item.forced]);
-  expect(await itemsOn(second!.familyId)).toEqual([['accepted', false]]);
+  expect(await itemsOn(second.familyId)).toEqual([['accepted', false]]);
 
   // The earlier booking now has no place: confirmed, it is forced and the family's file says so.
   await firstRow.locator('.ag-cell[col-id="childName"]').click();
   await page.keyboard.press('a');
   await expect.poll(() => questions.length).toBe(1);
   expect(questions[0]).toContain('dépasse la capacité du service');
-  expect(questions[0]).toContain(first!.prenom);
+  expect(questions[0]).toContain(first.prenom);
   await expect(rows).toHaveCount(0);
-  expect(await itemsOn(first!.familyId)).toEqual([['accepted', true]]);
+  expect(await itemsOn(first.familyId)).toEqual([['accepted', true]]);
   expect((await call('planning.day', { serviceId: service.id, day })).expected).toBe(expected + 2);
 
   // The family's history says it in French, as every other line.
   await page.evaluate((hash) => {
     window.location.hash = hash;
-  }, `#/familles/${first!.familyId}`);
+  }, `#/familles/${first.familyId}`);
   await page.getByRole('tab', { name: 'Historique' }).click();
   const forcedLine = page.getByRole('row').filter({ hasText: 'Réservation acceptée au-delà de la capacité, sur confirmation' });
   await expect(forcedLine).toHaveCount(1);
