@@ -34,10 +34,20 @@ export function addDays(day: string, n: number): string {
   return utcMsToDay(dayToUtcMs(day) + n * DAY_MS);
 }
 
+// A month grid asks the weekday of the same few hundred days for every service and every call, and the checked
+// parse costs more than the rest of a cell: each answer is kept, within a bound (a few years of days).
+const WEEKDAYS_KEPT = 5_000;
+const weekdays = new Map<string, number>();
+
 /** 1 = Monday ... 7 = Sunday. */
 export function isoWeekday(day: string): number {
+  const known = weekdays.get(day);
+  if (known !== undefined) return known;
   const sunday0 = new Date(dayToUtcMs(day)).getUTCDay();
-  return sunday0 === 0 ? 7 : sunday0;
+  const weekday = sunday0 === 0 ? 7 : sunday0;
+  if (weekdays.size >= WEEKDAYS_KEPT) weekdays.clear();
+  weekdays.set(day, weekday);
+  return weekday;
 }
 
 /** Every day from `from` to `to`, both included; empty when `to` is before `from`. */
