@@ -18,7 +18,14 @@ export function summarise(samples: number[]): Timing {
   return { calls: sorted.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted[sorted.length - 1] ?? Number.NaN };
 }
 
-/** Runs `run` once per input after a short warm-up (JIT, SQLite page cache), timing each call. */
+/** A warm-up round over every input. */
+export const ALL_INPUTS = Number.POSITIVE_INFINITY;
+
+/**
+ * Runs `run` once per input after a warm-up (JIT, SQLite page cache), timing each call. `warmUp` is how many of the
+ * inputs are run first untimed; `ALL_INPUTS` runs them all, so that a side timed second does not find the pages the
+ * first side read already warm while the first side met them cold.
+ */
 export async function timeEach<T>(inputs: readonly T[], run: (input: T) => unknown, warmUp = 20): Promise<Timing> {
   for (const input of inputs.slice(0, warmUp)) await run(input);
   const samples: number[] = [];

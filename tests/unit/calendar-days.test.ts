@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayRange, daysBetween, daysInMonth, isIsoDay, isoWeekday, mondayOf } from '../../src/shared/calendar/days.js';
+import { addDays, dayRange, daysBetween, daysInMonth, isIsoDay, isoWeekday, mondayOf, utcMsToDay } from '../../src/shared/calendar/days.js';
 import { formatDayFr, formatDayShortFr } from '../../src/shared/calendar/format.js';
 import { easterSunday, publicHolidayOn, publicHolidays } from '../../src/shared/calendar/holidays.js';
 
@@ -33,6 +33,29 @@ describe('calendar days', () => {
     expect(daysInMonth(2028, 2)).toBe(29);
     expect(daysInMonth(2026, 2)).toBe(28);
     expect(daysInMonth(2026, 12)).toBe(31);
+  });
+
+  it('writes every day as toISOString does, four-digit years by hand and the others as before', () => {
+    const DAY_MS = 86_400_000;
+    for (let n = -800_000; n < 3_000_000; n += 997) {
+      const ms = n * DAY_MS + (n % 24) * 3_600_000;
+      expect(utcMsToDay(ms)).toBe(new Date(ms).toISOString().slice(0, 10));
+    }
+    expect(utcMsToDay(Date.UTC(999, 11, 31))).toBe('0999-12-31');
+    expect(utcMsToDay(Date.UTC(1000, 0, 1))).toBe('1000-01-01');
+    expect(utcMsToDay(Date.UTC(9999, 11, 31, 23))).toBe('9999-12-31');
+    expect(utcMsToDay(Date.UTC(10000, 0, 1))).toBe('+010000-01');
+    expect(() => utcMsToDay(Number.NaN)).toThrow(RangeError);
+  });
+
+  it('gives the same weekday when asked again, and still refuses a bad day after good ones', () => {
+    for (const day of dayRange('2026-01-01', '2027-12-31')) {
+      const weekday = isoWeekday(day);
+      expect(isoWeekday(day)).toBe(weekday);
+      expect(weekday).toBe(((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1);
+    }
+    expect(() => isoWeekday('2026-02-30')).toThrow();
+    expect(() => isoWeekday('2026-02-30')).toThrow();
   });
 
   it('refuses what is not a calendar day', () => {

@@ -1,16 +1,16 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ChildSummary } from '../../shared/api/contract.js';
 import { canSeeHealth, type Role } from '../../shared/auth/roles.js';
+import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase } from '../db/schema.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
-/** The grid query: children with their school and family name, in one statement. */
-export function childSummaryQuery(db: Db) {
+/** Children with their school: a summary's columns but the family name. */
+function childRowQuery(db: Db) {
   return db
     .selectFrom('children as c')
     .leftJoin('schools as s', 's.id', 'c.school_id')
-    .innerJoin('responsables as r1', (join) => join.onRef('r1.family_id', '=', 'c.family_id').on('r1.rank', '=', 1))
     .select([
       'c.id',
       'c.family_id',
@@ -22,9 +22,23 @@ export function childSummaryQuery(db: Db) {
       'c.allergies',
       'c.archived_at',
       sql<string>`coalesce(${sql.ref('s.name')}, '')`.as('ecole'),
-      sql<string>`${sql.ref('r1.nom')} || ' ' || ${sql.ref('r1.prenom')}`.as('famille'),
     ]);
 }
+
+/** The grid query: children with their school and family name, in one statement. */
+export function childSummaryQuery(db: Db) {
+  return childRowQuery(db)
+    .innerJoin('responsables as r1', (join) => join.onRef('r1.family_id', '=', 'c.family_id').on('r1.rank', '=', 1))
+    .select(sql<string>`${sql.ref('r1.nom')} || ' ' || ${sql.ref('r1.prenom')}`.as('famille'));
+}
+
+/**
+ * The children of one family, in the family file's order (active first, then by birth): the family name is the
+ * caller's, who has the family's first responsable in hand already.
+ */
+export const familyChildRows = officeQuery((db, familyId: number) =>
+  childRowQuery(db).where('c.family_id', '=', familyId).orderBy('c.archived_at').orderBy('c.date_naissance'),
+);
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof childSummaryQuery>['execute']>>[number];
 

@@ -1,6 +1,7 @@
 import type { DocumentSummary } from '../../shared/api/contract.js';
 import type { DocumentKind } from '../../shared/families/input.js';
 import type { OfficeDb } from '../db/open.js';
+import { officeQuery } from '../db/office-query.js';
 
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -14,15 +15,18 @@ export function decodeBase64(text: string): Buffer | null {
   return Buffer.from(clean, 'base64');
 }
 
-export async function listDocuments(db: OfficeDb, familyId: number): Promise<DocumentSummary[]> {
-  const rows = await db
+const documentRows = officeQuery((db, familyId: number) =>
+  db
     .selectFrom('family_documents')
     .select(['id', 'kind', 'label', 'document_date', 'file_name', 'mime', (eb) => eb.fn<number>('length', ['content']).as('size')])
     .where('family_id', '=', familyId)
     .where('archived_at', 'is', null)
     .orderBy('document_date', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+    .orderBy('id', 'desc'),
+);
+
+export async function listDocuments(db: OfficeDb, familyId: number): Promise<DocumentSummary[]> {
+  const rows = await documentRows.all(db, familyId);
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind as DocumentKind,

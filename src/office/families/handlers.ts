@@ -6,7 +6,7 @@ import { DOCUMENT_KINDS, familySchemas, type DocumentKind, type FamilyData } fro
 import { pastDay, text } from '../../shared/validation/fields.js';
 import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
-import { childSummaryQuery, toChildSummary } from '../children/summaries.js';
+import { familyChildRows, toChildSummary } from '../children/summaries.js';
 import type { OfficeDb } from '../db/open.js';
 import { saveCustomValues } from '../settings/custom-values.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime, listDocuments } from './documents.js';
@@ -33,16 +33,14 @@ const searchArgs = z.object({
 export async function familyFile(db: OfficeDb, id: number, role: Role): Promise<FamilyFile> {
   const family = await loadFamily(db, id);
   if (!family) throw notFound('Famille introuvable.');
-  const children = await childSummaryQuery(db)
-    .where('c.family_id', '=', id)
-    .orderBy('c.archived_at')
-    .orderBy('c.date_naissance')
-    .execute();
+  const children = await familyChildRows.all(db, id);
+  const { nom, prenom } = family.data.responsable1;
+  const famille = `${nom} ${prenom}`;
   const archived = family.archivedAt !== null;
   return {
     id,
     data: family.data,
-    children: children.map((row) => toChildSummary(row, role)),
+    children: children.map((row) => toChildSummary({ ...row, famille }, role)),
     documents: await listDocuments(db, id),
     createdAt: family.createdAt,
     updatedAt: family.updatedAt,

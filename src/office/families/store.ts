@@ -3,6 +3,7 @@ import { CAF_REGIMES, SITUATIONS, type FamilyData, type FamilyInput } from '../.
 import { maskIban } from '../../shared/validation/bank.js';
 import { formatEuros } from '../../shared/money.js';
 import { auditText, diffFields, type AuditChange } from '../audit/write.js';
+import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase, ResponsableRow } from '../db/schema.js';
 import { loadCustomValues } from '../settings/custom-values.js';
 
@@ -100,10 +101,13 @@ export interface StoredFamily {
   archivedAt: string | null;
 }
 
+const familyRow = officeQuery((db, id: number) => db.selectFrom('families').selectAll().where('id', '=', id));
+const responsableRows = officeQuery((db, familyId: number) => db.selectFrom('responsables').selectAll().where('family_id', '=', familyId));
+
 export async function loadFamily(db: Db, id: number): Promise<StoredFamily | null> {
-  const row = await db.selectFrom('families').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await familyRow.first(db, id);
   if (!row) return null;
-  const responsables = await db.selectFrom('responsables').selectAll().where('family_id', '=', id).execute();
+  const responsables = await responsableRows.all(db, id);
   const r1 = responsables.find((person) => person.rank === 1);
   const r2 = responsables.find((person) => person.rank === 2);
   if (!r1) throw new Error(`family ${id} has no responsable 1`);

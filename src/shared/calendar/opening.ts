@@ -44,6 +44,8 @@ function inSummerGap(calendar: CalendarData, day: string): boolean {
   return endedBefore && startsAfter && !calendar.schoolYears.some((year) => covers(year, day));
 }
 
+const weekdayClosed = (weekday: number): Opening => ({ open: false, why: `Service fermé le ${weekdayNameFr(weekday)}` });
+
 /**
  * Whether a service runs on a day, and if not, the French reason shown in the planning. When several rules close
  * a day, the reason given is the first of: public holiday, closure, bridge, school holidays, weekday, outside
@@ -58,21 +60,21 @@ export function openingOn(service: ServiceDays, day: string, calendar: CalendarD
   );
   if (closure) return { open: false, why: closure.label };
 
-  const runsThatWeekday = service.weekdays.includes(isoWeekday(day));
-  const weekdayClosed = (): Opening => ({ open: false, why: `Service fermé le ${weekdayNameFr(isoWeekday(day))}` });
+  const weekday = isoWeekday(day);
+  const runsThatWeekday = service.weekdays.includes(weekday);
 
   if (service.period === 'school') {
     const bridge = periodOn(calendar, 'bridge', day);
     if (bridge) return { open: false, why: bridge.label };
     const holidays = periodOn(calendar, 'holidays', day);
     if (holidays) return { open: false, why: holidays.label };
-    if (!runsThatWeekday) return weekdayClosed();
+    if (!runsThatWeekday) return weekdayClosed(weekday);
     if (!calendar.schoolYears.some((year) => covers(year, day))) return { open: false, why: 'Hors année scolaire' };
     return { open: true };
   }
 
   // A holiday centre runs only while school is off: school holidays, and the summer between two school years.
-  if (!runsThatWeekday) return weekdayClosed();
+  if (!runsThatWeekday) return weekdayClosed(weekday);
   if (periodOn(calendar, 'holidays', day) || inSummerGap(calendar, day)) return { open: true };
   return { open: false, why: 'Hors vacances scolaires' };
 }
