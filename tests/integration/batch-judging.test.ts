@@ -26,7 +26,7 @@ import { makeTestClock, makeTestOffice, type TestOffice } from '../helpers/offic
 
 const NOW = '2026-11-28T10:00:00Z';
 const REQUESTS = 1_000;
-const TABLES = ['requests', 'request_items', 'planning_days', 'audit_log', 'sync_rejects', 'sync_dirty'] as const;
+const TABLES = ['requests', 'request_items', 'planning_days', 'audit_log', 'sync_rejects', 'sync_dirty', 'responsables', 'children'] as const;
 
 function random(seed: number): () => number {
   let state = seed >>> 0;

@@ -258,6 +258,31 @@ describe('data changes and photos', () => {
     expect(audit.some((entry) => entry.field === 'Responsable 1 · Téléphone mobile' && entry.oldValue === '06 12 34 56 78' && entry.newValue === '07 11 22 33 44')).toBe(true);
   });
 
+  it('decided together, changes of one family and one child each apply to the records as the previous one left them', async () => {
+    const change = (entity: 'family' | 'child', newValue: string) =>
+      office.value(
+        'requests.create',
+        request({
+          kind: 'data_change',
+          reason: null,
+          changes: [
+            entity === 'family'
+              ? { entity, entityId: ids.familyId, field: 'responsable1.telMobile', label: 'Téléphone mobile', oldValue: '', newValue }
+              : { entity, entityId: ids.childId, field: 'health.allergies', label: 'Allergies', oldValue: '', newValue },
+          ],
+        }),
+      );
+    const created = [await change('family', '07 11 22 33 44'), await change('child', 'Gluten'), await change('family', '07 55 66 77 88'), await change('child', 'Gluten, kiwi')];
+    const outcome = await office.value('requests.decide', { itemIds: created.map((request) => request.items[0]!.id), decision: 'accept', refusalReason: null });
+    expect(outcome.accepted).toBe(4);
+    expect((await office.value('families.get', { id: ids.familyId })).data.responsable1.telMobile).toBe('07 55 66 77 88');
+    expect((await office.value('children.get', { id: ids.childId })).data.health?.allergies).toBe('Gluten, kiwi');
+    const audit = await office.value('audit.forFamily', { familyId: ids.familyId });
+    const line = (newValue: string) => audit.filter((entry) => entry.newValue === newValue).map((entry) => entry.oldValue);
+    expect(line('07 55 66 77 88')).toEqual(['07 11 22 33 44']);
+    expect(line('Gluten, kiwi')).toEqual(['Gluten']);
+  });
+
   it('refuses an invalid new value and a field that does not exist', async () => {
     const bad = (field: string, newValue: string) =>
       office.call('requests.create', request({ kind: 'data_change', reason: null, changes: [{ entity: 'family', entityId: ids.familyId, field: field as ChangeFieldKey, label: field, oldValue: '', newValue }] }));

@@ -137,6 +137,34 @@ export function planningStateText(state: PlanningState | null, reason: string | 
 /** 'YYYY-MM-DD' as 'DD/MM/YYYY'. */
 export const frenchDate = shortDayFr;
 
+// Built once (src/server/reusable-query.ts): deciding a thousand items writes a thousand days, and Kysely's building
+// and compiling each cost more than SQLite's update.
+const UPDATE_DAY = officeQuery(
+  (db, childId: number, serviceId: number, day: string, state: PlanningState, reason: string | null, late: number, at: string, userId: number | null) =>
+    db
+      .updateTable('planning_days')
+      .set({ state, absence_reason: reason, late, walk_in: 0, updated_at: at, updated_by: userId })
+      .where('child_id', '=', childId)
+      .where('service_id', '=', serviceId)
+      .where('day', '=', day),
+);
+
+const INSERT_DAY = officeQuery(
+  (db, childId: number, serviceId: number, day: string, state: PlanningState, reason: string | null, late: number, at: string, userId: number | null) =>
+    db.insertInto('planning_days').values({
+      child_id: childId,
+      service_id: serviceId,
+      day,
+      state,
+      absence_reason: reason,
+      attendance: null,
+      inscription_id: null,
+      updated_at: at,
+      updated_by: userId,
+      late,
+    }),
+);
+
 /** What setPlanningDay needs to know besides the change, read from the database. */
 async function readDay(trx: Transaction<OfficeDatabase>, change: PlanningDayChange): Promise<KnownDay> {
   const [before, child, service] = await Promise.all([
@@ -166,31 +194,7 @@ export async function setPlanningDay(trx: Transaction<OfficeDatabase>, change: P
   const reason = change.state === 'absent' ? change.absenceReason : null;
   if (before && before.state === change.state && (before.absenceReason ?? null) === reason) return false;
   const late = change.late ? 1 : 0;
-  if (before) {
-    await trx
-      .updateTable('planning_days')
-      .set({ state: change.state, absence_reason: reason, late, walk_in: 0, updated_at: change.at, updated_by: change.userId })
-      .where('child_id', '=', change.childId)
-      .where('service_id', '=', change.serviceId)
-      .where('day', '=', change.day)
-      .execute();
-  } else {
-    await trx
-      .insertInto('planning_days')
-      .values({
-        child_id: change.childId,
-        service_id: change.serviceId,
-        day: change.day,
-        state: change.state,
-        absence_reason: reason,
-        attendance: null,
-        inscription_id: null,
-        updated_at: change.at,
-        updated_by: change.userId,
-        late,
-      })
-      .execute();
-  }
+  await (before ? UPDATE_DAY : INSERT_DAY).all(trx, change.childId, change.serviceId, change.day, change.state, reason, late, change.at, change.userId);
   const target = { at: change.at, userId: change.userId, entity: 'planning', entityId: change.serviceId, action: change.auditLabel, familyId, childId: change.childId };
   const audited = [
     {

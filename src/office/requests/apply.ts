@@ -4,7 +4,7 @@ import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { writeAudit, type AuditBatch } from '../audit/write.js';
 import { setPlanningDay, type KnownDay } from '../planning/store.js';
 import type { Trx } from './common.js';
-import { applyDataChanges } from './data-changes.js';
+import { applyDataChanges, type DataChangeRecords } from './data-changes.js';
 
 /** What accepting one item needs to know about it and its request. */
 export interface AcceptedItem {
@@ -44,6 +44,8 @@ export async function applyAccepted(
   who: { userId: number | null; at: string; today: string; auto: boolean },
   /** A planning change's audit row goes there (the caller flushes it); other kinds write theirs at once. */
   audit?: AuditBatch,
+  /** The records a batch's data changes read, shared with their check (one request's records are read once). */
+  records?: DataChangeRecords,
 ): Promise<void> {
   const auditLabel = `${ACCEPT_LABEL[item.kind]}${who.auto ? ' automatiquement' : ''} (demande n° ${item.requestId})`;
   switch (item.kind) {
@@ -68,7 +70,7 @@ export async function applyAccepted(
     }
     case 'data_change': {
       const changes = JSON.parse(item.payload ?? '[]') as DataChange[];
-      await applyDataChanges(trx, item.familyId, changes, who);
+      await applyDataChanges(trx, item.familyId, changes, who, records);
       return;
     }
     case 'photo': {
@@ -77,6 +79,7 @@ export async function applyAccepted(
       const bytes = Buffer.from(photo.base64, 'base64');
       const mime = imageMime(bytes);
       if (!mime) throw new Error(`photo item ${item.itemId} is not an image`);
+      records?.forgetChild(photo.childId);
       const child = await trx.selectFrom('children').select(['photo_mime']).where('id', '=', photo.childId).executeTakeFirstOrThrow();
       await trx.updateTable('children').set({ photo: bytes, photo_mime: mime, updated_at: who.at }).where('id', '=', photo.childId).execute();
       await writeAudit(

@@ -7,10 +7,10 @@ import { parseFrench } from '../../shared/validation/french.js';
 import { changeField, fullLabel, type ChangeField, type ChildSection } from '../../shared/requests/change-fields.js';
 import { invalid } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
-import { childChanges, loadChild, updateChildSections } from '../children/store.js';
+import { childChanges, loadChild, updateChildSections, type StoredChild } from '../children/store.js';
 import type { OfficeDatabase } from '../db/schema.js';
 import { refreshFamilySearch } from '../families/search-index.js';
-import { familySectionChanges, loadFamily, updateFamilyRows } from '../families/store.js';
+import { familySectionChanges, loadFamily, updateFamilyRows, type StoredFamily } from '../families/store.js';
 
 /**
  * A family asks to change a field of its file ('responsable1.telMobile', 'health.allergies'): the keys and the
@@ -94,19 +94,60 @@ export function officeLabelled(changes: DataChange[]): DataChange[] {
   });
 }
 
+/**
+ * The records data changes read, kept for a decision of many items: a request's family and children are read once for
+ * both its check and its application (instead of twice), and the schools once for the whole decision. Whatever a
+ * request writes is forgotten at once, so the next request of the same family reads the records as they now are.
+ */
+export class DataChangeRecords {
+  private readonly families = new Map<number, StoredFamily | null>();
+  private readonly children = new Map<number, StoredChild | null>();
+  private schoolList: { id: number; name: string }[] | null = null;
+
+  async family(trx: Trx, id: number): Promise<StoredFamily | null> {
+    if (!this.families.has(id)) this.families.set(id, await loadFamily(trx, id));
+    return this.families.get(id) ?? null;
+  }
+
+  async child(trx: Trx, id: number): Promise<StoredChild | null> {
+    if (!this.children.has(id)) this.children.set(id, await loadChild(trx, id));
+    return this.children.get(id) ?? null;
+  }
+
+  /** Data changes never change the schools: read once per decision. */
+  async schools(trx: Trx): Promise<{ id: number; name: string }[]> {
+    this.schoolList ??= await trx.selectFrom('schools').select(['id', 'name']).execute();
+    return this.schoolList;
+  }
+
+  forgetFamily(id: number): void {
+    this.families.delete(id);
+  }
+
+  forgetChild(id: number): void {
+    this.children.delete(id);
+  }
+}
+
 /** Checks every change against the current records (entity of this family, known field, valid value). */
-export async function checkDataChanges(trx: Trx, familyId: number, changes: DataChange[], today: string): Promise<void> {
+export async function checkDataChanges(
+  trx: Trx,
+  familyId: number,
+  changes: DataChange[],
+  today: string,
+  records: DataChangeRecords = new DataChangeRecords(),
+): Promise<void> {
   const familyChanges = changes.filter((change) => change.entity === 'family');
   if (familyChanges.some((change) => change.entityId !== familyId)) {
     throw invalid({ changes: "Une modification porte sur une autre famille." }, 'Une modification porte sur une autre famille.');
   }
   if (familyChanges.length > 0) {
-    const family = await loadFamily(trx, familyId);
+    const family = await records.family(trx, familyId);
     if (!family) throw invalid({ familyId: 'Famille introuvable.' }, 'Famille introuvable.');
     changedFamily(family.data, familyChanges, today);
   }
   for (const [childId, childChangesOf] of groupByChild(changes)) {
-    const child = await loadChild(trx, childId);
+    const child = await records.child(trx, childId);
     if (!child || child.familyId !== familyId) {
       throw invalid({ changes: "Cet enfant n'appartient pas à la famille." }, "Une modification porte sur un enfant qui n'appartient pas à la famille.");
     }
@@ -130,26 +171,29 @@ export async function applyDataChanges(
   familyId: number,
   changes: DataChange[],
   who: { userId: number | null; at: string; today: string },
+  records: DataChangeRecords = new DataChangeRecords(),
 ): Promise<void> {
   const familyChanges = changes.filter((change) => change.entity === 'family' && change.entityId === familyId);
   if (familyChanges.length > 0) {
-    const family = await loadFamily(trx, familyId);
+    const family = await records.family(trx, familyId);
     if (!family) throw invalid({ familyId: 'Famille introuvable.' }, 'Famille introuvable.');
     const next = changedFamily(family.data, familyChanges, who.today);
     const audit = FAMILY_SECTIONS.flatMap((section) => familySectionChanges(section, family.data[section], next[section]));
     if (audit.length > 0) {
+      records.forgetFamily(familyId);
       await updateFamilyRows(trx, familyId, next, who.at);
       await writeAudit(trx, { at: who.at, userId: who.userId, entity: 'family', entityId: familyId, familyId, action: 'update' }, audit);
     }
   }
   for (const [childId, childChangesOf] of groupByChild(changes)) {
-    const child = await loadChild(trx, childId);
+    const child = await records.child(trx, childId);
     if (!child || child.familyId !== familyId) continue;
     const patch = changedChild(child.data, childChangesOf, who.today);
-    const schools = await trx.selectFrom('schools').select(['id', 'name']).execute();
+    const schools = await records.schools(trx);
     const schoolName = (id: number | null) => (id === null ? null : (schools.find((school) => school.id === id)?.name ?? `École n° ${id}`));
     const audit = childChanges(child.data, patch, schoolName);
     if (audit.length === 0) continue;
+    records.forgetChild(childId);
     await updateChildSections(trx, childId, patch, who.at);
     await writeAudit(trx, { at: who.at, userId: who.userId, entity: 'child', entityId: childId, familyId, childId, action: 'update' }, audit);
   }

@@ -8,7 +8,7 @@ import { DayBook } from '../planning/day-facts.js';
 import { loadCalendar, loadServices, type KnownDay } from '../planning/store.js';
 import { applyAccepted } from './apply.js';
 import { chunks, isPlanningKind, refused, type Trx } from './common.js';
-import { checkDataChanges } from './data-changes.js';
+import { checkDataChanges, DataChangeRecords } from './data-changes.js';
 
 export const REFUSAL_MAX = 300;
 
@@ -160,6 +160,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
   const forced: { row: ItemRow; why: string }[] = [];
   // Planning changes' audit rows are written together; flushed before a data change or photo writes its own.
   const audits = new AuditBatch();
+  const records = new DataChangeRecords();
   for (const row of items) {
     const skip = (why: string) => outcome.skipped.push({ itemId: row.id, why });
     let known: KnownDay | undefined;
@@ -197,7 +198,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
       book.record(cell, judged.effect, { absenceReason: row.absence_reason as AbsenceReason | null, late: row.late === 1 });
     } else if (row.kind === 'data_change') {
       try {
-        await checkDataChanges(trx, row.family_id, JSON.parse(row.payload ?? '[]') as DataChange[], decision.today);
+        await checkDataChanges(trx, row.family_id, JSON.parse(row.payload ?? '[]') as DataChange[], decision.today, records);
       } catch (error) {
         if (!(error instanceof ApiFailure)) throw error;
         skip(error.message);
@@ -222,6 +223,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
       },
       { userId: decision.userId, at: decision.at, today: decision.today, auto: false },
       audits,
+      records,
     );
     applied.push(row);
   }
