@@ -296,42 +296,45 @@ export function billDays(days: readonly BillingDayInput[], rules: BillingRules):
   return days.map((input, index) => judgeDay(input, rules, places.get(index)));
 }
 
-const reasonRuleSchema = z.discriminatedUnion(
-  'kind',
-  [
-    z.object({ kind: z.literal('billed') }),
-    z.object({ kind: z.literal('not_billed') }),
-    z.object({
-      kind: z.literal('waiting_days'),
-      days: z
-        .number('Nombre de jours de carence manquant.')
-        .int('Le nombre de jours de carence est un nombre entier.')
-        .min(0, 'Le nombre de jours de carence ne peut pas être négatif.')
-        .max(MAX_WAITING_DAYS, `${MAX_WAITING_DAYS} jours de carence au plus.`),
-      certificateRequired: z.boolean('Précisez si un justificatif est exigé.'),
-    }),
-  ],
-  'Règle inconnue : facturé, non facturé, ou facturé les premiers jours (carence).',
-);
+const waitingDaysSchema = z
+  .number('Nombre de jours de carence manquant.')
+  .int('Le nombre de jours de carence est un nombre entier.')
+  .min(0, 'Le nombre de jours de carence ne peut pas être négatif.')
+  .max(MAX_WAITING_DAYS, `${MAX_WAITING_DAYS} jours de carence au plus.`);
+
+/** The rule of one reason: a missing one is named, so the agent knows which reason to set. */
+const reasonRuleSchema = (reason: AbsenceReason) =>
+  z.discriminatedUnion(
+    'kind',
+    [
+      z.object({ kind: z.literal('billed') }),
+      z.object({ kind: z.literal('not_billed') }),
+      z.object({
+        kind: z.literal('waiting_days'),
+        days: waitingDaysSchema,
+        certificateRequired: z.boolean('Précisez si un justificatif est exigé.'),
+      }),
+    ],
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? `Aucune règle de facturation pour le motif « ${label(reason)} ».`
+          : 'Règle inconnue : facturé, non facturé, ou facturé les premiers jours (carence).',
+    },
+  );
 
 const flag = (what: string) => z.boolean(`${what} : oui ou non.`);
 
 /** The settings as the office stores and edits them: every reason given a rule, nothing else accepted. */
 export const billingRulesSchema = z.strictObject(
   {
-    reasons: z
-      .strictObject(
-        Object.fromEntries(ABSENCE_REASON_CODES.map((code) => [code, reasonRuleSchema.optional()])) as Record<
-          AbsenceReason,
-          z.ZodOptional<typeof reasonRuleSchema>
-        >,
-        'Motif d’absence inconnu.',
-      )
-      .superRefine((reasons, ctx) => {
-        for (const code of ABSENCE_REASON_CODES) {
-          if (!reasons[code]) ctx.addIssue({ code: 'custom', path: [code], message: `Aucune règle de facturation pour le motif « ${label(code)} ».` });
-        }
-      }),
+    reasons: z.strictObject(
+      Object.fromEntries(ABSENCE_REASON_CODES.map((code) => [code, reasonRuleSchema(code)])) as Record<
+        AbsenceReason,
+        ReturnType<typeof reasonRuleSchema>
+      >,
+      'Motif d’absence inconnu.',
+    ),
     absenceOnTimeBilled: flag('Absence déclarée dans les délais facturée'),
     absenceLateWithoutReasonBilled: flag('Absence hors délai sans motif facturée'),
     cancelledLateBilled: flag('Annulation hors délai facturée'),
