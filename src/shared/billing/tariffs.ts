@@ -155,9 +155,9 @@ function checkBrackets(brackets: Bracket[], add: (path: string, message: string)
     } else if (!Number.isInteger(bracket.upTo) || bracket.upTo < 0) {
       add(`${path}.upTo`, `Tranche ${n} : le plafond de QF est un nombre entier positif.`);
     } else if (last) {
-      add(`${path}.upTo`, `Tranche ${n} : la dernière tranche doit être sans plafond (QF au-delà de ${bracket.upTo}).`);
+      add(`${path}.upTo`, `Tranche ${n} : la dernière tranche doit être sans plafond (QF au-delà de ${thousands(bracket.upTo)}).`);
     } else if (previous !== null && bracket.upTo <= previous) {
-      add(`${path}.upTo`, `Tranche ${n} : le plafond (${bracket.upTo}) doit dépasser celui de la tranche ${n - 1} (${previous}).`);
+      add(`${path}.upTo`, `Tranche ${n} : le plafond (${thousands(bracket.upTo)}) doit dépasser celui de la tranche ${n - 1} (${thousands(previous)}).`);
     }
     if (bracket.upTo !== null && Number.isInteger(bracket.upTo)) previous = bracket.upTo;
     for (const [field, who] of [['residentCents', 'résidents'], ['nonResidentCents', 'non-résidents']] as const) {
