@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bracket, Tariff } from '../../src/shared/billing/tariffs.js';
 import {
+  billedUnitOfService,
   describeTimeRule,
   reductionCents,
   surchargeCents,
@@ -276,6 +277,10 @@ describe('validating a tariff', () => {
       ok: false,
       errors: { validFrom: 'La validité doit rester dans l’année scolaire (du 01/09/2026 au 30/06/2027).' },
     });
+    expect(validateTariff({ ...canteen, unit: 'toString' as Tariff['unit'] })).toEqual({
+      ok: false,
+      errors: { unit: 'Unité facturée inconnue.' },
+    });
     expect(validateTariff({ ...evening, time: null })).toEqual({
       ok: false,
       errors: { time: 'Un service facturé au temps a besoin d’une règle d’arrondi.' },
@@ -334,5 +339,16 @@ describe('tariffs of a service over time', () => {
       ok: false,
       errors: { '1.validTo': 'La date de fin de validité est invalide.' },
     });
+  });
+});
+
+describe('default billed unit of the existing services', () => {
+  it('reads the unit text of migration 0002', () => {
+    expect(billedUnitOfService('repas')).toBe('meal');
+    expect(billedUnitOfService('présence')).toBe('session');
+    expect(billedUnitOfService('demi-journée')).toBe('half_day');
+    expect(billedUnitOfService('journée')).toBe('day');
+    expect(billedUnitOfService('forfait')).toBeNull();
+    expect(billedUnitOfService('constructor')).toBeNull();
   });
 });

@@ -112,7 +112,7 @@ export function validateTariff(tariff: Tariff, schoolYear?: { startDate: string;
     }
   }
 
-  if (!(tariff.unit in BILLED_UNITS)) add('unit', 'Unité facturée inconnue.');
+  if (!Object.prototype.hasOwnProperty.call(BILLED_UNITS, tariff.unit)) add('unit', 'Unité facturée inconnue.');
   if (tariff.unit === 'time') {
     if (tariff.time === null) add('time', 'Un service facturé au temps a besoin d’une règle d’arrondi.');
     else {
@@ -368,4 +368,13 @@ export function timeUnits(arrival: string, departure: string, rule: TimeRule): n
 export function describeTimeRule(rule: TimeRule): string {
   const suffix = { started: 'commencée', completed: 'complète', nearest: 'arrondie à la plus proche' }[rule.rounding];
   return `par tranche de ${rule.blockMinutes} min ${suffix}`;
+}
+
+/**
+ * The billed unit a service's existing `unit` text (migration 0002: 'repas', 'présence', 'demi-journée', 'journée')
+ * suggests, as the default of a new tariff; null for any other text, which the agent then chooses.
+ */
+export function billedUnitOfService(serviceUnit: string): BilledUnit | null {
+  const units = new Map<string, BilledUnit>([['repas', 'meal'], ['présence', 'session'], ['demi-journée', 'half_day'], ['journée', 'day']]);
+  return units.get(serviceUnit.trim().toLowerCase()) ?? null;
 }
