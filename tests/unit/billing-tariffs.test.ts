@@ -281,6 +281,10 @@ describe('validating a tariff', () => {
       ok: false,
       errors: { unit: 'Unité facturée inconnue.' },
     });
+    expect(validateTariff({ ...canteen, paiReduction: { kind: 'price', cents: 100 } })).toEqual({
+      ok: false,
+      errors: { paiReduction: 'La réduction PAI est un montant ou un pourcentage.' },
+    });
     expect(validateTariff({ ...evening, time: null })).toEqual({
       ok: false,
       errors: { time: 'Un service facturé au temps a besoin d’une règle d’arrondi.' },

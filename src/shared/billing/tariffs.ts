@@ -194,7 +194,7 @@ function checkAdjustment(
   } else if (adjustment.kind === 'amount' || (adjustment.kind === 'price' && surcharge)) {
     if (!isCents(adjustment.cents) || adjustment.cents < 0) add(path, `${label} : montant invalide ou négatif.`);
   } else {
-    add(path, `${label} : type inconnu.`);
+    add(path, surcharge ? `${label} : type inconnu.` : `${label} est un montant ou un pourcentage.`);
   }
 }
 
