@@ -67,7 +67,7 @@ const CASES: Record<ChangeFieldKey, Case> = {
     good: [['2,5', '250', '2,5'], ['3', '300', '3'], ['2.25', '225', '2,25'], ['', '', '']],
     bad: [['2,3', /Le nombre de parts va par quarts/], ['0,5', /au moins 1/], ['deux', /Nombre attendu, avec une virgule/]],
   },
-  'fiscal.year': { good: [['2025', '2025'], ['', '']], bad: [['1999', /Année de l'avis invalide/], ['2025,5', /Nombre entier attendu/]] },
+  'fiscal.year': { good: [['2025', '2025'], ['', '']], bad: [['1999', /Année des revenus invalide/], ['2025,5', /Nombre entier attendu/]] },
   'caf.regime': { good: [['CAF', 'CAF', 'CAF'], ['msa', 'MSA'], ['Autre régime', 'AUTRE'], ['Régime général', 'CAF']], bad: [['RSI', /Choisissez parmi : CAF, MSA, Autre régime/]] },
   'caf.number': { good: [['123 45 67', '1234567'], ['', '']], bad: [['123456', /7 chiffres/]] },
   'caf.qf': { good: [['812', '812'], [' 1 250 ', '1250'], ['', '']], bad: [['812,5', /Nombre entier attendu/], ['200000', /100000|100 000/]] },

@@ -28,7 +28,7 @@ const RESPONSABLE_LABELS: Record<keyof Responsable, string> = {
 
 const SECTION_LABELS = {
   household: { situation: 'Foyer · Situation familiale', resident: 'Foyer · Résident de la commune', notes: 'Foyer · Notes' },
-  fiscal: { rfrCents: 'Avis fiscal · Revenu fiscal de référence', partsX100: 'Avis fiscal · Nombre de parts', year: "Avis fiscal · Année de l'avis" },
+  fiscal: { rfrCents: 'Avis fiscal · Revenu fiscal de référence', partsX100: 'Avis fiscal · Nombre de parts', year: "Avis fiscal · Année des revenus" },
   caf: { regime: 'CAF · Régime', number: "CAF · Numéro d'allocataire", qf: 'CAF · Quotient familial', qfValidUntil: 'CAF · Validité du QF' },
   bank: { holder: 'Banque · Titulaire', iban: 'Banque · IBAN', bic: 'Banque · BIC' },
 };

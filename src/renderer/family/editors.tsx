@@ -132,7 +132,7 @@ export function FiscalEditor({ value, onChange, errors, prefix }: EditorProps<Fi
       <TextField
         path={`${prefix}.year`}
         errors={errors}
-        label="Année de l’avis"
+        label="Année des revenus (sur l’avis)"
         inputMode="numeric"
         maxLength={4}
         value={value.year}

@@ -62,7 +62,7 @@ export function familySchemas(today: string) {
       .max(2000, 'Nombre de parts invalide.')
       .refine((parts) => parts % 25 === 0, 'Le nombre de parts va par quarts (ex. 2,5).')
       .nullable(),
-    year: z.number().int().min(2000, "Année de l'avis invalide.").max(2100, "Année de l'avis invalide.").nullable(),
+    year: z.number().int().min(2000, "Année des revenus invalide.").max(2100, "Année des revenus invalide.").nullable(),
   });
 
   const caf = z
