@@ -1,8 +1,8 @@
-import { daysInMonth, isIsoDay } from '../calendar/days.js';
+import { dayRange, daysInMonth, isIsoDay } from '../calendar/days.js';
 import { formatDayFr } from '../calendar/format.js';
 import { formatEuros } from '../money.js';
 import { qfInForce, type QfInForce, type QfProofs, type QfRule, type QfSource } from './qf.js';
-import { billDays, type BilledDay, type BillingCode, type BillingDayInput, type BillingRules, type Surcharge } from './rules.js';
+import { billDays, type BillingCode, type BillingDayInput, type BillingRules, type Surcharge } from './rules.js';
 import {
   describeTimeRule,
   formatBasisPoints,
@@ -244,15 +244,32 @@ function unitLineLabel(serviceName: string, tariff: Tariff): string {
   return `${serviceName} — ${unit}`;
 }
 
-/** Lines being gathered: same child, service, kind, unit price and basis make one line. */
-interface LineAcc {
-  line: DraftLine;
-  daySet: Set<string>;
+/** The days of one child at one service billed at one unit price of one tariff, and their adjustments. */
+interface PriceGroup {
+  tariff: Tariff;
+  price: UnitPrice;
+  unit: Tally;
+  late: Tally;
+  unbooked: Tally;
+  pai: Tally;
 }
+
+interface Tally {
+  quantity: number;
+  days: string[];
+}
+
+const tally = (): Tally => ({ quantity: 0, days: [] });
+
+const count = (into: Tally, day: string, units: number): void => {
+  into.quantity += units;
+  if (units > 0) into.days.push(day);
+};
 
 interface FamilyAcc {
   family: DraftFamily;
-  lines: Map<string, LineAcc>;
+  /** Same child, service, kind, unit price, label and basis make one line. */
+  lines: Map<string, DraftLine>;
   days: DraftDay[];
   /** QF of each day asked, memoised: a family's days at several services share it. */
   qfByDay: Map<string, QfInForce>;
@@ -263,6 +280,7 @@ interface FamilyAcc {
 /** The draft invoices of `input.month`: see the module comment. Throws on inconsistent input (a loader's mistake). */
 export function draftInvoices(input: DraftInput): DraftRun {
   const { first, last } = monthBounds(input.month);
+  const monthDays = new Set(dayRange(first, last));
   const families = new Map(input.families.map((family) => [family.id, family]));
   const children = new Map(input.children.map((child) => [child.id, child]));
   const services = new Map(input.services.map((service) => [service.id, service]));
@@ -273,23 +291,22 @@ export function draftInvoices(input: DraftInput): DraftRun {
     else tariffsByService.set(tariff.serviceId, [tariff]);
   }
 
-  // The tariff in force per service and day, and the unit price per tariff, QF and residence: asked for every billed
-  // day of every child, answered once.
-  const tariffMemo = new Map<string, Tariff | null>();
+  // The tariff in force per service and day, and the unit price per tariff, residence and QF: asked for every billed
+  // day of every child (millions on a large run), answered once, keyed without building strings.
+  const tariffMemo = new Map<number, Map<string, Tariff | null>>();
   const tariffOn = (serviceId: number, day: string): Tariff | null => {
-    const key = `${serviceId}|${day}`;
-    let tariff = tariffMemo.get(key);
-    if (tariff === undefined) {
-      tariff = tariffInForce(tariffsByService.get(serviceId) ?? [], day);
-      tariffMemo.set(key, tariff);
-    }
+    let byDay = tariffMemo.get(serviceId);
+    if (!byDay) tariffMemo.set(serviceId, (byDay = new Map()));
+    let tariff = byDay.get(day);
+    if (tariff === undefined) byDay.set(day, (tariff = tariffInForce(tariffsByService.get(serviceId) ?? [], day)));
     return tariff;
   };
-  const priceMemo = new Map<Tariff, Map<string, UnitPrice>>();
+  const priceMemo = new Map<Tariff, [resident: Map<number, UnitPrice>, nonResident: Map<number, UnitPrice>]>();
   const priceOf = (tariff: Tariff, qf: number | null, resident: boolean): UnitPrice => {
-    let prices = priceMemo.get(tariff);
-    if (!prices) priceMemo.set(tariff, (prices = new Map()));
-    const key = `${qf ?? '-'}|${resident ? 'r' : 'n'}`;
+    let memo = priceMemo.get(tariff);
+    if (!memo) priceMemo.set(tariff, (memo = [new Map(), new Map()]));
+    const prices = memo[resident ? 0 : 1];
+    const key = qf ?? -1;
     let price = prices.get(key);
     if (!price) prices.set(key, (price = unitPrice(tariff, { qf, resident })));
     return price;
@@ -297,12 +314,13 @@ export function draftInvoices(input: DraftInput): DraftRun {
 
   const accs = new Map<number, FamilyAcc>();
   const problems: DraftProblem[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<number, Set<number>>();
 
   for (const entry of input.planning) {
-    const pair = `${entry.childId}|${entry.serviceId}`;
-    if (seen.has(pair)) throw new Error(`draftInvoices: child ${entry.childId} at service ${entry.serviceId} given twice`);
-    seen.add(pair);
+    let servicesSeen = seen.get(entry.childId);
+    if (!servicesSeen) seen.set(entry.childId, (servicesSeen = new Set()));
+    if (servicesSeen.has(entry.serviceId)) throw new Error(`draftInvoices: child ${entry.childId} at service ${entry.serviceId} given twice`);
+    servicesSeen.add(entry.serviceId);
     const child = children.get(entry.childId);
     if (!child) throw new Error(`draftInvoices: unknown child ${entry.childId}`);
     const family = families.get(child.familyId);
@@ -310,11 +328,16 @@ export function draftInvoices(input: DraftInput): DraftRun {
     const service = services.get(entry.serviceId);
     if (!service) throw new Error(`draftInvoices: unknown service ${entry.serviceId}`);
 
-    const days = [...entry.days].sort((a, b) => byText(a.day, b.day));
-    for (const { day } of days) {
-      if (!isIsoDay(day)) throw new Error(`draftInvoices: not an ISO day: ${day}`);
-      if (day > last) throw new Error(`draftInvoices: ${day} is after the month ${input.month}`);
+    let sorted = true;
+    for (let i = 0; i < entry.days.length; i += 1) {
+      const { day } = entry.days[i]!;
+      if (!monthDays.has(day)) {
+        if (!isIsoDay(day)) throw new Error(`draftInvoices: not an ISO day: ${day}`);
+        if (day > last) throw new Error(`draftInvoices: ${day} is after the month ${input.month}`);
+      }
+      if (i > 0 && entry.days[i - 1]!.day > day) sorted = false;
     }
+    const days = sorted ? entry.days : [...entry.days].sort((a, b) => byText(a.day, b.day));
     const judged = billDays(days, service.rules);
 
     let acc = accs.get(family.id);
@@ -322,18 +345,15 @@ export function draftInvoices(input: DraftInput): DraftRun {
       acc = { family, lines: new Map(), days: [], qfByDay: new Map(), activeDays: new Set() };
       accs.set(family.id, acc);
     }
-    const qfOn = (day: string): QfInForce => {
-      let qf = acc!.qfByDay.get(day);
-      if (!qf) acc!.qfByDay.set(day, (qf = qfInForce(family, day, input.qfRule)));
-      return qf;
-    };
+    const groups = new Map<UnitPrice, PriceGroup>();
 
-    judged.forEach((result, index) => {
+    for (let index = 0; index < judged.length; index += 1) {
+      const result = judged[index]!;
       const { day } = result;
       // Days before the month only complete a run of absences: billed (or not) with the month they belong to.
-      if (day < first || result.code === 'not_booked') return;
+      if (day < first || result.code === 'not_booked') continue;
       const facts = days[index]!;
-      if (result.code !== 'closed') acc!.activeDays.add(day);
+      if (result.code !== 'closed') acc.activeDays.add(day);
       const detail: DraftDay = {
         childId: child.id,
         serviceId: service.id,
@@ -350,25 +370,52 @@ export function draftInvoices(input: DraftInput): DraftRun {
         times: facts.times ?? null,
         problem: null,
       };
-      acc!.days.push(detail);
-      if (!result.billed) return;
-      const problem = (code: DraftProblemCode, what: string): void => {
+      acc.days.push(detail);
+      if (!result.billed) continue;
+
+      const tariff = tariffOn(service.id, day);
+      let trouble: [DraftProblemCode, string] | null = null;
+      let units = 1;
+      if (!tariff) trouble = ['no_tariff', 'Aucun tarif en vigueur'];
+      else if (tariff.unit === 'time') {
+        const bad = facts.times ? timeProblem(facts.times.arrival, facts.times.departure) : 'Heures d’arrivée et de départ non pointées';
+        if (bad !== null) trouble = [facts.times ? 'bad_times' : 'no_times', bad.replace(/\.$/, '')];
+        else units = timeUnits(facts.times!.arrival, facts.times!.departure, tariff.time!);
+      }
+      if (trouble || !tariff) {
+        const [code, what] = trouble!;
         detail.problem =
           `${what} pour ${service.name} le ${formatDayFr(day)} (${child.name}, famille n° ${family.id}) : ` +
           'jour à facturer, non compté dans ce brouillon.';
         problems.push({ familyId: family.id, childId: child.id, serviceId: service.id, day, code, message: detail.problem });
-      };
-      const tariff = tariffOn(service.id, day);
-      if (!tariff) return problem('no_tariff', 'Aucun tarif en vigueur');
-      let units = 1;
-      if (tariff.unit === 'time') {
-        if (!facts.times) return problem('no_times', 'Heures d’arrivée et de départ non pointées');
-        const bad = timeProblem(facts.times.arrival, facts.times.departure);
-        if (bad !== null) return problem('bad_times', bad.replace(/\.$/, ''));
-        units = timeUnits(facts.times.arrival, facts.times.departure, tariff.time!);
+        continue;
       }
-      priceDay(acc!, child, service, tariff, priceOf(tariff, qfOn(day).qf, family.resident), result, units, detail);
-    });
+
+      let qf = acc.qfByDay.get(day);
+      if (!qf) acc.qfByDay.set(day, (qf = qfInForce(family, day, input.qfRule)));
+      const price = priceOf(tariff, qf.qf, family.resident);
+      let group = groups.get(price);
+      if (!group) groups.set(price, (group = { tariff, price, unit: tally(), late: tally(), unbooked: tally(), pai: tally() }));
+      detail.units = units;
+      detail.unitCents = price.cents;
+      detail.pricing = price.why;
+      count(group.unit, day, units);
+      if (result.surcharge !== null) {
+        const cents = surchargeCents(tariff, result.surcharge === 'late_booking' ? 'late' : 'unbooked', price.cents);
+        if (cents > 0) {
+          detail.surchargeCents = cents;
+          count(result.surcharge === 'late_booking' ? group.late : group.unbooked, day, units);
+        }
+      }
+      if (child.paiOwnMeal && (child.paiEnd === null || day <= child.paiEnd)) {
+        const cents = reductionCents(tariff, price.cents);
+        if (cents > 0) {
+          detail.reductionCents = cents;
+          count(group.pai, day, units);
+        }
+      }
+    }
+    for (const group of groups.values()) addLines(acc.lines, child, service, group);
   }
 
   const drafts: FamilyDraft[] = [];
@@ -378,8 +425,7 @@ export function draftInvoices(input: DraftInput): DraftRun {
     const active = [...acc.activeDays].sort(byText);
     const qf = qfPeriods(active.map((day) => [day, acc.qfByDay.get(day) ?? qfInForce(acc.family, day, input.qfRule)]));
     const qfFlagged = qf.some((period) => period.flagged);
-    const lines = [...acc.lines.values()].map(({ line, daySet }) => ({ ...line, days: [...daySet].sort(byText) }));
-    lines.sort(compareLines);
+    const lines = [...acc.lines.values()].sort(compareLines);
     if (lines.length > 0) {
       acc.days.sort((a, b) => a.childId - b.childId || a.serviceId - b.serviceId || byText(a.day, b.day));
       const totalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
@@ -393,66 +439,50 @@ export function draftInvoices(input: DraftInput): DraftRun {
   return { month: input.month, drafts, flagged, problems };
 }
 
-/** Adds one priced day to its lines: the unit, its surcharge, its PAI reduction. */
-function priceDay(
-  acc: FamilyAcc,
-  child: DraftChild,
-  service: DraftService,
-  tariff: Tariff,
-  price: UnitPrice,
-  result: BilledDay,
-  units: number,
-  detail: DraftDay,
-): void {
-  const { day } = result;
-  detail.units = units;
-  detail.unitCents = price.cents;
-  detail.pricing = price.why;
-  const add = (kind: LineKind, unitCents: number, basis: string): void => {
-    const key = `${child.id}|${service.id}|${kind}|${unitCents}|${basis}`;
-    let line = acc.lines.get(key);
-    if (!line) {
-      line = {
-        line: {
-          childId: child.id,
-          childName: child.name,
-          serviceId: service.id,
-          serviceName: service.name,
-          kind,
-          label: kind === 'unit' ? unitLineLabel(service.name, tariff) : `${service.name} — ${LABELS[kind]}`,
-          basis,
-          bracket: price.bracket,
-          unitCents,
-          quantity: 0,
-          amountCents: 0,
-          days: [],
-        },
-        daySet: new Set(),
-      };
-      acc.lines.set(key, line);
+/**
+ * Turns one price group into its lines (the unit, its surcharges, its PAI reduction), merged with a line of the same
+ * child, service, kind, unit price, label and basis (two tariffs of the month that price the same way make one line).
+ */
+function addLines(lines: Map<string, DraftLine>, child: DraftChild, service: DraftService, group: PriceGroup): void {
+  const { tariff, price } = group;
+  const add = (kind: LineKind, from: Tally, unitCents: number, basis: string): void => {
+    if (from.quantity === 0 && from.days.length === 0) return;
+    const label = kind === 'unit' ? unitLineLabel(service.name, tariff) : `${service.name} — ${LABELS[kind]}`;
+    const key = `${child.id}|${service.id}|${kind}|${unitCents}|${label}|${basis}`;
+    const existing = lines.get(key);
+    if (existing) {
+      existing.quantity += from.quantity;
+      existing.amountCents += unitCents * from.quantity;
+      existing.days = [...new Set([...existing.days, ...from.days])].sort(byText);
+      return;
     }
-    line.line.quantity += units;
-    line.line.amountCents += unitCents * units;
-    if (units > 0) line.daySet.add(day);
+    lines.set(key, {
+      childId: child.id,
+      childName: child.name,
+      serviceId: service.id,
+      serviceName: service.name,
+      kind,
+      label,
+      basis,
+      bracket: price.bracket,
+      unitCents,
+      quantity: from.quantity,
+      amountCents: unitCents * from.quantity,
+      days: from.days,
+    });
   };
-  add('unit', price.cents, price.why);
-
-  if (result.surcharge !== null) {
-    const kind = result.surcharge === 'late_booking' ? 'late' : 'unbooked';
-    const adjustment = kind === 'late' ? tariff.lateSurcharge : tariff.unbookedSurcharge;
-    const cents = surchargeCents(tariff, kind, price.cents);
-    if (adjustment && cents > 0) {
-      detail.surchargeCents = cents;
-      add(result.surcharge, cents, adjustmentBasis(adjustment, cents, price.cents, tariff));
-    }
+  add('unit', group.unit, price.cents, price.why);
+  for (const [kind, from, adjustment] of [
+    ['late_booking', group.late, tariff.lateSurcharge],
+    ['unbooked', group.unbooked, tariff.unbookedSurcharge],
+  ] as const) {
+    if (from.days.length === 0 && from.quantity === 0) continue;
+    const cents = surchargeCents(tariff, kind === 'late_booking' ? 'late' : 'unbooked', price.cents);
+    add(kind, from, cents, adjustmentBasis(adjustment!, cents, price.cents, tariff));
   }
-
-  if (child.paiOwnMeal && (child.paiEnd === null || day <= child.paiEnd) && tariff.paiReduction) {
+  if (group.pai.days.length > 0 || group.pai.quantity > 0) {
     const cents = reductionCents(tariff, price.cents);
-    if (cents > 0) {
-      detail.reductionCents = cents;
-      add('pai_reduction', -cents, adjustmentBasis(tariff.paiReduction, cents, price.cents, tariff));
-    }
+    add('pai_reduction', group.pai, -cents, adjustmentBasis(tariff.paiReduction!, cents, price.cents, tariff));
   }
 }
 
