@@ -441,6 +441,24 @@ describe('draftInvoices: worked examples of March 2027', () => {
     ]);
   });
 
+  it('ends the PAI reduction with the PAI, and keeps one line across two tariffs pricing alike', () => {
+    // The canteen's tariff renewed on 15 March at the same prices; Tom's PAI ends on 10 March.
+    // Mondays 1, 8, 15, 22, 29: 5 meals × 3,15 € = 15,75 €; PAI on the 1st and 8th only: 2 × -0,63 € = -1,26 €.
+    const canteen = tariffs[0]!;
+    const renewed: DraftInput = {
+      ...input,
+      children: [{ ...children[1]!, paiEnd: '2027-03-10' }],
+      tariffs: [{ ...canteen, validTo: '2027-03-14' }, { ...canteen, validFrom: '2027-03-15' }],
+      planning: [{ childId: 12, serviceId: CANTEEN, days: march([1]) }],
+    };
+    const [draft] = draftInvoices(renewed).drafts;
+    expect(rows(draft!.lines)).toEqual([
+      ['unit', 'Restauration scolaire — repas', 'Tranche 1 (QF jusqu’à 800) : 3,15 € par repas, tarif résident.', 315, 5, 1575, march27(1, 8, 15, 22, 29)],
+      ['pai_reduction', 'Restauration scolaire — réduction PAI (repas fourni par la famille)', '20 % du prix unitaire de 3,15 € : 0,63 € par repas', -63, 2, -126, march27(1, 8)],
+    ]);
+    expect(draft!.totalCents).toBe(1449);
+  });
+
   it('gives the same answer whatever the order of its input', () => {
     const shuffled: DraftInput = {
       ...input,
