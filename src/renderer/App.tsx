@@ -50,8 +50,8 @@ export function App() {
     // The office's clock first, so that every page opens on the office's today.
     const sentAt = Date.now();
     void api.call('clock.now', {}).then((result) => {
-      if (result.ok) setOfficeInstant(result.value.instant, sentAt, Date.now());
-      else console.warn(`Horloge du bureau illisible (${result.error.message}) : l'horloge de l'ordinateur est utilisée.`);
+      const read = result.ok && setOfficeInstant(result.value.instant, sentAt, Date.now());
+      if (!read) console.warn(`Horloge du bureau illisible (${result.ok ? result.value.instant : result.error.message}) : l'horloge de l'ordinateur est utilisée.`);
       setClockRead(true);
     });
     return onSignedOut(() => setUser(null));

@@ -18,12 +18,17 @@ function assertCents(cents: number): void {
  * 123456 → '1 234,56'; -150 → '-1,50'; 0 → '0,00'. `grouping: false` leaves out the thousands separator (CSV for
  * spreadsheets, which read '1234,56' as a number).
  */
+/** 1234567 → '1 234 567': thousands grouped with the no-break space, for amounts and for QF values alike. */
+export function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, MONEY_SPACE);
+}
+
 export function formatCents(cents: number, options: { grouping?: boolean } = {}): string {
   assertCents(cents);
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   const units = String(Math.floor(abs / 100));
-  const grouped = options.grouping === false ? units : units.replace(/\B(?=(\d{3})+(?!\d))/g, MONEY_SPACE);
+  const grouped = options.grouping === false ? units : groupThousands(Math.floor(abs / 100));
   return `${sign}${grouped},${String(abs % 100).padStart(2, '0')}`;
 }
 

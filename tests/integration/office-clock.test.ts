@@ -23,6 +23,6 @@ describe("the office's clock for the renderer", () => {
     setOfficeInstant(result.instant, sentAt, Date.now());
     expect(officeToday()).toBe('2027-03-10');
     expect(Math.abs(officeNow().getTime() - Date.parse('2027-03-10T22:59:00Z'))).toBeLessThan(5_000);
-    expect(() => setOfficeInstant('hier', 0, 0)).toThrow();
+    expect(setOfficeInstant('hier', 0, 0)).toBe(false);
   });
 });

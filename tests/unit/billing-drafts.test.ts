@@ -346,7 +346,7 @@ describe('draftInvoices: worked examples of March 2027', () => {
     expect(draft.totalCents).toBe(3340);
     expect(draft.resident).toBe(false);
     expect(draft.days.find((d) => d.serviceId === EVENING && d.day === '2027-03-01')).toMatchObject({ units: 4, times: { arrival: '16:30', departure: '18:05' } });
-    expect(plain(draft.qf[0]!.why)).toBe('QF 1000 : avis d’imposition sur les revenus 2025 (aucun quotient CAF).');
+    expect(plain(draft.qf[0]!.why)).toBe('QF 1 000 : avis d’imposition sur les revenus 2025 (aucun quotient CAF).');
   });
 
   it('applies the highest bracket on an expired CAF quotient and flags the family (family 3)', () => {
@@ -476,5 +476,7 @@ describe('draftInvoices: worked examples of March 2027', () => {
     expect(() => draftInvoices({ ...input, planning: [{ childId: 11, serviceId: CANTEEN, days: [at('2027-04-01', present)] }] })).toThrow(/after the month/);
     expect(() => draftInvoices({ ...input, planning: [...planning, planning[0]!] })).toThrow(/given twice/);
     expect(() => draftInvoices({ ...input, planning: [{ childId: 99, serviceId: CANTEEN, days: [] }] })).toThrow(/unknown child/);
+    // A PAI end that is not an ISO day would otherwise drop the reduction without a word.
+    expect(() => draftInvoices({ ...input, children: children.map((c) => (c.id === 12 ? { ...c, paiEnd: '10/03/2027' } : c)) })).toThrow(/PAI end of child 12 not an ISO day/);
   });
 });

@@ -45,7 +45,7 @@ describe('QF in force on a day', () => {
       qf: 1081,
       source: 'tax',
       flagged: false,
-      why: 'QF 1081 : avis d’imposition sur les revenus 2025 (quotient CAF 820 expiré le 31/12/2026).',
+      why: 'QF 1\u00a0081 : avis d’imposition sur les revenus 2025 (quotient CAF 820 expiré le 31/12/2026).',
     });
   });
 
@@ -64,7 +64,7 @@ describe('QF in force on a day', () => {
       qf: 820,
       source: 'caf',
       flagged: false,
-      why: 'QF 820 : quotient CAF 820 valable jusqu’au 31/12/2026, plus bas que l’avis d’imposition sur les revenus 2025 (QF 1081).',
+      why: 'QF 820 : quotient CAF 820 valable jusqu’au 31/12/2026, plus bas que l’avis d’imposition sur les revenus 2025 (QF 1\u00a0081).',
     });
     // 18 000 € over 3 parts → 500, lower than 820.
     const lowTax = { rfrCents: 1_800_000, partsX100: 300, year: 2025 };

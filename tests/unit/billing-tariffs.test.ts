@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bracket, Tariff } from '../../src/shared/billing/tariffs.js';
 import {
+  bracketIndex,
   billedUnitOfService,
   describeTimeRule,
   reductionCents,
@@ -15,6 +16,12 @@ import {
 
 // Every expected amount is worked out by hand in the comments, never by the code under test.
 const plain = (text: string): string => text.replace(/\u00a0/g, ' ');
+
+describe('bracketIndex', () => {
+  it('refuses a grid without its open last bracket rather than guess the highest', () => {
+    expect(() => bracketIndex([{ upTo: 800, residentCents: 315, nonResidentCents: 415 }], 900)).toThrow(/no open last bracket/);
+  });
+});
 
 const bracketGrid: Bracket[] = [
   { upTo: 800, residentCents: 315, nonResidentCents: 415 },

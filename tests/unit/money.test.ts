@@ -89,5 +89,6 @@ describe('reading typed amounts', () => {
     expect(eurosToCents('')).toBeNull();
     expect(eurosToCents('32 450,5')).toBe(3_245_050);
     expect(eurosToCents('12,345')).toBeUndefined();
+    expect(eurosToCents('-5')).toBeUndefined();
   });
 });

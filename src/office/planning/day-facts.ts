@@ -4,6 +4,7 @@ import { openingOn, type CalendarData, type Opening } from '../../shared/calenda
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { dayState, whatHappened, type DayFacts, type DayOutcome, type Effect, type StoredDay } from '../../shared/planning/transitions.js';
 import type { OfficeDatabase } from '../db/schema.js';
+import { chunks } from '../requests/common.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
@@ -15,13 +16,6 @@ export interface Cell {
 
 const cellKey = (cell: Cell): string => `${cell.childId}:${cell.serviceId}:${cell.day}`;
 const placeKey = (serviceId: number, day: string): string => `${serviceId}:${day}`;
-
-/** SQLite caps bound parameters per statement. */
-function slices<T>(values: readonly T[], size = 400): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < values.length; start += size) out.push(values.slice(start, start + size));
-  return out;
-}
 
 /**
  * The facts `judgeDayChange` needs for a set of cells, read in a few statements, and kept up to date in memory as the
@@ -53,7 +47,7 @@ export class DayBook {
     const [first, last] = [days[0]!, days[days.length - 1]!];
     const childIds = [...new Set(cells.map((cell) => cell.childId))];
     const ignored = new Set(options.ignorePendingItems ?? []);
-    for (const slice of slices(childIds)) {
+    for (const slice of chunks(childIds)) {
       const [rows, pending, inscriptions] = await Promise.all([
         db
           .selectFrom('planning_days')
@@ -99,7 +93,7 @@ export class DayBook {
     }
     const places = [...new Set(cells.map((cell) => placeKey(cell.serviceId, cell.day)))];
     const serviceIds = [...new Set(cells.map((cell) => cell.serviceId))];
-    for (const slice of slices(serviceIds)) {
+    for (const slice of chunks(serviceIds)) {
       const counts = await db
         .selectFrom('planning_days')
         .select(['service_id', 'day', (eb) => eb.fn.countAll<number>().as('n')])

@@ -8,7 +8,9 @@ import { fail, type Result } from '../../shared/result.js';
 import type { OfficeCore } from '../api/core.js';
 import type { OfficeSession } from '../api/handler.js';
 import type { Logger } from '../log.js';
-import type { FromWorker, OfficeWorkerConfig, ToWorker } from './protocol.js';
+import { HOST_CLOSING, type FromWorker, type OfficeWorkerConfig, type ToWorker } from './protocol.js';
+
+export { HOST_CLOSING };
 
 /**
  * The office core served from a worker thread, behind the same call as the in-process core: the Electron main process
@@ -25,7 +27,7 @@ export interface OfficeHostOptions {
   log: Logger;
   /** The built worker (dist/main/office-worker.cjs in the Electron app); by default the TypeScript source under tsx. */
   entryFile?: string;
-  /** Bounds the worker's memory: a runaway call then ends the worker, never the app. */
+  /** Bounds the worker's memory (tests use it to crash the worker); unset, the worker has Node's default heap limit. */
   resourceLimits?: ResourceLimits;
 }
 
@@ -43,7 +45,6 @@ export const WORKER_CRASHED =
   "Vérifiez-la, puis réessayez. L'erreur a été enregistrée.";
 export const WORKER_RESTART_FAILED =
   "Le traitement de Grenette n'a pas pu redémarrer. Fermez puis rouvrez Grenette ; l'erreur a été enregistrée.";
-export const HOST_CLOSING = 'Grenette se ferme : cette action n’a pas été faite.';
 
 interface Pending {
   session: OfficeSession;

@@ -2,6 +2,9 @@ import type { CallProgress } from '../../shared/api/progress.js';
 import type { SessionUser } from '../../shared/auth/roles.js';
 import { clockStartingAt, type Clock } from '../../shared/clock.js';
 import type { Result } from '../../shared/result.js';
+
+/** What a call gets once the office is closing, from the host or from the worker: one sentence for both threads. */
+export const HOST_CLOSING = 'Grenette se ferme : cette action n’a pas été faite.';
 import type { DataPaths } from '../config/paths.js';
 
 /*

@@ -3,7 +3,7 @@ import { fail, type Result } from '../../shared/result.js';
 import type { OfficeSession } from '../api/handler.js';
 import { startOfficeApp, type OfficeApp } from '../app.js';
 import { createLogger, silentLogger } from '../log.js';
-import { clockFrom, type FromWorker, type OfficeWorkerConfig, type ToWorker } from './protocol.js';
+import { clockFrom, HOST_CLOSING, type FromWorker, type OfficeWorkerConfig, type ToWorker } from './protocol.js';
 
 /*
  * The office core in its own thread: it owns the database, the clock and the background jobs (backups, sync), so a
@@ -19,7 +19,6 @@ const port = parentPort ?? notAWorker();
 const config = workerData as OfficeWorkerConfig;
 const log = config.log === 'file' ? createLogger(config.paths.logFile) : silentLogger;
 const UNSENDABLE = "Le résultat de l'action n'a pas pu être transmis. L'erreur a été enregistrée ; réessayez.";
-const CLOSING = 'Grenette se ferme : cette action n’a pas été faite.';
 
 function post(message: FromWorker): void {
   port.postMessage(message);
@@ -55,7 +54,7 @@ async function main(): Promise<void> {
     const sentUser = message.session.user;
     const session: OfficeSession = { user: sentUser };
     const result: Result<unknown> = closing
-      ? fail({ code: 'internal', message: CLOSING })
+      ? fail({ code: 'internal', message: HOST_CLOSING })
       : await office.core.call(session, method, args, (progress) => post({ type: 'progress', id, progress }));
     const reply: FromWorker = {
       type: 'result',

@@ -13,7 +13,8 @@ export function centsToEuros(cents: number | null): string {
 export function eurosToCents(text: string): number | null | undefined {
   if (text.trim() === '') return null;
   const parsed = parseEuros(text);
-  return parsed.ok ? parsed.cents : undefined;
+  // Amounts typed in the office's forms (tax income) are never negative.
+  return parsed.ok && parsed.cents >= 0 ? parsed.cents : undefined;
 }
 
 /** 250 -> "2,5" */

@@ -10,11 +10,13 @@ import { parisDay } from '../../shared/calendar/format.js';
 let offsetMs = 0;
 
 /** Records the office's instant as read by a call sent at `sentAtMs` and answered at `receivedAtMs` (local clock). */
-export function setOfficeInstant(instant: string, sentAtMs: number, receivedAtMs: number): void {
+export function setOfficeInstant(instant: string, sentAtMs: number, receivedAtMs: number): boolean {
   const office = Date.parse(instant);
-  if (Number.isNaN(office)) throw new Error(`Not an instant: ${instant}`);
+  // Never leave the window waiting on a clock it cannot read: the computer's clock stands in (offset kept).
+  if (Number.isNaN(office)) return false;
   // The office read its clock somewhere during the call: its middle is the best guess.
   offsetMs = office - (sentAtMs + receivedAtMs) / 2;
+  return true;
 }
 
 /** The office's current instant. */

@@ -323,6 +323,8 @@ export function draftInvoices(input: DraftInput): DraftRun {
     servicesSeen.add(entry.serviceId);
     const child = children.get(entry.childId);
     if (!child) throw new Error(`draftInvoices: unknown child ${entry.childId}`);
+    // Compared as text with each day: anything but an ISO day would silently drop the PAI reduction.
+    if (child.paiEnd !== null && !isIsoDay(child.paiEnd)) throw new Error(`draftInvoices: PAI end of child ${child.id} not an ISO day: ${child.paiEnd}`);
     const family = families.get(child.familyId);
     if (!family) throw new Error(`draftInvoices: unknown family ${child.familyId} of child ${child.id}`);
     const service = services.get(entry.serviceId);

@@ -1,4 +1,6 @@
+import { isIsoDay } from '../calendar/days.js';
 import { formatDayShortFr } from '../calendar/format.js';
+import { groupThousands } from '../money.js';
 
 /**
  * The family quotient (QF) in force on a day, once for the family file, the grids, the portal and the invoice run.
@@ -65,12 +67,12 @@ function readCaf(caf: QfProofs['caf'], day: string): Reading {
   const name = caf.regime === 'MSA' ? 'MSA' : 'CAF';
   if (caf.qf === null) return { ok: false, text: `aucun quotient ${name}` };
   // Without a validity date nothing says the quotient still holds: it is treated as missing proof, never as eternal.
-  if (caf.qfValidUntil === null) return { ok: false, text: `quotient ${name} ${caf.qf} sans date de validité` };
+  if (caf.qfValidUntil === null) return { ok: false, text: `quotient ${name} ${groupThousands(caf.qf)} sans date de validité` };
   // Valid until that day included.
   if (caf.qfValidUntil < day) {
-    return { ok: false, text: `quotient ${name} ${caf.qf} expiré le ${formatDayShortFr(caf.qfValidUntil)}` };
+    return { ok: false, text: `quotient ${name} ${groupThousands(caf.qf)} expiré le ${formatDayShortFr(caf.qfValidUntil)}` };
   }
-  return { ok: true, qf: caf.qf, text: `quotient ${name} ${caf.qf} valable jusqu’au ${formatDayShortFr(caf.qfValidUntil)}` };
+  return { ok: true, qf: caf.qf, text: `quotient ${name} ${groupThousands(caf.qf)} valable jusqu’au ${formatDayShortFr(caf.qfValidUntil)}` };
 }
 
 function readTax(fiscal: QfProofs['fiscal'], day: string): Reading {
@@ -88,14 +90,14 @@ const capital = (text: string): string => text.charAt(0).toUpperCase() + text.sl
 
 /** The QF in force on `day` (ISO) under the office's rule. */
 export function qfInForce(proofs: QfProofs, day: string, rule: QfRule): QfInForce {
-  formatDayShortFr(day); // throws on anything that is not an ISO day
+  if (!isIsoDay(day)) throw new Error(`Not an ISO day: ${day}`);
   const caf = readCaf(proofs.caf, day);
   const tax = readTax(proofs.fiscal, day);
   const chosen = (source: QfSource, reading: Reading & { ok: true }, note: string): QfInForce => ({
     qf: reading.qf,
     source,
     flagged: false,
-    why: `QF ${reading.qf} : ${reading.text}${note}.`,
+    why: `QF ${groupThousands(reading.qf)} : ${reading.text}${note}.`,
   });
 
   if (rule === 'lowest') {
@@ -103,7 +105,7 @@ export function qfInForce(proofs: QfProofs, day: string, rule: QfRule): QfInForc
       // On a tie the CAF quotient is named: it is the proof the CAF itself vouches for.
       return tax.qf < caf.qf
         ? chosen('tax', tax, `, plus bas que le ${caf.text}`)
-        : chosen('caf', caf, `, ${tax.qf === caf.qf ? 'égal à' : 'plus bas que'} l’${tax.text} (QF ${tax.qf})`);
+        : chosen('caf', caf, `, ${tax.qf === caf.qf ? 'égal à' : 'plus bas que'} l’${tax.text} (QF ${groupThousands(tax.qf)})`);
     }
     if (caf.ok) return chosen('caf', caf, ` (${tax.text})`);
     if (tax.ok) return chosen('tax', tax, ` (${caf.text})`);

@@ -1,6 +1,6 @@
 import { isIsoDay } from '../calendar/days.js';
 import { formatDayShortFr } from '../calendar/format.js';
-import { formatEuros } from '../money.js';
+import { formatEuros, groupThousands } from '../money.js';
 
 /**
  * A service's tariffs, once for Paramètres › Tarifs, the family file, the portal and the invoice run.
@@ -155,9 +155,9 @@ function checkBrackets(brackets: Bracket[], add: (path: string, message: string)
     } else if (!Number.isInteger(bracket.upTo) || bracket.upTo < 0) {
       add(`${path}.upTo`, `Tranche ${n} : le plafond de QF est un nombre entier positif.`);
     } else if (last) {
-      add(`${path}.upTo`, `Tranche ${n} : la dernière tranche doit être sans plafond (QF au-delà de ${thousands(bracket.upTo)}).`);
+      add(`${path}.upTo`, `Tranche ${n} : la dernière tranche doit être sans plafond (QF au-delà de ${groupThousands(bracket.upTo)}).`);
     } else if (previous !== null && bracket.upTo <= previous) {
-      add(`${path}.upTo`, `Tranche ${n} : le plafond (${thousands(bracket.upTo)}) doit dépasser celui de la tranche ${n - 1} (${thousands(previous)}).`);
+      add(`${path}.upTo`, `Tranche ${n} : le plafond (${groupThousands(bracket.upTo)}) doit dépasser celui de la tranche ${n - 1} (${groupThousands(previous)}).`);
     }
     if (bracket.upTo !== null && Number.isInteger(bracket.upTo)) previous = bracket.upTo;
     for (const [field, who] of [['residentCents', 'résidents'], ['nonResidentCents', 'non-résidents']] as const) {
@@ -256,19 +256,19 @@ export function bracketIndex(brackets: readonly Bracket[], qf: number | null): n
   if (brackets.length === 0) throw new Error('No bracket');
   if (qf === null) return brackets.length - 1;
   const index = brackets.findIndex((bracket) => bracket.upTo === null || qf <= bracket.upTo);
-  return index === -1 ? brackets.length - 1 : index;
+  // Only a grid without its open last bracket leaves a QF in none: invalid data, never a silent guess.
+  if (index === -1) throw new Error(`No bracket holds QF ${qf}: the grid has no open last bracket`);
+  return index;
 }
-
-const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
 
 /** « QF de 801 à 1 200 », « QF jusqu’à 800 », « QF au-delà de 1 200 » for bracket `index`. */
 export function describeBracket(brackets: readonly Bracket[], index: number): string {
   const bracket = brackets[index];
   if (!bracket) throw new Error(`No bracket ${index}`);
   const previous = index > 0 ? brackets[index - 1]?.upTo ?? null : null;
-  if (bracket.upTo === null) return previous === null ? 'tout QF' : `QF au-delà de ${thousands(previous)}`;
-  if (previous === null) return `QF jusqu’à ${thousands(bracket.upTo)}`;
-  return `QF de ${thousands(previous + 1)} à ${thousands(bracket.upTo)}`;
+  if (bracket.upTo === null) return previous === null ? 'tout QF' : `QF au-delà de ${groupThousands(previous)}`;
+  if (previous === null) return `QF jusqu’à ${groupThousands(bracket.upTo)}`;
+  return `QF de ${groupThousands(previous + 1)} à ${groupThousands(bracket.upTo)}`;
 }
 
 /** « repas », or « tranche de 30 min » for a service billed by time. */
@@ -301,7 +301,7 @@ export function unitPrice(tariff: Tariff, family: { qf: number | null; resident:
   return {
     cents,
     bracket: 'effort',
-    why: `Taux d’effort ${formatBasisPoints(rate.rateBasisPoints)} du QF ${thousands(qf)}${clamp} : ${formatEuros(cents)} ${per}, ${who}.`,
+    why: `Taux d’effort ${formatBasisPoints(rate.rateBasisPoints)} du QF ${groupThousands(qf)}${clamp} : ${formatEuros(cents)} ${per}, ${who}.`,
   };
 }
 

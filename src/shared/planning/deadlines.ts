@@ -4,9 +4,6 @@ import { OFFICE_TIME_ZONE, WEEKDAYS_FR, formatInstantLongFr } from '../calendar/
 import { publicHolidayOn } from '../calendar/holidays.js';
 import type { DeadlineRule } from './rules.js';
 
-/** Deadlines are the office's wall-clock times, whatever zone the computer or the family's browser is in. */
-export { OFFICE_TIME_ZONE };
-
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** A working day for the office: Monday to Friday and not a public holiday (school holidays are working days). */
