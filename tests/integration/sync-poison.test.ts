@@ -146,7 +146,7 @@ describe('a poisoned page', () => {
           .execute();
         return uid;
       },
-      reason: /./,
+      reason: /^Demande illisible par le service : /,
     },
   ];
 

@@ -26,6 +26,18 @@ export interface DecisionMail {
  * One French message per request with items that left 'pending' between the publication held and the new one (a
  * request the old publication did not list yet counts as pending: the family submitted it here).
  */
+/** The items of each request that left 'pending' between the two publications, by request uid (none: left out). */
+export function newlyDecided(previous: FamilyPublication | null, next: FamilyPublication): Map<string, FamilyPublication['requests'][number]['items']> {
+  const before = new Map((previous?.requests ?? []).map((request) => [request.uid, request]));
+  const out = new Map<string, FamilyPublication['requests'][number]['items']>();
+  for (const request of next.requests) {
+    const oldStatus = new Map((before.get(request.uid)?.items ?? []).map((item, index) => [itemKey(item, index), item.status]));
+    const decided = request.items.filter((item, index) => item.status !== 'pending' && (oldStatus.get(itemKey(item, index)) ?? 'pending') === 'pending');
+    if (decided.length > 0) out.set(request.uid, decided);
+  }
+  return out;
+}
+
 export function decisionMails(
   previous: FamilyPublication | null,
   next: FamilyPublication,
@@ -33,15 +45,13 @@ export function decisionMails(
   /** What each data-change request (by uid) asked to change, by label only: a mail never carries the values (an IBAN). */
   changedLabels: ReadonlyMap<string, readonly string[]> = new Map(),
 ): DecisionMail[] {
-  const before = new Map((previous?.requests ?? []).map((request) => [request.uid, request]));
+  const decidedNow = newlyDecided(previous, next);
   const childName = new Map(next.children.map((child) => [child.id, child.prenom]));
   const serviceName = new Map((settings?.services ?? []).map((service) => [service.id, service.name]));
   const mails: DecisionMail[] = [];
   for (const request of next.requests) {
-    const old = before.get(request.uid);
-    const oldStatus = new Map((old?.items ?? []).map((item, index) => [itemKey(item, index), item.status]));
-    const decided = request.items.filter((item, index) => item.status !== 'pending' && (oldStatus.get(itemKey(item, index)) ?? 'pending') === 'pending');
-    if (decided.length === 0) continue;
+    const decided = decidedNow.get(request.uid);
+    if (!decided) continue;
     const lines = decided.map((item) => {
       const what = [
         item.day ? formatDayFr(item.day) : null,

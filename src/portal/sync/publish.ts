@@ -3,7 +3,8 @@ import { upsertAccountsFromPublication } from '../auth/accounts.js';
 import { PORTAL_SETTINGS_KEY } from '../content.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { decisionMails } from './decision-mail.js';
+import { decisionMails, newlyDecided } from './decision-mail.js';
+import { storedBody } from './pull.js';
 
 async function storedSettings(trx: PortalTrx) {
   const row = await trx.selectFrom('portal_content').select('data').where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
@@ -12,15 +13,21 @@ async function storedSettings(trx: PortalTrx) {
   return parsed.success ? parsed.data : null;
 }
 
-/** The labels of the fields each of the family's data-change requests asked to change, from the bodies kept here. */
-async function changedLabels(trx: PortalTrx, publication: FamilyPublication): Promise<Map<string, string[]>> {
-  const uids = publication.requests.filter((request) => request.kind === 'data_change').map((request) => request.uid);
+/**
+ * The labels of the fields asked to change by the family's data-change requests decided in this publication (the only
+ * ones a mail names), from the bodies kept here: nothing is read when no such request was decided.
+ */
+async function changedLabels(trx: PortalTrx, previous: FamilyPublication | null, publication: FamilyPublication): Promise<Map<string, string[]>> {
+  const decided = newlyDecided(previous, publication);
+  const uids = publication.requests.filter((request) => request.kind === 'data_change' && decided.has(request.uid)).map((request) => request.uid);
   const labels = new Map<string, string[]>();
   if (uids.length === 0) return labels;
   const rows = await trx.selectFrom('requests').select(['uid', 'body']).where('family_id', '=', publication.familyId).where('uid', 'in', uids).execute();
   for (const row of rows) {
-    const body = JSON.parse(row.body) as { changes?: Array<{ label?: unknown }> };
-    labels.set(row.uid, (body.changes ?? []).map((change) => change.label).filter((label): label is string => typeof label === 'string'));
+    // An unreadable body (an older portal, a damaged row) names nothing: the mail says « Votre demande ».
+    const changes = storedBody(row.body)?.changes;
+    const list = Array.isArray(changes) ? (changes as Array<{ label?: unknown } | null>) : [];
+    labels.set(row.uid, list.map((change) => change?.label).filter((label): label is string => typeof label === 'string'));
   }
   return labels;
 }
@@ -58,7 +65,8 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
         .onConflict((oc) => oc.column('family_id').doUpdateSet({ version: publication.version, data, published_at: at }))
         .execute();
       await upsertAccountsFromPublication(trx, publication, now);
-      const mails = decisionMails(previous?.success ? previous.data : null, publication, await storedSettings(trx), await changedLabels(trx, publication));
+      const before = previous?.success ? previous.data : null;
+      const mails = decisionMails(before, publication, await storedSettings(trx), await changedLabels(trx, before, publication));
       if (mails.length > 0) {
         const accounts = await trx
           .selectFrom('accounts')

@@ -18,25 +18,22 @@ export async function pullPage(db: PortalDb, after: number, limit: number): Prom
     .execute();
   const page = rows.slice(0, limit);
   const requests = page.map((row) => {
-    const request = {
-      ...REQUEST_DEFAULTS,
-      ...storedBody(row.body),
-      uid: row.uid,
-      familyId: row.family_id,
-      kind: row.kind,
-      submittedAt: row.submitted_at,
-    };
+    const body = storedBody(row.body);
+    const columns = { uid: row.uid, familyId: row.family_id, kind: row.kind, submittedAt: row.submitted_at };
+    // An unreadable body goes as its columns alone: the office refuses it as unreadable, never as some other request
+    // made up from the defaults.
+    const request = body === null ? columns : { ...REQUEST_DEFAULTS, ...body, ...columns };
     return { seq: row.seq, request };
   });
   return { protocol: SYNC_PROTOCOL, requests, next: page.length > 0 ? page[page.length - 1]!.seq : after, more: rows.length > limit };
 }
 
-function storedBody(text: string): Record<string, unknown> {
+/** A stored request body as an object, or null when it is not one (not JSON, or JSON of another shape). */
+export function storedBody(text: string): Record<string, unknown> | null {
   try {
     const body: unknown = JSON.parse(text);
-    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
   } catch {
-    // Unreadable: the columns alone go, and the office refuses the request with its reason.
-    return {};
+    return null;
   }
 }
