@@ -42,6 +42,9 @@ test('an administrator pairs the office with a portal that does not answer and r
   const details = page.getByRole('region', { name: 'État de la synchronisation' });
   await expect(details).toContainText(DEAD_PORTAL);
   await expect(details).toContainText('Portail injoignable');
+  // Nothing the portal sent was set aside (an unknown family, an unreadable body): said, not left out.
+  const setAside = details.locator('dt', { hasText: 'Demandes du portail mises de côté' }).locator('xpath=following-sibling::dd[1]');
+  await expect(setAside).toHaveText('aucune');
   const shown = (await indicator.innerText()) + (await details.innerText());
   expect(shown).not.toMatch(/\n\s+at |Error:|TypeError|node:internal/);
   expect(await seriousViolations(page)).toEqual([]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { daysInMonth } from '../../shared/calendar/days.js';
-import { AUTHORISATIONS } from '../../shared/children/input.js';
+import { AUTHORISATIONS, REGIMES, type Regime } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import type { FamilyPublication, PortalSettings } from '../../shared/sync/contract.js';
@@ -39,8 +39,6 @@ const AUTHORISATION_COLUMNS = [
   ['auth_transport', AUTHORISATIONS.transport],
   ['auth_soins_urgence', AUTHORISATIONS.soinsUrgence],
 ] as const;
-
-const REGIME_TEXT: Record<string, string> = { standard: 'Standard', sans_porc: 'Sans porc', vegetarien: 'Végétarien', sans_viande: 'Sans viande' };
 
 function numberList(text: string): number[] {
   return text === '' ? [] : text.split(',').map(Number);
@@ -157,7 +155,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
       dateNaissance: child.date_naissance,
       ecole: child.school_name ?? '',
       classe: child.classe,
-      regime: REGIME_TEXT[child.regime] ?? child.regime,
+      regime: REGIMES[child.regime as Regime] ?? child.regime,
       photo: child.photo && child.photo_mime ? { mime: child.photo_mime, base64: Buffer.from(child.photo).toString('base64') } : null,
       // The family's own health data: what the office holds about the child, so parents can check and correct it.
       health: {

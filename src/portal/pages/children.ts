@@ -44,10 +44,11 @@ export function imageMime(bytes: Buffer): 'image/jpeg' | 'image/png' | null {
 function publishedValue(child: Child, f: ChangeField): string {
   switch (f.section) {
     case 'identity':
-      // The regime is published by its label: read back to its key (a label the list does not know stays empty).
+      // The regime is published by its label: read back to its key; a label the list does not know is kept as
+      // published, so the office sees the family's old value rather than an empty one.
       if (f.name === 'regime') {
         const parsed = f.format.parse(child.regime);
-        return parsed.ok ? parsed.value : '';
+        return parsed.ok ? parsed.value : child.regime;
       }
       return f.format.write(child.classe);
     case 'health':
