@@ -137,7 +137,7 @@ describe('every field a family can change on the portal', () => {
     const family = await loggedInFamily();
     for (const [key, typed] of CHANGES) {
       await family.get('/mon-compte');
-      const sent = await family.post('/mon-compte/modification', { section: SECTION_OF[key.split('.')[0]!]!, field: key, value: typed });
+      const sent = await family.post('/mon-compte/modification', { field: key, value: typed });
       expect(sent, `${key} « ${typed} »`).toMatchObject({ status: 303, location: '/mon-compte?demande=envoyee' });
     }
     for (const [key, typed] of CHILD_CHANGES) {
@@ -242,8 +242,9 @@ describe('every field a family can change on the portal', () => {
     for (const [key, typed, message] of cases) {
       await family.get('/mon-compte');
       const section = SECTION_OF[key.split('.')[0]!]!;
-      const page = await family.post('/mon-compte/modification', { section, field: key, value: typed });
+      const page = await family.post('/mon-compte/modification', { field: key, value: typed });
       expect(page.status, key).toBe(400);
+      expect(page.body).toContain(`Demande non envoyée : ${message}`);
       expect(page.body).toContain(`<p class="error" id="${section}-erreur">${message}`);
       expect(page.body).toMatch(new RegExp(`<input id="${section}-valeur" [^>]*aria-invalid="true" aria-describedby="[^"]*${section}-erreur"`));
       expect(page.body).toContain(`<option value="${key}" selected>`);

@@ -78,7 +78,7 @@ const cursor = () => office.sqlite.prepare('SELECT cursor FROM sync_state WHERE 
 const lastSeq = async () => (await portal.db.selectFrom('requests').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow()).seq as number;
 
 describe('a poisoned page', () => {
-  const cases: Array<{ what: string; day: string; poison: () => Promise<string>; reason: RegExp }> = [
+  const cases: Array<{ what: string; day: string; poison: () => Promise<string>; reason: RegExp; payload?: RegExp }> = [
     {
       what: 'an impossible date (2027-02-31) that passed an older portal',
       day: '2026-12-14',
@@ -134,6 +134,8 @@ describe('a poisoned page', () => {
       poison: () =>
         storeRawOnPortal({ kind: 'data_change', items: [], reason: null, comment: '', photo: null, certificate: null, changes: [{ entity: 'family', entityId: ids.familyId, field: 'r1.telMobile', label: 'Téléphone mobile', oldValue: '', newValue: '0611223344' }] }),
       reason: /^Demande illisible par le service : Cette information ne peut pas être modifiée par une demande\. \(changes\.0\.field\)$/,
+      // What the family asked is kept with the refused request, for the agent to read.
+      payload: /"field":"r1\.telMobile".*"newValue":"0611223344"/,
     },
     {
       what: 'a body that is not even JSON',
@@ -150,7 +152,7 @@ describe('a poisoned page', () => {
     },
   ];
 
-  for (const { what, day, poison, reason } of cases) {
+  for (const { what, day, poison, reason, payload } of cases) {
     it(`keeps ${what} as refused with its reason, and the valid request behind it arrives`, async () => {
       const bad = await poison();
       const good = await submitOnPortal(portal.db, ids.familyId, ids.accountId, office.clock(), booking(day));
@@ -169,6 +171,7 @@ describe('a poisoned page', () => {
         expect(item.day === null || /^\d{4}-\d{2}-\d{2}$/.test(item.day)).toBe(true);
       }
       expect(officeRequest(good.uid).items.map((item) => [item.status, item.day])).toEqual([['pending', day]]);
+      if (payload) expect(office.sqlite.prepare('SELECT payload FROM requests WHERE uid = ?').pluck().get(bad)).toMatch(payload);
       expect(logged).toEqual([]);
 
       // The family is told: the refusal is published with its reason, and mailed.

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { DataChange, RequestKind } from '../../shared/api/contract.js';
+import type { RequestKind } from '../../shared/api/contract.js';
 import { isIsoDay } from '../../shared/calendar/days.js';
 import type { Clock } from '../../shared/clock.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
-import { dataChangeSchema, firstProblem, parseFrench, REQUEST_KINDS, REQUEST_LIMITS } from '../../shared/requests/schema.js';
+import { firstProblem, parseFrench, REQUEST_KINDS, REQUEST_LIMITS } from '../../shared/requests/schema.js';
 import { portalRequestSchema, type PortalRequest, type PullResponse } from '../../shared/sync/contract.js';
 import { ApiFailure } from '../api/handler.js';
 import { AuditBatch } from '../audit/write.js';
@@ -102,10 +102,23 @@ interface Salvaged {
   submittedAt: string;
   reason: AbsenceReason | null;
   comment: string;
-  changes: DataChange[] | null;
+  changes: z.infer<typeof salvagedChange>[] | null;
   items: { childId: number | null; serviceId: number | null; day: string | null }[];
   body: string;
 }
+
+/**
+ * A change as sent, whatever its key (an older portal's `r1.telMobile`): kept as asked, within the contract's sizes, so
+ * the agent reading the refused request sees what the family wanted. Never applied: the request is refused.
+ */
+const salvagedChange = z.object({
+  entity: z.enum(['family', 'child']),
+  entityId: z.number().int(),
+  field: z.string().max(100),
+  label: z.string().max(REQUEST_LIMITS.label),
+  oldValue: z.string().max(REQUEST_LIMITS.value),
+  newValue: z.string().max(REQUEST_LIMITS.value),
+});
 
 const positiveInt = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null);
 
@@ -113,7 +126,7 @@ function salvage(raw: unknown, seq: number, clock: Clock): Salvaged {
   const body = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const uid = typeof body.uid === 'string' && body.uid.trim() !== '' && body.uid.length <= 100 ? body.uid : `portail-seq-${seq}`;
   const submitted = typeof body.submittedAt === 'string' ? new Date(body.submittedAt) : null;
-  const changes = z.array(dataChangeSchema).max(REQUEST_LIMITS.changes).safeParse(body.changes);
+  const changes = z.array(salvagedChange).max(REQUEST_LIMITS.changes).safeParse(body.changes);
   const items = Array.isArray(body.items) && body.items.length <= REQUEST_LIMITS.items ? (body.items as unknown[]) : [];
   return {
     uid,

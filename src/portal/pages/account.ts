@@ -78,7 +78,7 @@ function sectionHtml(
 <dl>${section.fields.map((f) => html`<div><dt>${f.label}</dt><dd>${f.shown || 'Non renseigné'}</dd></div>`)}</dl>
 ${pendingChanges(section.fields, pending)}
 ${extra}
-${changeForm({ id: section.id, action: '/mon-compte/modification', fields: section.fields, csrf, error, hidden: { section: section.id } })}
+${changeForm({ id: section.id, action: '/mon-compte/modification', fields: section.fields, csrf, error })}
 </section>`;
 }
 
@@ -89,9 +89,16 @@ async function loggedInName(ctx: PortalContext, accountId: number, publication: 
   return r ? `${r.prenom} ${r.nom}`.trim() : '';
 }
 
-async function accountPage(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, error: FormError | null = null): Promise<FastifyReply> {
+async function accountPage(
+  ctx: PortalContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: FormError | null = null,
+  /** Already loaded by a refused change's handler: not read twice. */
+  loaded?: FamilyPublication,
+): Promise<FastifyReply> {
   const session = requireFamily(request);
-  const publication = await loadPublication(ctx.db, session.familyId);
+  const publication = loaded ?? (await loadPublication(ctx.db, session.familyId));
   const query = request.query as Record<string, string | undefined>;
   const notice = error
     ? null
@@ -146,7 +153,7 @@ export const registerAccountPage: PortalModule = (app, ctx) => {
     const target = section?.fields.find((f) => f.key === key);
     if (!section || !target) throw new HttpError(400, 'Cette information ne peut pas être modifiée ici.');
     const checked = typedChange(target, typed, 'family', session.familyId, parisDay(ctx.clock()));
-    if (!checked.ok) return accountPage(ctx, request, reply, { formId: section.id, key, value: typed, message: checked.message });
+    if (!checked.ok) return accountPage(ctx, request, reply, { formId: section.id, key, value: typed, message: checked.message }, publication);
     const changes = [checked.change];
     // An IBAN needs its holder: when none is on file, the responsable giving the IBAN is named, as a change of its own
     // the office sees and decides with it.

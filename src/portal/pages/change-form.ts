@@ -47,14 +47,13 @@ export function pendingChanges(fields: ShownField[], pending: Array<{ field: str
   return html`<ul class="pending">${mine.map((c) => html`<li>🚧 Modification demandée : ${labelOf(c.field)} → « ${displayChangeValue(c.field, c.newValue)} »</li>`)}</ul>`;
 }
 
-export function changeForm(o: { id: string; action: string; fields: ShownField[]; csrf: SafeHtml; error: FormError | null; hidden?: Record<string, string> }): SafeHtml {
+export function changeForm(o: { id: string; action: string; fields: ShownField[]; csrf: SafeHtml; error: FormError | null }): SafeHtml {
   const { id, error } = o;
   const hint = formHint(o.fields);
   const described = [hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
   return html`<details${error ? html` open` : ''}><summary>Demander une modification</summary>
 <form method="post" action="${o.action}" class="form">
 ${o.csrf}
-${Object.entries(o.hidden ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <div class="field"><label for="${id}-champ">Information à modifier</label>
 <select id="${id}-champ" name="field">${o.fields.map((f) => html`<option value="${f.key}"${error?.key === f.key ? html` selected` : ''}>${f.label}</option>`)}</select></div>
 <div class="field"><label for="${id}-valeur">Nouvelle valeur</label>
