@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldErrors } from '../../shared/validation/french.js';
 import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../shared/api/contract.js';
 import type { Role, SessionUser } from '../../shared/auth/roles.js';
 import type { Clock } from '../../shared/clock.js';
@@ -52,15 +53,7 @@ export function invalid(fields: Record<string, string>, message = 'Certains cham
   return new ApiFailure({ code: 'validation', message, fields });
 }
 
-/** Turns zod issues into one French message per field path ("responsable1.telMobile"), first issue wins. */
-export function fieldErrors(error: z.ZodError, prefix: string[] = []): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = [...prefix, ...issue.path.map(String)].join('.') || '_';
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}
+export { fieldErrors };
 
 /** Parses with a schema or throws the validation failure the form will show. */
 export function parseOrFail<S extends z.ZodType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ABSENCE_REASON_CODES, ABSENCE_REASONS, type AbsenceReason } from '../planning/reasons.js';
 import type { DayOutcome } from '../planning/transitions.js';
 import { fail, ok, type Result } from '../result.js';
-import { parseFrench } from '../validation/french.js';
+import { fieldErrors, parseFrench } from '../validation/french.js';
 
 /**
  * Which days of a child at a service are billed, and why: the one place that decides (DOMAIN.md « Invoices and the
@@ -350,10 +350,5 @@ export const billingRulesSchema = z.strictObject(
 export function checkBillingRules(value: unknown): Result<BillingRules> {
   const parsed = parseFrench(billingRulesSchema, value);
   if (parsed.success) return ok(parsed.data as BillingRules);
-  const fields: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const path = issue.path.map(String).join('.') || '_';
-    fields[path] ??= issue.message;
-  }
-  return fail({ code: 'validation', message: 'Règles de facturation invalides.', fields });
+  return fail({ code: 'validation', message: 'Règles de facturation invalides.', fields: fieldErrors(parsed.error) });
 }
