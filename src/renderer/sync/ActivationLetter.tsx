@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { expiryFr } from './expiry.js';
+import { formatInstantLongFr } from '../../shared/calendar/format.js';
 
 export interface LetterContent {
   prenom: string;
@@ -60,7 +60,7 @@ export function ActivationLetter({ letter, onClose }: { letter: LetterContent; o
         <li>choisissez votre mot de passe (10 caractères au moins).</li>
       </ol>
       <p>
-        Ce code ne sert qu’une fois et reste valable jusqu’au {expiryFr(letter.expiresAt)}. Passé ce délai, demandez-en un
+        Ce code ne sert qu’une fois et reste valable jusqu’au {formatInstantLongFr(letter.expiresAt)}. Passé ce délai, demandez-en un
         nouveau au service. Ne le communiquez à personne : le service ne vous le demandera jamais.
       </p>
       <p>Nous vous prions d’agréer, Madame, Monsieur, nos salutations distinguées.</p>

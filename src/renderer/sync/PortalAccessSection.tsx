@@ -4,7 +4,7 @@ import type { Role } from '../../shared/auth/roles.js';
 import { api } from '../api/bridge.js';
 import { describeError } from '../api/useApi.js';
 import { ActivationLetter, type LetterContent } from './ActivationLetter.js';
-import { expiryFr } from './expiry.js';
+import { formatInstantLongFr } from '../../shared/calendar/format.js';
 import { useSyncStatus } from './status.js';
 
 interface Person {
@@ -97,7 +97,7 @@ function PersonAccess({ familyId, person, canIssue, portalUrl }: { familyId: num
                 Code d’activation : <strong className="code">{issued.code}</strong>
               </p>
               <p>
-                Valable jusqu’au {expiryFr(issued.expiresAt)}. Il ne sera plus affiché : remettez-le ou imprimez le courrier
+                Valable jusqu’au {formatInstantLongFr(issued.expiresAt)}. Il ne sera plus affiché : remettez-le ou imprimez le courrier
                 maintenant.
               </p>
               <button
