@@ -1,6 +1,10 @@
 import type { OfficeMethod } from '../../shared/api/contract.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { authHandlers } from '../auth/handlers.js';
+import { invoicePdfHandlers } from '../billing/pdf-handlers.js';
+import { qfHandlers } from '../billing/qf-handlers.js';
+import { invoiceRunHandlers } from '../billing/run-handlers.js';
+import { billingSettingsHandlers } from '../billing/settings-handlers.js';
 import { childHandlers } from '../children/handlers.js';
 import { clockHandlers } from './clock.js';
 import { familyHandlers } from '../families/handlers.js';
@@ -23,4 +27,8 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...planningHandlers,
   ...requestHandlers,
   ...syncHandlers,
+  ...billingSettingsHandlers,
+  ...qfHandlers,
+  ...invoiceRunHandlers,
+  ...invoicePdfHandlers,
 };

@@ -116,6 +116,8 @@ export interface ChildTable {
   allergies: Generated<string>;
   pai: Generated<number>;
   pai_end: string | null;
+  /** Brings its own meal under its PAI: the tariff's PAI reduction applies (0005). */
+  pai_own_meal: Generated<number>;
   pai_details: Generated<string>;
   medecin_nom: Generated<string>;
   medecin_tel: Generated<string>;
@@ -266,6 +268,9 @@ export interface PlanningDayTable {
   late: Generated<number>;
   /** Booked only because the child was marked present without a booking (0004). */
   walk_in: Generated<number>;
+  /** Pointed arrival and departure, 'hh:mm', for services billed by time (0005). */
+  arrival: string | null;
+  departure: string | null;
 }
 
 export interface RequestTable {
@@ -354,4 +359,97 @@ export interface SyncRejectTable {
   body: string;
   reason: string;
   received_at: string;
+}
+
+/** Billing (migrations/office/0005_billing.sql), merged into the one interface above. */
+export interface OfficeDatabase {
+  tariffs: TariffTable;
+  service_billing_rules: ServiceBillingRulesTable;
+  invoice_runs: InvoiceRunTable;
+  invoice_drafts: InvoiceDraftTable;
+  invoice_sequences: InvoiceSequenceTable;
+  invoices: InvoiceTable;
+  invoice_lines: InvoiceLineTable;
+}
+
+export interface TariffTable {
+  id: Generated<number>;
+  service_id: number;
+  school_year_id: number | null;
+  valid_from: string;
+  valid_to: string;
+  /** JSON: the Tariff of src/shared/billing/tariffs.ts without serviceId, validFrom and validTo. */
+  definition: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface ServiceBillingRulesTable {
+  service_id: number;
+  /** JSON BillingRules (src/shared/billing/rules.ts). */
+  rules: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface InvoiceRunTable {
+  id: Generated<number>;
+  /** 'YYYY-MM'. */
+  month: string;
+  status: Generated<'draft' | 'issued'>;
+  generated_at: string;
+  generated_by: number | null;
+  issued_at: string | null;
+  issued_by: number | null;
+  /** JSON DraftProblem[]. */
+  problems: Generated<string>;
+  /** JSON FlaggedFamily[]. */
+  flagged: Generated<string>;
+}
+
+export interface InvoiceDraftTable {
+  run_id: number;
+  family_id: number;
+  family_name: string;
+  total_cents: number;
+  qf_flagged: Generated<number>;
+  /** JSON DraftLine[]. */
+  lines: string;
+}
+
+export interface InvoiceSequenceTable {
+  year: number;
+  last_number: number;
+}
+
+export interface InvoiceTable {
+  id: Generated<number>;
+  number: string;
+  year: number;
+  seq: number;
+  kind: 'invoice' | 'credit_note' | 'complementary';
+  family_id: number;
+  run_id: number | null;
+  month: string;
+  issue_date: string;
+  due_date: string;
+  total_cents: number;
+  corrects_id: number | null;
+  reason: Generated<string>;
+  issued_at: string;
+  issued_by: number | null;
+  /** JSON InvoiceDocument (src/shared/billing/invoice.ts). */
+  document: string;
+}
+
+export interface InvoiceLineTable {
+  invoice_id: number;
+  position: number;
+  child_id: number | null;
+  service_id: number | null;
+  kind: string;
+  label: string;
+  unit_cents: number;
+  quantity: number;
+  amount_cents: number;
 }

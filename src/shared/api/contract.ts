@@ -6,6 +6,21 @@ import type { AbsenceReason } from '../planning/reasons.js';
 import type { AutoRules, DeadlineRules, LatePolicy } from '../planning/rules.js';
 import type { ChangeFieldKey } from '../requests/change-fields.js';
 import type { Result } from '../result.js';
+import type { BillingRules } from '../billing/rules.js';
+import type {
+  BillingSettings,
+  CorrectionInput,
+  DraftDetail,
+  FamilyQfView,
+  InvoiceRunSummary,
+  InvoiceRunView,
+  InvoiceSummary,
+  InvoiceView,
+  QfToUpdateRow,
+  ServiceBillingRules,
+  TariffInput,
+  TariffRecord,
+} from './billing.js';
 import type { CallOptions } from './progress.js';
 
 /**
@@ -445,6 +460,32 @@ export interface OfficeApiSpec {
   'sync.configure': Method<{ portalUrl: string; secret: string }, SyncStatus>;
   /** A one-time code for a responsable to activate their portal account; shown once, only its hash is kept. */
   'portal.issueActivation': Method<{ familyId: number; rank: 1 | 2 }, { code: string; expiresAt: string }>;
+
+  /** Billing (./billing.ts): settings, tariffs and rules per service, the QF, the monthly run and issued invoices. */
+  'billing.settings': Method<Record<string, never>, BillingSettings>;
+  'billing.saveSettings': Method<BillingSettings, BillingSettings>;
+  'tariffs.list': Method<{ serviceId: number | null }, TariffRecord[]>;
+  'tariffs.save': Method<TariffInput, TariffRecord>;
+  'tariffs.remove': Method<{ id: number }, null>;
+  'billingRules.list': Method<Record<string, never>, ServiceBillingRules[]>;
+  'billingRules.save': Method<{ serviceId: number; rules: BillingRules }, ServiceBillingRules>;
+  'qf.forFamily': Method<{ familyId: number }, FamilyQfView>;
+  'qf.toUpdate': Method<Record<string, never>, QfToUpdateRow[]>;
+  'qf.exportToUpdate': Method<Record<string, never>, FileContent>;
+  'invoiceRuns.list': Method<Record<string, never>, InvoiceRunSummary[]>;
+  /** Computes (again) the drafts of a month not yet issued; reports progress. */
+  'invoiceRuns.generate': Method<{ month: string }, InvoiceRunView>;
+  'invoiceRuns.get': Method<{ month: string }, InvoiceRunView>;
+  'invoiceRuns.draft': Method<{ month: string; familyId: number }, DraftDetail>;
+  /** Régisseur only: numbers and freezes every draft of the month. */
+  'invoiceRuns.issue': Method<{ month: string }, InvoiceRunView>;
+  /** The month's issued invoices as one PDF, for printing and posting. */
+  'invoiceRuns.pdf': Method<{ month: string }, FileContent>;
+  'invoices.list': Method<{ familyId: number | null; month: string | null }, InvoiceSummary[]>;
+  'invoices.get': Method<{ id: number }, InvoiceView>;
+  'invoices.pdf': Method<{ id: number }, FileContent>;
+  /** Régisseur only: a credit note or a complementary invoice on an issued invoice, numbered in the same sequence. */
+  'invoices.correct': Method<CorrectionInput, InvoiceView>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;
