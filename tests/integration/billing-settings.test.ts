@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TariffInput } from '../../src/shared/api/billing.js';
 import { DEFAULT_BILLING_RULES, type BillingRules } from '../../src/shared/billing/rules.js';
 import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from '../../src/shared/billing/settings.js';
-import type { Tariff } from '../../src/shared/billing/tariffs.js';
+import { unitPrice, type Tariff } from '../../src/shared/billing/tariffs.js';
+import { seedDemoCommune } from '../../src/office/demo/seed.js';
 import { makeTestOffice, type TestOffice } from '../helpers/office.js';
 
 let office: TestOffice;
@@ -297,5 +298,38 @@ describe('billing settings: rules and settings', () => {
     const removal = await agent.call('tariffs.remove', { id: byRegisseur.ok ? byRegisseur.value.id : 0 });
     expect(removal.ok ? null : removal.error.code).toBe('forbidden');
     expect(count('SELECT COUNT(*) FROM tariffs')).toBe(1);
+  });
+});
+
+describe('billing settings: the demo commune', () => {
+  it('seeds a tariff for every service over each school year, valid and priced as voted, and its settings', async () => {
+    office = await makeTestOffice();
+    await seedDemoCommune(office.db, { scale: 3, clock: office.clock, seed: 74370, inscriptions: false });
+    const tariffs = await office.value('tariffs.list', { serviceId: null });
+    expect(tariffs.map((t) => [t.serviceId, t.validFrom, t.validTo])).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].flatMap((serviceId) => [
+        [serviceId, '2025-09-01', '2026-08-31'],
+        [serviceId, '2026-09-01', '2027-07-02'],
+      ]),
+    );
+    const canteen = tariffs.find((t) => t.serviceId === 1 && t.validFrom === '2026-09-01')!;
+    expect(unitPrice(canteen, { qf: 450, resident: true }).cents).toBe(100);
+    expect(unitPrice(canteen, { qf: 5000, resident: true }).cents).toBe(520);
+    expect(unitPrice(canteen, { qf: 5000, resident: false }).cents).toBe(610);
+    expect(canteen.lateSurcharge).toEqual({ kind: 'price', cents: 405 });
+    expect(canteen.unbookedSurcharge).toEqual({ kind: 'price', cents: 505 });
+    expect(canteen.paiReduction).toEqual({ kind: 'percent', basisPoints: 5000 });
+    const evening = tariffs.find((t) => t.serviceId === 3 && t.validFrom === '2026-09-01')!;
+    expect(evening.time).toEqual({ blockMinutes: 30, rounding: 'started' });
+    const holidays = tariffs.find((t) => t.serviceId === 7 && t.validFrom === '2026-09-01')!;
+    // Taux d'effort 1,2 %: QF 100 → 1,20 € raised to the 5,00 € minimum; QF 3 000 → 36,00 € brought to 22,00 €.
+    expect(unitPrice(holidays, { qf: 100, resident: true }).cents).toBe(500);
+    expect(unitPrice(holidays, { qf: 1000, resident: true }).cents).toBe(1200);
+    expect(unitPrice(holidays, { qf: 3000, resident: true }).cents).toBe(2200);
+    expect(await office.value('billing.settings', {})).toEqual(DEFAULT_BILLING_SETTINGS);
+
+    // Seeding again adds families, never a second tariff over the same days.
+    await seedDemoCommune(office.db, { scale: 2, clock: office.clock, seed: 5, inscriptions: false });
+    expect(await office.value('tariffs.list', { serviceId: null })).toHaveLength(14);
   });
 });
