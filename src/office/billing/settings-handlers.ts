@@ -2,8 +2,14 @@ import { z } from 'zod';
 import type { ServiceBillingRules, TariffRecord } from '../../shared/api/billing.js';
 import { formatDayShortFr, monthNameFr } from '../../shared/calendar/format.js';
 import { QF_RULES } from '../../shared/billing/qf.js';
-import { checkBillingRules, type BillingRules, type ReasonRule } from '../../shared/billing/rules.js';
-import { BILLING_SETTINGS_KEY, checkBillingSettings, type BillingSettings } from '../../shared/billing/settings.js';
+import { checkBillingRules, type BillingRules } from '../../shared/billing/rules.js';
+import {
+  BILLING_SETTINGS_KEY,
+  RULE_FLAG_LABELS,
+  checkBillingSettings,
+  describeReasonRule,
+  type BillingSettings,
+} from '../../shared/billing/settings.js';
 import {
   BILLED_UNITS,
   describeBracket,
@@ -155,24 +161,6 @@ const TARIFF_LABELS = {
   unbookedSurcharge: 'Majoration présence sans réservation',
   paiReduction: 'Réduction PAI (repas fourni)',
 } as const;
-
-export function describeReasonRule(rule: ReasonRule): string {
-  if (rule.kind === 'billed') return 'Facturé';
-  if (rule.kind === 'not_billed') return 'Non facturé';
-  const days = rule.days === 1 ? '1 jour de carence' : `${rule.days} jours de carence`;
-  return `${days}, puis non facturé ${rule.certificateRequired ? 'avec justificatif' : 'sans justificatif exigé'}`;
-}
-
-/** Labels of the service-wide flags of BillingRules, as Paramètres › Tarifs shows them. */
-export const RULE_FLAG_LABELS = {
-  absenceOnTimeBilled: 'Absence déclarée dans les délais facturée',
-  absenceLateWithoutReasonBilled: 'Absence déclarée hors délai sans motif facturée',
-  cancelledLateBilled: 'Annulation hors délai facturée',
-  absentUnnoticedBilled: 'Absence sans prévenir facturée',
-  bookedNotPointedBilled: 'Jour réservé non pointé facturé',
-  lateBookingSurcharge: 'Majoration pour réservation hors délai',
-  unbookedSurcharge: 'Majoration pour présence sans réservation',
-} as const satisfies Record<Exclude<keyof BillingRules, 'reasons'>, string>;
 
 function rulesAuditShape(rules: BillingRules): Record<string, string | boolean> {
   const shape: Record<string, string | boolean> = {};

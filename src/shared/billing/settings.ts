@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../result.js';
 import { email, phone } from '../validation/fields.js';
 import { fieldErrors, parseFrench } from '../validation/french.js';
 import { QF_RULES, type QfRule } from './qf.js';
+import type { BillingRules, ReasonRule } from './rules.js';
 import type { InvoiceIssuer } from './invoice.js';
 
 /**
@@ -168,3 +169,22 @@ export function tariffYears(years: readonly SchoolYearDates[]): TariffYear[] {
     return { ...year, lastTariffDay };
   });
 }
+
+/** « Facturé », « 1 jour de carence, puis non facturé avec justificatif »: a reason's rule in Paramètres and the audit. */
+export function describeReasonRule(rule: ReasonRule): string {
+  if (rule.kind === 'billed') return 'Facturé';
+  if (rule.kind === 'not_billed') return 'Non facturé';
+  const days = rule.days === 1 ? '1 jour de carence' : `${rule.days} jours de carence`;
+  return `${days}, puis non facturé ${rule.certificateRequired ? 'avec justificatif' : 'sans justificatif exigé'}`;
+}
+
+/** The service-wide flags of BillingRules, as Paramètres › Tarifs shows them and the audit names them. */
+export const RULE_FLAG_LABELS = {
+  absenceOnTimeBilled: 'Absence déclarée dans les délais facturée',
+  absenceLateWithoutReasonBilled: 'Absence déclarée hors délai sans motif facturée',
+  cancelledLateBilled: 'Annulation hors délai facturée',
+  absentUnnoticedBilled: 'Absence sans prévenir facturée',
+  bookedNotPointedBilled: 'Jour réservé non pointé facturé',
+  lateBookingSurcharge: 'Majoration pour réservation hors délai',
+  unbookedSurcharge: 'Majoration pour présence sans réservation',
+} as const satisfies Record<Exclude<keyof BillingRules, 'reasons'>, string>;
