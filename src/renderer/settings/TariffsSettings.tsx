@@ -60,8 +60,12 @@ export function TariffsSettings({ canEdit }: { canEdit: boolean }) {
   }, []);
 
   useEffect(() => {
-    if (serviceId !== null) void load(serviceId);
-  }, [serviceId, load]);
+    if (serviceId === null) return;
+    void api.call('tariffs.list', { serviceId }).then((result) => {
+      if (result.ok) setTariffs(result.value);
+      else setError(result.error.message);
+    });
+  }, [serviceId]);
 
   const service = services?.find((candidate) => candidate.id === serviceId) ?? null;
   const current = editing?.kind === 'tariff' ? (tariffs?.find((tariff) => tariff.id === editing.id) ?? null) : null;
