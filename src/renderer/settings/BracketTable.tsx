@@ -3,7 +3,7 @@ import { fieldId } from '../components/fields.js';
 import type { BracketDraft } from './tariff-draft.js';
 
 /** One input of the grid: labelled for screen readers (the table's header is visual only), its error just below. */
-function CellInput({ path, label, value, errors, onChange, suffix }: { path: string; label: string; value: string; errors: FieldErrors; onChange(next: string): void; suffix?: string }) {
+function CellInput({ path, label, value, errors, onChange }: { path: string; label: string; value: string; errors: FieldErrors; onChange(next: string): void }) {
   const error = errors[path];
   const id = fieldId(path);
   return (
@@ -21,7 +21,6 @@ function CellInput({ path, label, value, errors, onChange, suffix }: { path: str
         value={value}
         onChange={(event) => onChange(event.target.value)}
       />
-      {suffix ? <span aria-hidden="true"> {suffix}</span> : null}
       {error ? (
         <span className="field-error" id={`${id}-error`}>
           {error}
@@ -50,9 +49,9 @@ export function BracketTable({ rows, errors, onChange }: { rows: BracketDraft[];
           <thead>
             <tr>
               <th scope="col">Tranche</th>
-              <th scope="col">QF jusqu’à</th>
-              <th scope="col">Prix résident</th>
-              <th scope="col">Prix non-résident</th>
+              <th scope="col">QF jusqu’à (€)</th>
+              <th scope="col">Prix résident (€)</th>
+              <th scope="col">Prix non-résident (€)</th>
               <th scope="col">
                 <span className="visually-hidden">Action</span>
               </th>
@@ -78,11 +77,11 @@ export function BracketTable({ rows, errors, onChange }: { rows: BracketDraft[];
                         ) : null}
                       </>
                     ) : (
-                      <CellInput path={`${path}.upTo`} label={`QF jusqu’à, tranche ${n}`} value={row.upTo} errors={errors} onChange={(upTo) => set(index, { upTo })} suffix="€" />
+                      <CellInput path={`${path}.upTo`} label={`QF jusqu’à, tranche ${n}`} value={row.upTo} errors={errors} onChange={(upTo) => set(index, { upTo })} />
                     )}
                   </td>
                   <td>
-                    <CellInput path={`${path}.residentCents`} label={`Prix résident, tranche ${n}`} value={row.resident} errors={errors} onChange={(resident) => set(index, { resident })} suffix="€" />
+                    <CellInput path={`${path}.residentCents`} label={`Prix résident, tranche ${n}`} value={row.resident} errors={errors} onChange={(resident) => set(index, { resident })} />
                   </td>
                   <td>
                     <CellInput
@@ -91,7 +90,7 @@ export function BracketTable({ rows, errors, onChange }: { rows: BracketDraft[];
                       value={row.nonResident}
                       errors={errors}
                       onChange={(nonResident) => set(index, { nonResident })}
-                      suffix="€"
+                     
                     />
                   </td>
                   <td>
