@@ -84,7 +84,7 @@ export function App() {
               </span>
             ) : null}
           </a>
-          {user.role === 'admin' ? (
+          {user.role === 'admin' || user.role === 'regisseur' ? (
             <a href={EXTRA_HREF.settings} aria-current={extraPage === 'settings' ? 'page' : undefined}>
               Paramètres
             </a>

@@ -1,6 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import { DEFAULT_BILLING_RULES, checkBillingRules, type BillingRules } from '../../shared/billing/rules.js';
-import { BILLING_SETTINGS_KEY, DEFAULT_BILLING_SETTINGS, type BillingSettings } from '../../shared/billing/settings.js';
+import {
+  BILLING_SETTINGS_KEY,
+  DEFAULT_BILLING_SETTINGS,
+  tariffYears,
+  type BillingSettings,
+  type TariffYear,
+} from '../../shared/billing/settings.js';
 import type { Tariff } from '../../shared/billing/tariffs.js';
 import type { OfficeDatabase } from '../db/schema.js';
 
@@ -86,4 +92,23 @@ export async function loadServiceRules(db: Db): Promise<Map<number, { rules: Bil
     rules.set(id, { rules: checked.value, custom: true });
   }
   return rules;
+}
+
+/** The school years with the days their tariffs may cover (tariffYears in shared/billing/settings.ts). */
+export async function loadTariffYears(db: Db): Promise<TariffYear[]> {
+  const rows = await db.selectFrom('school_years').selectAll().orderBy('start_date').execute();
+  return tariffYears(rows.map((row) => ({ id: row.id, label: row.label, startDate: row.start_date, endDate: row.end_date })));
+}
+
+/** Months ('2026-10') already issued whose days meet [from, to]: what was billed on a tariff valid over those days. */
+export async function issuedMonthsBetween(db: Db, from: string, to: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('invoice_runs')
+    .select('month')
+    .where('status', '=', 'issued')
+    .where('month', '>=', from.slice(0, 7))
+    .where('month', '<=', to.slice(0, 7))
+    .orderBy('month')
+    .execute();
+  return rows.map((row) => row.month);
 }

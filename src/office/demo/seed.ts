@@ -17,6 +17,7 @@ import { refreshFamilySearch } from '../families/search-index.js';
 import * as data from './data.js';
 import { DEMO_INSCRIPTIONS_MAX_FAMILIES, seedDemoInscriptions } from './inscriptions.js';
 import { seededRandom, type Random } from './prng.js';
+import { seedDemoBilling } from './billing.js';
 
 export interface DemoOptions {
   /** 'default' is the commune's real size (~350 families); a number asks for that many families (benchmarks). */
@@ -311,8 +312,9 @@ async function nextId(trx: Transaction<OfficeDatabase>, table: 'families' | 'res
 
 /**
  * Loads the demo commune of Epagny Metz-Tessy: two schools, families with realistic French data (separated and
- * single parents, non-residents, PAI, regimes, CAF and fiscal data, IBANs), their inscriptions for the school year
- * and the three demo staff accounts, in one transaction. Same seed and clock, same data.
+ * single parents, non-residents, PAI, regimes, CAF and fiscal data, IBANs), their inscriptions for the school year,
+ * the tariffs and billing settings (./billing.ts) and the three demo staff accounts, in one transaction. Same seed
+ * and clock, same data.
  */
 export async function seedDemoCommune(db: OfficeDb, options: DemoOptions): Promise<DemoSummary> {
   const count = options.scale === 'default' ? DEFAULT_FAMILIES : options.scale;
@@ -355,6 +357,7 @@ export async function seedDemoCommune(db: OfficeDb, options: DemoOptions): Promi
     const inscriptions = withInscriptions
       ? await seedDemoInscriptions(trx, rows.children.map((child) => ({ id: child.id as number })), options.seed ?? DEFAULT_SEED, today, now)
       : 0;
+    await seedDemoBilling(trx, now);
     return { families: rows.families.length, children: rows.children.length, staff, inscriptions };
   });
 }

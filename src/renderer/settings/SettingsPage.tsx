@@ -1,17 +1,21 @@
 import { useState } from 'react';
 import type { SessionUser } from '../../shared/auth/roles.js';
 import { Tabs } from '../components/Tabs.js';
+import { BillingSettingsForm } from './BillingSettingsForm.js';
 import { CalendarSettings } from './CalendarSettings.js';
 import { EventForm } from './EventForm.js';
 import { RefusalReasonsSettings } from './RefusalReasonsSettings.js';
 import { ServicesSettings } from './ServicesSettings.js';
+import { TariffsSettings } from './TariffsSettings.js';
 import { PortalSettings } from '../sync/PortalSettings.js';
 import { UsersSettings } from '../users/UsersSettings.js';
 
-type Tab = 'services' | 'calendrier' | 'motifs' | 'evenement' | 'portail' | 'utilisateurs';
+type Tab = 'services' | 'tarifs' | 'facturation' | 'calendrier' | 'motifs' | 'evenement' | 'portail' | 'utilisateurs';
 
 const TABS: readonly [Tab, string][] = [
   ['services', 'Services'],
+  ['tarifs', 'Tarifs'],
+  ['facturation', 'Facturation'],
   ['calendrier', 'Calendrier'],
   ['motifs', 'Motifs de refus'],
   ['evenement', 'Événement'],
@@ -19,9 +23,14 @@ const TABS: readonly [Tab, string][] = [
   ['utilisateurs', 'Utilisateurs'],
 ];
 
+/** The régisseur answers for the régie's receipts: they set the tariffs and the billing, nothing else here. */
+const REGISSEUR_TABS: readonly Tab[] = ['tarifs', 'facturation'];
+
 export function SettingsPage({ user }: { user: SessionUser }) {
-  const [tab, setTab] = useState<Tab>('services');
-  if (user.role !== 'admin') {
+  const admin = user.role === 'admin';
+  const tabs = admin ? TABS : TABS.filter(([key]) => REGISSEUR_TABS.includes(key));
+  const [tab, setTab] = useState<Tab>(admin ? 'services' : 'tarifs');
+  if (!admin && user.role !== 'regisseur') {
     return (
       <main className="page" aria-labelledby="page-title">
         <h1 id="page-title">Paramètres</h1>
@@ -36,9 +45,11 @@ export function SettingsPage({ user }: { user: SessionUser }) {
       <div className="page-header">
         <h1 id="page-title">Paramètres</h1>
       </div>
-      <Tabs<Tab> idPrefix="settings" tabs={TABS} current={tab} onChange={setTab} />
+      <Tabs<Tab> idPrefix="settings" tabs={tabs} current={tab} onChange={setTab} />
       <div id="settings-panel" role="tabpanel" aria-labelledby={`settings-tab-${tab}`}>
         {tab === 'services' ? <ServicesSettings /> : null}
+        {tab === 'tarifs' ? <TariffsSettings canEdit /> : null}
+        {tab === 'facturation' ? <BillingSettingsForm canEdit /> : null}
         {tab === 'calendrier' ? <CalendarSettings /> : null}
         {tab === 'motifs' ? <RefusalReasonsSettings /> : null}
         {tab === 'evenement' ? <EventForm /> : null}
