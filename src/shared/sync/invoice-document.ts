@@ -107,3 +107,9 @@ export const invoiceDocumentSchema = z.object({
   reason: z.string(),
   directDebit: z.object({ debitDate: isoDay, mandateReference: z.string(), creditorId: z.string() }).nullable(),
 }) satisfies z.ZodType<InvoiceDocument>;
+
+// And the other way: every InvoiceDocument the office's code can build is of a shape the schema accepts (only the
+// formats of days, months and integers are checked beyond the type), so issuing cannot publish what the portal refuses.
+type Accepts<Schema, Value> = [Value] extends [Schema] ? true : { refused: Value };
+const accepted: Accepts<z.input<typeof invoiceDocumentSchema>, InvoiceDocument> = true;
+void accepted;
