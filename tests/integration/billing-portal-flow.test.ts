@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
 import type { TariffDefinition } from '../../src/office/billing/store.js';
-import { markFamiliesUsingServices } from '../../src/office/sync/dirty.js';
+import { markAllFamilies, markFamiliesUsingServices } from '../../src/office/sync/dirty.js';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
 import { sampleInvoiceDocument } from '../helpers/invoice.js';
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
@@ -255,6 +255,10 @@ describe('billing on the portail famille', () => {
     expect(children).toContain('Restauration scolaire repas 5,30 € Tranche 3 : QF non justifié, tranche la plus haute');
     expect(children).toContain('Quotient CAF 850 expiré le 31/12/2026 et aucun avis d’imposition complet : tranche la plus haute appliquée');
     expect(children).toContain('Transmettez votre attestation CAF ou votre avis d’imposition au service.');
+
+    // A change of the QF rule concerns every family.
+    await office.db.transaction().execute((trx) => markAllFamilies(trx));
+    expect(office.sqlite.prepare('SELECT family_id FROM sync_dirty ORDER BY family_id').pluck().all()).toEqual([ids.first, ids.second].sort((a, b) => a - b));
   });
 
   it('serves the family its invoice as a real PDF, privately, as an attachment [needs the pdf branch’s invoicePdf]', async () => {
