@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { publishedInvoice, sampleInvoiceDocument } from '../helpers/invoice.js';
 import { ACTIVATION_CODE, insertPublication, insertSettings, makePublication, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
 /**
@@ -17,9 +18,9 @@ test.beforeAll(async () => {
   portal = await startTestPortal({ listen: true });
   await insertSettings(portal.db, { news: [{ date: '2026-11-25', title: 'Menus de décembre', body: 'Les menus de décembre sont affichés dans les écoles.' }] });
   await insertPublication(portal.db, makePublication(1, {
-    invoices: [{ number: 'F2026-0042', date: '2026-11-05', dueDate: '2026-12-05', amountCents: 4620, paidCents: 0 }],
+    invoices: [publishedInvoice(sampleInvoiceDocument({ number: '2026-000042' }))],
     payments: [{ date: '2026-10-10', amountCents: 3850, method: 'Prélèvement' }],
-    balanceCents: 4620,
+    balanceCents: 1640,
     requests: [{ uid: '11111111-1111-4111-8111-111111111111', kind: 'absence', submittedAt: '2026-11-20T10:00:00.000Z', reason: 'MEDICAL', items: [
       { childId: 11, serviceId: 1, day: '2026-11-23', status: 'accepted', refusalReason: null, decidedAt: '2026-11-21T10:00:00.000Z' },
       { childId: 11, serviceId: 1, day: '2026-11-24', status: 'refused', refusalReason: 'Certificat manquant', decidedAt: '2026-11-21T10:00:00.000Z' },
@@ -83,7 +84,7 @@ test('a family activates its account on a phone, visits every page, and each pas
   await expectNoViolation(page, 'mes enfants');
 
   await nav.getByRole('link', { name: 'Relevé de compte' }).click();
-  await expect(page.getByText('F2026-0042')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Télécharger la facture n° 2026-000042 (PDF)' })).toBeVisible();
   await expectNoViolation(page, 'relevé');
 
   await page.goto(`${portal.url}/mot-de-passe`);

@@ -41,6 +41,16 @@ export class HttpFamily {
     return { status: response.status, body: text, location: response.headers.get('location') };
   }
 
+  /** A file as the browser downloads it: status, headers and the bytes as sent (a PDF is not text). */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      redirect: 'manual',
+      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    this.remember(response);
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
   get(path: string): Promise<HttpPage> {
     return this.send('GET', path);
   }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { portalRequestSchema, type FamilyPublication } from '../../src/shared/sync/contract.js';
+import { publishedInvoice, sampleInvoiceDocument } from '../helpers/invoice.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
 const PASSWORD = 'un mot de passe solide';
@@ -171,7 +172,7 @@ describe('bodies', () => {
 describe('escaping', () => {
   /** Every free-text string of the publication replaced by a script tag. */
   function poisoned(familyId: number): FamilyPublication {
-    const keep = new Set(['dateNaissance', 'startDate', 'endDate', 'date', 'dueDate', 'paiEnd', 'qfValidUntil', 'from', 'to', 'day', 'submittedAt', 'decidedAt', 'activationExpiresAt', 'activationCodeHash', 'sexe', 'kind', 'status', 'mime', 'base64', 'uid', 'reason', 'state', 'changeableUntil']);
+    const keep = new Set(['dateNaissance', 'startDate', 'endDate', 'date', 'dueDate', 'paiEnd', 'qfValidUntil', 'from', 'to', 'day', 'submittedAt', 'decidedAt', 'activationExpiresAt', 'activationCodeHash', 'sexe', 'kind', 'status', 'mime', 'base64', 'uid', 'reason', 'state', 'changeableUntil', 'issueDate', 'month', 'days', 'code', 'source', 'validFrom', 'validTo']);
     const walk = (value: unknown, key: string): unknown => {
       if (typeof value === 'string') return keep.has(key) ? value : SCRIPT;
       if (Array.isArray(value)) return value.map((v) => walk(v, key));
@@ -181,7 +182,7 @@ describe('escaping', () => {
     const base = makePublication(familyId, {
       version: 5,
       requests: [{ uid: '11111111-1111-4111-8111-111111111111', kind: 'absence', submittedAt: '2026-11-20T10:00:00.000Z', reason: 'MEDICAL', items: [{ childId: 11, serviceId: 1, day: '2026-12-07', status: 'refused', refusalReason: 'x', decidedAt: '2026-11-21T10:00:00.000Z' }] }],
-      invoices: [{ number: 'x', date: '2026-11-01', dueDate: '2026-12-01', amountCents: 1000, paidCents: 0 }],
+      invoices: [publishedInvoice(sampleInvoiceDocument())],
       payments: [{ date: '2026-11-02', amountCents: 500, method: 'x' }],
     });
     const result = walk(base, '') as FamilyPublication;

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { qfInForce, type QfInForce } from '../../shared/billing/qf.js';
+import { describeBracket, tariffInForce, unitLabel, unitPrice } from '../../shared/billing/tariffs.js';
 import { daysInMonth } from '../../shared/calendar/days.js';
 import { AUTHORISATIONS, REGIMES, type Regime } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import type { FamilyPublication, PortalSettings } from '../../shared/sync/contract.js';
+import { invoiceDocumentSchema } from '../../shared/sync/invoice-document.js';
+import { loadBillingSettings, loadTariffs, type StoredTariff } from '../billing/store.js';
 import type { OfficeDb } from '../db/open.js';
 import { childPlanning } from '../planning/child-planning.js';
 import { loadCalendar, loadServices } from '../planning/store.js';
@@ -44,11 +48,76 @@ function numberList(text: string): number[] {
   return text === '' ? [] : text.split(',').map(Number);
 }
 
+type Published<K extends keyof FamilyPublication> = FamilyPublication[K];
+type PublishedTariff = Published<'children'>[number]['tariffs'][number];
+
+/**
+ * « Tarifs appliqués » of one child: for each service of its published inscriptions (in their order, once each), the
+ * tariff in force on `today` and its unit price for the family's QF in force that day, with the bracket and the
+ * sentence of unitPrice saying why. A service with no tariff in force that day is left out (the portal says so).
+ */
+function childTariffs(
+  serviceNames: ReadonlyArray<{ serviceId: number; serviceName: string }>,
+  tariffs: readonly StoredTariff[],
+  quotient: QfInForce,
+  resident: boolean,
+  today: string,
+): PublishedTariff[] {
+  const seen = new Set<number>();
+  const published: PublishedTariff[] = [];
+  for (const { serviceId, serviceName } of serviceNames) {
+    if (seen.has(serviceId)) continue;
+    seen.add(serviceId);
+    const tariff = tariffInForce(
+      tariffs.filter((t) => t.serviceId === serviceId),
+      today,
+    );
+    if (tariff === null) continue;
+    const price = unitPrice(tariff, { qf: quotient.qf, resident });
+    const bracket =
+      price.bracket === 'effort'
+        ? quotient.qf === null
+          ? 'Taux d’effort : QF non justifié, prix maximum'
+          : 'Taux d’effort'
+        : `Tranche ${price.bracket + 1} : ${
+            quotient.qf === null || tariff.pricing.kind !== 'brackets'
+              ? 'QF non justifié, tranche la plus haute'
+              : describeBracket(tariff.pricing.brackets, price.bracket)
+          }`;
+    published.push({
+      serviceId,
+      serviceName,
+      unit: unitLabel(tariff),
+      unitPriceCents: price.cents,
+      validFrom: tariff.validFrom,
+      validTo: tariff.validTo,
+      bracket,
+      why: price.why,
+    });
+  }
+  return published;
+}
+
+/** A stored invoice's frozen document, checked as the portal will check it: a damaged row is named, never sent. */
+function storedDocument(number: string, json: string) {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new Error(`Unreadable stored document of invoice ${number}`);
+  }
+  const parsed = invoiceDocumentSchema.safeParse(value);
+  if (!parsed.success) throw new Error(`Stored document of invoice ${number} does not check: ${parsed.error.message.slice(0, 200)}`);
+  return parsed.data;
+}
+
 /** What one family may see on the portal, built from the office's data and the planning's own cell computation. */
 export async function buildFamilyPublication(db: OfficeDb, familyId: number, version: number, now: Date): Promise<FamilyPublication> {
   const window = planningWindow(now);
+  const today = parisDay(now);
   const family = await db.selectFrom('families').selectAll().where('id', '=', familyId).executeTakeFirstOrThrow();
-  const [responsables, children, activations, customFields, requests] = await Promise.all([
+  // Tariffs and billing settings are a few rows for the whole commune, read with the family's first queries.
+  const [responsables, children, activations, customFields, requests, invoices, tariffs, billing] = await Promise.all([
     db.selectFrom('responsables').selectAll().where('family_id', '=', familyId).orderBy('rank').execute(),
     db
       .selectFrom('children')
@@ -69,7 +138,33 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
       .orderBy('id', 'desc')
       .limit(PUBLISHED_REQUESTS)
       .execute(),
+    db
+      .selectFrom('invoices')
+      .select(['number', 'kind', 'month', 'issue_date', 'due_date', 'total_cents', 'document'])
+      .where('family_id', '=', familyId)
+      .orderBy('issue_date')
+      .orderBy('year')
+      .orderBy('seq')
+      .execute(),
+    loadTariffs(db),
+    loadBillingSettings(db),
   ]);
+  const quotient = qfInForce(
+    { caf: { regime: family.caf_regime, qf: family.caf_qf, qfValidUntil: family.caf_qf_valid_until }, fiscal: { rfrCents: family.fiscal_rfr_cents, partsX100: family.fiscal_parts_x100, year: family.fiscal_year } },
+    today,
+    billing.qfRule,
+  );
+  const publishedInvoices: Published<'invoices'> = invoices.map((invoice) => ({
+    number: invoice.number,
+    date: invoice.issue_date,
+    dueDate: invoice.due_date,
+    amountCents: invoice.total_cents,
+    // No payment exists yet (a later issue): nothing is paid, the whole amount remains.
+    paidCents: 0,
+    kind: invoice.kind,
+    month: invoice.month,
+    document: storedDocument(invoice.number, invoice.document),
+  }));
   const childIds = children.map((child) => child.id);
   const requestIds = requests.map((request) => request.id);
   const [vaccinations, persons, customValues, inscriptions, items] = await Promise.all([
@@ -186,7 +281,13 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
       inscriptions: inscriptions
         .filter((ins) => ins.child_id === child.id)
         .map((ins) => ({ serviceId: ins.service_id, serviceName: ins.name, startDate: ins.start_date, endDate: ins.end_date, weekdays: numberList(ins.weekdays) })),
-      tariffs: [],
+      tariffs: childTariffs(
+        inscriptions.filter((ins) => ins.child_id === child.id && ins.start_date <= window.to).map((ins) => ({ serviceId: ins.service_id, serviceName: ins.name })),
+        tariffs,
+        quotient,
+        family.resident === 1,
+        today,
+      ),
     })),
     planning: { from: window.from, to: window.to, children: planning },
     requests: requests.map((request) => ({
@@ -206,9 +307,11 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
           late: item.late === 1,
         })),
     })),
-    invoices: [],
+    quotient: { day: today, qf: quotient.qf, flagged: quotient.flagged, why: quotient.why },
+    invoices: publishedInvoices,
     payments: [],
-    balanceCents: 0,
+    // Without payments yet, the balance is what the invoices add up to (a credit note counts negative).
+    balanceCents: publishedInvoices.reduce((sum, invoice) => sum + invoice.amountCents - invoice.paidCents, 0),
   };
 }
 

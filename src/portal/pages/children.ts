@@ -72,7 +72,30 @@ function yesNo(value: boolean): string {
   return value ? 'Oui' : 'Non';
 }
 
-function childHtml(child: Child, csrf: SafeHtml, photoPending: boolean, pending: Array<{ field: string; newValue: string }>, error: FormError | null): SafeHtml {
+/**
+ * « Tarifs appliqués »: each service's unit price for the family's bracket, the bracket and why, then the QF the
+ * office used (its proof, or that none is valid and the highest bracket applies), and the inscribed services without
+ * a tariff in force, so no service disappears silently.
+ */
+export function tariffsHtml(child: Child, quotient: FamilyPublication['quotient'], name: string): SafeHtml {
+  const priced = new Set(child.tariffs.map((t) => t.serviceId).filter((id): id is number => id !== null));
+  const unpriced = [...new Map(child.inscriptions.filter((i) => !priced.has(i.serviceId)).map((i) => [i.serviceId, i.serviceName])).values()];
+  const table =
+    child.tariffs.length === 0
+      ? html`<p>Aucun tarif publié pour le moment.</p>`
+      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Tarifs de ${name}"><table><caption>Tarifs de ${name}</caption><thead><tr><th scope="col">Service</th><th scope="col">Unité</th><th scope="col" class="num">Prix unitaire</th><th scope="col">Tranche appliquée</th></tr></thead>
+<tbody>${child.tariffs.map(
+          (t) =>
+            html`<tr><th scope="row">${t.serviceName}</th><td>${t.unit}</td><td class="num">${euros(t.unitPriceCents)}</td><td>${t.bracket || 'Non précisée'}${t.why ? html`<br><span class="hint">${t.why}</span>` : ''}${t.validTo ? html`<br><span class="hint">Tarif valable jusqu’au ${shortDay(t.validTo)}.</span>` : ''}</td></tr>`,
+        )}</tbody></table></div>`;
+  return html`${table}
+${child.tariffs.length > 0 && unpriced.length > 0 && priced.size > 0 ? html`<p>Pas de tarif en vigueur pour : ${unpriced.join(', ')}.</p>` : ''}
+${quotient && child.tariffs.length > 0
+  ? html`<p${quotient.flagged ? html` class="pending"` : ''}>Quotient familial retenu au ${shortDay(quotient.day)} : ${quotient.why}${quotient.flagged ? ' Transmettez votre attestation CAF ou votre avis d’imposition au service.' : ''}</p>`
+  : ''}`;
+}
+
+function childHtml(child: Child, quotient: FamilyPublication['quotient'], csrf: SafeHtml, photoPending: boolean, pending: Array<{ field: string; newValue: string }>, error: FormError | null): SafeHtml {
   const id = `enfant-${child.id}`;
   const fields = childFields(child);
   const name = `${child.prenom} ${child.nom}`;
@@ -90,10 +113,7 @@ ${child.photo ? html`<img src="/mes-enfants/${child.id}/photo" alt="Photo de ${n
 <p><a href="/mes-enfants/${child.id}/fiche.pdf">Fiche de ${name} (PDF)</a></p>
 
 <h3>Tarifs appliqués</h3>
-${child.tariffs.length === 0
-  ? html`<p>Aucun tarif publié pour le moment.</p>`
-  : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Tarifs de ${name}"><table><caption>Tarifs de ${name}</caption><thead><tr><th scope="col">Service</th><th scope="col">Unité</th><th scope="col">Prix unitaire</th></tr></thead>
-<tbody>${child.tariffs.map((t) => html`<tr><td>${t.serviceName}</td><td>${t.unit}</td><td>${euros(t.unitPriceCents)}</td></tr>`)}</tbody></table></div>`}
+${tariffsHtml(child, quotient, name)}
 
 <h3>Inscriptions</h3>
 ${child.inscriptions.length === 0
@@ -150,6 +170,7 @@ async function childrenPage(ctx: PortalContext, request: FastifyRequest, reply: 
     body = html`${publication.children.map((child) =>
       childHtml(
         child,
+        publication.quotient,
         csrf,
         pendingPhotos.has(child.id),
         changes.filter((c) => c.entity === 'child' && c.entityId === child.id),

@@ -4,6 +4,7 @@ import { registerAccountPage } from './account.js';
 import { registerAuthPages } from './auth.js';
 import { registerChildrenPages } from './children.js';
 import { registerHomePage } from './home.js';
+import { registerInvoicePdf } from './invoice-pdf.js';
 import { registerStatementPage } from './statement.js';
 import { registerPlanningPages } from '../planning/page.js';
 
@@ -14,6 +15,7 @@ export const PAGE_MODULES: PortalModule[] = [
   registerAccountPage,
   registerChildrenPages,
   registerStatementPage,
+  registerInvoicePdf,
   registerPlanningPages,
   registerAccessibilityPage,
 ];

@@ -2,11 +2,17 @@ import { z } from 'zod';
 import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
 import { CELL_STATES, type CellState } from '../planning/cells.js';
 import { requestBodySchema } from '../requests/schema.js';
+import { INVOICE_KIND_CODES, invoiceDocumentSchema } from './invoice-document.js';
 
 /**
  * The versioned contract between the office (which always initiates) and the portail famille, validated at both
  * ends. The office pulls families' requests page by page with a cursor, and publishes per-family data (with the
  * decisions on their requests) and commune-wide content. A breaking change gets a new SYNC_PROTOCOL and new paths.
+ *
+ * It evolves additively within a protocol: a field added later has a default, so a payload of an older office and a
+ * publication the portal stored before the change both still read (the portal reads N and N-1), and an older portal
+ * drops what it does not know (zod strips unknown keys). tests/unit/sync-contract.test.ts keeps a committed snapshot
+ * of the published shape and checks that payloads of the previous shape still read.
  */
 export const SYNC_PROTOCOL = 1;
 export const SYNC_PATHS = {
@@ -123,8 +129,27 @@ export const familyPublicationSchema = z.object({
       inscriptions: z.array(
         z.object({ serviceId: z.number().int(), serviceName: z.string(), startDate: isoDay, endDate: isoDay, weekdays: z.array(z.number().int()) }),
       ),
-      /** Unit prices for the family's bracket; empty until tariffs exist in the office. */
-      tariffs: z.array(z.object({ serviceName: z.string(), unit: z.string(), unitPriceCents: z.number().int() })),
+      /**
+       * « Tarifs appliqués »: for each service of the child's inscriptions, the tariff in force on the office's day of
+       * publication and the unit price for the family's QF in force that day (`quotient`). A service without a tariff
+       * in force is absent. The fields after unitPriceCents came with invoicing: a publication made before them reads
+       * with empty texts and nulls, and the portal shows only what it has.
+       */
+      tariffs: z.array(
+        z.object({
+          serviceName: z.string(),
+          /** « repas », « tranche de 30 min ». */
+          unit: z.string(),
+          unitPriceCents: z.number().int(),
+          serviceId: z.number().int().nullable().default(null),
+          validFrom: isoDay.nullable().default(null),
+          validTo: isoDay.nullable().default(null),
+          /** « Tranche 2 : QF de 801 à 1 200 », « Taux d’effort », « Tranche 4 : QF non justifié, tranche la plus haute ». */
+          bracket: z.string().default(''),
+          /** The sentence of unitPrice (src/shared/billing/tariffs.ts): how the price was obtained. */
+          why: z.string().default(''),
+        }),
+      ),
     }),
   ),
   /** The planning window the family may see and change (typically the current month and the next two). */
@@ -154,9 +179,35 @@ export const familyPublicationSchema = z.object({
       ),
     }),
   ),
-  /** Filled by invoicing later; empty lists meanwhile. */
-  invoices: z.array(z.object({ number: z.string(), date: isoDay, dueDate: isoDay, amountCents: z.number().int(), paidCents: z.number().int() })),
+  /**
+   * The family's QF in force on the office's day of publication, which the tariffs' unit prices use, with the
+   * sentence of qfInForce (src/shared/billing/qf.ts) saying which proof serves or that none does. Null in a
+   * publication made before invoicing.
+   */
+  quotient: z
+    .object({ day: isoDay, qf: z.number().int().nullable(), flagged: z.boolean(), why: z.string() })
+    .nullable()
+    .default(null),
+  /**
+   * Every issued invoice, credit note and complementary invoice of the family, oldest first, each with its frozen
+   * document so the portal prints the same PDF as the office. amountCents is the document's total (negative for a
+   * credit note); paidCents stays 0 until payments exist. kind, month and document came with invoicing: an entry of
+   * an earlier publication reads as an invoice without its month nor its document (listed, no PDF offered).
+   */
+  invoices: z.array(
+    z.object({
+      number: z.string(),
+      date: isoDay,
+      dueDate: isoDay,
+      amountCents: z.number().int(),
+      paidCents: z.number().int(),
+      kind: z.enum(INVOICE_KIND_CODES).default('invoice'),
+      month: z.string().regex(/^\d{4}-\d{2}$/).nullable().default(null),
+      document: invoiceDocumentSchema.nullable().default(null),
+    }),
+  ),
   payments: z.array(z.object({ date: isoDay, amountCents: z.number().int(), method: z.string() })),
+  /** What the family owes (positive) or is owed (negative): the invoices' amounts less what was paid on them. */
   balanceCents: z.number().int(),
 });
 export type FamilyPublication = z.infer<typeof familyPublicationSchema>;

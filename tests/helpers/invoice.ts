@@ -1,0 +1,69 @@
+import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
+import { DEFAULT_BILLING_SETTINGS } from '../../src/shared/billing/settings.js';
+import type { FamilyPublication } from '../../src/shared/sync/contract.js';
+
+/**
+ * A hand-written issued invoice, as the office freezes it at issue (src/shared/billing/invoice.ts), until the invoice
+ * run's issuing exists to make real ones: November 2026 at the canteen, 4 meals at 3,85 € and one late booking.
+ */
+export function sampleInvoiceDocument(overrides: Partial<InvoiceDocument> = {}): InvoiceDocument {
+  const days = ['2026-11-02', '2026-11-03', '2026-11-05', '2026-11-06'];
+  return {
+    kind: 'invoice',
+    number: '2026-000042',
+    issueDate: '2026-12-01',
+    dueDate: '2026-12-31',
+    month: '2026-11',
+    issuer: { ...DEFAULT_BILLING_SETTINGS.issuer },
+    family: { id: 1, name: 'Mme Claire MARTIN', address: ['3 rue des Prés', '74370 Epagny Metz-Tessy'] },
+    lines: [
+      {
+        childId: 11,
+        childName: 'Léo Martin',
+        serviceId: 1,
+        serviceName: 'Restauration scolaire',
+        kind: 'unit',
+        label: 'Restauration scolaire — repas',
+        basis: 'Tranche 2 (QF de 801 à 1 200) : 3,85 € par repas, tarif résident.',
+        unitCents: 385,
+        quantity: 4,
+        amountCents: 1540,
+        days,
+      },
+      {
+        childId: 11,
+        childName: 'Léo Martin',
+        serviceId: 1,
+        serviceName: 'Restauration scolaire',
+        kind: 'late_booking',
+        label: 'Restauration scolaire — majoration pour réservation hors délai',
+        basis: 'Majoration de 1,00 € par repas réservé hors délai.',
+        unitCents: 100,
+        quantity: 1,
+        amountCents: 100,
+        days: ['2026-11-06'],
+      },
+    ],
+    totalCents: 1640,
+    qf: [{ from: '2026-11-01', to: '2026-11-30', qf: 812, source: 'caf', flagged: false, why: 'QF 812 : quotient CAF 812 valable jusqu’au 31/12/2026.' }],
+    days: days.map((day) => ({ childId: 11, serviceId: 1, day, billed: true, code: 'present' as const, why: 'Facturé : réservé et présent.' })),
+    corrects: null,
+    reason: '',
+    directDebit: null,
+    ...overrides,
+  };
+}
+
+/** The invoice as the office publishes it to the family (paid nothing yet). */
+export function publishedInvoice(document: InvoiceDocument): FamilyPublication['invoices'][number] {
+  return {
+    number: document.number,
+    date: document.issueDate,
+    dueDate: document.dueDate,
+    amountCents: document.totalCents,
+    paidCents: 0,
+    kind: document.kind,
+    month: document.month,
+    document,
+  };
+}

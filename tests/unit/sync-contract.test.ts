@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  familyPublicationSchema,
+  portalRequestSchema,
+  portalSettingsSchema,
+  publishRequestSchema,
+  publishResponseSchema,
+  pullResponseSchema,
+  SYNC_PROTOCOL,
+} from '../../src/shared/sync/contract.js';
+
+/**
+ * The sync contract's guard (ARCHITECTURE.md: the contract evolves additively, the portal reads N and N-1).
+ * 1. A committed snapshot of every payload's JSON schema, as accepted: any change to the contract fails here until
+ *    the snapshot is updated (`npx vitest run tests/unit/sync-contract.test.ts -u`) and the diff reviewed: a field
+ *    added with a default is additive; a field removed, renamed, retyped or made required is breaking and needs a new
+ *    SYNC_PROTOCOL and new paths.
+ * 2. Payloads of the previous shape, written by hand as an older office sent them, still read.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+describe('the sync contract', () => {
+  it('matches its committed snapshot', async () => {
+    const schemas = {
+      protocol: SYNC_PROTOCOL,
+      portalRequest: z.toJSONSchema(portalRequestSchema, { io: 'input' }),
+      pullResponse: z.toJSONSchema(pullResponseSchema, { io: 'input' }),
+      publishRequest: z.toJSONSchema(publishRequestSchema, { io: 'input' }),
+      publishResponse: z.toJSONSchema(publishResponseSchema, { io: 'input' }),
+      portalSettings: z.toJSONSchema(portalSettingsSchema, { io: 'input' }),
+    };
+    await expect(`${JSON.stringify(schemas, null, 2)}\n`).toMatchFileSnapshot(path.join(here, '__snapshots__', 'sync-contract.json'));
+  });
+
+  it('reads a family publication of the shape before invoicing (N-1), filling what came later with its default', () => {
+    const before = JSON.parse(fs.readFileSync(path.join(here, '..', 'fixtures', 'sync-publication-before-invoicing.json'), 'utf8')) as unknown;
+    const read = familyPublicationSchema.parse(before);
+    expect(read.invoices).toEqual([
+      { number: 'F2026-0042', date: '2026-11-05', dueDate: '2026-12-05', amountCents: 4620, paidCents: 0, kind: 'invoice', month: null, document: null },
+    ]);
+    expect(read.children[0]!.tariffs).toEqual([
+      { serviceName: 'Restauration scolaire', unit: 'repas', unitPriceCents: 385, serviceId: null, validFrom: null, validTo: null, bracket: '', why: '' },
+    ]);
+    expect(read.quotient).toBeNull();
+    expect(publishRequestSchema.safeParse({ protocol: SYNC_PROTOCOL, settings: null, families: [before] }).success).toBe(true);
+  });
+
+  it('refuses an invoice whose document is not an invoice document, naming where', () => {
+    const before = JSON.parse(fs.readFileSync(path.join(here, '..', 'fixtures', 'sync-publication-before-invoicing.json'), 'utf8')) as { invoices: Array<Record<string, unknown>> };
+    before.invoices[0]!.document = { number: 'F2026-0042' };
+    const parsed = familyPublicationSchema.safeParse(before);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path.slice(0, 3)).toEqual(['invoices', 0, 'document']);
+  });
+});
