@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
 import type { TariffDefinition } from '../../src/office/billing/store.js';
-import { markAllFamilies, markFamiliesUsingServices } from '../../src/office/sync/dirty.js';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
 import { sampleInvoiceDocument } from '../helpers/invoice.js';
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
@@ -226,21 +225,29 @@ describe('billing on the portail famille', () => {
     const martin = await loggedIn(ids.first, 'helene.martin@example.fr');
     expect(text((await martin.get('/mes-enfants')).body)).toContain('3,85 €');
 
-    // The grid changes from 1 December; on 1 December the office publishes the families using the service again.
-    office.sqlite.prepare("UPDATE tariffs SET valid_to = '2026-11-30'").run();
-    insertTariff(ids.cantine, '2026-12-01', '2027-07-02', {
-      ...GRID,
-      pricing: {
-        kind: 'brackets',
-        brackets: [
-          { upTo: 700, residentCents: 260, nonResidentCents: 460 },
-          { upTo: 1000, residentCents: 395, nonResidentCents: 595 },
-          { upTo: null, residentCents: 530, nonResidentCents: 730 },
-        ],
+    // The grid changes from 1 December, saved in Paramètres › Tarifs: the office marks the families using the service.
+    const [current] = await office.value('tariffs.list', { serviceId: ids.cantine });
+    office.sqlite.prepare('DELETE FROM sync_dirty').run();
+    await office.value('tariffs.save', { id: current!.id, schoolYearId: current!.schoolYearId, tariff: { ...GRID, serviceId: ids.cantine, validFrom: current!.validFrom, validTo: '2026-11-30' } });
+    await office.value('tariffs.save', {
+      id: null,
+      schoolYearId: current!.schoolYearId,
+      tariff: {
+        ...GRID,
+        serviceId: ids.cantine,
+        validFrom: '2026-12-01',
+        validTo: '2027-07-02',
+        pricing: {
+          kind: 'brackets',
+          brackets: [
+            { upTo: 700, residentCents: 260, nonResidentCents: 460 },
+            { upTo: 1000, residentCents: 395, nonResidentCents: 595 },
+            { upTo: null, residentCents: 530, nonResidentCents: 730 },
+          ],
+        },
       },
     });
     office.clock.set('2026-12-01T08:00:00Z');
-    await office.db.transaction().execute((trx) => markFamiliesUsingServices(trx, [ids.cantine], office.clock()));
     const dirty = office.sqlite.prepare('SELECT family_id FROM sync_dirty ORDER BY family_id').pluck().all();
     expect(dirty).toContain(ids.first);
     expect(dirty).not.toContain(ids.second);
@@ -256,8 +263,10 @@ describe('billing on the portail famille', () => {
     expect(children).toContain('Quotient CAF 850 expiré le 31/12/2026 et aucun avis d’imposition complet : tranche la plus haute appliquée');
     expect(children).toContain('Transmettez votre attestation CAF ou votre avis d’imposition au service.');
 
-    // A change of the QF rule concerns every family.
-    await office.db.transaction().execute((trx) => markAllFamilies(trx));
+    // A change of the QF rule in Paramètres › Facturation concerns every family, with children or not.
+    office.sqlite.prepare('DELETE FROM sync_dirty').run();
+    const settings = await office.value('billing.settings', {});
+    await office.value('billing.saveSettings', { ...settings, qfRule: 'lowest' });
     expect(office.sqlite.prepare('SELECT family_id FROM sync_dirty ORDER BY family_id').pluck().all()).toEqual([ids.first, ids.second].sort((a, b) => a - b));
   });
 

@@ -28,7 +28,7 @@ import { parseFrench } from '../../shared/validation/french.js';
 import { ALL_STAFF, ApiFailure, checkedInHandler, fieldErrors, invalid, noArgs, notFound, type Handlers } from '../api/handler.js';
 import { auditText, diffFields, writeAudit, type AuditChange } from '../audit/write.js';
 import type { OfficeDatabase } from '../db/schema.js';
-import { markFamiliesForService } from '../sync/dirty.js';
+import { markAllFamilies, markFamiliesForService } from '../sync/dirty.js';
 import {
   issuedMonthsBetween,
   loadBillingSettings,
@@ -280,10 +280,7 @@ export const billingSettingsHandlers: Handlers<
           await writeAudit(trx, { at: clock().toISOString(), userId: user.id, entity: 'billing_settings', entityId: null, action: 'update' }, changes);
         }
         // The QF rule decides which bracket every family sees on the portal (« tarifs appliqués »).
-        if (before.qfRule !== settings.qfRule) {
-          const services = await trx.selectFrom('services').select('id').execute();
-          for (const service of services) await markFamiliesForService(trx, service.id, clock());
-        }
+        if (before.qfRule !== settings.qfRule) await markAllFamilies(trx);
         return settings;
       });
     },

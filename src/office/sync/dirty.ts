@@ -66,22 +66,6 @@ export async function markFamiliesForService(trx: Trx, serviceId: number, now: D
 }
 
 /**
- * A tariff of these services was saved or removed: the families whose children have a published inscription to one
- * of them (ending on or after the window's start, as the publication lists them) get their « tarifs appliqués »
- * again. To call in the transaction that saves the tariffs (Paramètres › Tarifs), with the services touched.
- */
-export async function markFamiliesUsingServices(trx: Trx, serviceIds: readonly number[], now: Date): Promise<void> {
-  const ids = [...new Set(serviceIds)];
-  if (ids.length === 0) return;
-  const window = planningWindow(now);
-  await sql`
-    INSERT INTO sync_dirty (family_id, mark)
-    SELECT DISTINCT c.family_id, 1 FROM children AS c
-    WHERE c.id IN (SELECT child_id FROM inscriptions WHERE service_id IN (${sql.join(ids)}) AND end_date >= ${window.from})
-    ON CONFLICT (family_id) DO UPDATE SET mark = mark + 1`.execute(trx);
-}
-
-/**
  * Every family, for a change that may alter what each of them sees: the QF rule of Paramètres › Facturation decides
  * every family's bracket. To call in the transaction that saves the billing settings when qfRule changed (the issuer
  * and due days only reach families through invoices issued afterwards, which mark their own families).
