@@ -8,6 +8,10 @@ ALTER TABLE children ADD COLUMN pai_own_meal INTEGER NOT NULL DEFAULT 0 CHECK (p
 ALTER TABLE planning_days ADD COLUMN arrival TEXT;
 ALTER TABLE planning_days ADD COLUMN departure TEXT;
 
+-- The office's day (Paris) at the last publication: when it changes, the families whose published tariffs or QF
+-- changed with the day (a tariff starting or ending, a CAF quotient expiring mid-month) are published again.
+ALTER TABLE sync_state ADD COLUMN published_day TEXT NOT NULL DEFAULT '';
+
 -- A service's dated tariff (src/shared/billing/tariffs.ts Tariff): definition is the JSON of unit, time, pricing and
 -- adjustments, checked by validateTariff / validateTariffSet before every save. No two tariffs of a service overlap.
 CREATE TABLE tariffs (

@@ -270,6 +270,31 @@ describe('billing on the portail famille', () => {
     expect(office.sqlite.prepare('SELECT family_id FROM sync_dirty ORDER BY family_id').pluck().all()).toEqual([ids.first, ids.second].sort((a, b) => a - b));
   });
 
+  it('republishes on the day a CAF quotient expires or a tariff starts mid-month, with nothing saved that day', async () => {
+    office.sqlite.prepare("UPDATE families SET caf_qf_valid_until = '2026-12-15', fiscal_rfr_cents = NULL WHERE id = ?").run(ids.first);
+    await loggedIn(ids.first, 'helene.martin@example.fr');
+    office.clock.set('2026-12-15T08:00:00Z');
+    expect((await office.value('sync.now', {})).lastError).toBeNull();
+    expect(text((await (await login('helene.martin@example.fr')).get('/mes-enfants')).body)).toContain('Restauration scolaire repas 3,85 €');
+
+    // 16 December: the quotient has expired overnight; the office publishes that family, not the other.
+    office.clock.set('2026-12-16T08:00:00Z');
+    const before = (await publicationOf(ids.second)).version;
+    expect((await office.value('sync.now', {})).lastError).toBeNull();
+    expect(text((await (await login('helene.martin@example.fr')).get('/mes-enfants')).body)).toContain('Restauration scolaire repas 5,20 € Tranche 3 : QF non justifié');
+    expect((await publicationOf(ids.second)).version).toBe(before);
+
+    // A tariff written to start on 18 December reaches the family that morning.
+    office.sqlite.prepare("UPDATE tariffs SET valid_to = '2026-12-17'").run();
+    insertTariff(ids.cantine, '2026-12-18', '2027-07-02', { ...GRID, pricing: { kind: 'brackets', brackets: [{ upTo: null, residentCents: 610, nonResidentCents: 810 }] } });
+    office.clock.set('2026-12-17T08:00:00Z');
+    expect((await office.value('sync.now', {})).lastError).toBeNull();
+    expect(text((await (await login('helene.martin@example.fr')).get('/mes-enfants')).body)).toContain('5,20 €');
+    office.clock.set('2026-12-18T08:00:00Z');
+    expect((await office.value('sync.now', {})).lastError).toBeNull();
+    expect(text((await (await login('helene.martin@example.fr')).get('/mes-enfants')).body)).toContain('Restauration scolaire repas 6,10 €');
+  });
+
   it('serves the family its invoice as a real PDF, privately, as an attachment [needs the pdf branch’s invoicePdf]', async () => {
     insertInvoice(ids.first, martinInvoice(), 42);
     const martin = await loggedIn(ids.first, 'helene.martin@example.fr');

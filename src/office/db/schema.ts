@@ -331,6 +331,8 @@ export interface SyncStateTable {
   last_version: number;
   settings_hash: string;
   window_from: string;
+  /** The office's day at the last publication (0005). */
+  published_day: Generated<string>;
 }
 
 export interface FamilyPublicationTable {

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import type { Clock } from '../../shared/clock.js';
+import { parisDay, type Clock } from '../../shared/clock.js';
 import type { FamilyPublication, PortalSettings } from '../../shared/sync/contract.js';
 import { sha256Hex } from '../../shared/sync/signature.js';
 import type { OfficeDb } from '../db/open.js';
 import type { PortalClient } from './client.js';
+import { markFamiliesForService } from './dirty.js';
 import { buildFamilyPublication, buildPortalSettings, planningWindow } from './publication.js';
 
 export const PUBLISH_BATCH = 25;
@@ -44,12 +45,46 @@ async function markAllWhenWindowMoved(db: OfficeDb, clock: Clock): Promise<void>
 }
 
 /**
+ * A new day at the office may change what families see without anything being saved: a tariff starts or ends, a CAF
+ * quotient expires (the QF and the bracket published with « tarifs appliqués »). Those families are published again;
+ * the first of a month needs nothing more (the window's move republishes everyone).
+ */
+async function markWhenDayPassed(db: OfficeDb, clock: Clock): Promise<void> {
+  const now = clock();
+  const today = parisDay(now);
+  await db.transaction().execute(async (trx) => {
+    const { published_day: last } = await trx.selectFrom('sync_state').select('published_day').where('id', '=', 1).executeTakeFirstOrThrow();
+    if (last === today) return;
+    if (last !== '' && last < today) {
+      // Valid until `last` included: it stopped being valid on a day after `last`, up to today.
+      await sql`INSERT INTO sync_dirty (family_id, mark)
+        SELECT id, 1 FROM families WHERE caf_qf_valid_until >= ${last} AND caf_qf_valid_until < ${today}
+        ON CONFLICT (family_id) DO UPDATE SET mark = mark + 1`.execute(trx);
+      const services = await trx
+        .selectFrom('tariffs')
+        .select('service_id')
+        .distinct()
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('valid_from', '>', last), eb('valid_from', '<=', today)]),
+            eb.and([eb('valid_to', '>=', last), eb('valid_to', '<', today)]),
+          ]),
+        )
+        .execute();
+      for (const { service_id } of services) await markFamiliesForService(trx, service_id, now);
+    }
+    await trx.updateTable('sync_state').set({ published_day: today }).where('id', '=', 1).execute();
+  });
+}
+
+/**
  * Sends the commune-wide content when it changed, then every family marked dirty, in batches. A family's mark is
  * cleared in the same transaction that records the version the portal acknowledged, and only if it is still the mark
  * read before building: a change made while the batch was on its way keeps the family dirty for the next run.
  */
 export async function publishChanges(db: OfficeDb, client: PortalClient, clock: Clock, hooks: PublishHooks = {}, batchSize = PUBLISH_BATCH): Promise<PublishOutcome> {
   await markAllWhenWindowMoved(db, clock);
+  await markWhenDayPassed(db, clock);
   const outcome: PublishOutcome = { families: 0, settings: false };
 
   const content = await buildPortalSettings(db);
