@@ -49,7 +49,12 @@ export interface FamilySummary {
   allocataire: string;
   ville: string;
   resident: boolean;
+  /** The QF in force on the office's today by the office's rule (src/shared/billing/qf.ts), null without usable proof. */
   qf: number | null;
+  /** No usable proof today: highest bracket, listed in « QF à mettre à jour ». */
+  qfFlagged: boolean;
+  /** qfInForce's French sentence: which proof, or why none. */
+  qfWhy: string;
   archived: boolean;
 }
 
