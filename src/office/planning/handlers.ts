@@ -70,7 +70,7 @@ export const planningHandlers: Handlers<PlanningMethod> = {
       childId: id,
       serviceId: id,
       day: isoDay,
-      // Shape only: timesProblems (the billing's timeProblem) says what is wrong with a typed time, in French.
+      // Shape only: pointedTimesProblems (the billing's timeProblem) says what is wrong with a typed time, in French.
       arrival: z.string().max(20).nullable(),
       departure: z.string().max(20).nullable(),
     }),

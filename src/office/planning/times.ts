@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import { tariffInForce, timeProblem } from '../../shared/billing/tariffs.js';
+import { tariffInForce } from '../../shared/billing/tariffs.js';
 import { formatDayShortFr } from '../../shared/calendar/format.js';
 import type { Clock } from '../../shared/clock.js';
+import { pointedTimesProblems, type PointedTimes } from '../../shared/planning/times.js';
 import { invalid, notFound } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
 import { loadTariffs } from '../billing/store.js';
@@ -19,20 +20,6 @@ type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 /** The service's tariff in force on `day` bills by time. */
 export async function billedByTime(db: Db, serviceId: number, day: string): Promise<boolean> {
   return tariffInForce(await loadTariffs(db, serviceId), day)?.unit === 'time';
-}
-
-export interface PointedTimes {
-  arrival: string | null;
-  departure: string | null;
-}
-
-/** Field errors of typed times: both empty clears; a departure needs an arrival; each hh:mm, departure not before. */
-export function timesProblems({ arrival, departure }: PointedTimes): Record<string, string> | null {
-  if (arrival === null) return departure === null ? null : { arrival: 'Saisissez l’heure d’arrivée avant celle du départ.' };
-  const arrivalProblem = timeProblem(arrival, null);
-  if (arrivalProblem !== null) return { arrival: arrivalProblem };
-  const departureProblem = timeProblem(arrival, departure);
-  return departureProblem === null ? null : { departure: departureProblem };
 }
 
 const ARRIVAL = 'arrivée';
@@ -53,7 +40,7 @@ export async function setPlanningTimes(
   cell: { childId: number; serviceId: number; day: string } & PointedTimes,
 ): Promise<PointedTimes> {
   const after: PointedTimes = { arrival: cell.arrival, departure: cell.departure };
-  const problems = timesProblems(after);
+  const problems = pointedTimesProblems(after);
   if (problems) throw invalid(problems);
   const at = clock().toISOString();
   return db.transaction().execute(async (trx) => {
