@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { officeApi } from './api.js';
+import { seriousViolations } from './axe.js';
 import { expect, login, openFamily, test, useOfficeBridge } from './bridge.js';
 
 const bridge = useOfficeBridge();
@@ -111,6 +112,7 @@ test('the family file shows the QF in force, its source and why, the flag, and e
   await expect(canteen).toContainText('Tranche 3 (QF non justifié, tranche la plus haute)');
   await expect(canteen).toContainText(/4,50\s€ \/ repas/);
   await expect(section.getByRole('row', { name: /Accueil du soir/ })).toContainText(/1,50\s€ \/ tranche de 30 min/);
+  expect(await seriousViolations(page)).toEqual([]);
 
   await openFamily(page, 'Qfvalide');
   const valid = page.getByRole('region', { name: 'Quotient familial et tarifs' });
@@ -142,6 +144,7 @@ test('« QF à mettre à jour » lists the flagged family and exports it as CSV'
   await expect(row).toBeVisible();
   await expect(row).toContainText('31/10/2026');
   await expect(page.locator('.ag-row').filter({ hasText: 'Qfvalide' })).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
 
   const downloadPromise = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Exporter (CSV)' }).click();
@@ -184,6 +187,7 @@ test('arrival and departure pointed on the day page for the evening service bill
   await arrival.fill('16:30');
   await times.getByRole('button', { name: `Enregistrer les heures de ${name}` }).click();
   await expect(times.getByText('Heures enregistrées.')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
 
   const call = await officeApi(bridge);
   const soir = (await call('services.list', {})).find((service) => service.code === 'soir');
