@@ -47,7 +47,8 @@ function rawSearch(sqlite: BetterSqlite3.Database): (query: string) => unknown[]
           coalesce((SELECT group_concat(prenom, ', ') FROM (SELECT c.prenom FROM children c
             WHERE c.family_id = f.id AND c.archived_at IS NULL ORDER BY c.date_naissance)), '') AS enfants,
           r1.email, CASE WHEN r1.tel_mobile <> '' THEN r1.tel_mobile ELSE r1.tel_fixe END AS telephone,
-          f.caf_number, r1.ville, f.resident, f.caf_qf, f.archived_at
+          f.caf_number, r1.ville, f.resident, f.caf_regime, f.caf_qf, f.caf_qf_valid_until,
+          f.fiscal_rfr_cents, f.fiscal_parts_x100, f.fiscal_year, f.archived_at
         FROM families f
         JOIN family_search s ON s.family_id = f.id
         JOIN responsables r1 ON r1.family_id = f.id AND r1.rank = 1

@@ -5,6 +5,7 @@ import { ChildFilePage } from './child/ChildFilePage.js';
 import { NewChildPage } from './child/NewChildPage.js';
 import { FamilyFilePage } from './family/FamilyFilePage.js';
 import { NewFamilyPage } from './family/NewFamilyPage.js';
+import { QfToUpdatePage } from './family/QfToUpdatePage.js';
 import { ChildrenPage } from './pages/ChildrenPage.js';
 import { FamiliesPage } from './pages/FamiliesPage.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -27,6 +28,8 @@ function Page({ route }: { route: Route }) {
       return <NewFamilyPage />;
     case 'family':
       return <FamilyFilePage key={route.id} id={route.id} />;
+    case 'qfToUpdate':
+      return <QfToUpdatePage />;
     case 'newChild':
       return <NewChildPage key={route.familyId} familyId={route.familyId} />;
     case 'children':

@@ -61,9 +61,9 @@ test('the families grid exports an Excel-ready CSV', async ({ page }, testInfo) 
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const text = bytes.toString('utf8').slice(1);
   const lines = text.split('\r\n');
-  expect(lines[0]).toBe('Nom;Prénom;Responsable 2;Enfants;Téléphone;E-mail;N° allocataire;Ville;QF;Résident;Archivée');
+  expect(lines[0]).toBe('Nom;Prénom;Responsable 2;Enfants;Téléphone;E-mail;N° allocataire;Ville;QF;Justificatif QF;Motif QF;Résident;Archivée');
   expect(lines.length).toBeGreaterThan(10);
-  expect(lines[1]?.split(';').length).toBe(11);
+  expect(lines[1]?.split(';').length).toBe(13);
 });
 
 test('a new family is created from the grid and opened', async ({ page }) => {

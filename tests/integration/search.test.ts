@@ -59,7 +59,11 @@ describe('families.search', () => {
       allocataire: '7654321',
       ville: 'Villeurbanne',
       resident: true,
-      qf: 400,
+      // The CAF quotient 400 has no validity date, so under the default rule (CAF first) the tax notice serves:
+      // 32 000,00 € / 12 / 2,5 parts = 1 066,67 → 1 066.
+      qf: 1066,
+      qfFlagged: false,
+      qfWhy: expect.stringMatching(/^QF 1\s066 : avis d’imposition sur les revenus 2025 \(quotient CAF 400 sans date de validité\)\.$/),
       archived: false,
     });
   });

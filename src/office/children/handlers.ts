@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChildFile, ChildSummary } from '../../shared/api/contract.js';
 import { canSeeHealth, type Role } from '../../shared/auth/roles.js';
-import { childSchemas, imageMime, PHOTO_MAX_BYTES, type ChildData } from '../../shared/children/input.js';
+import { childSchemas, imageMime, ownMealProblem, PHOTO_MAX_BYTES, settleOwnMeal, type ChildData } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
 import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
@@ -28,6 +28,7 @@ function isEmptyHealth(health: ChildData['health']): boolean {
     health.allergies === '' &&
     !health.pai &&
     health.paiEnd === null &&
+    health.paiOwnMeal !== true &&
     health.paiDetails === '' &&
     health.medecinNom === '' &&
     health.medecinTel === '' &&
@@ -134,8 +135,11 @@ export const childHandlers: Handlers<
     access: ALL_STAFF,
     args: checkedInHandler(z.object({ familyId: z.number().int(), data: anyRecord })),
     async run({ db, clock, user }, { familyId, data }) {
-      const valid = parseOrFail(childSchemas(parisDay(clock())).input, data);
-      if (!canSeeHealth(user.role) && !isEmptyHealth(valid.health)) throw healthForbidden();
+      const parsed = parseOrFail(childSchemas(parisDay(clock())).input, data);
+      if (!canSeeHealth(user.role) && !isEmptyHealth(parsed.health)) throw healthForbidden();
+      const problem = ownMealProblem(parsed.health);
+      if (problem) throw invalid(problem);
+      const valid = { ...parsed, health: settleOwnMeal(parsed.health, false) };
       const at = clock().toISOString();
       const id = await db.transaction().execute(async (trx) => {
         const family = await trx.selectFrom('families').select('archived_at').where('id', '=', familyId).executeTakeFirst();
@@ -159,6 +163,8 @@ export const childHandlers: Handlers<
     async run({ db, clock, user }, { id, patch }) {
       if (!canSeeHealth(user.role) && patch.health !== undefined) throw healthForbidden();
       const valid = parseOrFail(childSchemas(parisDay(clock())).patch, patch);
+      const problem = valid.health ? ownMealProblem(valid.health) : null;
+      if (problem) throw invalid(problem);
       const at = clock().toISOString();
       await db.transaction().execute(async (trx) => {
         const current = await loadChild(trx, id);
@@ -167,6 +173,7 @@ export const childHandlers: Handlers<
         if (current.archivedAt !== null || family?.archived_at !== null) throw archivedConflict();
         if (valid.identity) await checkSchool(trx, valid.identity.schoolId);
         const { custom, ...sections } = valid;
+        if (sections.health) sections.health = settleOwnMeal(sections.health, current.data.health.paiOwnMeal === true);
         const changes = childChanges(current.data, sections, await schoolNames(trx));
         if (custom) changes.push(...(await saveCustomValues(trx, 'child', id, custom)));
         if (changes.length === 0) return;

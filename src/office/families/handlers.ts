@@ -62,7 +62,7 @@ export const familyHandlers: Handlers<
   'families.search': {
     access: ALL_STAFF,
     args: searchArgs,
-    run: ({ db }, args) => searchFamilies(db, args),
+    run: ({ db, clock }, args) => searchFamilies(db, args, parisDay(clock())),
   },
 
   'families.get': {

@@ -1,5 +1,8 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { FamilySummary } from '../../shared/api/contract.js';
+import { qfInForce } from '../../shared/billing/qf.js';
+import { QF_PROOF_COLUMNS, qfProofsOf } from '../billing/qf-proofs.js';
+import { loadBillingSettings } from '../billing/store.js';
 import type { OfficeDb } from '../db/open.js';
 import { normaliseSearch } from './search-index.js';
 
@@ -17,13 +20,19 @@ export function likeAll(column: string, patterns: string[]): Expression<SqlBool>
   return patterns.map((pattern) => sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`);
 }
 
-/** One statement whatever the number of families: responsable 2 by a join, children by a grouped subquery. */
+/**
+ * One statement whatever the number of families: responsable 2 by a join, children by a grouped subquery. The QF
+ * column is the QF in force on `today` by the office's rule: the proofs come with each row and the shared qfInForce
+ * judges them in memory, so the grid costs the settings read once, never a query per family.
+ */
 export async function searchFamilies(
   db: OfficeDb,
   args: { query: string; includeArchived: boolean; limit?: number },
+  today: string,
 ): Promise<FamilySummary[]> {
   const patterns = searchPatterns(args.query);
   const limit = Math.min(Math.max(args.limit ?? DEFAULT_SEARCH_LIMIT, 1), 5000);
+  const settingsRead = loadBillingSettings(db);
   const rows = await db
     .selectFrom('families as f')
     .innerJoin('family_search as s', 's.family_id', 'f.id')
@@ -44,7 +53,7 @@ export async function searchFamilies(
       'f.caf_number',
       'r1.ville',
       'f.resident',
-      'f.caf_qf',
+      ...QF_PROOF_COLUMNS.map((column) => `f.${column}` as const),
       'f.archived_at',
     ])
     .$if(!args.includeArchived, (query) => query.where('f.archived_at', 'is', null))
@@ -54,7 +63,10 @@ export async function searchFamilies(
     .orderBy('f.id')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({
+  const { qfRule } = await settingsRead;
+  return rows.map((row) => {
+    const qf = qfInForce(qfProofsOf(row), today, qfRule);
+    return {
     id: row.id,
     nom: row.nom,
     prenom: row.prenom,
@@ -65,7 +77,10 @@ export async function searchFamilies(
     allocataire: row.caf_number,
     ville: row.ville,
     resident: row.resident === 1,
-    qf: row.caf_qf,
+    qf: qf.qf,
+    qfFlagged: qf.flagged,
+    qfWhy: qf.why,
     archived: row.archived_at !== null,
-  }));
+    };
+  });
 }

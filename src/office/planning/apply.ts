@@ -6,6 +6,7 @@ import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { DayBook } from './day-facts.js';
 import { frenchDate, loadCalendar, loadServices, setPlanningDay } from './store.js';
+import { timeChanges } from './times.js';
 
 const ATTENDANCE_TEXT = { present: 'Présent', absent: 'Absent sans prévenir' } as const;
 const STAFF_EDIT = 'Saisie au planning';
@@ -49,6 +50,15 @@ export async function applyPlanning(
     const familyOf = new Map(children.map((child) => [child.id, child.family_id]));
     for (const cell of cells) if (!services.some((s) => s.id === cell.serviceId)) throw invalid({ cells: 'Service inconnu.' });
     const book = await DayBook.load(trx, cells, services, calendar);
+    // Pointed times of the cells (services billed by time), read at once: an attendance no longer « present » clears them.
+    const pointed = await trx
+      .selectFrom('planning_days')
+      .select(['child_id', 'service_id', 'day', 'arrival', 'departure'])
+      .where('child_id', 'in', childIds)
+      .where('day', 'in', [...new Set(cells.map((c) => c.day))])
+      .where((eb) => eb.or([eb('arrival', 'is not', null), eb('departure', 'is not', null)]))
+      .execute();
+    const timesOf = new Map(pointed.map((row) => [`${row.child_id}|${row.service_id}|${row.day}`, row]));
     const change = action.kind === 'absent' ? 'absence' : action.kind;
     const outcome: ApplyOutcome = { changed: 0, skipped: [] };
     for (const cell of cells) {
@@ -81,6 +91,7 @@ export async function applyPlanning(
         .set({
           attendance: effect.attendance,
           ...(effect.walkIn ? { walk_in: 1 } : effect.attendance === null ? { walk_in: 0 } : {}),
+          ...(effect.attendance === 'present' ? {} : { arrival: null, departure: null }),
           updated_at: at,
           updated_by: userId,
         })
@@ -90,15 +101,18 @@ export async function applyPlanning(
         .execute();
       book.record(cell, effect);
       const was = before?.attendance ?? null;
+      const label = `${service.name} · ${frenchDate(cell.day)}`;
+      const times = timesOf.get(`${cell.childId}|${cell.serviceId}|${cell.day}`);
       await writeAudit(
         trx,
         { at, userId, entity: 'planning', entityId: cell.serviceId, action: 'Pointage', familyId, childId: cell.childId },
         [
           {
-            field: `${service.name} · ${frenchDate(cell.day)}`,
+            field: label,
             oldValue: was ? ATTENDANCE_TEXT[was] : null,
             newValue: effect.attendance ? ATTENDANCE_TEXT[effect.attendance] : null,
           },
+          ...(times && effect.attendance !== 'present' ? timeChanges(label, times, { arrival: null, departure: null }) : []),
         ],
       );
       outcome.changed += 1;

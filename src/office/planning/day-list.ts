@@ -7,6 +7,7 @@ import type { CellState } from '../../shared/planning/cells.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { notFound } from '../api/handler.js';
 import type { OfficeDb } from '../db/open.js';
+import { billedByTime } from './times.js';
 import { loadCalendar, loadServices } from './store.js';
 
 const NO_SCHOOL = 'Sans école';
@@ -39,7 +40,7 @@ const PENDING_STATE = { book: 'booking_requested', cancel: 'cancel_requested', a
  * decided) shown with their state; only booked children are counted as expected, and nobody on a closed day.
  */
 export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: string): Promise<DayList> {
-  const [services, calendar, rows, pending] = await Promise.all([
+  const [services, calendar, rows, pending, byTime] = await Promise.all([
     loadServices(db),
     loadCalendar(db),
     db
@@ -52,6 +53,8 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
         'p.state',
         'p.absence_reason',
         'p.attendance',
+        'p.arrival',
+        'p.departure',
       ])
       .where('p.service_id', '=', serviceId)
       .where('p.day', '=', day)
@@ -67,6 +70,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       .where('i.day', '=', day)
       .where('i.status', '=', 'pending')
       .execute(),
+    billedByTime(db, serviceId, day),
   ]);
   const service = services.find((s) => s.id === serviceId);
   if (!service) throw notFound('Service introuvable.');
@@ -101,6 +105,8 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       state,
       absenceReason: row.state === 'absent' ? ((row.absence_reason as AbsenceReason | null) ?? null) : null,
       attendance: row.attendance,
+      arrival: row.arrival,
+      departure: row.departure,
     };
   });
   const listed = new Set(rows.map((row) => row.id));
@@ -120,6 +126,8 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       state: 'booking_requested',
       absenceReason: null,
       attendance: null,
+      arrival: null,
+      departure: null,
     });
   }
   children.sort(compareSchoolClassName);
@@ -143,6 +151,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
     open: opening.open,
     closedWhy: opening.open ? null : opening.why,
     capacity: service.capacity,
+    billedByTime: byTime,
     children,
     counts: [...counts.values()].sort((a, b) => a.ecole.localeCompare(b.ecole, 'fr') || classRank(a.classe) - classRank(b.classe)),
     expected,

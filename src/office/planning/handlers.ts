@@ -12,6 +12,7 @@ import { dayList, mealCounts } from './day-list.js';
 import { inscriptionHandlers } from './inscriptions.js';
 import { id, isoDay } from './schemas.js';
 import { serviceHandlers } from './services.js';
+import { setPlanningTimes } from './times.js';
 
 type PlanningMethod = Extract<OfficeMethod, `services.${string}` | `calendar.${string}` | `inscriptions.${string}` | `planning.${string}`>;
 
@@ -62,6 +63,18 @@ export const planningHandlers: Handlers<PlanningMethod> = {
     access: ALL_STAFF,
     args: serviceDay,
     run: ({ db, user }, { serviceId, day }) => dayList(db, user.role, serviceId, day),
+  },
+  'planning.setTimes': {
+    access: PLANNING_STAFF,
+    args: z.object({
+      childId: id,
+      serviceId: id,
+      day: isoDay,
+      // Shape only: pointedTimesProblems (the billing's timeProblem) says what is wrong with a typed time, in French.
+      arrival: z.string().max(20).nullable(),
+      departure: z.string().max(20).nullable(),
+    }),
+    run: ({ db, clock, user }, cell) => setPlanningTimes(db, clock, user.id, cell),
   },
   'planning.meals': {
     access: ALL_STAFF,

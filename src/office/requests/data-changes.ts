@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { DataChange } from '../../shared/api/contract.js';
-import { childSchemas, type ChildData } from '../../shared/children/input.js';
+import { childSchemas, settleOwnMeal, type ChildData } from '../../shared/children/input.js';
 import { familySchemas, type FamilyData } from '../../shared/families/input.js';
 import { parseFrench } from '../../shared/validation/french.js';
 import { changeField, fullLabel, type ChangeField, type ChildSection } from '../../shared/requests/change-fields.js';
@@ -83,6 +83,8 @@ export function changedChild(current: ChildData, changes: DataChange[], today: s
     }
     (patch as Record<string, unknown>)[section] = parsed.data;
   }
+  // A family ending its child's PAI ends the PAI meal basket with it (the office's rule, src/shared/children/input.ts).
+  if (patch.health) patch.health = settleOwnMeal(patch.health, current.health.paiOwnMeal === true);
   return patch;
 }
 

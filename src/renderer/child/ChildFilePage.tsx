@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ChildFile, School } from '../../shared/api/contract.js';
-import { childSchemas, type ChildPatch } from '../../shared/children/input.js';
+import { childSchemas, ownMealProblem, type ChildPatch } from '../../shared/children/input.js';
 import { api } from '../api/bridge.js';
 import { check } from '../api/useApi.js';
 import { CustomFieldsEditor } from '../components/CustomFieldsEditor.js';
@@ -108,7 +108,7 @@ export function ChildFilePage({ id }: { id: number }) {
                 title="Santé"
                 initial={data.health}
                 canEdit={canEdit && child.actions.editHealth}
-                validate={(draft) => check(schemas.health, draft, 'health')}
+                validate={(draft) => ({ ...check(schemas.health, draft, 'health'), ...(ownMealProblem(draft) ?? {}) })}
                 save={(draft) => update({ health: draft })}
               >
                 {(draft, setDraft, errors) => <HealthEditor value={draft} onChange={setDraft} errors={errors} />}

@@ -18,6 +18,7 @@ export function emptyHealth(): ChildHealth {
     allergies: '',
     pai: false,
     paiEnd: null,
+    paiOwnMeal: false,
     paiDetails: '',
     medecinNom: '',
     medecinTel: '',
@@ -93,6 +94,15 @@ export function HealthEditor({ value, onChange, errors }: EditorProps<ChildHealt
         <TextArea path="health.allergies" errors={errors} label="Allergies" value={value.allergies} onChange={(next) => set('allergies', next)} rows={2} />
         <CheckboxField path="health.pai" errors={errors} label="PAI (projet d’accueil individualisé)" checked={value.pai} onChange={(next) => set('pai', next)} />
         <TextField path="health.paiEnd" errors={errors} label="Fin du PAI" type="date" value={value.paiEnd ?? ''} onChange={(next) => set('paiEnd', next === '' ? null : next)} />
+        <CheckboxField
+          path="health.paiOwnMeal"
+          errors={errors}
+          label="Apporte son repas (panier-repas PAI)"
+          checked={value.paiOwnMeal === true}
+          // Offered with a PAI; left enabled when already ticked so that it can be unticked.
+          disabled={!value.pai && value.paiOwnMeal !== true}
+          onChange={(next) => set('paiOwnMeal', next)}
+        />
         <TextArea path="health.paiDetails" errors={errors} label="Détails du PAI" value={value.paiDetails} onChange={(next) => set('paiDetails', next)} rows={2} />
         <TextField path="health.medecinNom" errors={errors} label="Médecin traitant" value={value.medecinNom} onChange={(next) => set('medecinNom', next)} />
         <TextField path="health.medecinTel" errors={errors} label="Téléphone du médecin" type="tel" value={value.medecinTel} onChange={(next) => set('medecinTel', next)} />

@@ -13,6 +13,7 @@ import { FamilyRequests } from '../requests/FamilyRequests.js';
 import { PortalAccessSection } from '../sync/PortalAccessSection.js';
 import { cafToDraft, draftToCaf, draftToFiscal, fiscalToDraft } from './convert.js';
 import { DocumentsSection } from './DocumentsSection.js';
+import { QfSection } from './QfSection.js';
 import { BankEditor, CafEditor, emptyResponsable, FiscalEditor, HouseholdEditor, ResponsableEditor } from './editors.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
 
@@ -210,6 +211,8 @@ export function FamilyFilePage({ id }: { id: number }) {
             >
               {(draft, setDraft, errors) => <CafEditor prefix="caf" value={draft} onChange={setDraft} errors={errors} />}
             </SectionForm>
+
+            <QfSection familyId={id} proofs={JSON.stringify([data.caf, data.fiscal, data.household.resident])} />
 
             <SectionForm
               id="bank"

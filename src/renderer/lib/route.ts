@@ -5,6 +5,7 @@ export type Route =
   | { name: 'families' }
   | { name: 'newFamily' }
   | { name: 'family'; id: number }
+  | { name: 'qfToUpdate' }
   | { name: 'newChild'; familyId: number }
   | { name: 'children' }
   | { name: 'child'; id: number };
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
     return parts[1] && Number.isInteger(id) ? { name: 'child', id } : { name: 'children' };
   }
   if (parts[0] === 'familles' && parts[1] === 'nouvelle') return { name: 'newFamily' };
+  if (parts[0] === 'familles' && parts[1] === 'qf-a-mettre-a-jour') return { name: 'qfToUpdate' };
   if (parts[0] === 'familles' && Number.isInteger(id) && parts[1]) {
     return parts[2] === 'nouvel-enfant' ? { name: 'newChild', familyId: id } : { name: 'family', id };
   }
@@ -30,6 +32,8 @@ export function routeHref(route: Route): string {
       return '#/familles/nouvelle';
     case 'family':
       return `#/familles/${route.id}`;
+    case 'qfToUpdate':
+      return '#/familles/qf-a-mettre-a-jour';
     case 'newChild':
       return `#/familles/${route.familyId}/nouvel-enfant`;
     case 'children':

@@ -6,7 +6,9 @@ import { api } from '../api/bridge.js';
 import { SearchGridPage } from '../grid/SearchGridPage.js';
 import { downloadBlob } from '../lib/files.js';
 import { todayInParis } from '../lib/format.js';
-import { navigate } from '../lib/route.js';
+import { navigate, routeHref } from '../lib/route.js';
+
+const QF_FLAG = 'À mettre à jour';
 
 const COLUMNS: ColDef<FamilySummary>[] = [
   { field: 'nom', headerName: 'Nom', sort: 'asc' },
@@ -17,7 +19,16 @@ const COLUMNS: ColDef<FamilySummary>[] = [
   { field: 'email', headerName: 'E-mail', minWidth: 180 },
   { field: 'allocataire', headerName: 'N° allocataire' },
   { field: 'ville', headerName: 'Ville' },
-  { field: 'qf', headerName: 'QF', filter: 'agNumberColumnFilter', maxWidth: 110 },
+  // The QF in force today by the office's rule (office side, qfInForce); the sentence why is its tooltip.
+  { field: 'qf', headerName: 'QF', filter: 'agNumberColumnFilter', maxWidth: 110, tooltipValueGetter: (params) => params.data?.qfWhy },
+  {
+    colId: 'qfFlagged',
+    headerName: 'Justificatif QF',
+    minWidth: 150,
+    valueGetter: (params) => (params.data?.qfFlagged ? QF_FLAG : 'À jour'),
+    cellClass: (params) => (params.data?.qfFlagged ? 'cell-flag' : undefined),
+    tooltipValueGetter: (params) => params.data?.qfWhy,
+  },
   // A text value, not the grid's boolean checkbox: staff read and filter "Oui" / "Non".
   { colId: 'resident', headerName: 'Résident', maxWidth: 120, valueGetter: (params) => (params.data?.resident ? 'Oui' : 'Non') },
 ];
@@ -32,6 +43,8 @@ const CSV_COLUMNS: CsvColumn<FamilySummary>[] = [
   { header: 'N° allocataire', value: (row) => row.allocataire },
   { header: 'Ville', value: (row) => row.ville },
   { header: 'QF', value: (row) => row.qf, kind: 'number' },
+  { header: 'Justificatif QF', value: (row) => (row.qfFlagged ? QF_FLAG : 'À jour') },
+  { header: 'Motif QF', value: (row) => row.qfWhy },
   { header: 'Résident', value: (row) => row.resident },
   { header: 'Archivée', value: (row) => row.archived },
 ];
@@ -55,9 +68,14 @@ export function FamiliesPage() {
         downloadBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `familles-${todayInParis()}.csv`);
       }}
       actions={
+        <>
+        <a className="button" href={routeHref({ name: 'qfToUpdate' })}>
+          QF à mettre à jour
+        </a>
         <a className="button primary" href="#/familles/nouvelle">
           Nouvelle famille
         </a>
+        </>
       }
     />
   );

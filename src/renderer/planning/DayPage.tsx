@@ -14,6 +14,7 @@ import { GRID_LOCALE_FR } from '../grid/setup.js';
 import { downloadFile } from '../lib/files.js';
 import { todayInParis } from '../lib/format.js';
 import { MealsPanel } from './MealsPanel.js';
+import { TimesSection } from './TimesSection.js';
 
 interface PointageContext {
   canMark: boolean;
@@ -298,6 +299,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
               />
             </div>
           </section>
+          {list.billedByTime && list.open ? <TimesSection list={list} canMark={markable} onSaved={() => void load()} /> : null}
           <MealsPanel from={day} version={version} />
         </div>
       ) : null}

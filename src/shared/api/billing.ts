@@ -36,7 +36,10 @@ export interface FamilyQfView {
   source: QfSource | null;
   flagged: boolean;
   why: string;
-  services: { serviceId: number; serviceName: string; unit: string; bracket: string; unitCents: number; why: string }[];
+  /** Resident families pay the resident price of each tariff. */
+  resident: boolean;
+  /** unitCents null (unit and bracket '') when the service has no tariff in force that day; why says so. */
+  services: { serviceId: number; serviceName: string; unit: string; bracket: string; unitCents: number | null; why: string }[];
 }
 
 /** A family of « QF à mettre à jour ». */

@@ -49,7 +49,12 @@ export interface FamilySummary {
   allocataire: string;
   ville: string;
   resident: boolean;
+  /** The QF in force on the office's today by the office's rule (src/shared/billing/qf.ts), null without usable proof. */
   qf: number | null;
+  /** No usable proof today: highest bracket, listed in « QF à mettre à jour ». */
+  qfFlagged: boolean;
+  /** qfInForce's French sentence: which proof, or why none. */
+  qfWhy: string;
   archived: boolean;
 }
 
@@ -229,6 +234,9 @@ export interface DayChild {
   state: PlanningCell['state'];
   absenceReason: AbsenceReason | null;
   attendance: 'present' | 'absent' | null;
+  /** Pointed times, 'hh:mm' (services billed by time), null when not pointed. */
+  arrival: string | null;
+  departure: string | null;
 }
 
 export interface DayList {
@@ -238,6 +246,8 @@ export interface DayList {
   open: boolean;
   closedWhy: string | null;
   capacity: number | null;
+  /** The service's tariff in force that day bills by time: arrival and departure are pointed (planning.setTimes). */
+  billedByTime: boolean;
   children: DayChild[];
   /** Children expected (booked, not absent or cancelled), per school and class. */
   counts: { ecole: string; classe: string; expected: number }[];
@@ -430,6 +440,11 @@ export interface OfficeApiSpec {
     { changed: number; skipped: { day: string; why: string }[] }
   >;
   'planning.day': Method<{ serviceId: number; day: string }, DayList>;
+  /** Arrival and departure of a child pointed present on a service billed by time; both null clear them. */
+  'planning.setTimes': Method<
+    { childId: number; serviceId: number; day: string; arrival: string | null; departure: string | null },
+    { arrival: string | null; departure: string | null }
+  >;
   'planning.meals': Method<{ from: string; to: string }, MealCounts>;
   'planning.attendanceSheet': Method<{ serviceId: number; day: string }, FileContent>;
 

@@ -339,11 +339,15 @@ const minutesOf = (time: string): number | null => {
   return match ? Number(match[1]) * 60 + Number(match[2]) : null;
 };
 
-/** French problem with a pointage's times, or null: for the caller to report before calling timeUnits. */
-export function timeProblem(arrival: string, departure: string): string | null {
+/**
+ * French problem with a pointage's times, or null: for the caller to report before calling timeUnits. Departure null
+ * (the child is still there) checks the arrival alone.
+ */
+export function timeProblem(arrival: string, departure: string | null): string | null {
   const from = minutesOf(arrival);
-  const to = minutesOf(departure);
   if (from === null) return `Heure d’arrivée invalide : « ${arrival} » (attendu hh:mm).`;
+  if (departure === null) return null;
+  const to = minutesOf(departure);
   if (to === null) return `Heure de départ invalide : « ${departure} » (attendu hh:mm).`;
   if (to < from) return `Le départ (${departure}) précède l’arrivée (${arrival}).`;
   return null;

@@ -39,6 +39,11 @@ export function childSchemas(today: string) {
     allergies: text(1000),
     pai: z.boolean(),
     paiEnd: isoDay('La fin du PAI').nullable(),
+    /**
+     * Brings its own meal under its PAI (billing applies the tariff's PAI reduction). Optional so that a caller sending
+     * the health section without it keeps the stored value (settleOwnMeal); meaningless, and refused, without a PAI.
+     */
+    paiOwnMeal: z.boolean().optional(),
     paiDetails: text(2000),
     medecinNom: text(80),
     medecinTel: phone,
@@ -77,6 +82,21 @@ export function childSchemas(today: string) {
   });
 
   return { identity, health, authorisedPerson, authorisations, input, patch: input.partial() };
+}
+
+export const OWN_MEAL_WITHOUT_PAI = '« Apporte son repas » ne vaut qu’avec un PAI : cochez PAI ou décochez cette case.';
+
+/** The refusal of a health section asking for a PAI meal basket without a PAI, by field, or null. */
+export function ownMealProblem(health: { pai: boolean; paiOwnMeal?: boolean | undefined }): Record<string, string> | null {
+  return health.paiOwnMeal === true && !health.pai ? { 'health.paiOwnMeal': OWN_MEAL_WITHOUT_PAI } : null;
+}
+
+/**
+ * The « apporte son repas » a health section means once saved: its own value when given, else the stored one; and
+ * never without a PAI (a PAI ended, here or from the portal, ends the meal basket with it, which the audit records).
+ */
+export function settleOwnMeal<H extends { pai: boolean; paiOwnMeal?: boolean | undefined }>(health: H, stored: boolean): H & { paiOwnMeal: boolean } {
+  return { ...health, paiOwnMeal: health.pai ? (health.paiOwnMeal ?? stored) : false };
 }
 
 type Schemas = ReturnType<typeof childSchemas>;
