@@ -12,6 +12,11 @@ import { ALL_STAFF, ApiFailure, notFound, type Handlers, type ProgressReporter }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+/** « de novembre 2026 », « d’octobre 2026 »: French elides « de » before a vowel. */
+function ofMonth(label: string): string {
+  return /^[aeiouyàâéèêîïôû]/i.test(label) ? `d’${label}` : `de ${label}`;
+}
+
 function pdfFile(fileName: string, pdf: Buffer): FileContent {
   return { fileName, mime: 'application/pdf', base64: pdf.toString('base64') };
 }
@@ -56,7 +61,7 @@ export const invoicePdfHandlers: Handlers<'invoiceRuns.pdf' | 'invoices.pdf'> = 
       const label = monthLabelFr(month);
       const run = await db.selectFrom('invoice_runs').select(['id', 'status']).where('month', '=', month).executeTakeFirst();
       if (!run) throw notFound(`Aucune facturation n’a été préparée pour ${label}.`);
-      if (run.status !== 'issued') throw refused(`La facturation de ${label} n’est pas encore émise : il n’y a pas de facture à imprimer.`);
+      if (run.status !== 'issued') throw refused(`La facturation ${ofMonth(label)} n’est pas encore émise : il n’y a pas de facture à imprimer.`);
       // The run's own invoices, in number order; credit notes and complementary invoices are printed one by one.
       const rows = await db
         .selectFrom('invoices')
@@ -66,7 +71,7 @@ export const invoicePdfHandlers: Handlers<'invoiceRuns.pdf' | 'invoices.pdf'> = 
         .orderBy('year')
         .orderBy('seq')
         .execute();
-      if (rows.length === 0) throw refused(`La facturation de ${label} n’a émis aucune facture.`);
+      if (rows.length === 0) throw refused(`La facturation ${ofMonth(label)} n’a émis aucune facture.`);
       const documents = rows.map((row) => JSON.parse(row.document) as InvoiceDocument);
       const pdf = await invoicePdf(documents, { onProgress: invoiceProgress(progress, documents.length) });
       progress(documents.length, documents.length, DRAW_LABEL);
