@@ -121,6 +121,8 @@ export async function benchInvoicePdf(office: BenchOffice): Promise<BenchResult>
     })();
 
     let bytes = 0;
+    // On a shared machine the wall time counts the other processes' turns too: the CPU time used is printed beside it.
+    const cpuBefore = process.cpuUsage();
     const core = await timeEach(
       Array.from({ length: CALLS }, (_, i) => i),
       async () => {
@@ -130,6 +132,8 @@ export async function benchInvoicePdf(office: BenchOffice): Promise<BenchResult>
       },
       0,
     );
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6 / CALLS;
     const read = sqlite.prepare("SELECT document FROM invoices WHERE month = ? AND kind = 'invoice' ORDER BY year, seq").pluck();
     const raw = await timeEach(
       Array.from({ length: CALLS }, (_, i) => i),
@@ -138,7 +142,7 @@ export async function benchInvoicePdf(office: BenchOffice): Promise<BenchResult>
     );
     process.stdout.write(
       `invoiceRuns.pdf : ${INVOICES} factures en un PDF de ${(bytes / 1_048_576).toFixed(1)} Mo, ` +
-        `p50 ${(core.p50 / 1000).toFixed(2)} s (objectif < ${BUDGET_MS / 1000} s)\n`,
+        `p50 ${(core.p50 / 1000).toFixed(2)} s, temps processeur ${cpuSeconds.toFixed(2)} s par PDF (objectif < ${BUDGET_MS / 1000} s)\n`,
     );
     return { name: `invoiceRuns.pdf (${INVOICES} factures)`, core, raw, budgetMs: BUDGET_MS };
   } finally {
