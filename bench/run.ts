@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, (office: BenchOffice) => Promise<BenchResult | 
   planning: benchPlanning,
   pull: benchSyncPull,
   rush: (office) => import('./portal-rush.js').then((m) => m.benchPortalRush(office)),
+  'invoice-pdf': (office) => import('./invoice-pdf.js').then((m) => m.benchInvoicePdf(office)),
 };
 
 const chosen = process.argv.slice(2);
