@@ -67,3 +67,13 @@ describe('correction form', () => {
     });
   });
 });
+
+describe('French elision before a month', () => {
+  it('writes « d’octobre » and « de novembre »', async () => {
+    const { ofMonthFr } = await import('../../src/renderer/billing/months.js');
+    expect(ofMonthFr('2026-10')).toBe('d’octobre 2026');
+    expect(ofMonthFr('2027-04')).toBe('d’avril 2027');
+    expect(ofMonthFr('2027-08')).toBe('d’août 2027');
+    expect(ofMonthFr('2026-11')).toBe('de novembre 2026');
+  });
+});

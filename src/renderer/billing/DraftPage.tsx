@@ -6,7 +6,7 @@ import { api } from '../api/bridge.js';
 import { ErrorBanner } from '../components/Banner.js';
 import { routeHref } from '../lib/route.js';
 import { describeQf, periodFr, plural } from './labels.js';
-import { formatMonthFr } from './months.js';
+import { formatMonthFr, ofMonthFr } from './months.js';
 import { BILLING_HREF, billingHref } from './routes.js';
 
 type DayFilter = 'all' | 'billed' | 'unbilled';
@@ -190,7 +190,7 @@ export function DraftPage({ month, familyId }: { month: string; familyId: number
       </nav>
       <div className="page-header">
         <h1 id="page-title">
-          Brouillon de {formatMonthFr(month)}
+          Brouillon {ofMonthFr(month)}
           {draft ? ` — ${draft.familyName}` : ''}
         </h1>
         <div className="toolbar">

@@ -4,7 +4,7 @@ import { formatEuros } from '../../shared/money.js';
 import { ErrorBanner } from '../components/Banner.js';
 import { CallProgressBar } from '../components/CallProgressBar.js';
 import { Dialog } from '../planning/Dialog.js';
-import { formatMonthFr } from './months.js';
+import { ofMonthFr } from './months.js';
 import { plural } from './labels.js';
 
 /** The régisseur's confirmation before a month's invoices are numbered, frozen and published: what, how many, how much. */
@@ -25,7 +25,7 @@ export function IssueDialog({
 }) {
   const count = view.drafts.length;
   return (
-    <Dialog id="issue-dialog" title={`Émettre les factures de ${formatMonthFr(view.month)}`} onClose={busy ? () => undefined : onClose}>
+    <Dialog id="issue-dialog" title={`Émettre les factures ${ofMonthFr(view.month)}`} onClose={busy ? () => undefined : onClose}>
       <p>
         <strong>{plural(count, 'facture')}</strong> pour un total de <strong>{formatEuros(view.totalCents)}</strong> vont être numérotées, figées et
         publiées sur le portail famille à la prochaine synchronisation.

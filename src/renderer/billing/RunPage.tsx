@@ -10,7 +10,7 @@ import { frenchInstant, todayInParis } from '../lib/format.js';
 import { InvoiceGrid } from './InvoiceGrid.js';
 import { IssueDialog } from './IssueDialog.js';
 import { RUN_STATUS, plural } from './labels.js';
-import { addMonths, formatMonthFr, pickerMonths } from './months.js';
+import { addMonths, formatMonthFr, ofMonthFr, pickerMonths } from './months.js';
 import { monthPdf, usePdfDownload } from './pdf.js';
 import { ProblemsBanner } from './ProblemsBanner.js';
 import { canIssueInvoices } from './role.js';
@@ -130,6 +130,8 @@ export function RunPage({ month, user }: { month: string; user: SessionUser }) {
   const [runs, setRuns] = useState<InvoiceRunSummary[]>([]);
   /** undefined while loading, null when the month has no run yet. */
   const [view, setView] = useState<InvoiceRunView | null | undefined>(undefined);
+  /** The month's run could not be read: say so, never « no draft ». */
+  const [loadFailed, setLoadFailed] = useState(false);
   const [banner, setBanner] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [generating, setGenerating] = useState(false);
@@ -158,6 +160,7 @@ export function RunPage({ month, user }: { month: string; user: SessionUser }) {
       else if (result.error.code === 'not_found') setView(null);
       else {
         setView(null);
+        setLoadFailed(true);
         setBanner(result.error.message);
       }
     });
@@ -176,6 +179,7 @@ export function RunPage({ month, user }: { month: string; user: SessionUser }) {
     setProgress(null);
     if (result.ok) {
       setView(result.value);
+      setLoadFailed(false);
       setNote(`Brouillons calculés : ${plural(result.value.drafts.length, 'famille')}, ${formatEuros(result.value.totalCents)}.`);
     } else setBanner(result.error.message);
     void loadRuns();
@@ -190,7 +194,7 @@ export function RunPage({ month, user }: { month: string; user: SessionUser }) {
     if (result.ok) {
       setIssuing('closed');
       setView(result.value);
-      setNote(`Factures de ${formatMonthFr(month)} émises.`);
+      setNote(`Factures ${ofMonthFr(month)} émises.`);
     } else {
       setIssuing('open');
       setIssueError(result.error.message);
@@ -270,7 +274,7 @@ export function RunPage({ month, user }: { month: string; user: SessionUser }) {
         <ErrorBanner message={banner} />
         <SuccessNote message={note} />
         {view === undefined ? <p className="muted">Chargement…</p> : null}
-        {view === null && !generating ? (
+        {view === null && !generating && !loadFailed ? (
           <p className="muted">Aucun brouillon pour {formatMonthFr(month)} : « Calculer les brouillons » les prépare à partir du planning.</p>
         ) : null}
         {view ? (

@@ -36,3 +36,9 @@ export function pickerMonths(today: string, runMonths: readonly string[], shown:
   if (MONTH.test(shown)) months.add(shown);
   return [...months].sort().reverse();
 }
+
+/** « de novembre 2026 », « d’octobre 2026 »: French elides « de » before a vowel (avril, août, octobre). */
+export function ofMonthFr(month: string): string {
+  const name = formatMonthFr(month);
+  return /^[aeiouéèêàâ]/i.test(name) ? `d’${name}` : `de ${name}`;
+}
