@@ -86,15 +86,20 @@ export interface DayRow {
   walkIn?: boolean;
 }
 
+const setDayStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
 export function setDay(sqlite: BetterSqlite3.Database, childId: number, serviceId: number, day: string, row: DayRow = {}): void {
-  sqlite
-    .prepare(
+  let statement = setDayStatements.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare(
       `INSERT INTO planning_days (child_id, service_id, day, state, absence_reason, attendance, updated_at, late, walk_in)
        VALUES (?, ?, ?, ?, ?, ?, '2026-10-01T08:00:00.000Z', ?, ?)
        ON CONFLICT (child_id, service_id, day) DO UPDATE SET state = excluded.state, absence_reason = excluded.absence_reason,
          attendance = excluded.attendance, late = excluded.late, walk_in = excluded.walk_in`,
-    )
-    .run(childId, serviceId, day, row.state ?? 'booked', row.reason ?? null, row.attendance ?? null, row.late ? 1 : 0, row.walkIn ? 1 : 0);
+    );
+    setDayStatements.set(sqlite, statement);
+  }
+  statement.run(childId, serviceId, day, row.state ?? 'booked', row.reason ?? null, row.attendance ?? null, row.late ? 1 : 0, row.walkIn ? 1 : 0);
 }
 
 /** An accepted absence request for these days with a certificate attached (a family document). */
@@ -177,4 +182,31 @@ export async function buildNovember(office: TestOffice): Promise<November> {
   setDay(sqlite, noe, canteen, '2026-11-05');
 
   return { canteen, durand, lea, bernard, tom, petit, zoe, roux, noe };
+}
+
+/**
+ * `families` families of one child each, booked at the canteen every day of November 2026 (17 meals at 3,50 €, CAF
+ * 850), written straight into the file: the numbering tests need many invoices, not varied ones.
+ */
+export function buildLargeNovember(sqlite: BetterSqlite3.Database, canteen: number, families: number): void {
+  insertTariff(sqlite, CANTEEN_TARIFF(canteen));
+  const at = '2026-09-01T08:00:00.000Z';
+  const family = sqlite.prepare(
+    "INSERT INTO families (resident, caf_regime, caf_qf, caf_qf_valid_until, created_at, updated_at) VALUES (1, 'CAF', 850, '2026-12-31', ?, ?)",
+  );
+  const responsable = sqlite.prepare(
+    "INSERT INTO responsables (family_id, rank, civilite, nom, prenom, adresse, code_postal, ville) VALUES (?, 1, 'Mme', ?, 'Anne', '1 rue du Lac', '74370', 'Epagny')",
+  );
+  const kid = sqlite.prepare(
+    "INSERT INTO children (family_id, nom, prenom, sexe, date_naissance, created_at, updated_at) VALUES (?, ?, 'Léo', 'M', '2018-05-05', ?, ?)",
+  );
+  sqlite.transaction(() => {
+    for (let i = 0; i < families; i += 1) {
+      const familyId = Number(family.run(at, at).lastInsertRowid);
+      const nom = `Famille${String(i).padStart(5, '0')}`;
+      responsable.run(familyId, nom);
+      const childId = Number(kid.run(familyId, nom, at, at).lastInsertRowid);
+      for (const day of CANTEEN_DAYS) setDay(sqlite, childId, canteen, day);
+    }
+  })();
 }

@@ -119,7 +119,8 @@ async function writeInvoices(
   let id = Number(maxId?.max ?? 0);
   const audit = new AuditBatch();
   const total = drafts.length;
-  const BATCH = 500;
+  // Written and reported 200 invoices at a time: a progress bar that moves, statements of a fair size.
+  const BATCH = 200;
   for (let start = 0; start < total; start += BATCH) {
     const invoices: Insertable<InvoiceTable>[] = [];
     const lines: Insertable<InvoiceLineTable>[] = [];
