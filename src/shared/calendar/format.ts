@@ -33,6 +33,50 @@ export function monthNameFr(day: string): string {
   return MONTHS_FR[Number(day.slice(5, 7)) - 1] ?? '';
 }
 
+/** Index 0 = janv., the abbreviations of French typography (mars, mai, juin, août are never cut). */
+export const MONTHS_SHORT_FR = [
+  'janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin',
+  'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.',
+] as const;
+
+/** 'novembre 2026' for the month '2026-11' (an invoice's period, a run's title). */
+export function monthLabelFr(month: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  const name = match ? MONTHS_FR[Number(match[2]) - 1] : undefined;
+  if (!match || !name) throw new Error(`Not a month YYYY-MM: ${month}`);
+  return `${name} ${match[1]}`;
+}
+
+/**
+ * A list of days as an invoice line prints them: '1er, 3, 4, 6, 10 nov.' — the days of each month followed by the
+ * month once, months separated by ' ; ', the year only when the days span two years ('30, 31 déc. 2026 ; 4 janv. 2027').
+ * Days are sorted and a repeated day is written once; empty for no day.
+ */
+export function compactDaysFr(days: readonly string[]): string {
+  const sorted = [...new Set(days)].sort();
+  for (const day of sorted) dayToUtcMs(day);
+  const withYear = sorted.length > 0 && sorted[0]!.slice(0, 4) !== sorted[sorted.length - 1]!.slice(0, 4);
+  const groups: string[] = [];
+  let month = '';
+  let numbers: string[] = [];
+  const close = (): void => {
+    if (numbers.length === 0) return;
+    const name = MONTHS_SHORT_FR[Number(month.slice(5, 7)) - 1];
+    groups.push(`${numbers.join(', ')} ${name}${withYear ? ` ${month.slice(0, 4)}` : ''}`);
+  };
+  for (const day of sorted) {
+    if (day.slice(0, 7) !== month) {
+      close();
+      month = day.slice(0, 7);
+      numbers = [];
+    }
+    const dayOfMonth = Number(day.slice(8, 10));
+    numbers.push(dayOfMonth === 1 ? '1er' : String(dayOfMonth));
+  }
+  close();
+  return groups.join(' ; ');
+}
+
 /** 'lundi' for 1 ... 'dimanche' for 7. */
 export function weekdayNameFr(isoWeekdayNumber: number): string {
   const name = WEEKDAYS_FR[isoWeekdayNumber];
