@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import type { Page } from '@playwright/test';
+import type { Download, Page } from '@playwright/test';
 import { validateTariffSet, type Tariff } from '../../src/shared/billing/tariffs.js';
 import { tariffDefinition } from '../../src/office/billing/store.js';
 import { formatEuros } from '../../src/shared/money.js';
@@ -56,6 +57,12 @@ async function setTariffs(office: Bridge, call: OfficeCall): Promise<void> {
   }
 }
 
+/** A downloaded PDF's text, read back with pdftotext. */
+async function pdfText(download: Download): Promise<string> {
+  const file = await download.path();
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
 async function logout(page: Page) {
   await page.getByRole('button', { name: 'Déconnexion' }).click();
   await expect(page.getByLabel('Identifiant')).toBeVisible();
@@ -68,9 +75,14 @@ async function loginAs(page: Page, username: string) {
   await expect(page.getByRole('button', { name: 'Déconnexion' })).toBeVisible();
 }
 
-/** The review grid's family rows (the pinned total row lives in its own container). */
-function familyRows(page: Page) {
-  return page.locator('.billing-review .ag-center-cols-container .ag-row');
+/** The total pinned at the bottom of the review grid (one accessible row over the pinned and scrolled parts). */
+function totalRow(page: Page) {
+  return page.locator('.billing-review').getByRole('row', { name: /^Total \(/ });
+}
+
+/** A family's row of the review grid, by its name (the first cell, pinned left). */
+function familyRow(page: Page, familyName: string) {
+  return page.locator('.billing-review').getByRole('row', { name: familyName }).first();
 }
 
 test('an agent computes the month and reads why days are billed; the régisseur issues; the family file lists and corrects', async ({ page, consoleProblems }) => {
@@ -97,8 +109,8 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   const runRow = page.locator('.billing-runs tbody tr').filter({ hasText: 'octobre 2026' });
   await expect(runRow).toContainText('Brouillon');
   await expect(runRow).toContainText(formatEuros(view.totalCents));
-  await expect(page.locator('.billing-review .ag-floating-bottom .ag-row')).toContainText(`Total (${view.drafts.length} famille${view.drafts.length > 1 ? 's' : ''})`);
-  await expect(page.locator('.billing-review .ag-floating-bottom .ag-row')).toContainText(formatEuros(view.totalCents));
+  await expect(totalRow(page)).toContainText(`Total (${view.drafts.length} famille${view.drafts.length > 1 ? 's' : ''})`);
+  await expect(totalRow(page)).toContainText(formatEuros(view.totalCents));
   for (const service of view.services) await expect(page.locator('.billing-review .ag-header')).toContainText(service.name);
   // Every problem is shown: the count, then each message.
   if (view.problems.length > 0) {
@@ -114,15 +126,13 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   // The QF filter keeps exactly the flagged families with a draft.
   const flaggedWithDraft = view.drafts.filter((draft) => draft.qfFlagged).length;
   await page.getByLabel('Seulement les familles au QF à mettre à jour').check();
-  await expect(page.locator('.billing-review .ag-floating-bottom .ag-row')).toContainText(`Total (${flaggedWithDraft} famille`);
+  await expect(totalRow(page)).toContainText(`Total (${flaggedWithDraft} famille`);
   await page.getByLabel('Seulement les familles au QF à mettre à jour').uncheck();
 
   // A family's draft, opened by double-click: its lines, its QF, and every day with why it is billed or not.
   const family = view.drafts[0]!;
   const draft = await agent('invoiceRuns.draft', { month: MONTH, familyId: family.familyId });
-  const row = familyRows(page).filter({ hasText: family.familyName }).first();
-  await row.scrollIntoViewIfNeeded();
-  await row.dblclick();
+  await familyRow(page, family.familyName).locator('.ag-cell[col-id="family"]').dblclick();
   await expect(page.getByRole('heading', { level: 1, name: `Brouillon d’octobre 2026 — ${family.familyName}` })).toBeVisible();
   await expect(page.getByRole('heading', { name: `Lignes · total ${formatEuros(draft.totalCents)}` })).toBeVisible();
   await expect(page.locator('.billing-lines tbody tr')).toHaveCount(draft.lines.length);
@@ -163,6 +173,12 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   expect(invoices.length).toBe(view.drafts.length);
   await expect(page.locator('.billing-issued')).toContainText(`${invoices.length} pièce`);
   await expect(page.locator('.billing-runs tbody tr').filter({ hasText: 'octobre 2026' })).toContainText('Émise');
+  // The month as one PDF, for printing and posting: every invoice's number in it.
+  const monthDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Imprimer le mois (PDF)' }).click();
+  const monthText = await pdfText(await monthDownload);
+  expect(monthText).toContain(issued.numbers!.first);
+  expect(monthText).toContain(issued.numbers!.last);
   expect(await seriousViolations(page)).toEqual([]);
 
   // The family file lists its invoice; the régisseur corrects it with a credit note, errors shown under their fields.
@@ -170,32 +186,45 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   await page.goto(`${new URL(bridge.url).origin}/#/familles/${family.familyId}`);
   const section = page.getByRole('region', { name: 'Factures' });
   await expect(section.locator('tbody tr').filter({ hasText: invoice.number })).toContainText(formatEuros(invoice.totalCents));
+  const invoiceDownload = page.waitForEvent('download');
+  await section.getByRole('button', { name: `PDF facture ${invoice.number}` }).click();
+  const invoiceText = await pdfText(await invoiceDownload);
+  expect(invoiceText).toContain(invoice.number);
+  expect(invoiceText).toContain(formatEuros(invoice.totalCents));
   await section.getByRole('button', { name: `Avoir / facture complémentaire sur ${invoice.number}` }).click();
   const correction = page.getByRole('dialog', { name: `Avoir / facture complémentaire sur ${invoice.number}` });
-  await correction.getByRole('button', { name: 'Émettre l’avoir' }).click();
-  await expect(correction.getByText('Indiquez le motif de la correction.')).toBeVisible();
-  await expect(correction.getByText('Indiquez le libellé de la ligne.')).toBeVisible();
-  await expect(correction.getByLabel('Libellé (ligne 1)')).toHaveAttribute('aria-invalid', 'true');
+  // An amount that cannot be read is refused in the window; the office's own refusals land under their fields.
   await correction.getByLabel('Montant (€)').fill('1,234');
   await correction.getByRole('button', { name: 'Émettre l’avoir' }).click();
   await expect(correction.getByText('Deux décimales au plus (centimes).')).toBeVisible();
-  expect(await seriousViolations(page)).toEqual([]);
+  await correction.getByLabel('Montant (€)').fill(formatEuros(invoice.totalCents + 100).replace(/\s*€$/, ''));
+  await correction.getByRole('button', { name: 'Émettre l’avoir' }).click();
+  await expect(correction.getByText('Le motif de la correction est obligatoire.')).toBeVisible();
+  await expect(correction.getByText('Le libellé de la ligne est obligatoire.')).toBeVisible();
+  await expect(correction.getByLabel('Libellé (ligne 1)')).toHaveAttribute('aria-invalid', 'true');
   await correction.getByLabel('Motif (obligatoire, imprimé sur la pièce)').fill('Repas compté à tort');
   await correction.getByLabel('Libellé (ligne 1)').fill('Repas du 12/10 non pris');
+  // A credit note larger than its invoice is refused, nothing issued.
+  await correction.getByRole('button', { name: 'Émettre l’avoir' }).click();
+  await expect(correction.getByText(/L'avoir \(.*\) dépasse le reste de la facture/)).toBeVisible();
+  expect((await agent('invoices.list', { familyId: family.familyId, month: null })).length).toBe(1);
+  expect(await seriousViolations(page)).toEqual([]);
   await correction.getByLabel('Montant (€)').fill('1,80');
   await correction.getByRole('button', { name: 'Émettre l’avoir' }).click();
   await expect(correction).toHaveCount(0);
   const after = await agent('invoices.list', { familyId: family.familyId, month: null });
   const credit = after.find((candidate) => candidate.kind === 'credit_note');
   expect(credit?.corrects).toBe(invoice.number);
-  await expect(section.locator('tbody tr').filter({ hasText: credit!.number })).toContainText('Avoir');
-  await expect(section.locator('tbody tr').filter({ hasText: credit!.number })).toContainText(`Corrige ${invoice.number}`);
+  const creditRow = section.getByRole('row', { name: new RegExp(`^${credit!.number} `) });
+  await expect(creditRow).toContainText('Avoir');
+  await expect(creditRow).toContainText(`Corrige ${invoice.number}`);
+  await expect(creditRow).toContainText(formatEuros(-180));
 
   // An agent sees the invoices but is offered no correction.
   await logout(page);
   await loginAs(page, 'accueil');
   await page.goto(`${new URL(bridge.url).origin}/#/familles/${family.familyId}`);
-  await expect(page.getByRole('region', { name: 'Factures' }).locator('tbody tr').filter({ hasText: invoice.number })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Factures' }).getByRole('row', { name: new RegExp(`^${invoice.number} `) })).toBeVisible();
   await expect(page.getByRole('button', { name: /^Avoir \/ facture complémentaire/ })).toHaveCount(0);
   expect(consoleProblems).toEqual([]);
 });

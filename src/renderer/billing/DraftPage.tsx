@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { DraftDetail } from '../../shared/api/billing.js';
-import { formatDayFr, shortDayFr } from '../../shared/calendar/format.js';
+import { compactDaysFr, formatDayFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { api } from '../api/bridge.js';
 import { ErrorBanner } from '../components/Banner.js';
@@ -18,8 +18,6 @@ const DAY_FILTERS: [DayFilter, string][] = [
   ['unbilled', 'Non facturés'],
 ];
 
-/** '01/11, 02/11, 05/11': a line's days, short; the whole list, never cut. */
-const shortDays = (days: readonly string[]): string => days.map((day) => `${day.slice(8, 10)}/${day.slice(5, 7)}`).join(', ');
 
 function LinesTable({ draft }: { draft: DraftDetail }) {
   if (draft.lines.length === 0) return <p className="muted">Aucune ligne : rien n’est facturé ce mois.</p>;
@@ -44,7 +42,7 @@ function LinesTable({ draft }: { draft: DraftDetail }) {
               <td>{line.childName}</td>
               <td>{line.label}</td>
               <td>{line.basis}</td>
-              <td className="billing-days">{shortDays(line.days)}</td>
+              <td className="billing-days">{compactDaysFr(line.days)}</td>
               <td className="num">{formatEuros(line.unitCents)}</td>
               <td className="num">{line.quantity}</td>
               <td className="num">{formatEuros(line.amountCents)}</td>

@@ -69,7 +69,7 @@ export function InvoiceGrid({ invoices }: { invoices: InvoiceSummary[] }) {
         theme="legacy"
         rowData={invoices}
         columnDefs={columns}
-        defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 100 }}
+        defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 100, wrapHeaderText: true, autoHeaderHeight: true }}
         localeText={GRID_LOCALE_FR}
         getRowId={(params) => String(params.data.id)}
         suppressCellFocus={false}

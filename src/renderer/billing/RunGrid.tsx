@@ -106,7 +106,7 @@ export function RunGrid({ view, onlyFlagged, open }: { view: InvoiceRunView; onl
         columnDefs={columns}
         context={context}
         pinnedBottomRowData={[total]}
-        defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 110 }}
+        defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 110, wrapHeaderText: true, autoHeaderHeight: true }}
         localeText={GRID_LOCALE_FR}
         getRowId={(params) => (params.data.familyId === null ? 'total' : String(params.data.familyId))}
         getRowClass={(params) => (params.node.rowPinned ? 'row-total' : params.data?.qfFlagged ? 'row-flagged' : undefined)}

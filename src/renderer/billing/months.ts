@@ -1,14 +1,12 @@
-import { MONTHS_FR } from '../../shared/calendar/format.js';
+import { monthLabelFr } from '../../shared/calendar/format.js';
 
 /** Months of the invoice run, 'YYYY-MM', as the office writes them (« novembre 2026 »). */
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** 'YYYY-MM' → « novembre 2026 »; anything else is shown as it is rather than hidden. */
+/** 'YYYY-MM' → « novembre 2026 » (the shared label, as invoices print it); anything else is shown as it is rather than hidden. */
 export function formatMonthFr(month: string): string {
-  const match = MONTH.exec(month);
-  if (!match) return month;
-  return `${MONTHS_FR[Number(match[2]) - 1]} ${match[1]}`;
+  return MONTH.test(month) ? monthLabelFr(month) : month;
 }
 
 /** The month `delta` months after `month` (negative: before). */
