@@ -16,14 +16,16 @@ import { DEMO_PASSWORD, expect, login, test, useOfficeBridge, type Bridge } from
 
 const bridge = useOfficeBridge();
 const MONTH = '2026-10';
+const UNPRICED = 'mercredi_apres_midi';
 
 /**
- * A tariff grid for every service of the demo over the school year. Written straight into the office's SQLite file
+ * A tariff grid for every service of the demo over the school year but one, « Mercredi après-midi », left without a
+ * tariff so that the run has problems to list. Written straight into the office's SQLite file
  * (checked by the shared validateTariffSet first): Paramètres › Tarifs is another screen, tested on its own.
  */
-async function setTariffs(office: Bridge, call: OfficeCall): Promise<void> {
+async function setTariffs(office: Bridge, call: OfficeCall, which: (code: string) => boolean): Promise<void> {
   const services = await call('services.list', {});
-  const tariffs: Tariff[] = services.map((service) => ({
+  const tariffs: Tariff[] = services.filter((service) => which(service.code)).map((service) => ({
     serviceId: service.id,
     validFrom: '2026-09-01',
     validTo: '2027-08-31',
@@ -91,7 +93,7 @@ function familyRow(page: Page, familyName: string) {
 test('an agent computes the month and reads why days are billed; the régisseur issues; the family file lists and corrects', async ({ page, consoleProblems }) => {
   test.setTimeout(240_000);
   const agent = await officeApi(bridge, 'accueil');
-  await setTariffs(bridge, agent);
+  await setTariffs(bridge, agent, (code) => code !== UNPRICED);
 
   await login(page, bridge);
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
@@ -115,12 +117,14 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   await expect(totalRow(page)).toContainText(`Total (${view.drafts.length} famille${view.drafts.length > 1 ? 's' : ''})`);
   await expect(totalRow(page)).toContainText(formatEuros(view.totalCents));
   for (const service of view.services) await expect(page.locator('.billing-review .ag-header')).toContainText(service.name);
-  // Every problem is shown: the count, then each message.
-  if (view.problems.length > 0) {
-    const problems = page.locator('.billing-problems li');
-    await expect(problems).toHaveCount(view.problems.length);
-    await expect(problems.first()).toContainText(view.problems[0]!.message);
-  }
+  // Every problem is shown, never cut: the count, then each message (the days of the service without a tariff).
+  expect(view.problems.length).toBeGreaterThan(0);
+  await expect(page.locator('.billing-problems')).toContainText(`${view.problems.length} problème`);
+  const problems = page.locator('.billing-problems li');
+  await expect(problems).toHaveCount(view.problems.length);
+  await expect(problems.first()).toContainText(view.problems[0]!.message);
+  await expect(problems.last()).toContainText(view.problems.at(-1)!.message);
+  await expect(runRow.locator('td').nth(5)).toHaveText(String(view.problems.length));
   // The agent prepares; issuing is the régisseur's.
   await expect(page.getByRole('button', { name: 'Émettre les factures' })).toHaveCount(0);
   await expect(page.getByText('l’émission des factures est faite par le régisseur')).toBeVisible();
@@ -163,7 +167,25 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   const dialog = page.getByRole('dialog', { name: 'Émettre les factures d’octobre 2026' });
   await expect(dialog).toContainText(`${view.drafts.length} facture`);
   await expect(dialog).toContainText(formatEuros(view.totalCents));
+  await expect(dialog).toContainText(`${view.problems.length} problèmes`);
   expect(await seriousViolations(page)).toEqual([]);
+  // Days left without a price: the office refuses, in French, in the dialog; nothing is issued.
+  await dialog.getByRole('button', { name: /^Émettre \d+/ }).click();
+  await expect(dialog.getByRole('alert')).toContainText(`${view.problems.length} jours à facturer restent sans prix`);
+  expect((await agent('invoiceRuns.get', { month: MONTH })).status).toBe('draft');
+  await dialog.getByRole('button', { name: 'Annuler' }).click();
+
+  // The missing tariff set, the month recomputed: no problem left, and the confirmation states the new count and total.
+  await setTariffs(bridge, agent, (code) => code === UNPRICED);
+  await page.getByRole('button', { name: 'Recalculer' }).click();
+  await expect(page.getByText(/^Brouillons calculés/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('.billing-problems')).toHaveCount(0);
+  const priced = await agent('invoiceRuns.get', { month: MONTH });
+  expect(priced.problems).toEqual([]);
+  expect(priced.totalCents).toBeGreaterThan(view.totalCents);
+  await page.getByRole('button', { name: 'Émettre les factures' }).click();
+  await expect(dialog).toContainText(`${priced.drafts.length} facture`);
+  await expect(dialog).toContainText(formatEuros(priced.totalCents));
   await dialog.getByRole('button', { name: /^Émettre \d+/ }).click();
   await expect(page.getByRole('heading', { name: 'Factures émises' })).toBeVisible({ timeout: 60_000 });
   const issued = await agent('invoiceRuns.get', { month: MONTH });
@@ -173,7 +195,7 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   await expect(page.getByRole('button', { name: 'Émettre les factures' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Recalculer' })).toHaveCount(0);
   const invoices = await agent('invoices.list', { familyId: null, month: MONTH });
-  expect(invoices.length).toBe(view.drafts.length);
+  expect(invoices.length).toBe(priced.drafts.length);
   await expect(page.locator('.billing-issued')).toContainText(`${invoices.length} pièce`);
   await expect(page.locator('.billing-runs tbody tr').filter({ hasText: 'octobre 2026' })).toContainText('Émise');
   // The month as one PDF, for printing and posting: every invoice's number in it.

@@ -33,7 +33,8 @@ export function IssueDialog({
       <p>Une facture émise n’est plus modifiable : une correction se fait par un avoir ou une facture complémentaire. Ce mois ne pourra plus être recalculé.</p>
       {view.problems.length > 0 ? (
         <p className="banner banner-warning">
-          Attention : {plural(view.problems.length, 'problème')} {view.problems.length > 1 ? 'restent' : 'reste'} sur ce mois ({view.problems.length > 1 ? 'ces jours seront facturés' : 'ce jour sera facturé'} 0 €).
+          Attention : {plural(view.problems.length, 'problème')} {view.problems.length > 1 ? 'sont listés' : 'est listé'} sur ce mois (jours sans prix, voir la liste
+          au-dessus des brouillons).
         </p>
       ) : null}
       {view.flagged > 0 ? <p>{plural(view.flagged, 'famille')} au QF à mettre à jour {view.flagged > 1 ? 'seront facturées' : 'sera facturée'} à la tranche la plus haute.</p> : null}
