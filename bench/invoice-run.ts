@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { tariffDefinition } from '../src/office/billing/store.js';
 import { inscriptionDays } from '../src/office/planning/generate.js';
 import { loadCalendar, loadServices } from '../src/office/planning/store.js';
@@ -15,7 +14,7 @@ import { timeEach, type BenchResult } from './stats.js';
  * each inscribed to four services (canteen per meal, morning session, evening by the half hour started with pointed
  * times, Wednesday morning per half-day) with a month of what happened: pointed presences, absences with and without
  * certificate, strikes, cancellations on time and late, late bookings, walk-ins; and the 12-16 October week before the
- * holidays, so illnesses run across them. Written to a copy of the bench file, never to the cached one.
+ * holidays, so illnesses run across them. Written to a copy of the bench file (see invoiceBenchFile).
  *
  * Beside it, one raw SQL query summing each family's billed days × unit price over the same rows, as closely as SQL
  * can: the QF in force (CAF, else tax notice, else the highest bracket), residence, brackets, the evening's half hours,
@@ -158,16 +157,9 @@ function rawAggregateSql(serviceIds: Map<string, number>): string {
 }
 
 export async function benchInvoiceRun(office: BenchOffice): Promise<BenchResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-invoices-'));
-  const file = path.join(dir, 'office.sqlite');
-  office.database.sqlite.prepare('VACUUM INTO ?').run(file);
-  const copy = await openBenchOffice(file);
+  const copy = await openBenchOffice(await invoiceBenchFile(office));
   try {
-    const seeded = performance.now();
-    const rows = await seedMonth(copy);
-    process.stdout.write(`Facturation : ${rows} jours de ${CHILDREN} enfants sur 4 services écrits en ${((performance.now() - seeded) / 1000).toFixed(1)} s.\n`);
     const sqlite = copy.database.sqlite;
-    sqlite.pragma('optimize');
     const serviceIds = new Map(
       (sqlite.prepare(`SELECT code, id FROM services WHERE code IN (${SERVICE_CODES.map((c) => `'${c}'`).join(', ')})`).all() as { code: string; id: number }[]).map((s) => [s.code, s.id]),
     );
@@ -204,6 +196,38 @@ export async function benchInvoiceRun(office: BenchOffice): Promise<BenchResult>
     return { name: 'facturation du mois (30 000 enfants)', core, raw, budgetMs: BUDGET_MS };
   } finally {
     await copy.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The commune with its month of four services, generated once (minutes: two million days) into bench/.cache beside
+ * the family database it starts from, and reused while complete. Only the run's drafts and audit rows are written to
+ * it afterwards, each run replacing the previous drafts.
+ */
+async function invoiceBenchFile(office: BenchOffice): Promise<string> {
+  const file = office.database.file.replace(/\.sqlite$/, `-invoices-${CHILDREN}.sqlite`);
+  if (fs.existsSync(file)) {
+    const check = new BetterSqlite3(file, { readonly: true });
+    try {
+      if ((check.prepare("SELECT COUNT(*) FROM settings WHERE key = 'bench.invoices'").pluck().get() as number) === 1) return file;
+    } finally {
+      check.close();
+    }
+  }
+  const temp = `${file}.tmp`;
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${temp}${suffix}`, { force: true });
+  office.database.sqlite.prepare('VACUUM INTO ?').run(temp);
+  const seeding = await openBenchOffice(temp);
+  try {
+    const started = performance.now();
+    const rows = await seedMonth(seeding);
+    seeding.database.sqlite.prepare("INSERT INTO settings (key, value) VALUES ('bench.invoices', ?)").run(String(rows));
+    seeding.database.sqlite.pragma('optimize');
+    seeding.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    process.stdout.write(`Facturation : ${rows} jours de ${CHILDREN} enfants sur 4 services écrits en ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
+  } finally {
+    await seeding.close();
+  }
+  fs.renameSync(temp, file);
+  return file;
 }
