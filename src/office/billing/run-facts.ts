@@ -154,7 +154,11 @@ export function addresseeOf(first: Person, second: Person | null): string {
   return `${named(first)} et ${named(second)}`;
 }
 
-const pairKey = (childId: number, serviceId: number): string => `${childId}:${serviceId}`;
+/** One number per child and service (service ids are small): keys of millions of lookups, built without strings. */
+const pairKey = (childId: number, serviceId: number): number => {
+  if (serviceId >= 2 ** 20) throw new Error(`service id ${serviceId} too large for the run's keys`);
+  return childId * 2 ** 20 + serviceId;
+};
 
 function storedDay(row: StoredRow): StoredDay {
   return {
@@ -168,9 +172,12 @@ function storedDay(row: StoredRow): StoredDay {
 
 /** Rows and inscriptions of a period, by child and service. */
 class PeriodFacts {
-  readonly rows = new Map<string, Map<string, StoredRow>>();
-  readonly inscriptions = new Map<string, { start: string; end: string; weekdays: Set<number> }[]>();
-  readonly certificates = new Set<string>();
+  readonly rows = new Map<number, Map<string, StoredRow>>();
+
+  constructor(
+    readonly inscriptions = new Map<number, { start: string; end: string; weekdays: Set<number> }[]>(),
+    readonly certificates = new Set<string>(),
+  ) {}
 
   addRow(row: StoredRow): void {
     const key = pairKey(row.child_id, row.service_id);
@@ -230,7 +237,8 @@ function daysOf(
     const input: DraftDayInput = {
       day,
       outcome: whatHappened(opening, row ? storedDay(row) : null),
-      certificate: facts.certificates.has(`${key}:${day}`),
+      // Only an absence can be covered: the key is built for those days alone (millions of days on a large run).
+      certificate: row?.state === 'absent' && facts.certificates.has(`${key}:${day}`),
     };
     if (row && (row.arrival !== null || row.departure !== null)) input.times = { arrival: row.arrival ?? '', departure: row.departure ?? '' };
     result.push(input);
@@ -273,36 +281,18 @@ export async function loadRunFacts(db: Db, month: string, options: LoadOptions =
   const openings = new Openings(servicesById, calendar);
   const rulesOf = (serviceId: number): BillingRules => serviceRules.get(serviceId)!.rules;
 
-  // The month's rows, inscriptions and certificates.
-  const month_ = new PeriodFacts();
-  const pairs = new Map<string, { childId: number; serviceId: number }>();
-  const notePair = (childId: number, serviceId: number) => {
-    const key = pairKey(childId, serviceId);
-    if (!pairs.has(key)) pairs.set(key, { childId, serviceId });
-  };
-  if (familyId === null) {
-    let done = 0;
-    for (const service of services) {
-      for (const row of await planningOfService.all(db, service.id, first, last)) {
-        month_.addRow(row as StoredRow);
-        notePair(row.child_id, row.service_id);
-      }
-      done += 1;
-      options.onService?.(done, services.length);
-    }
-  } else {
-    for (const row of await planningOfFamily.all(db, familyId, first, last)) {
-      month_.addRow(row as StoredRow);
-      notePair(row.child_id, row.service_id);
-    }
-  }
+  // Inscriptions and certificates of the month first; then the stored days service by service, each service's rows
+  // dropped once its children's days are built (two million rows on a large run: never all held at once).
+  const shared = new PeriodFacts();
+  const inscribed = new Map<number, Set<number>>();
   const inscriptionRows = familyId === null ? await inscriptionsBetween.all(db, first, last) : await inscriptionsOfFamily.all(db, familyId, first, last);
   for (const row of inscriptionRows) {
     if (!servicesById.has(row.service_id)) continue;
-    month_.addInscription(row);
-    notePair(row.child_id, row.service_id);
+    shared.addInscription(row);
+    let children = inscribed.get(row.service_id);
+    if (!children) inscribed.set(row.service_id, (children = new Set()));
+    children.add(row.child_id);
   }
-
   const childRows = familyId === null ? await allChildren.all(db) : await childrenOfFamily.all(db, familyId);
   const childById = new Map(childRows.map((row) => [row.id, row]));
   // Certificates over the month and the windows looked back: read once, small.
@@ -311,21 +301,41 @@ export async function loadRunFacts(db: Db, month: string, options: LoadOptions =
   for (const row of await certificatesBetween.all(db, lookbackFrom, last)) {
     if (row.child_id !== null && row.service_id !== null && row.day !== null) certificates.add(`${pairKey(row.child_id, row.service_id)}:${row.day}`);
   }
-  for (const key of certificates) month_.certificates.add(key);
 
   const monthDays = withWeekdays(first, last);
   const planning: ChildServiceDays[] = [];
   /** Pairs whose first open day of the month is an absence for a reason with waiting days. */
   const runsUnderWay: { entry: ChildServiceDays; reason: AbsenceReason }[] = [];
-  for (const { childId, serviceId } of [...pairs.values()].sort((a, b) => a.childId - b.childId || a.serviceId - b.serviceId)) {
-    if (!childById.has(childId)) continue;
-    const days = daysOf(childId, serviceId, monthDays, month_, openings);
-    if (days.length === 0) continue;
-    const entry = { childId, serviceId, days };
-    planning.push(entry);
-    const firstOpen = days.find((day) => day.outcome.kind !== 'closed');
-    const reason = firstOpen ? waitingReasonOf(firstOpen, rulesOf(serviceId)) : null;
-    if (reason !== null) runsUnderWay.push({ entry, reason });
+  let familyRowsByService: Map<number, StoredRow[]> | null = null;
+  if (familyId !== null) {
+    familyRowsByService = new Map();
+    for (const row of await planningOfFamily.all(db, familyId, first, last)) {
+      const list = familyRowsByService.get(row.service_id);
+      if (list) list.push(row as StoredRow);
+      else familyRowsByService.set(row.service_id, [row as StoredRow]);
+    }
+  }
+  let done = 0;
+  for (const service of services) {
+    const facts = new PeriodFacts(shared.inscriptions, certificates);
+    const childIds = new Set(inscribed.get(service.id));
+    const rows = familyRowsByService ? (familyRowsByService.get(service.id) ?? []) : await planningOfService.all(db, service.id, first, last);
+    for (const row of rows) {
+      facts.addRow(row as StoredRow);
+      childIds.add(row.child_id);
+    }
+    for (const childId of [...childIds].sort((a, b) => a - b)) {
+      if (!childById.has(childId)) continue;
+      const days = daysOf(childId, service.id, monthDays, facts, openings);
+      if (days.length === 0) continue;
+      const entry = { childId, serviceId: service.id, days };
+      planning.push(entry);
+      const firstOpen = days.find((day) => day.outcome.kind !== 'closed');
+      const reason = firstOpen ? waitingReasonOf(firstOpen, rulesOf(service.id)) : null;
+      if (reason !== null) runsUnderWay.push({ entry, reason });
+    }
+    done += 1;
+    options.onService?.(done, services.length);
   }
   await followRunsBack(db, runsUnderWay, first, certificates, openings);
 
@@ -404,8 +414,7 @@ async function followRunsBack(
   let windowEnd = addDays(first, -1);
   for (let window = 0; window < LOOKBACK_WINDOWS && open.length > 0; window += 1) {
     const windowStart = addDays(windowEnd, -(WINDOW_DAYS - 1));
-    const facts = new PeriodFacts();
-    for (const key of certificates) facts.certificates.add(key);
+    const facts = new PeriodFacts(undefined, certificates);
     const childIds = [...new Set(open.map((run) => run.entry.childId))];
     for (const slice of chunks(childIds)) {
       const [rows, inscriptions] = await Promise.all([
