@@ -21,6 +21,7 @@ const BENCHMARKS: Record<string, (office: BenchOffice) => Promise<BenchResult | 
   pull: benchSyncPull,
   invoices: benchInvoiceRun,
   rush: (office) => import('./portal-rush.js').then((m) => m.benchPortalRush(office)),
+  'invoice-pdf': (office) => import('./invoice-pdf.js').then((m) => m.benchInvoicePdf(office)),
 };
 
 const chosen = process.argv.slice(2);

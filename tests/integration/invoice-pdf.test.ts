@@ -213,7 +213,7 @@ describe('invoicePdf', () => {
       'À la régie : Régie Enfance Jeunesse de Val-Fleuri, 3 rue des Écoles, 74000 Val-Fleuri — Lundi et jeudi 8h30-12h00.',
       'Par chèque à l’ordre de « Trésor public », en indiquant au dos le n° 2026-000123',
       'En ligne par PayFiP : sur www.tipi.budget.gouv.fr, avec l’identifiant de la collectivité 074321, la référence 2026-000123 et le montant 20,80 €.',
-      'Émis par Jeanne DUPRÉ, Adjointe déléguée aux finances, pour la commune de Val-Fleuri',
+      'Émis par Jeanne DUPRÉ, Adjointe déléguée aux finances — Commune de Val-Fleuri (article L1617-5 du code général des collectivités territoriales).',
       'Contestation possible dans les deux mois devant le tribunal compétent.',
       'Une réclamation auprès de la régie ne suspend pas ce délai.',
       'Page 1 / 1',

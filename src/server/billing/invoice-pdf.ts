@@ -39,6 +39,9 @@ export function invoicePdfFileName(document: Pick<InvoiceDocument, 'kind' | 'num
 
 const NBSP = '\u00a0';
 
+/** Characters of a piece: narrower than the 'Prestation' column (at least 230 pt at 8.5 pt) and the address blocks. */
+const TEXT_PIECE = 34;
+
 /**
  * pdfmake measures, lays out and draws every word as an item of its own: words are glued with no-break spaces into
  * pieces of at most `maxChars` characters, each handled as one, and a line breaks only between pieces. `maxChars`
@@ -48,7 +51,7 @@ const NBSP = '\u00a0';
  * third of a millisecond, so gluing what differs on every invoice (numbers, names, amounts, days) would cost more
  * than it saves.
  */
-function glue(text: string, maxChars = 30): string {
+function glue(text: string, maxChars = TEXT_PIECE): string {
   const lines: string[] = [];
   for (const line of text.split('\n')) {
     let out = '';
@@ -70,9 +73,6 @@ function glue(text: string, maxChars = 30): string {
   return lines.join('\n');
 }
 
-/** Characters of a piece: narrower than the 'Prestation' column (at least 230 pt at 8.5 pt) and the address blocks. */
-const TEXT_PIECE = 34;
-
 const lineTable: CustomTableLayout = {
   hLineWidth: (i, node) => (i === 0 || i === node.table.body.length ? 0.8 : 0.4),
   vLineWidth: () => 0,
@@ -83,7 +83,7 @@ const lineTable: CustomTableLayout = {
   paddingBottom: () => 1.5,
 };
 
-const boxed: CustomTableLayout = {
+const boxLayout: CustomTableLayout = {
   hLineWidth: () => 0.6,
   vLineWidth: () => 0.6,
   hLineColor: () => LINE,
@@ -98,10 +98,10 @@ function sectionTitle(title: string): ContentText {
   return { text: title, fontSize: 9.5, bold: true, color: BLUE, margin: [0, 8, 0, 2] };
 }
 
-function boxed1(content: ContentText, options: { fillColor?: string; marginTop?: number } = {}): Content {
+function box(content: ContentText, options: { fillColor?: string; marginTop?: number } = {}): Content {
   return {
     table: { widths: ['*'], body: [[{ ...content, fillColor: options.fillColor }]] },
-    layout: boxed,
+    layout: boxLayout,
     margin: [0, options.marginTop ?? 2, 0, 0],
   };
 }
@@ -114,17 +114,17 @@ function heading(document: InvoiceDocument): Content {
         {
           width: '*',
           text: [
-            { text: glue(issuer.communeName, TEXT_PIECE), fontSize: 12, bold: true, color: BLUE },
-            `\n${glue(issuer.address.join('\n'), TEXT_PIECE)}\nSIRET : ${issuer.siret}`,
+            { text: glue(issuer.communeName), fontSize: 12, bold: true, color: BLUE },
+            `\n${glue(issuer.address.join('\n'))}\nSIRET : ${issuer.siret}`,
           ],
         },
         {
           width: 230,
           text: [
-            { text: glue(issuer.regieName, TEXT_PIECE), bold: true, color: BLUE },
-            `\n${glue(issuer.regieAddress.join('\n'), TEXT_PIECE)}\n`,
-            { text: glue(`Accueil : ${issuer.regieHours}`, TEXT_PIECE), color: GREY },
-            `\n${glue(`Tél. ${issuer.phone} · ${issuer.email}`, TEXT_PIECE)}`,
+            { text: glue(issuer.regieName), bold: true, color: BLUE },
+            `\n${glue(issuer.regieAddress.join('\n'))}\n`,
+            { text: glue(`Accueil : ${issuer.regieHours}`), color: GREY },
+            `\n${glue(`Tél. ${issuer.phone} · ${issuer.email}`)}`,
           ],
         },
       ],
@@ -165,16 +165,16 @@ function correction(document: InvoiceDocument): Content[] {
       bold: true,
     });
   }
-  if (reason !== '') text.push(`${document.corrects ? '\n' : ''}${glue(`Motif : ${reason}`, TEXT_PIECE)}`);
-  return [boxed1({ text }, { fillColor: FILL, marginTop: 12 })];
+  if (reason !== '') text.push(`${document.corrects ? '\n' : ''}${glue(`Motif : ${reason}`)}`);
+  return [box({ text }, { fillColor: FILL, marginTop: 12 })];
 }
 
 const right = (text: string, extra: Partial<ContentText> & TableCellProperties = {}): TableCell => ({ text, alignment: 'right', ...extra });
 
 function lineRow(line: InvoiceLine): TableCell[] {
-  const label = glue(line.label, TEXT_PIECE);
+  const label = glue(line.label);
   return [
-    { text: line.basis.trim() === '' ? label : [label, { text: `\n${glue(line.basis, TEXT_PIECE)}`, fontSize: 7, color: GREY }] },
+    { text: line.basis.trim() === '' ? label : [label, { text: `\n${glue(line.basis)}`, fontSize: 7, color: GREY }] },
     { text: compactDaysFr(line.days), fontSize: 7.5 },
     right(formatEuros(line.unitCents)),
     right(String(line.quantity)),
@@ -242,7 +242,7 @@ function payment(document: InvoiceDocument): Content[] {
     const corrected = document.corrects ? ` la facture n° ${document.corrects.number}` : ' vos factures';
     return [
       sectionTitle('Montant en votre faveur'),
-      { text: glue(`Cet avoir de ${formatEuros(-document.totalCents)} vient en déduction de${corrected}. Rien n’est à payer au titre de ce document.`, TEXT_PIECE) },
+      { text: glue(`Cet avoir de ${formatEuros(-document.totalCents)} vient en déduction de${corrected}. Rien n’est à payer au titre de ce document.`) },
     ];
   }
   if (document.totalCents === 0) return [sectionTitle('Paiement'), { text: 'Rien n’est à payer au titre de ce document.' }];
@@ -256,41 +256,36 @@ function payment(document: InvoiceDocument): Content[] {
   if (debit) {
     return [
       sectionTitle('Paiement par prélèvement automatique'),
-      boxed1({
+      box({
         text: [
           { text: 'Avis de prélèvement (pré-notification SEPA)', bold: true },
           `\nLe montant de ${amount} sera prélevé le ${formatDayFr(debit.debitDate)} `,
-          glue('sur le compte désigné dans votre mandat.', TEXT_PIECE),
-          `\n${glue('Référence unique du mandat (RUM) :', TEXT_PIECE)} ${debit.mandateReference}`,
-          `\n${glue('Identifiant créancier SEPA (ICS) :', TEXT_PIECE)} ${debit.creditorId}\n`,
-          { text: glue('Vous n’avez rien à faire : ne réglez pas cette facture par un autre moyen.', TEXT_PIECE), italics: true },
+          glue('sur le compte désigné dans votre mandat.'),
+          `\n${glue('Référence unique du mandat (RUM) :')} ${debit.mandateReference}`,
+          `\n${glue('Identifiant créancier SEPA (ICS) :')} ${debit.creditorId}\n`,
+          { text: glue('Vous n’avez rien à faire : ne réglez pas cette facture par un autre moyen.'), italics: true },
         ],
       }),
     ];
   }
   const ways: ContentText['text'] = [
     { text: '• À la régie : ', bold: true },
-    glue(`${issuer.regieName}, ${issuer.regieAddress.join(', ')} — ${issuer.regieHours}.`, TEXT_PIECE),
+    glue(`${issuer.regieName}, ${issuer.regieAddress.join(', ')} — ${issuer.regieHours}.`),
     { text: '\n• Par chèque ', bold: true },
-    glue(`à l’ordre de « ${issuer.chequeOrder} », en indiquant au dos le n°`, TEXT_PIECE),
+    glue(`à l’ordre de « ${issuer.chequeOrder} », en indiquant au dos le n°`),
     ` ${document.number}, `,
-    glue('déposé ou envoyé à la régie.', TEXT_PIECE),
+    glue('déposé ou envoyé à la régie.'),
   ];
   if (issuer.payfipId.trim() !== '') {
     ways.push(
       { text: '\n• En ligne par PayFiP : ', bold: true },
-      glue(`sur ${PAYFIP_SITE}, avec l’identifiant de la collectivité ${issuer.payfipId}, la référence`, TEXT_PIECE),
+      glue(`sur ${PAYFIP_SITE}, avec l’identifiant de la collectivité ${issuer.payfipId}, la référence`),
       ` ${document.number} `,
-      glue('et le montant', TEXT_PIECE),
+      glue('et le montant'),
       ` ${amount}.`,
     );
   }
   return [sectionTitle('Comment payer ?'), due, { text: ways, lineHeight: 1.2 }];
-}
-
-/** « Commune d’Epagny » → « commune d’Epagny » after « pour la »; a name that is not a common noun is left alone. */
-function lowerFirst(name: string): string {
-  return /^(Commune|Ville)\b/.test(name) ? name.charAt(0).toLowerCase() + name.slice(1) : name;
 }
 
 function closing(document: InvoiceDocument): Content[] {
@@ -303,13 +298,12 @@ function closing(document: InvoiceDocument): Content[] {
     sectionTitle('Émetteur'),
     {
       text: glue(
-        `Émis par ${issuer.signatoryName}, ${issuer.signatoryQuality}, pour la ${lowerFirst(issuer.communeName)} ` +
+        `Émis par ${issuer.signatoryName}, ${issuer.signatoryQuality} — ${issuer.communeName} ` +
           '(article L1617-5 du code général des collectivités territoriales).',
-        TEXT_PIECE,
       ),
     },
     sectionTitle('Voies et délais de recours'),
-    { text: glue(appeal.join('\n'), TEXT_PIECE), fontSize: 7.5, color: '#333333' },
+    { text: glue(appeal.join('\n')), fontSize: 7.5, color: '#333333' },
   ];
 }
 

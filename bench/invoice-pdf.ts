@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FileContent } from '../src/shared/api/contract.js';
+import type { InvoiceDay, InvoiceDocument, InvoiceLine } from '../src/shared/billing/invoice.js';
+import { formatInvoiceNumber } from '../src/shared/billing/invoice.js';
+import { DEFAULT_BILLING_SETTINGS } from '../src/shared/billing/settings.js';
+import { dayRange, isWeekend, isoWeekday } from '../src/shared/calendar/days.js';
+import type { Result } from '../src/shared/result.js';
+import { benchClock, benchRandom, openBenchOffice, type BenchOffice } from './database.js';
+import { timeEach, type BenchResult } from './stats.js';
+
+/**
+ * The month's invoices as one PDF (`invoiceRuns.pdf`, issue 9: 1,000 families under 10 s): 1,000 issued invoices of
+ * November 2026, each for two children at four services (about twelve lines, as a real month gives), written to a copy
+ * of the bench file, then printed through the office core. The raw side reads and parses the same documents with a
+ * prepared statement: what the handler does before pdfmake, so the ratio shows what the layout and drawing cost.
+ */
+
+export const INVOICES = 1_000;
+const MONTH = '2026-11';
+const CALLS = 2;
+const BUDGET_MS = 10_000;
+
+const SERVICES = [
+  { id: 1, name: 'Restauration scolaire', unit: 'repas', cents: [315, 360, 405] },
+  { id: 2, name: 'Accueil périscolaire du matin', unit: 'séance', cents: [120, 150, 180] },
+  { id: 3, name: 'Accueil périscolaire du soir', unit: 'demi-heure', cents: [80, 95, 110] },
+  { id: 4, name: 'Accueil de loisirs du mercredi', unit: 'journée', cents: [900, 1_150, 1_400] },
+] as const;
+
+const SCHOOL_DAYS = dayRange(`${MONTH}-01`, `${MONTH}-30`).filter((day) => !isWeekend(day) && day !== '2026-11-11');
+const WEDNESDAYS = SCHOOL_DAYS.filter((day) => isoWeekday(day) === 3);
+const CLASS_DAYS = SCHOOL_DAYS.filter((day) => isoWeekday(day) !== 3);
+
+const FIRST_NAMES = ['Lucas', 'Emma', 'Louise', 'Gabriel', 'Jade', 'Raphaël', 'Alice', 'Arthur', 'Chloé', 'Jules'];
+const LAST_NAMES = ['MARTIN', 'BERNARD', 'DUBOIS', 'THOMAS', 'ROBERT', 'RICHARD', 'PETIT', 'DURAND', 'LEROY', 'MOREAU'];
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+/** Some of `days`, in order, each kept with the given chance. */
+function some(random: () => number, days: readonly string[], chance: number): string[] {
+  return days.filter(() => random() < chance);
+}
+
+/** A realistic issued invoice of November 2026 for the `index`-th family: two children, four services. */
+export function benchInvoiceDocument(index: number, familyId: number, random: () => number): InvoiceDocument {
+  const lastName = pick(random, LAST_NAMES);
+  const bracket = Math.floor(random() * 3);
+  const qf = [480, 820, 1_350][bracket] as number;
+  const lines: InvoiceLine[] = [];
+  const days: InvoiceDay[] = [];
+  for (const [childIndex, firstName] of [pick(random, FIRST_NAMES), pick(random, FIRST_NAMES)].entries()) {
+    const childId = familyId * 10 + childIndex;
+    const childName = `${firstName} ${lastName}`;
+    const line = (service: (typeof SERVICES)[number], kind: InvoiceLine['kind'], label: string, basis: string, unitCents: number, lineDays: string[], quantity = lineDays.length): void => {
+      if (lineDays.length === 0) return;
+      lines.push({ childId, childName, serviceId: service.id, serviceName: service.name, kind, label, basis, unitCents, quantity, amountCents: unitCents * quantity, days: lineDays });
+    };
+    const [meals, mornings, evenings, wednesdays] = SERVICES;
+    const price = (service: (typeof SERVICES)[number]) => service.cents[bracket] as number;
+    const bracketText = (service: (typeof SERVICES)[number]) =>
+      `Tranche ${bracket + 1} (QF ${qf}) : ${(price(service) / 100).toFixed(2).replace('.', ',')} € par ${service.unit}`;
+    const mealDays = some(random, CLASS_DAYS, 0.9);
+    const late = mealDays.filter(() => random() < 0.1);
+    line(meals, 'unit', `${meals.name} — repas`, bracketText(meals), price(meals), mealDays);
+    line(meals, 'late_booking', `${meals.name} — majoration pour réservation hors délai`, 'Majoration de 0,90 € par repas', 90, late);
+    if (childIndex === 1) line(meals, 'pai_reduction', `${meals.name} — réduction PAI (repas fourni)`, 'Réduction de 20 % du prix du repas', -Math.round(price(meals) / 5), some(random, mealDays, 0.3));
+    const morningDays = some(random, CLASS_DAYS, 0.5);
+    line(mornings, 'unit', `${mornings.name} — séance`, bracketText(mornings), price(mornings), morningDays);
+    line(mornings, 'unbooked', `${mornings.name} — majoration pour présence sans réservation`, 'Majoration de 50 % du prix de la séance', Math.round(price(mornings) / 2), some(random, morningDays, 0.1));
+    const eveningDays = some(random, CLASS_DAYS, 0.6);
+    line(evenings, 'unit', `${evenings.name} — par demi-heure commencée`, bracketText(evenings), price(evenings), eveningDays, eveningDays.length * 3);
+    line(wednesdays, 'unit', `${wednesdays.name} — journée`, bracketText(wednesdays), price(wednesdays), some(random, WEDNESDAYS, 0.75));
+    for (const l of lines.filter((l) => l.childId === childId && l.kind === 'unit')) {
+      for (const day of l.days) days.push({ childId, serviceId: l.serviceId as number, day, billed: true, code: 'present', why: 'Réservé et présent : facturé.' });
+    }
+  }
+  const totalCents = lines.reduce((sum, l) => sum + l.amountCents, 0);
+  return {
+    kind: 'invoice',
+    number: formatInvoiceNumber(2026, 1_000 + index),
+    issueDate: '2026-12-01',
+    dueDate: '2026-12-31',
+    month: MONTH,
+    issuer: DEFAULT_BILLING_SETTINGS.issuer,
+    family: { id: familyId, name: `M. et Mme ${lastName}`, address: [`${1 + (index % 120)} route de la Grenette`, '74370 Epagny Metz-Tessy'] },
+    lines,
+    totalCents,
+    qf: [{ from: '2026-11-02', to: '2026-11-30', qf, source: 'caf', flagged: false, why: `QF ${qf} : quotient CAF ${qf} valable jusqu’au 31/12/2026.` }],
+    days,
+    corrects: null,
+    reason: '',
+    directDebit: index % 4 === 0 ? { debitDate: '2026-12-15', mandateReference: `GRENETTE-${familyId}`, creditorId: 'FR12ZZZ123456' } : null,
+  };
+}
+
+export async function benchInvoicePdf(office: BenchOffice): Promise<BenchResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-invoice-pdf-'));
+  const file = path.join(dir, 'office.sqlite');
+  office.database.sqlite.prepare('VACUUM INTO ?').run(file);
+  const copy = await openBenchOffice(file);
+  try {
+    const sqlite = copy.database.sqlite;
+    const now = benchClock().toISOString();
+    const families = sqlite.prepare('SELECT id FROM families ORDER BY id LIMIT ?').pluck().all(INVOICES) as number[];
+    const random = benchRandom(9);
+    sqlite.transaction(() => {
+      const runId = sqlite
+        .prepare("INSERT INTO invoice_runs (month, status, generated_at, issued_at) VALUES (?, 'issued', ?, ?)")
+        .run(MONTH, now, now).lastInsertRowid;
+      const insert = sqlite.prepare(`
+        INSERT INTO invoices (number, year, seq, kind, family_id, run_id, month, issue_date, due_date, total_cents, issued_at, document)
+        VALUES (?, 2026, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?, ?)`);
+      families.forEach((familyId, index) => {
+        const document = benchInvoiceDocument(index, familyId, random);
+        insert.run(document.number, 1_000 + index, familyId, runId, MONTH, document.issueDate, document.dueDate, document.totalCents, now, JSON.stringify(document));
+      });
+    })();
+
+    let bytes = 0;
+    // On a shared machine the wall time counts the other processes' turns too: the CPU time used is printed beside it.
+    const cpuBefore = process.cpuUsage();
+    const core = await timeEach(
+      Array.from({ length: CALLS }, (_, i) => i),
+      async () => {
+        const result = (await copy.core.call(copy.session, 'invoiceRuns.pdf', { month: MONTH })) as Result<FileContent>;
+        if (!result.ok) throw new Error(`invoiceRuns.pdf refused: ${JSON.stringify(result.error)}`);
+        bytes = Buffer.byteLength(result.value.base64, 'base64');
+      },
+      0,
+    );
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6 / CALLS;
+    const read = sqlite.prepare("SELECT document FROM invoices WHERE month = ? AND kind = 'invoice' ORDER BY year, seq").pluck();
+    const raw = await timeEach(
+      Array.from({ length: CALLS }, (_, i) => i),
+      () => (read.all(MONTH) as string[]).map((text) => JSON.parse(text) as InvoiceDocument),
+      1,
+    );
+    process.stdout.write(
+      `invoiceRuns.pdf : ${INVOICES} factures en un PDF de ${(bytes / 1_048_576).toFixed(1)} Mo, ` +
+        `p50 ${(core.p50 / 1000).toFixed(2)} s, temps processeur ${cpuSeconds.toFixed(2)} s par PDF (objectif < ${BUDGET_MS / 1000} s)\n`,
+    );
+    return { name: `invoiceRuns.pdf (${INVOICES} factures)`, core, raw, budgetMs: BUDGET_MS };
+  } finally {
+    await copy.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
