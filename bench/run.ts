@@ -1,5 +1,6 @@
 import { benchDatabaseFile, BENCH_FAMILIES, openBenchOffice, type BenchOffice } from './database.js';
 import { benchFamilyFile } from './family-file.js';
+import { benchInvoiceRun } from './invoice-run.js';
 import { benchPlanning } from './planning.js';
 import { benchRequests } from './requests.js';
 import { benchFamilySearch } from './search.js';
@@ -9,7 +10,7 @@ import { benchSyncPull } from './sync-pull.js';
 /**
  * `npm run bench`: the office core against its budgets on a 30,000-family commune, next to raw better-sqlite3 doing the
  * same reads. A measurement, not a test: never run in CI (timings depend on the machine).
- * `npx tsx bench/run.ts pull requests`: only the benchmarks named (search, family-file, requests, planning, pull, rush).
+ * `npx tsx bench/run.ts pull requests`: only the benchmarks named (search, family-file, requests, planning, pull, invoices, rush).
  */
 
 const BENCHMARKS: Record<string, (office: BenchOffice) => Promise<BenchResult | BenchResult[]>> = {
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, (office: BenchOffice) => Promise<BenchResult | 
   requests: benchRequests,
   planning: benchPlanning,
   pull: benchSyncPull,
+  invoices: benchInvoiceRun,
   rush: (office) => import('./portal-rush.js').then((m) => m.benchPortalRush(office)),
   'invoice-pdf': (office) => import('./invoice-pdf.js').then((m) => m.benchInvoicePdf(office)),
 };

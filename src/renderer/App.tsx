@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ROLES, type SessionUser } from '../shared/auth/roles.js';
 import { api, onSignedOut } from './api/bridge.js';
+import { BillingPage } from './billing/BillingPage.js';
+import { BILLING_HREF, useBillingPage } from './billing/routes.js';
 import { ChildFilePage } from './child/ChildFilePage.js';
 import { NewChildPage } from './child/NewChildPage.js';
 import { FamilyFilePage } from './family/FamilyFilePage.js';
@@ -45,6 +47,7 @@ export function App() {
   const extraPage = useExtraPage();
   const pending = usePendingCount(Boolean(user));
   const planningPage = usePlanningPage();
+  const billingPage = useBillingPage();
 
   const [clockRead, setClockRead] = useState(false);
 
@@ -63,7 +66,7 @@ export function App() {
   if (user === undefined || !clockRead) return <p className="muted page">Chargement…</p>;
   if (user === null) return <LoginPage onLoggedIn={setUser} />;
 
-  const section = extraPage ?? planningPage ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');
+  const section = extraPage ?? planningPage ?? (billingPage ? 'billing' : null) ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');
   return (
     <>
       <header className="topbar">
@@ -86,6 +89,9 @@ export function App() {
                 <span className="visually-hidden"> en attente</span>
               </span>
             ) : null}
+          </a>
+          <a href={BILLING_HREF} aria-current={section === 'billing' ? 'page' : undefined}>
+            Facturation
           </a>
           {user.role === 'admin' || user.role === 'regisseur' ? (
             <a href={EXTRA_HREF.settings} aria-current={extraPage === 'settings' ? 'page' : undefined}>
@@ -114,6 +120,8 @@ export function App() {
         <QueuePage user={user} />
       ) : extraPage === 'settings' ? (
         <SettingsPage user={user} />
+      ) : billingPage ? (
+        <BillingPage page={billingPage} user={user} />
       ) : (
         planningPage === 'journee' ? <DayPage canMark={user.role !== 'regisseur'} /> : <Page route={route} />
       )}

@@ -3,6 +3,7 @@ import type { FamilyFile } from '../../shared/api/contract.js';
 import { familySchemas, type FamilyPatch } from '../../shared/families/input.js';
 import { api } from '../api/bridge.js';
 import { check } from '../api/useApi.js';
+import { InvoicesSection } from '../billing/InvoicesSection.js';
 import { CustomFieldsEditor } from '../components/CustomFieldsEditor.js';
 import { PrintButton } from '../components/PrintButton.js';
 import { FileHeader, FileLoading, HistoryCard, useActiveCustomFields } from '../components/RecordFile.js';
@@ -226,6 +227,8 @@ export function FamilyFilePage({ id }: { id: number }) {
             </SectionForm>
 
             <PortalAccessSection file={file} />
+
+            <InvoicesSection familyId={id} />
 
             <DocumentsSection familyId={id} documents={file.documents} canEdit={canEdit} onAdded={() => void reload()} />
 

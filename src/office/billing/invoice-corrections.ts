@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import type { CorrectionInput, InvoiceView } from '../../shared/api/billing.js';
+import { INVOICE_KINDS, type InvoiceDocument, type InvoiceLine } from '../../shared/billing/invoice.js';
+import { addDays } from '../../shared/calendar/days.js';
+import { parisDay } from '../../shared/clock.js';
+import { formatEuros } from '../../shared/money.js';
+import { writeAudit } from '../audit/write.js';
+import { ApiFailure, invalid, notFound, parseOrFail, type StaffContext } from '../api/handler.js';
+import { invoiceView } from './invoice-views.js';
+import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
+import { readJson } from './run-store.js';
+import { immediateTransaction } from './run-transaction.js';
+import { loadBillingSettings } from './store.js';
+
+/**
+ * A correction of an issued invoice ('invoices.correct', the régisseur only): never an edit, a new document numbered
+ * in the same sequence (run-numbering.ts), frozen like the invoice, with its reason. A credit note takes amounts off
+ * (given positive, stored negative) and can never take off more than what remains of the invoice after the credit
+ * notes already issued on it; a complementary invoice adds amounts and falls due like an invoice.
+ */
+
+const amount = z
+  .number('Montant manquant.')
+  .int('Le montant est en centimes entiers.')
+  .positive('Le montant doit être supérieur à zéro.')
+  .max(100_000_000, 'Montant trop élevé.');
+
+export const correctionSchema = z.strictObject({
+  invoiceId: z.number('Facture manquante.').int('Facture inconnue.').positive('Facture inconnue.'),
+  kind: z.enum(['credit_note', 'complementary'], 'Choisissez un avoir ou une facture complémentaire.'),
+  reason: z.string('Motif manquant.').trim().min(1, 'Le motif de la correction est obligatoire.').max(500, 'Motif trop long (500 caractères au plus).'),
+  lines: z
+    .array(
+      z.strictObject({
+        childId: z.number().int().positive().nullable(),
+        serviceId: z.number().int().positive().nullable(),
+        label: z.string('Libellé manquant.').trim().min(1, 'Le libellé de la ligne est obligatoire.').max(200, 'Libellé trop long.'),
+        amountCents: amount,
+      }),
+      'Lignes manquantes.',
+    )
+    .min(1, 'Ajoutez au moins une ligne.')
+    .max(100, '100 lignes au plus.'),
+}) satisfies z.ZodType<CorrectionInput>;
+
+export async function correctInvoice(ctx: StaffContext, raw: CorrectionInput): Promise<InvoiceView> {
+  if (ctx.user.role !== 'regisseur') throw new ApiFailure({ code: 'forbidden', message: REGISSEUR_ONLY });
+  const input = parseOrFail(correctionSchema, raw);
+  const now = ctx.clock();
+  const issueDate = parisDay(now);
+  const id = await immediateTransaction(ctx.db, async (trx) => {
+    const original = await trx.selectFrom('invoices').selectAll().where('id', '=', input.invoiceId).executeTakeFirst();
+    if (!original) throw notFound('Facture introuvable.');
+    if (original.kind === 'credit_note') {
+      throw invalid({ invoiceId: 'Un avoir ne se corrige pas : corrigez la facture qu’il concerne.' }, 'Un avoir ne se corrige pas : corrigez la facture qu’il concerne.');
+    }
+    const fields: Record<string, string> = {};
+    const children = new Map<number, string>();
+    const services = new Map<number, string>();
+    for (const [index, line] of input.lines.entries()) {
+      if (line.childId !== null) {
+        const child = await trx.selectFrom('children').select(['family_id', 'nom', 'prenom']).where('id', '=', line.childId).executeTakeFirst();
+        if (!child || child.family_id !== original.family_id) fields[`lines.${index}.childId`] = 'Cet enfant n’est pas de la famille facturée.';
+        else children.set(line.childId, `${child.prenom} ${child.nom.toLocaleUpperCase('fr-FR')}`);
+      }
+      if (line.serviceId !== null) {
+        const service = await trx.selectFrom('services').select('name').where('id', '=', line.serviceId).executeTakeFirst();
+        if (!service) fields[`lines.${index}.serviceId`] = 'Service inconnu.';
+        else services.set(line.serviceId, service.name);
+      }
+    }
+    if (Object.keys(fields).length > 0) throw invalid(fields);
+    const sum = input.lines.reduce((total, line) => total + line.amountCents, 0);
+    if (input.kind === 'credit_note') {
+      const credited = await trx
+        .selectFrom('invoices')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('total_cents'), eb.val(0)).as('s'))
+        .where('corrects_id', '=', original.id)
+        .where('kind', '=', 'credit_note')
+        .executeTakeFirstOrThrow();
+      const remaining = original.total_cents + Number(credited.s);
+      if (sum > remaining) {
+        const message = `L'avoir (${formatEuros(sum)}) dépasse le reste de la facture (${formatEuros(remaining)}).`;
+        throw invalid({ lines: message }, message);
+      }
+    }
+    const sign = input.kind === 'credit_note' ? -1 : 1;
+    const settings = await loadBillingSettings(trx);
+    const originalDocument = readJson<InvoiceDocument>(original.document, `invoice ${original.number}`);
+    const [given] = await nextNumbers(trx, Number(issueDate.slice(0, 4)), 1);
+    const { number, seq, year } = given!;
+    // A credit note asks nothing of the family: due the day it is issued.
+    const dueDate = input.kind === 'credit_note' ? issueDate : addDays(issueDate, settings.dueDays);
+    const lines: InvoiceLine[] = input.lines.map((line) => ({
+      childId: line.childId,
+      childName: line.childId === null ? '' : (children.get(line.childId) ?? ''),
+      serviceId: line.serviceId,
+      serviceName: line.serviceId === null ? '' : (services.get(line.serviceId) ?? ''),
+      kind: 'correction',
+      label: line.label,
+      basis: input.reason,
+      unitCents: sign * line.amountCents,
+      quantity: 1,
+      amountCents: sign * line.amountCents,
+      days: [],
+    }));
+    const document: InvoiceDocument = {
+      kind: input.kind,
+      number,
+      issueDate,
+      dueDate,
+      month: original.month,
+      issuer: settings.issuer,
+      family: originalDocument.family,
+      lines,
+      totalCents: sign * sum,
+      qf: [],
+      days: [],
+      corrects: { number: original.number, issueDate: original.issue_date },
+      reason: input.reason,
+      directDebit: null,
+    };
+    const at = now.toISOString();
+    const inserted = await trx
+      .insertInto('invoices')
+      .values({
+        number,
+        year,
+        seq,
+        kind: input.kind,
+        family_id: original.family_id,
+        run_id: null,
+        month: original.month,
+        issue_date: issueDate,
+        due_date: dueDate,
+        total_cents: sign * sum,
+        corrects_id: original.id,
+        reason: input.reason,
+        issued_at: at,
+        issued_by: ctx.user.id,
+        document: JSON.stringify(document),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('invoice_lines')
+      .values(
+        lines.map((line, position) => ({
+          invoice_id: inserted.id,
+          position,
+          child_id: line.childId,
+          service_id: line.serviceId,
+          kind: line.kind,
+          label: line.label,
+          unit_cents: line.unitCents,
+          quantity: line.quantity,
+          amount_cents: line.amountCents,
+        })),
+      )
+      .execute();
+    await markFamiliesDirty(trx, [original.family_id]);
+    await writeAudit(trx, { at, userId: ctx.user.id, entity: 'invoice', entityId: inserted.id, action: input.kind, familyId: original.family_id }, [
+      {
+        field: `${INVOICE_KINDS[input.kind]} sur la facture ${original.number}`,
+        oldValue: null,
+        newValue: `${number} : ${formatEuros(sign * sum)} — ${input.reason}`,
+      },
+    ]);
+    return inserted.id;
+  });
+  return invoiceView(ctx.db, id);
+}

@@ -1,0 +1,128 @@
+import type { DraftDetail, InvoiceRunView } from '../../shared/api/billing.js';
+import { draftInvoices, type DraftLine, type DraftRun } from '../../shared/billing/drafts.js';
+import { parisDay } from '../../shared/clock.js';
+import { formatEuros } from '../../shared/money.js';
+import { writeAudit } from '../audit/write.js';
+import { notFound, type StaffContext } from '../api/handler.js';
+import { loadRunFacts, type RunFacts } from './run-facts.js';
+import { alreadyIssued, checkRunMonth, draftOfFamily, monthLabel, readJson, runByMonth, runView, type StoredFlagged } from './run-store.js';
+import { immediateTransaction } from './run-transaction.js';
+
+/**
+ * The month's drafts computed again and stored in place of the previous ones ('invoiceRuns.generate'), and one
+ * family's draft opened with each of its days ('invoiceRuns.draft').
+ */
+
+const LOAD = 'Lecture des réservations et des présences';
+const COMPUTE = 'Calcul des brouillons';
+const STORE = 'Enregistrement des brouillons';
+
+/** The steps of the progress bar: services read (one step each), then computing, then storing. */
+export async function computeRun(ctx: Pick<StaffContext, 'db' | 'progress'>, month: string): Promise<{ facts: RunFacts; run: DraftRun }> {
+  ctx.progress(0, 1, LOAD);
+  let steps = 1;
+  const facts = await loadRunFacts(ctx.db, month, {
+    onService: (done, total) => {
+      steps = total + 2;
+      ctx.progress(done, steps, LOAD);
+    },
+  });
+  ctx.progress(steps - 2, steps, COMPUTE);
+  const run = draftInvoices(facts.input);
+  ctx.progress(steps - 1, steps, STORE);
+  return { facts, run };
+}
+
+/** Lines as stored and compared: the same JSON text for the same lines. */
+export const linesJson = (lines: DraftLine[]): string => JSON.stringify(lines);
+
+export async function generateRun(ctx: StaffContext, month: string): Promise<InvoiceRunView> {
+  const now = ctx.clock();
+  checkRunMonth(month, parisDay(now));
+  const before = await runByMonth.first(ctx.db, month);
+  if (before?.status === 'issued') throw alreadyIssued(month);
+  const { facts, run } = await computeRun(ctx, month);
+  const flagged: StoredFlagged[] = run.flagged.map((family) => ({ ...family, familyName: facts.families.get(family.familyId)?.name ?? '' }));
+  const totalCents = run.drafts.reduce((sum, draft) => sum + draft.totalCents, 0);
+  await immediateTransaction(ctx.db, async (trx) => {
+    // Checked again under the write lock: another office may have issued the month meanwhile.
+    const current = await runByMonth.first(trx, month);
+    if (current?.status === 'issued') throw alreadyIssued(month);
+    const values = {
+      generated_at: now.toISOString(),
+      generated_by: ctx.user.id,
+      problems: JSON.stringify(run.problems),
+      flagged: JSON.stringify(flagged),
+    };
+    let runId: number;
+    if (current) {
+      runId = current.id;
+      await trx.updateTable('invoice_runs').set(values).where('id', '=', runId).execute();
+      await trx.deleteFrom('invoice_drafts').where('run_id', '=', runId).execute();
+    } else {
+      runId = (await trx.insertInto('invoice_runs').values({ month, ...values }).returning('id').executeTakeFirstOrThrow()).id;
+    }
+    const rows = run.drafts.map((draft) => ({
+      run_id: runId,
+      family_id: draft.familyId,
+      family_name: facts.families.get(draft.familyId)?.name ?? '',
+      total_cents: draft.totalCents,
+      qf_flagged: draft.qfFlagged ? 1 : 0,
+      lines: linesJson(draft.lines),
+    }));
+    // 6 values a row: well under SQLite's bound parameters per statement.
+    for (let start = 0; start < rows.length; start += 2000) await trx.insertInto('invoice_drafts').values(rows.slice(start, start + 2000)).execute();
+    await writeAudit(
+      trx,
+      { at: now.toISOString(), userId: ctx.user.id, entity: 'invoice_run', entityId: runId, action: current ? 'regenerate' : 'generate' },
+      [
+        {
+          field: `Brouillons de ${monthLabel(month)}`,
+          oldValue: null,
+          newValue: `${run.drafts.length} familles, ${formatEuros(totalCents)}, ${run.problems.length} problème(s), ${flagged.length} QF à mettre à jour`,
+        },
+      ],
+    );
+  });
+  ctx.progress(1, 1, STORE);
+  return runView(ctx.db, month);
+}
+
+/** One family's draft recomputed now, every day with why, and whether the stored draft still says the same. */
+export async function draftDetail(ctx: StaffContext, month: string, familyId: number): Promise<DraftDetail> {
+  const stored = await runByMonth.first(ctx.db, month);
+  if (!stored) throw notFound(`Aucun brouillon pour ${monthLabel(month)} : lancez le calcul de la facturation.`);
+  const storedDraft = await draftOfFamily.first(ctx.db, stored.id, familyId);
+  const facts = await loadRunFacts(ctx.db, month, { familyId });
+  const run = draftInvoices(facts.input);
+  const draft = run.drafts.find((one) => one.familyId === familyId) ?? null;
+  if (!storedDraft && !draft) throw notFound(`La famille n° ${familyId} n’a rien à payer en ${monthLabel(month)}.`);
+  const children = new Map(facts.input.children.map((child) => [child.id, child.name]));
+  const services = new Map(facts.input.services.map((service) => [service.id, service.name]));
+  const lines = draft?.lines ?? [];
+  const storedLines = storedDraft ? readJson<DraftLine[]>(storedDraft.lines, `draft of family ${familyId}`) : [];
+  // An issued month is frozen: what was issued is the invoice, and a difference now is for a correction.
+  const stale = stored.status === 'draft' && (storedDraft === undefined ? draft !== null : linesJson(lines) !== linesJson(storedLines));
+  return {
+    month,
+    familyId,
+    familyName: facts.families.get(familyId)?.name ?? storedDraft?.family_name ?? '',
+    lines,
+    totalCents: draft?.totalCents ?? 0,
+    qf: draft?.qf ?? run.flagged.find((one) => one.familyId === familyId)?.qf ?? [],
+    days: (draft?.days ?? []).map((day) => ({
+      childId: day.childId,
+      serviceId: day.serviceId,
+      day: day.day,
+      billed: day.billed,
+      code: day.code,
+      why: day.why,
+      childName: children.get(day.childId) ?? '',
+      serviceName: services.get(day.serviceId) ?? '',
+      units: day.units,
+      unitCents: day.unitCents,
+      problem: day.problem,
+    })),
+    stale,
+  };
+}
