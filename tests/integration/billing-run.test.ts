@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
 import { makeTestOffice, type TestOffice } from '../helpers/office.js';
+import { addresseeOf } from '../../src/office/billing/run-facts.js';
 import { buildNovember, setDay } from './billing-run-commune.js';
 
 let office: TestOffice;
@@ -222,5 +223,16 @@ describe('the monthly invoice run', () => {
     expect(await office.value('invoiceRuns.list', {})).toEqual([
       { month: '2026-11', status: 'draft', generatedAt: '2026-12-02T09:00:00.000Z', issuedAt: null, families: 4, totalCents: 6390, flagged: 1, problems: 0 },
     ]);
+  });
+});
+
+describe('the addressee of an invoice', () => {
+  it('names one or both responsables as a French letter does', () => {
+    const paul = { civilite: 'M.', nom: 'Durand', prenom: 'Paul' };
+    expect(addresseeOf(paul, null)).toBe('M. Paul DURAND');
+    expect(addresseeOf(paul, { civilite: 'Mme', nom: 'durand', prenom: 'Anne' })).toBe('M. et Mme Paul DURAND');
+    expect(addresseeOf({ civilite: 'Mme', nom: 'Durand', prenom: 'Anne' }, paul)).toBe('Mme Anne DURAND et M. Paul DURAND');
+    expect(addresseeOf(paul, { civilite: 'Mme', nom: 'Martin', prenom: 'Anne' })).toBe('M. Paul DURAND et Mme Anne MARTIN');
+    expect(addresseeOf({ civilite: '', nom: 'Roux', prenom: 'Inès' }, null)).toBe('Inès ROUX');
   });
 });

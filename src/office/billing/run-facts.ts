@@ -146,11 +146,8 @@ export function addresseeOf(first: Person, second: Person | null): string {
   const full = (person: Person) => `${person.prenom} ${upper(person.nom)}`.trim();
   const named = (person: Person) => (person.civilite ? `${person.civilite} ${full(person)}` : full(person));
   if (!second) return named(first);
-  if (first.civilite && second.civilite && upper(first.nom) === upper(second.nom)) {
-    // One surname: « M. et Mme Paul DURAND », the man named first as the custom goes when both civilités differ.
-    const civilites = first.civilite === second.civilite ? `${first.civilite} et ${second.civilite}` : first.civilite === 'M.' ? 'M. et Mme' : 'Mme et M.';
-    return `${civilites} ${full(first)}`;
-  }
+  // One surname, Monsieur first: the custom form « M. et Mme Paul DURAND »; any other pair is named in full.
+  if (first.civilite === 'M.' && second.civilite === 'Mme' && upper(first.nom) === upper(second.nom)) return `M. et Mme ${full(first)}`;
   return `${named(first)} et ${named(second)}`;
 }
 
