@@ -320,7 +320,7 @@ describe('billing settings: the demo commune', () => {
     expect(canteen.unbookedSurcharge).toEqual({ kind: 'price', cents: 505 });
     expect(canteen.paiReduction).toEqual({ kind: 'percent', basisPoints: 5000 });
     const evening = tariffs.find((t) => t.serviceId === 3 && t.validFrom === '2026-09-01')!;
-    expect(evening.time).toEqual({ blockMinutes: 30, rounding: 'started' });
+    expect(evening.time).toEqual({ blockMinutes: 30, rounding: 'started', unitsWithoutTimes: 4 });
     const holidays = tariffs.find((t) => t.serviceId === 7 && t.validFrom === '2026-09-01')!;
     // Taux d'effort 1,2 %: QF 100 → 1,20 € raised to the 5,00 € minimum; QF 3 000 → 36,00 € brought to 22,00 €.
     expect(unitPrice(holidays, { qf: 100, resident: true }).cents).toBe(500);

@@ -433,6 +433,28 @@ describe('draftInvoices: worked examples of March 2027', () => {
     expect(draftOf(7).days.find((d) => d.day === '2027-03-08')).toMatchObject({ billed: true, units: 0, unitCents: null, problem: expect.stringContaining('Aucun tarif') });
   });
 
+  it('bills a day without pointed times the blocks its tariff states, and still refuses unreadable times', () => {
+    // The same evening tariff, stating 4 blocks (16:30-18:30) for a billed day without times: the 5th, booked and
+    // not pointed, is 4 × 1,30 € = 5,20 €, on top of the 8 pointed blocks; 12 × 1,30 € = 15,60 € in one line.
+    const fixed = tariffs.map((tariff) => (tariff.serviceId === EVENING ? { ...tariff, time: { blockMinutes: 30, rounding: 'started' as const, unitsWithoutTimes: 4 } } : tariff));
+    const withTimes = planning.map((entry) =>
+      entry.serviceId === EVENING
+        ? { ...entry, days: [...entry.days, at('2027-03-08', present, { times: { arrival: '16:30', departure: '' } })] }
+        : entry,
+    );
+    const again = draftInvoices({ ...input, tariffs: fixed, planning: withTimes });
+    const evening = again.drafts.find((d) => d.familyId === 2)!.lines.find((line) => line.serviceId === EVENING)!;
+    expect([evening.unitCents, evening.quantity, evening.amountCents, evening.days]).toEqual([130, 12, 1560, march27(1, 2, 4, 5)]);
+    const fifth = again.drafts.find((d) => d.familyId === 2)!.days.find((d) => d.serviceId === EVENING && d.day === '2027-03-05')!;
+    expect(fifth.units).toBe(4);
+    expect(plain(fifth.pricing!)).toContain('Heures non pointées : 4 tranches facturées selon le tarif.');
+    // Times pointed but unreadable are never replaced by the fixed blocks: still a problem to fix.
+    expect(again.problems.map((p) => [p.familyId, p.day, p.code])).toEqual([
+      [2, '2027-03-08', 'bad_times'],
+      [7, '2027-03-08', 'no_tariff'],
+    ]);
+  });
+
   it('lists the families whose QF needs updating, with or without a draft', () => {
     expect(run.flagged.map((f) => [f.familyId, f.hasDraft, f.qf.map((p) => [p.from, p.to, p.flagged])])).toEqual([
       [3, true, [['2027-03-02', '2027-03-09', true]]],

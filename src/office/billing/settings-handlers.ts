@@ -92,6 +92,7 @@ const tariffShape = z.strictObject(
       .strictObject({
         blockMinutes: z.number('Durée de la tranche attendue.'),
         rounding: z.enum(['started', 'completed', 'nearest'], 'Règle d’arrondi inconnue.'),
+        unitsWithoutTimes: z.number('Nombre de tranches attendu.').nullable().optional(),
       })
       .nullable(),
     pricing: pricingShape,

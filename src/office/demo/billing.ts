@@ -43,7 +43,8 @@ const DEMO_TARIFFS: Record<string, Definition> = {
   },
   soir: {
     unit: 'time',
-    time: { blockMinutes: 30, rounding: 'started' },
+    // A billed evening without pointed hours (an absence billed) counts as the usual 16:30-18:30: four half hours.
+    time: { blockMinutes: 30, rounding: 'started', unitsWithoutTimes: 4 },
     pricing: { kind: 'brackets', brackets: grid(QF_LIMITS, [[55, 80], [75, 105], [95, 130], [115, 155]]) },
     lateSurcharge: { kind: 'percent', basisPoints: 2000 },
     unbookedSurcharge: { kind: 'amount', cents: 100 },

@@ -142,6 +142,14 @@ export function TariffForm({
                     onChange={(blockMinutes) => setDraft({ ...draft, blockMinutes })}
                   />
                   <SelectField path="time.rounding" label="Arrondi" errors={errors} value={draft.rounding} options={ROUNDINGS} onChange={(rounding) => setDraft({ ...draft, rounding })} />
+                  <TextField
+                    path="time.unitsWithoutTimes"
+                    label="Tranches facturées sans heures pointées (vide : à corriger)"
+                    inputMode="numeric"
+                    errors={errors}
+                    value={draft.unitsWithoutTimes}
+                    onChange={(unitsWithoutTimes) => setDraft({ ...draft, unitsWithoutTimes })}
+                  />
                 </>
               ) : null}
             </div>

@@ -110,6 +110,8 @@ export function TariffsSettings({ canEdit }: { canEdit: boolean }) {
               value={String(serviceId ?? '')}
               options={services.map((candidate) => [String(candidate.id), candidate.name] as const)}
               onChange={(next) => {
+                // The list reloads when the service changes; the same service chosen again keeps what is shown.
+                if (Number(next) === serviceId) return;
                 setServiceId(Number(next));
                 setTariffs(null);
                 setEditing(null);

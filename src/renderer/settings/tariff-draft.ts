@@ -37,6 +37,8 @@ export interface TariffDraft {
   unit: BilledUnit;
   blockMinutes: string;
   rounding: TimeRounding;
+  /** Blocks billed for a billed day without pointed times; '' = such a day is a problem to fix. */
+  unitsWithoutTimes: string;
   pricingKind: 'brackets' | 'effort';
   brackets: BracketDraft[];
   resident: EffortDraft;
@@ -85,6 +87,7 @@ export function tariffToDraft(tariff: Tariff & { schoolYearId?: number | null })
     unit: tariff.unit,
     blockMinutes: tariff.time ? String(tariff.time.blockMinutes) : '30',
     rounding: tariff.time?.rounding ?? 'started',
+    unitsWithoutTimes: tariff.time?.unitsWithoutTimes === null || tariff.time?.unitsWithoutTimes === undefined ? '' : String(tariff.time.unitsWithoutTimes),
     pricingKind: pricing.kind,
     brackets:
       pricing.kind === 'brackets'
@@ -108,6 +111,7 @@ export function newTariffDraft(serviceId: number, year: { id: number; startDate:
     unit: 'meal',
     blockMinutes: '30',
     rounding: 'started',
+    unitsWithoutTimes: '',
     pricingKind: 'brackets',
     brackets: [{ upTo: '', resident: '', nonResident: '' }],
     resident: EMPTY_EFFORT,
@@ -142,7 +146,12 @@ export function draftToTariff(draft: TariffDraft): { tariff: Tariff | null; erro
 
   let time: Tariff['time'] = null;
   if (draft.unit === 'time') {
-    time = { blockMinutes: whole(draft.blockMinutes, 'time.blockMinutes', 'La durée d’une tranche est un nombre entier de minutes.'), rounding: draft.rounding };
+    const fixed = draft.unitsWithoutTimes.trim();
+    time = {
+      blockMinutes: whole(draft.blockMinutes, 'time.blockMinutes', 'La durée d’une tranche est un nombre entier de minutes.'),
+      rounding: draft.rounding,
+      unitsWithoutTimes: fixed === '' ? null : whole(fixed, 'time.unitsWithoutTimes', 'Un nombre entier de tranches, ou vide.'),
+    };
   }
 
   let pricing: Tariff['pricing'];

@@ -378,11 +378,13 @@ export function draftInvoices(input: DraftInput): DraftRun {
       const tariff = tariffOn(service.id, day);
       let trouble: [DraftProblemCode, string] | null = null;
       let units = 1;
+      let fixedUnits: number | null = null;
       if (!tariff) trouble = ['no_tariff', 'Aucun tarif en vigueur'];
       else if (tariff.unit === 'time') {
-        const bad = facts.times ? timeProblem(facts.times.arrival, facts.times.departure) : 'Heures d’arrivée et de départ non pointées';
+        fixedUnits = facts.times ? null : (tariff.time!.unitsWithoutTimes ?? null);
+        const bad = facts.times ? timeProblem(facts.times.arrival, facts.times.departure) : fixedUnits === null ? 'Heures d’arrivée et de départ non pointées' : null;
         if (bad !== null) trouble = [facts.times ? 'bad_times' : 'no_times', bad.replace(/\.$/, '')];
-        else units = timeUnits(facts.times!.arrival, facts.times!.departure, tariff.time!);
+        else units = fixedUnits ?? timeUnits(facts.times!.arrival, facts.times!.departure, tariff.time!);
       }
       if (trouble || !tariff) {
         const [code, what] = trouble!;
@@ -400,7 +402,8 @@ export function draftInvoices(input: DraftInput): DraftRun {
       if (!group) groups.set(price, (group = { tariff, price, unit: tally(), late: tally(), unbooked: tally(), pai: tally() }));
       detail.units = units;
       detail.unitCents = price.cents;
-      detail.pricing = price.why;
+      detail.pricing =
+        fixedUnits === null ? price.why : `${price.why} Heures non pointées : ${fixedUnits} tranche${fixedUnits > 1 ? 's' : ''} facturée${fixedUnits > 1 ? 's' : ''} selon le tarif.`;
       count(group.unit, day, units);
       if (result.surcharge !== null) {
         const cents = surchargeCents(tariff, result.surcharge === 'late_booking' ? 'late' : 'unbooked', price.cents);

@@ -55,7 +55,16 @@ export type TimeRounding = 'started' | 'completed' | 'nearest';
 export interface TimeRule {
   blockMinutes: number;
   rounding: TimeRounding;
+  /**
+   * Blocks billed for a billed day without pointed times: an absence billed (there are no times to point), a booking
+   * not pointed, a child pointed present without hours. Null: such a day is a problem to fix before issuing. Absent
+   * from tariffs saved before it existed, read as null.
+   */
+  unitsWithoutTimes?: number | null;
 }
+
+/** Largest number of blocks a day without times may be billed: a whole day of the smallest block. */
+export const MAX_UNITS_WITHOUT_TIMES = 48;
 
 /**
  * A surcharge or a reduction on one unit. Percentages are in basis points of the unit price (2 000 = 20 %), rounded
@@ -121,6 +130,10 @@ export function validateTariff(tariff: Tariff, schoolYear?: { startDate: string;
         add('time.blockMinutes', 'La durée d’une tranche est un nombre entier de minutes, de 1 à 1 440.');
       }
       if (!['started', 'completed', 'nearest'].includes(rounding)) add('time.rounding', 'Règle d’arrondi inconnue.');
+      const fixed = tariff.time.unitsWithoutTimes ?? null;
+      if (fixed !== null && (!Number.isInteger(fixed) || fixed < 0 || fixed > MAX_UNITS_WITHOUT_TIMES)) {
+        add('time.unitsWithoutTimes', `Les tranches facturées sans heures pointées : un nombre entier de 0 à ${MAX_UNITS_WITHOUT_TIMES}.`);
+      }
     }
   } else if (tariff.time !== null) {
     add('time', 'La règle d’arrondi ne s’applique qu’à un service facturé au temps.');

@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Download, Page } from '@playwright/test';
+import { clockStartingAt } from '../../src/shared/clock.js';
+import { formatEuros } from '../../src/shared/money.js';
+import { buildPortal } from '../../src/portal/server.js';
+import { seriousViolations } from './axe.js';
+import { officeApi } from './api.js';
+import { DEMO_PASSWORD, E2E_NOW, expect, login, test, useOfficeBridge } from './bridge.js';
+
+/**
+ * Issue 9's acceptance, end to end through both real servers: in the office (dev bridge, demo commune, its clock on
+ * Saturday 28 November 2026) an administrator sets the canteen's QF grid in Paramètres › Tarifs, the October run is
+ * computed, a family's draft says why each day is billed or not, the régisseur issues, the invoice's PDF is read back
+ * with pdftotext; the sync publishes it to a real portal (on the same clock), where the family finds it on « Relevé de
+ * compte » at 360 px and downloads the same PDF.
+ */
+
+const bridge = useOfficeBridge();
+const MONTH = '2026-10';
+const SECRET = 'secret-de-recette-portail-0123456789abcdef';
+const PASSWORD = 'un mot de passe solide';
+/** The canteen's new grid: resident prices per bracket, one non-resident price, all written by hand. */
+const RESIDENT = ['1,11', '2,22', '3,33', '4,44'];
+const RESIDENT_CENTS = [111, 222, 333, 444];
+const NON_RESIDENT = '5,55';
+
+let portal: FastifyInstance;
+let portalUrl = '';
+let portalDir = '';
+
+test.beforeAll(async () => {
+  portalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-billing-'));
+  portal = buildPortal({
+    dataDir: portalDir,
+    clock: clockStartingAt(new Date(E2E_NOW)),
+    // No mail is needed here: it stays in the portal's outbox.
+    mailer: null,
+    config: { syncSecret: SECRET, cookieSecret: 'recette-cookie-secret-0123456789abcdef', production: false },
+  });
+  portalUrl = await portal.listen({ port: 0, host: '127.0.0.1' });
+  portal.portal.config.publicUrl = portalUrl;
+});
+
+test.afterAll(async () => {
+  await portal?.close();
+  if (portalDir) fs.rmSync(portalDir, { recursive: true, force: true });
+});
+
+/** Spaces of any kind as one ordinary space: pdftotext gives the no-break spaces of amounts back as plain ones. */
+const plainSpaces = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
+
+async function pdfText(download: Download): Promise<string> {
+  const file = await download.path();
+  expect(fs.readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  return plainSpaces(execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+}
+
+async function switchUser(page: Page, username: string): Promise<void> {
+  await page.getByRole('button', { name: 'Déconnexion' }).click();
+  await page.getByLabel('Identifiant').fill(username);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('button', { name: 'Déconnexion' })).toBeVisible();
+}
+
+test('a tariff grid set, a month billed, a draft explained, issued, printed, synced and downloaded by the family', async ({ page, consoleProblems }) => {
+  test.setTimeout(300_000);
+  const admin = await officeApi(bridge, 'admin');
+  const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+
+  // 1. Paramètres › Tarifs: the canteen's grid typed as a table.
+  await login(page, bridge, 'admin');
+  await nav.getByRole('link', { name: 'Paramètres' }).click();
+  await page.getByRole('tab', { name: 'Tarifs' }).click();
+  const services = await admin('services.list', {});
+  const canteen = services.find((service) => service.code === 'cantine')!;
+  await page.getByLabel('Service', { exact: true }).selectOption(String(canteen.id));
+  const list = page.getByRole('region', { name: 'Tarifs', exact: true });
+  await list.getByRole('button', { name: 'Modifier le tarif du 01/09/2026 au 02/07/2027' }).click();
+  const form = page.getByRole('region', { name: 'Tarif Restauration scolaire du 01/09/2026 au 02/07/2027' });
+  const grid = form.getByRole('group', { name: 'Grille par quotient familial' });
+  for (const [index, price] of RESIDENT.entries()) {
+    await grid.getByLabel(`Prix résident, tranche ${index + 1}`).fill(price);
+    await grid.getByLabel(`Prix non-résident, tranche ${index + 1}`).fill(NON_RESIDENT);
+  }
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Modifications enregistrées.')).toBeVisible();
+
+  // 2. Facturation: October 2026 computed with a progress bar, every problem listed.
+  await nav.getByRole('link', { name: 'Facturation' }).click();
+  await expect(page.getByLabel('Mois facturé')).toHaveValue(MONTH);
+  await page.getByRole('button', { name: 'Calculer les brouillons' }).click();
+  await expect(page.getByRole('button', { name: 'Recalculer' })).toBeVisible({ timeout: 120_000 });
+  const run = await admin('invoiceRuns.get', { month: MONTH });
+  expect(run.problems).toEqual([]);
+  expect(run.drafts.length).toBeGreaterThan(0);
+
+  // The canteen's meals are priced by the new grid, whatever the family's bracket.
+  let family: { id: number; name: string; email: string } | null = null;
+  for (const row of run.drafts) {
+    const draft = await admin('invoiceRuns.draft', { month: MONTH, familyId: row.familyId });
+    for (const line of draft.lines.filter((candidate) => candidate.serviceId === canteen.id && candidate.kind === 'unit')) {
+      expect([...RESIDENT_CENTS, 555]).toContain(line.unitCents);
+    }
+    const file = await admin('families.get', { id: row.familyId });
+    const hasCanteen = draft.lines.some((line) => line.serviceId === canteen.id && line.kind === 'unit');
+    const billedAndNot = draft.days.some((day) => day.billed) && draft.days.some((day) => !day.billed);
+    if (!family && hasCanteen && billedAndNot && file.data.responsable1.email !== '') {
+      family = { id: row.familyId, name: row.familyName, email: file.data.responsable1.email };
+    }
+  }
+  expect(family, 'a demo family with canteen meals, billed and unbilled days, and an e-mail').not.toBeNull();
+  const chosen = family!;
+
+  // 3. Its draft, opened from the grid: why each day is billed or not.
+  const draft = await admin('invoiceRuns.draft', { month: MONTH, familyId: chosen.id });
+  await page.goto(`${new URL(bridge.url).origin}/#/facturation/${MONTH}/famille/${chosen.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `Brouillon d’octobre 2026 — ${chosen.name}` })).toBeVisible();
+  const dayRows = page.locator('.billing-day-table tbody tr');
+  await expect(dayRows).toHaveCount(draft.days.length);
+  const billed = draft.days.find((day) => day.billed)!;
+  const unbilled = draft.days.find((day) => !day.billed)!;
+  await expect(dayRows.filter({ hasText: billed.why }).first()).toBeVisible();
+  await expect(dayRows.filter({ hasText: unbilled.why }).first()).toBeVisible();
+  expect(billed.why).toMatch(/^Facturé/);
+  expect(unbilled.why).toMatch(/^Non facturé/);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // 4. The régisseur issues the month.
+  await switchUser(page, 'regie');
+  await nav.getByRole('link', { name: 'Facturation' }).click();
+  await page.getByLabel('Mois facturé').selectOption(MONTH);
+  await page.getByRole('button', { name: 'Émettre les factures' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Émettre les factures d’octobre 2026' });
+  await dialog.getByRole('button', { name: /^Émettre \d+/ }).click();
+  await expect(page.getByRole('heading', { name: 'Factures émises' })).toBeVisible({ timeout: 120_000 });
+  const [invoice] = await admin('invoices.list', { familyId: chosen.id, month: MONTH });
+  expect(invoice!.totalCents).toBe(draft.totalCents);
+
+  // 5. The invoice's PDF from the family file: its number, its lines and its total.
+  await page.goto(`${new URL(bridge.url).origin}/#/familles/${chosen.id}`);
+  const section = page.getByRole('region', { name: 'Factures' });
+  const download = page.waitForEvent('download');
+  await section.getByRole('button', { name: `PDF facture ${invoice!.number}` }).click();
+  const officePdf = await pdfText(await download);
+  expect(officePdf).toContain(invoice!.number);
+  for (const line of draft.lines) {
+    expect(officePdf).toContain(plainSpaces(line.serviceName));
+    expect(officePdf).toContain(plainSpaces(formatEuros(line.amountCents)));
+  }
+  expect(officePdf).toContain(`Total à payer ${plainSpaces(formatEuros(draft.totalCents))}`);
+
+  // 6. The sync publishes it; the family activates its account on a phone and finds its invoice.
+  await admin('sync.configure', { portalUrl, secret: SECRET });
+  const { code } = await admin('portal.issueActivation', { familyId: chosen.id, rank: 1 });
+  expect((await admin('sync.now', {})).lastError).toBeNull();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(`${portalUrl}/activation`);
+  await page.getByLabel('Adresse e-mail').fill(chosen.email);
+  await page.getByLabel('Code d’activation').fill(code);
+  await page.getByLabel('Nouveau mot de passe').fill(PASSWORD);
+  await page.getByLabel('Confirmez le mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Activer mon compte' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Bonjour/ })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Relevé de compte' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Relevé de compte' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: invoice!.number });
+  await expect(row).toContainText('octobre 2026');
+  await expect(row).toContainText(formatEuros(draft.totalCents));
+  expect(await seriousViolations(page)).toEqual([]);
+  const portalDownload = page.waitForEvent('download');
+  await row.getByRole('link', { name: `Télécharger la facture n°\u00a0${invoice!.number} (PDF)` }).click();
+  const portalPdf = await pdfText(await portalDownload);
+  expect(portalPdf).toContain(invoice!.number);
+  expect(portalPdf).toContain(`Total à payer ${plainSpaces(formatEuros(draft.totalCents))}`);
+  expect(consoleProblems).toEqual([]);
+});
