@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Merging and splitting the PDFs pdfkit writes (pdfmake's output), without a dependency: the month's invoices are
  * printed as one PDF assembled from each invoice's own PDF, rendered once and kept (pdfmake costs tens of milliseconds
@@ -7,8 +9,8 @@
  * object streams, no incremental update), uncompressed object headers, every stream's /Length a direct number, page
  * attributes on the pages themselves (none inherited from the page tree). Anything else is refused with an error, never
  * guessed at. Objects are copied as they are, their `n g R` references renumbered outside stream data and strings;
- * only the objects the chosen pages reach are copied (not each input's catalog, info or name tree), and one new page
- * tree and catalog hold every page in order.
+ * only the objects the chosen pages reach are copied (not each input's catalog, info or name tree), objects with the
+ * same content (what they reach included) once, and one new page tree and catalog hold every page in order.
  */
 
 export interface PdfObject {
@@ -222,7 +224,7 @@ export interface PdfPart {
 
 /**
  * One PDF holding the chosen pages of each part, in order, with what they reach (contents, resources, fonts) copied
- * once per part. Catalog is object 1, the page tree 2, the info 3.
+ * once: once per part, and once in all when two parts hold the same content. Catalog is object 1, the page tree 2, the info 3.
  */
 export function writePdf(parts: readonly PdfPart[], info: PdfInfo = {}): Buffer {
   const chunks: Buffer[] = [];
@@ -242,6 +244,8 @@ export function writePdf(parts: readonly PdfPart[], info: PdfInfo = {}): Buffer 
   let next = 4;
   const kids: number[] = [];
   const bodies: { number: number; object: PdfObject; renumber: (n: number) => number }[] = [];
+  /** Content key → the number of the copy already written. */
+  const copied = new Map<string, number>();
   for (const part of parts) {
     const { file } = part;
     const numbers = new Map<number, number>();
@@ -251,13 +255,49 @@ export function writePdf(parts: readonly PdfPart[], info: PdfInfo = {}): Buffer 
       if (found === undefined) throw new PdfSyntaxError(`object ${old} is referenced but was not copied`);
       return found;
     };
+    const object = (old: number): PdfObject => {
+      const found = file.objects.get(old);
+      if (!found) throw new PdfSyntaxError(`object ${old} is referenced but absent`);
+      return found;
+    };
+    const pageSet = new Set(file.pages);
+    // An object's content key: its bytes with each reference replaced by the key of what it points to, so that two
+    // parts holding the same font (pieces cut from one rendered batch) share one copy. Pages are never shared (each
+    // sits once in the page tree), nor anything that reaches back into a loop.
+    const keys = new Map<number, string | null>();
+    const keyOf = (old: number): string | null => {
+      if (file.pageTreeNodes.has(old)) return 'page tree';
+      if (pageSet.has(old)) return null;
+      if (keys.has(old)) return keys.get(old) as string | null;
+      keys.set(old, null);
+      const { value, stream } = object(old);
+      const hash = createHash('sha256');
+      let shareable = true;
+      let last = 0;
+      walk(value, 0, (number, from, to) => {
+        const key = keyOf(number);
+        if (key === null) shareable = false;
+        hash.update(value.slice(last, from), 'latin1').update(`{${key}}`);
+        last = to;
+      });
+      hash.update(value.slice(last), 'latin1');
+      if (stream) hash.update('\0stream\0').update(stream);
+      const key = shareable ? hash.digest('base64') : null;
+      keys.set(old, key);
+      return key;
+    };
     const copy = (old: number): void => {
       if (numbers.has(old) || file.pageTreeNodes.has(old)) return;
-      const object = file.objects.get(old);
-      if (!object) throw new PdfSyntaxError(`object ${old} is referenced but absent`);
-      numbers.set(old, next++);
-      bodies.push({ number: numbers.get(old) as number, object, renumber });
-      for (const reference of references(object.value)) copy(reference);
+      const key = keyOf(old);
+      const shared = key === null ? undefined : copied.get(key);
+      if (shared !== undefined) {
+        numbers.set(old, shared);
+        return;
+      }
+      numbers.set(old, next);
+      if (key !== null) copied.set(key, next);
+      bodies.push({ number: next++, object: object(old), renumber });
+      for (const reference of references(object(old).value)) copy(reference);
     };
     const chosen = part.pages ?? file.pages.map((_, index) => index);
     for (const index of chosen) {
