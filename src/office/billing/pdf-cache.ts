@@ -38,9 +38,22 @@ async function missing(db: OfficeDb, invoiceIds: readonly number[]): Promise<num
 }
 
 /**
- * Renders and keeps the PDF of each of `invoiceIds` that has none yet; returns how many were rendered. `progress`
- * hears the invoices done out of those missing. Safe to run twice at once: a PDF written meanwhile by the other run is
- * kept as it is (both are the same invoice printed).
+ * One batch rendered at a time per database: a print asked while the PDFs issued a moment ago are still being rendered
+ * in the background takes its turn between two batches, then finds the batches done meanwhile already kept.
+ */
+const turns = new WeakMap<OfficeDb, Promise<unknown>>();
+
+async function inTurn<T>(db: OfficeDb, work: () => Promise<T>): Promise<T> {
+  const before = turns.get(db) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  turns.set(db, mine.catch(() => undefined));
+  return mine;
+}
+
+/**
+ * Renders and keeps the PDF of each of `invoiceIds` that has none yet; returns how many this call rendered. `progress`
+ * hears the invoices done (rendered here or meanwhile by another call) out of those missing at the start. Meant to be
+ * started, without being awaited, right after a run is issued, and awaited by the print handlers.
  */
 export async function renderMissingInvoicePdfs(
   db: OfficeDb,
@@ -50,33 +63,41 @@ export async function renderMissingInvoicePdfs(
   const todo = await missing(db, invoiceIds);
   progress?.(0, todo.length, RENDER_LABEL);
   let done = 0;
-  for (const ids of chunks(todo, BATCH)) {
-    const rows = await db.selectFrom('invoices').select(['id', 'document']).where('id', 'in', ids).execute();
-    if (rows.length !== ids.length) {
-      const found = new Set(rows.map((row) => row.id));
-      throw new Error(`renderMissingInvoicePdfs: no invoice ${ids.filter((id) => !found.has(id)).join(', ')}`);
-    }
-    const documents = rows.map((row) => JSON.parse(row.document) as InvoiceDocument);
-    const { pdf, pages } = await invoicePdfWithPages(documents, {
-      onProgress: (fraction) => progress?.(done + Math.floor(fraction * rows.length), todo.length, RENDER_LABEL),
-    });
-    const pieces = splitPdf(
-      pdf,
-      documents.map((document, i) => ({ pages: pages[i] as number[], info: invoicesPdfInfo([document]) })),
-    );
-    await db.transaction().execute(async (trx) => {
-      for (const [i, row] of rows.entries()) {
-        await trx
-          .insertInto('invoice_pdfs')
-          .values({ invoice_id: row.id, pdf: pieces[i] as Buffer })
-          .onConflict((conflict) => conflict.column('invoice_id').doNothing())
-          .execute();
+  let rendered = 0;
+  for (const batch of chunks(todo, BATCH)) {
+    rendered += await inTurn(db, async () => {
+      const ids = await missing(db, batch);
+      if (ids.length === 0) return 0;
+      const rows = await db.selectFrom('invoices').select(['id', 'document']).where('id', 'in', ids).execute();
+      if (rows.length !== ids.length) {
+        const found = new Set(rows.map((row) => row.id));
+        throw new Error(`renderMissingInvoicePdfs: no invoice ${ids.filter((id) => !found.has(id)).join(', ')}`);
       }
+      const documents = rows.map((row) => JSON.parse(row.document) as InvoiceDocument);
+      const skipped = batch.length - ids.length;
+      const { pdf, pages } = await invoicePdfWithPages(documents, {
+        onProgress: (fraction) => progress?.(done + skipped + Math.floor(fraction * rows.length), todo.length, RENDER_LABEL),
+      });
+      const pieces = splitPdf(
+        pdf,
+        documents.map((document, i) => ({ pages: pages[i] as number[], info: invoicesPdfInfo([document]) })),
+      );
+      await db.transaction().execute(async (trx) => {
+        for (const [i, row] of rows.entries()) {
+          // Another process on the same file may have kept it meanwhile: its PDF is the same invoice printed.
+          await trx
+            .insertInto('invoice_pdfs')
+            .values({ invoice_id: row.id, pdf: pieces[i] as Buffer })
+            .onConflict((conflict) => conflict.column('invoice_id').doNothing())
+            .execute();
+        }
+      });
+      return rows.length;
     });
-    done += rows.length;
+    done += batch.length;
     progress?.(done, todo.length, RENDER_LABEL);
   }
-  return todo.length;
+  return rendered;
 }
 
 /** The kept PDFs of `invoiceIds`, in the order given; throws if one is missing (render them first). */
