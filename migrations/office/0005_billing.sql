@@ -120,3 +120,13 @@ CREATE TRIGGER invoice_lines_kept BEFORE DELETE ON invoice_lines
 BEGIN SELECT RAISE(ABORT, 'an issued invoice is never deleted'); END;
 CREATE TRIGGER invoice_runs_issued BEFORE UPDATE ON invoice_runs WHEN OLD.status = 'issued'
 BEGIN SELECT RAISE(ABORT, 'an issued run is never changed'); END;
+
+-- Each issued invoice's own PDF, kept once rendered: derived data (an issued invoice never changes, so neither does
+-- its PDF), so that printing a month's run is a merge of these, not a thousand invoices laid out again. A row may be
+-- missing (not rendered yet) and is then rendered on demand; it is never changed once written.
+CREATE TABLE invoice_pdfs (
+  invoice_id INTEGER PRIMARY KEY REFERENCES invoices(id),
+  pdf        BLOB NOT NULL
+);
+CREATE TRIGGER invoice_pdfs_frozen BEFORE UPDATE ON invoice_pdfs
+BEGIN SELECT RAISE(ABORT, 'an issued invoice''s PDF is never changed'); END;

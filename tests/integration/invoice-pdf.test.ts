@@ -11,6 +11,7 @@ import { compactDaysFr, monthLabelFr } from '../../src/shared/calendar/format.js
 import type { Clock } from '../../src/shared/clock.js';
 import { invoicePdf, invoicePdfFileName } from '../../src/server/billing/invoice-pdf.js';
 import { createOfficeCore, type OfficeCore } from '../../src/office/api/core.js';
+import { renderMissingInvoicePdfs } from '../../src/office/billing/pdf-cache.js';
 import type { OfficeSession } from '../../src/office/api/handler.js';
 import { openOfficeDatabase, type OpenedOfficeDatabase } from '../../src/office/db/open.js';
 import { silentLogger } from '../../src/office/log.js';
@@ -410,9 +411,69 @@ describe('invoices.pdf and invoiceRuns.pdf through the office core', () => {
     expect(flat(pdf, 2)).toContain('Facture n° 2026-000125');
     expect(flat(pdf, 3)).toContain('Facture n° 2026-000126');
     expect(flat(pdf)).not.toContain('Avoir n°');
-    expect(progress[0]).toEqual({ done: 0, total: 3, label: 'Mise en page des factures' });
-    expect(progress[progress.length - 1]).toEqual({ done: 3, total: 3, label: 'Impression des factures' });
+    // The invoice 2026-000123 was printed on its own by the test above: its kept PDF counts as done from the start.
+    expect(progress[0]).toEqual({ done: 1, total: 3, label: 'Impression des factures' });
+    expect(progress).toContainEqual({ done: 3, total: 3, label: 'Impression des factures' });
+    expect(progress[progress.length - 1]).toEqual({ done: 3, total: 3, label: 'Assemblage des factures' });
     for (let i = 1; i < progress.length; i += 1) expect(progress[i]!.done).toBeGreaterThanOrEqual(progress[i - 1]!.done);
+    // Each page numbered within its invoice, as the one-invoice PDF prints it.
+    for (const page of [1, 2, 3]) expect(flat(pdf, page)).toContain('Page 1 / 1');
+  });
+
+  it("keeps each invoice's PDF once printed and prints the month again from them, identical, without laying it out again", async () => {
+    const runIds = (await opened.db.selectFrom('invoices').select('id').where('kind', '=', 'invoice').where('month', '=', '2026-11').execute()).map((r) => r.id);
+    const kept = await opened.db.selectFrom('invoice_pdfs').select(['invoice_id', 'pdf']).execute();
+    expect(kept.map((k) => k.invoice_id).sort()).toEqual(expect.arrayContaining([...runIds].sort()));
+    // A kept PDF is the invoice alone, readable on its own.
+    const one = kept.find((k) => k.invoice_id === ids.invoice)!;
+    const onePdf = await writePdf('kept-one.pdf', Buffer.from(one.pdf));
+    expect(pages(onePdf)).toBe(1);
+    expect(flat(onePdf)).toContain('Facture n° 2026-000123');
+    expect(layout(onePdf)).toMatch(row('Total à payer', '20,80 €'));
+    expect(execFileSync('pdfinfo', [onePdf], { encoding: 'utf8' })).toMatch(/^Title:\s+Facture n° 2026-000123$/m);
+
+    const first = await file('invoiceRuns.pdf', { month: '2026-11' });
+    const progress: CallProgress[] = [];
+    const again = await file('invoiceRuns.pdf', { month: '2026-11' }, progress);
+    expect(again.file.base64).toBe(first.file.base64);
+    // Nothing rendered: all three are done from the first report.
+    expect(progress[0]).toEqual({ done: 3, total: 3, label: 'Impression des factures' });
+    expect(execFileSync('pdfinfo', [again.pdf], { encoding: 'utf8' })).toMatch(/^Title:\s+Factures de novembre 2026$/m);
+    // A kept PDF is never changed.
+    expect(() => opened.sqlite.prepare('UPDATE invoice_pdfs SET pdf = ? WHERE invoice_id = ?').run(Buffer.from('x'), ids.invoice)).toThrow(/never changed/);
+  });
+
+  it('renders each missing PDF once when two renderings (after issue, and a print) ask for them at the same time', async () => {
+    const december = (
+      await opened.db.insertInto('invoice_runs').values({ month: '2026-12', status: 'issued', generated_at: NOW, issued_at: NOW }).returning('id').executeTakeFirstOrThrow()
+    ).id;
+    const later = (document: InvoiceDocument, seq: number): InvoiceDocument => ({ ...document, month: '2026-12', number: `2026-${String(seq).padStart(6, '0')}` });
+    const newIds = [
+      await insertInvoice(later(invoice, 300), december),
+      await insertInvoice(later(longInvoice, 301), december),
+      await insertInvoice(later(directDebit, 302), december),
+    ];
+    // The background rendering started at issue, and the agent's print while it runs.
+    const backgroundProgress: CallProgress[] = [];
+    const [background, printing] = await Promise.all([
+      renderMissingInvoicePdfs(opened.db, newIds, (done, total, label) => backgroundProgress.push({ done, total, label })),
+      renderMissingInvoicePdfs(opened.db, [...newIds].reverse()),
+    ]);
+    // Each rendered by one of the two: the counts add up to the three missing, not six; both saw all three done.
+    expect(background + printing).toBe(3);
+    expect(backgroundProgress[backgroundProgress.length - 1]).toEqual({ done: 3, total: 3, label: 'Impression des factures' });
+    const kept = await opened.db.selectFrom('invoice_pdfs').select('invoice_id').where('invoice_id', 'in', newIds).execute();
+    expect(kept).toHaveLength(3);
+    expect(await renderMissingInvoicePdfs(opened.db, newIds)).toBe(0);
+    const progress: CallProgress[] = [];
+    const { pdf } = await file('invoiceRuns.pdf', { month: '2026-12' }, progress);
+    expect(pages(pdf)).toBe(1 + 2 + 1);
+    const text = flat(pdf);
+    const order = ['Facture n° 2026-000300', 'Facture n° 2026-000301', 'Facture n° 2026-000302'].map((number) => text.indexOf(number));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    expect(flat(pdf, 3)).toContain('Page 2 / 2');
+    expect(progress[progress.length - 1]).toEqual({ done: 3, total: 3, label: 'Assemblage des factures' });
   });
 
   it('refuses a month not issued, a month never prepared, an issued month without invoices and a malformed month', async () => {

@@ -2,12 +2,16 @@ import { z } from 'zod';
 import type { FileContent } from '../../shared/api/contract.js';
 import type { InvoiceDocument } from '../../shared/billing/invoice.js';
 import { monthLabelFr } from '../../shared/calendar/format.js';
-import { invoicePdf, invoicePdfFileName } from '../../server/billing/invoice-pdf.js';
-import { ALL_STAFF, ApiFailure, notFound, type Handlers, type ProgressReporter } from '../api/handler.js';
+import { invoicePdfFileName } from '../../server/billing/invoice-pdf.js';
+import { mergePdfs } from '../../server/pdf-merge.js';
+import { ALL_STAFF, ApiFailure, notFound, type Handlers } from '../api/handler.js';
+import { keptInvoicePdfs, renderMissingInvoicePdfs } from './pdf-cache.js';
 
 /**
  * The invoice PDFs of the office: one issued invoice, or a month's issued invoices as one PDF for printing and
- * posting. Both print the frozen document stored at issue (invoices.document), never today's data.
+ * posting. Both print the frozen document stored at issue (invoices.document), never today's data, through each
+ * invoice's own PDF kept in invoice_pdfs (src/office/billing/pdf-cache.ts): rendered here if it is not kept yet, and
+ * a month is the merge of its invoices' PDFs.
  */
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -21,26 +25,10 @@ function pdfFile(fileName: string, pdf: Buffer): FileContent {
   return { fileName, mime: 'application/pdf', base64: pdf.toString('base64') };
 }
 
+const MERGE_LABEL = 'Assemblage des factures';
+
 function refused(message: string): ApiFailure {
   return new ApiFailure({ code: 'conflict', message });
-}
-
-const LAYOUT_LABEL = 'Mise en page des factures';
-const DRAW_LABEL = 'Impression des factures';
-
-/**
- * Reports an invoice done each time pdfmake has drawn one more invoice's share of the PDF: its layout, before, reports
- * nothing, so it is announced as a step of its own at 0 (as the child sheets do).
- */
-function invoiceProgress(progress: ProgressReporter, total: number): (fraction: number) => void {
-  let reported = 0;
-  progress(reported, total, LAYOUT_LABEL);
-  return (fraction) => {
-    const done = Math.min(total, Math.floor(fraction * total));
-    if (done === reported) return;
-    reported = done;
-    progress(done, total, DRAW_LABEL);
-  };
 }
 
 export const invoicePdfHandlers: Handlers<'invoiceRuns.pdf' | 'invoices.pdf'> = {
@@ -48,10 +36,11 @@ export const invoicePdfHandlers: Handlers<'invoiceRuns.pdf' | 'invoices.pdf'> = 
     access: ALL_STAFF,
     args: z.strictObject({ id: z.number().int().positive() }),
     run: async ({ db }, { id }) => {
-      const row = await db.selectFrom('invoices').select(['document']).where('id', '=', id).executeTakeFirst();
+      const row = await db.selectFrom('invoices').select(['kind', 'number']).where('id', '=', id).executeTakeFirst();
       if (!row) throw notFound('Cette facture n’existe pas.');
-      const document = JSON.parse(row.document) as InvoiceDocument;
-      return pdfFile(invoicePdfFileName(document), await invoicePdf([document]));
+      await renderMissingInvoicePdfs(db, [id]);
+      const [pdf] = await keptInvoicePdfs(db, [id]);
+      return pdfFile(invoicePdfFileName(row), pdf as Buffer);
     },
   },
   'invoiceRuns.pdf': {
@@ -65,16 +54,21 @@ export const invoicePdfHandlers: Handlers<'invoiceRuns.pdf' | 'invoices.pdf'> = 
       // The run's own invoices, in number order; credit notes and complementary invoices are printed one by one.
       const rows = await db
         .selectFrom('invoices')
-        .select(['document'])
+        .select(['id'])
         .where('run_id', '=', run.id)
         .where('kind', '=', 'invoice')
         .orderBy('year')
         .orderBy('seq')
         .execute();
       if (rows.length === 0) throw refused(`La facturation ${ofMonth(label)} n’a émis aucune facture.`);
-      const documents = rows.map((row) => JSON.parse(row.document) as InvoiceDocument);
-      const pdf = await invoicePdf(documents, { onProgress: invoiceProgress(progress, documents.length) });
-      progress(documents.length, documents.length, DRAW_LABEL);
+      const ids = rows.map((row) => row.id);
+      // Rendered at issue in the background as a rule; whatever is not kept yet is rendered now, with its progress.
+      // The progress counts the whole run: the invoices already kept are done from the start.
+      await renderMissingInvoicePdfs(db, ids, (done, missing, label) => progress(ids.length - missing + done, ids.length, label));
+      const first = await db.selectFrom('invoices').select(['document']).where('id', '=', ids[0] as number).executeTakeFirstOrThrow();
+      const issuer = (JSON.parse(first.document) as InvoiceDocument).issuer;
+      const pdf = mergePdfs(await keptInvoicePdfs(db, ids), { title: `Factures ${ofMonth(label)}`, author: issuer.communeName, creator: 'Grenette' });
+      progress(ids.length, ids.length, MERGE_LABEL);
       return pdfFile(`factures-${month}.pdf`, pdf);
     },
   },

@@ -372,6 +372,7 @@ export interface OfficeDatabase {
   invoice_sequences: InvoiceSequenceTable;
   invoices: InvoiceTable;
   invoice_lines: InvoiceLineTable;
+  invoice_pdfs: InvoicePdfTable;
 }
 
 export interface TariffTable {
@@ -454,4 +455,10 @@ export interface InvoiceLineTable {
   unit_cents: number;
   quantity: number;
   amount_cents: number;
+}
+
+/** An issued invoice's own PDF, rendered once and kept (src/office/billing/pdf-cache.ts). */
+export interface InvoicePdfTable {
+  invoice_id: number;
+  pdf: Uint8Array;
 }

@@ -312,8 +312,7 @@ function closing(document: InvoiceDocument): Content[] {
  * whole PDF, so the invoice's header callback, which pdfmake calls for every page before any footer, records the pages
  * the invoice spans; its footer then numbers them « Page 1 / 2 » within the invoice.
  */
-function invoiceSection(document: InvoiceDocument): Content {
-  const pages = new Set<number>();
+function invoiceSection(document: InvoiceDocument, pages: Set<number>): Content {
   const header: DynamicContent = (currentPage) => {
     pages.add(currentPage);
     return null;
@@ -338,15 +337,24 @@ function invoiceSection(document: InvoiceDocument): Content {
   } as Content;
 }
 
-export function invoicesDocument(documents: readonly InvoiceDocument[]): TDocumentDefinitions {
+/** The PDF's title, author and creator: « Facture n° 2026-000123 » for one invoice, « Factures » for several. */
+export function invoicesPdfInfo(documents: readonly InvoiceDocument[]): { title: string; author: string; creator: string } {
   const first = documents[0];
   const title = first && documents.length === 1 ? `${INVOICE_KINDS[first.kind]} n° ${first.number}` : 'Factures';
+  return { title, author: first?.issuer.communeName ?? '', creator: 'Grenette' };
+}
+
+/**
+ * The document definition; `pages`, when given, is filled as pdfmake lays the document out: for each invoice, the
+ * PDF's pages (1-based) it spans.
+ */
+export function invoicesDocument(documents: readonly InvoiceDocument[], pages: Set<number>[] = []): TDocumentDefinitions {
   return {
     pageSize: 'A4',
     pageMargins: PAGE_MARGINS,
-    info: { title, author: first?.issuer.communeName ?? '', creator: 'Grenette' },
+    info: invoicesPdfInfo(documents),
     defaultStyle: { font: 'Roboto', fontSize: 8.5, lineHeight: 1.05, color: '#1a1a1a' },
-    content: documents.map(invoiceSection),
+    content: documents.map((document, index) => invoiceSection(document, (pages[index] = new Set<number>()))),
   };
 }
 
@@ -360,4 +368,22 @@ export async function invoicePdf(
 ): Promise<Buffer> {
   if (documents.length === 0) throw new Error('invoicePdf: no invoice to print');
   return renderPdf(invoicesDocument(documents), options.onProgress);
+}
+
+/**
+ * The invoices as one PDF, and for each invoice the pages it spans (0-based indexes into the PDF's pages, in order):
+ * what cutting the PDF into one PDF per invoice needs (src/office/billing/pdf-cache.ts).
+ */
+export async function invoicePdfWithPages(
+  documents: readonly InvoiceDocument[],
+  options: { onProgress?: (fraction: number) => void } = {},
+): Promise<{ pdf: Buffer; pages: number[][] }> {
+  if (documents.length === 0) throw new Error('invoicePdf: no invoice to print');
+  const pageSets: Set<number>[] = [];
+  const pdf = await renderPdf(invoicesDocument(documents, pageSets), options.onProgress);
+  const pages = pageSets.map((set) => [...set].sort((a, b) => a - b).map((page) => page - 1));
+  pages.forEach((indexes, i) => {
+    if (indexes.length === 0) throw new Error(`invoicePdf: invoice ${documents[i]?.number ?? i} has no page`);
+  });
+  return { pdf, pages };
 }
