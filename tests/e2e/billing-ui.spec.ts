@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import Database from 'better-sqlite3';
 import type { Download, Page } from '@playwright/test';
-import { validateTariffSet, type Tariff } from '../../src/shared/billing/tariffs.js';
-import { tariffDefinition } from '../../src/office/billing/store.js';
+import type { TariffRecord } from '../../src/shared/api/billing.js';
+import { validateTariffSet } from '../../src/shared/billing/tariffs.js';
 import { formatEuros } from '../../src/shared/money.js';
 import { seriousViolations } from './axe.js';
-import { officeApi, type OfficeCall } from './api.js';
+import { officeApi } from './api.js';
 import { DEMO_PASSWORD, expect, login, test, useOfficeBridge, type Bridge } from './bridge.js';
 
 /*
@@ -19,44 +18,23 @@ const MONTH = '2026-10';
 const UNPRICED = 'mercredi_apres_midi';
 
 /**
- * A tariff grid for every service of the demo over the school year but one, « Mercredi après-midi », left without a
- * tariff so that the run has problems to list. Written straight into the office's SQLite file
- * (checked by the shared validateTariffSet first): Paramètres › Tarifs is another screen, tested on its own.
+ * The demo's tariffs priced every service but « Mercredi après-midi », whose 2026-2027 tariff is removed in
+ * Paramètres' own method, so that the run has problems to list; then put back, as an agent of the régie would.
  */
-async function setTariffs(office: Bridge, call: OfficeCall, which: (code: string) => boolean): Promise<void> {
-  const services = await call('services.list', {});
-  const tariffs: Tariff[] = services.filter((service) => which(service.code)).map((service) => ({
-    serviceId: service.id,
-    validFrom: '2026-09-01',
-    validTo: '2027-08-31',
-    unit: service.code === 'cantine' ? 'meal' : 'session',
-    time: null,
-    pricing: {
-      kind: 'brackets',
-      brackets: [
-        { upTo: 700, residentCents: 180, nonResidentCents: 250 },
-        { upTo: 1200, residentCents: 315, nonResidentCents: 420 },
-        { upTo: null, residentCents: 450, nonResidentCents: 560 },
-      ],
-    },
-    lateSurcharge: { kind: 'amount', cents: 100 },
-    unbookedSurcharge: { kind: 'percent', basisPoints: 5000 },
-    paiReduction: { kind: 'percent', basisPoints: 5000 },
-  }));
-  const check = validateTariffSet(tariffs);
+async function removeUnpricedTariff(office: Bridge): Promise<TariffRecord> {
+  const admin = await officeApi(office, 'admin');
+  const service = (await admin('services.list', {})).find((candidate) => candidate.code === UNPRICED)!;
+  const tariff = (await admin('tariffs.list', { serviceId: service.id })).find((candidate) => candidate.validFrom <= `${MONTH}-01` && `${MONTH}-31` <= candidate.validTo)!;
+  await admin('tariffs.remove', { id: tariff.id });
+  return tariff;
+}
+
+async function restoreTariff(office: Bridge, removed: TariffRecord): Promise<void> {
+  const admin = await officeApi(office, 'admin');
+  const { id: _id, schoolYearId, updatedAt: _at, updatedBy: _by, ...tariff } = removed;
+  const check = validateTariffSet([tariff]);
   expect(check).toEqual({ ok: true });
-  const db = new Database(office.dbFile);
-  try {
-    db.pragma('busy_timeout = 5000');
-    const insert = db.prepare(
-      'INSERT INTO tariffs (service_id, school_year_id, valid_from, valid_to, definition, updated_at, updated_by) VALUES (?, NULL, ?, ?, ?, ?, NULL)',
-    );
-    db.transaction(() => {
-      for (const tariff of tariffs) insert.run(tariff.serviceId, tariff.validFrom, tariff.validTo, JSON.stringify(tariffDefinition(tariff)), '2026-11-28T08:00:00.000Z');
-    })();
-  } finally {
-    db.close();
-  }
+  await admin('tariffs.save', { id: null, schoolYearId, tariff });
 }
 
 /** Spaces of any kind as one ordinary space: pdftotext gives back the no-break spaces of amounts as plain ones. */
@@ -93,7 +71,7 @@ function familyRow(page: Page, familyName: string) {
 test('an agent computes the month and reads why days are billed; the régisseur issues; the family file lists and corrects', async ({ page, consoleProblems }) => {
   test.setTimeout(240_000);
   const agent = await officeApi(bridge, 'accueil');
-  await setTariffs(bridge, agent, (code) => code !== UNPRICED);
+  const removed = await removeUnpricedTariff(bridge);
 
   await login(page, bridge);
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
@@ -176,7 +154,7 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   await dialog.getByRole('button', { name: 'Annuler' }).click();
 
   // The missing tariff set, the month recomputed: no problem left, and the confirmation states the new count and total.
-  await setTariffs(bridge, agent, (code) => code === UNPRICED);
+  await restoreTariff(bridge, removed);
   await page.getByRole('button', { name: 'Recalculer' }).click();
   await expect(page.getByText(/^Brouillons calculés/)).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('.billing-problems')).toHaveCount(0);

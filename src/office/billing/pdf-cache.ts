@@ -59,12 +59,15 @@ export async function renderMissingInvoicePdfs(
   db: OfficeDb,
   invoiceIds: readonly number[],
   progress?: ProgressReporter,
+  signal?: AbortSignal,
 ): Promise<number> {
   const todo = await missing(db, invoiceIds);
   progress?.(0, todo.length, RENDER_LABEL);
   let done = 0;
   let rendered = 0;
   for (const batch of chunks(todo, BATCH)) {
+    // Asked to stop (the office closing): what is kept stays kept; the rest is rendered when first printed.
+    if (signal?.aborted) break;
     rendered += await inTurn(db, async () => {
       const ids = await missing(db, batch);
       if (ids.length === 0) return 0;

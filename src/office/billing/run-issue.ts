@@ -1,3 +1,5 @@
+import { runInBackground } from '../db/background.js';
+import { renderMissingInvoicePdfs } from './pdf-cache.js';
 import type { Insertable, Kysely } from 'kysely';
 import type { InvoiceRunView } from '../../shared/api/billing.js';
 import { draftInvoices, type DraftLine, type FamilyDraft } from '../../shared/billing/drafts.js';
@@ -70,6 +72,7 @@ export async function issueRun(ctx: StaffContext, month: string): Promise<Invoic
   if (ctx.user.role !== 'regisseur') throw new ApiFailure({ code: 'forbidden', message: REGISSEUR_ONLY });
   const now = ctx.clock();
   const issueDate = parisDay(now);
+  let runId = 0;
   await immediateTransaction(ctx.db, async (trx) => {
     const run = await runByMonth.first(trx, month);
     if (!run) throw notFound(`Aucun brouillon pour ${monthLabel(month)} : lancez le calcul de la facturation.`);
@@ -97,6 +100,16 @@ export async function issueRun(ctx: StaffContext, month: string): Promise<Invoic
       throw new ApiFailure({ code: 'conflict', message: `Aucune facture à émettre pour ${monthLabel(month)}.` });
     }
     await writeInvoices(ctx, trx, run.id, month, computed.drafts, facts.families, issueDate, now);
+    runId = run.id;
+  });
+  // The month's PDFs are made now, in the background, so printing the month later is a merge of kept PDFs.
+  const ids = (await ctx.db.selectFrom('invoices').select('id').where('run_id', '=', runId).execute()).map((row) => row.id);
+  runInBackground(ctx.db, async (signal) => {
+    try {
+      await renderMissingInvoicePdfs(ctx.db, ids, undefined, signal);
+    } catch (error) {
+      ctx.log.error('invoice PDFs not rendered after issuing', { month, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
   });
   return runView(ctx.db, month);
 }

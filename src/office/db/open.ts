@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { loadMigrations, prepareDatabase } from '../../server/migrate.js';
 import { StatementCache } from '../../server/statement-cache.js';
+import { stopBackground } from './background.js';
 import type { OfficeDatabase } from './schema.js';
 
 export type OfficeDb = Kysely<OfficeDatabase>;
@@ -89,6 +90,7 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
     statements,
     db,
     async close() {
+      await stopBackground(db);
       await db.destroy();
       // Kysely connects lazily: if no query went through it, destroy() never closes the handle.
       if (sqlite.open) sqlite.close();
