@@ -84,7 +84,7 @@ describe('the monthly invoice run', () => {
     const doc: InvoiceDocument = durandInvoice.document;
     expect(doc).toMatchObject({ kind: 'invoice', number: '2026-000001', issueDate: '2026-12-02', dueDate: '2027-01-01', month: '2026-11', totalCents: 4650 });
     expect(doc.family).toEqual({ id: n.durand, name: 'M. et Mme Paul DURAND', address: ['3 rue des Lilas', '69100 Villeurbanne'] });
-    expect(doc.issuer.siret).toBe('21740112600017');
+    expect(doc.issuer.siret).toBe('21740112400011');
     expect(doc.lines[0]).toMatchObject({ childName: 'Léa DURAND', quantity: 13, amountCents: 4550 });
     expect(doc.days.find((d) => d.day === '2026-11-06')?.why).toMatch(/^Non facturé : 2e jour d'absence pour raison médicale, certificat médical fourni/);
     expect(doc.qf[0]?.qf).toBe(850);
