@@ -43,7 +43,8 @@ function tariffOf(code: (typeof SERVICE_CODES)[number], serviceId: number): Tari
     validFrom: '2026-09-01',
     validTo: '2027-07-02',
     unit: code === 'cantine' ? 'meal' : code === 'soir' ? 'time' : code === 'matin' ? 'session' : 'half_day',
-    time: code === 'soir' ? { blockMinutes: 30, rounding: 'started' } : null,
+    // A billed evening without pointed times (an absence billed, a day not yet pointed) counts four half hours.
+    time: code === 'soir' ? { blockMinutes: 30, rounding: 'started', unitsWithoutTimes: 4 } : null,
     pricing: { kind: 'brackets', brackets: price.brackets.map(([upTo, residentCents, nonResidentCents]) => ({ upTo, residentCents, nonResidentCents })) },
     lateSurcharge: { kind: 'amount', cents: price.late },
     unbookedSurcharge: { kind: 'amount', cents: price.unbooked },
@@ -80,6 +81,8 @@ async function seedMonth(office: BenchOffice): Promise<number> {
       const service = services.find((s) => s.code === code)!;
       sqlite.prepare('UPDATE services SET capacity = NULL WHERE id = ?').run(service.id);
       const t = tariffOf(code, service.id);
+      // The bench's own tariff replaces the demo commune's for the services it bills.
+      sqlite.prepare('DELETE FROM tariffs WHERE service_id = ?').run(service.id);
       tariff.run(service.id, t.validFrom, t.validTo, JSON.stringify(tariffDefinition(t)), at);
       const weekdays = code === 'mercredi_matin' ? [3] : [1, 2, 4, 5];
       const days = [...inscriptionDays(service, calendar, '2026-10-12', '2026-10-16', weekdays), ...inscriptionDays(service, calendar, '2026-11-01', '2026-11-30', weekdays)];
@@ -112,7 +115,9 @@ async function seedMonth(office: BenchOffice): Promise<number> {
           else if (r < 0.075 && d <= today) walkIn = 1;
           else if (r < 0.085 && d <= today) attendance = 'absent';
           const timed = code === 'soir' && attendance === 'present';
-          const departure = timed ? `${String(16 + Math.floor((45 + random() * 105) / 60)).padStart(2, '0')}:${String(Math.floor((45 + random() * 105) % 60)).padStart(2, '0')}` : null;
+          // Left between 17:15 and 19:00 (45 to 150 minutes after 16:30).
+          const leftAt = 16 * 60 + 30 + 45 + Math.floor(random() * 106);
+          const departure = timed ? `${String(Math.floor(leftAt / 60)).padStart(2, '0')}:${String(leftAt % 60).padStart(2, '0')}` : null;
           day.run(child.id, service.id, d, state, reason, attendance, inscriptionId, at, late, walkIn, timed ? '16:30' : null, departure);
           rows += 1;
         }
@@ -135,7 +140,8 @@ function rawAggregateSql(serviceIds: Map<string, number>): string {
         CASE WHEN f.caf_qf IS NOT NULL AND f.caf_qf_valid_until >= p.day THEN f.caf_qf
              WHEN f.fiscal_rfr_cents IS NOT NULL AND f.fiscal_parts_x100 > 0 THEN f.fiscal_rfr_cents / 12 / f.fiscal_parts_x100
              ELSE NULL END AS qf,
-        CASE WHEN p.service_id = ${soir}
+        CASE WHEN p.service_id = ${soir} AND p.departure IS NULL THEN 4
+             WHEN p.service_id = ${soir}
              THEN ((CAST(substr(p.departure, 1, 2) AS INTEGER) * 60 + CAST(substr(p.departure, 4, 2) AS INTEGER)) - (CAST(substr(p.arrival, 1, 2) AS INTEGER) * 60 + CAST(substr(p.arrival, 4, 2) AS INTEGER)) + 29) / 30
              ELSE 1 END AS units
       FROM planning_days p

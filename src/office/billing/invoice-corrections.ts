@@ -8,7 +8,7 @@ import { writeAudit } from '../audit/write.js';
 import { ApiFailure, invalid, notFound, parseOrFail, type StaffContext } from '../api/handler.js';
 import { invoiceView } from './invoice-views.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
-import { readJson } from './run-store.js';
+import { invoiceLineRow, readJson } from './run-store.js';
 import { immediateTransaction } from './run-transaction.js';
 import { loadBillingSettings } from './store.js';
 
@@ -145,17 +145,7 @@ export async function correctInvoice(ctx: StaffContext, raw: CorrectionInput): P
     await trx
       .insertInto('invoice_lines')
       .values(
-        lines.map((line, position) => ({
-          invoice_id: inserted.id,
-          position,
-          child_id: line.childId,
-          service_id: line.serviceId,
-          kind: line.kind,
-          label: line.label,
-          unit_cents: line.unitCents,
-          quantity: line.quantity,
-          amount_cents: line.amountCents,
-        })),
+        lines.map((line, position) => invoiceLineRow(inserted.id, position, line)),
       )
       .execute();
     await markFamiliesDirty(trx, [original.family_id]);

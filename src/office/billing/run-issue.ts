@@ -12,7 +12,7 @@ import { ApiFailure, notFound, type StaffContext } from '../api/handler.js';
 import type { InvoiceLineTable, InvoiceTable, OfficeDatabase } from '../db/schema.js';
 import { loadRunFacts, type FamilyInfo } from './run-facts.js';
 import { linesJson } from './run-generate.js';
-import { alreadyIssued, monthLabel, runByMonth, runView } from './run-store.js';
+import { alreadyIssued, invoiceLineRow, monthLabel, runByMonth, runView } from './run-store.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { immediateTransaction } from './run-transaction.js';
 import { loadBillingSettings } from './store.js';
@@ -160,19 +160,7 @@ async function writeInvoices(
         issued_by: ctx.user.id,
         document: JSON.stringify(document),
       });
-      draft.lines.forEach((line: DraftLine, position) =>
-        lines.push({
-          invoice_id: id,
-          position,
-          child_id: line.childId,
-          service_id: line.serviceId,
-          kind: line.kind,
-          label: line.label,
-          unit_cents: line.unitCents,
-          quantity: line.quantity,
-          amount_cents: line.amountCents,
-        }),
-      );
+      draft.lines.forEach((line: DraftLine, position) => lines.push(invoiceLineRow(id, position, line)));
       audit.add(
         { at, userId: ctx.user.id, entity: 'invoice', entityId: id, action: 'issue', familyId: draft.familyId },
         [{ field: `Facture de ${monthLabel(month)}`, oldValue: null, newValue: `${number} : ${formatEuros(draft.totalCents)}, échéance ${dueDate}` }],

@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DraftRow, InvoiceRunSummary, InvoiceRunView } from '../../shared/api/billing.js';
 import type { DraftLine, DraftProblem, FlaggedFamily } from '../../shared/billing/drafts.js';
 import { MONTHS_FR } from '../../shared/calendar/format.js';
 import { ApiFailure, invalid, notFound } from '../api/handler.js';
 import { officeQuery } from '../db/office-query.js';
-import type { OfficeDatabase } from '../db/schema.js';
+import type { InvoiceLineTable, OfficeDatabase } from '../db/schema.js';
 
 /** Reading the stored runs and drafts (invoice_runs, invoice_drafts) into the API's views. */
 
@@ -123,4 +123,23 @@ export async function listRuns(db: Db): Promise<InvoiceRunSummary[]> {
     flagged: readJson<unknown[]>(row.flagged, `flagged families of run ${row.month}`).length,
     problems: readJson<unknown[]>(row.problems, `problems of run ${row.month}`).length,
   }));
+}
+
+/** The row of invoice_lines for line `position` of an invoice (issued from a draft, or a correction). */
+export function invoiceLineRow(
+  invoiceId: number,
+  position: number,
+  line: Pick<DraftLine, 'label' | 'unitCents' | 'quantity' | 'amountCents'> & { childId: number | null; serviceId: number | null; kind: string },
+): Insertable<InvoiceLineTable> {
+  return {
+    invoice_id: invoiceId,
+    position,
+    child_id: line.childId,
+    service_id: line.serviceId,
+    kind: line.kind,
+    label: line.label,
+    unit_cents: line.unitCents,
+    quantity: line.quantity,
+    amount_cents: line.amountCents,
+  };
 }

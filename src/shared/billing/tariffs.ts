@@ -357,9 +357,12 @@ const minutesOf = (time: string): number | null => {
  * (the child is still there) checks the arrival alone.
  */
 export function timeProblem(arrival: string, departure: string | null): string | null {
+  // Billing passes '' for a time not pointed (the child left, nobody typed the hour): named as such, not as a typo.
+  if (arrival === '') return 'Heure d’arrivée non pointée.';
   const from = minutesOf(arrival);
   if (from === null) return `Heure d’arrivée invalide : « ${arrival} » (attendu hh:mm).`;
   if (departure === null) return null;
+  if (departure === '') return 'Heure de départ non pointée.';
   const to = minutesOf(departure);
   if (to === null) return `Heure de départ invalide : « ${departure} » (attendu hh:mm).`;
   if (to < from) return `Le départ (${departure}) précède l’arrivée (${arrival}).`;
