@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FileContent } from '../../shared/api/contract.js';
 import type { InvoiceDocument } from '../../shared/billing/invoice.js';
-import { monthLabelFr } from '../../shared/calendar/format.js';
+import { monthLabelFr, ofMonthFr } from '../../shared/calendar/format.js';
 import { invoicePdfFileName } from '../../server/billing/invoice-pdf.js';
 import { mergePdfs } from '../../server/pdf-merge.js';
 import { ALL_STAFF, ApiFailure, notFound, type Handlers } from '../api/handler.js';
@@ -15,11 +15,6 @@ import { keptInvoicePdfs, renderMissingInvoicePdfs } from './pdf-cache.js';
  */
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-/** « de novembre 2026 », « d’octobre 2026 »: French elides « de » before a vowel. */
-function ofMonth(label: string): string {
-  return /^[aeiouyàâéèêîïôû]/i.test(label) ? `d’${label}` : `de ${label}`;
-}
 
 function pdfFile(fileName: string, pdf: Buffer): FileContent {
   return { fileName, mime: 'application/pdf', base64: pdf.toString('base64') };
@@ -50,7 +45,7 @@ export const invoicePdfHandlers: Handlers<'invoiceRuns.pdf' | 'invoices.pdf'> = 
       const label = monthLabelFr(month);
       const run = await db.selectFrom('invoice_runs').select(['id', 'status']).where('month', '=', month).executeTakeFirst();
       if (!run) throw notFound(`Aucune facturation n’a été préparée pour ${label}.`);
-      if (run.status !== 'issued') throw refused(`La facturation ${ofMonth(label)} n’est pas encore émise : il n’y a pas de facture à imprimer.`);
+      if (run.status !== 'issued') throw refused(`La facturation ${ofMonthFr(month)} n’est pas encore émise : il n’y a pas de facture à imprimer.`);
       // The run's own invoices, in number order; credit notes and complementary invoices are printed one by one.
       const rows = await db
         .selectFrom('invoices')
@@ -60,14 +55,14 @@ export const invoicePdfHandlers: Handlers<'invoiceRuns.pdf' | 'invoices.pdf'> = 
         .orderBy('year')
         .orderBy('seq')
         .execute();
-      if (rows.length === 0) throw refused(`La facturation ${ofMonth(label)} n’a émis aucune facture.`);
+      if (rows.length === 0) throw refused(`La facturation ${ofMonthFr(month)} n’a émis aucune facture.`);
       const ids = rows.map((row) => row.id);
       // Rendered at issue in the background as a rule; whatever is not kept yet is rendered now, with its progress.
       // The progress counts the whole run: the invoices already kept are done from the start.
       await renderMissingInvoicePdfs(db, ids, (done, missing, label) => progress(ids.length - missing + done, ids.length, label));
       const first = await db.selectFrom('invoices').select(['document']).where('id', '=', ids[0] as number).executeTakeFirstOrThrow();
       const issuer = (JSON.parse(first.document) as InvoiceDocument).issuer;
-      const pdf = mergePdfs(await keptInvoicePdfs(db, ids), { title: `Factures ${ofMonth(label)}`, author: issuer.communeName, creator: 'Grenette' });
+      const pdf = mergePdfs(await keptInvoicePdfs(db, ids), { title: `Factures ${ofMonthFr(month)}`, author: issuer.communeName, creator: 'Grenette' });
       progress(ids.length, ids.length, MERGE_LABEL);
       return pdfFile(`factures-${month}.pdf`, pdf);
     },

@@ -1,3 +1,4 @@
+import { monthLabelFr, ofMonthFr } from '../../shared/calendar/format.js';
 import type { DraftDetail, InvoiceRunView } from '../../shared/api/billing.js';
 import { draftInvoices, type DraftLine, type DraftRun } from '../../shared/billing/drafts.js';
 import { parisDay } from '../../shared/clock.js';
@@ -5,7 +6,7 @@ import { formatEuros } from '../../shared/money.js';
 import { writeAudit } from '../audit/write.js';
 import { notFound, type StaffContext } from '../api/handler.js';
 import { loadRunFacts, type RunFacts } from './run-facts.js';
-import { alreadyIssued, checkRunMonth, draftOfFamily, monthLabel, readJson, runByMonth, runView, type StoredFlagged } from './run-store.js';
+import { alreadyIssued, checkRunMonth, draftOfFamily, readJson, runByMonth, runView, type StoredFlagged } from './run-store.js';
 import { immediateTransaction } from './run-transaction.js';
 
 /**
@@ -77,7 +78,7 @@ export async function generateRun(ctx: StaffContext, month: string): Promise<Inv
       { at: now.toISOString(), userId: ctx.user.id, entity: 'invoice_run', entityId: runId, action: current ? 'regenerate' : 'generate' },
       [
         {
-          field: `Brouillons de ${monthLabel(month)}`,
+          field: `Brouillons ${ofMonthFr(month)}`,
           oldValue: null,
           newValue: `${run.drafts.length} familles, ${formatEuros(totalCents)}, ${run.problems.length} problème(s), ${flagged.length} QF à mettre à jour`,
         },
@@ -91,12 +92,12 @@ export async function generateRun(ctx: StaffContext, month: string): Promise<Inv
 /** One family's draft recomputed now, every day with why, and whether the stored draft still says the same. */
 export async function draftDetail(ctx: StaffContext, month: string, familyId: number): Promise<DraftDetail> {
   const stored = await runByMonth.first(ctx.db, month);
-  if (!stored) throw notFound(`Aucun brouillon pour ${monthLabel(month)} : lancez le calcul de la facturation.`);
+  if (!stored) throw notFound(`Aucun brouillon pour ${monthLabelFr(month)} : lancez le calcul de la facturation.`);
   const storedDraft = await draftOfFamily.first(ctx.db, stored.id, familyId);
   const facts = await loadRunFacts(ctx.db, month, { familyId });
   const run = draftInvoices(facts.input);
   const draft = run.drafts.find((one) => one.familyId === familyId) ?? null;
-  if (!storedDraft && !draft) throw notFound(`La famille n° ${familyId} n’a rien à payer en ${monthLabel(month)}.`);
+  if (!storedDraft && !draft) throw notFound(`La famille n° ${familyId} n’a rien à payer en ${monthLabelFr(month)}.`);
   const children = new Map(facts.input.children.map((child) => [child.id, child.name]));
   const services = new Map(facts.input.services.map((service) => [service.id, service.name]));
   const lines = draft?.lines ?? [];

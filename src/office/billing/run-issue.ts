@@ -1,3 +1,4 @@
+import { monthLabelFr, ofMonthFr } from '../../shared/calendar/format.js';
 import { runInBackground } from '../db/background.js';
 import { renderMissingInvoicePdfs } from './pdf-cache.js';
 import type { Insertable, Kysely } from 'kysely';
@@ -12,7 +13,7 @@ import { ApiFailure, notFound, type StaffContext } from '../api/handler.js';
 import type { InvoiceLineTable, InvoiceTable, OfficeDatabase } from '../db/schema.js';
 import { loadRunFacts, type FamilyInfo } from './run-facts.js';
 import { linesJson } from './run-generate.js';
-import { alreadyIssued, invoiceLineRow, monthLabel, runByMonth, runView } from './run-store.js';
+import { alreadyIssued, invoiceLineRow, runByMonth, runView } from './run-store.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { immediateTransaction } from './run-transaction.js';
 import { loadBillingSettings } from './store.js';
@@ -75,7 +76,7 @@ export async function issueRun(ctx: StaffContext, month: string): Promise<Invoic
   let runId = 0;
   await immediateTransaction(ctx.db, async (trx) => {
     const run = await runByMonth.first(trx, month);
-    if (!run) throw notFound(`Aucun brouillon pour ${monthLabel(month)} : lancez le calcul de la facturation.`);
+    if (!run) throw notFound(`Aucun brouillon pour ${monthLabelFr(month)} : lancez le calcul de la facturation.`);
     if (run.status === 'issued') throw alreadyIssued(month);
     ctx.progress(0, 1, ISSUE);
     const facts = await loadRunFacts(trx, month);
@@ -97,7 +98,7 @@ export async function issueRun(ctx: StaffContext, month: string): Promise<Invoic
       });
     }
     if (computed.drafts.length === 0) {
-      throw new ApiFailure({ code: 'conflict', message: `Aucune facture à émettre pour ${monthLabel(month)}.` });
+      throw new ApiFailure({ code: 'conflict', message: `Aucune facture à émettre pour ${monthLabelFr(month)}.` });
     }
     await writeInvoices(ctx, trx, run.id, month, computed.drafts, facts.families, issueDate, now);
     runId = run.id;
@@ -163,7 +164,7 @@ async function writeInvoices(
       draft.lines.forEach((line: DraftLine, position) => lines.push(invoiceLineRow(id, position, line)));
       audit.add(
         { at, userId: ctx.user.id, entity: 'invoice', entityId: id, action: 'issue', familyId: draft.familyId },
-        [{ field: `Facture de ${monthLabel(month)}`, oldValue: null, newValue: `${number} : ${formatEuros(draft.totalCents)}, échéance ${dueDate}` }],
+        [{ field: `Facture ${ofMonthFr(month)}`, oldValue: null, newValue: `${number} : ${formatEuros(draft.totalCents)}, échéance ${dueDate}` }],
       );
     }
     // 16 values an invoice, 9 a line: well under SQLite's bound parameters per statement.
@@ -175,7 +176,7 @@ async function writeInvoices(
   await markFamiliesDirty(trx, drafts.map((draft) => draft.familyId));
   audit.add({ at, userId: ctx.user.id, entity: 'invoice_run', entityId: runId, action: 'issue' }, [
     {
-      field: `Facturation de ${monthLabel(month)}`,
+      field: `Facturation ${ofMonthFr(month)}`,
       oldValue: 'brouillon',
       newValue: `émise : ${total} factures, ${numbers[0]!.number} à ${numbers[total - 1]!.number}, ${formatEuros(drafts.reduce((sum, d) => sum + d.totalCents, 0))}`,
     },

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DraftRow, InvoiceRunSummary, InvoiceRunView } from '../../shared/api/billing.js';
 import type { DraftLine, DraftProblem, FlaggedFamily } from '../../shared/billing/drafts.js';
-import { MONTHS_FR } from '../../shared/calendar/format.js';
+import { monthLabelFr, ofMonthFr } from '../../shared/calendar/format.js';
 import { ApiFailure, invalid, notFound } from '../api/handler.js';
 import { officeQuery } from '../db/office-query.js';
 import type { InvoiceLineTable, OfficeDatabase } from '../db/schema.js';
@@ -12,10 +12,6 @@ type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** « novembre 2026 » for '2026-11'. */
-export function monthLabel(month: string): string {
-  return `${MONTHS_FR[Number(month.slice(5, 7)) - 1] ?? ''} ${month.slice(0, 4)}`;
-}
 
 /**
  * A month the office may bill: 'YYYY-MM', and already begun on the office's today (a month is billed from its first
@@ -24,7 +20,7 @@ export function monthLabel(month: string): string {
 export function checkRunMonth(month: string, today: string): void {
   if (!MONTH.test(month)) throw invalid({ month: 'Le mois s’écrit AAAA-MM (par exemple 2026-11).' });
   if (`${month}-01` > today) {
-    const message = `La facturation de ${monthLabel(month)} ne peut pas être calculée avant le début du mois.`;
+    const message = `La facturation ${ofMonthFr(month)} ne peut pas être calculée avant le début du mois.`;
     throw invalid({ month: message }, message);
   }
 }
@@ -32,7 +28,7 @@ export function checkRunMonth(month: string, today: string): void {
 export function alreadyIssued(month: string): ApiFailure {
   return new ApiFailure({
     code: 'conflict',
-    message: `La facturation de ${monthLabel(month)} est déjà émise : corrigez par avoir ou facture complémentaire.`,
+    message: `La facturation ${ofMonthFr(month)} est déjà émise : corrigez par avoir ou facture complémentaire.`,
   });
 }
 
@@ -65,7 +61,7 @@ export function readJson<T>(json: string, what: string): T {
 
 export async function runView(db: Db, month: string): Promise<InvoiceRunView> {
   const run = await runByMonth.first(db, month);
-  if (!run) throw notFound(`Aucun brouillon pour ${monthLabel(month)} : lancez le calcul de la facturation.`);
+  if (!run) throw notFound(`Aucun brouillon pour ${monthLabelFr(month)} : lancez le calcul de la facturation.`);
   const [drafts, services] = [await draftsOfRun.all(db, run.id), await serviceNames.all(db)];
   const rows: DraftRow[] = drafts.map((draft) => {
     const byService: Record<number, number> = {};

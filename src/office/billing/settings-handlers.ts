@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ServiceBillingRules, TariffRecord } from '../../shared/api/billing.js';
-import { formatDayShortFr, monthNameFr } from '../../shared/calendar/format.js';
+import { formatDayShortFr, monthLabelFr } from '../../shared/calendar/format.js';
 import { QF_RULES } from '../../shared/billing/qf.js';
 import { checkBillingRules, type BillingRules } from '../../shared/billing/rules.js';
 import {
@@ -249,11 +249,8 @@ async function serviceName(trx: Trx, serviceId: number): Promise<string | null> 
   return row?.name ?? null;
 }
 
-/** « octobre 2026 » for '2026-10'. */
-const monthLabel = (month: string): string => `${monthNameFr(`${month}-01`)} ${month.slice(0, 4)}`;
-
 function listMonths(months: string[]): string {
-  const labels = months.map(monthLabel);
+  const labels = months.map((month) => monthLabelFr(month));
   return labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} et ${labels.at(-1)!}`;
 }
 

@@ -1,4 +1,4 @@
-import { monthLabelFr } from '../../shared/calendar/format.js';
+import { monthLabelFr, ofMonthFr as sharedOfMonthFr } from '../../shared/calendar/format.js';
 
 /** Months of the invoice run, 'YYYY-MM', as the office writes them (« novembre 2026 »). */
 
@@ -35,8 +35,7 @@ export function pickerMonths(today: string, runMonths: readonly string[], shown:
   return [...months].sort().reverse();
 }
 
-/** « de novembre 2026 », « d’octobre 2026 »: French elides « de » before a vowel (avril, août, octobre). */
+/** « de novembre 2026 », « d’octobre 2026 » (the shared rule); anything but a month is shown as it is. */
 export function ofMonthFr(month: string): string {
-  const name = formatMonthFr(month);
-  return /^[aeiouéèêàâ]/i.test(name) ? `d’${name}` : `de ${name}`;
+  return MONTH.test(month) ? sharedOfMonthFr(month) : `de ${month}`;
 }

@@ -47,6 +47,12 @@ export function monthLabelFr(month: string): string {
   return `${name} ${match[1]}`;
 }
 
+/** « de novembre 2026 », « d’octobre 2026 »: French elides « de » before a vowel (avril, août, octobre). */
+export function ofMonthFr(month: string): string {
+  const label = monthLabelFr(month);
+  return /^[aeiouàâéèêîïôû]/i.test(label) ? `d’${label}` : `de ${label}`;
+}
+
 /**
  * A list of days as an invoice line prints them: '1er, 3, 4, 6, 10 nov.' — the days of each month followed by the
  * month once, months separated by ' ; ', the year only when the days span two years ('30, 31 déc. 2026 ; 4 janv. 2027').
