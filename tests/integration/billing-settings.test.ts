@@ -299,6 +299,16 @@ describe('billing settings: rules and settings', () => {
     expect(removal.ok ? null : removal.error.code).toBe('forbidden');
     expect(count('SELECT COUNT(*) FROM tariffs')).toBe(1);
   });
+
+  it('never bills on settings it cannot read back: a damaged stored row is an error, not the defaults', async () => {
+    office = await makeTestOffice();
+    const settings = await office.value('billing.settings', {});
+    office.sqlite.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('billing.settings', ?)").run(JSON.stringify({ ...settings, dueDays: -3 }));
+    const damaged = await office.call('billing.settings', {});
+    expect(damaged).toMatchObject({ ok: false, error: { code: 'internal' } });
+    office.sqlite.prepare("UPDATE settings SET value = '{not json' WHERE key = 'billing.settings'").run();
+    expect(await office.call('qf.toUpdate', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
 });
 
 describe('billing settings: the demo commune', () => {

@@ -8,9 +8,9 @@ import { writeAudit } from '../audit/write.js';
 import { ApiFailure, invalid, notFound, parseOrFail, type StaffContext } from '../api/handler.js';
 import { invoiceView } from './invoice-views.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
-import { invoiceLineRow, readJson } from './run-store.js';
+import { invoiceLineRow } from './run-store.js';
 import { immediateTransaction } from './run-transaction.js';
-import { loadBillingSettings } from './store.js';
+import { loadBillingSettings, readJson } from './store.js';
 
 /**
  * A correction of an issued invoice ('invoices.correct', the régisseur only): never an edit, a new document numbered

@@ -3,7 +3,7 @@ import type { InvoiceSummary, InvoiceView } from '../../shared/api/billing.js';
 import type { InvoiceDocument } from '../../shared/billing/invoice.js';
 import { notFound } from '../api/handler.js';
 import type { OfficeDatabase } from '../db/schema.js';
-import { readJson } from './run-store.js';
+import { readJson } from './store.js';
 
 /** Issued invoices, credit notes and complementary invoices as the office lists and opens them. */
 

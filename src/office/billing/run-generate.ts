@@ -6,7 +6,8 @@ import { formatEuros } from '../../shared/money.js';
 import { writeAudit } from '../audit/write.js';
 import { notFound, type StaffContext } from '../api/handler.js';
 import { loadRunFacts, type RunFacts } from './run-facts.js';
-import { alreadyIssued, checkRunMonth, draftOfFamily, readJson, runByMonth, runView, type StoredFlagged } from './run-store.js';
+import { readJson } from './store.js';
+import { alreadyIssued, checkRunMonth, draftOfFamily, runByMonth, runView, type StoredFlagged } from './run-store.js';
 import { immediateTransaction } from './run-transaction.js';
 
 /**

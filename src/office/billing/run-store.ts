@@ -4,6 +4,7 @@ import type { DraftLine, DraftProblem, FlaggedFamily } from '../../shared/billin
 import { monthLabelFr, ofMonthFr } from '../../shared/calendar/format.js';
 import { ApiFailure, invalid, notFound } from '../api/handler.js';
 import { officeQuery } from '../db/office-query.js';
+import { readJson } from './store.js';
 import type { InvoiceLineTable, OfficeDatabase } from '../db/schema.js';
 
 /** Reading the stored runs and drafts (invoice_runs, invoice_drafts) into the API's views. */
@@ -50,14 +51,6 @@ const runNumbers = officeQuery((db, runId: number) =>
 
 /** A flagged family as stored with the run: its name kept beside the shared FlaggedFamily. */
 export type StoredFlagged = FlaggedFamily & { familyName: string };
-
-export function readJson<T>(json: string, what: string): T {
-  try {
-    return JSON.parse(json) as T;
-  } catch {
-    throw new Error(`Unreadable stored ${what}: ${json.slice(0, 80)}`);
-  }
-}
 
 export async function runView(db: Db, month: string): Promise<InvoiceRunView> {
   const run = await runByMonth.first(db, month);

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { DEFAULT_BILLING_RULES, checkBillingRules, type BillingRules } from '../../shared/billing/rules.js';
 import {
+  checkBillingSettings,
   BILLING_SETTINGS_KEY,
   DEFAULT_BILLING_SETTINGS,
   tariffYears,
@@ -34,9 +35,10 @@ export function tariffDefinition(tariff: Tariff): TariffDefinition {
   return { unit, time, pricing, lateSurcharge, unbookedSurcharge, paiReduction };
 }
 
-function readJson(json: string, what: string): unknown {
+/** A stored JSON value, or an error naming the row: never a default in disguise. */
+export function readJson<T = unknown>(json: string, what: string): T {
   try {
-    return JSON.parse(json) as unknown;
+    return JSON.parse(json) as T;
   } catch {
     throw new Error(`Unreadable stored ${what}: ${json.slice(0, 80)}`);
   }
@@ -46,7 +48,9 @@ function readJson(json: string, what: string): unknown {
 export async function loadBillingSettings(db: Db): Promise<BillingSettings> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', BILLING_SETTINGS_KEY).executeTakeFirst();
   if (!row) return structuredClone(DEFAULT_BILLING_SETTINGS) as BillingSettings;
-  return readJson(row.value, `setting ${BILLING_SETTINGS_KEY}`) as BillingSettings;
+  const checked = checkBillingSettings(readJson(row.value, `setting ${BILLING_SETTINGS_KEY}`));
+  if (!checked.ok) throw new Error(`Stored setting ${BILLING_SETTINGS_KEY} does not check: ${JSON.stringify(checked.error.fields)}`);
+  return checked.value;
 }
 
 /** Every tariff (of one service when given), by service then start date. */

@@ -1,5 +1,5 @@
 import { INVOICE_KINDS, type InvoiceKind } from '../../shared/billing/invoice.js';
-import { monthNameFr } from '../../shared/calendar/format.js';
+import { monthLabelFr } from '../../shared/calendar/format.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
 import { requireFamily } from '../auth/sessions.js';
 import { loadPublication } from '../content.js';
@@ -12,11 +12,6 @@ import { comingSoon } from './common.js';
 export const NO_INVOICE = 'Aucune facture pour le moment. Vos factures apparaîtront ici dès leur émission.';
 
 type PublishedInvoice = FamilyPublication['invoices'][number];
-
-/** 'novembre 2026' for '2026-11'. */
-export function monthFr(month: string): string {
-  return `${monthNameFr(`${month}-01`)} ${month.slice(0, 4)}`;
-}
 
 /** « la facture », « l’avoir », « la facture complémentaire »: what the download link names. */
 const THE_DOCUMENT: Record<InvoiceKind, string> = {
@@ -43,7 +38,7 @@ export function invoiceTable(invoices: readonly PublishedInvoice[]): SafeHtml {
 <thead><tr><th scope="col">Document</th><th scope="col">Période</th><th scope="col">Date</th><th scope="col">Échéance</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Payé</th><th scope="col" class="num">Reste à payer</th><th scope="col">PDF</th></tr></thead>
 <tbody>${invoices.map(
     (i) =>
-      html`<tr><th scope="row">${INVOICE_KINDS[i.kind]} n°\u00a0${i.number}</th><td>${i.month === null ? 'Non précisée' : monthFr(i.month)}</td><td>${shortDay(i.date)}</td><td>${shortDay(i.dueDate)}</td><td class="num">${euros(i.amountCents)}</td><td class="num">${euros(i.paidCents)}</td><td class="num">${euros(i.amountCents - i.paidCents)}</td>${downloadCell(i)}</tr>`,
+      html`<tr><th scope="row">${INVOICE_KINDS[i.kind]} n°\u00a0${i.number}</th><td>${i.month === null ? 'Non précisée' : monthLabelFr(i.month)}</td><td>${shortDay(i.date)}</td><td>${shortDay(i.dueDate)}</td><td class="num">${euros(i.amountCents)}</td><td class="num">${euros(i.paidCents)}</td><td class="num">${euros(i.amountCents - i.paidCents)}</td>${downloadCell(i)}</tr>`,
   )}</tbody></table></div>`;
 }
 

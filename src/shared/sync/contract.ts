@@ -202,7 +202,7 @@ export const familyPublicationSchema = z.object({
       amountCents: z.number().int(),
       paidCents: z.number().int(),
       kind: z.enum(INVOICE_KIND_CODES).default('invoice'),
-      month: z.string().regex(/^\d{4}-\d{2}$/).nullable().default(null),
+      month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).nullable().default(null),
       document: invoiceDocumentSchema.nullable().default(null),
     }),
   ),

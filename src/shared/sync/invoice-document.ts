@@ -50,7 +50,7 @@ export const invoiceDocumentSchema = z.object({
   number: z.string().min(1),
   issueDate: isoDay,
   dueDate: isoDay,
-  month: z.string().regex(/^\d{4}-\d{2}$/),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
   issuer: z.object({
     communeName: z.string(),
     address: z.array(z.string()),
