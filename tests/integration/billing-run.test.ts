@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
 import { makeTestOffice, type TestOffice } from '../helpers/office.js';
 import { addresseeOf } from '../../src/office/billing/run-facts.js';
+import { computeMonth } from '../../src/office/billing/run-generate.js';
+import { seedDemoCommune } from '../../src/office/demo/seed.js';
 import { buildNovember, setDay } from './billing-run-commune.js';
 
 let office: TestOffice;
@@ -19,7 +21,8 @@ describe('the monthly invoice run', () => {
     const generated = await office.core.call(office.session, 'invoiceRuns.generate', { month: '2026-11' }, (p) => progress.push(p.label));
     if (!generated.ok) throw new Error(JSON.stringify(generated.error));
     const view = generated.value as Awaited<ReturnType<typeof office.value<'invoiceRuns.get'>>>;
-    expect(progress).toContain('Calcul des brouillons');
+    expect(progress).toContain('Lecture et calcul des brouillons');
+    expect(progress).toContain('Enregistrement des brouillons');
 
     // Léa (resident, CAF 850: 3,50 €): 17 canteen days less 6 and 9 November (illness covered by a certificate after
     // the waiting day of the 5th), the 10th (strike) and the 12th (cancelled on time) = 13 meals = 45,50 €, plus the
@@ -223,6 +226,26 @@ describe('the monthly invoice run', () => {
     expect(await office.value('invoiceRuns.list', {})).toEqual([
       { month: '2026-11', status: 'draft', generatedAt: '2026-12-02T09:00:00.000Z', issuedAt: null, families: 4, totalCents: 6390, flagged: 1, problems: 0 },
     ]);
+  });
+});
+
+describe('a run computed range of families by range', () => {
+  const computed = (rangeFamilies: number) => computeMonth({ db: office.db, progress: () => {} }, '2026-11', { keepDays: true, rangeFamilies });
+
+  it('is the same run as computed in one go, for the small commune and the demo commune', async () => {
+    office = await makeTestOffice({ now: '2026-12-02T09:00:00Z' });
+    await buildNovember(office);
+    const whole = await computed(1_000_000);
+    expect(whole.run.drafts).toHaveLength(4);
+    // One family a range: the illness run followed back into October, the flags and the problems stay the same.
+    expect(await computed(1)).toEqual(whole);
+
+    await seedDemoCommune(office.db, { scale: 'default', clock: office.clock, seed: 11 });
+    const demo = await computed(1_000_000);
+    expect(demo.run.drafts.length).toBeGreaterThan(100);
+    expect(demo.run.drafts.flatMap((draft) => draft.days).length).toBeGreaterThan(5_000);
+    expect(await computed(7)).toEqual(demo);
+    expect(await computed(1)).toEqual(demo);
   });
 });
 

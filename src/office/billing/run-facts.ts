@@ -21,8 +21,8 @@ import { chunks } from '../requests/common.js';
 import { loadBillingSettings, loadServiceRules, loadTariffs } from './store.js';
 
 /**
- * The facts of a month's invoice run, loaded in bulk (a few statements per service, whatever the number of children)
- * and shaped as `draftInvoices` takes them (src/shared/billing/drafts.ts). Nothing here decides what a day was or
+ * The facts of a month's invoice run, loaded in bulk (what the whole run shares once, in RunScope; then a few
+ * statements per range of a thousand families, see familyRanges) and shaped as `draftInvoices` takes them (src/shared/billing/drafts.ts). Nothing here decides what a day was or
  * whether it is billed: each day goes through `whatHappened` (the shared day model) and drafts.ts / rules.ts do the rest.
  *
  * Which days are passed, for each child at each service it is inscribed to or has a stored day at in the month:
@@ -77,34 +77,23 @@ interface InscriptionRow {
   weekdays: string;
 }
 
-const planningOfService = officeQuery((db, serviceId: number, from: string, to: string) =>
+// Everything of a range of families (family ids from..to): the children through children_family, their days through
+// planning_days' primary key (child, service, day), a seek per child and service rather than an index walk and a
+// row lookup per day.
+const planningOfFamilies = officeQuery((db, fromFamily: number, toFamily: number, from: string, to: string) =>
   db
     .selectFrom('planning_days')
     .select(['child_id', 'service_id', 'day', 'state', 'attendance', 'absence_reason', 'late', 'walk_in', 'arrival', 'departure'])
-    .where('service_id', '=', serviceId)
+    .where('child_id', 'in', (eb) => eb.selectFrom('children').select('id').where('family_id', '>=', fromFamily).where('family_id', '<=', toFamily))
+    .where('service_id', 'in', (eb) => eb.selectFrom('services').select('id'))
     .where('day', '>=', from)
     .where('day', '<=', to),
 );
-const planningOfFamily = officeQuery((db, familyId: number, from: string, to: string) =>
-  db
-    .selectFrom('planning_days')
-    .select(['child_id', 'service_id', 'day', 'state', 'attendance', 'absence_reason', 'late', 'walk_in', 'arrival', 'departure'])
-    .where('child_id', 'in', (eb) => eb.selectFrom('children').select('id').where('family_id', '=', familyId))
-    .where('day', '>=', from)
-    .where('day', '<=', to),
-);
-const inscriptionsBetween = officeQuery((db, from: string, to: string) =>
+const inscriptionsOfFamilies = officeQuery((db, fromFamily: number, toFamily: number, from: string, to: string) =>
   db
     .selectFrom('inscriptions')
     .select(['child_id', 'service_id', 'start_date', 'end_date', 'weekdays'])
-    .where('start_date', '<=', to)
-    .where('end_date', '>=', from),
-);
-const inscriptionsOfFamily = officeQuery((db, familyId: number, from: string, to: string) =>
-  db
-    .selectFrom('inscriptions')
-    .select(['child_id', 'service_id', 'start_date', 'end_date', 'weekdays'])
-    .where('child_id', 'in', (eb) => eb.selectFrom('children').select('id').where('family_id', '=', familyId))
+    .where('child_id', 'in', (eb) => eb.selectFrom('children').select('id').where('family_id', '>=', fromFamily).where('family_id', '<=', toFamily))
     .where('start_date', '<=', to)
     .where('end_date', '>=', from),
 );
@@ -121,16 +110,18 @@ const certificatesBetween = officeQuery((db, from: string, to: string) =>
     .where('i.day', '<=', to),
 );
 const childColumns = ['id', 'family_id', 'nom', 'prenom', 'pai', 'pai_own_meal', 'pai_end'] as const;
-const allChildren = officeQuery((db) => db.selectFrom('children').select(childColumns));
-const childrenOfFamily = officeQuery((db, familyId: number) => db.selectFrom('children').select(childColumns).where('family_id', '=', familyId));
-const familyColumns = ['id', 'resident', 'caf_regime', 'caf_qf', 'caf_qf_valid_until', 'fiscal_rfr_cents', 'fiscal_parts_x100', 'fiscal_year'] as const;
-const allFamilies = officeQuery((db) => db.selectFrom('families').select(familyColumns));
-const oneFamily = officeQuery((db, familyId: number) => db.selectFrom('families').select(familyColumns).where('id', '=', familyId));
-const responsableColumns = ['family_id', 'rank', 'civilite', 'nom', 'prenom', 'adresse', 'code_postal', 'ville'] as const;
-const allResponsables = officeQuery((db) => db.selectFrom('responsables').select(responsableColumns));
-const responsablesOfFamily = officeQuery((db, familyId: number) =>
-  db.selectFrom('responsables').select(responsableColumns).where('family_id', '=', familyId),
+const childrenOfFamilies = officeQuery((db, fromFamily: number, toFamily: number) =>
+  db.selectFrom('children').select(childColumns).where('family_id', '>=', fromFamily).where('family_id', '<=', toFamily),
 );
+const familyColumns = ['id', 'resident', 'caf_regime', 'caf_qf', 'caf_qf_valid_until', 'fiscal_rfr_cents', 'fiscal_parts_x100', 'fiscal_year'] as const;
+const familiesBetween = officeQuery((db, fromFamily: number, toFamily: number) =>
+  db.selectFrom('families').select(familyColumns).where('id', '>=', fromFamily).where('id', '<=', toFamily),
+);
+const responsableColumns = ['family_id', 'rank', 'civilite', 'nom', 'prenom', 'adresse', 'code_postal', 'ville'] as const;
+const responsablesOfFamilies = officeQuery((db, fromFamily: number, toFamily: number) =>
+  db.selectFrom('responsables').select(responsableColumns).where('family_id', '>=', fromFamily).where('family_id', '<=', toFamily),
+);
+const familyIds = officeQuery((db) => db.selectFrom('families').select('id').orderBy('id'));
 
 /** « DURAND », « Léa DURAND »: the surname in capitals, as French administrative letters write it. */
 const upper = (text: string): string => text.toLocaleUpperCase('fr-FR');
@@ -256,17 +247,24 @@ function waitingReasonOf(input: DraftDayInput, rules: BillingRules): AbsenceReas
 const LOOKBACK_WINDOWS = 12;
 const WINDOW_DAYS = 31;
 
-export interface LoadOptions {
-  /** Only this family (a draft opened from the review grid). */
-  familyId?: number | null;
-  /** Told as the loading goes: the caller's progress bar. */
-  onService?: (done: number, total: number) => void;
+/** What a month's run reads once, whatever the number of families: the settings, services, calendar and tariffs. */
+export interface RunScope {
+  month: string;
+  first: string;
+  last: string;
+  qfRule: DraftInput['qfRule'];
+  services: ServiceConfig[];
+  servicesById: Map<number, ServiceConfig>;
+  draftServices: DraftService[];
+  tariffs: DraftInput['tariffs'];
+  openings: Openings;
+  /** Days covered by a certificate, over the month and the windows looked back (small: read once). */
+  certificates: Set<string>;
+  monthDays: { day: string; weekday: number }[];
 }
 
-/** The facts of `month` for every family (or one), ready for draftInvoices. */
-export async function loadRunFacts(db: Db, month: string, options: LoadOptions = {}): Promise<RunFacts> {
+export async function loadRunScope(db: Db, month: string): Promise<RunScope> {
   const { first, last } = monthBounds(month);
-  const familyId = options.familyId ?? null;
   const [settings, services, calendar, serviceRules, tariffs] = [
     await loadBillingSettings(db),
     await loadServices(db),
@@ -275,72 +273,84 @@ export async function loadRunFacts(db: Db, month: string, options: LoadOptions =
     await loadTariffs(db),
   ];
   const servicesById = new Map(services.map((service) => [service.id, service]));
-  const openings = new Openings(servicesById, calendar);
-  const rulesOf = (serviceId: number): BillingRules => serviceRules.get(serviceId)!.rules;
-
-  // Inscriptions and certificates of the month first; then the stored days service by service, each service's rows
-  // dropped once its children's days are built (two million rows on a large run: never all held at once).
-  const shared = new PeriodFacts();
-  const inscribed = new Map<number, Set<number>>();
-  const inscriptionRows = familyId === null ? await inscriptionsBetween.all(db, first, last) : await inscriptionsOfFamily.all(db, familyId, first, last);
-  for (const row of inscriptionRows) {
-    if (!servicesById.has(row.service_id)) continue;
-    shared.addInscription(row);
-    let children = inscribed.get(row.service_id);
-    if (!children) inscribed.set(row.service_id, (children = new Set()));
-    children.add(row.child_id);
-  }
-  const childRows = familyId === null ? await allChildren.all(db) : await childrenOfFamily.all(db, familyId);
-  const childById = new Map(childRows.map((row) => [row.id, row]));
-  // Certificates over the month and the windows looked back: read once, small.
   const lookbackFrom = addDays(first, -LOOKBACK_WINDOWS * WINDOW_DAYS);
   const certificates = new Set<string>();
   for (const row of await certificatesBetween.all(db, lookbackFrom, last)) {
     if (row.child_id !== null && row.service_id !== null && row.day !== null) certificates.add(`${pairKey(row.child_id, row.service_id)}:${row.day}`);
   }
+  return {
+    month,
+    first,
+    last,
+    qfRule: settings.qfRule,
+    services,
+    servicesById,
+    draftServices: services.map((service) => ({ id: service.id, name: service.name, rules: serviceRules.get(service.id)!.rules })),
+    tariffs: tariffs.map(({ id: _id, schoolYearId: _year, updatedAt: _at, updatedBy: _by, ...tariff }) => tariff),
+    openings: new Openings(servicesById, calendar),
+    certificates,
+    monthDays: withWeekdays(first, last),
+  };
+}
 
-  const monthDays = withWeekdays(first, last);
+/** Families by id, inclusive: the unit a run is loaded and computed in. */
+export interface FamilyRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * Every family of the office in ranges of `size` families, in id order. A run is computed range by range so that
+ * what a range loads (a hundred thousand days for a thousand families) is dropped before the next is read: memory
+ * stays flat and the garbage collector does not copy millions of days from range to range.
+ */
+export async function familyRanges(db: Db, size: number): Promise<FamilyRange[]> {
+  const ids = (await familyIds.all(db)).map((row) => row.id);
+  const ranges: FamilyRange[] = [];
+  for (let start = 0; start < ids.length; start += size) ranges.push({ from: ids[start]!, to: ids[Math.min(start + size, ids.length) - 1]! });
+  return ranges;
+}
+
+/** The facts of `scope.month` for one family (a draft opened from the review grid). */
+export async function loadRunFacts(db: Db, month: string, familyId: number): Promise<RunFacts> {
+  return loadRangeFacts(db, await loadRunScope(db, month), { from: familyId, to: familyId });
+}
+
+/** The facts of the month for the families of `range`, ready for draftInvoices. */
+export async function loadRangeFacts(db: Db, scope: RunScope, range: FamilyRange): Promise<RunFacts> {
+  const { first, last, servicesById, openings, certificates } = scope;
+  const rulesOf = (serviceId: number): BillingRules => scope.draftServices.find((service) => service.id === serviceId)!.rules;
+
+  const shared = new PeriodFacts(undefined, certificates);
+  for (const row of await inscriptionsOfFamilies.all(db, range.from, range.to, first, last)) {
+    if (servicesById.has(row.service_id)) shared.addInscription(row);
+  }
+  for (const row of await planningOfFamilies.all(db, range.from, range.to, first, last)) shared.addRow(row as StoredRow);
+  const childRows = await childrenOfFamilies.all(db, range.from, range.to);
+
   const planning: ChildServiceDays[] = [];
   /** Pairs whose first open day of the month is an absence for a reason with waiting days. */
   const runsUnderWay: { entry: ChildServiceDays; reason: AbsenceReason }[] = [];
-  let familyRowsByService: Map<number, StoredRow[]> | null = null;
-  if (familyId !== null) {
-    familyRowsByService = new Map();
-    for (const row of await planningOfFamily.all(db, familyId, first, last)) {
-      const list = familyRowsByService.get(row.service_id);
-      if (list) list.push(row as StoredRow);
-      else familyRowsByService.set(row.service_id, [row as StoredRow]);
-    }
-  }
-  let done = 0;
-  for (const service of services) {
-    const facts = new PeriodFacts(shared.inscriptions, certificates);
-    const childIds = new Set(inscribed.get(service.id));
-    const rows = familyRowsByService ? (familyRowsByService.get(service.id) ?? []) : await planningOfService.all(db, service.id, first, last);
-    for (const row of rows) {
-      facts.addRow(row as StoredRow);
-      childIds.add(row.child_id);
-    }
-    for (const childId of [...childIds].sort((a, b) => a - b)) {
-      if (!childById.has(childId)) continue;
-      const days = daysOf(childId, service.id, monthDays, facts, openings);
+  for (const child of [...childRows].sort((a, b) => a.id - b.id)) {
+    for (const service of scope.services) {
+      const key = pairKey(child.id, service.id);
+      if (!shared.rows.has(key) && !shared.inscriptions.has(key)) continue;
+      const days = daysOf(child.id, service.id, scope.monthDays, shared, openings);
       if (days.length === 0) continue;
-      const entry = { childId, serviceId: service.id, days };
+      const entry = { childId: child.id, serviceId: service.id, days };
       planning.push(entry);
       const firstOpen = days.find((day) => day.outcome.kind !== 'closed');
       const reason = firstOpen ? waitingReasonOf(firstOpen, rulesOf(service.id)) : null;
       if (reason !== null) runsUnderWay.push({ entry, reason });
     }
-    done += 1;
-    options.onService?.(done, services.length);
   }
   await followRunsBack(db, runsUnderWay, first, certificates, openings);
 
-  const familyIds = new Set(planning.map((entry) => childById.get(entry.childId)!.family_id));
-  const familyRows = familyId === null ? await allFamilies.all(db) : await oneFamily.all(db, familyId);
+  const childById = new Map(childRows.map((row) => [row.id, row]));
+  const familyIdsBilled = new Set(planning.map((entry) => childById.get(entry.childId)!.family_id));
   const families: DraftFamily[] = [];
-  for (const row of familyRows) {
-    if (!familyIds.has(row.id)) continue;
+  for (const row of await familiesBetween.all(db, range.from, range.to)) {
+    if (!familyIdsBilled.has(row.id)) continue;
     families.push({
       id: row.id,
       resident: row.resident === 1,
@@ -350,7 +360,7 @@ export async function loadRunFacts(db: Db, month: string, options: LoadOptions =
   }
   const children: DraftChild[] = [];
   for (const row of childRows) {
-    if (!familyIds.has(row.family_id)) continue;
+    if (!familyIdsBilled.has(row.family_id)) continue;
     children.push({
       id: row.id,
       familyId: row.family_id,
@@ -359,16 +369,16 @@ export async function loadRunFacts(db: Db, month: string, options: LoadOptions =
       paiEnd: row.pai_end,
     });
   }
-  const responsables = familyId === null ? await allResponsables.all(db) : await responsablesOfFamily.all(db, familyId);
+  const responsables = await responsablesOfFamilies.all(db, range.from, range.to);
   const byFamily = new Map<number, { 1?: (typeof responsables)[number]; 2?: (typeof responsables)[number] }>();
   for (const row of responsables) {
-    if (!familyIds.has(row.family_id)) continue;
+    if (!familyIdsBilled.has(row.family_id)) continue;
     let pair = byFamily.get(row.family_id);
     if (!pair) byFamily.set(row.family_id, (pair = {}));
     pair[row.rank as 1 | 2] = row;
   }
   const familyInfo = new Map<number, FamilyInfo>();
-  for (const id of familyIds) {
+  for (const id of familyIdsBilled) {
     const pair = byFamily.get(id);
     const first_ = pair?.[1] ?? pair?.[2];
     if (!first_) {
@@ -383,17 +393,16 @@ export async function loadRunFacts(db: Db, month: string, options: LoadOptions =
     });
   }
 
-  const draftServices: DraftService[] = services.map((service) => ({ id: service.id, name: service.name, rules: rulesOf(service.id) }));
   const input: DraftInput = {
-    month,
-    qfRule: settings.qfRule,
+    month: scope.month,
+    qfRule: scope.qfRule,
     families,
     children,
-    services: draftServices,
-    tariffs: tariffs.map(({ id: _id, schoolYearId: _year, updatedAt: _at, updatedBy: _by, ...tariff }) => tariff),
+    services: scope.draftServices,
+    tariffs: scope.tariffs,
     planning,
   };
-  return { input, families: familyInfo, services };
+  return { input, families: familyInfo, services: scope.services };
 }
 
 /**

@@ -5,7 +5,7 @@ import { parisDay } from '../../shared/clock.js';
 import { formatEuros } from '../../shared/money.js';
 import { writeAudit } from '../audit/write.js';
 import { notFound, type StaffContext } from '../api/handler.js';
-import { loadRunFacts, type RunFacts } from './run-facts.js';
+import { familyRanges, loadRangeFacts, loadRunFacts, loadRunScope, type FamilyInfo } from './run-facts.js';
 import { readJson } from './store.js';
 import { alreadyIssued, checkRunMonth, draftOfFamily, runByMonth, runView, type StoredFlagged } from './run-store.js';
 import { immediateTransaction } from './run-transaction.js';
@@ -15,24 +15,45 @@ import { immediateTransaction } from './run-transaction.js';
  * family's draft opened with each of its days ('invoiceRuns.draft').
  */
 
-const LOAD = 'Lecture des réservations et des présences';
-const COMPUTE = 'Calcul des brouillons';
+const COMPUTE = 'Lecture et calcul des brouillons';
 const STORE = 'Enregistrement des brouillons';
 
-/** The steps of the progress bar: services read (one step each), then computing, then storing. */
-export async function computeRun(ctx: Pick<StaffContext, 'db' | 'progress'>, month: string): Promise<{ facts: RunFacts; run: DraftRun }> {
-  ctx.progress(0, 1, LOAD);
-  let steps = 1;
-  const facts = await loadRunFacts(ctx.db, month, {
-    onService: (done, total) => {
-      steps = total + 2;
-      ctx.progress(done, steps, LOAD);
-    },
-  });
-  ctx.progress(steps - 2, steps, COMPUTE);
-  const run = draftInvoices(facts.input);
-  ctx.progress(steps - 1, steps, STORE);
-  return { facts, run };
+/** Families read and computed together: a range's days (some 100,000) are dropped before the next range is read. */
+export const RANGE_FAMILIES = 1_000;
+
+export interface ComputedMonth {
+  run: DraftRun;
+  families: Map<number, FamilyInfo>;
+}
+
+/**
+ * The month's run for every family, computed range of families by range (see familyRanges): the same result as one
+ * draftInvoices over the whole commune, since a family's draft depends on its own facts only, and the ranges come
+ * in family id order as draftInvoices sorts drafts and problems. `keepDays: false` drops each draft's days once
+ * computed (the stored drafts keep the lines; a family's days are recomputed when its draft is opened).
+ */
+export async function computeMonth(
+  ctx: Pick<StaffContext, 'db' | 'progress'>,
+  month: string,
+  options: { keepDays: boolean; rangeFamilies?: number; label?: string },
+): Promise<ComputedMonth> {
+  const db = ctx.db;
+  const label = options.label ?? COMPUTE;
+  ctx.progress(0, 1, label);
+  const scope = await loadRunScope(db, month);
+  const ranges = await familyRanges(db, options.rangeFamilies ?? RANGE_FAMILIES);
+  const run: DraftRun = { month, drafts: [], flagged: [], problems: [] };
+  const families = new Map<number, FamilyInfo>();
+  for (const [index, range] of ranges.entries()) {
+    const facts = await loadRangeFacts(db, scope, range);
+    const part = draftInvoices(facts.input);
+    for (const draft of part.drafts) run.drafts.push(options.keepDays ? draft : { ...draft, days: [] });
+    run.flagged.push(...part.flagged);
+    run.problems.push(...part.problems);
+    for (const [id, info] of facts.families) families.set(id, info);
+    ctx.progress(index + 1, ranges.length, label);
+  }
+  return { run, families };
 }
 
 /** Lines as stored and compared: the same JSON text for the same lines. */
@@ -43,8 +64,9 @@ export async function generateRun(ctx: StaffContext, month: string): Promise<Inv
   checkRunMonth(month, parisDay(now));
   const before = await runByMonth.first(ctx.db, month);
   if (before?.status === 'issued') throw alreadyIssued(month);
-  const { facts, run } = await computeRun(ctx, month);
-  const flagged: StoredFlagged[] = run.flagged.map((family) => ({ ...family, familyName: facts.families.get(family.familyId)?.name ?? '' }));
+  const { run, families } = await computeMonth(ctx, month, { keepDays: false });
+  ctx.progress(0, 1, STORE);
+  const flagged: StoredFlagged[] = run.flagged.map((family) => ({ ...family, familyName: families.get(family.familyId)?.name ?? '' }));
   const totalCents = run.drafts.reduce((sum, draft) => sum + draft.totalCents, 0);
   await immediateTransaction(ctx.db, async (trx) => {
     // Checked again under the write lock: another office may have issued the month meanwhile.
@@ -67,7 +89,7 @@ export async function generateRun(ctx: StaffContext, month: string): Promise<Inv
     const rows = run.drafts.map((draft) => ({
       run_id: runId,
       family_id: draft.familyId,
-      family_name: facts.families.get(draft.familyId)?.name ?? '',
+      family_name: families.get(draft.familyId)?.name ?? '',
       total_cents: draft.totalCents,
       qf_flagged: draft.qfFlagged ? 1 : 0,
       lines: linesJson(draft.lines),
@@ -95,7 +117,7 @@ export async function draftDetail(ctx: StaffContext, month: string, familyId: nu
   const stored = await runByMonth.first(ctx.db, month);
   if (!stored) throw notFound(`Aucun brouillon pour ${monthLabelFr(month)} : lancez le calcul de la facturation.`);
   const storedDraft = await draftOfFamily.first(ctx.db, stored.id, familyId);
-  const facts = await loadRunFacts(ctx.db, month, { familyId });
+  const facts = await loadRunFacts(ctx.db, month, familyId);
   const run = draftInvoices(facts.input);
   const draft = run.drafts.find((one) => one.familyId === familyId) ?? null;
   if (!storedDraft && !draft) throw notFound(`La famille n° ${familyId} n’a rien à payer en ${monthLabelFr(month)}.`);

@@ -3,7 +3,7 @@ import { runInBackground } from '../db/background.js';
 import { renderMissingInvoicePdfs } from './pdf-cache.js';
 import type { Insertable, Kysely } from 'kysely';
 import type { InvoiceRunView } from '../../shared/api/billing.js';
-import { draftInvoices, type DraftLine, type FamilyDraft } from '../../shared/billing/drafts.js';
+import type { DraftLine, FamilyDraft } from '../../shared/billing/drafts.js';
 import type { InvoiceDocument, InvoiceIssuer } from '../../shared/billing/invoice.js';
 import { addDays } from '../../shared/calendar/days.js';
 import { parisDay } from '../../shared/clock.js';
@@ -11,8 +11,8 @@ import { formatEuros } from '../../shared/money.js';
 import { AuditBatch } from '../audit/write.js';
 import { ApiFailure, notFound, type StaffContext } from '../api/handler.js';
 import type { InvoiceLineTable, InvoiceTable, OfficeDatabase } from '../db/schema.js';
-import { loadRunFacts, type FamilyInfo } from './run-facts.js';
-import { linesJson } from './run-generate.js';
+import type { FamilyInfo } from './run-facts.js';
+import { computeMonth, linesJson } from './run-generate.js';
 import { alreadyIssued, invoiceLineRow, runByMonth, runView } from './run-store.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { immediateTransaction } from './run-transaction.js';
@@ -78,9 +78,11 @@ export async function issueRun(ctx: StaffContext, month: string): Promise<Invoic
     const run = await runByMonth.first(trx, month);
     if (!run) throw notFound(`Aucun brouillon pour ${monthLabelFr(month)} : lancez le calcul de la facturation.`);
     if (run.status === 'issued') throw alreadyIssued(month);
+    const { run: computed, families } = await computeMonth({ db: trx, progress: ctx.progress }, month, {
+      keepDays: true,
+      label: 'Vérification des brouillons',
+    });
     ctx.progress(0, 1, ISSUE);
-    const facts = await loadRunFacts(trx, month);
-    const computed = draftInvoices(facts.input);
     const stored = await trx.selectFrom('invoice_drafts').select(['family_id', 'lines']).where('run_id', '=', run.id).execute();
     const storedLines = new Map(stored.map((row) => [row.family_id, row.lines]));
     const same =
@@ -100,7 +102,7 @@ export async function issueRun(ctx: StaffContext, month: string): Promise<Invoic
     if (computed.drafts.length === 0) {
       throw new ApiFailure({ code: 'conflict', message: `Aucune facture à émettre pour ${monthLabelFr(month)}.` });
     }
-    await writeInvoices(ctx, trx, run.id, month, computed.drafts, facts.families, issueDate, now);
+    await writeInvoices(ctx, trx, run.id, month, computed.drafts, families, issueDate, now);
     runId = run.id;
   });
   // The month's PDFs are made now, in the background, so printing the month later is a merge of kept PDFs.
