@@ -1,4 +1,4 @@
-// Bundles the Electron main process, the preload and the office worker into CommonJS files under dist/
+// Bundles the Electron main process, the preload, the office worker and the invoice PDF thread into CommonJS files under dist/
 // (`npm run build:shell`).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * esbuild options for the three bundles, in this order: main, preload, office worker. electron is provided by the
+ * esbuild options for the four bundles, in this order: main, preload, office worker, invoice PDF thread. electron is provided by the
  * runtime; better-sqlite3 stays a real package so its native addon is found (and unpacked from the asar) at run time. The sources are ESM: code that reads
  * import.meta.url gets the bundle's own file URL through the banner, as CommonJS has no import.meta.
  */
@@ -48,6 +48,14 @@ export function shellBuildOptions(root = repoRoot) {
       outfile: path.join(root, 'dist/main/office-worker.cjs'),
       target: ['node22'],
     },
+    {
+      ...common,
+      // The invoice PDF pool's threads, started by the office worker from next to its own bundle
+      // (src/server/billing/invoice-pdf-pool.ts, src/server/thread-entry.ts).
+      entryPoints: [path.join(root, 'src/server/billing/invoice-pdf-worker.ts')],
+      outfile: path.join(root, 'dist/main/invoice-pdf-worker.cjs'),
+      target: ['node22'],
+    },
   ];
 }
 
@@ -58,7 +66,7 @@ export async function buildShell(root = repoRoot) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   buildShell().then(
-    () => console.warn('Shell Electron construit : dist/main/main.cjs, dist/main/office-worker.cjs, dist/preload/preload.cjs'),
+    () => console.warn('Shell Electron construit : dist/main/main.cjs, dist/main/office-worker.cjs, dist/main/invoice-pdf-worker.cjs, dist/preload/preload.cjs'),
     (error) => {
       console.error('La construction du shell Electron a échoué :', error instanceof Error ? error.message : error);
       process.exit(1);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { shellBuildOptions } from '../../scripts/build-shell.mjs';
 
 describe('shell bundles', () => {
-  it('build main, preload and the office worker as CommonJS, with electron and better-sqlite3 left to the runtime', () => {
+  it('build main, preload, the office worker and the invoice PDF thread as CommonJS, with electron and better-sqlite3 left to the runtime', () => {
     const [main, preload, worker] = shellBuildOptions(path.resolve('.'));
     expect(main).toMatchObject({ format: 'cjs', platform: 'node', bundle: true, sourcemap: true });
     expect(main?.outfile).toBe(path.resolve('dist/main/main.cjs'));
@@ -17,6 +17,17 @@ describe('shell bundles', () => {
     expect(worker?.entryPoints).toEqual([path.resolve('src/office/worker/worker-entry.ts')]);
     expect(worker?.outfile).toBe(path.resolve('dist/main/office-worker.cjs'));
     expect(worker?.external).toEqual(expect.arrayContaining(['better-sqlite3']));
+    // The invoice PDF pool's thread, next to the office worker that starts it.
+    const pdfThread = shellBuildOptions(path.resolve('.'))[3];
+    expect(pdfThread).toMatchObject({ format: 'cjs', platform: 'node', bundle: true });
+    expect(pdfThread?.entryPoints).toEqual([path.resolve('src/server/billing/invoice-pdf-worker.ts')]);
+    expect(pdfThread?.outfile).toBe(path.resolve('dist/main/invoice-pdf-worker.cjs'));
+  });
+
+  it("lets the office worker's bundle start the invoice PDF thread from next to itself", async () => {
+    const [, , worker] = shellBuildOptions(path.resolve('.'));
+    const result = await esbuild.build({ ...worker, write: false, sourcemap: false, logLevel: 'error' });
+    expect(result.outputFiles[0]?.text ?? '').toContain('invoice-pdf-worker.cjs');
   });
 
   it('leave the database to the worker: the main bundle never loads better-sqlite3', async () => {

@@ -1,6 +1,5 @@
 import type { InvoiceDocument } from '../../shared/billing/invoice.js';
-import { invoicePdfWithPages, invoicesPdfInfo } from '../../server/billing/invoice-pdf.js';
-import { splitPdf } from '../../server/pdf-merge.js';
+import { invoicePdfPiecesOnThread, pdfThreadCount } from '../../server/billing/invoice-pdf-pool.js';
 import type { ProgressReporter } from '../api/handler.js';
 import type { OfficeDb } from '../db/open.js';
 
@@ -10,12 +9,12 @@ import type { OfficeDb } from '../db/open.js';
  * thousand invoices out again.
  *
  * pdfmake has a fixed cost per PDF (the fonts parsed and shaped afresh: about 150 ms of CPU) besides its cost per
- * invoice (about 35 ms): missing PDFs are rendered BATCH invoices at a time as one PDF, which is then cut into one PDF
- * per invoice. Each piece is the invoice's pages exactly as the one-invoice PDF prints them (every invoice has its own
- * page numbering); only its embedded font subsets are those of the batch, so a piece is somewhat larger.
+ * invoice (about 12 ms): missing PDFs are laid out BATCH invoices at a time as one PDF, which is then cut into one PDF
+ * per invoice (invoicePdfPieces), and as many batches at once as the pool has threads (src/server/billing/
+ * invoice-pdf-pool.ts): a wave.
  */
 
-const BATCH = 25;
+const BATCH = 100;
 /** Ids per `IN (...)` list, well under SQLite's bound-parameter limit. */
 const IDS_PER_QUERY = 500;
 
@@ -65,11 +64,11 @@ export async function renderMissingInvoicePdfs(
   progress?.(0, todo.length, RENDER_LABEL);
   let done = 0;
   let rendered = 0;
-  for (const batch of chunks(todo, BATCH)) {
+  for (const wave of chunks(todo, BATCH * pdfThreadCount())) {
     // Asked to stop (the office closing): what is kept stays kept; the rest is rendered when first printed.
     if (signal?.aborted) break;
     rendered += await inTurn(db, async () => {
-      const ids = await missing(db, batch);
+      const ids = await missing(db, wave);
       if (ids.length === 0) return 0;
       const rows = await db.selectFrom('invoices').select(['id', 'document']).where('id', 'in', ids).execute();
       if (rows.length !== ids.length) {
@@ -77,14 +76,22 @@ export async function renderMissingInvoicePdfs(
         throw new Error(`renderMissingInvoicePdfs: no invoice ${ids.filter((id) => !found.has(id)).join(', ')}`);
       }
       const documents = rows.map((row) => JSON.parse(row.document) as InvoiceDocument);
-      const skipped = batch.length - ids.length;
-      const { pdf, pages } = await invoicePdfWithPages(documents, {
-        onProgress: (fraction) => progress?.(done + skipped + Math.floor(fraction * rows.length), todo.length, RENDER_LABEL),
-      });
-      const pieces = splitPdf(
-        pdf,
-        documents.map((document, i) => ({ pages: pages[i] as number[], info: invoicesPdfInfo([document]) })),
-      );
+      const skipped = wave.length - ids.length;
+      const batches = chunks(documents, Math.ceil(documents.length / Math.min(pdfThreadCount(), Math.ceil(documents.length / BATCH))));
+      const drawn = batches.map(() => 0);
+      const report = () => progress?.(done + skipped + Math.floor(drawn.reduce((sum, share) => sum + share, 0)), todo.length, RENDER_LABEL);
+      const pieces = (
+        await Promise.all(
+          batches.map((batch, index) =>
+            invoicePdfPiecesOnThread(batch, {
+              onProgress: (fraction) => {
+                drawn[index] = fraction * batch.length;
+                report();
+              },
+            }),
+          ),
+        )
+      ).flat();
       await db.transaction().execute(async (trx) => {
         for (const [i, row] of rows.entries()) {
           // Another process on the same file may have kept it meanwhile: its PDF is the same invoice printed.
@@ -97,7 +104,7 @@ export async function renderMissingInvoicePdfs(
       });
       return rows.length;
     });
-    done += batch.length;
+    done += wave.length;
     progress?.(done, todo.length, RENDER_LABEL);
   }
   return rendered;

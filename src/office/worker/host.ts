@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker, type ResourceLimits, type WorkerOptions } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { threadEntry } from '../../server/thread-entry.js';
 import type { ProgressListener } from '../../shared/api/progress.js';
 import { fail, type Result } from '../../shared/result.js';
 import type { OfficeCore } from '../api/core.js';
@@ -62,22 +59,6 @@ interface Running {
 }
 
 /**
- * The TypeScript entry for tsx runs (dev bridge, tests): Node 20 does not apply `--import tsx` to a worker's own entry,
- * so a one-line bootstrap registers tsx's loader in the worker, then imports the entry.
- */
-function sourceWorker(): { script: string; options: WorkerOptions } {
-  const require = createRequire(import.meta.url);
-  const tsxRoot = path.dirname(require.resolve('tsx/package.json'));
-  const manifest = JSON.parse(fs.readFileSync(path.join(tsxRoot, 'package.json'), 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const tsxApi = pathToFileURL(path.join(tsxRoot, manifest.exports['./esm/api']?.import.default ?? '')).href;
-  const entry = new URL('./worker-entry.ts', import.meta.url).href;
-  const script = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return { script, options: { eval: true } };
-}
-
-/**
  * Starts the office in a worker and resolves once it is ready (database opened and migrated, demo loaded, timers on);
  * rejects with an OfficeStartError when it cannot start. A worker that dies later fails the calls it was running with
  * a French message and is started again by the next call (sessions are kept: nobody has to log in again).
@@ -89,7 +70,7 @@ export async function startOfficeWorker(options: OfficeHostOptions): Promise<Off
   let closed = false;
 
   const spawn = (): Running => {
-    const base = options.entryFile ? { script: options.entryFile, options: {} } : sourceWorker();
+    const base = options.entryFile ? { script: options.entryFile, options: {} } : threadEntry(import.meta.url, './worker-entry.ts', 'office-worker.cjs');
     const worker = new Worker(base.script, {
       ...base.options,
       workerData: config,

@@ -11,6 +11,7 @@ import { INVOICE_KINDS, type InvoiceDocument, type InvoiceKind, type InvoiceLine
 import { compactDaysFr, formatDayFr, monthLabelFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { renderPdf } from '../pdfmake.js';
+import { splitPdf } from '../pdf-merge.js';
 
 /**
  * The invoice PDF, one code for the office (one invoice, or a month's run for printing) and the portal (a family
@@ -386,4 +387,20 @@ export async function invoicePdfWithPages(
     if (indexes.length === 0) throw new Error(`invoicePdf: invoice ${documents[i]?.number ?? i} has no page`);
   });
   return { pdf, pages };
+}
+
+/**
+ * Each invoice's own PDF, laid out together as one PDF (pdfmake's fixed cost paid once for the batch) then cut into
+ * one PDF per invoice: each piece is the invoice's pages exactly as the one-invoice PDF prints them (its own page
+ * numbering); only its embedded font subsets are those of the batch, so a piece is somewhat larger.
+ */
+export async function invoicePdfPieces(
+  documents: readonly InvoiceDocument[],
+  options: { onProgress?: (fraction: number) => void } = {},
+): Promise<Buffer[]> {
+  const { pdf, pages } = await invoicePdfWithPages(documents, options);
+  return splitPdf(
+    pdf,
+    documents.map((document, i) => ({ pages: pages[i] as number[], info: invoicesPdfInfo([document]) })),
+  );
 }
