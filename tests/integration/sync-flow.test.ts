@@ -196,6 +196,29 @@ describe('the scheduler', () => {
   });
 });
 
+describe('an office computer whose clock is wrong', () => {
+  it('says in French that the clock is off and by how much, ahead or behind, and syncs once it is right', async () => {
+    const offset = { ms: -(7 * 60_000 + 30_000) };
+    // A portal whose clock runs 7 min 30 s behind the office's: the office's computer is ahead.
+    const skewed = await startTestPortal(() => new Date(office.clock().getTime() + offset.ms));
+    try {
+      await office.value('sync.configure', { portalUrl: skewed.url, secret: SYNC_SECRET });
+      let status = await office.value('sync.now', {});
+      expect(status.lastError).toContain('L’horloge de cet ordinateur est en avance de 7 min 30 s sur celle du portail');
+      expect(status.lastError).toContain('Remettez l’ordinateur à l’heure');
+      offset.ms = 2 * 3_600_000 + 5 * 60_000;
+      status = await office.value('sync.now', {});
+      expect(status.lastError).toContain('est en retard de 2 h 5 min sur celle du portail');
+      // Within the five minutes the portal accepts, the sync goes through.
+      offset.ms = 4 * 60_000;
+      status = await office.value('sync.now', {});
+      expect(status.lastError).toBeNull();
+    } finally {
+      await skewed.close();
+    }
+  });
+});
+
 describe('signed calls', () => {
   const pullBody = JSON.stringify({ after: 0, limit: 10 });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activationCodeHash, newActivationCode } from '../../src/shared/sync/activation.js';
+import { durationFr } from '../../src/shared/sync/clock-skew.js';
 import { signCall, verifyCall } from '../../src/shared/sync/signature.js';
 import type { FamilyPublication } from '../../src/shared/sync/contract.js';
 import { maskIban, planningWindow } from '../../src/office/sync/publication.js';
@@ -18,7 +19,15 @@ describe('signing', () => {
     expect(await verifyCall('autre', call, headers, now)).toEqual({ ok: false, reason: expect.stringContaining('Signature invalide') });
     expect(await verifyCall('s3cret', { ...call, path: '/sync/v1/publish' }, headers, now)).toMatchObject({ ok: false });
     expect(await verifyCall('s3cret', { ...call, body: '{"after":5,"limit":10}' }, headers, now)).toMatchObject({ ok: false });
-    expect(await verifyCall('s3cret', call, headers, new Date(now.getTime() + 5 * 60_000 + 1))).toEqual({ ok: false, reason: expect.stringContaining('Horodatage hors délai') });
+    expect(await verifyCall('s3cret', call, headers, new Date(now.getTime() + 5 * 60_000 + 1))).toEqual({
+      ok: false,
+      reason: expect.stringContaining('Horodatage hors délai'),
+      clockSkew: true,
+    });
+    expect(durationFr(45_000)).toBe('45 s');
+    expect(durationFr(-(7 * 60_000 + 30_000))).toBe('7 min 30 s');
+    expect(durationFr(3 * 3_600_000 + 59_000)).toBe('3 h');
+    expect(durationFr(86_400_000 * 2 + 3_600_000 * 4 + 60_000)).toBe('2 jours 4 h');
     expect(await verifyCall('s3cret', call, { timestamp: headers.timestamp, nonce: headers.nonce }, now)).toEqual({ ok: false, reason: expect.stringContaining('non signé') });
     expect(await verifyCall('s3cret', call, { ...headers, signature: 'zz' }, now)).toMatchObject({ ok: false });
   });

@@ -9,6 +9,7 @@ import {
   type PublishResponse,
   type PullResponse,
 } from '../../shared/sync/contract.js';
+import { clockSkewMessage } from '../../shared/sync/clock-skew.js';
 import { SIGNATURE_HEADERS, signCall } from '../../shared/sync/signature.js';
 
 /** A refusal or failure of the portal, with a short French message for the sync status. */
@@ -32,7 +33,8 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
 
   async function call(path: string, payload: unknown): Promise<unknown> {
     const body = JSON.stringify(payload);
-    const signed = await signCall(secret, { method: 'POST', path, body }, clock());
+    const sentAt = clock();
+    const signed = await signCall(secret, { method: 'POST', path, body }, sentAt);
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
@@ -60,8 +62,14 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
     if (!response.ok) {
       let reason = text.slice(0, 200);
       try {
-        reason = String((JSON.parse(text) as { error?: unknown }).error ?? reason);
-      } catch {
+        const answer = JSON.parse(text) as { error?: unknown; clockSkew?: unknown; portalTime?: unknown };
+        reason = String(answer.error ?? reason);
+        const portalTime = typeof answer.portalTime === 'string' ? new Date(answer.portalTime) : null;
+        if (answer.clockSkew === true && portalTime && !Number.isNaN(portalTime.getTime())) {
+          throw new SyncError(clockSkewMessage(sentAt, portalTime));
+        }
+      } catch (error) {
+        if (error instanceof SyncError) throw error;
         // not JSON: keep the raw start of the answer
       }
       throw new SyncError(`Le portail a refusé la synchronisation (${response.status}) : ${reason}`);

@@ -54,7 +54,9 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
     );
     if (!outcome.ok) {
       log.warn({ reason: outcome.reason, url: request.url }, 'sync call refused');
-      await reply.code(401).send({ error: outcome.reason });
+      // The portal's time goes with a clock refusal so the office can tell its agent by how much its clock is off
+      // (harmless to anyone: every HTTP answer carries a Date header).
+      await reply.code(401).send(outcome.clockSkew ? { error: outcome.reason, clockSkew: true, portalTime: now.toISOString() } : { error: outcome.reason });
       return false;
     }
     await db.deleteFrom('sync_nonces').where('seen_at', '<', new Date(now.getTime() - NONCE_RETENTION_MS).toISOString()).execute();

@@ -60,7 +60,8 @@ export async function signCall(secret: string, call: SignedCall, now: Date, nonc
   return { timestamp, nonce, signature: toHex(mac) };
 }
 
-export type VerifyOutcome = { ok: true; nonce: string; timestamp: number } | { ok: false; reason: string };
+/** A refusal; `clockSkew` when only the timestamp is out of the window (the caller's clock is off, or the call is old). */
+export type VerifyOutcome = { ok: true; nonce: string; timestamp: number } | { ok: false; reason: string; clockSkew?: true };
 
 function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
   if (!/^(?:[0-9a-f]{2})+$/i.test(hex)) return null;
@@ -85,7 +86,11 @@ export async function verifyCall(
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(nonce)) return { ok: false, reason: 'Nonce de la signature invalide.' };
   const at = Number(timestamp);
   if (Math.abs(now.getTime() - at) > SIGNATURE_MAX_SKEW_MS) {
-    return { ok: false, reason: 'Horodatage hors délai : les horloges du bureau et du portail diffèrent de plus de 5 minutes, ou l’appel est ancien.' };
+    return {
+      ok: false,
+      reason: 'Horodatage hors délai : les horloges du bureau et du portail diffèrent de plus de 5 minutes, ou l’appel est ancien.',
+      clockSkew: true,
+    };
   }
   const mac = fromHex(signature);
   if (!mac || mac.length !== 32) return { ok: false, reason: 'Signature invalide.' };
