@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
 import { seriousViolations } from './axe.js';
 import { officeApi } from './api.js';
@@ -67,12 +68,6 @@ test('an agent issues an activation code for a responsable and prints the letter
   const family = await admin('families.get', { id: withEmail!.id });
   const parent = family.data.responsable1;
 
-  await page.addInitScript(() => {
-    (window as unknown as { printed: number }).printed = 0;
-    window.print = () => {
-      (window as unknown as { printed: number }).printed += 1;
-    };
-  });
   await login(page, bridge, 'accueil');
   await page.evaluate((id) => {
     window.location.hash = `#/familles/${id}`;
@@ -86,16 +81,34 @@ test('an agent issues an activation code for a responsable and prints the letter
   await expect(section).toContainText(/Valable jusqu’au (lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+(er)? \p{L}+ \d{4} à \d{2}h\d{2}/u);
   expect(await seriousViolations(page)).toEqual([]);
 
+  // The letter: one A4 page for a window envelope, from the commune to the responsable at home, dated, with the code.
+  const download = page.waitForEvent('download');
   await section.getByRole('button', { name: 'Imprimer le courrier' }).click();
-  const letter = page.getByRole('article', { name: 'Courrier d’activation du portail famille' });
-  await expect(letter).toContainText(`${DEAD_PORTAL}/activation`);
-  await expect(letter).toContainText(parent.email!);
-  await expect(letter).toContainText(codeText);
-  await expect(letter).toContainText(`${parent.prenom} ${parent.nom}`);
-  await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
-  expect(await seriousViolations(page)).toEqual([]);
-  await letter.getByRole('button', { name: 'Fermer le courrier' }).click();
-  await expect(letter).toHaveCount(0);
+  const file = await (await download).path();
+  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+  expect(info).toMatch(/^Pages:\s+1$/m);
+  expect(info).toMatch(/^Page size:\s+595\.\d* x 841\.\d* pts \(A4\)/m);
+  const letter = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/[\s\u00a0\u202f]+/g, ' ');
+  const settings = await admin('billing.settings', {});
+  expect(letter).toContain(settings.issuer.communeName);
+  expect(letter).toContain(`${parent.prenom} ${parent.nom.toLocaleUpperCase('fr-FR')}`);
+  expect(letter).toContain(parent.adresse);
+  expect(letter).toContain(`${parent.codePostal} ${parent.ville}`);
+  expect(letter).toMatch(/, le \d{1,2}(er)? \p{L}+ \d{4}/u);
+  expect(letter).toContain(`${DEAD_PORTAL}/activation`);
+  expect(letter).toContain(parent.email!);
+  expect(letter).toContain(codeText);
+  // Where a window envelope shows it: the name and address in the window, right half of the page, below the sender.
+  const boxes = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+  const word = (text: string) => {
+    const match = new RegExp(`<word xMin="([\\d.]+)" yMin="([\\d.]+)"[^>]*>${text}</word>`).exec(boxes);
+    return match ? { x: Number(match[1]) / (72 / 25.4), y: Number(match[2]) / (72 / 25.4) } : null;
+  };
+  const at = word(parent.nom.toLocaleUpperCase('fr-FR').split(' ')[0]!);
+  expect(at).not.toBeNull();
+  expect(at!.x).toBeGreaterThan(100);
+  expect(at!.y).toBeGreaterThan(45);
+  expect(at!.y).toBeLessThan(90);
 
   // The audit says a code was issued, never the code.
   const history = await admin('audit.forFamily', { familyId: family.id });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { loadBillingSettings } from '../billing/store.js';
+import { activationLetterPdf } from './activation-letter.js';
 import type { OfficeMethod } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { formatDayFr } from '../../shared/calendar/format.js';
@@ -85,7 +87,7 @@ export const syncHandlers: Handlers<SyncMethod> = {
       if (family.archived_at !== null) throw invalid({ familyId: 'La fiche de cette famille est archivée.' }, 'La fiche de cette famille est archivée.');
       const person = await ctx.db
         .selectFrom('responsables')
-        .select(['email', 'prenom', 'nom'])
+        .select(['email', 'prenom', 'nom', 'civilite', 'adresse', 'code_postal', 'ville'])
         .where('family_id', '=', args.familyId)
         .where('rank', '=', args.rank)
         .executeTakeFirst();
@@ -98,6 +100,25 @@ export const syncHandlers: Handlers<SyncMethod> = {
       const expiresAt = new Date(now.getTime() + ACTIVATION_VALIDITY_DAYS * 24 * 3600 * 1000).toISOString();
       const codeHash = await activationCodeHash(code);
       const at = now.toISOString();
+      // The letter is made before the code is stored: a letter that cannot be printed leaves the previous code valid.
+      // It goes to the responsable's own postal address, else to the family's (responsable 1's).
+      const own = [person.adresse, `${person.code_postal} ${person.ville}`.trim()].filter((line) => line.trim() !== '');
+      let address = own;
+      if (own.length === 0 && args.rank === 2) {
+        const first = await ctx.db.selectFrom('responsables').select(['adresse', 'code_postal', 'ville']).where('family_id', '=', args.familyId).where('rank', '=', 1).executeTakeFirst();
+        if (first) address = [first.adresse, `${first.code_postal} ${first.ville}`.trim()].filter((line) => line.trim() !== '');
+      }
+      const [settings, state] = [await loadBillingSettings(ctx.db), await ctx.db.selectFrom('sync_state').select('portal_url').where('id', '=', 1).executeTakeFirst()];
+      const pdf = await activationLetterPdf({
+        issuer: settings.issuer,
+        day: parisDay(now),
+        recipient: { civilite: person.civilite, prenom: person.prenom, nom: person.nom, address },
+        email: person.email.trim(),
+        code,
+        expiresAt,
+        portalUrl: state?.portal_url ?? '',
+      });
+      const letter = { fileName: `courrier-activation-famille-${args.familyId}-responsable-${args.rank}.pdf`, mime: 'application/pdf', base64: pdf.toString('base64') };
       await ctx.db.transaction().execute(async (trx) => {
         await trx
           .insertInto('portal_activations')
@@ -109,7 +130,7 @@ export const syncHandlers: Handlers<SyncMethod> = {
           { field: `Code d'activation du portail (responsable ${args.rank})`, oldValue: null, newValue: `émis, valable jusqu'au ${formatDayFr(parisDay(new Date(expiresAt)))}` },
         ]);
       });
-      return { code, expiresAt };
+      return { code, expiresAt, letter };
     },
   },
 };

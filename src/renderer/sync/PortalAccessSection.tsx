@@ -3,7 +3,8 @@ import type { FamilyFile } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { api } from '../api/bridge.js';
 import { describeError } from '../api/useApi.js';
-import { ActivationLetter, type LetterContent } from './ActivationLetter.js';
+import type { FileContent } from '../../shared/api/contract.js';
+import { downloadFile } from '../lib/files.js';
 import { formatInstantLongFr } from '../../shared/calendar/format.js';
 import { useSyncStatus } from './status.js';
 
@@ -17,6 +18,8 @@ interface Person {
 interface Issued {
   code: string;
   expiresAt: string;
+  /** The one-page letter (PDF) to post in a window envelope. */
+  letter: FileContent;
 }
 
 function responsables(file: FamilyFile): Person[] {
@@ -36,17 +39,15 @@ function useDeskRole(): boolean {
   return role === 'agent' || role === 'admin';
 }
 
-function PersonAccess({ familyId, person, canIssue, portalUrl }: { familyId: number; person: Person; canIssue: boolean; portalUrl: string }) {
+function PersonAccess({ familyId, person, canIssue }: { familyId: number; person: Person; canIssue: boolean }) {
   const [issued, setIssued] = useState<Issued | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [letter, setLetter] = useState<LetterContent | null>(null);
   const name = `${person.prenom} ${person.nom}`;
 
   async function issue() {
     setBusy(true);
     setError(null);
-    setLetter(null);
     const result = await api.call('portal.issueActivation', { familyId, rank: person.rank });
     setBusy(false);
     if (result.ok) setIssued(result.value);
@@ -100,16 +101,11 @@ function PersonAccess({ familyId, person, canIssue, portalUrl }: { familyId: num
                 Valable jusqu’au {formatInstantLongFr(issued.expiresAt)}. Il ne sera plus affiché : remettez-le ou imprimez le courrier
                 maintenant.
               </p>
-              <button
-                type="button"
-                className="button small primary"
-                onClick={() => setLetter({ prenom: person.prenom, nom: person.nom, email: person.email, code: issued.code, expiresAt: issued.expiresAt, portalUrl })}
-              >
+              <button type="button" className="button small primary" onClick={() => downloadFile(issued.letter)}>
                 Imprimer le courrier
               </button>
             </div>
           ) : null}
-          {letter ? <ActivationLetter letter={letter} onClose={() => setLetter(null)} /> : null}
         </>
       ) : null}
     </li>
@@ -135,7 +131,7 @@ export function PortalAccessSection({ file }: { file: FamilyFile }) {
           ) : null}
           <ul className="plain-list portal-people">
             {responsables(file).map((person) => (
-              <PersonAccess key={person.rank} familyId={file.id} person={person} canIssue={canIssue} portalUrl={status?.portalUrl ?? ''} />
+              <PersonAccess key={person.rank} familyId={file.id} person={person} canIssue={canIssue} />
             ))}
           </ul>
         </>

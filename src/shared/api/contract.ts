@@ -474,7 +474,8 @@ export interface OfficeApiSpec {
   'sync.now': Method<Record<string, never>, SyncStatus>;
   'sync.configure': Method<{ portalUrl: string; secret: string }, SyncStatus>;
   /** A one-time code for a responsable to activate their portal account; shown once, only its hash is kept. */
-  'portal.issueActivation': Method<{ familyId: number; rank: 1 | 2 }, { code: string; expiresAt: string }>;
+  /** A new one-time code for a responsable, and the one-page letter to post in a window envelope (PDF). */
+  'portal.issueActivation': Method<{ familyId: number; rank: 1 | 2 }, { code: string; expiresAt: string; letter: FileContent }>;
 
   /** Billing (./billing.ts): settings, tariffs and rules per service, the QF, the monthly run and issued invoices. */
   'billing.settings': Method<Record<string, never>, BillingSettings>;
