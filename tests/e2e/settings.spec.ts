@@ -157,3 +157,78 @@ test('an agent does not see the settings, and the page refuses them', async ({ p
   const call = await officeApi(bridge, 'accueil');
   await expect(call('refusalReasons.save', { id: null, label: 'Essai', active: true })).rejects.toThrow();
 });
+
+test('an administrator creates a service, which the planning settings then list and keep', async ({ page, consoleProblems }) => {
+  await login(page, bridge, 'admin');
+  await openSettings(page, 'Services');
+  await page.getByRole('button', { name: 'Nouveau service' }).click();
+  const form = page.getByRole('region', { name: 'Nouveau service' });
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Le nom est obligatoire.')).toBeVisible();
+  await expect(form.getByText('Code invalide : lettres minuscules, chiffres et _ seulement (40 au plus).')).toBeVisible();
+  await form.getByLabel('Nom', { exact: true }).fill('Pause méridienne');
+  await form.getByLabel('Code').fill('Pause Midi');
+  await form.getByLabel('Unité facturée').fill('séance');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Code invalide : lettres minuscules, chiffres et _ seulement (40 au plus).')).toBeVisible();
+  await form.getByLabel('Code').fill('pause_midi');
+  await form.getByLabel('Type de service').selectOption('Accueil du soir');
+  await form.getByLabel('Capacité par jour').fill('40');
+  expect(await seriousViolations(page)).toEqual([]);
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  // Saved, the form becomes the service's own.
+  const saved = page.getByRole('region', { name: 'Modifier : Pause méridienne' });
+  await expect(saved).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Pause méridienne' })).toContainText('40');
+
+  const call = await officeApi(bridge, 'admin');
+  const service = (await call('services.list', {})).find((one) => one.code === 'pause_midi');
+  expect(service).toMatchObject({ name: 'Pause méridienne', kind: 'soir', unit: 'séance', capacity: 40, weekdays: [1, 2, 4, 5], active: true });
+  // A second service with the same code is refused by the office, with the field named.
+  await page.getByRole('button', { name: 'Nouveau service' }).click();
+  const second = page.getByRole('region', { name: 'Nouveau service' });
+  await second.getByLabel('Nom', { exact: true }).fill('Doublon');
+  await second.getByLabel('Code').fill('pause_midi');
+  await second.getByLabel('Unité facturée').fill('séance');
+  await second.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(second.getByText('Un autre service porte déjà ce code.')).toBeVisible();
+  expect((await call('services.list', {})).filter((one) => one.code === 'pause_midi')).toHaveLength(1);
+  expect(consoleProblems).toEqual([]);
+});
+
+test('an administrator defines complementary fields, and agents fill them in a child file', async ({ page, consoleProblems }) => {
+  await login(page, bridge, 'admin');
+  await openSettings(page, 'Champs complémentaires');
+  await page.getByRole('button', { name: 'Nouveau champ' }).click();
+  const form = page.getByRole('region', { name: 'Nouveau champ complémentaire' });
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(form.getByText('Le libellé est obligatoire (60 caractères au plus).')).toBeVisible();
+  await form.getByLabel('Fiche', { exact: true }).selectOption('Enfant');
+  await form.getByLabel('Type', { exact: true }).selectOption('Oui / non');
+  await form.getByLabel('Libellé').fill('Transport scolaire');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page.getByRole('region', { name: 'Modifier : Transport scolaire' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: 'Transport scolaire' });
+  await expect(row).toContainText('Enfant');
+  await expect(row).toContainText('Oui / non');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  const call = await officeApi(bridge, 'admin');
+  const field = (await call('customFields.list', {})).find((one) => one.label === 'Transport scolaire');
+  expect(field).toMatchObject({ entity: 'child', kind: 'boolean', active: true });
+  const [child] = await call('children.search', { query: '', includeArchived: false, limit: 1 });
+  await page.evaluate((id) => {
+    window.location.hash = `#/enfants/${id}`;
+  }, child!.id);
+  const section = page.getByRole('region', { name: 'Informations complémentaires' });
+  await section.getByLabel('Transport scolaire').check();
+  await section.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(section.getByText('Modifications enregistrées.')).toBeVisible();
+  expect((await call('children.get', { id: child!.id })).data.custom[String(field!.id)]).toBe('true');
+  // Unticked, it is « Non », not « not filled ».
+  await section.getByLabel('Transport scolaire').uncheck();
+  await section.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(section.getByText('Modifications enregistrées.')).toBeVisible();
+  expect((await call('children.get', { id: child!.id })).data.custom[String(field!.id)]).toBe('false');
+  expect(consoleProblems).toEqual([]);
+});

@@ -1,4 +1,5 @@
 import type { Content, CustomTableLayout, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { customValueText } from '../../shared/families/custom-fields.js';
 import { imageMime } from '../../shared/children/input.js';
 import { frenchDate, frenchDateTime, schoolYear } from './format.js';
 import type { ChildSheet, SheetPerson, SheetResponsable } from './sheet-data.js';
@@ -176,9 +177,7 @@ function healthTable(health: ChildSheet['health']): Content {
 }
 
 function customValue(item: ChildSheet['custom'][number]): string {
-  if (item.kind === 'boolean') return ['1', 'true', 'oui'].includes(item.value.toLowerCase()) ? 'Oui' : 'Non';
-  if (item.kind === 'date') return frenchDate(item.value);
-  return item.value;
+  return customValueText(item.kind, item.value);
 }
 
 export function photoBox(sheet: ChildSheet): Content {

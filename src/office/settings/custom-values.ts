@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { isIsoDay } from '../../shared/validation/fields.js';
+import { customValueProblem, customValueText } from '../../shared/families/custom-fields.js';
 import { invalid } from '../api/handler.js';
 import type { AuditChange } from '../audit/write.js';
 import { officeQuery } from '../db/office-query.js';
@@ -43,12 +43,9 @@ export async function saveCustomValues(
       errors[`custom.${key}`] = 'Ce champ complémentaire n’existe pas.';
       continue;
     }
-    if (value !== '' && field.kind === 'boolean' && value !== 'true' && value !== 'false') {
-      errors[`custom.${key}`] = 'Valeur attendue : oui ou non.';
-      continue;
-    }
-    if (value !== '' && field.kind === 'date' && !isIsoDay(value)) {
-      errors[`custom.${key}`] = `${field.label} : date invalide (jj/mm/aaaa).`;
+    const problem = customValueProblem(field, value);
+    if (problem !== null) {
+      errors[`custom.${key}`] = problem;
       continue;
     }
     const before = current[key] ?? '';
@@ -62,7 +59,7 @@ export async function saveCustomValues(
         .onConflict((conflict) => conflict.columns(['field_id', 'entity_id']).doUpdateSet({ value }))
         .execute();
     }
-    const show = (text: string) => (text === '' ? null : field.kind === 'boolean' ? (text === 'true' ? 'Oui' : 'Non') : text);
+    const show = (text: string) => customValueText(field.kind, text) || null;
     changes.push({ field: `Champ complémentaire · ${field.label}`, oldValue: show(before), newValue: show(value) });
   }
   if (Object.keys(errors).length > 0) throw invalid(errors);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CUSTOM_FIELD_ENTITIES, CUSTOM_FIELD_KINDS } from '../../shared/families/custom-fields.js';
 import type { CustomField } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { ALL_STAFF, invalid, noArgs, notFound, type Handlers } from '../api/handler.js';
@@ -7,8 +8,6 @@ import type { CustomFieldTable } from '../db/schema.js';
 import type { Selectable } from 'kysely';
 
 const ADMIN_ONLY: readonly Role[] = ['admin'];
-const KIND_LABELS = { text: 'Texte', boolean: 'Oui / non', date: 'Date' } as const;
-const ENTITY_LABELS = { family: 'Famille', child: 'Enfant' } as const;
 
 function toCustomField(row: Selectable<CustomFieldTable>): CustomField {
   return { id: row.id, entity: row.entity, label: row.label, kind: row.kind, active: row.active === 1 };
@@ -54,8 +53,8 @@ export const settingsHandlers: Handlers<'schools.list' | 'customFields.list' | '
           .where('label', '=', label)
           .$if(args.id !== null, (query) => query.where('id', '!=', args.id ?? 0))
           .executeTakeFirst();
-        if (clash) throw invalid({ label: `Un champ « ${label} » existe déjà pour les fiches ${ENTITY_LABELS[args.entity].toLowerCase()}.` });
-        const after = { label, kind: KIND_LABELS[args.kind], active: args.active };
+        if (clash) throw invalid({ label: `Un champ « ${label} » existe déjà pour les fiches ${CUSTOM_FIELD_ENTITIES[args.entity].toLowerCase()}.` });
+        const after = { label, kind: CUSTOM_FIELD_KINDS[args.kind], active: args.active };
         if (args.id === null) {
           const created = await trx
             .insertInto('custom_fields')
@@ -71,7 +70,7 @@ export const settingsHandlers: Handlers<'schools.list' | 'customFields.list' | '
         if (existing.entity !== args.entity || existing.kind !== args.kind) {
           throw invalid({ kind: "Le type d'un champ existant ne peut pas changer : créez un nouveau champ." });
         }
-        const changes = diffFields(labels, { label: existing.label, kind: KIND_LABELS[existing.kind], active: existing.active === 1 }, after);
+        const changes = diffFields(labels, { label: existing.label, kind: CUSTOM_FIELD_KINDS[existing.kind], active: existing.active === 1 }, after);
         if (changes.length > 0) {
           await trx.updateTable('custom_fields').set({ label, active: args.active ? 1 : 0 }).where('id', '=', existing.id).execute();
           await writeAudit(trx, { at, userId: user.id, entity: 'custom_field', entityId: existing.id, action: 'update' }, changes);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customValueText } from '../../shared/families/custom-fields.js';
 import { qfInForce, type QfInForce } from '../../shared/billing/qf.js';
 import { describeBracket, tariffInForce, unitLabel, unitPrice } from '../../shared/billing/tariffs.js';
 import { daysInMonth } from '../../shared/calendar/days.js';
@@ -275,7 +276,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
       custom: customFields
         .map((field) => {
           const value = customValues.find((v) => v.field_id === field.id && v.entity_id === child.id)?.value ?? '';
-          return { label: field.label, value: field.kind === 'boolean' ? (value === '1' || value === 'true' ? 'Oui' : value === '' ? '' : 'Non') : value };
+          return { label: field.label, value: customValueText(field.kind, value) };
         })
         .filter((entry) => entry.value !== ''),
       inscriptions: inscriptions

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { School, ServiceConfig } from '../../shared/api/contract.js';
+import type { School, ServiceConfig, ServiceInput, ServiceKind } from '../../shared/api/contract.js';
 import { WEEKDAYS_FR } from '../../shared/calendar/format.js';
 import { CLASSES } from '../../shared/children/input.js';
-import type { ChangeKind, DeadlineRule, LatePolicy } from '../../shared/planning/rules.js';
+import { DEFAULT_DEADLINE_RULE, type ChangeKind, type DeadlineRule, type LatePolicy } from '../../shared/planning/rules.js';
 import { api } from '../api/bridge.js';
 import type { FieldErrors } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
@@ -17,13 +17,41 @@ const LEVEL_OPTIONS = CLASSES.map((level) => [level, level] as const);
 const LATE_POLICIES: Record<LatePolicy, string> = { refuse: 'Refuser', late: 'Accepter en signalant le retard' };
 const PERIODS: Record<ServiceConfig['period'], string> = { school: 'Périodes scolaires', holidays: 'Vacances scolaires' };
 const KINDS = Object.keys(CHANGE_KINDS) as ChangeKind[];
+/** What kind of service it is: the day model and the day list group by it (canteen meals, sessions, days). */
+const SERVICE_KINDS: Record<ServiceKind, string> = {
+  cantine: 'Restauration scolaire',
+  matin: 'Accueil du matin',
+  soir: 'Accueil du soir',
+  mercredi: 'Mercredi',
+  vacances: 'Vacances',
+};
 
-interface ServiceDraft extends Omit<ServiceConfig, 'capacity' | 'deadlines'> {
+/** A service being created: open on school days, the portal's usual deadline (the previous Wednesday at noon). */
+const NEW_SERVICE: ServiceInput = {
+  id: null,
+  code: '',
+  name: '',
+  kind: 'cantine',
+  unit: '',
+  withMeal: false,
+  capacity: null,
+  weekdays: [1, 2, 4, 5],
+  period: 'school',
+  levels: [],
+  schoolIds: [],
+  deadlines: { booking: DEFAULT_DEADLINE_RULE, cancel: DEFAULT_DEADLINE_RULE, absence: DEFAULT_DEADLINE_RULE },
+  latePolicy: 'refuse',
+  autoRules: { absencesOnTime: false, bookingsWithinCapacity: false },
+  requiresInscription: true,
+  active: true,
+};
+
+interface ServiceDraft extends Omit<ServiceInput, 'capacity' | 'deadlines'> {
   capacity: string;
   rules: Record<ChangeKind, RuleDraft>;
 }
 
-function toDraft(service: ServiceConfig): ServiceDraft {
+function toDraft(service: ServiceInput): ServiceDraft {
   const { capacity, deadlines, ...rest } = service;
   return {
     ...rest,
@@ -32,9 +60,10 @@ function toDraft(service: ServiceConfig): ServiceDraft {
   };
 }
 
-function fromDraft(draft: ServiceDraft): { service: ServiceConfig | null; errors: FieldErrors } {
+function fromDraft(draft: ServiceDraft): { service: ServiceInput | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   if (draft.name.trim() === '') errors.name = 'Le nom est obligatoire.';
+  if (!/^[a-z0-9_]{1,40}$/.test(draft.code.trim())) errors.code = 'Code invalide : lettres minuscules, chiffres et _ seulement (40 au plus).';
   if (draft.unit.trim() === '') errors.unit = 'L’unité facturée est obligatoire.';
   const capacityText = draft.capacity.trim();
   const capacity = capacityText === '' ? null : Number(capacityText);
@@ -48,7 +77,10 @@ function fromDraft(draft: ServiceDraft): { service: ServiceConfig | null; errors
   }
   if (Object.keys(errors).length > 0) return { service: null, errors };
   const { rules: _rules, capacity: _capacity, ...rest } = draft;
-  return { service: { ...rest, name: draft.name.trim(), unit: draft.unit.trim(), capacity, deadlines, weekdays: [...draft.weekdays].sort() }, errors };
+  return {
+    service: { ...rest, code: draft.code.trim(), name: draft.name.trim(), unit: draft.unit.trim(), capacity, deadlines, weekdays: [...draft.weekdays].sort() },
+    errors,
+  };
 }
 
 function RuleEditor({ kind, value, onChange, errors }: { kind: ChangeKind; value: RuleDraft; onChange(next: RuleDraft): void; errors: FieldErrors }) {
@@ -94,11 +126,17 @@ function RuleEditor({ kind, value, onChange, errors }: { kind: ChangeKind; value
   );
 }
 
-function ServiceForm({ service, schools, onSaved }: { service: ServiceConfig; schools: School[]; onSaved(next: ServiceConfig): void }) {
+function ServiceForm({ service, schools, onSaved, onClose }: { service: ServiceInput; schools: School[]; onSaved(next: ServiceConfig): void; onClose(): void }) {
+  const creating = service.id === null;
   return (
     <SectionForm<ServiceDraft>
       id="service-form"
-      title={`Modifier : ${service.name}`}
+      title={creating ? 'Nouveau service' : `Modifier : ${service.name}`}
+      headerExtra={
+        <button type="button" className="button small" onClick={onClose}>
+          Fermer
+        </button>
+      }
       initial={toDraft(service)}
       canEdit
       validate={(draft) => fromDraft(draft).errors}
@@ -113,6 +151,20 @@ function ServiceForm({ service, schools, onSaved }: { service: ServiceConfig; sc
         <>
           <div className="form-grid">
             <TextField path="name" label="Nom" errors={errors} value={draft.name} onChange={(name) => setDraft({ ...draft, name })} />
+            {creating ? (
+              <>
+                <TextField
+                  path="code"
+                  label="Code"
+                  errors={errors}
+                  value={draft.code}
+                  hint="Identifiant court, fixé à la création : lettres minuscules, chiffres et _ (ex. : accueil_midi)."
+                  onChange={(code) => setDraft({ ...draft, code })}
+                />
+                <SelectField path="kind" label="Type de service" errors={errors} value={draft.kind} options={SERVICE_KINDS} onChange={(kind) => setDraft({ ...draft, kind })} />
+                <CheckboxField path="withMeal" label="Comprend un repas" errors={errors} checked={draft.withMeal} onChange={(withMeal) => setDraft({ ...draft, withMeal })} />
+              </>
+            ) : null}
             <TextField path="unit" label="Unité facturée" errors={errors} value={draft.unit} onChange={(unit) => setDraft({ ...draft, unit })} hint="repas, présence, demi-journée…" />
             <TextField
               path="capacity"
@@ -188,7 +240,8 @@ function ServiceForm({ service, schools, onSaved }: { service: ServiceConfig; sc
 export function ServicesSettings() {
   const [services, setServices] = useState<ServiceConfig[] | null>(null);
   const [schools, setSchools] = useState<School[]>([]);
-  const [editing, setEditing] = useState<number | null>(null);
+  /** The service open in the form: its id, 'new' for a service being created, or none. */
+  const [editing, setEditing] = useState<number | 'new' | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -201,11 +254,16 @@ export function ServicesSettings() {
     });
   }, []);
 
-  const current = services?.find((service) => service.id === editing) ?? null;
+  const current: ServiceInput | null = editing === 'new' ? NEW_SERVICE : (services?.find((service) => service.id === editing) ?? null);
   return (
     <div className="sections">
       <section className="card" aria-labelledby="services-title">
-        <h2 id="services-title">Services</h2>
+        <div className="card-header">
+          <h2 id="services-title">Services</h2>
+          <button type="button" className="button small" onClick={() => setEditing('new')} disabled={editing === 'new'}>
+            Nouveau service
+          </button>
+        </div>
         <ErrorBanner message={error} />
         {services === null ? (
           <p className="muted">Chargement des services…</p>
@@ -249,10 +307,14 @@ export function ServicesSettings() {
       </section>
       {current ? (
         <ServiceForm
-          key={current.id}
+          key={current.id ?? 'new'}
           service={current}
           schools={schools}
-          onSaved={(saved) => setServices((list) => (list ?? []).map((service) => (service.id === saved.id ? saved : service)))}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setServices((list) => (list?.some((service) => service.id === saved.id) ? list.map((service) => (service.id === saved.id ? saved : service)) : [...(list ?? []), saved]));
+            setEditing(saved.id);
+          }}
         />
       ) : null}
     </div>

@@ -3,6 +3,7 @@ import type { SessionUser } from '../../shared/auth/roles.js';
 import { Tabs } from '../components/Tabs.js';
 import { BillingSettingsForm } from './BillingSettingsForm.js';
 import { CalendarSettings } from './CalendarSettings.js';
+import { CustomFieldsSettings } from './CustomFieldsSettings.js';
 import { EventForm } from './EventForm.js';
 import { RefusalReasonsSettings } from './RefusalReasonsSettings.js';
 import { ServicesSettings } from './ServicesSettings.js';
@@ -10,7 +11,7 @@ import { TariffsSettings } from './TariffsSettings.js';
 import { PortalSettings } from '../sync/PortalSettings.js';
 import { UsersSettings } from '../users/UsersSettings.js';
 
-type Tab = 'services' | 'tarifs' | 'facturation' | 'calendrier' | 'motifs' | 'evenement' | 'portail' | 'utilisateurs';
+type Tab = 'services' | 'tarifs' | 'facturation' | 'calendrier' | 'motifs' | 'champs' | 'evenement' | 'portail' | 'utilisateurs';
 
 const TABS: readonly [Tab, string][] = [
   ['services', 'Services'],
@@ -18,6 +19,7 @@ const TABS: readonly [Tab, string][] = [
   ['facturation', 'Facturation'],
   ['calendrier', 'Calendrier'],
   ['motifs', 'Motifs de refus'],
+  ['champs', 'Champs complémentaires'],
   ['evenement', 'Événement'],
   ['portail', 'Portail famille'],
   ['utilisateurs', 'Utilisateurs'],
@@ -52,6 +54,7 @@ export function SettingsPage({ user }: { user: SessionUser }) {
         {tab === 'facturation' ? <BillingSettingsForm canEdit /> : null}
         {tab === 'calendrier' ? <CalendarSettings /> : null}
         {tab === 'motifs' ? <RefusalReasonsSettings /> : null}
+        {tab === 'champs' ? <CustomFieldsSettings /> : null}
         {tab === 'evenement' ? <EventForm /> : null}
         {tab === 'portail' ? <PortalSettings /> : null}
         {tab === 'utilisateurs' ? <UsersSettings /> : null}
