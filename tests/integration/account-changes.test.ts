@@ -228,6 +228,24 @@ describe('every field a family can change on the portal', () => {
     expect(children.body).not.toContain('🚧 Modification demandée');
   });
 
+  it('refuses to empty the account holder while an IBAN is on file, as the office would, and records nothing', async () => {
+    await office.value('families.update', {
+      id: familyId,
+      patch: { bank: { holder: 'Hélène Martin', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: '' } },
+    });
+    const family = await loggedInFamily();
+    await family.get('/mon-compte');
+    const page = await family.post('/mon-compte/modification', { field: 'bank.holder', value: '' });
+    expect(page.status).toBe(400);
+    const message = 'Titulaire du compte : Le titulaire du compte est obligatoire tant qu’un IBAN est enregistré.';
+    expect(page.body).toContain(`<p class="error" id="banque-erreur">${message}`);
+    expect(await portalRequests()).toEqual([]);
+    // Another holder's name is a change like any other.
+    await family.get('/mon-compte');
+    expect((await family.post('/mon-compte/modification', { field: 'bank.holder', value: 'Paul Martin' })).status).toBe(303);
+    expect(await portalRequests()).toHaveLength(1);
+  });
+
   it('refuses a bad value next to its field, in French, and records nothing', async () => {
     const family = await loggedInFamily();
     const cases: Array<[ChangeFieldKey, string, string]> = [

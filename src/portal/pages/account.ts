@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parisDay } from '../../shared/clock.js';
+import { HOLDER_REQUIRED } from '../../shared/families/input.js';
 import { CHANGE_FIELDS, changeField, fullLabel, type ChangeField } from '../../shared/requests/change-fields.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
 import { requireFamily } from '../auth/sessions.js';
@@ -154,6 +155,11 @@ export const registerAccountPage: PortalModule = (app, ctx) => {
     if (!section || !target) throw new HttpError(400, 'Cette information ne peut pas être modifiée ici.');
     const checked = typedChange(target, typed, 'family', session.familyId, parisDay(ctx.clock()));
     if (!checked.ok) return accountPage(ctx, request, reply, { formId: section.id, key, value: typed, message: checked.message }, publication);
+    // The office keeps an IBAN only with its holder's name: emptying the name while an IBAN is on file would be a
+    // request the office can only refuse, so it is refused here, next to the field.
+    if (key === 'bank.holder' && checked.change.newValue === '' && publication.account.bank.ibanMasked !== '') {
+      return accountPage(ctx, request, reply, { formId: section.id, key, value: typed, message: `${target.label} : ${HOLDER_REQUIRED}` }, publication);
+    }
     const changes = [checked.change];
     // An IBAN needs its holder: when none is on file, the responsable giving the IBAN is named, as a change of its own
     // the office sees and decides with it.

@@ -14,6 +14,9 @@ export const SITUATIONS = {
 } as const;
 export type Situation = keyof typeof SITUATIONS;
 
+/** An IBAN is only ever kept with the name of its account's holder (the office's form, the portal's changes). */
+export const HOLDER_REQUIRED = 'Le titulaire du compte est obligatoire tant qu’un IBAN est enregistré.';
+
 export const CAF_REGIMES = { '': 'Non renseigné', CAF: 'CAF', MSA: 'MSA', AUTRE: 'Autre régime' } as const;
 export type CafRegime = keyof typeof CAF_REGIMES;
 
@@ -86,7 +89,7 @@ export function familySchemas(today: string) {
       if (value.iban !== '') {
         const problem = ibanProblem(value.iban);
         if (problem) ctx.addIssue({ code: 'custom', path: ['iban'], message: problem });
-        if (value.holder === '') ctx.addIssue({ code: 'custom', path: ['holder'], message: 'Le titulaire du compte est obligatoire.' });
+        if (value.holder === '') ctx.addIssue({ code: 'custom', path: ['holder'], message: HOLDER_REQUIRED });
       }
       if (value.bic !== '') {
         const problem = bicProblem(value.bic);
