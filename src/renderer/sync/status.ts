@@ -1,7 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { SyncStatus } from '../../shared/api/contract.js';
 import { formatInstantLongFr } from '../../shared/calendar/format.js';
-import type { OfficeMethod } from '../../shared/api/contract.js';
 import { api, onCallDone } from '../api/bridge.js';
 import { officeNow } from '../lib/today.js';
 
@@ -30,19 +29,20 @@ function update(patch: Partial<SyncState>): void {
 }
 
 /**
- * Saves that mark families for publication: the top bar's « en attente » follows them at once rather than at the next
- * 30-second refresh (a closure saved in Paramètres may queue hundreds of families).
+ * Any call may mark families for publication (a closure saved in Paramètres may queue hundreds, an issued invoice run
+ * thousands): the top bar's « en attente » is read again shortly after every call rather than at the next 30-second
+ * refresh, once for a burst of calls. No list of « publishing » methods to keep in step with the office.
  */
-const PUBLISHING_METHODS: ReadonlySet<OfficeMethod> = new Set<OfficeMethod>([
-  'families.create', 'families.update', 'families.archive',
-  'children.create', 'children.update', 'children.setPhoto', 'children.archive',
-  'services.save', 'calendar.savePeriod', 'calendar.removePeriod', 'calendar.saveSchoolYear',
-  'inscriptions.create', 'inscriptions.update', 'planning.apply',
-  'requests.create', 'requests.decide', 'events.declareAbsence', 'portal.issueActivation',
-]);
+const REFRESH_AFTER_CALLS_MS = 400;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
 onCallDone((method) => {
-  if (PUBLISHING_METHODS.has(method) && state.status?.configured) void refreshSyncStatus();
+  if (method === 'sync.status' || method === 'sync.now' || !state.status?.configured) return;
+  if (refreshTimer !== null) clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    void refreshSyncStatus();
+  }, REFRESH_AFTER_CALLS_MS);
 });
 
 export function publishSyncStatus(status: SyncStatus): void {
