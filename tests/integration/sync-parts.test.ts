@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activationCodeHash, newActivationCode } from '../../src/shared/sync/activation.js';
 import { durationFr } from '../../src/shared/sync/clock-skew.js';
@@ -110,5 +114,39 @@ describe('activation codes at the office', () => {
     expect(noEmail).toMatchObject({ ok: false, error: { message: expect.stringContaining("Paul Martin n'a pas d'adresse e-mail") } });
     const regie = await office.as('regisseur');
     expect(await regie.call('portal.issueActivation', { familyId: family.id, rank: 1 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('refuses a responsable 2 the family does not have, and an unknown or archived family, leaving any code as it was', async () => {
+    const family = await office.value('families.create', { data: sampleFamilyInput({ responsable2: null }) });
+    const first = await office.value('portal.issueActivation', { familyId: family.id, rank: 1 });
+    expect(await office.call('portal.issueActivation', { familyId: family.id, rank: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: "Cette famille n'a pas de responsable 2." },
+    });
+    expect(await office.call('portal.issueActivation', { familyId: 999_999, rank: 1 })).toMatchObject({ ok: false, error: { message: 'Famille introuvable.' } });
+    await office.value('families.archive', { id: family.id, archived: true });
+    expect(await office.call('portal.issueActivation', { familyId: family.id, rank: 1 })).toMatchObject({
+      ok: false,
+      error: { message: 'La fiche de cette famille est archivée.' },
+    });
+    const codes = office.sqlite.prepare('SELECT rank, code_hash FROM portal_activations WHERE family_id = ?').all(family.id);
+    expect(codes).toEqual([{ rank: 1, code_hash: await activationCodeHash(first.code) }]);
+  });
+
+  it('gives the letter for a responsable 2 without an address of their own at the family’s address, and says so when the portal is not set up', async () => {
+    const base = sampleFamilyInput();
+    const family = await office.value('families.create', {
+      data: { ...base, responsable2: { ...base.responsable1, prenom: 'Paul', email: 'paul.martin@example.fr', adresse: '', codePostal: '', ville: '' } },
+    });
+    const issued = await office.value('portal.issueActivation', { familyId: family.id, rank: 2 });
+    expect(issued.letter).toMatchObject({ fileName: `courrier-activation-famille-${family.id}-responsable-2.pdf`, mime: 'application/pdf' });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-letter-')), 'letter.pdf');
+    fs.writeFileSync(file, Buffer.from(issued.letter.base64, 'base64'));
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain(`Paul ${base.responsable1.nom.toLocaleUpperCase('fr-FR')}`);
+    expect(text).toContain(`${base.responsable1.codePostal} ${base.responsable1.ville}`);
+    expect(text).toContain('paul.martin@example.fr');
+    expect(text).toContain(issued.code);
+    expect(text).toContain('rendez-vous à l’adresse du portail que le service vous communiquera');
   });
 });
