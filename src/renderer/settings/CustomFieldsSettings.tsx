@@ -6,6 +6,7 @@ import type { FieldErrors } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
 import { CheckboxField, SelectField, TextField } from '../components/fields.js';
 import { SectionForm } from '../components/SectionForm.js';
+import { EditableList, withSaved } from './EditableList.js';
 
 /**
  * Paramètres › Champs complémentaires: the fields the office adds to every family or child file (« Transport scolaire »,
@@ -98,37 +99,19 @@ export function CustomFieldsSettings() {
         ) : fields.length === 0 ? (
           <p className="muted">Aucun champ complémentaire pour l’instant : « Nouveau champ » en ajoute un.</p>
         ) : (
-          <div className="table-scroll">
-            <table className="table">
-              <caption className="visually-hidden">Champs complémentaires définis</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Libellé</th>
-                  <th scope="col">Fiche</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Actif</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Action</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {fields.map((field) => (
-                  <tr key={field.id} aria-current={field.id === editing ? 'true' : undefined}>
-                    <th scope="row">{field.label}</th>
-                    <td>{CUSTOM_FIELD_ENTITIES[field.entity]}</td>
-                    <td>{CUSTOM_FIELD_KINDS[field.kind]}</td>
-                    <td>{field.active ? 'Oui' : 'Non'}</td>
-                    <td>
-                      <button type="button" className="button small" aria-label={`Modifier ${field.label}`} onClick={() => setEditing(field.id)}>
-                        Modifier
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <EditableList
+            caption="Champs complémentaires définis"
+            rows={fields}
+            name={(field) => field.label}
+            editing={editing}
+            onEdit={setEditing}
+            columns={[
+              { header: 'Libellé', cell: (field) => field.label },
+              { header: 'Fiche', cell: (field) => CUSTOM_FIELD_ENTITIES[field.entity] },
+              { header: 'Type', cell: (field) => CUSTOM_FIELD_KINDS[field.kind] },
+              { header: 'Actif', cell: (field) => (field.active ? 'Oui' : 'Non') },
+            ]}
+          />
         )}
       </section>
       {current ? (
@@ -137,10 +120,7 @@ export function CustomFieldsSettings() {
           field={current}
           onClose={() => setEditing(null)}
           onSaved={(saved) => {
-            setFields((list) => {
-              const others = (list ?? []).filter((field) => field.id !== saved.id);
-              return [...others, saved].sort((a, b) => a.entity.localeCompare(b.entity) || a.label.localeCompare(b.label, 'fr'));
-            });
+            setFields((list) => withSaved(list, saved).sort((a, b) => a.entity.localeCompare(b.entity) || a.label.localeCompare(b.label, 'fr')));
             setEditing(saved.id);
           }}
         />

@@ -9,6 +9,7 @@ import { ErrorBanner } from '../components/Banner.js';
 import { CheckboxField, SelectField, TextField } from '../components/fields.js';
 import { SectionForm } from '../components/SectionForm.js';
 import { CheckboxGroup } from './CheckboxGroup.js';
+import { EditableList, withSaved } from './EditableList.js';
 import { describeRule } from '../../shared/planning/deadlines.js';
 import { CHANGE_KINDS, draftToRule, ruleToDraft, RULE_KINDS, type RuleDraft } from './rules.js';
 
@@ -268,41 +269,21 @@ export function ServicesSettings() {
         {services === null ? (
           <p className="muted">Chargement des services…</p>
         ) : (
-          <div className="table-scroll">
-            <table className="table">
-              <caption className="visually-hidden">Services proposés</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Service</th>
-                  <th scope="col">Capacité</th>
-                  <th scope="col">Jours</th>
-                  <th scope="col">Délai de réservation</th>
-                  <th scope="col">Hors délai</th>
-                  <th scope="col">Actif</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Action</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {services.map((service) => (
-                  <tr key={service.id} aria-current={service.id === editing ? 'true' : undefined}>
-                    <th scope="row">{service.name}</th>
-                    <td>{service.capacity === null ? 'Sans limite' : service.capacity}</td>
-                    <td>{service.weekdays.map((day) => WEEKDAYS_FR[day]?.slice(0, 3)).join(', ')}</td>
-                    <td>{describeRule(service.deadlines.booking)}</td>
-                    <td>{LATE_POLICIES[service.latePolicy]}</td>
-                    <td>{service.active ? 'Oui' : 'Non'}</td>
-                    <td>
-                      <button type="button" className="button small" aria-label={`Modifier ${service.name}`} onClick={() => setEditing(service.id)}>
-                        Modifier
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <EditableList
+            caption="Services proposés"
+            rows={services}
+            name={(service) => service.name}
+            editing={editing}
+            onEdit={setEditing}
+            columns={[
+              { header: 'Service', cell: (service) => service.name },
+              { header: 'Capacité', cell: (service) => (service.capacity === null ? 'Sans limite' : service.capacity) },
+              { header: 'Jours', cell: (service) => service.weekdays.map((day) => WEEKDAYS_FR[day]?.slice(0, 3)).join(', ') },
+              { header: 'Délai de réservation', cell: (service) => describeRule(service.deadlines.booking) },
+              { header: 'Hors délai', cell: (service) => LATE_POLICIES[service.latePolicy] },
+              { header: 'Actif', cell: (service) => (service.active ? 'Oui' : 'Non') },
+            ]}
+          />
         )}
       </section>
       {current ? (
@@ -312,7 +293,7 @@ export function ServicesSettings() {
           schools={schools}
           onClose={() => setEditing(null)}
           onSaved={(saved) => {
-            setServices((list) => (list?.some((service) => service.id === saved.id) ? list.map((service) => (service.id === saved.id ? saved : service)) : [...(list ?? []), saved]));
+            setServices((list) => withSaved(list, saved));
             setEditing(saved.id);
           }}
         />
