@@ -194,9 +194,9 @@ describe('planning', () => {
     expect(list.children[1]).toMatchObject({ allergies: 'Arachide', pai: true });
     expect(list.children[2]).toMatchObject({ childId: asking.childId, familyId: asking.familyId, prenom: 'Tom', allergies: 'Lait', pai: true, absenceReason: null, attendance: null });
     expect(list.counts).toEqual([
-      { ecole: 'École des Prés-Roses', classe: 'CE1', expected: 1 },
-      { ecole: 'École du Parc', classe: 'CP', expected: 1 },
-      { ecole: 'École du Parc', classe: 'CM2', expected: 1 },
+      { schoolId: pres, ecole: 'École des Prés-Roses', classe: 'CE1', expected: 1 },
+      { schoolId: parc, ecole: 'École du Parc', classe: 'CP', expected: 1 },
+      { schoolId: parc, ecole: 'École du Parc', classe: 'CM2', expected: 1 },
     ]);
 
     const regie = await office.as('regisseur');

@@ -31,7 +31,7 @@ export function compareSchoolClassName(
 }
 
 /** What the list shows of a child, whether it comes from a planning row or a pending request. */
-const CHILD_COLUMNS = ['c.family_id', 'c.nom', 'c.prenom', 's.name as ecole', 'c.classe', 'c.regime', 'c.allergies', 'c.pai'] as const;
+const CHILD_COLUMNS = ['c.family_id', 'c.nom', 'c.prenom', 'c.school_id', 's.name as ecole', 'c.classe', 'c.regime', 'c.allergies', 'c.pai'] as const;
 
 const PENDING_STATE = { book: 'booking_requested', cancel: 'cancel_requested', absence: 'absence_requested' } as const;
 
@@ -97,6 +97,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       familyId: row.family_id,
       nom: row.nom,
       prenom: row.prenom,
+      schoolId: row.school_id,
       ecole: row.ecole ?? NO_SCHOOL,
       classe: row.classe,
       regime: row.regime,
@@ -118,6 +119,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
       familyId: item.family_id,
       nom: item.nom,
       prenom: item.prenom,
+      schoolId: item.school_id,
       ecole: item.ecole ?? NO_SCHOOL,
       classe: item.classe,
       regime: item.regime,
@@ -132,7 +134,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
   }
   children.sort(compareSchoolClassName);
 
-  const counts = new Map<string, { ecole: string; classe: string; expected: number }>();
+  const counts = new Map<string, DayList['counts'][number]>();
   let expected = 0;
   const rowById = new Map(rows.map((row) => [row.id, row]));
   for (const child of children) {
@@ -140,7 +142,7 @@ export async function dayList(db: OfficeDb, role: Role, serviceId: number, day: 
     if (!opening.open || !row || row.state !== 'booked' || row.attendance === 'absent') continue;
     expected += 1;
     const key = `${child.ecole}|${child.classe}`;
-    const count = counts.get(key) ?? { ecole: child.ecole, classe: child.classe, expected: 0 };
+    const count = counts.get(key) ?? { schoolId: child.schoolId, ecole: child.ecole, classe: child.classe, expected: 0 };
     count.expected += 1;
     counts.set(key, count);
   }

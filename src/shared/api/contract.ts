@@ -225,6 +225,8 @@ export interface DayChild {
   familyId: number;
   nom: string;
   prenom: string;
+  /** null for a child without a school (« sans école »). */
+  schoolId: number | null;
   ecole: string;
   classe: string;
   regime: string;
@@ -249,8 +251,8 @@ export interface DayList {
   /** The service's tariff in force that day bills by time: arrival and departure are pointed (planning.setTimes). */
   billedByTime: boolean;
   children: DayChild[];
-  /** Children expected (booked, not absent or cancelled), per school and class. */
-  counts: { ecole: string; classe: string; expected: number }[];
+  /** Children expected (booked, not absent or cancelled), per school and class; schoolId null for « sans école ». */
+  counts: { schoolId: number | null; ecole: string; classe: string; expected: number }[];
   expected: number;
 }
 
