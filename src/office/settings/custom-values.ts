@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { isIsoDay } from '../../shared/validation/fields.js';
 import { invalid } from '../api/handler.js';
-import type { AuditChange } from '../audit/write.js';
+import { auditText, type AuditChange } from '../audit/write.js';
 import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase } from '../db/schema.js';
 
@@ -62,7 +62,8 @@ export async function saveCustomValues(
         .onConflict((conflict) => conflict.columns(['field_id', 'entity_id']).doUpdateSet({ value }))
         .execute();
     }
-    const show = (text: string) => (text === '' ? null : field.kind === 'boolean' ? (text === 'true' ? 'Oui' : 'Non') : text);
+    // Read as agents write it: Oui / Non, a day jj/mm/aaaa (auditText).
+    const show = (text: string) => (text === '' ? null : field.kind === 'boolean' ? (text === 'true' ? 'Oui' : 'Non') : auditText(text));
     changes.push({ field: `Champ complémentaire · ${field.label}`, oldValue: show(before), newValue: show(value) });
   }
   if (Object.keys(errors).length > 0) throw invalid(errors);
