@@ -174,16 +174,20 @@ test('settings: school years, closures (new and changed), collective absence, ta
   await year.getByLabel('Année scolaire').fill('2029-2030');
   await typeBadDate(year, 'Rentrée');
   await typeBadDate(year, 'Dernier jour de classe');
+  // Each form replaced by the next still holds a typo: the agent agrees to drop it (issue 10, item 3).
+  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: /^Modifier l’année / }).first().click();
   const existingYear = page.getByRole('region', { name: /^Modifier l’année / });
   await typeBadDate(existingYear, 'Rentrée');
 
+  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Ajouter une période' }).click();
   const period = page.getByRole('region', { name: 'Nouvelle période' });
   await period.getByLabel('Libellé').fill('Fermeture imaginaire');
   await typeBadDate(period, 'Du', 'Enregistrer', true);
   await typeBadDate(period, 'Au (inclus)');
   const firstPeriod = calendarBefore.periods[0]!;
+  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: `Modifier ${firstPeriod.label}` }).first().click();
   const existingPeriod = page.getByRole('region', { name: `Modifier : ${firstPeriod.label}` });
   await typeBadDate(existingPeriod, 'Du', 'Enregistrer', true);

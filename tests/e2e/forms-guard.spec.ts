@@ -163,3 +163,17 @@ test('opening a family from the grid still works without a question when nothing
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Familles' }).click();
   await expect(page).toHaveURL(/#\/familles$/);
 });
+
+test('in the calendar settings, opening another period over a changed one asks first', async ({ page }) => {
+  await login(page, bridge, 'admin');
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Paramètres' }).click();
+  await page.getByRole('tab', { name: 'Calendrier' }).click();
+  await page.getByRole('button', { name: 'Ajouter une période' }).click();
+  const form = page.getByRole('region', { name: 'Nouvelle période' });
+  await form.getByLabel('Libellé').fill('Fermeture pour inventaire');
+  const asked = answerNext(page, false);
+  await page.getByRole('button', { name: 'Ajouter une année scolaire' }).click();
+  expect(await asked).toBe(QUESTION);
+  await expect(form.getByLabel('Libellé')).toHaveValue('Fermeture pour inventaire');
+  await expect(page.getByRole('region', { name: 'Nouvelle année scolaire' })).toHaveCount(0);
+});

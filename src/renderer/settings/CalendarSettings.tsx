@@ -9,6 +9,7 @@ import { DateField, SelectField, TextField } from '../components/fields.js';
 import { SectionForm } from '../components/SectionForm.js';
 import { dayProblem } from '../../shared/validation/fields.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
+import { mayDiscard } from '../lib/unsaved.js';
 
 const PERIOD_KINDS: Record<CalendarPeriod['kind'], string> = {
   holidays: 'Vacances',
@@ -121,11 +122,14 @@ export function CalendarSettings() {
   }, []);
 
   // One form open at a time: both use the same field names, and the agent edits one thing at once.
+  // Opening another form replaces the one on screen: its unsaved changes are asked about first.
   function editYear(draft: YearDraft) {
+    if (!mayDiscard()) return;
     setEditingPeriod(null);
     setEditingYear(draft);
   }
   function editPeriod(draft: PeriodDraft) {
+    if (!mayDiscard()) return;
     setEditingYear(null);
     setEditingPeriod(draft);
   }

@@ -11,6 +11,7 @@ import { SectionForm } from '../components/SectionForm.js';
 import { CheckboxGroup } from './CheckboxGroup.js';
 import { describeRule } from '../../shared/planning/deadlines.js';
 import { CHANGE_KINDS, draftToRule, ruleToDraft, RULE_KINDS, type RuleDraft } from './rules.js';
+import { mayDiscard } from '../lib/unsaved.js';
 
 const WEEKDAY_OPTIONS = [1, 2, 3, 4, 5, 6, 7].map((day) => [day, WEEKDAYS_FR[day]!.replace(/^./, (c) => c.toUpperCase())] as const);
 const LEVEL_OPTIONS = CLASSES.map((level) => [level, level] as const);
@@ -236,7 +237,7 @@ export function ServicesSettings() {
                     <td>{LATE_POLICIES[service.latePolicy]}</td>
                     <td>{service.active ? 'Oui' : 'Non'}</td>
                     <td>
-                      <button type="button" className="button small" aria-label={`Modifier ${service.name}`} onClick={() => setEditing(service.id)}>
+                      <button type="button" className="button small" aria-label={`Modifier ${service.name}`} onClick={() => mayDiscard() && setEditing(service.id)}>
                         Modifier
                       </button>
                     </td>
