@@ -95,11 +95,9 @@ export function DateField(props: Common & { value: string; onChange(value: strin
         id={fieldId(props.path)}
         name={props.path}
         type="text"
-        inputMode="numeric"
         autoComplete="off"
         placeholder="jj/mm/aaaa"
         maxLength={10}
-        size={10}
         value={text}
         disabled={props.disabled}
         autoFocus={props.autoFocus}
