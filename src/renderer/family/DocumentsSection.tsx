@@ -8,6 +8,7 @@ import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { DateField, fieldId, SelectField, TextField } from '../components/fields.js';
 import { downloadFile, readAsBase64 } from '../lib/files.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
+import { useUnsavedChanges } from '../lib/unsaved.js';
 
 const MAX_SCAN_BYTES = 10 * 1024 * 1024;
 
@@ -30,6 +31,8 @@ export function DocumentsSection({
   const fileInput = useRef<HTMLInputElement>(null);
   const call = useApi();
   const opener = useApi();
+  // A label typed or a file chosen and not added yet: leaving asks first.
+  useUnsavedChanges(label.trim() !== '' || file !== null);
 
   async function add() {
     setSaved(null);

@@ -8,6 +8,7 @@ import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { DateField } from '../components/fields.js';
 import { dayProblem } from '../../shared/validation/fields.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
+import { useUnsavedChanges } from '../lib/unsaved.js';
 
 function weekdaysText(weekdays: number[]): string {
   return [...weekdays].sort().map(weekdayNameFr).join(', ');
@@ -199,6 +200,7 @@ function ChangeInscriptionForm({
   const [local, setLocal] = useState<FieldErrors>({});
   const errors = { ...call.fields, ...local };
   const prefix = `insc-${inscription.id}`;
+  useUnsavedChanges(endDate !== inscription.endDate || JSON.stringify(weekdays) !== JSON.stringify(inscription.weekdays));
 
   async function submit() {
     const problems: FieldErrors = {};
