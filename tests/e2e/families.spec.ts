@@ -35,14 +35,18 @@ test('find a family by a fragment of its name, change a phone number, see it kep
   expect(consoleProblems).toEqual([]);
 });
 
-test('Échap cancels an edit without saving', async ({ page }) => {
+test('Échap cancels an edit without saving, once the agent agrees to lose it', async ({ page }) => {
   await login(page, bridge);
   await page.locator('.ag-row').first().dblclick();
   const household = page.getByRole('region', { name: 'Foyer' });
   const notes = household.getByLabel('Notes');
   const before = await notes.inputValue();
   await notes.fill('Note qui ne doit pas rester');
+  const asked = new Promise<string>((resolve) => {
+    page.once('dialog', (dialog) => void dialog.accept().then(() => resolve(dialog.message())));
+  });
   await notes.press('Escape');
+  expect(await asked).toBe('Abandonner les modifications ?');
   await expect(notes).toHaveValue(before);
   await page.reload();
   await expect(page.getByRole('region', { name: 'Foyer' }).getByLabel('Notes')).toHaveValue(before);

@@ -10,6 +10,7 @@ import { familyChildRows, toChildSummary } from '../children/summaries.js';
 import type { OfficeDb } from '../db/open.js';
 import { saveCustomValues } from '../settings/custom-values.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime, listDocuments } from './documents.js';
+import { findFamilyDuplicates } from './duplicates.js';
 import { searchFamilies } from './search.js';
 import { refreshFamilySearch } from './search-index.js';
 import { familySectionChanges, insertFamily, loadFamily, updateFamilyRows } from './store.js';
@@ -52,6 +53,7 @@ export async function familyFile(db: OfficeDb, id: number, role: Role): Promise<
 export const familyHandlers: Handlers<
   | 'families.search'
   | 'families.get'
+  | 'families.duplicates'
   | 'families.create'
   | 'families.update'
   | 'families.archive'
@@ -69,6 +71,12 @@ export const familyHandlers: Handlers<
     access: ALL_STAFF,
     args: z.object({ id: z.number().int() }),
     run: ({ db, user }, { id }) => familyFile(db, id, user.role),
+  },
+
+  'families.duplicates': {
+    access: ALL_STAFF,
+    args: checkedInHandler(z.object({ data: anyRecord })),
+    run: ({ db, clock }, { data }) => findFamilyDuplicates(db, parseOrFail(familySchemas(parisDay(clock())).input, data)),
   },
 
   'families.create': {

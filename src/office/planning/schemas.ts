@@ -7,7 +7,7 @@ export const id = z.number().int().positive();
 
 export const isoDay = z
   .string()
-  .refine((value) => isIsoDay(value), 'Date invalide (format AAAA-MM-JJ attendu).');
+  .refine((value) => isIsoDay(value), 'Date invalide (jj/mm/aaaa).');
 
 export const weekdays = z
   .array(z.number().int().min(1, 'Jour de semaine inconnu.').max(7, 'Jour de semaine inconnu.'))

@@ -5,6 +5,7 @@ import { useApi } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
 import { todayInParis } from '../lib/format.js';
 import { navigate, routeHref } from '../lib/route.js';
+import { mayDiscard, useUnsavedChanges } from '../lib/unsaved.js';
 import { check } from '../api/useApi.js';
 import { useSchools } from './ChildFilePage.js';
 import { AuthorisationsEditor, emptyChild, HealthEditor, IdentityEditor, PersonsEditor } from './editors.js';
@@ -12,17 +13,21 @@ import { AuthorisationsEditor, emptyChild, HealthEditor, IdentityEditor, Persons
 /** A child is registered in one go: identity, health, authorised persons and authorisations. */
 export function NewChildPage({ familyId }: { familyId: number }) {
   const [draft, setDraft] = useState<ChildInput | null>(null);
+  // The blank form as first shown: anything else typed is asked about before leaving.
+  const [blank, setBlank] = useState<string | null>(null);
   const [familyName, setFamilyName] = useState('');
   const [showHealth, setShowHealth] = useState(true);
   const schools = useSchools();
   const call = useApi();
   const schemas = useMemo(() => childSchemas(todayInParis()), []);
+  useUnsavedChanges(draft !== null && JSON.stringify(draft) !== blank);
 
   useEffect(() => {
     void api.call('families.get', { id: familyId }).then((result) => {
       const nom = result.ok ? result.value.data.responsable1.nom : '';
       setFamilyName(result.ok ? `${nom} ${result.value.data.responsable1.prenom}` : '');
       setDraft(emptyChild(nom));
+      setBlank(JSON.stringify(emptyChild(nom)));
       if (!result.ok) call.setBanner(result.error.message);
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -58,7 +63,7 @@ export function NewChildPage({ familyId }: { familyId: number }) {
           void create();
         }}
         onKeyDown={(event) => {
-          if (event.key === 'Escape') navigate({ name: 'family', id: familyId });
+          if (event.key === 'Escape' && mayDiscard()) navigate({ name: 'family', id: familyId });
         }}
       >
         <div className="sections">

@@ -9,7 +9,7 @@ import {
   type Regime,
 } from '../../shared/children/input.js';
 import type { FieldErrors } from '../api/useApi.js';
-import { CheckboxField, SelectField, TextArea, TextField } from '../components/fields.js';
+import { CheckboxField, DateField, SelectField, TextArea, TextField } from '../components/fields.js';
 
 /** Controlled editors of each ChildInput section, shared by the creation page and the child's file. */
 
@@ -63,7 +63,7 @@ export function IdentityEditor({ value, onChange, errors, schools, autoFocus }: 
         options={[['', '—'], ['F', 'Fille'], ['M', 'Garçon']] as const}
         onChange={(next) => set('sexe', next as 'F' | 'M')}
       />
-      <TextField path="identity.dateNaissance" errors={errors} label="Date de naissance" type="date" value={value.dateNaissance} onChange={(next) => set('dateNaissance', next)} />
+      <DateField path="identity.dateNaissance" errors={errors} label="Date de naissance" value={value.dateNaissance} onChange={(next) => set('dateNaissance', next)} />
       <SelectField
         path="identity.schoolId"
         errors={errors}
@@ -93,7 +93,7 @@ export function HealthEditor({ value, onChange, errors }: EditorProps<ChildHealt
       <div className="form-grid">
         <TextArea path="health.allergies" errors={errors} label="Allergies" value={value.allergies} onChange={(next) => set('allergies', next)} rows={2} />
         <CheckboxField path="health.pai" errors={errors} label="PAI (projet d’accueil individualisé)" checked={value.pai} onChange={(next) => set('pai', next)} />
-        <TextField path="health.paiEnd" errors={errors} label="Fin du PAI" type="date" value={value.paiEnd ?? ''} onChange={(next) => set('paiEnd', next === '' ? null : next)} />
+        <DateField path="health.paiEnd" errors={errors} label="Fin du PAI" value={value.paiEnd ?? ''} onChange={(next) => set('paiEnd', next === '' ? null : next)} />
         <CheckboxField
           path="health.paiOwnMeal"
           errors={errors}
@@ -120,11 +120,10 @@ export function HealthEditor({ value, onChange, errors }: EditorProps<ChildHealt
               value={vaccination.vaccine}
               onChange={(next) => set('vaccinations', vaccinations.map((item, i) => (i === index ? { ...item, vaccine: next } : item)))}
             />
-            <TextField
+            <DateField
               path={`health.vaccinations.${index}.date`}
               errors={errors}
               label={`Date du vaccin ${index + 1}`}
-              type="date"
               value={vaccination.date}
               onChange={(next) => set('vaccinations', vaccinations.map((item, i) => (i === index ? { ...item, date: next } : item)))}
             />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AuditEntry } from '../../shared/api/contract.js';
 import type { Result } from '../../shared/result.js';
-import { frenchInstant } from '../lib/format.js';
+import { auditValueText, frenchInstant } from '../lib/format.js';
 import { ErrorBanner } from './Banner.js';
 
 const ACTIONS: Record<string, string> = {
@@ -57,8 +57,8 @@ export function History({ load }: { load(): Promise<Result<AuditEntry[]>> }) {
               <td>{entry.subject}</td>
               <td>{ACTIONS[entry.action] ?? entry.action}</td>
               <td>{entry.field}</td>
-              <td className="old-value">{entry.oldValue ?? '—'}</td>
-              <td className="new-value">{entry.newValue ?? '—'}</td>
+              <td className="old-value">{auditValueText(entry.oldValue)}</td>
+              <td className="new-value">{auditValueText(entry.newValue)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { Result } from '../../shared/result.js';
 import { useApi, type FieldErrors } from '../api/useApi.js';
+import { DISCARD_QUESTION, useUnsavedChanges } from '../lib/unsaved.js';
 import { ErrorBanner, SuccessNote } from './Banner.js';
 
 interface Props<T> {
@@ -16,7 +17,10 @@ interface Props<T> {
   id?: string;
 }
 
-/** One section of a file, edited and saved on its own: Enregistrer / Annuler, Échap cancels, Enter submits. */
+/**
+ * One section of a file, edited and saved on its own: Enregistrer / Annuler, Échap cancels (after asking), Enter submits.
+ * While it has changes, leaving the page asks first (lib/unsaved.ts).
+ */
 export function SectionForm<T>({ title, initial, canEdit, validate, save, children, headerExtra, id }: Props<T>) {
   const [draft, setDraftState] = useState(initial);
   // Adjusting state while rendering (not in an effect) restarts the draft from a new saved value without a remount,
@@ -30,6 +34,7 @@ export function SectionForm<T>({ title, initial, canEdit, validate, save, childr
   const [saved, setSaved] = useState<string | null>(null);
   const call = useApi();
   const dirty = JSON.stringify(draft) !== initialJson;
+  useUnsavedChanges(dirty);
   const headingId = `${id ?? title}-title`.replace(/[^A-Za-z0-9_-]/g, '-');
 
   function setDraft(next: T) {
@@ -70,7 +75,8 @@ export function SectionForm<T>({ title, initial, canEdit, validate, save, childr
         onKeyDown={(event) => {
           if (event.key === 'Escape' && dirty) {
             event.preventDefault();
-            cancel();
+            // Échap asks too: one key must not throw away what was typed.
+            if (window.confirm(DISCARD_QUESTION)) cancel();
           }
         }}
       >

@@ -1,6 +1,7 @@
 import { useRef } from 'react';
+import { mayDiscard } from '../lib/unsaved.js';
 
-/** WAI-ARIA tabs: arrow keys move between tabs, the panel follows. */
+/** WAI-ARIA tabs: arrow keys move between tabs, the panel follows; leaving a panel with unsaved changes asks first. */
 export function Tabs<K extends string>({
   tabs,
   current,
@@ -28,12 +29,14 @@ export function Tabs<K extends string>({
           aria-controls={`${idPrefix}-panel`}
           tabIndex={current === key ? 0 : -1}
           className={current === key ? 'tab active' : 'tab'}
-          onClick={() => onChange(key)}
+          onClick={() => {
+            if (key !== current && mayDiscard()) onChange(key);
+          }}
           onKeyDown={(event) => {
             const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
             if (!step) return;
             const next = tabs[(index + step + tabs.length) % tabs.length];
-            if (next) {
+            if (next && mayDiscard()) {
               onChange(next[0]);
               refs.current[next[0]]?.focus();
             }

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { parseDayFr, shortDayFr, typedDay } from '../../shared/calendar/format.js';
 import type { FieldErrors } from '../api/useApi.js';
 
 /** Form controls wired for screen readers: real <label for>, error linked by aria-describedby, aria-invalid. */
@@ -45,7 +46,7 @@ export function TextField(
   props: Common & {
     value: string;
     onChange(value: string): void;
-    type?: 'text' | 'email' | 'tel' | 'date' | 'password' | 'number';
+    type?: 'text' | 'email' | 'tel' | 'password' | 'number';
     autoComplete?: string;
     inputMode?: 'text' | 'numeric' | 'decimal' | 'tel' | 'email';
     maxLength?: number;
@@ -68,6 +69,51 @@ export function TextField(
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(props.path, error, props.hint)}
         onChange={(event) => props.onChange(event.target.value)}
+      />
+    </FieldShell>
+  );
+}
+
+/**
+ * A day typed jj/mm/aaaa (ISO is read too). `value` and onChange carry what the form holds, see typedDay: the ISO day,
+ * '' when blank, or the text as typed when it is not a real day, so the form's check refuses it next to the field and
+ * nothing is sent. A text box rather than <input type="date">, whose value silently becomes '' on a typo such as
+ * 31/02/2026 (and so erased the saved date), and whose order of day and month follows the computer's language.
+ */
+export function DateField(props: Common & { value: string; onChange(value: string): void; autoFocus?: boolean }) {
+  const error = props.errors[props.path];
+  const [text, setText] = useState(() => shortDayFr(props.value));
+  // The text follows a value changed from outside (Annuler, a reload) but not the agent's own typing.
+  const [held, setHeld] = useState(props.value);
+  if (held !== props.value) {
+    setHeld(props.value);
+    if (typedDay(text) !== props.value) setText(shortDayFr(props.value));
+  }
+  return (
+    <FieldShell {...props}>
+      <input
+        id={fieldId(props.path)}
+        name={props.path}
+        type="text"
+        autoComplete="off"
+        placeholder="jj/mm/aaaa"
+        maxLength={10}
+        value={text}
+        disabled={props.disabled}
+        autoFocus={props.autoFocus}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(props.path, error, props.hint)}
+        onChange={(event) => {
+          const next = typedDay(event.target.value);
+          setText(event.target.value);
+          setHeld(next);
+          props.onChange(next);
+        }}
+        onBlur={() => {
+          // 1/2/2027 or 2027-02-01 reads back as 01/02/2027 once the agent leaves the field.
+          const day = parseDayFr(text);
+          if (day !== null && shortDayFr(day) !== text) setText(shortDayFr(day));
+        }}
       />
     </FieldShell>
   );

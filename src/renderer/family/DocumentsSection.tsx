@@ -1,12 +1,14 @@
 import { useRef, useState } from 'react';
 import type { DocumentSummary } from '../../shared/api/contract.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../../shared/families/input.js';
+import { dayProblem } from '../../shared/validation/fields.js';
 import { api } from '../api/bridge.js';
 import { useApi } from '../api/useApi.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
-import { SelectField, TextField, fieldId } from '../components/fields.js';
+import { DateField, fieldId, SelectField, TextField } from '../components/fields.js';
 import { downloadFile, readAsBase64 } from '../lib/files.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
+import { useUnsavedChanges } from '../lib/unsaved.js';
 
 const MAX_SCAN_BYTES = 10 * 1024 * 1024;
 
@@ -29,9 +31,16 @@ export function DocumentsSection({
   const fileInput = useRef<HTMLInputElement>(null);
   const call = useApi();
   const opener = useApi();
+  // A label typed or a file chosen and not added yet: leaving asks first.
+  useUnsavedChanges(label.trim() !== '' || file !== null);
 
   async function add() {
     setSaved(null);
+    const dateProblem = dayProblem(documentDate, 'La date du document', 'Indiquez la date du document.');
+    if (dateProblem) {
+      call.setFields({ documentDate: dateProblem });
+      return;
+    }
     if (!file) {
       call.setFields({ file: 'Choisissez le fichier numérisé.' });
       return;
@@ -119,7 +128,7 @@ export function DocumentsSection({
           <div className="form-grid">
             <SelectField path="kind" errors={call.fields} label="Type de document" value={kind} options={DOCUMENT_KINDS} onChange={setKind} />
             <TextField path="label" errors={call.fields} label="Libellé" value={label} onChange={setLabel} />
-            <TextField path="documentDate" errors={call.fields} label="Date du document" type="date" value={documentDate} onChange={setDocumentDate} />
+            <DateField path="documentDate" errors={call.fields} label="Date du document" value={documentDate} onChange={setDocumentDate} />
             <div className={`field ${call.fields.file ? 'field-invalid' : ''}`}>
               <label htmlFor={fieldId('file')}>Fichier</label>
               <input

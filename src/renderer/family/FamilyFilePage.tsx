@@ -4,7 +4,7 @@ import { familySchemas, type FamilyPatch } from '../../shared/families/input.js'
 import { api } from '../api/bridge.js';
 import { check } from '../api/useApi.js';
 import { InvoicesSection } from '../billing/InvoicesSection.js';
-import { CustomFieldsEditor } from '../components/CustomFieldsEditor.js';
+import { checkCustomValues, CustomFieldsEditor } from '../components/CustomFieldsEditor.js';
 import { PrintButton } from '../components/PrintButton.js';
 import { FileHeader, FileLoading, HistoryCard, useActiveCustomFields } from '../components/RecordFile.js';
 import { SectionForm } from '../components/SectionForm.js';
@@ -237,7 +237,7 @@ export function FamilyFilePage({ id }: { id: number }) {
               title="Informations complémentaires"
               initial={data.custom}
               canEdit={canEdit && customFields.length > 0}
-              validate={() => ({})}
+              validate={(draft) => checkCustomValues(customFields, draft)}
               save={(draft) => update({ custom: draft })}
             >
               {(draft, setDraft, errors) => <CustomFieldsEditor fields={customFields} value={draft} onChange={setDraft} errors={errors} />}

@@ -1,4 +1,4 @@
-import type { CafRegime, FamilyInput } from '../../shared/families/input.js';
+import { QF_NEGATIVE, type CafRegime, type FamilyInput } from '../../shared/families/input.js';
 import type { FieldErrors } from '../api/useApi.js';
 import { centsToEuros, decimalToHundredths, eurosToCents, hundredthsToDecimal } from '../lib/format.js';
 import type { CafDraft, FiscalDraft } from './editors.js';
@@ -39,7 +39,8 @@ export function cafToDraft(caf: FamilyInput['caf']): CafDraft {
 export function draftToCaf(draft: CafDraft, prefix: string): { value: FamilyInput['caf']; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const qfText = draft.qf.replace(/\s/g, '');
-  if (qfText !== '' && !/^\d+$/.test(qfText)) errors[`${prefix}.qf`] = 'Le quotient familial est un nombre entier.';
+  if (/^-\d+$/.test(qfText)) errors[`${prefix}.qf`] = QF_NEGATIVE;
+  else if (qfText !== '' && !/^\d+$/.test(qfText)) errors[`${prefix}.qf`] = 'Le quotient familial est un nombre entier, sans virgule (ex. 850).';
   return {
     value: {
       regime: draft.regime,

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { CAF_REGIMES, SITUATIONS, type CafRegime, type FamilyInput, type ResponsableInput, type Situation } from '../../shared/families/input.js';
 import { checkRib, ibanFromRib, type RibParts } from '../../shared/validation/bank.js';
 import type { FieldErrors } from '../api/useApi.js';
-import { CheckboxField, SelectField, TextArea, TextField } from '../components/fields.js';
+import { CheckboxField, DateField, SelectField, TextArea, TextField } from '../components/fields.js';
 import { formatIban } from '../lib/format.js';
 
 /** Controlled editors of each FamilyInput section; SectionForm (file) or the creation page supplies save/cancel. */
@@ -58,10 +58,9 @@ export function ResponsableEditor({ value, onChange, errors, prefix, autoFocus }
       />
       <TextField {...common('nom')} label="Nom" value={value.nom} onChange={(next) => set('nom', next)} autoFocus={autoFocus} />
       <TextField {...common('prenom')} label="Prénom" value={value.prenom} onChange={(next) => set('prenom', next)} />
-      <TextField
+      <DateField
         {...common('dateNaissance')}
         label="Date de naissance"
-        type="date"
         value={value.dateNaissance ?? ''}
         onChange={(next) => set('dateNaissance', next === '' ? null : next)}
       />
@@ -176,11 +175,10 @@ export function CafEditor({ value, onChange, errors, prefix }: EditorProps<CafDr
         value={value.qf}
         onChange={(qf) => onChange({ ...value, qf })}
       />
-      <TextField
+      <DateField
         path={`${prefix}.qfValidUntil`}
         errors={errors}
         label="QF valable jusqu’au"
-        type="date"
         value={value.qfValidUntil}
         onChange={(qfValidUntil) => onChange({ ...value, qfValidUntil })}
       />

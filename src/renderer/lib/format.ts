@@ -1,4 +1,5 @@
 import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
+import { REGIMES } from '../../shared/children/input.js';
 import { formatCents, parseEuros } from '../../shared/money.js';
 import { officeToday } from './today.js';
 
@@ -39,6 +40,21 @@ export const frenchInstant = formatInstantFr;
 
 /** Today at the office (its clock, Europe/Paris), for default dates and client-side pre-checks (src/renderer/lib/today.ts). */
 export const todayInParis = officeToday;
+
+/** A meal régime as agents read it ('sans_porc' -> 'Sans porc'); an unknown code is shown as it is. */
+export function regimeLabel(code: string | null | undefined): string {
+  if (!code) return '';
+  return REGIMES[code as keyof typeof REGIMES] ?? code;
+}
+
+/**
+ * A value of the history as agents read it: a day stored ISO by older entries ('1986-04-17') reads 17/04/1986; the
+ * office writes the rest in French already (src/office/audit/write.ts auditText).
+ */
+export function auditValueText(value: string | null): string {
+  if (value === null || value === '') return '—';
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? shortDayFr(value) : value;
+}
 
 /** Groups an IBAN by four for reading. */
 export function formatIban(iban: string): string {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { approveNavigation } from './unsaved.js';
 
 /** Hash routes ("#/familles/12"): no page load, so the Electron window and the dev bridge behave the same. */
 export type Route =
@@ -43,7 +44,9 @@ export function routeHref(route: Route): string {
   }
 }
 
+/** Opens a page from code, without asking: a page leaving a form with changes asks mayDiscard() itself first. */
 export function navigate(route: Route): void {
+  approveNavigation(routeHref(route));
   window.location.hash = routeHref(route).slice(1);
 }
 

@@ -12,7 +12,7 @@ import { api } from '../api/bridge.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { GRID_LOCALE_FR } from '../grid/setup.js';
 import { downloadFile } from '../lib/files.js';
-import { todayInParis } from '../lib/format.js';
+import { regimeLabel, todayInParis } from '../lib/format.js';
 import { MealsPanel } from './MealsPanel.js';
 import { TimesSection } from './TimesSection.js';
 
@@ -140,7 +140,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
       { field: 'prenom', headerName: 'Prénom' },
       { field: 'ecole', headerName: 'École', minWidth: 150 },
       { field: 'classe', headerName: 'Classe', maxWidth: 100 },
-      { field: 'regime', headerName: 'Régime' },
+      { field: 'regime', headerName: 'Régime', valueFormatter: (params) => regimeLabel(params.value as string | null) },
       { field: 'allergies', headerName: 'Allergies', hide: !showHealth, valueFormatter: (params) => (params.value as string | null) || '—' },
       {
         colId: 'pai',
@@ -287,7 +287,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
                 rowData={list.children}
                 columnDefs={columns}
                 context={context}
-                localeText={GRID_LOCALE_FR}
+                localeText={{ ...GRID_LOCALE_FR, noRowsToShow: filter.trim() ? 'Aucun enfant ne correspond au filtre.' : 'Aucun enfant attendu ce jour-là.' }}
                 getRowId={(params) => String(params.data.childId)}
                 defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 100 }}
                 rowSelection={markable ? { mode: 'multiRow', checkboxes: true, headerCheckbox: true, enableClickSelection: false } : undefined}

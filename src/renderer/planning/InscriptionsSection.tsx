@@ -5,7 +5,10 @@ import { weekdayNameFr } from '../../shared/calendar/format.js';
 import { api } from '../api/bridge.js';
 import { useApi, type FieldErrors } from '../api/useApi.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
+import { DateField } from '../components/fields.js';
+import { dayProblem } from '../../shared/validation/fields.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
+import { useUnsavedChanges } from '../lib/unsaved.js';
 
 function weekdaysText(weekdays: number[]): string {
   return [...weekdays].sort().map(weekdayNameFr).join(', ');
@@ -65,33 +68,8 @@ function WeekdayBoxes({
   );
 }
 
-function DateInput({
-  id,
-  label,
-  value,
-  onChange,
-  error,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onChange(value: string): void;
-  error: string | undefined;
-}) {
-  return (
-    <div className={`field ${error ? 'field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="date"
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      <FieldError id={`${id}-error`} message={error} />
-    </div>
-  );
+function DateInput({ id, label, value, onChange, error }: { id: string; label: string; value: string; onChange(value: string): void; error: string | undefined }) {
+  return <DateField path={id} label={label} errors={error ? { [id]: error } : {}} value={value} onChange={onChange} />;
 }
 
 function NewInscriptionForm({
@@ -122,9 +100,11 @@ function NewInscriptionForm({
   async function submit() {
     const problems: FieldErrors = {};
     if (!service) problems.serviceId = 'Choisissez un service.';
-    if (!startDate) problems.startDate = 'Indiquez la date de début.';
-    if (!endDate) problems.endDate = 'Indiquez la date de fin.';
-    else if (startDate && endDate < startDate) problems.endDate = 'La date de fin doit suivre la date de début.';
+    const startProblem = dayProblem(startDate, 'La date de début', 'Indiquez la date de début.');
+    const endProblem = dayProblem(endDate, 'La date de fin', 'Indiquez la date de fin.');
+    if (startProblem) problems.startDate = startProblem;
+    if (endProblem) problems.endDate = endProblem;
+    else if (!startProblem && endDate < startDate) problems.endDate = 'La date de fin doit suivre la date de début.';
     if (weekdays.length === 0) problems.weekdays = 'Choisissez au moins un jour de la semaine.';
     setLocal(problems);
     if (Object.keys(problems).length > 0 || !service) return;
@@ -220,11 +200,14 @@ function ChangeInscriptionForm({
   const [local, setLocal] = useState<FieldErrors>({});
   const errors = { ...call.fields, ...local };
   const prefix = `insc-${inscription.id}`;
+  useUnsavedChanges(endDate !== inscription.endDate || JSON.stringify(weekdays) !== JSON.stringify(inscription.weekdays));
 
   async function submit() {
     const problems: FieldErrors = {};
-    if (!from) problems.from = 'Indiquez la date à partir de laquelle le changement s’applique.';
-    if (!endDate) problems.endDate = 'Indiquez la date de fin.';
+    const fromProblem = dayProblem(from, 'La date de prise en compte', 'Indiquez la date à partir de laquelle le changement s’applique.');
+    const endProblem = dayProblem(endDate, 'La date de fin', 'Indiquez la date de fin.');
+    if (fromProblem) problems.from = fromProblem;
+    if (endProblem) problems.endDate = endProblem;
     if (weekdays.length === 0) problems.weekdays = 'Choisissez au moins un jour de la semaine.';
     setLocal(problems);
     if (Object.keys(problems).length > 0) return;

@@ -4,6 +4,7 @@ import { addDays } from '../../shared/calendar/days.js';
 import { formatDayFr } from '../../shared/calendar/format.js';
 import { api } from '../api/bridge.js';
 import { ErrorBanner } from '../components/Banner.js';
+import { regimeLabel } from '../lib/format.js';
 
 const sum = (values: number[] | undefined) => (values ?? []).reduce((total, value) => total + value, 0);
 
@@ -62,7 +63,7 @@ export function MealsPanel({ from, version }: { from: string; version: number })
                   <td>
                     {meals.regimes
                       .filter((regime) => regime.day === day)
-                      .map((regime) => `${regime.regime} : ${regime.count}`)
+                      .map((regime) => `${regimeLabel(regime.regime)} : ${regime.count}`)
                       .join(', ') || '—'}
                   </td>
                 </tr>

@@ -16,6 +16,9 @@ import { cellTooltip, describeCell, LEGEND_ORDER, stateClass } from './cellText.
 import { columnTitle, periodOf, periodTitle, shiftAnchor, type PlanningView } from './period.js';
 import { AbsenceDialog, FamilyRequestDialog, type FamilyRequestKind } from './ReasonDialogs.js';
 
+/** An empty planning says why, not a search's « Aucun résultat ». */
+const PLANNING_LOCALE = { ...GRID_LOCALE_FR, noRowsToShow: 'Aucune inscription sur cette période : inscrivez l’enfant à un service dans la section « Inscriptions ».' };
+
 interface Row {
   serviceId: number;
   serviceName: string;
@@ -360,7 +363,7 @@ export function PlanningGrid({
           rowData={rows}
           columnDefs={columns}
           context={context}
-          localeText={GRID_LOCALE_FR}
+          localeText={PLANNING_LOCALE}
           getRowId={(params) => String(params.data.serviceId)}
           defaultColDef={{ sortable: false, resizable: true, suppressMovable: true }}
           enableBrowserTooltips

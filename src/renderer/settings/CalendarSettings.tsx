@@ -5,9 +5,11 @@ import type { Result } from '../../shared/result.js';
 import { api } from '../api/bridge.js';
 import { useApi, type FieldErrors } from '../api/useApi.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
-import { SelectField, TextField } from '../components/fields.js';
+import { DateField, SelectField, TextField } from '../components/fields.js';
 import { SectionForm } from '../components/SectionForm.js';
+import { dayProblem } from '../../shared/validation/fields.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
+import { mayDiscard } from '../lib/unsaved.js';
 
 const PERIOD_KINDS: Record<CalendarPeriod['kind'], string> = {
   holidays: 'Vacances',
@@ -20,9 +22,11 @@ type YearDraft = Omit<SchoolYear, 'id'> & { id: number | null };
 
 function checkRange(draft: { startDate: string; endDate: string }): FieldErrors {
   const errors: FieldErrors = {};
-  if (!draft.startDate) errors.startDate = 'Indiquez la date de début.';
-  if (!draft.endDate) errors.endDate = 'Indiquez la date de fin.';
-  else if (draft.startDate && draft.endDate < draft.startDate) errors.endDate = 'La date de fin doit suivre la date de début.';
+  const startProblem = dayProblem(draft.startDate, 'La date de début', 'Indiquez la date de début.');
+  const endProblem = dayProblem(draft.endDate, 'La date de fin', 'Indiquez la date de fin.');
+  if (startProblem) errors.startDate = startProblem;
+  if (endProblem) errors.endDate = endProblem;
+  else if (!startProblem && draft.endDate < draft.startDate) errors.endDate = 'La date de fin doit suivre la date de début.';
   return errors;
 }
 
@@ -48,8 +52,8 @@ function PeriodForm({ initial, services, onDone }: { initial: PeriodDraft; servi
         <div className="form-grid">
           <SelectField path="kind" label="Type" errors={errors} value={draft.kind} options={PERIOD_KINDS} onChange={(kind) => setDraft({ ...draft, kind })} />
           <TextField path="label" label="Libellé" errors={errors} value={draft.label} onChange={(label) => setDraft({ ...draft, label })} />
-          <TextField path="startDate" label="Du" type="date" errors={errors} value={draft.startDate} onChange={(startDate) => setDraft({ ...draft, startDate })} />
-          <TextField path="endDate" label="Au (inclus)" type="date" errors={errors} value={draft.endDate} onChange={(endDate) => setDraft({ ...draft, endDate })} />
+          <DateField path="startDate" label="Du" errors={errors} value={draft.startDate} onChange={(startDate) => setDraft({ ...draft, startDate })} />
+          <DateField path="endDate" label="Au (inclus)" errors={errors} value={draft.endDate} onChange={(endDate) => setDraft({ ...draft, endDate })} />
           <SelectField
             path="serviceId"
             label="Service concerné"
@@ -81,8 +85,8 @@ function YearForm({ initial, onDone }: { initial: YearDraft; onDone(): void }) {
       {(draft, setDraft, errors) => (
         <div className="form-grid">
           <TextField path="label" label="Année scolaire" errors={errors} value={draft.label} onChange={(label) => setDraft({ ...draft, label })} />
-          <TextField path="startDate" label="Rentrée" type="date" errors={errors} value={draft.startDate} onChange={(startDate) => setDraft({ ...draft, startDate })} />
-          <TextField path="endDate" label="Dernier jour de classe" type="date" errors={errors} value={draft.endDate} onChange={(endDate) => setDraft({ ...draft, endDate })} />
+          <DateField path="startDate" label="Rentrée" errors={errors} value={draft.startDate} onChange={(startDate) => setDraft({ ...draft, startDate })} />
+          <DateField path="endDate" label="Dernier jour de classe" errors={errors} value={draft.endDate} onChange={(endDate) => setDraft({ ...draft, endDate })} />
         </div>
       )}
     </SectionForm>
@@ -118,11 +122,14 @@ export function CalendarSettings() {
   }, []);
 
   // One form open at a time: both use the same field names, and the agent edits one thing at once.
+  // Opening another form replaces the one on screen: its unsaved changes are asked about first.
   function editYear(draft: YearDraft) {
+    if (!mayDiscard()) return;
     setEditingPeriod(null);
     setEditingYear(draft);
   }
   function editPeriod(draft: PeriodDraft) {
+    if (!mayDiscard()) return;
     setEditingYear(null);
     setEditingPeriod(draft);
   }

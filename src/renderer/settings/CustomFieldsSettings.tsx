@@ -7,6 +7,7 @@ import { ErrorBanner } from '../components/Banner.js';
 import { CheckboxField, SelectField, TextField } from '../components/fields.js';
 import { SectionForm } from '../components/SectionForm.js';
 import { EditableList, withSaved } from './EditableList.js';
+import { mayDiscard } from '../lib/unsaved.js';
 
 /**
  * Paramètres › Champs complémentaires: the fields the office adds to every family or child file (« Transport scolaire »,
@@ -88,7 +89,7 @@ export function CustomFieldsSettings() {
       <section className="card" aria-labelledby="custom-fields-title">
         <div className="card-header">
           <h2 id="custom-fields-title">Champs complémentaires</h2>
-          <button type="button" className="button small" onClick={() => setEditing('new')} disabled={editing === 'new'}>
+          <button type="button" className="button small" onClick={() => mayDiscard() && setEditing('new')} disabled={editing === 'new'}>
             Nouveau champ
           </button>
         </div>
@@ -104,7 +105,7 @@ export function CustomFieldsSettings() {
             rows={fields}
             name={(field) => field.label}
             editing={editing}
-            onEdit={setEditing}
+            onEdit={(id) => mayDiscard() && setEditing(id)}
             columns={[
               { header: 'Libellé', cell: (field) => field.label },
               { header: 'Fiche', cell: (field) => CUSTOM_FIELD_ENTITIES[field.entity] },

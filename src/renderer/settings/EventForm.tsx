@@ -6,8 +6,10 @@ import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reaso
 import { api } from '../api/bridge.js';
 import { useApi, type FieldErrors } from '../api/useApi.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
-import { SelectField, TextArea, TextField } from '../components/fields.js';
+import { DateField, SelectField, TextArea } from '../components/fields.js';
+import { dayProblem } from '../../shared/validation/fields.js';
 import { CheckboxGroup } from './CheckboxGroup.js';
+import { eventAbsenceNote } from './rules.js';
 
 /** The three usual events first, then the other reasons. */
 const REASON_OPTIONS = (['STRIKE', 'TEACHER_ABSENT', 'SCHOOL_TRIP'] as AbsenceReason[])
@@ -44,10 +46,13 @@ export function EventForm() {
     const errors: FieldErrors = {};
     if (schoolId === '') errors.schoolId = 'Choisissez l’école concernée.';
     if (serviceIds.length === 0) errors.serviceIds = 'Cochez au moins un service.';
-    if (!from) errors.from = 'Indiquez le premier jour.';
+    const fromProblem = dayProblem(from, 'Le premier jour', 'Indiquez le premier jour.');
+    const toProblem = dayProblem(to, 'Le dernier jour');
+    if (fromProblem) errors.from = fromProblem;
+    if (toProblem) errors.to = toProblem;
     const last = to || from;
-    if (from && last < from) errors.to = 'Le dernier jour doit suivre le premier.';
-    const days = from && last >= from ? dayRange(from, last) : [];
+    if (!fromProblem && !toProblem && last < from) errors.to = 'Le dernier jour doit suivre le premier.';
+    const days = !fromProblem && !toProblem && last >= from ? dayRange(from, last) : [];
     if (days.length > MAX_DAYS) errors.to = `Au plus ${MAX_DAYS} jours à la fois.`;
     if (Object.keys(errors).length > 0) {
       call.setFields(errors);
@@ -58,11 +63,7 @@ export function EventForm() {
       api.call('events.declareAbsence', { schoolId: Number(schoolId), classe: classe === '' ? null : classe, serviceIds, days, reason, comment: comment.trim() }),
     );
     if (value) {
-      setNote(
-        value.children === 0
-          ? 'Aucun enfant attendu ces jours-là : aucune absence enregistrée.'
-          : `${value.children} enfant${value.children > 1 ? 's' : ''} marqué${value.children > 1 ? 's' : ''} absent${value.children > 1 ? 's' : ''} (${value.days} jour${value.days > 1 ? 's' : ''}-enfant).`,
-      );
+      setNote(eventAbsenceNote(value));
     }
   }
 
@@ -97,8 +98,8 @@ export function EventForm() {
               options={[['', 'Toute l’école'] as const, ...CLASSES.map((level) => [level, level] as const)]}
               onChange={setClasse}
             />
-            <TextField path="from" label="Premier jour" type="date" errors={errors} value={from} onChange={setFrom} />
-            <TextField path="to" label="Dernier jour (facultatif)" type="date" errors={errors} value={to} onChange={setTo} />
+            <DateField path="from" label="Premier jour" errors={errors} value={from} onChange={setFrom} />
+            <DateField path="to" label="Dernier jour (facultatif)" errors={errors} value={to} onChange={setTo} />
             <SelectField path="reason" label="Motif" errors={errors} value={reason} options={REASON_OPTIONS} onChange={setReason} />
             <CheckboxGroup
               path="serviceIds"

@@ -12,6 +12,7 @@ import { CheckboxGroup } from './CheckboxGroup.js';
 import { EditableList, withSaved } from './EditableList.js';
 import { describeRule } from '../../shared/planning/deadlines.js';
 import { CHANGE_KINDS, draftToRule, ruleToDraft, RULE_KINDS, type RuleDraft } from './rules.js';
+import { mayDiscard } from '../lib/unsaved.js';
 
 const WEEKDAY_OPTIONS = [1, 2, 3, 4, 5, 6, 7].map((day) => [day, WEEKDAYS_FR[day]!.replace(/^./, (c) => c.toUpperCase())] as const);
 const LEVEL_OPTIONS = CLASSES.map((level) => [level, level] as const);
@@ -261,7 +262,7 @@ export function ServicesSettings() {
       <section className="card" aria-labelledby="services-title">
         <div className="card-header">
           <h2 id="services-title">Services</h2>
-          <button type="button" className="button small" onClick={() => setEditing('new')} disabled={editing === 'new'}>
+          <button type="button" className="button small" onClick={() => mayDiscard() && setEditing('new')} disabled={editing === 'new'}>
             Nouveau service
           </button>
         </div>
@@ -274,7 +275,7 @@ export function ServicesSettings() {
             rows={services}
             name={(service) => service.name}
             editing={editing}
-            onEdit={setEditing}
+            onEdit={(id) => mayDiscard() && setEditing(id)}
             columns={[
               { header: 'Service', cell: (service) => service.name },
               { header: 'Capacité', cell: (service) => (service.capacity === null ? 'Sans limite' : service.capacity) },

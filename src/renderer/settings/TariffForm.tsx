@@ -3,7 +3,7 @@ import type { TariffYear } from '../../shared/billing/settings.js';
 import { shortDayFr } from '../../shared/calendar/format.js';
 import { api } from '../api/bridge.js';
 import type { FieldErrors } from '../api/useApi.js';
-import { SelectField, TextField } from '../components/fields.js';
+import { DateField, SelectField, TextField } from '../components/fields.js';
 import { SectionForm } from '../components/SectionForm.js';
 import { BracketTable } from './BracketTable.js';
 import { draftToTariff, type AdjustmentDraft, type AdjustmentField, type AdjustmentKind, type EffortDraft, type TariffDraft } from './tariff-draft.js';
@@ -128,8 +128,8 @@ export function TariffForm({
             <legend>Validité et unité facturée</legend>
             <div className="form-grid">
               <SelectField path="schoolYearId" label="Année scolaire" errors={errors} value={draft.schoolYearId} options={yearOptions} onChange={(schoolYearId) => setDraft({ ...draft, schoolYearId })} />
-              <TextField path="validFrom" label="Valable du" type="date" errors={errors} value={draft.validFrom} onChange={(validFrom) => setDraft({ ...draft, validFrom })} />
-              <TextField path="validTo" label="Jusqu’au (inclus)" type="date" errors={errors} value={draft.validTo} onChange={(validTo) => setDraft({ ...draft, validTo })} />
+              <DateField path="validFrom" label="Valable du" errors={errors} value={draft.validFrom} onChange={(validFrom) => setDraft({ ...draft, validFrom })} />
+              <DateField path="validTo" label="Jusqu’au (inclus)" errors={errors} value={draft.validTo} onChange={(validTo) => setDraft({ ...draft, validTo })} />
               <SelectField path="unit" label="Unité facturée" errors={errors} value={draft.unit} options={UNITS} onChange={(unit) => setDraft({ ...draft, unit })} />
               {draft.unit === 'time' ? (
                 <>

@@ -12,6 +12,7 @@ import { officeToday } from '../lib/today.js';
 import { BillingRulesForm } from './BillingRulesForm.js';
 import { TariffForm } from './TariffForm.js';
 import { formatPercent, newTariffDraft, tariffToDraft } from './tariff-draft.js';
+import { mayDiscard } from '../lib/unsaved.js';
 
 function pricingSummary(pricing: Pricing): string {
   if (pricing.kind === 'effort') {
@@ -111,7 +112,7 @@ export function TariffsSettings({ canEdit }: { canEdit: boolean }) {
               options={services.map((candidate) => [String(candidate.id), candidate.name] as const)}
               onChange={(next) => {
                 // The list reloads when the service changes; the same service chosen again keeps what is shown.
-                if (Number(next) === serviceId) return;
+                if (Number(next) === serviceId || !mayDiscard()) return;
                 setServiceId(Number(next));
                 setTariffs(null);
                 setEditing(null);
@@ -150,7 +151,7 @@ export function TariffsSettings({ canEdit }: { canEdit: boolean }) {
                         <td>{pricingSummary(tariff.pricing)}</td>
                         <td>{tariff.updatedBy || '—'}</td>
                         <td>
-                          <button type="button" className="button small" aria-label={`Modifier le tarif ${validity}`} onClick={() => setEditing({ kind: 'tariff', id: tariff.id })}>
+                          <button type="button" className="button small" aria-label={`Modifier le tarif ${validity}`} onClick={() => mayDiscard() && setEditing({ kind: 'tariff', id: tariff.id })}>
                             {canEdit ? 'Modifier' : 'Voir'}
                           </button>
                           {canEdit ? (
@@ -182,7 +183,7 @@ export function TariffsSettings({ canEdit }: { canEdit: boolean }) {
         <SuccessNote message={note} />
         {canEdit && service ? (
           <div className="form-actions">
-            <button type="button" className="button" onClick={() => setEditing({ kind: 'new' })}>
+            <button type="button" className="button" onClick={() => mayDiscard() && setEditing({ kind: 'new' })}>
               Nouveau tarif
             </button>
           </div>

@@ -60,3 +60,10 @@ export function draftToRule(draft: RuleDraft, prefix: string): { rule: DeadlineR
   }
   return Object.keys(errors).length > 0 ? { rule: null, errors } : { rule, errors };
 }
+
+/** « 19 enfants marqués absents sur 1 jour. »: children and days counted apart (the office answers both). */
+export function eventAbsenceNote({ children, days }: { children: number; days: number }): string {
+  if (children === 0) return 'Aucun enfant attendu ces jours-là : aucune absence enregistrée.';
+  const s = children > 1 ? 's' : '';
+  return `${children} enfant${s} marqué${s} absent${s} sur ${days} jour${days > 1 ? 's' : ''}.`;
+}

@@ -37,6 +37,16 @@ export interface School {
   name: string;
 }
 
+/** A family already on file that a new one probably is, with why (« même téléphone » …), in French. */
+export interface FamilyDuplicate {
+  id: number;
+  /** Responsable 1's name and first name. */
+  name: string;
+  ville: string;
+  archived: boolean;
+  reasons: string[];
+}
+
 /** One row of the families grid. */
 export interface FamilySummary {
   id: number;
@@ -396,6 +406,8 @@ export interface OfficeApiSpec {
 
   'families.search': Method<{ query: string; includeArchived: boolean; limit?: number }, FamilySummary[]>;
   'families.get': Method<{ id: number }, FamilyFile>;
+  /** The likely duplicates of a family about to be created (name + birth date, phone, e-mail, allocataire number). */
+  'families.duplicates': Method<{ data: FamilyInput }, FamilyDuplicate[]>;
   'families.create': Method<{ data: FamilyInput }, FamilyFile>;
   'families.update': Method<{ id: number; patch: FamilyPatch }, FamilyFile>;
   'families.archive': Method<{ id: number; archived: boolean }, FamilyFile>;

@@ -117,14 +117,31 @@ export function shortDayFr(day: string | null | undefined): string {
 }
 
 /**
- * A day typed the French way, '31/12/2027' (also '1/2/2027', '31.12.2027', '31-12-2027'), or already ISO, as an ISO
- * day; null when it is not a real calendar day (31/02, 2027-13-01 …).
+ * A day typed the French way, '31/12/2027' (also '1/2/2027', '31.12.2027', '31-12-2027', '31 12 2027'), or already ISO,
+ * rewritten as 'YYYY-MM-DD' without checking that the day exists; null when the text does not have that shape.
  */
-export function parseDayFr(text: string): string | null {
+export function dayShapeFr(text: string): string | null {
   const trimmed = text.trim();
-  const french = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(trimmed);
-  const iso = french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : trimmed;
-  return isIsoDay(iso) ? iso : null;
+  const french = /^(\d{1,2})[/.\s-](\d{1,2})[/.\s-](\d{4})$/.exec(trimmed);
+  if (french) return `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}`;
+  return /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? trimmed : null;
+}
+
+/** A day typed the French way (see dayShapeFr) as an ISO day; null when it is not a real calendar day (31/02, 2027-13-01 …). */
+export function parseDayFr(text: string): string | null {
+  const iso = dayShapeFr(text);
+  return iso !== null && isIsoDay(iso) ? iso : null;
+}
+
+/**
+ * What a date field holds for the text typed in it: the ISO day, '' when left blank, or else the text itself (trimmed),
+ * so that a typo such as 31/02/2026 is refused by the form's check with its message next to the field. Never '' for a
+ * typo: an unreadable date must not become "no date" and erase the saved one.
+ */
+export function typedDay(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  return parseDayFr(trimmed) ?? trimmed;
 }
 
 function asInstant(instant: Date | string): Date | null {

@@ -32,6 +32,8 @@ export const DOCUMENT_KINDS = {
 } as const;
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;
 
+export const QF_NEGATIVE = 'Le quotient familial ne peut pas être négatif.';
+
 /** Field schemas depend on "today" (no birth date in the future), given by the caller's injected clock. */
 export function familySchemas(today: string) {
   const responsable = z.object({
@@ -75,7 +77,7 @@ export function familySchemas(today: string) {
         .string()
         .trim()
         .refine((value) => value === '' || /^\d{7}$/.test(value), "Le numéro d'allocataire compte 7 chiffres."),
-      qf: z.number().int('Le quotient familial est un nombre entier.').min(0).max(100000).nullable(),
+      qf: z.number().int('Le quotient familial est un nombre entier.').min(0, QF_NEGATIVE).max(100000, 'Le quotient familial dépasse 100 000 : vérifiez la saisie.').nullable(),
       qfValidUntil: isoDay('La date de validité du QF').nullable(),
     });
 

@@ -1,4 +1,5 @@
 import { isIsoDay } from '../calendar/days.js';
+import { dayShapeFr } from '../calendar/format.js';
 import { bicProblem, ibanProblem, normaliseIban } from '../validation/bank.js';
 import { formatEuros, parseEuros } from '../money.js';
 
@@ -73,9 +74,8 @@ export const dateFormat: ValueFormat<string | null> = {
   parse(typed) {
     const text = typed.trim();
     if (text === '') return ok('');
-    const french = /^(\d{1,2})[/.\s-](\d{1,2})[/.\s-](\d{4})$/.exec(text);
-    const iso = french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : text;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return fail('Date attendue au format jj/mm/aaaa (ex. 31/12/2027).');
+    const iso = dayShapeFr(text);
+    if (iso === null) return fail('Date attendue au format jj/mm/aaaa (ex. 31/12/2027).');
     if (!isIsoDay(iso)) return fail(`Le ${showDay(iso)} n’existe pas dans le calendrier.`);
     return ok(iso);
   },

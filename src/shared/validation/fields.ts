@@ -1,13 +1,22 @@
 import { z } from 'zod';
+import { isIsoDay } from '../calendar/days.js';
 
 /** Field rules shared by the office forms (shown next to the field) and the office core (enforced before saving). */
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+// One rule for what a real calendar day is (src/shared/calendar/days.ts), re-exported for the field checks.
+export { isIsoDay };
 
-export function isIsoDay(value: string): boolean {
-  if (!ISO_DAY.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+/** The message of a date field whose text is not a real day (31/02/2026, 12/2026 …). */
+export const invalidDayMessage = (what: string): string => `${what} : date invalide (jj/mm/aaaa).`;
+
+/**
+ * The problem with a date field's value as the forms hold it (an ISO day, '' for none, or the text typed when it is not
+ * a real day, see typedDay), or null when it is fine; `whenEmpty` is the message of a required field left blank. For
+ * the forms checked without a zod schema.
+ */
+export function dayProblem(value: string, what: string, whenEmpty: string | null = null): string | null {
+  if (value.trim() === '') return whenEmpty;
+  return isIsoDay(value) ? null : invalidDayMessage(what);
 }
 
 export const text = (max = 200) =>
@@ -22,7 +31,7 @@ export const requiredName = (what: string) =>
     .regex(/^[\p{L}][\p{L}' .-]*$/u, `${what} ne peut contenir que des lettres, espaces, tirets et apostrophes.`);
 
 export const isoDay = (what: string) =>
-  z.string().refine(isIsoDay, `${what} : date invalide (jj/mm/aaaa).`);
+  z.string().refine(isIsoDay, invalidDayMessage(what));
 
 /** A day that must not be after `today` (birth dates, document dates). */
 export const pastDay = (what: string, today: string) =>
