@@ -1,3 +1,5 @@
+import { parisTimeFr } from '../calendar/format.js';
+
 /**
  * The office's computer clock compared with the portal's, in words for the agent: signed sync calls are refused when
  * the two differ by more than five minutes (SIGNATURE_MAX_SKEW_MS), and an office PC with a wrong clock would otherwise
@@ -25,7 +27,7 @@ export function clockSkewMessage(officeNow: Date, portalNow: Date): string {
   const direction = ahead > 0 ? 'en avance' : 'en retard';
   return (
     `L’horloge de cet ordinateur est ${direction} de ${durationFr(ahead)} sur celle du portail ` +
-    `(il est ${portalNow.toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris' })} à Paris selon le portail) : le portail refuse ` +
+    `(il est ${parisTimeFr(portalNow)} à Paris selon le portail) : le portail refuse ` +
     'la synchronisation au-delà de 5 minutes d’écart. Remettez l’ordinateur à l’heure (réglage automatique de la date et de ' +
     'l’heure de Windows), puis relancez la synchronisation.'
   );
