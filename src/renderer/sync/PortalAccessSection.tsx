@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FamilyFile } from '../../shared/api/contract.js';
-import type { Role } from '../../shared/auth/roles.js';
 import { api } from '../api/bridge.js';
+import { useCan } from '../api/permissions.js';
 import { describeError } from '../api/useApi.js';
 import { ActivationLetter, type LetterContent } from './ActivationLetter.js';
 import { formatInstantLongFr } from '../../shared/calendar/format.js';
@@ -27,14 +27,6 @@ function responsables(file: FamilyFile): Person[] {
   return people;
 }
 
-/** Issuing activation codes is for the desk (agents, administrators), as portal.issueActivation allows. */
-function useDeskRole(): boolean {
-  const [role, setRole] = useState<Role | null>(null);
-  useEffect(() => {
-    void api.call('auth.me', {}).then((result) => setRole(result.ok && result.value ? result.value.role : null));
-  }, []);
-  return role === 'agent' || role === 'admin';
-}
 
 function PersonAccess({ familyId, person, canIssue, portalUrl }: { familyId: number; person: Person; canIssue: boolean; portalUrl: string }) {
   const [issued, setIssued] = useState<Issued | null>(null);
@@ -118,7 +110,7 @@ function PersonAccess({ familyId, person, canIssue, portalUrl }: { familyId: num
 
 /** Family file › Accès au portail famille: one activation code per responsable who has an email address. */
 export function PortalAccessSection({ file }: { file: FamilyFile }) {
-  const canIssue = useDeskRole();
+  const canIssue = useCan()('portal.issueActivation');
   const { status } = useSyncStatus();
   const archived = file.archivedAt !== null;
   return (
