@@ -7,7 +7,7 @@ import { api } from '../api/bridge.js';
 import { useCan } from '../api/permissions.js';
 import { describeError } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
-import { GRID_LOCALE_FR } from '../grid/setup.js';
+import { fitColumns, FITTED_COLUMN, GRID_LOCALE_FR } from '../grid/setup.js';
 import { frenchInstant } from '../lib/format.js';
 import { navigate, routeHref } from '../lib/route.js';
 import { longDay, outcomeText, reasonLabel, REQUEST_KINDS } from './labels.js';
@@ -283,7 +283,10 @@ export function QueuePage() {
           theme="legacy"
           rowData={shown}
           columnDefs={columns}
-          defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1 }}
+          defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true }}
+          onFirstDataRendered={fitColumns}
+          onRowDataUpdated={fitColumns}
+          onGridSizeChanged={fitColumns}
           localeText={{ ...GRID_LOCALE_FR, noRowsToShow: 'Aucune demande en attente' }}
           getRowId={(params) => String(params.data.itemId)}
           rowSelection={canDecide ? { mode: 'multiRow', checkboxes: true, headerCheckbox: true, enableClickSelection: false } : undefined}
