@@ -75,6 +75,17 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       // No tolerance here: the browser draws the ellipsis as soon as the text overflows by a fraction of a pixel.
       if (element.scrollWidth > element.clientWidth) problems.push(`text cut with an ellipsis: ${describe(element)}`);
     }
+
+    // A closed select shows its chosen option on one line: cut when wider than the box less its arrow.
+    const measure = document.createElement('canvas').getContext('2d');
+    for (const select of scope.querySelectorAll('select')) {
+      if (!measure || !shown(select)) continue;
+      const text = (select as HTMLSelectElement).selectedOptions[0]?.text ?? '';
+      const style = getComputedStyle(select);
+      measure.font = style.font;
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      if (measure.measureText(text).width > room) problems.push(`select too narrow for its choice: ${describe(select)} « ${text} »`);
+    }
     return problems;
   });
 }
