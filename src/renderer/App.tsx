@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ROLES, type SessionUser } from '../shared/auth/roles.js';
 import { api, onSignedOut } from './api/bridge.js';
+import { PermissionsProvider, useCan } from './api/permissions.js';
 import { BillingPage } from './billing/BillingPage.js';
 import { BILLING_HREF, useBillingPage } from './billing/routes.js';
 import { ChildFilePage } from './child/ChildFilePage.js';
@@ -16,7 +17,7 @@ import { setOfficeInstant } from './lib/today.js';
 import { usePendingCount } from './requests/pendingCount.js';
 import { QueuePage } from './requests/QueuePage.js';
 import { EXTRA_HREF, useExtraPage } from './requests/routes.js';
-import { SettingsPage } from './settings/SettingsPage.js';
+import { SettingsPage, useSettingsTabs } from './settings/SettingsPage.js';
 import { DayPage } from './planning/DayPage.js';
 import { PLANNING_HREF, usePlanningPage } from './planning/useHashPage.js';
 import { SyncIndicator } from './sync/SyncIndicator.js';
@@ -43,11 +44,7 @@ function Page({ route }: { route: Route }) {
 
 export function App() {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
-  const route = useRoute();
-  const extraPage = useExtraPage();
   const pending = usePendingCount(Boolean(user));
-  const planningPage = usePlanningPage();
-  const billingPage = useBillingPage();
 
   const [clockRead, setClockRead] = useState(false);
 
@@ -65,6 +62,22 @@ export function App() {
 
   if (user === undefined || !clockRead) return <p className="muted page">Chargement…</p>;
   if (user === null) return <LoginPage onLoggedIn={setUser} />;
+  const loading = <p className="muted page">Chargement…</p>;
+  return (
+    <PermissionsProvider userId={user.id} fallback={loading}>
+      <Office user={user} pending={pending} onLoggedOut={() => setUser(null)} />
+    </PermissionsProvider>
+  );
+}
+
+/** The logged-in window; every action it offers is one the session's role may call (see PermissionsProvider). */
+function Office({ user, pending, onLoggedOut }: { user: SessionUser; pending: number | null; onLoggedOut(): void }) {
+  const route = useRoute();
+  const extraPage = useExtraPage();
+  const planningPage = usePlanningPage();
+  const billingPage = useBillingPage();
+  const can = useCan();
+  const settingsTabs = useSettingsTabs();
 
   const section = extraPage ?? planningPage ?? (billingPage ? 'billing' : null) ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');
   return (
@@ -93,13 +106,13 @@ export function App() {
           <a href={BILLING_HREF} aria-current={section === 'billing' ? 'page' : undefined}>
             Facturation
           </a>
-          {user.role === 'admin' || user.role === 'regisseur' ? (
+          {settingsTabs.length > 0 ? (
             <a href={EXTRA_HREF.settings} aria-current={extraPage === 'settings' ? 'page' : undefined}>
               Paramètres
             </a>
           ) : null}
         </nav>
-        <SyncIndicator user={user} />
+        <SyncIndicator />
         <div className="user-box">
           <span className="user-name">{user.displayName}</span>
           <span className="user-role">{ROLES[user.role]}</span>
@@ -109,7 +122,7 @@ export function App() {
             className="button small"
             onClick={async () => {
               await api.call('auth.logout', {});
-              setUser(null);
+              onLoggedOut();
             }}
           >
             Déconnexion
@@ -117,13 +130,13 @@ export function App() {
         </div>
       </header>
       {extraPage === 'queue' ? (
-        <QueuePage user={user} />
+        <QueuePage />
       ) : extraPage === 'settings' ? (
-        <SettingsPage user={user} />
+        <SettingsPage />
       ) : billingPage ? (
-        <BillingPage page={billingPage} user={user} />
+        <BillingPage page={billingPage} />
       ) : (
-        planningPage === 'journee' ? <DayPage canMark={user.role !== 'regisseur'} /> : <Page route={route} />
+        planningPage === 'journee' ? <DayPage canMark={can('planning.apply')} /> : <Page route={route} />
       )}
     </>
   );

@@ -34,7 +34,7 @@ export function createOfficeCore({ db, clock, log, handlers = officeHandlers }: 
       if (handler.access !== 'public') {
         if (!user) return fail({ code: 'unauthenticated', message: 'Votre session a expiré : reconnectez-vous.' });
         if (!handler.access.includes(user.role)) {
-          return fail({ code: 'forbidden', message: "Votre profil ne permet pas cette action." });
+          return fail({ code: 'forbidden', message: handler.refusal ?? 'Votre profil ne permet pas cette action.' });
         }
       }
       const parsed = handler.args.safeParse(args);

@@ -31,7 +31,13 @@ export interface StaffContext extends HandlerContext {
 /** `args` checks the shape of untrusted arguments coming over IPC or HTTP before `run` sees them. */
 export type HandlerDef<M extends OfficeMethod> =
   | { access: 'public'; args: z.ZodType<OfficeArgs<M>>; run(ctx: HandlerContext, args: OfficeArgs<M>): Promise<OfficeValue<M>> }
-  | { access: readonly Role[]; args: z.ZodType<OfficeArgs<M>>; run(ctx: StaffContext, args: OfficeArgs<M>): Promise<OfficeValue<M>> };
+  | {
+      access: readonly Role[];
+      /** The French refusal for the other roles when the generic one would not say who may (« Seul le régisseur… »). */
+      refusal?: string;
+      args: z.ZodType<OfficeArgs<M>>;
+      run(ctx: StaffContext, args: OfficeArgs<M>): Promise<OfficeValue<M>>;
+    };
 
 export type Handlers<M extends OfficeMethod> = { [K in M]: HandlerDef<K> };
 

@@ -1,4 +1,5 @@
 import type { OfficeMethod } from '../../shared/api/contract.js';
+import type { Role } from '../../shared/auth/roles.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { authHandlers } from '../auth/handlers.js';
 import { invoicePdfHandlers } from '../billing/pdf-handlers.js';
@@ -13,7 +14,7 @@ import { printHandlers } from '../printing/handlers.js';
 import { requestHandlers } from '../requests/handlers.js';
 import { settingsHandlers } from '../settings/handlers.js';
 import { syncHandlers } from '../sync/handlers.js';
-import type { Handlers } from './handler.js';
+import { ALL_STAFF, noArgs, type HandlerDef, type Handlers } from './handler.js';
 
 /** Every method of the contract, each from its domain; the type makes a missing one a compile error. */
 export const officeHandlers: Handlers<OfficeMethod> = {
@@ -31,4 +32,16 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...qfHandlers,
   ...invoiceRunHandlers,
   ...invoicePdfHandlers,
+  'auth.permissions': { access: ALL_STAFF, args: noArgs, run: async ({ user }) => allowedMethods(user.role) },
 };
+
+/**
+ * The methods a role may call, read from each handler's `access`, the table the core enforces: the one source the
+ * window asks (`auth.permissions`) to offer only the actions that can succeed.
+ */
+export function allowedMethods(role: Role, handlers: Handlers<OfficeMethod> = officeHandlers): OfficeMethod[] {
+  return (Object.entries(handlers) as [OfficeMethod, HandlerDef<OfficeMethod>][])
+    .filter(([, handler]) => handler.access === 'public' || handler.access.includes(role))
+    .map(([method]) => method)
+    .sort();
+}

@@ -8,7 +8,7 @@ import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { CorrectionDialog } from './CorrectionDialog.js';
 import { InvoicePdfButton } from './InvoiceGrid.js';
 import { formatMonthFr } from './months.js';
-import { canIssueInvoices, useSessionRole } from './role.js';
+import { useCan } from '../api/permissions.js';
 import { billingHref } from './routes.js';
 import './billing.css';
 
@@ -17,7 +17,6 @@ import './billing.css';
  * first as the office lists them, each with its PDF; the régisseur corrects an issued invoice from here.
  */
 export function InvoicesSection({ familyId }: { familyId: number }) {
-  const role = useSessionRole();
   const [invoices, setInvoices] = useState<InvoiceSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [correcting, setCorrecting] = useState<InvoiceSummary | null>(null);
@@ -40,7 +39,7 @@ export function InvoicesSection({ familyId }: { familyId: number }) {
     };
   }, [familyId, loaded]);
 
-  const canCorrect = canIssueInvoices(role);
+  const canCorrect = useCan()('invoices.correct');
   return (
     <section className="card billing-invoices" aria-labelledby="invoices-title">
       <div className="card-header">

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { InvoiceRunSummary, InvoiceRunView, InvoiceSummary } from '../../shared/api/billing.js';
 import type { CallProgress } from '../../shared/api/progress.js';
-import type { SessionUser } from '../../shared/auth/roles.js';
 import { formatEuros } from '../../shared/money.js';
 import { api } from '../api/bridge.js';
+import { useCan } from '../api/permissions.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { CallProgressBar } from '../components/CallProgressBar.js';
 import { frenchInstant, todayInParis } from '../lib/format.js';
@@ -13,7 +13,6 @@ import { RUN_STATUS, plural } from './labels.js';
 import { addMonths, formatMonthFr, ofMonthFr, pickerMonths } from './months.js';
 import { monthPdf, usePdfDownload } from './pdf.js';
 import { ProblemsBanner } from './ProblemsBanner.js';
-import { canIssueInvoices } from './role.js';
 import { billingHref } from './routes.js';
 import { RunGrid } from './RunGrid.js';
 
@@ -126,7 +125,7 @@ function IssuedRun({ view }: { view: InvoiceRunView }) {
 }
 
 /** « Facturation »: a month's drafts computed, reviewed, recomputed at will, then issued by the régisseur. */
-export function RunPage({ month, user }: { month: string; user: SessionUser }) {
+export function RunPage({ month }: { month: string }) {
   const [runs, setRuns] = useState<InvoiceRunSummary[]>([]);
   /** undefined while loading, null when the month has no run yet. */
   const [view, setView] = useState<InvoiceRunView | null | undefined>(undefined);
@@ -212,7 +211,8 @@ export function RunPage({ month, user }: { month: string; user: SessionUser }) {
   const today = todayInParis();
   const months = pickerMonths(today, runs.map((run) => run.month), month);
   const isIssued = view?.status === 'issued';
-  const canIssue = canIssueInvoices(user.role) && view?.status === 'draft' && view.drafts.length > 0;
+  const mayIssue = useCan()('invoiceRuns.issue');
+  const canIssue = mayIssue && view?.status === 'draft' && view.drafts.length > 0;
 
   return (
     <main className="page page-billing" aria-labelledby="page-title">
@@ -281,7 +281,7 @@ export function RunPage({ month, user }: { month: string; user: SessionUser }) {
           <>
             <p className="billing-summary">
               {plural(view.families, 'famille')} · total <strong>{formatEuros(view.totalCents)}</strong> · calculé le {frenchInstant(view.generatedAt)}
-              {view.status === 'draft' && !canIssueInvoices(user.role) ? ' · l’émission des factures est faite par le régisseur' : ''}
+              {view.status === 'draft' && !mayIssue ? ' · l’émission des factures est faite par le régisseur' : ''}
             </p>
             <ProblemsBanner view={view} />
           </>

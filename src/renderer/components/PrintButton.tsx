@@ -2,18 +2,20 @@ import { useState } from 'react';
 import type { PrintScope } from '../../shared/api/contract.js';
 import type { CallProgress } from '../../shared/api/progress.js';
 import { api } from '../api/bridge.js';
+import { useCan } from '../api/permissions.js';
 import { downloadFile } from '../lib/files.js';
 import { ErrorBanner } from './Banner.js';
 import { CallProgressBar } from './CallProgressBar.js';
 
 /**
  * Asks the office for the PDF, showing its progress sheet by sheet, then hands it to the browser as a download
- * (Electron opens it for printing).
+ * (Electron opens it for printing). Not shown to a role the office refuses the sheets to (the régie: health data).
  */
 export function PrintButton({ scope, label }: { scope: PrintScope; label: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<CallProgress | null>(null);
+  const can = useCan();
   async function print() {
     setBusy(true);
     setError(null);
@@ -24,6 +26,7 @@ export function PrintButton({ scope, label }: { scope: PrintScope; label: string
     if (result.ok) downloadFile(result.value);
     else setError(result.error.message);
   }
+  if (!can('print.childSheets')) return null;
   return (
     <>
       <button type="button" className="button" onClick={() => void print()} disabled={busy} aria-busy={busy}>

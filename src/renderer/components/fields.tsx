@@ -142,8 +142,10 @@ export function SelectField<V extends string>(
 ) {
   const error = props.errors[props.path];
   const options = (Array.isArray(props.options) ? props.options : Object.entries(props.options)) as readonly (readonly [V, string])[];
+  // A choice longer than one column of a form holds (about 20 characters at 1366 px) takes two, so it is never cut.
+  const wide = options.some(([, label]) => label.length > 20);
   return (
-    <FieldShell {...props}>
+    <FieldShell {...props} className={wide ? `field-wide ${props.className ?? ''}` : props.className}>
       <select
         id={fieldId(props.path)}
         name={props.path}

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { QfToUpdateRow } from '../../shared/api/billing.js';
 import { api } from '../api/bridge.js';
 import { ErrorBanner } from '../components/Banner.js';
-import { GRID_LOCALE_FR } from '../grid/setup.js';
+import { fitColumns, FITTED_COLUMN, GRID_LOCALE_FR } from '../grid/setup.js';
 import { downloadFile } from '../lib/files.js';
 import { frenchDay } from '../lib/format.js';
 import { navigate, routeHref } from '../lib/route.js';
@@ -15,7 +15,7 @@ const COLUMNS: ColDef<QfToUpdateRow>[] = [
   { field: 'email', headerName: 'E-mail', minWidth: 180 },
   { field: 'cafValidUntil', headerName: 'Validité du quotient CAF/MSA', valueFormatter: (params) => (params.value ? frenchDay(params.value as string) : '—') },
   { field: 'fiscalYear', headerName: 'Avis d’imposition (revenus)', valueFormatter: (params) => (params.value === null ? '—' : String(params.value)) },
-  { field: 'why', headerName: 'Motif', minWidth: 360, flex: 3, wrapText: true, autoHeight: true },
+  { field: 'why', headerName: 'Motif', minWidth: 360, wrapText: true, autoHeight: true },
 ];
 
 /**
@@ -67,7 +67,11 @@ export function QfToUpdatePage() {
           theme="legacy"
           rowData={rows ?? []}
           columnDefs={COLUMNS}
-          defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 120 }}
+          defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true, minWidth: 120 }}
+          onFirstDataRendered={fitColumns}
+          onRowDataUpdated={fitColumns}
+          onGridSizeChanged={fitColumns}
+          suppressColumnVirtualisation
           localeText={GRID_LOCALE_FR}
           getRowId={(params) => String(params.data.familyId)}
           onRowDoubleClicked={(event) => {

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Result } from '../../shared/result.js';
 import { describeError } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
-import { GRID_LOCALE_FR } from './setup.js';
+import { fitColumns, FITTED_COLUMN, GRID_LOCALE_FR } from './setup.js';
 
 interface Props<Row extends { id: number; archived: boolean }> {
   title: string;
@@ -126,7 +126,11 @@ export function SearchGridPage<Row extends { id: number; archived: boolean }>(pr
           theme="legacy"
           rowData={rows ?? []}
           columnDefs={props.columns}
-          defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 110 }}
+          defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true, minWidth: 110 }}
+          onFirstDataRendered={fitColumns}
+          onRowDataUpdated={fitColumns}
+          onGridSizeChanged={fitColumns}
+          suppressColumnVirtualisation
           localeText={GRID_LOCALE_FR}
           getRowId={(params) => String(params.data.id)}
           getRowClass={(params) => (params.data?.archived ? 'row-archived' : undefined)}

@@ -1,9 +1,31 @@
-import { AllCommunityModule, ModuleRegistry } from 'ag-grid-community';
+import { AllCommunityModule, ModuleRegistry, type ColDef, type GridApi } from 'ag-grid-community';
 import 'ag-grid-community/styles/ag-grid.css';
 import 'ag-grid-community/styles/ag-theme-quartz.css';
 
 // Once, before any grid renders, or features fail with error #200.
 ModuleRegistry.registerModules([AllCommunityModule]);
+
+/**
+ * Columns of an office grid: headers wrap instead of being cut, and the width comes from `fitColumns` (no flex, which
+ * would squeeze a phone number or a date into « 06 12 34… » on a 1366 px laptop).
+ */
+export const FITTED_COLUMN = { resizable: true, wrapHeaderText: true, autoHeaderHeight: true } as const satisfies ColDef;
+
+/**
+ * Every column as wide as its widest shown value (a wrapping column excepted: it takes what is left), then the spare
+ * width of a wide screen shared out; never narrower than the content, so nothing is cut: a grid wider than the window
+ * scrolls sideways inside itself. Call it when rows arrive and when the grid changes size, on a grid with
+ * `suppressColumnVirtualisation` (ag-grid measures only the cells it has drawn).
+ */
+export function fitColumns({ api }: { api: GridApi }): void {
+  // After the frame: when rows have just arrived, their cells are not drawn yet and there would be nothing to measure.
+  requestAnimationFrame(() => {
+    if (api.isDestroyed()) return;
+    const columns = (api.getColumns() ?? []).filter((column) => column.isVisible() && !column.getColDef().wrapText);
+    api.autoSizeColumns(columns.map((column) => column.getColId()), false);
+    api.sizeColumnsToFit({ columnLimits: columns.map((column) => ({ key: column.getColId(), minWidth: column.getActualWidth() })) });
+  });
+}
 
 /** The grid's visible strings in French (filters, pagination, overlays). */
 export const GRID_LOCALE_FR: Record<string, string> = {

@@ -10,7 +10,7 @@ import { ABSENCE_REASONS } from '../../shared/planning/reasons.js';
 import type { Result } from '../../shared/result.js';
 import { api } from '../api/bridge.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
-import { GRID_LOCALE_FR } from '../grid/setup.js';
+import { fitColumns, FITTED_COLUMN, GRID_LOCALE_FR } from '../grid/setup.js';
 import { downloadFile } from '../lib/files.js';
 import { regimeLabel, todayInParis } from '../lib/format.js';
 import { MealsPanel } from './MealsPanel.js';
@@ -156,7 +156,8 @@ export function DayPage({ canMark }: { canMark: boolean }) {
         headerName: 'Motif',
         valueGetter: (params) => (params.data?.absenceReason ? ABSENCE_REASONS[params.data.absenceReason] : ''),
       },
-      { colId: 'pointage', headerName: 'Pointage', cellRenderer: PointageButtons, minWidth: 190, sortable: false, filter: false, hide: !markable },
+      // Pinned: the marking buttons stay in view however wide the list is.
+      { colId: 'pointage', headerName: 'Pointage', cellRenderer: PointageButtons, minWidth: 190, sortable: false, filter: false, hide: !markable, pinned: 'right' },
     ],
     [showHealth, markable],
   );
@@ -239,27 +240,33 @@ export function DayPage({ canMark }: { canMark: boolean }) {
               {list.capacity !== null ? ` sur ${list.capacity} place${list.capacity > 1 ? 's' : ''}` : ''}
             </p>
             {list.counts.length > 0 ? (
-              <div className="table-scroll">
-                <table className="table counts-table">
-                  <caption className="visually-hidden">Enfants attendus par école et par classe</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">École</th>
-                      <th scope="col">Classe</th>
-                      <th scope="col">Attendus</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.counts.map((count) => (
-                      <tr key={`${count.ecole}|${count.classe}`}>
-                        <td>{count.ecole}</td>
-                        <td>{count.classe}</td>
-                        <td>{count.expected}</td>
+              // Folded: with a row per class it would push the children below the fold of a 1366×768 laptop.
+              <details className="day-counts">
+                <summary>
+                  Attendus par école et par classe ({list.counts.length} classe{list.counts.length > 1 ? 's' : ''})
+                </summary>
+                <div className="table-scroll">
+                  <table className="table counts-table">
+                    <caption className="visually-hidden">Enfants attendus par école et par classe</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">École</th>
+                        <th scope="col">Classe</th>
+                        <th scope="col">Attendus</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                    </thead>
+                    <tbody>
+                      {list.counts.map((count) => (
+                        <tr key={`${count.ecole}|${count.classe}`}>
+                          <td>{count.ecole}</td>
+                          <td>{count.classe}</td>
+                          <td>{count.expected}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
             ) : null}
           </section>
           <section className="card" aria-labelledby="day-children-title">
@@ -289,13 +296,19 @@ export function DayPage({ canMark }: { canMark: boolean }) {
                 context={context}
                 localeText={{ ...GRID_LOCALE_FR, noRowsToShow: filter.trim() ? 'Aucun enfant ne correspond au filtre.' : 'Aucun enfant attendu ce jour-là.' }}
                 getRowId={(params) => String(params.data.childId)}
-                defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 100 }}
+                defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true, minWidth: 100 }}
+                onFirstDataRendered={fitColumns}
+                onGridSizeChanged={fitColumns}
+                suppressColumnVirtualisation
                 rowSelection={markable ? { mode: 'multiRow', checkboxes: true, headerCheckbox: true, enableClickSelection: false } : undefined}
                 onGridReady={(event) => {
                   gridApi.current = event.api;
                 }}
                 onSelectionChanged={(event) => setSelectedCount(event.api.getSelectedRows().length)}
-                onRowDataUpdated={(event) => setSelectedCount(event.api.getSelectedRows().length)}
+                onRowDataUpdated={(event) => {
+                  setSelectedCount(event.api.getSelectedRows().length);
+                  fitColumns(event);
+                }}
               />
             </div>
           </section>

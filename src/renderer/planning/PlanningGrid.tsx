@@ -128,7 +128,8 @@ export function PlanningGrid({
 
   const columns = useMemo<ColDef<Row>[]>(
     () => [
-      { colId: 'service', headerName: 'Service', field: 'serviceName', pinned: 'left', width: 200, cellClass: 'planning-service' },
+      // Long service names wrap onto a second line rather than being cut (« Restauration scolai… »).
+      { colId: 'service', headerName: 'Service', field: 'serviceName', pinned: 'left', width: 200, cellClass: 'planning-service', wrapText: true, autoHeight: true },
       ...days.map<ColDef<Row>>((day) => ({
         colId: day,
         headerName: columnTitle(day),

@@ -2,12 +2,12 @@ import type { CellKeyDownEvent, ColDef, GridApi, ICellRendererParams } from 'ag-
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { DecisionOutcome, QueueRow, RequestKind } from '../../shared/api/contract.js';
-import type { SessionUser } from '../../shared/auth/roles.js';
 import type { Result } from '../../shared/result.js';
 import { api } from '../api/bridge.js';
+import { useCan } from '../api/permissions.js';
 import { describeError } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
-import { GRID_LOCALE_FR } from '../grid/setup.js';
+import { fitColumns, FITTED_COLUMN, GRID_LOCALE_FR } from '../grid/setup.js';
 import { frenchInstant } from '../lib/format.js';
 import { navigate, routeHref } from '../lib/route.js';
 import { longDay, outcomeText, reasonLabel, REQUEST_KINDS } from './labels.js';
@@ -89,8 +89,8 @@ function overCapacityQuestion(over: QueueRow[]): string {
 }
 
 /** Every pending item, oldest first; accept or refuse one row or a selection at once. */
-export function QueuePage({ user }: { user: SessionUser }) {
-  const canDecide = user.role === 'agent' || user.role === 'admin';
+export function QueuePage() {
+  const canDecide = useCan()('requests.decide');
   const [rows, setRows] = useState<QueueRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [serviceFilter, setServiceFilter] = useState('');
@@ -283,7 +283,10 @@ export function QueuePage({ user }: { user: SessionUser }) {
           theme="legacy"
           rowData={shown}
           columnDefs={columns}
-          defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1 }}
+          defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true }}
+          onFirstDataRendered={fitColumns}
+          onRowDataUpdated={fitColumns}
+          onGridSizeChanged={fitColumns}
           localeText={{ ...GRID_LOCALE_FR, noRowsToShow: 'Aucune demande en attente' }}
           getRowId={(params) => String(params.data.itemId)}
           rowSelection={canDecide ? { mode: 'multiRow', checkboxes: true, headerCheckbox: true, enableClickSelection: false } : undefined}

@@ -80,7 +80,7 @@ export function BillingRulesForm({ serviceName, entry, canEdit, onSaved }: { ser
               Un jour réservé et présent est facturé ; une absence déclarée dans les délais ou une annulation à temps ne l’est pas ; un jour de
               fermeture ne l’est jamais. Pour une absence déclarée hors délai, la règle dépend du motif :
             </p>
-            <div className="form-grid">
+            <div className="form-grid form-grid-panels">
               {ABSENCE_REASON_CODES.map((code) => {
                 const reason = draft.reasons[code];
                 return (

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { SessionUser } from '../../shared/auth/roles.js';
+import type { OfficeMethod } from '../../shared/api/contract.js';
+import { useCan } from '../api/permissions.js';
 import { Tabs } from '../components/Tabs.js';
 import { BillingSettingsForm } from './BillingSettingsForm.js';
 import { CalendarSettings } from './CalendarSettings.js';
@@ -13,26 +14,33 @@ import { UsersSettings } from '../users/UsersSettings.js';
 
 type Tab = 'services' | 'tarifs' | 'facturation' | 'calendrier' | 'motifs' | 'champs' | 'evenement' | 'portail' | 'utilisateurs';
 
-const TABS: readonly [Tab, string][] = [
-  ['services', 'Services'],
-  ['tarifs', 'Tarifs'],
-  ['facturation', 'Facturation'],
-  ['calendrier', 'Calendrier'],
-  ['motifs', 'Motifs de refus'],
-  ['champs', 'Champs complémentaires'],
-  ['evenement', 'Événement'],
-  ['portail', 'Portail famille'],
-  ['utilisateurs', 'Utilisateurs'],
+/**
+ * Each tab with the office method that saves it: a tab is shown to the roles the office lets save it (the régisseur:
+ * tariffs and billing). The collective absence is the desk's too, but it is declared from the calendar's settings,
+ * which are the administrator's.
+ */
+const TABS: readonly { key: Tab; label: string; saves: readonly OfficeMethod[] }[] = [
+  { key: 'services', label: 'Services', saves: ['services.save'] },
+  { key: 'tarifs', label: 'Tarifs', saves: ['tariffs.save'] },
+  { key: 'facturation', label: 'Facturation', saves: ['billing.saveSettings'] },
+  { key: 'calendrier', label: 'Calendrier', saves: ['calendar.savePeriod'] },
+  { key: 'motifs', label: 'Motifs de refus', saves: ['refusalReasons.save'] },
+  { key: 'champs', label: 'Champs complémentaires', saves: ['customFields.save'] },
+  { key: 'evenement', label: 'Événement', saves: ['events.declareAbsence', 'calendar.savePeriod'] },
+  { key: 'portail', label: 'Portail famille', saves: ['sync.configure'] },
+  { key: 'utilisateurs', label: 'Utilisateurs', saves: ['users.save'] },
 ];
 
-/** The régisseur answers for the régie's receipts: they set the tariffs and the billing, nothing else here. */
-const REGISSEUR_TABS: readonly Tab[] = ['tarifs', 'facturation'];
+/** The settings tabs the session may use; none: no « Paramètres » in the top bar. */
+export function useSettingsTabs(): readonly [Tab, string][] {
+  const can = useCan();
+  return TABS.filter((tab) => tab.saves.every(can)).map((tab) => [tab.key, tab.label]);
+}
 
-export function SettingsPage({ user }: { user: SessionUser }) {
-  const admin = user.role === 'admin';
-  const tabs = admin ? TABS : TABS.filter(([key]) => REGISSEUR_TABS.includes(key));
-  const [tab, setTab] = useState<Tab>(admin ? 'services' : 'tarifs');
-  if (!admin && user.role !== 'regisseur') {
+export function SettingsPage() {
+  const tabs = useSettingsTabs();
+  const [tab, setTab] = useState<Tab>(tabs[0]?.[0] ?? 'services');
+  if (tabs.length === 0) {
     return (
       <main className="page" aria-labelledby="page-title">
         <h1 id="page-title">Paramètres</h1>

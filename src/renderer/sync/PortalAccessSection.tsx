@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FamilyFile } from '../../shared/api/contract.js';
-import type { Role } from '../../shared/auth/roles.js';
 import { api } from '../api/bridge.js';
+import { useCan } from '../api/permissions.js';
 import { describeError } from '../api/useApi.js';
 import type { FileContent } from '../../shared/api/contract.js';
 import { downloadFile } from '../lib/files.js';
@@ -30,14 +30,6 @@ function responsables(file: FamilyFile): Person[] {
   return people;
 }
 
-/** Issuing activation codes is for the desk (agents, administrators), as portal.issueActivation allows. */
-function useDeskRole(): boolean {
-  const [role, setRole] = useState<Role | null>(null);
-  useEffect(() => {
-    void api.call('auth.me', {}).then((result) => setRole(result.ok && result.value ? result.value.role : null));
-  }, []);
-  return role === 'agent' || role === 'admin';
-}
 
 function PersonAccess({ familyId, person, canIssue }: { familyId: number; person: Person; canIssue: boolean }) {
   const [issued, setIssued] = useState<Issued | null>(null);
@@ -114,7 +106,7 @@ function PersonAccess({ familyId, person, canIssue }: { familyId: number; person
 
 /** Family file › Accès au portail famille: one activation code per responsable who has an email address. */
 export function PortalAccessSection({ file }: { file: FamilyFile }) {
-  const canIssue = useDeskRole();
+  const canIssue = useCan()('portal.issueActivation');
   const { status } = useSyncStatus();
   const archived = file.archivedAt !== null;
   return (

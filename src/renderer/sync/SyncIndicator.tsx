@@ -1,11 +1,10 @@
-import type { SessionUser } from '../../shared/auth/roles.js';
+import { useCan } from '../api/permissions.js';
 import { headline, syncNow, useSyncStatus, waitingText } from './status.js';
 
 /** The top bar's line about the portail famille: its state, what waits, and a run on demand for the desk. */
-export function SyncIndicator({ user }: { user: SessionUser }) {
+export function SyncIndicator() {
   const { status, loadError, running, outcome } = useSyncStatus(true);
-  // sync.now is for the desk (agents and administrators), as the office enforces.
-  const canRun = user.role !== 'regisseur' && status?.configured === true;
+  const canRun = useCan()('sync.now') && status?.configured === true;
   const line = status ? headline(status) : null;
   return (
     <div className="sync-indicator" role="group" aria-label="Synchronisation avec le portail famille">

@@ -7,7 +7,7 @@ import { api } from '../api/bridge.js';
 import { useApi, type FieldErrors } from '../api/useApi.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { CheckboxField, SelectField, TextField } from '../components/fields.js';
-import { GRID_LOCALE_FR } from '../grid/setup.js';
+import { fitColumns, FITTED_COLUMN, GRID_LOCALE_FR } from '../grid/setup.js';
 import { PASSWORD_MIN } from './password.js';
 
 interface Draft {
@@ -169,7 +169,11 @@ export function UsersSettings() {
           theme="legacy"
           rowData={users ?? []}
           columnDefs={columns}
-          defaultColDef={{ sortable: true, resizable: true, flex: 1, minWidth: 100 }}
+          defaultColDef={{ ...FITTED_COLUMN, sortable: true, minWidth: 100 }}
+          onFirstDataRendered={fitColumns}
+          onRowDataUpdated={fitColumns}
+          onGridSizeChanged={fitColumns}
+          suppressColumnVirtualisation
           localeText={{ ...GRID_LOCALE_FR, noRowsToShow: 'Aucun utilisateur' }}
           getRowId={(params) => String(params.data.id)}
           getRowClass={(params) => (params.data?.active ? undefined : 'row-archived')}

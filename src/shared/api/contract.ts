@@ -388,6 +388,8 @@ export interface OfficeApiSpec {
   'auth.logout': Method<Record<string, never>, null>;
   'auth.me': Method<Record<string, never>, SessionUser | null>;
   'auth.changePassword': Method<{ current: string; next: string }, null>;
+  /** The methods the session's role may call, read from the office's own access table: the window offers only those. */
+  'auth.permissions': Method<Record<string, never>, OfficeMethod[]>;
   /** The office's clock (injected; GRENETTE_CLOCK in the dev bridge): the renderer's « today » is the office's. */
   'clock.now': Method<Record<string, never>, OfficeNow>;
 

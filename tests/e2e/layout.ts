@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+
+/** The laptop screen of a town hall, the size every office screen must fit; and a desktop one for the screenshots. */
+export const LAPTOP = { width: 1366, height: 768 } as const;
+export const DESKTOP = { width: 1920, height: 1080 } as const;
+
+/**
+ * What a person would see as broken on the page as it stands: the page wider than the window (a horizontal scroll
+ * bar), a button whose text does not fit in it or that a parent cuts off (an ag-grid cell, a card with overflow
+ * hidden), a text cut with an ellipsis (phone numbers, dates, service names in grid cells and headers).
+ * Only what is inside the window is judged: a grid's rows below the fold are not rendered, and one scrolls to them.
+ * Returns French-free, readable descriptions, empty when the page is clean.
+ */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > window.innerWidth) problems.push(`page wider than the window: ${root.scrollWidth} px > ${window.innerWidth} px`);
+    // A grid page scrolls inside its grid: a page taller than the window hides the grid's sideways scroll bar.
+    if (document.querySelector('.page-grid') && root.scrollHeight > window.innerHeight) {
+      problems.push(`grid page taller than the window: ${root.scrollHeight} px > ${window.innerHeight} px`);
+    }
+
+    const describe = (element: Element): string => {
+      const label = element.getAttribute('aria-label') ?? (element.textContent ?? '').trim().replace(/\s+/g, ' ');
+      const where = element.closest('[col-id]')?.getAttribute('col-id');
+      return `${element.tagName.toLowerCase()}${element.className && typeof element.className === 'string' ? `.${element.className.trim().split(/\s+/).join('.')}` : ''} « ${label.slice(0, 60)} »${where ? ` in column ${where}` : ''}`;
+    };
+    // Shown, inside the window and not in a dialog that is closed.
+    const shown = (element: Element): boolean => {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) return false;
+      if (box.bottom <= 0 || box.top >= window.innerHeight || box.right <= 0 || box.left >= window.innerWidth) return false;
+      const style = getComputedStyle(element);
+      return style.visibility !== 'hidden' && style.display !== 'none' && !element.closest('.visually-hidden');
+    };
+    // A modal dialog makes everything else inert: then only the dialog is judged (what the agent can act on).
+    const modal = document.querySelector('dialog[open]') ?? document.querySelector('[role="dialog"][aria-modal="true"]');
+    const scope: ParentNode = modal ?? document;
+
+    for (const button of scope.querySelectorAll('button, .button, [role="button"], [role="menuitem"], [role="tab"]')) {
+      if (!shown(button)) continue;
+      if (button.scrollWidth > button.clientWidth + 1) {
+        problems.push(`button too narrow for its text: ${describe(button)} (${button.scrollWidth} > ${button.clientWidth} px)`);
+        continue;
+      }
+      const box = button.getBoundingClientRect();
+      // The first ancestor that clips (overflow hidden/clip) must hold the whole button; a scrolling one is fine
+      // (its scroll bar reaches the rest), and nothing above it is judged.
+      for (let parent = button.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+        const style = getComputedStyle(parent);
+        const clipsX = style.overflowX === 'hidden' || style.overflowX === 'clip';
+        const clipsY = style.overflowY === 'hidden' || style.overflowY === 'clip';
+        const scrolls = /auto|scroll/.test(style.overflowX) || /auto|scroll/.test(style.overflowY);
+        if (!clipsX && !clipsY && !scrolls) continue;
+        if (scrolls && !clipsX && !clipsY) break;
+        const outer = parent.getBoundingClientRect();
+        const cutX = clipsX && (box.left < outer.left - 1 || box.right > outer.right + 1);
+        const cutY = clipsY && (box.top < outer.top - 1 || box.bottom > outer.bottom + 1);
+        // A grid scrolled sideways hides whole columns by design: only a button cut by its own cell counts.
+        const cell = parent.classList.contains('ag-cell') || parent.classList.contains('ag-cell-wrapper') || parent.classList.contains('ag-cell-value');
+        if ((cutX || cutY) && (cell || !parent.className.toString().includes('ag-'))) {
+          problems.push(`button cut off by ${describe(parent).split(' «')[0]}: ${describe(button)}`);
+        }
+        if (cell || !parent.className.toString().includes('ag-')) break;
+      }
+    }
+
+    for (const element of scope.querySelectorAll('*')) {
+      if (element.children.length > 0 && !element.classList.contains('ag-cell')) continue;
+      const style = getComputedStyle(element);
+      if (style.textOverflow !== 'ellipsis' || !shown(element)) continue;
+      // No tolerance here: the browser draws the ellipsis as soon as the text overflows by a fraction of a pixel.
+      if (element.scrollWidth > element.clientWidth) problems.push(`text cut with an ellipsis: ${describe(element)}`);
+    }
+
+    // A closed select shows its chosen option on one line: cut when wider than the box less its arrow.
+    const measure = document.createElement('canvas').getContext('2d');
+    for (const select of scope.querySelectorAll('select')) {
+      if (!measure || !shown(select)) continue;
+      const text = (select as HTMLSelectElement).selectedOptions[0]?.text ?? '';
+      const style = getComputedStyle(select);
+      measure.font = style.font;
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      if (measure.measureText(text).width > room) problems.push(`select too narrow for its choice: ${describe(select)} « ${text} »`);
+    }
+    return problems;
+  });
+}
+
+/** Where the screenshots for a person to check go: ignored by git (see .gitignore), kept between runs of other specs. */
+export const SCREENS_DIR = path.resolve(import.meta.dirname, '../../screenshots');
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize();
+  const dir = path.join(SCREENS_DIR, size ? `${size.width}x${size.height}` : 'default');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
