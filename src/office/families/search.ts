@@ -1,19 +1,28 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { FamilySummary } from '../../shared/api/contract.js';
+import type { FamilySummary, GridPage } from '../../shared/api/contract.js';
 import { qfInForce } from '../../shared/billing/qf.js';
+import { formatPhone, phoneQueryDigits } from '../../shared/validation/phone.js';
 import { QF_PROOF_COLUMNS, qfProofsOf } from '../billing/qf-proofs.js';
 import { loadBillingSettings } from '../billing/store.js';
 import type { OfficeDb } from '../db/open.js';
 import { normaliseSearch } from './search-index.js';
 
+/** What `families.search` returns when no limit is asked (the grids ask `families.grid` for every row). */
 export const DEFAULT_SEARCH_LIMIT = 200;
 
-/** LIKE patterns for a typed query: every word must appear; a phone typed with spaces is one run of digits. */
-export function searchPatterns(query: string): string[] {
+/** The words of a typed query as they appear in the haystacks: a phone typed with spaces is one run of digits. */
+export function searchWords(query: string): string[] {
   const normalised = normaliseSearch(query);
   if (normalised === '') return [];
-  const words = /^[\d\s.+-]+$/.test(normalised) && /\d/.test(normalised) ? [normalised.replace(/\D/g, '')] : normalised.split(' ');
-  return words.map((word) => `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+  if (/^[\d\s.+()-]+$/.test(normalised) && /\d/.test(normalised)) return [phoneQueryDigits(normalised)];
+  return normalised.split(' ');
+}
+
+const escapeLike = (word: string) => `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+/** LIKE patterns for a typed query (every word must appear): the scan the FTS index replaced, kept for the bench. */
+export function searchPatterns(query: string): string[] {
+  return searchWords(query).map(escapeLike);
 }
 
 export function likeAll(column: string, patterns: string[]): Expression<SqlBool>[] {
@@ -21,22 +30,77 @@ export function likeAll(column: string, patterns: string[]): Expression<SqlBool>
 }
 
 /**
- * One statement whatever the number of families: responsable 2 by a join, children by a grouped subquery. The QF
- * column is the QF in force on `today` by the office's rule: the proofs come with each row and the shared qfInForce
- * judges them in memory, so the grid costs the settings read once, never a query per family.
+ * How a query is answered from the index. Words of 3 characters or more are FTS5 trigram phrases (a substring match
+ * anywhere in the haystack, every phrase required); shorter words have no trigram: with a long word beside them they
+ * are a LIKE on the few families the index found; alone, the first one is a prefix of the first responsable's name
+ * (family_search.name_key, indexed: "du" lists the Dupont, Durand… in the grid's order), the others a LIKE on those.
  */
-export async function searchFamilies(
-  db: OfficeDb,
-  args: { query: string; includeArchived: boolean; limit?: number },
-  today: string,
-): Promise<FamilySummary[]> {
-  const patterns = searchPatterns(args.query);
-  const limit = Math.min(Math.max(args.limit ?? DEFAULT_SEARCH_LIMIT, 1), 5000);
-  const settingsRead = loadBillingSettings(db);
-  const rows = await db
+export interface SearchPlan {
+  /** FTS5 MATCH expression, or null when no word is long enough. */
+  match: string | null;
+  /** Prefix of name_key, when every word is short. */
+  prefix: string | null;
+  /** LIKE patterns on the haystack for the short words not used as the prefix. */
+  likes: string[];
+}
+
+export function searchPlan(query: string): SearchPlan | null {
+  const words = searchWords(query);
+  if (words.length === 0) return null;
+  const long = words.filter((word) => [...word].length >= 3);
+  const short = words.filter((word) => [...word].length < 3);
+  if (long.length > 0) {
+    return { match: long.map((word) => `"${word.replace(/"/g, '""')}"`).join(' '), prefix: null, likes: short.map(escapeLike) };
+  }
+  const [first, ...rest] = short;
+  return { match: null, prefix: first ?? null, likes: rest.map(escapeLike) };
+}
+
+/** The plan as a condition on a query holding `family_search` as `alias`. */
+export function planFilter(plan: SearchPlan, alias: string): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (plan.match !== null) {
+    conditions.push(
+      sql<SqlBool>`${sql.ref(`${alias}.family_id`)} in (select rowid from family_search_fts where family_search_fts match ${plan.match})`,
+    );
+  }
+  if (plan.prefix !== null) {
+    // A range rather than LIKE 'du%': SQLite's LIKE is case-insensitive, so it would not use the index.
+    conditions.push(sql<SqlBool>`${sql.ref(`${alias}.name_key`)} >= ${plan.prefix}`);
+    conditions.push(sql<SqlBool>`${sql.ref(`${alias}.name_key`)} < ${`${plan.prefix}\u{10ffff}`}`);
+  }
+  conditions.push(...likeAll(`${alias}.haystack`, plan.likes));
+  return sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
+}
+
+export interface SearchArgs {
+  query: string;
+  includeArchived: boolean;
+  offset?: number;
+  /** Absent: every row from offset. */
+  limit?: number;
+}
+
+function familiesQuery(db: OfficeDb, args: SearchArgs, plan: SearchPlan | null) {
+  return db
     .selectFrom('families as f')
     .innerJoin('family_search as s', 's.family_id', 'f.id')
     .innerJoin('responsables as r1', (join) => join.onRef('r1.family_id', '=', 'f.id').on('r1.rank', '=', 1))
+    .$if(!args.includeArchived, (query) => query.where('f.archived_at', 'is', null))
+    .$if(plan !== null, (query) => query.where(planFilter(plan!, 's')));
+}
+
+/**
+ * One page of the families grid and how many families match in all, so a screen can always say « N sur M ».
+ * One statement whatever the number of families: responsable 2 by a join, children by a subquery per row of the page.
+ * The QF column is the QF in force on `today` by the office's rule: the proofs come with each row and the shared
+ * qfInForce judges them in memory, so the grid costs the settings read once, never a query per family.
+ */
+export async function searchFamilies(db: OfficeDb, args: SearchArgs, today: string): Promise<GridPage<FamilySummary>> {
+  const plan = searchPlan(args.query);
+  const offset = Math.max(args.offset ?? 0, 0);
+  const settingsRead = loadBillingSettings(db);
+  const rows = await familiesQuery(db, args, plan)
     .leftJoin('responsables as r2', (join) => join.onRef('r2.family_id', '=', 'f.id').on('r2.rank', '=', 2))
     .select([
       'f.id',
@@ -56,31 +120,39 @@ export async function searchFamilies(
       ...QF_PROOF_COLUMNS.map((column) => `f.${column}` as const),
       'f.archived_at',
     ])
-    .$if(!args.includeArchived, (query) => query.where('f.archived_at', 'is', null))
-    .$if(patterns.length > 0, (query) => query.where((eb) => eb.and(likeAll('s.haystack', patterns))))
     .orderBy('r1.nom')
     .orderBy('r1.prenom')
     .orderBy('f.id')
-    .limit(limit)
+    .limit(args.limit ?? -1)
+    .offset(offset)
     .execute();
+  // A first page that holds fewer rows than asked is every match; otherwise the matches are counted.
+  const complete = offset === 0 && (args.limit === undefined || rows.length < args.limit);
+  const total = complete
+    ? rows.length
+    : Number((await familiesQuery(db, args, plan).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const { qfRule } = await settingsRead;
-  return rows.map((row) => {
-    const qf = qfInForce(qfProofsOf(row), today, qfRule);
-    return {
-    id: row.id,
-    nom: row.nom,
-    prenom: row.prenom,
-    responsable2: row.responsable2,
-    enfants: row.enfants,
-    email: row.email,
-    telephone: row.telephone,
-    allocataire: row.caf_number,
-    ville: row.ville,
-    resident: row.resident === 1,
-    qf: qf.qf,
-    qfFlagged: qf.flagged,
-    qfWhy: qf.why,
-    archived: row.archived_at !== null,
-    };
-  });
+  return {
+    offset,
+    total,
+    rows: rows.map((row) => {
+      const qf = qfInForce(qfProofsOf(row), today, qfRule);
+      return {
+        id: row.id,
+        nom: row.nom,
+        prenom: row.prenom,
+        responsable2: row.responsable2,
+        enfants: row.enfants,
+        email: row.email,
+        telephone: formatPhone(row.telephone),
+        allocataire: row.caf_number,
+        ville: row.ville,
+        resident: row.resident === 1,
+        qf: qf.qf,
+        qfFlagged: qf.flagged,
+        qfWhy: qf.why,
+        archived: row.archived_at !== null,
+      };
+    }),
+  };
 }

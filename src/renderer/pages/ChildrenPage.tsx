@@ -41,7 +41,8 @@ const CSV_COLUMNS: CsvColumn<ChildSummary>[] = [
 
 export function ChildrenPage() {
   const search = useCallback(
-    (query: string, includeArchived: boolean) => api.call('children.search', { query, includeArchived, limit: 500 }),
+    (query: string, includeArchived: boolean, offset: number, limit?: number) =>
+      api.call('children.grid', { query, includeArchived, offset, ...(limit === undefined ? {} : { limit }) }),
     [],
   );
   return (

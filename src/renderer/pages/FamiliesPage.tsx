@@ -51,7 +51,8 @@ const CSV_COLUMNS: CsvColumn<FamilySummary>[] = [
 
 export function FamiliesPage() {
   const search = useCallback(
-    (query: string, includeArchived: boolean) => api.call('families.search', { query, includeArchived, limit: 500 }),
+    (query: string, includeArchived: boolean, offset: number, limit?: number) =>
+      api.call('families.grid', { query, includeArchived, offset, ...(limit === undefined ? {} : { limit }) }),
     [],
   );
   return (
