@@ -1,10 +1,17 @@
 -- Search as you type indexed, phones in E.164.
 
--- The FTS5 trigram index over family_search.haystack (external content: the text lives once, in family_search),
--- kept in step by triggers whatever writes family_search (the store layer's refreshFamilySearch, the rebuild at
--- opening, the demo). A query word of 3 characters or more is a MATCH on it instead of a LIKE over every family.
+-- Whether the family is archived, beside its haystack: the index answers « active families holding "mar" » and counts
+-- them without visiting the families table. Kept by the store layer with the haystack (refreshFamilySearch).
+ALTER TABLE family_search ADD COLUMN etat TEXT NOT NULL DEFAULT 'actif';
+UPDATE family_search SET etat = 'archivee'
+WHERE family_id IN (SELECT id FROM families WHERE archived_at IS NOT NULL);
+
+-- The FTS5 trigram index over family_search (external content: the text lives once, in family_search), kept in step
+-- by triggers whatever writes family_search (refreshFamilySearch, the rebuild at opening, the demo). A query word of
+-- 3 characters or more is a MATCH on it instead of a LIKE over every family.
 CREATE VIRTUAL TABLE family_search_fts USING fts5(
   haystack,
+  etat,
   content = 'family_search',
   content_rowid = 'family_id',
   tokenize = 'trigram'
@@ -12,24 +19,24 @@ CREATE VIRTUAL TABLE family_search_fts USING fts5(
 INSERT INTO family_search_fts (family_search_fts) VALUES ('rebuild');
 
 CREATE TRIGGER family_search_fts_insert AFTER INSERT ON family_search BEGIN
-  INSERT INTO family_search_fts (rowid, haystack) VALUES (new.family_id, new.haystack);
+  INSERT INTO family_search_fts (rowid, haystack, etat) VALUES (new.family_id, new.haystack, new.etat);
 END;
 CREATE TRIGGER family_search_fts_delete AFTER DELETE ON family_search BEGIN
-  INSERT INTO family_search_fts (family_search_fts, rowid, haystack) VALUES ('delete', old.family_id, old.haystack);
+  INSERT INTO family_search_fts (family_search_fts, rowid, haystack, etat) VALUES ('delete', old.family_id, old.haystack, old.etat);
 END;
-CREATE TRIGGER family_search_fts_update AFTER UPDATE OF haystack ON family_search BEGIN
-  INSERT INTO family_search_fts (family_search_fts, rowid, haystack) VALUES ('delete', old.family_id, old.haystack);
-  INSERT INTO family_search_fts (rowid, haystack) VALUES (new.family_id, new.haystack);
+CREATE TRIGGER family_search_fts_update AFTER UPDATE OF haystack, etat ON family_search BEGIN
+  INSERT INTO family_search_fts (family_search_fts, rowid, haystack, etat) VALUES ('delete', old.family_id, old.haystack, old.etat);
+  INSERT INTO family_search_fts (rowid, haystack, etat) VALUES (new.family_id, new.haystack, new.etat);
 END;
 
 -- Queries of 1 or 2 characters have no trigram: they match the start of the first responsable's name, the haystack's
--- first part ('dupont helene | …'), through this index.
+-- first part ('dupont helene | …'), through these indexes, which also give the grid its order (name, then id).
 ALTER TABLE family_search ADD COLUMN name_key TEXT
   GENERATED ALWAYS AS (substr(haystack, 1, instr(haystack || ' | ', ' | ') - 1)) VIRTUAL;
 CREATE INDEX family_search_name_key ON family_search (name_key);
+CREATE INDEX family_search_etat_name_key ON family_search (etat, name_key);
 
--- The grid's order (responsable 1's name) read through an index rather than a sort of every family.
-CREATE INDEX responsables_rank_name ON responsables (rank, nom, prenom, family_id);
+-- The children grid's order read through an index rather than a sort of every child.
 CREATE INDEX children_name ON children (nom, prenom, id);
 
 -- Phones to E.164 by the shared rule (src/shared/validation/phone.ts, registered as grenette_phone by

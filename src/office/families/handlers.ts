@@ -159,6 +159,7 @@ export const familyHandlers: Handlers<
           { at, userId: user.id, entity: 'family', entityId: id, familyId: id, action: archived ? 'archive' : 'unarchive' },
           [{ field: 'Fiche famille', oldValue: archived ? 'Active' : 'Archivée', newValue: archived ? 'Archivée' : 'Active' }],
         );
+        await refreshFamilySearch(trx, id);
       });
       return familyFile(db, id, user.role);
     },

@@ -45,11 +45,16 @@ export function familyHaystack(input: HaystackInput): string {
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
+/** family_search.etat: the index counts active families without visiting the families table. */
+export function familyEtat(archivedAt: string | null): 'actif' | 'archivee' {
+  return archivedAt === null ? 'actif' : 'archivee';
+}
+
 /** Recomputes one family's haystack; call it in the same transaction as the change it reflects. */
 export async function refreshFamilySearch(db: Db, familyId: number): Promise<void> {
   const family = await db
     .selectFrom('families')
-    .select(['id', 'caf_number'])
+    .select(['id', 'caf_number', 'archived_at'])
     .where('id', '=', familyId)
     .executeTakeFirst();
   if (!family) {
@@ -74,10 +79,11 @@ export async function refreshFamilySearch(db: Db, familyId: number): Promise<voi
     responsables: responsables.map((person) => ({ ...person, phones: [person.tel_mobile, person.tel_fixe, person.tel_pro] })),
     children,
   });
+  const etat = familyEtat(family.archived_at);
   await db
     .insertInto('family_search')
-    .values({ family_id: familyId, haystack })
-    .onConflict((conflict) => conflict.column('family_id').doUpdateSet({ haystack }))
+    .values({ family_id: familyId, haystack, etat })
+    .onConflict((conflict) => conflict.column('family_id').doUpdateSet({ haystack, etat }))
     .execute();
 }
 
@@ -90,7 +96,11 @@ export function rebuildFamilySearchIfStale(sqlite: BetterSqlite3.Database): numb
   if (!sqlite.prepare("SELECT 1 FROM sqlite_master WHERE name = 'family_search_fts'").get()) return 0;
   const stored = sqlite.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(VERSION_KEY) as string | undefined;
   if (stored === SEARCH_INDEX_VERSION) return 0;
-  const families = sqlite.prepare('SELECT id, caf_number FROM families ORDER BY id').all() as { id: number; caf_number: string }[];
+  const families = sqlite.prepare('SELECT id, caf_number, archived_at FROM families ORDER BY id').all() as {
+    id: number;
+    caf_number: string;
+    archived_at: string | null;
+  }[];
   const responsables = sqlite
     .prepare('SELECT family_id, nom, prenom, email, tel_mobile, tel_fixe, tel_pro FROM responsables ORDER BY family_id, rank')
     .all() as { family_id: number; nom: string; prenom: string; email: string; tel_mobile: string; tel_fixe: string; tel_pro: string }[];
@@ -98,7 +108,8 @@ export function rebuildFamilySearchIfStale(sqlite: BetterSqlite3.Database): numb
     .prepare('SELECT family_id, nom, prenom FROM children WHERE archived_at IS NULL ORDER BY family_id, id')
     .all() as { family_id: number; nom: string; prenom: string }[];
   const upsert = sqlite.prepare(
-    'INSERT INTO family_search (family_id, haystack) VALUES (?, ?) ON CONFLICT (family_id) DO UPDATE SET haystack = excluded.haystack WHERE haystack <> excluded.haystack',
+    `INSERT INTO family_search (family_id, haystack, etat) VALUES (?, ?, ?) ON CONFLICT (family_id) DO UPDATE
+     SET haystack = excluded.haystack, etat = excluded.etat WHERE haystack <> excluded.haystack OR etat <> excluded.etat`,
   );
   let count = 0;
   sqlite.transaction(() => {
@@ -114,7 +125,7 @@ export function rebuildFamilySearchIfStale(sqlite: BetterSqlite3.Database): numb
       while (c < children.length && children[c]!.family_id < family.id) c += 1;
       const kids: HaystackInput['children'] = [];
       for (; c < children.length && children[c]!.family_id === family.id; c += 1) kids.push(children[c]!);
-      upsert.run(family.id, familyHaystack({ cafNumber: family.caf_number, responsables: people, children: kids }));
+      upsert.run(family.id, familyHaystack({ cafNumber: family.caf_number, responsables: people, children: kids }), familyEtat(family.archived_at));
       count += 1;
     }
     sqlite

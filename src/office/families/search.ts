@@ -61,7 +61,7 @@ export function planFilter(plan: SearchPlan, alias: string): Expression<SqlBool>
   const conditions: Expression<SqlBool>[] = [];
   if (plan.match !== null) {
     conditions.push(
-      sql<SqlBool>`${sql.ref(`${alias}.family_id`)} in (select rowid from family_search_fts where family_search_fts match ${plan.match})`,
+      sql<SqlBool>`${sql.ref(`${alias}.family_id`)} in (select rowid from family_search_fts where family_search_fts match ${ftsExpression(plan.match, false)})`,
     );
   }
   if (plan.prefix !== null) {
@@ -81,13 +81,50 @@ export interface SearchArgs {
   limit?: number;
 }
 
-function familiesQuery(db: OfficeDb, args: SearchArgs, plan: SearchPlan | null) {
-  return db
-    .selectFrom('families as f')
-    .innerJoin('family_search as s', 's.family_id', 'f.id')
-    .innerJoin('responsables as r1', (join) => join.onRef('r1.family_id', '=', 'f.id').on('r1.rank', '=', 1))
-    .$if(!args.includeArchived, (query) => query.where('f.archived_at', 'is', null))
-    .$if(plan !== null, (query) => query.where(planFilter(plan!, 's')));
+/** Up to this many matches, the page is read from the index's matches and sorted; beyond, in name order, probing them. */
+const SPARSE_MATCHES = 2000;
+
+/** The FTS5 expression: the long words in the haystack and, for the active families only, their state. */
+export function ftsExpression(match: string, activeOnly: boolean): string {
+  return activeOnly ? `haystack : (${match}) AND etat : "actif"` : `haystack : (${match})`;
+}
+
+function matchCount(db: OfficeDb, expression: string) {
+  return sql<{ n: number }>`select count(*) as n from family_search_fts where family_search_fts match ${expression}`.execute(db);
+}
+
+/**
+ * The families matching a query, as `family_search as s` rows, and how many they are when the index alone knows it.
+ * Three ways, all through an index: no query walks (etat, name_key); a query of short words a range of name_key; a
+ * query with a long word the FTS5 trigram index, whose count says whether to read its few matches and sort them (a
+ * phone, an allocataire number) or to walk the names in order and stop at the page's end (« mar » at 300,000).
+ */
+async function matchingFamilies(db: OfficeDb, args: SearchArgs) {
+  const plan = searchPlan(args.query);
+  const activeOnly = !args.includeArchived;
+  let known: number | null = null;
+  let query = db.selectFrom('family_search as s');
+  if (plan?.match) {
+    const expression = ftsExpression(plan.match, activeOnly);
+    known = Number((await matchCount(db, expression)).rows[0]?.n ?? 0);
+    const matches = sql`(select rowid from family_search_fts where family_search_fts match ${expression})`;
+    query =
+      known <= SPARSE_MATCHES
+        ? // CROSS JOIN: SQLite keeps the matches as the outer loop (a hint its planner honours), then sorts them.
+          (db
+            .selectFrom(sql<{ rowid: number }>`${matches}`.as('m'))
+            .crossJoin('family_search as s')
+            .whereRef('s.family_id', '=', 'm.rowid') as unknown as typeof query)
+        : query.where(sql<SqlBool>`${sql.ref('s.family_id')} in ${matches}`);
+  } else {
+    if (activeOnly) query = query.where('s.etat', '=', 'actif');
+    if (plan?.prefix) query = query.where('s.name_key', '>=', plan.prefix).where('s.name_key', '<', `${plan.prefix}\u{10ffff}`);
+  }
+  if (plan && plan.likes.length > 0) {
+    query = query.where((eb) => eb.and(likeAll('s.haystack', plan.likes)));
+    known = null;
+  }
+  return { query, known };
 }
 
 /**
@@ -97,40 +134,45 @@ function familiesQuery(db: OfficeDb, args: SearchArgs, plan: SearchPlan | null) 
  * qfInForce judges them in memory, so the grid costs the settings read once, never a query per family.
  */
 export async function searchFamilies(db: OfficeDb, args: SearchArgs, today: string): Promise<GridPage<FamilySummary>> {
-  const plan = searchPlan(args.query);
   const offset = Math.max(args.offset ?? 0, 0);
   const settingsRead = loadBillingSettings(db);
-  const rows = await familiesQuery(db, args, plan)
-    .leftJoin('responsables as r2', (join) => join.onRef('r2.family_id', '=', 'f.id').on('r2.rank', '=', 2))
-    .select([
-      'f.id',
-      'r1.nom',
-      'r1.prenom',
-      sql<string>`coalesce(${sql.ref('r2.prenom')} || ' ' || ${sql.ref('r2.nom')}, '')`.as('responsable2'),
-      sql<string>`coalesce((select group_concat(prenom, ', ') from (select c.prenom from children c where c.family_id = ${sql.ref('f.id')} and c.archived_at is null order by c.date_naissance)), '')`.as(
-        'enfants',
-      ),
-      'r1.email',
-      sql<string>`case when ${sql.ref('r1.tel_mobile')} <> '' then ${sql.ref('r1.tel_mobile')} else ${sql.ref('r1.tel_fixe')} end`.as(
-        'telephone',
-      ),
-      'f.caf_number',
-      'r1.ville',
-      'f.resident',
-      ...QF_PROOF_COLUMNS.map((column) => `f.${column}` as const),
-      'f.archived_at',
-    ])
-    .orderBy('r1.nom')
-    .orderBy('r1.prenom')
-    .orderBy('f.id')
-    .limit(args.limit ?? -1)
-    .offset(offset)
-    .execute();
-  // A first page that holds fewer rows than asked is every match; otherwise the matches are counted.
+  const { query, known } = await matchingFamilies(db, args);
+  const rows =
+    known === 0
+      ? []
+      : await query
+          .innerJoin('families as f', 'f.id', 's.family_id')
+          .innerJoin('responsables as r1', (join) => join.onRef('r1.family_id', '=', 'f.id').on('r1.rank', '=', 1))
+          .leftJoin('responsables as r2', (join) => join.onRef('r2.family_id', '=', 'f.id').on('r2.rank', '=', 2))
+          .select([
+            'f.id',
+            'r1.nom',
+            'r1.prenom',
+            sql<string>`coalesce(${sql.ref('r2.prenom')} || ' ' || ${sql.ref('r2.nom')}, '')`.as('responsable2'),
+            sql<string>`coalesce((select group_concat(prenom, ', ') from (select c.prenom from children c where c.family_id = ${sql.ref('f.id')} and c.archived_at is null order by c.date_naissance)), '')`.as(
+              'enfants',
+            ),
+            'r1.email',
+            sql<string>`case when ${sql.ref('r1.tel_mobile')} <> '' then ${sql.ref('r1.tel_mobile')} else ${sql.ref('r1.tel_fixe')} end`.as(
+              'telephone',
+            ),
+            'f.caf_number',
+            'r1.ville',
+            'f.resident',
+            ...QF_PROOF_COLUMNS.map((column) => `f.${column}` as const),
+            'f.archived_at',
+          ])
+          // The first responsable's name, accents and case aside (Élise with the E), as the index holds it.
+          .orderBy('s.name_key')
+          .orderBy('s.family_id')
+          .limit(args.limit ?? -1)
+          .offset(offset)
+          .execute();
+  // A first page that holds fewer rows than asked is every match; otherwise the index's count, or a count.
   const complete = offset === 0 && (args.limit === undefined || rows.length < args.limit);
   const total = complete
     ? rows.length
-    : Number((await familiesQuery(db, args, plan).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    : (known ?? Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
   const { qfRule } = await settingsRead;
   return {
     offset,
