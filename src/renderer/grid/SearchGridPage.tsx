@@ -5,6 +5,7 @@ import type { GridPage } from '../../shared/api/contract.js';
 import type { Result } from '../../shared/result.js';
 import { describeError } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
+import { loadEveryRow, resultCountText } from './load-rows.js';
 import { GRID_LOCALE_FR } from './setup.js';
 
 interface Props<Row extends { id: number; archived: boolean }> {
@@ -19,19 +20,6 @@ interface Props<Row extends { id: number; archived: boolean }> {
   /** Called by 'Exporter en CSV' with the rows as shown (filters and sort applied), once every row is loaded. */
   onExport(rows: Row[]): void;
   actions?: ReactNode;
-}
-
-/** The first page answers a keystroke within the search budget; the rest follows, so the grid holds every row. */
-const FIRST_PAGE = 100;
-
-const count = new Intl.NumberFormat('fr-FR');
-
-/** « 501 résultats », « 100 sur 30 000 (chargement de la suite…) », « 12 affichés sur 501 » with a grid filter. */
-export function resultCountText(loaded: number | null, total: number, shown: number): string {
-  if (loaded === null) return 'Recherche…';
-  if (loaded < total) return `${count.format(loaded)} sur ${count.format(total)} (chargement de la suite…)`;
-  if (shown < total) return `${count.format(shown)} affiché${shown > 1 ? 's' : ''} sur ${count.format(total)}`;
-  return `${count.format(total)} résultat${total > 1 ? 's' : ''}`;
 }
 
 /** Search as you type over the office index, then sort and filter in the grid. */
@@ -58,24 +46,17 @@ export function SearchGridPage<Row extends { id: number; archived: boolean }>(pr
     });
     const timer = setTimeout(async () => {
       try {
-        const first = await search(query.trim(), includeArchived, 0, FIRST_PAGE);
-        if (seq !== requestSeq.current) return;
-        if (!first.ok) {
-          setError(describeError(first.error).banner);
-          return;
-        }
-        setRows(first.value.rows);
-        setTotal(first.value.total);
-        setError(null);
-        if (first.value.rows.length >= first.value.total) return;
-        const rest = await search(query.trim(), includeArchived, first.value.rows.length);
-        if (seq !== requestSeq.current) return;
-        if (!rest.ok) {
-          setError(describeError(rest.error).banner);
-          return;
-        }
-        setRows([...first.value.rows, ...rest.value.rows]);
-        setTotal(Math.max(rest.value.total, first.value.rows.length + rest.value.rows.length));
+        const loaded = await loadEveryRow(
+          (offset, limit) => search(query.trim(), includeArchived, offset, limit),
+          (next, count) => {
+            if (seq !== requestSeq.current) return false;
+            setRows(next);
+            setTotal(count);
+            setError(null);
+            return true;
+          },
+        );
+        if (!loaded.ok && seq === requestSeq.current) setError(describeError(loaded.error).banner);
       } finally {
         settle();
       }
