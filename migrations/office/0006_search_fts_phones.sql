@@ -1,7 +1,7 @@
 -- Search as you type indexed, phones in E.164.
 
--- Whether the family is archived, beside its haystack: the index answers « active families holding "mar" » and counts
--- them without visiting the families table. Kept by the store layer with the haystack (refreshFamilySearch).
+-- Whether the family is archived, beside its haystack: the grid walks the active families in name order through an
+-- index without visiting the families table. Kept by the store layer with the haystack (refreshFamilySearch).
 ALTER TABLE family_search ADD COLUMN etat TEXT NOT NULL DEFAULT 'actif';
 UPDATE family_search SET etat = 'archivee'
 WHERE family_id IN (SELECT id FROM families WHERE archived_at IS NOT NULL);
@@ -11,7 +11,6 @@ WHERE family_id IN (SELECT id FROM families WHERE archived_at IS NOT NULL);
 -- 3 characters or more is a MATCH on it instead of a LIKE over every family.
 CREATE VIRTUAL TABLE family_search_fts USING fts5(
   haystack,
-  etat,
   content = 'family_search',
   content_rowid = 'family_id',
   tokenize = 'trigram'
@@ -19,14 +18,14 @@ CREATE VIRTUAL TABLE family_search_fts USING fts5(
 INSERT INTO family_search_fts (family_search_fts) VALUES ('rebuild');
 
 CREATE TRIGGER family_search_fts_insert AFTER INSERT ON family_search BEGIN
-  INSERT INTO family_search_fts (rowid, haystack, etat) VALUES (new.family_id, new.haystack, new.etat);
+  INSERT INTO family_search_fts (rowid, haystack) VALUES (new.family_id, new.haystack);
 END;
 CREATE TRIGGER family_search_fts_delete AFTER DELETE ON family_search BEGIN
-  INSERT INTO family_search_fts (family_search_fts, rowid, haystack, etat) VALUES ('delete', old.family_id, old.haystack, old.etat);
+  INSERT INTO family_search_fts (family_search_fts, rowid, haystack) VALUES ('delete', old.family_id, old.haystack);
 END;
-CREATE TRIGGER family_search_fts_update AFTER UPDATE OF haystack, etat ON family_search BEGIN
-  INSERT INTO family_search_fts (family_search_fts, rowid, haystack, etat) VALUES ('delete', old.family_id, old.haystack, old.etat);
-  INSERT INTO family_search_fts (rowid, haystack, etat) VALUES (new.family_id, new.haystack, new.etat);
+CREATE TRIGGER family_search_fts_update AFTER UPDATE OF haystack ON family_search BEGIN
+  INSERT INTO family_search_fts (family_search_fts, rowid, haystack) VALUES ('delete', old.family_id, old.haystack);
+  INSERT INTO family_search_fts (rowid, haystack) VALUES (new.family_id, new.haystack);
 END;
 
 -- Queries of 1 or 2 characters have no trigram: they match the start of the first responsable's name, the haystack's

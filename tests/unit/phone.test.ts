@@ -55,13 +55,17 @@ describe('phones (src/shared/validation/phone.ts)', () => {
   });
 
   it('indexes national and international digits, and reads a typed query into them', () => {
-    expect(phoneSearchForms('+33450112233')).toEqual(['0450112233', '33450112233']);
+    expect(phoneSearchForms('+33450112233')).toEqual(['0450112233']);
+    expect(phoneSearchForms('+262692123456')).toEqual(['0692123456']);
     expect(phoneSearchForms('+41221234567')).toEqual(['41221234567']);
     expect(phoneSearchForms('')).toEqual([]);
     const forms = phoneSearchForms('+33450112233').join(' ');
-    for (const typed of ['04 50 11', '+33 4 50 11', '0033 4 50 11 22', '+33 (0)4 50 11', '4 50 11 22 33', '50 11 22']) {
+    for (const typed of ['04 50 11', '+33 4 50 11', '0033 4 50 11 22', '+33 (0)4 50 11', '+33 04 50', '4 50 11 22 33', '50 11 22']) {
       expect(forms, typed).toContain(phoneQueryDigits(typed));
     }
+    expect(phoneQueryDigits('+41 22 123')).toBe('4122123');
+    expect(phoneQueryDigits('+262 692 12')).toBe('069212');
+    expect(phoneSearchForms('+262692123456').join(' ')).toContain(phoneQueryDigits('+262 692 12'));
   });
 
   it('is the portal change request format: E.164 carried, French shown, French error', () => {

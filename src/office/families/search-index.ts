@@ -10,7 +10,7 @@ import type { OfficeDatabase } from '../db/schema.js';
  */
 
 /** Bump when the haystack's composition changes: the next opening of the database rebuilds every haystack. */
-export const SEARCH_INDEX_VERSION = '2';
+export const SEARCH_INDEX_VERSION = '3';
 const VERSION_KEY = 'search_index_version';
 
 /** Lowercase, accents stripped (NFD), spaces collapsed: "Hélène  DUPONT" → "helene dupont". Used on both sides. */

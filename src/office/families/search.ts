@@ -61,7 +61,7 @@ export function planFilter(plan: SearchPlan, alias: string): Expression<SqlBool>
   const conditions: Expression<SqlBool>[] = [];
   if (plan.match !== null) {
     conditions.push(
-      sql<SqlBool>`${sql.ref(`${alias}.family_id`)} in (select rowid from family_search_fts where family_search_fts match ${ftsExpression(plan.match, false)})`,
+      sql<SqlBool>`${sql.ref(`${alias}.family_id`)} in (select rowid from family_search_fts where family_search_fts match ${plan.match})`,
     );
   }
   if (plan.prefix !== null) {
@@ -82,43 +82,50 @@ export interface SearchArgs {
 }
 
 /** Up to this many matches, the page is read from the index's matches and sorted; beyond, in name order, probing them. */
-const SPARSE_MATCHES = 2000;
+const SPARSE_MATCHES = 1000;
+/** Up to this limit a page is read by its ids first (the grid's first page); the rest of a grid in one statement. */
+const PAGE_BY_IDS = 1000;
 
-/** The FTS5 expression: the long words in the haystack and, for the active families only, their state. */
-export function ftsExpression(match: string, activeOnly: boolean): string {
-  return activeOnly ? `haystack : (${match}) AND etat : "actif"` : `haystack : (${match})`;
-}
-
-function matchCount(db: OfficeDb, expression: string) {
-  return sql<{ n: number }>`select count(*) as n from family_search_fts where family_search_fts match ${expression}`.execute(db);
+function countOf(db: OfficeDb, statement: ReturnType<typeof sql<{ n: number }>>) {
+  return statement.execute(db).then((result) => Number(result.rows[0]?.n ?? 0));
 }
 
 /**
  * The families matching a query, as `family_search as s` rows, and how many they are when the index alone knows it.
- * Three ways, all through an index: no query walks (etat, name_key); a query of short words a range of name_key; a
- * query with a long word the FTS5 trigram index, whose count says whether to read its few matches and sort them (a
- * phone, an allocataire number) or to walk the names in order and stop at the page's end (« mar » at 300,000).
+ * All through an index: no query walks the names in order ((etat, name_key)); a query of short words is a range of
+ * name_key; a query with a long word asks the FTS5 trigram index how many families hold it, then either reads those
+ * few and sorts them (a phone, an allocataire number), or walks the names in order, probing the matches, and stops
+ * at the page's end (« mar » at 300,000 families).
  */
 async function matchingFamilies(db: OfficeDb, args: SearchArgs) {
   const plan = searchPlan(args.query);
   const activeOnly = !args.includeArchived;
   let known: number | null = null;
   let query = db.selectFrom('family_search as s');
+  if (activeOnly) query = query.where('s.etat', '=', 'actif');
   if (plan?.match) {
-    const expression = ftsExpression(plan.match, activeOnly);
-    known = Number((await matchCount(db, expression)).rows[0]?.n ?? 0);
-    const matches = sql`(select rowid from family_search_fts where family_search_fts match ${expression})`;
-    query =
-      known <= SPARSE_MATCHES
-        ? // CROSS JOIN: SQLite keeps the matches as the outer loop (a hint its planner honours), then sorts them.
-          (db
-            .selectFrom(sql<{ rowid: number }>`${matches}`.as('m'))
-            .crossJoin('family_search as s')
-            .whereRef('s.family_id', '=', 'm.rowid') as unknown as typeof query)
-        : query.where(sql<SqlBool>`${sql.ref('s.family_id')} in ${matches}`);
-  } else {
-    if (activeOnly) query = query.where('s.etat', '=', 'actif');
-    if (plan?.prefix) query = query.where('s.name_key', '>=', plan.prefix).where('s.name_key', '<', `${plan.prefix}\u{10ffff}`);
+    const matches = sql`(select rowid from family_search_fts where family_search_fts match ${plan.match})`;
+    // The index counts every match; the archived among them (few) are counted through the etat index and taken off.
+    const all = await countOf(db, sql<{ n: number }>`select count(*) as n from family_search_fts where family_search_fts match ${plan.match}`);
+    const archived =
+      activeOnly && all > 0
+        ? await countOf(db, sql<{ n: number }>`select count(*) as n from family_search where etat = 'archivee' and family_id in ${matches}`)
+        : 0;
+    known = all - archived;
+    if (known <= SPARSE_MATCHES) {
+      // CROSS JOIN: SQLite keeps the matches as the outer loop (a hint its planner honours), then sorts them.
+      let sparse = db
+        .selectFrom(sql<{ rowid: number }>`${matches}`.as('m'))
+        .crossJoin('family_search as s')
+        .whereRef('s.family_id', '=', 'm.rowid') as unknown as typeof query;
+      if (activeOnly) sparse = sparse.where('s.etat', '=', 'actif');
+      query = sparse;
+    } else {
+      // The unary + keeps SQLite from driving by the matches' ids: it walks the name index and probes them.
+      query = query.where(sql<SqlBool>`+${sql.ref('s.family_id')} in ${matches}`);
+    }
+  } else if (plan?.prefix) {
+    query = query.where('s.name_key', '>=', plan.prefix).where('s.name_key', '<', `${plan.prefix}\u{10ffff}`);
   }
   if (plan && plan.likes.length > 0) {
     query = query.where((eb) => eb.and(likeAll('s.haystack', plan.likes)));
@@ -137,37 +144,43 @@ export async function searchFamilies(db: OfficeDb, args: SearchArgs, today: stri
   const offset = Math.max(args.offset ?? 0, 0);
   const settingsRead = loadBillingSettings(db);
   const { query, known } = await matchingFamilies(db, args);
-  const rows =
-    known === 0
-      ? []
-      : await query
-          .innerJoin('families as f', 'f.id', 's.family_id')
-          .innerJoin('responsables as r1', (join) => join.onRef('r1.family_id', '=', 'f.id').on('r1.rank', '=', 1))
-          .leftJoin('responsables as r2', (join) => join.onRef('r2.family_id', '=', 'f.id').on('r2.rank', '=', 2))
-          .select([
-            'f.id',
-            'r1.nom',
-            'r1.prenom',
-            sql<string>`coalesce(${sql.ref('r2.prenom')} || ' ' || ${sql.ref('r2.nom')}, '')`.as('responsable2'),
-            sql<string>`coalesce((select group_concat(prenom, ', ') from (select c.prenom from children c where c.family_id = ${sql.ref('f.id')} and c.archived_at is null order by c.date_naissance)), '')`.as(
-              'enfants',
-            ),
-            'r1.email',
-            sql<string>`case when ${sql.ref('r1.tel_mobile')} <> '' then ${sql.ref('r1.tel_mobile')} else ${sql.ref('r1.tel_fixe')} end`.as(
-              'telephone',
-            ),
-            'f.caf_number',
-            'r1.ville',
-            'f.resident',
-            ...QF_PROOF_COLUMNS.map((column) => `f.${column}` as const),
-            'f.archived_at',
-          ])
-          // The first responsable's name, accents and case aside (Élise with the E), as the index holds it.
-          .orderBy('s.name_key')
-          .orderBy('s.family_id')
-          .limit(args.limit ?? -1)
-          .offset(offset)
-          .execute();
+  const details = (families: typeof query) =>
+    families
+      .innerJoin('families as f', 'f.id', 's.family_id')
+      .innerJoin('responsables as r1', (join) => join.onRef('r1.family_id', '=', 'f.id').on('r1.rank', '=', 1))
+      .leftJoin('responsables as r2', (join) => join.onRef('r2.family_id', '=', 'f.id').on('r2.rank', '=', 2))
+      .select([
+        'f.id',
+        'r1.nom',
+        'r1.prenom',
+        sql<string>`coalesce(${sql.ref('r2.prenom')} || ' ' || ${sql.ref('r2.nom')}, '')`.as('responsable2'),
+        sql<string>`coalesce((select group_concat(prenom, ', ') from (select c.prenom from children c where c.family_id = ${sql.ref('f.id')} and c.archived_at is null order by c.date_naissance)), '')`.as(
+          'enfants',
+        ),
+        'r1.email',
+        sql<string>`case when ${sql.ref('r1.tel_mobile')} <> '' then ${sql.ref('r1.tel_mobile')} else ${sql.ref('r1.tel_fixe')} end`.as(
+          'telephone',
+        ),
+        'f.caf_number',
+        'r1.ville',
+        'f.resident',
+        ...QF_PROOF_COLUMNS.map((column) => `f.${column}` as const),
+        'f.archived_at',
+      ])
+      // The first responsable's name, accents and case aside (Élise with the E), as the index holds it.
+      .orderBy('s.name_key')
+      .orderBy('s.family_id');
+  const ordered = query.orderBy('s.name_key').orderBy('s.family_id').limit(args.limit ?? -1).offset(offset);
+  let rows: Awaited<ReturnType<ReturnType<typeof details>['execute']>> = [];
+  if (known === 0) rows = [];
+  else if (args.limit !== undefined && args.limit <= PAGE_BY_IDS) {
+    // A page: its ids first, sorted on the narrow index table, then the columns of those rows only (SQLite would
+    // otherwise compute every column, children's names included, for every match before sorting them).
+    const ids = (await ordered.select('s.family_id').execute()).map((row) => row.family_id);
+    if (ids.length > 0) rows = await details(db.selectFrom('family_search as s').where('s.family_id', 'in', ids)).execute();
+  } else {
+    rows = await details(ordered).execute();
+  }
   // A first page that holds fewer rows than asked is every match; otherwise the index's count, or a count.
   const complete = offset === 0 && (args.limit === undefined || rows.length < args.limit);
   const total = complete

@@ -106,9 +106,10 @@ export function formatPhone(stored: string): string {
 }
 
 /**
- * The runs of digits the search index keeps for a stored phone, so that any way of typing it matches a fragment of
- * one: national (0450112233) and international without the plus (33450112233). A value that is not a phone keeps its
- * own digits.
+ * The run of digits the search index keeps for a stored phone: French numbers as dialled at home (0450112233), others
+ * international without the plus (41221234567); phoneQueryDigits reads a typed query into the same form. One form
+ * only: « 33… » in every haystack would make "336" a trigram of every family and slow every phone search down.
+ * A value that is not a phone keeps its own digits.
  */
 export function phoneSearchForms(stored: string): string[] {
   const parsed = normalisePhone(stored);
@@ -116,14 +117,19 @@ export function phoneSearchForms(stored: string): string[] {
   if (parsed.value === '') return [];
   const digits = parsed.value.slice(1);
   const code = countryCodeOf(digits);
-  return NATIONAL_CODES.has(code) ? [`0${digits.slice(code.length)}`, digits] : [digits];
+  return [NATIONAL_CODES.has(code) ? `0${digits.slice(code.length)}` : digits];
 }
 
 /**
- * The digits of a phone (or a fragment of one) typed in a search box, as they appear in phoneSearchForms: "+33 (0)4 50"
- * and "0033 4 50" both become 33450.
+ * The digits of a phone (or a fragment of one) typed in a search box, in phoneSearchForms' form: "+33 (0)4 50",
+ * "0033 4 50" and "04 50" all become 0450, "+41 22" 4122.
  */
 export function phoneQueryDigits(typed: string): string {
-  const digits = typed.replace(/^\s*(\+|00)(\d{1,3})\s*\(0\)/, '$1$2').replace(/\D/g, '');
-  return /^\s*00/.test(typed) ? digits.slice(2) : digits;
+  const international = /^\s*(?:\+|00)\s*(\d[\d\s.()/-]*)$/.exec(typed);
+  if (!international) return typed.replace(/\D/g, '');
+  const digits = international[1]!.replace(/\(0\)/, '').replace(/\D/g, '');
+  const code = countryCodeOf(digits);
+  if (!NATIONAL_CODES.has(code) || digits.length <= code.length) return digits;
+  const subscriber = digits.slice(code.length);
+  return subscriber.startsWith('0') ? subscriber : `0${subscriber}`;
 }
