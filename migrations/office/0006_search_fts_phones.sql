@@ -48,7 +48,7 @@ WHERE tel_mobile <> '' OR tel_fixe <> '' OR tel_pro <> '';
 UPDATE children SET medecin_tel = grenette_phone(medecin_tel) WHERE medecin_tel <> '';
 UPDATE authorised_persons SET tel1 = grenette_phone(tel1), tel2 = grenette_phone(tel2) WHERE tel1 <> '' OR tel2 <> '';
 
--- How many phones could not be read and were kept as typed (for the agents to correct): a settings row, logged at opening.
+-- How many phones could not be read and were kept as typed (for the agents to correct): settings row phones_kept_as_typed.
 INSERT INTO settings (key, value)
 SELECT 'phones_kept_as_typed', json_object('count', count(*), 'at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 FROM (

@@ -109,7 +109,7 @@ async function matchingFamilies(db: OfficeDb, args: SearchArgs) {
     const all = await countOf(db, sql<{ n: number }>`select count(*) as n from family_search_fts where family_search_fts match ${plan.match}`);
     const archived =
       activeOnly && all > 0
-        ? await countOf(db, sql<{ n: number }>`select count(*) as n from family_search where etat = 'archivee' and family_id in ${matches}`)
+        ? await countOf(db, sql<{ n: number }>`select count(*) as n from family_search where etat = 'archivee' and +family_id in ${matches}`)
         : 0;
     known = all - archived;
     if (known <= SPARSE_MATCHES) {
