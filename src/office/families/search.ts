@@ -86,6 +86,11 @@ const SPARSE_MATCHES = 1000;
 /** Up to this limit a page is read by its ids first (the grid's first page); the rest of a grid in one statement. */
 const PAGE_BY_IDS = 1000;
 
+/** Whether any family is archived at all (through the etat index): otherwise there is nothing to take off. */
+async function anyArchived(db: OfficeDb): Promise<boolean> {
+  return (await db.selectFrom('family_search').select('family_id').where('etat', '=', 'archivee').limit(1).executeTakeFirst()) !== undefined;
+}
+
 function countOf(db: OfficeDb, statement: ReturnType<typeof sql<{ n: number }>>) {
   return statement.execute(db).then((result) => Number(result.rows[0]?.n ?? 0));
 }
@@ -108,7 +113,7 @@ async function matchingFamilies(db: OfficeDb, args: SearchArgs) {
     // The index counts every match; the archived among them (few) are counted through the etat index and taken off.
     const all = await countOf(db, sql<{ n: number }>`select count(*) as n from family_search_fts where family_search_fts match ${plan.match}`);
     const archived =
-      activeOnly && all > 0
+      activeOnly && all > 0 && (await anyArchived(db))
         ? await countOf(db, sql<{ n: number }>`select count(*) as n from family_search where etat = 'archivee' and +family_id in ${matches}`)
         : 0;
     known = all - archived;
