@@ -28,17 +28,29 @@ function holdsFamilies(file: string, expected: number): boolean {
   }
 }
 
-/** The 30,000-family database, generated once into bench/.cache and reused while it is complete. */
-export async function benchDatabaseFile(log: (line: string) => void): Promise<string> {
-  const file = path.join(CACHE_DIR, `communes-${BENCH_FAMILIES}-seed${SEED}.sqlite`);
-  if (holdsFamilies(file, BENCH_FAMILIES)) return file;
+/**
+ * The 30,000-family database (or `families` of them), generated once into bench/.cache and reused while it is complete.
+ * Beyond 30,000 the commune is generated 30,000 families at a time (a seed each, no inscriptions), so memory stays
+ * that of one batch.
+ */
+export async function benchDatabaseFile(log: (line: string) => void, families = BENCH_FAMILIES): Promise<string> {
+  const file = path.join(CACHE_DIR, `communes-${families}-seed${SEED}.sqlite`);
+  if (holdsFamilies(file, families)) return file;
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const temp = `${file}.tmp`;
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${temp}${suffix}`, { force: true });
-  log(`Génération de ${BENCH_FAMILIES} familles dans ${file}…`);
+  log(`Génération de ${families} familles dans ${file}…`);
   const started = performance.now();
   const database = openOfficeDatabase({ file: temp, clock: benchClock });
-  await seedDemoCommune(database.db, { scale: BENCH_FAMILIES, clock: benchClock, seed: SEED });
+  if (families <= BENCH_FAMILIES) {
+    await seedDemoCommune(database.db, { scale: families, clock: benchClock, seed: SEED });
+  } else {
+    for (let done = 0, batch = 0; done < families; done += BENCH_FAMILIES, batch += 1) {
+      const scale = Math.min(BENCH_FAMILIES, families - done);
+      await seedDemoCommune(database.db, { scale, clock: benchClock, seed: SEED + batch, inscriptions: false });
+      log(`  ${done + scale} familles…`);
+    }
+  }
   database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   await database.close();
   fs.renameSync(temp, file);

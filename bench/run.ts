@@ -11,6 +11,7 @@ import { benchSyncPull } from './sync-pull.js';
  * `npm run bench`: the office core against its budgets on a 30,000-family commune, next to raw better-sqlite3 doing the
  * same reads. A measurement, not a test: never run in CI (timings depend on the machine).
  * `npx tsx bench/run.ts pull requests`: only the benchmarks named (search, family-file, requests, planning, pull, invoices, rush).
+ * `search` also builds (once, into bench/.cache) and measures a 300,000-family office.
  */
 
 const BENCHMARKS: Record<string, (office: BenchOffice) => Promise<BenchResult | BenchResult[]>> = {
@@ -50,7 +51,12 @@ function table(results: BenchResult[]): string {
       r.core.p95 < r.budgetMs ? 'oui (p95)' : 'NON (p95)',
     ].join(' | '),
   );
-  return [header, '-'.repeat(header.length), ...lines].join('\n');
+  const beside = results.flatMap((r) =>
+    r.beside
+      ? [`  ${r.name} — ${r.beside.label} : p50 ${ms(r.beside.timing.p50)}  p95 ${ms(r.beside.timing.p95)}  max ${ms(r.beside.timing.max)} (p95 x${(r.beside.timing.p95 / r.core.p95).toFixed(1)} celui du cœur)`]
+      : [],
+  );
+  return [header, '-'.repeat(header.length), ...lines, ...(beside.length > 0 ? ['', 'À côté, dans la même exécution :', ...beside] : [])].join('\n');
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -44,4 +44,6 @@ export interface BenchResult {
   /** The same data with better-sqlite3 prepared statements only. */
   raw: Timing;
   budgetMs: number;
+  /** Another way of doing the same work, measured in the same run and printed under the table (e.g. the scan an index replaced). */
+  beside?: { label: string; timing: Timing };
 }

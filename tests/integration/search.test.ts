@@ -108,7 +108,7 @@ describe('families.search', () => {
     const all = await office.value('families.search', { query: '', includeArchived: false });
     const elapsed = performance.now() - started;
     expect(helene).toHaveLength(200);
-    expect(one).toMatchObject([{ id: 12345, enfants: 'Enfant', telephone: '0600012345' }]);
+    expect(one).toMatchObject([{ id: 12345, enfants: 'Enfant', telephone: '06 00 01 23 45' }]);
     expect(all).toHaveLength(200);
     expect(elapsed).toBeLessThan(1500);
   });

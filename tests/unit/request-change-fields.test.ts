@@ -22,7 +22,7 @@ const name = (what: string): Case => ({
 });
 const text = (max: number): Case => ({ good: [[' 3 rue des Prés ', '3 rue des Prés'], ['', '']], bad: [['x'.repeat(max + 1), new RegExp(`${max} caractères au plus`)]] });
 const phone: Case = {
-  good: [['0612345678', '06 12 34 56 78'], ['06.12.34.56.78', '06 12 34 56 78'], ['+41 22 123 45 67', '+41 22 123 45 67'], ['', '']],
+  good: [['0612345678', '+33612345678'], ['06.12.34.56.78', '+33612345678'], ['+41 22 123 45 67', '+41221234567'], ['', '']],
   bad: [['06 12', /Numéro de téléphone invalide/], ['appelez-moi', /Numéro de téléphone invalide/]],
 };
 const yesNo: Case = {

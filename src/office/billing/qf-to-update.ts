@@ -6,6 +6,7 @@ import { toCsv, type CsvColumn } from '../../shared/export/csv.js';
 import type { OfficeDb } from '../db/open.js';
 import { QF_PROOF_COLUMNS, qfProofsOf } from './qf-proofs.js';
 import { loadBillingSettings } from './store.js';
+import { formatPhone } from '../../shared/validation/phone.js';
 
 /**
  * « QF à mettre à jour »: the families billed at the highest bracket on `day` for want of a usable proof.
@@ -43,7 +44,7 @@ export async function familiesToUpdate(db: OfficeDb, day: string): Promise<QfToU
       familyId: row.id,
       familyName: `${row.nom} ${row.prenom}`,
       email: row.email,
-      telephone: row.telephone,
+      telephone: formatPhone(row.telephone),
       why: qf.why,
       cafValidUntil: row.caf_qf_valid_until,
       fiscalYear: row.fiscal_year,

@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import type { ChildFile, ChildSummary } from '../../shared/api/contract.js';
+import type { ChildFile, ChildSummary, GridPage } from '../../shared/api/contract.js';
 import { canSeeHealth, type Role } from '../../shared/auth/roles.js';
 import { childSchemas, imageMime, ownMealProblem, PHOTO_MAX_BYTES, settleOwnMeal, type ChildData } from '../../shared/children/input.js';
 import { parisDay } from '../../shared/clock.js';
+import { formatPhone } from '../../shared/validation/phone.js';
 import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { decodeBase64 } from '../families/documents.js';
-import { archivedConflict } from '../families/handlers.js';
-import { likeAll, searchPatterns } from '../families/search.js';
+import { archivedConflict, gridArgs } from '../families/handlers.js';
+import { DEFAULT_SEARCH_LIMIT, planFilter, searchPlan, searchWords, type SearchArgs } from '../families/search.js';
 import { normaliseSearch, refreshFamilySearch } from '../families/search-index.js';
 import type { OfficeDatabase } from '../db/schema.js';
 import type { Transaction } from 'kysely';
@@ -53,7 +54,12 @@ export async function childFile(db: OfficeDb, id: number, role: Role): Promise<C
     id,
     familyId: child.familyId,
     familyName: family ? `${family.nom} ${family.prenom}` : '',
-    data: { ...child.data, health: health ? child.data.health : null },
+    // Phones shown and edited the French way; the schema stores E.164 again when they come back.
+    data: {
+      ...child.data,
+      health: health ? { ...child.data.health, medecinTel: formatPhone(child.data.health.medecinTel) } : null,
+      authorisedPersons: child.data.authorisedPersons.map((person) => ({ ...person, tel1: formatPhone(person.tel1), tel2: formatPhone(person.tel2) })),
+    },
     photo: child.photo,
     createdAt: child.createdAt,
     updatedAt: child.updatedAt,
@@ -73,55 +79,74 @@ async function checkSchool(db: Transaction<OfficeDatabase>, schoolId: number | n
   if (!school) throw invalid({ 'identity.schoolId': 'École inconnue.' });
 }
 
-async function searchChildren(
-  db: OfficeDb,
-  role: Role,
-  args: { query: string; includeArchived: boolean; limit?: number },
-): Promise<ChildSummary[]> {
-  const patterns = searchPatterns(args.query);
-  const limit = Math.min(Math.max(args.limit ?? 200, 1), 5000);
-  // SQL narrows to families whose haystack (responsables' and children's names) holds every word; each child then
-  // keeps only if every word is in its own name or in its family's names, so "lucas" does not list his sisters.
-  const rows = await childSummaryQuery(db)
-    .innerJoin('family_search as fs', 'fs.family_id', 'c.family_id')
+/**
+ * One page of the children grid and how many match in all. Without a query, SQL pages the children in the grid's
+ * order. With one, the index narrows to families whose haystack (responsables' and children's names) holds every word
+ * (archived children, not in the haystack, by their own name when asked); each child then stays only if every word is
+ * in its own name or in its family's names, so "lucas" does not list his sisters, and the page is cut from those.
+ */
+async function searchChildren(db: OfficeDb, role: Role, args: SearchArgs): Promise<GridPage<ChildSummary>> {
+  const plan = searchPlan(args.query);
+  const offset = Math.max(args.offset ?? 0, 0);
+  const base = () =>
+    childSummaryQuery(db)
+      .innerJoin('family_search as fs', 'fs.family_id', 'c.family_id')
+      .$if(!args.includeArchived, (query) => query.where('c.archived_at', 'is', null));
+  if (plan === null) {
+    const rows = await base()
+      .orderBy('c.nom')
+      .orderBy('c.prenom')
+      .orderBy('c.id')
+      .limit(args.limit ?? -1)
+      .offset(offset)
+      .execute();
+    const complete = offset === 0 && (args.limit === undefined || rows.length < args.limit);
+    const total = complete
+      ? rows.length
+      : Number((await base().clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    return { offset, total, rows: rows.map((row) => toChildSummary(row, role)) };
+  }
+  const words = searchWords(args.query);
+  const patterns = words.map((word) => `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+  const rows = await base()
     .leftJoin('responsables as r2', (join) => join.onRef('r2.family_id', '=', 'c.family_id').on('r2.rank', '=', 2))
     .innerJoin('families as f', 'f.id', 'c.family_id')
     .select(['r2.nom as r2_nom', 'r2.prenom as r2_prenom', 'f.caf_number'])
-    .$if(!args.includeArchived, (query) => query.where('c.archived_at', 'is', null))
-    .$if(patterns.length > 0, (query) =>
-      query.where((eb) =>
-        eb.or([
-          eb.and(likeAll('fs.haystack', patterns)),
-          // Archived children are not in the haystack.
-          eb.and(patterns.map((pattern) => eb.or([eb('c.nom', 'like', pattern), eb('c.prenom', 'like', pattern)]))),
-        ]),
-      ),
+    .where((eb) =>
+      args.includeArchived
+        ? eb.or([
+            planFilter(plan, 'fs'),
+            eb.and([eb('c.archived_at', 'is not', null), ...patterns.map((pattern) => eb.or([eb('c.nom', 'like', pattern), eb('c.prenom', 'like', pattern)]))]),
+          ])
+        : planFilter(plan, 'fs'),
     )
     .orderBy('c.nom')
     .orderBy('c.prenom')
     .orderBy('c.id')
-    .$if(patterns.length === 0, (query) => query.limit(limit))
     .execute();
-  const words = patterns.map((pattern) => pattern.slice(1, -1).replace(/\\(.)/g, '$1'));
-  const matching =
-    words.length === 0
-      ? rows
-      : rows.filter((row) => {
-          const own = normaliseSearch(`${row.nom} ${row.prenom}`);
-          const family = normaliseSearch(`${row.famille} ${row.r2_nom ?? ''} ${row.r2_prenom ?? ''} ${row.caf_number}`);
-          return words.every((word) => own.includes(word) || family.includes(word));
-        });
-  return matching.slice(0, limit).map((row) => toChildSummary(row, role));
+  const matching = rows.filter((row) => {
+    const own = normaliseSearch(`${row.nom} ${row.prenom}`);
+    const family = normaliseSearch(`${row.famille} ${row.r2_nom ?? ''} ${row.r2_prenom ?? ''} ${row.caf_number}`);
+    return words.every((word) => own.includes(word) || family.includes(word));
+  });
+  const page = args.limit === undefined ? matching.slice(offset) : matching.slice(offset, offset + args.limit);
+  return { offset, total: matching.length, rows: page.map((row) => toChildSummary(row, role)) };
 }
 
 const anyRecord = z.record(z.string(), z.unknown());
 
 export const childHandlers: Handlers<
-  'children.search' | 'children.get' | 'children.create' | 'children.update' | 'children.setPhoto' | 'children.archive'
+  'children.search' | 'children.grid' | 'children.get' | 'children.create' | 'children.update' | 'children.setPhoto' | 'children.archive'
 > = {
   'children.search': {
     access: ALL_STAFF,
     args: z.object({ query: z.string().max(200), includeArchived: z.boolean(), limit: z.number().int().min(1).max(5000).optional() }),
+    run: async ({ db, user }, args) => (await searchChildren(db, user.role, { ...args, limit: args.limit ?? DEFAULT_SEARCH_LIMIT })).rows,
+  },
+
+  'children.grid': {
+    access: ALL_STAFF,
+    args: gridArgs,
     run: ({ db, user }, args) => searchChildren(db, user.role, args),
   },
 

@@ -3,6 +3,7 @@ import { AUTHORISATIONS, REGIMES, type ChildData } from '../../shared/children/i
 import { auditText, diffFields, type AuditChange } from '../audit/write.js';
 import type { OfficeDatabase } from '../db/schema.js';
 import { loadCustomValues } from '../settings/custom-values.js';
+import { formatPhone } from '../../shared/validation/phone.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
@@ -49,7 +50,7 @@ function listChanges(before: string[], after: string[], added: string, removed: 
 }
 
 function personText(person: ChildData['authorisedPersons'][number]): string {
-  const phones = [person.tel1, person.tel2].filter((tel) => tel !== '').join(' / ');
+  const phones = [person.tel1, person.tel2].filter((tel) => tel !== '').map(formatPhone).join(' / ');
   const roles = [person.mayPickUp ? 'peut récupérer' : '', person.emergency ? "à prévenir en cas d'urgence" : '']
     .filter((role) => role !== '')
     .join(', ');
@@ -71,7 +72,11 @@ export function childChanges(
     );
   }
   if (after.health) {
-    changes.push(...diffFields(HEALTH_LABELS, before.health ?? null, after.health));
+    changes.push(
+      ...diffFields(HEALTH_LABELS, before.health ?? null, after.health, (key, value) =>
+        key === 'medecinTel' && typeof value === 'string' ? auditText(formatPhone(value)) : auditText(value),
+      ),
+    );
     const vaccines = (health: ChildData['health'] | undefined) => (health?.vaccinations ?? []).map((v) => `${v.vaccine} le ${v.date}`);
     changes.push(...listChanges(vaccines(before.health), vaccines(after.health), VACCINE_ADDED, VACCINE_REMOVED));
   }

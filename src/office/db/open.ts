@@ -5,6 +5,8 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { loadMigrations, prepareDatabase } from '../../server/migrate.js';
 import { StatementCache } from '../../server/statement-cache.js';
+import { normalisePhone } from '../../shared/validation/phone.js';
+import { rebuildFamilySearchIfStale } from '../families/search-index.js';
 import { stopBackground } from './background.js';
 import type { OfficeDatabase } from './schema.js';
 
@@ -47,6 +49,18 @@ export function defaultMigrationsDir(): string {
   return process.env.GRENETTE_MIGRATIONS_DIR ?? fromSource;
 }
 
+/**
+ * Functions the migrations call so that a rule stays in one place: grenette_phone(text) is the shared phone rule
+ * (E.164, or the value as it was when it is not a phone).
+ */
+export function registerOfficeFunctions(sqlite: BetterSqlite3.Database): void {
+  sqlite.function('grenette_phone', { deterministic: true }, (value: unknown) => {
+    if (typeof value !== 'string') return value;
+    const parsed = normalisePhone(value);
+    return parsed.ok ? parsed.value : value;
+  });
+}
+
 /** SQLite's ways of saying the bytes on disk are not a sound database (garbage file, torn pages). */
 const DAMAGE_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
 
@@ -76,7 +90,9 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
   );
   try {
     assertSoundDatabase(sqlite, options.file);
+    registerOfficeFunctions(sqlite);
     prepareDatabase(sqlite, loadMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.clock);
+    rebuildFamilySearchIfStale(sqlite);
   } catch (error) {
     sqlite.close();
     if (isDamage(error)) throw new CorruptDatabaseError(options.file, error.message);

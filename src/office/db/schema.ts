@@ -186,6 +186,10 @@ export interface SettingTable {
 export interface FamilySearchTable {
   family_id: number;
   haystack: string;
+  /** 'actif' or 'archivee', indexed with the haystack (migration 0006). */
+  etat: Generated<'actif' | 'archivee'>;
+  /** Generated: the first responsable's normalised name, the haystack's first part (migration 0006). */
+  name_key: Generated<string>;
 }
 
 export type FamilyRow = Selectable<FamilyTable>;

@@ -120,6 +120,6 @@ export const PAI_DETAILS = [
 ] as const;
 
 export const DOCTORS = [
-  ['Dr Dubreuil', '04 50 22 41 10'], ['Dr Favre-Félix', '04 50 46 12 33'], ['Dr Morand', '04 50 24 70 05'],
-  ['Dr Zanetti', '04 50 22 15 62'], ['Cabinet médical du Parc', '04 50 08 27 90'],
+  ['Dr Dubreuil', '+33450224110'], ['Dr Favre-Félix', '+33450461233'], ['Dr Morand', '+33450247005'],
+  ['Dr Zanetti', '+33450221562'], ['Cabinet médical du Parc', '+33450082790'],
 ] as const;

@@ -84,12 +84,16 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/**
+ * Phones are stored in E.164 (src/shared/validation/phone.ts), as the office forms store them; mobiles avoid the
+ * 06 39 and 06 9x prefixes of overseas departments.
+ */
 function mobile(random: Random): string {
-  return `0${random.pick(['6', '7'])} ${pad2(random.int(0, 99))} ${pad2(random.int(0, 99))} ${pad2(random.int(0, 99))} ${pad2(random.int(0, 99))}`;
+  return `+33${random.pick(['6', '7'])}${pad2(random.int(10, 38))}${pad2(random.int(0, 99))}${pad2(random.int(0, 99))}${pad2(random.int(0, 99))}`;
 }
 
 function landline(random: Random): string {
-  return `04 50 ${pad2(random.int(0, 99))} ${pad2(random.int(0, 99))} ${pad2(random.int(0, 99))}`;
+  return `+33450${pad2(random.int(0, 99))}${pad2(random.int(0, 99))}${pad2(random.int(0, 99))}`;
 }
 
 function asciiLocal(text: string): string {

@@ -2,22 +2,19 @@ import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { FamilyDuplicate } from '../../shared/api/contract.js';
 import type { FamilyData } from '../../shared/families/input.js';
+import { normalisePhone } from '../../shared/validation/phone.js';
 import type { OfficeDatabase } from '../db/schema.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 
 /**
- * The one place where two phone numbers are compared for duplicates: digits only, a leading 00 or 0 read as the
- * international prefix and France's 33, so « +33 4 50 11 22 33 », « 0033 450112233 » and « 04.50.11.22.33 » are the
- * same number. To be replaced by the shared E.164 normaliser (src/shared phone module, branch `scale`) at merge.
+ * Two phone numbers compared for duplicates by the shared rule (src/shared/validation/phone.ts): the E.164 form's
+ * digits, so « +33 4 50 11 22 33 », « 0033 450112233 » and « 04.50.11.22.33 » are the same number; a stored value the
+ * rule cannot read (kept as typed by migration 0006) by its digits.
  */
 export function phoneKey(value: string): string {
-  const digits = value.replace(/\D/g, '');
-  if (digits === '') return '';
-  if (value.trim().startsWith('+')) return digits;
-  if (digits.startsWith('00')) return digits.slice(2);
-  if (digits.startsWith('0')) return `33${digits.slice(1)}`;
-  return digits;
+  const parsed = normalisePhone(value);
+  return (parsed.ok ? parsed.value : value).replace(/\D/g, '');
 }
 
 /** Names compared without case, accents, hyphens or extra spaces: « Lefèvre-Martin » and « LEFEVRE MARTIN ». */

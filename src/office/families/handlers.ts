@@ -4,6 +4,7 @@ import type { Role } from '../../shared/auth/roles.js';
 import { parisDay } from '../../shared/clock.js';
 import { DOCUMENT_KINDS, familySchemas, type DocumentKind, type FamilyData } from '../../shared/families/input.js';
 import { pastDay, text } from '../../shared/validation/fields.js';
+import { formatPhone } from '../../shared/validation/phone.js';
 import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
 import { familyChildRows, toChildSummary } from '../children/summaries.js';
@@ -11,7 +12,7 @@ import type { OfficeDb } from '../db/open.js';
 import { saveCustomValues } from '../settings/custom-values.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime, listDocuments } from './documents.js';
 import { findFamilyDuplicates } from './duplicates.js';
-import { searchFamilies } from './search.js';
+import { DEFAULT_SEARCH_LIMIT, searchFamilies } from './search.js';
 import { refreshFamilySearch } from './search-index.js';
 import { familySectionChanges, insertFamily, loadFamily, updateFamilyRows } from './store.js';
 
@@ -30,6 +31,12 @@ const searchArgs = z.object({
   includeArchived: z.boolean(),
   limit: z.number().int().min(1).max(5000).optional(),
 });
+export const gridArgs = z.object({
+  query: z.string().max(200),
+  includeArchived: z.boolean(),
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).optional(),
+});
 
 export async function familyFile(db: OfficeDb, id: number, role: Role): Promise<FamilyFile> {
   const family = await loadFamily(db, id);
@@ -40,7 +47,12 @@ export async function familyFile(db: OfficeDb, id: number, role: Role): Promise<
   const archived = family.archivedAt !== null;
   return {
     id,
-    data: family.data,
+    // Shown and edited the French way; the forms send them back and the schema stores E.164 again (no change).
+    data: {
+      ...family.data,
+      responsable1: withPhonesShown(family.data.responsable1),
+      responsable2: family.data.responsable2 && withPhonesShown(family.data.responsable2),
+    },
     children: children.map((row) => toChildSummary({ ...row, famille }, role)),
     documents: await listDocuments(db, id),
     createdAt: family.createdAt,
@@ -50,8 +62,13 @@ export async function familyFile(db: OfficeDb, id: number, role: Role): Promise<
   };
 }
 
+function withPhonesShown<R extends { telMobile: string; telFixe: string; telPro: string }>(person: R): R {
+  return { ...person, telMobile: formatPhone(person.telMobile), telFixe: formatPhone(person.telFixe), telPro: formatPhone(person.telPro) };
+}
+
 export const familyHandlers: Handlers<
   | 'families.search'
+  | 'families.grid'
   | 'families.get'
   | 'families.duplicates'
   | 'families.create'
@@ -64,6 +81,13 @@ export const familyHandlers: Handlers<
   'families.search': {
     access: ALL_STAFF,
     args: searchArgs,
+    run: async ({ db, clock }, args) =>
+      (await searchFamilies(db, { ...args, limit: args.limit ?? DEFAULT_SEARCH_LIMIT }, parisDay(clock()))).rows,
+  },
+
+  'families.grid': {
+    access: ALL_STAFF,
+    args: gridArgs,
     run: ({ db, clock }, args) => searchFamilies(db, args, parisDay(clock())),
   },
 
@@ -143,6 +167,7 @@ export const familyHandlers: Handlers<
           { at, userId: user.id, entity: 'family', entityId: id, familyId: id, action: archived ? 'archive' : 'unarchive' },
           [{ field: 'Fiche famille', oldValue: archived ? 'Active' : 'Archivée', newValue: archived ? 'Archivée' : 'Active' }],
         );
+        await refreshFamilySearch(trx, id);
       });
       return familyFile(db, id, user.role);
     },

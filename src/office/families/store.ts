@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CAF_REGIMES, SITUATIONS, type FamilyData, type FamilyInput } from '../../shared/families/input.js';
 import { maskIban } from '../../shared/validation/bank.js';
+import { formatPhone } from '../../shared/validation/phone.js';
 import { formatEuros } from '../../shared/money.js';
 import { auditText, diffFields, type AuditChange } from '../audit/write.js';
 import { officeQuery } from '../db/office-query.js';
@@ -52,6 +53,10 @@ function formatValue(key: string | number | symbol, value: unknown): string | nu
       return SITUATIONS[value as keyof typeof SITUATIONS] ?? String(value);
     case 'regime':
       return CAF_REGIMES[value as keyof typeof CAF_REGIMES] ?? String(value);
+    case 'telMobile':
+    case 'telFixe':
+    case 'telPro':
+      return formatPhone(String(value));
     default:
       return auditText(value);
   }

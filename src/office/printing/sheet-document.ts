@@ -3,6 +3,7 @@ import { customValueText } from '../../shared/families/custom-fields.js';
 import { imageMime } from '../../shared/children/input.js';
 import { frenchDate, frenchDateTime, schoolYear } from './format.js';
 import type { ChildSheet, SheetPerson, SheetResponsable } from './sheet-data.js';
+import { formatPhone } from '../../shared/validation/phone.js';
 
 export const COMMUNE_HEADER = "Ville d'Epagny Metz-Tessy — Service Enfance Jeunesse";
 export const SHEET_TITLE = 'Fiche enfant et sanitaire de liaison';
@@ -87,9 +88,9 @@ function responsablesTable(responsables: SheetResponsable[]): Content {
         [label(''), { text: 'Responsable 1', style: 'columnHead' }, { text: 'Responsable 2', style: 'columnHead' }],
         row('Nom', responsableName),
         row('Adresse', responsableAddress),
-        row('Tél. mobile', (responsable) => responsable?.telMobile ?? ''),
-        row('Tél. fixe', (responsable) => responsable?.telFixe ?? ''),
-        row('Tél. professionnel', (responsable) => responsable?.telPro ?? ''),
+        row('Tél. mobile', (responsable) => formatPhone(responsable?.telMobile ?? '')),
+        row('Tél. fixe', (responsable) => formatPhone(responsable?.telFixe ?? '')),
+        row('Tél. professionnel', (responsable) => formatPhone(responsable?.telPro ?? '')),
         row('Courriel', (responsable) => responsable?.email ?? ''),
       ],
     },
@@ -110,7 +111,7 @@ function personsTable(persons: SheetPerson[]): Content {
         ...persons.map((person): TableCell[] => [
           value(`${person.nom.toUpperCase()} ${person.prenom}`, { bold: true }),
           value(person.relation),
-          value([person.tel1, person.tel2].filter(Boolean).join('\n')),
+          value([person.tel1, person.tel2].filter(Boolean).map(formatPhone).join('\n')),
           { text: YES_NO(person.mayPickUp), alignment: 'center' },
           { text: YES_NO(person.emergency), alignment: 'center' },
         ]),
@@ -163,7 +164,7 @@ function healthTable(health: ChildSheet['health']): Content {
   const vaccinations = health.vaccinations.length
     ? health.vaccinations.map((vaccination) => `${vaccination.vaccine} : ${frenchDate(vaccination.date)}`).join('   ·   ')
     : 'Aucune vaccination renseignée';
-  const medecin = [health.medecinNom, health.medecinTel].filter(Boolean).join(' — ');
+  const medecin = [health.medecinNom, formatPhone(health.medecinTel)].filter(Boolean).join(' — ');
   const rows: TableCell[][] = [
     [label('Allergies'), value(health.allergies.trim() || 'Aucune allergie signalée', { bold: health.allergies.trim() !== '' })],
     [label('PAI'), value(paiText(health), health.pai ? { bold: true, color: ALERT } : {})],

@@ -2,6 +2,7 @@ import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { renderPdf } from '../../server/pdfmake.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
 import { instantFr, shortDay } from '../http/format.js';
+import { formatPhone } from '../../shared/validation/phone.js';
 
 type Child = FamilyPublication['children'][number];
 
@@ -29,13 +30,13 @@ export async function childSheetPdf(child: Child, publication: FamilyPublication
       rows([
         ['Allergies', child.health.allergies],
         ['PAI', child.health.pai ? `Oui${child.health.paiEnd ? `, jusqu’au ${shortDay(child.health.paiEnd)}` : ''}` : 'Non'],
-        ['Médecin', [child.health.medecinNom, child.health.medecinTel].filter(Boolean).join(' – ')],
+        ['Médecin', [child.health.medecinNom, formatPhone(child.health.medecinTel)].filter(Boolean).join(' – ')],
         ['Vaccinations', child.health.vaccinations.map((v) => `${v.vaccine} (${shortDay(v.date)})`).join(', ')],
       ]),
       { text: 'Personnes autorisées', bold: true, fontSize: 13, margin: [0, 0, 0, 4] },
-      rows(child.authorisedPersons.map((p): [string, string] => [`${p.prenom} ${p.nom}`, [p.relation, p.tel1, p.mayPickUp ? 'peut venir chercher' : '', p.emergency ? 'à prévenir en urgence' : ''].filter(Boolean).join(' – ')])),
+      rows(child.authorisedPersons.map((p): [string, string] => [`${p.prenom} ${p.nom}`, [p.relation, formatPhone(p.tel1), p.mayPickUp ? 'peut venir chercher' : '', p.emergency ? 'à prévenir en urgence' : ''].filter(Boolean).join(' – ')])),
       { text: 'Responsables', bold: true, fontSize: 13, margin: [0, 0, 0, 4] },
-      rows(publication.account.responsables.map((r): [string, string] => [`${r.prenom} ${r.nom}`, [r.telMobile, r.email].filter(Boolean).join(' – ')])),
+      rows(publication.account.responsables.map((r): [string, string] => [`${r.prenom} ${r.nom}`, [formatPhone(r.telMobile), r.email].filter(Boolean).join(' – ')])),
     ],
     defaultStyle: { font: 'Roboto', fontSize: 10 },
   };

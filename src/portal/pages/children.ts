@@ -17,6 +17,7 @@ import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
 import { childSheetPdf } from './child-sheet.js';
 import { changeForm, pendingChanges, shownField, typedChange, type FormError, type ShownField } from './change-form.js';
 import { comingSoon } from './common.js';
+import { formatPhone } from '../../shared/validation/phone.js';
 
 type Child = FamilyPublication['children'][number];
 
@@ -124,7 +125,7 @@ ${child.inscriptions.length === 0
 ${child.authorisedPersons.length === 0
   ? html`<p>Aucune personne autorisée.</p>`
   : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Personnes autorisées pour ${name}"><table><caption>Personnes autorisées pour ${name}</caption><thead><tr><th scope="col">Nom</th><th scope="col">Lien</th><th scope="col">Téléphone</th><th scope="col">Peut venir chercher</th><th scope="col">À prévenir en urgence</th></tr></thead>
-<tbody>${child.authorisedPersons.map((p) => html`<tr><td>${p.prenom} ${p.nom}</td><td>${p.relation}</td><td>${p.tel1}</td><td>${yesNo(p.mayPickUp)}</td><td>${yesNo(p.emergency)}</td></tr>`)}</tbody></table></div>`}
+<tbody>${child.authorisedPersons.map((p) => html`<tr><td>${p.prenom} ${p.nom}</td><td>${p.relation}</td><td>${formatPhone(p.tel1)}</td><td>${yesNo(p.mayPickUp)}</td><td>${yesNo(p.emergency)}</td></tr>`)}</tbody></table></div>`}
 
 ${child.authorisations.length > 0 ? html`<h3>Autorisations</h3><ul>${child.authorisations.map((a) => html`<li>${a.label} : ${yesNo(a.granted)}</li>`)}</ul>` : ''}
 ${child.custom.length > 0 ? html`<h3>Informations complémentaires</h3><dl>${child.custom.map((c) => html`<div><dt>${c.label}</dt><dd>${c.value}</dd></div>`)}</dl>` : ''}
@@ -133,7 +134,7 @@ ${child.custom.length > 0 ? html`<h3>Informations complémentaires</h3><dl>${chi
 <dl>
 <div><dt>Allergies</dt><dd>${child.health.allergies || 'Aucune signalée'}</dd></div>
 <div><dt>PAI (projet d’accueil individualisé)</dt><dd>${child.health.pai ? `Oui${child.health.paiEnd ? `, jusqu’au ${shortDay(child.health.paiEnd)}` : ''}` : 'Non'}</dd></div>
-<div><dt>Médecin</dt><dd>${child.health.medecinNom || 'Non renseigné'}${child.health.medecinTel ? ` – ${child.health.medecinTel}` : ''}</dd></div>
+<div><dt>Médecin</dt><dd>${child.health.medecinNom || 'Non renseigné'}${child.health.medecinTel ? ` – ${formatPhone(child.health.medecinTel)}` : ''}</dd></div>
 <div><dt>Vaccinations</dt><dd>${child.health.vaccinations.length === 0 ? 'Non renseignées' : child.health.vaccinations.map((v) => `${v.vaccine} (${shortDay(v.date)})`).join(', ')}</dd></div>
 </dl>
 

@@ -1,9 +1,11 @@
 import type { ColDef, GridApi, GridReadyEvent } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { GridPage } from '../../shared/api/contract.js';
 import type { Result } from '../../shared/result.js';
 import { describeError } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
+import { loadEveryRow, resultCountText } from './load-rows.js';
 import { fitColumns, FITTED_COLUMN, GRID_LOCALE_FR } from './setup.js';
 
 interface Props<Row extends { id: number; archived: boolean }> {
@@ -12,9 +14,10 @@ interface Props<Row extends { id: number; archived: boolean }> {
   searchPlaceholder: string;
   archivedLabel: string;
   columns: ColDef<Row>[];
-  search(query: string, includeArchived: boolean): Promise<Result<Row[]>>;
+  /** A page of the rows matching the query (every row from offset without limit), with how many match in all. */
+  search(query: string, includeArchived: boolean, offset: number, limit?: number): Promise<Result<GridPage<Row>>>;
   open(row: Row): void;
-  /** Called by 'Exporter en CSV' with the rows as shown (filters and sort applied). */
+  /** Called by 'Exporter en CSV' with the rows as shown (filters and sort applied), once every row is loaded. */
   onExport(rows: Row[]): void;
   actions?: ReactNode;
 }
@@ -25,7 +28,11 @@ export function SearchGridPage<Row extends { id: number; archived: boolean }>(pr
   const [query, setQuery] = useState('');
   const [includeArchived, setIncludeArchived] = useState(false);
   const [rows, setRows] = useState<Row[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [shown, setShown] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // Settles when the rows of the latest query are all loaded (or failed): the export waits for it.
+  const complete = useRef<Promise<void>>(Promise.resolve());
   const searchRef = useRef<HTMLInputElement>(null);
   const gridApi = useRef<GridApi<Row> | null>(null);
   const requestSeq = useRef(0);
@@ -33,17 +40,31 @@ export function SearchGridPage<Row extends { id: number; archived: boolean }>(pr
   useEffect(() => {
     const seq = ++requestSeq.current;
     // ~150 ms debounce: fast typists fire one search, and a stale answer never overwrites a newer one.
+    let settle = () => {};
+    complete.current = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
     const timer = setTimeout(async () => {
-      const result = await search(query.trim(), includeArchived);
-      if (seq !== requestSeq.current) return;
-      if (result.ok) {
-        setRows(result.value);
-        setError(null);
-      } else {
-        setError(describeError(result.error).banner);
+      try {
+        const loaded = await loadEveryRow(
+          (offset, limit) => search(query.trim(), includeArchived, offset, limit),
+          (next, count) => {
+            if (seq !== requestSeq.current) return false;
+            setRows(next);
+            setTotal(count);
+            setError(null);
+            return true;
+          },
+        );
+        if (!loaded.ok && seq === requestSeq.current) setError(describeError(loaded.error).banner);
+      } finally {
+        settle();
       }
     }, 150);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      settle();
+    };
   }, [query, includeArchived, search]);
 
   useEffect(() => {
@@ -73,7 +94,14 @@ export function SearchGridPage<Row extends { id: number; archived: boolean }>(pr
       <div className="page-header">
         <h1 id="page-title">{props.title}</h1>
         <div className="toolbar">
-          <button type="button" className="button" onClick={() => props.onExport(shownRows())}>
+          <button
+            type="button"
+            className="button"
+            onClick={async () => {
+              await complete.current;
+              props.onExport(shownRows());
+            }}
+          >
             Exporter en CSV
           </button>
           {props.actions}
@@ -117,7 +145,7 @@ export function SearchGridPage<Row extends { id: number; archived: boolean }>(pr
           <label htmlFor="grid-archived">{props.archivedLabel}</label>
         </div>
         <span className="result-count" role="status" aria-live="polite">
-          {rows === null ? 'Recherche…' : `${rows.length} résultat${rows.length > 1 ? 's' : ''}`}
+          {resultCountText(rows === null ? null : rows.length, total, shown)}
         </span>
       </div>
       <ErrorBanner message={error} />
@@ -137,6 +165,8 @@ export function SearchGridPage<Row extends { id: number; archived: boolean }>(pr
           onGridReady={(event: GridReadyEvent<Row>) => {
             gridApi.current = event.api;
           }}
+          // What the grid's own column filters leave, so a filtered list says « N affichés sur M ».
+          onModelUpdated={(event) => setShown(event.api.getDisplayedRowCount())}
           onRowDoubleClicked={(event) => {
             if (event.data) props.open(event.data);
           }}

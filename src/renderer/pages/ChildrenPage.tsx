@@ -1,9 +1,10 @@
 import type { ColDef } from 'ag-grid-community';
 import { useCallback } from 'react';
 import type { ChildSummary } from '../../shared/api/contract.js';
-import { toCsv, type CsvColumn } from '../../shared/export/csv.js';
+import { toCsv } from '../../shared/export/csv.js';
 import { api } from '../api/bridge.js';
 import { SearchGridPage } from '../grid/SearchGridPage.js';
+import { CHILD_CSV_COLUMNS } from './csv-columns.js';
 import { downloadBlob } from '../lib/files.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
 import { navigate } from '../lib/route.js';
@@ -30,18 +31,11 @@ const COLUMNS: ColDef<ChildSummary>[] = [
   { field: 'allergies', headerName: 'Allergies', minWidth: 160, valueFormatter: (params) => (params.value as string | null) ?? '—' },
 ];
 
-const CSV_COLUMNS: CsvColumn<ChildSummary>[] = [
-  { header: 'Nom', value: (row) => row.nom },
-  { header: 'Prénom', value: (row) => row.prenom },
-  { header: 'Date de naissance', value: (row) => row.dateNaissance, kind: 'day' },
-  { header: 'École', value: (row) => row.ecole },
-  { header: 'Classe', value: (row) => row.classe },
-  { header: 'Famille', value: (row) => row.famille },
-];
 
 export function ChildrenPage() {
   const search = useCallback(
-    (query: string, includeArchived: boolean) => api.call('children.search', { query, includeArchived, limit: 500 }),
+    (query: string, includeArchived: boolean, offset: number, limit?: number) =>
+      api.call('children.grid', { query, includeArchived, offset, ...(limit === undefined ? {} : { limit }) }),
     [],
   );
   return (
@@ -54,7 +48,7 @@ export function ChildrenPage() {
       search={search}
       open={(row) => navigate({ name: 'child', id: row.id })}
       onExport={(rows) => {
-        const csv = toCsv(CSV_COLUMNS, rows);
+        const csv = toCsv(CHILD_CSV_COLUMNS, rows);
         downloadBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `enfants-${todayInParis()}.csv`);
       }}
     />

@@ -1,14 +1,13 @@
 import type { ColDef } from 'ag-grid-community';
 import { useCallback } from 'react';
 import type { FamilySummary } from '../../shared/api/contract.js';
-import { toCsv, type CsvColumn } from '../../shared/export/csv.js';
+import { toCsv } from '../../shared/export/csv.js';
 import { api } from '../api/bridge.js';
 import { SearchGridPage } from '../grid/SearchGridPage.js';
+import { FAMILY_CSV_COLUMNS, QF_FLAG } from './csv-columns.js';
 import { downloadBlob } from '../lib/files.js';
 import { todayInParis } from '../lib/format.js';
 import { navigate, routeHref } from '../lib/route.js';
-
-const QF_FLAG = 'À mettre à jour';
 
 const COLUMNS: ColDef<FamilySummary>[] = [
   { field: 'nom', headerName: 'Nom', sort: 'asc' },
@@ -33,25 +32,11 @@ const COLUMNS: ColDef<FamilySummary>[] = [
   { colId: 'resident', headerName: 'Résident', maxWidth: 120, valueGetter: (params) => (params.data?.resident ? 'Oui' : 'Non') },
 ];
 
-const CSV_COLUMNS: CsvColumn<FamilySummary>[] = [
-  { header: 'Nom', value: (row) => row.nom },
-  { header: 'Prénom', value: (row) => row.prenom },
-  { header: 'Responsable 2', value: (row) => row.responsable2 },
-  { header: 'Enfants', value: (row) => row.enfants },
-  { header: 'Téléphone', value: (row) => row.telephone },
-  { header: 'E-mail', value: (row) => row.email },
-  { header: 'N° allocataire', value: (row) => row.allocataire },
-  { header: 'Ville', value: (row) => row.ville },
-  { header: 'QF', value: (row) => row.qf, kind: 'number' },
-  { header: 'Justificatif QF', value: (row) => (row.qfFlagged ? QF_FLAG : 'À jour') },
-  { header: 'Motif QF', value: (row) => row.qfWhy },
-  { header: 'Résident', value: (row) => row.resident },
-  { header: 'Archivée', value: (row) => row.archived },
-];
 
 export function FamiliesPage() {
   const search = useCallback(
-    (query: string, includeArchived: boolean) => api.call('families.search', { query, includeArchived, limit: 500 }),
+    (query: string, includeArchived: boolean, offset: number, limit?: number) =>
+      api.call('families.grid', { query, includeArchived, offset, ...(limit === undefined ? {} : { limit }) }),
     [],
   );
   return (
@@ -64,7 +49,7 @@ export function FamiliesPage() {
       search={search}
       open={(row) => navigate({ name: 'family', id: row.id })}
       onExport={(rows) => {
-        const csv = toCsv(CSV_COLUMNS, rows);
+        const csv = toCsv(FAMILY_CSV_COLUMNS, rows);
         downloadBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `familles-${todayInParis()}.csv`);
       }}
       actions={

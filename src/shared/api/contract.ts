@@ -47,6 +47,21 @@ export interface FamilyDuplicate {
   reasons: string[];
 }
 
+/** A page of a grid's rows and how many match in all: no list is ever cut without the screen saying « N sur M ». */
+export interface GridPage<Row> {
+  rows: Row[];
+  offset: number;
+  total: number;
+}
+
+/** A grid's query: without limit, every row from offset. */
+export interface GridQuery {
+  query: string;
+  includeArchived: boolean;
+  offset?: number;
+  limit?: number;
+}
+
 /** One row of the families grid. */
 export interface FamilySummary {
   id: number;
@@ -407,6 +422,7 @@ export interface OfficeApiSpec {
   >;
 
   'families.search': Method<{ query: string; includeArchived: boolean; limit?: number }, FamilySummary[]>;
+  'families.grid': Method<GridQuery, GridPage<FamilySummary>>;
   'families.get': Method<{ id: number }, FamilyFile>;
   /** The likely duplicates of a family about to be created (name + birth date, phone, e-mail, allocataire number). */
   'families.duplicates': Method<{ data: FamilyInput }, FamilyDuplicate[]>;
@@ -422,6 +438,7 @@ export interface OfficeApiSpec {
   'documents.archive': Method<{ id: number }, null>;
 
   'children.search': Method<{ query: string; includeArchived: boolean; limit?: number }, ChildSummary[]>;
+  'children.grid': Method<GridQuery, GridPage<ChildSummary>>;
   'children.get': Method<{ id: number }, ChildFile>;
   'children.create': Method<{ familyId: number; data: ChildInput }, ChildFile>;
   'children.update': Method<{ id: number; patch: ChildPatch }, ChildFile>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addDays } from '../calendar/days.js';
 import { fail, ok, type Result } from '../result.js';
-import { email, phone } from '../validation/fields.js';
+import { email, phoneAsTyped } from '../validation/fields.js';
 import { fieldErrors, parseFrench } from '../validation/french.js';
 import { QF_RULES, type QfRule } from './qf.js';
 import type { BillingRules, ReasonRule } from './rules.js';
@@ -107,7 +107,7 @@ export const invoiceIssuerSchema = z.strictObject(
     regieName: required('Le nom de la régie'),
     regieAddress: lines('l’adresse de la régie'),
     regieHours: optional('Les horaires de la régie', 300),
-    phone,
+    phone: phoneAsTyped,
     email,
     signatoryName: required('Le nom du signataire'),
     signatoryQuality: required('La qualité du signataire'),

@@ -2,6 +2,7 @@ import { isIsoDay } from '../calendar/days.js';
 import { dayShapeFr } from '../calendar/format.js';
 import { bicProblem, ibanProblem, normaliseIban } from '../validation/bank.js';
 import { formatEuros, parseEuros } from '../money.js';
+import { formatPhone, normalisePhone } from '../validation/phone.js';
 
 /**
  * How a value a family may ask to change is typed, carried and shown. A change request carries the value in one
@@ -39,17 +40,18 @@ export const textFormat: ValueFormat<string> = {
   display: (canonical) => canonical,
 };
 
-/** French numbers are kept grouped by two (06 12 34 56 78); others as typed. */
+/** Carried in E.164 (+33612345678), typed and shown the French way (06 12 34 56 78): src/shared/validation/phone.ts. */
 export const phoneFormat: ValueFormat<string> = {
   kind: 'phone',
   hint: 'ex. 06 12 34 56 78',
   parse(typed) {
-    const digits = typed.replace(/[\s.()\u00a0-]/g, '');
-    return ok(/^0\d{9}$/.test(digits) ? digits.replace(/(\d{2})(?=\d)/g, '$1 ') : typed.trim());
+    const parsed = normalisePhone(typed);
+    return parsed.ok ? ok(parsed.value) : fail(parsed.error);
   },
+  // A value stored before phones were normalised (kept as typed) is still a value the family may replace.
   read: (canonical) => (trimmed(canonical) ? canonical : undefined),
   write: (value) => value,
-  display: (canonical) => canonical,
+  display: (canonical) => formatPhone(canonical),
 };
 
 export const emailFormat: ValueFormat<string> = { ...textFormat, kind: 'email', hint: 'ex. prenom.nom@exemple.fr' };

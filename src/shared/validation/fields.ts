@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDay } from '../calendar/days.js';
+import { normalisePhone, PHONE_ERROR } from './phone.js';
 
 /** Field rules shared by the office forms (shown next to the field) and the office core (enforced before saving). */
 
@@ -39,14 +40,22 @@ export const pastDay = (what: string, today: string) =>
 
 export const optionalPastDay = (what: string, today: string) => pastDay(what, today).nullable();
 
-export const phone = z
+/** A phone as typed → E.164 (src/shared/validation/phone.ts), or its French message; empty stays empty. */
+export const phone = z.string().transform((value, context) => {
+  const parsed = normalisePhone(value);
+  if (parsed.ok) return parsed.value;
+  context.addIssue({ code: 'custom', message: parsed.error });
+  return z.NEVER;
+});
+
+/**
+ * A phone kept as typed but checked by the same rule: the régie's phone in the billing settings, printed as typed on
+ * invoices already issued.
+ */
+export const phoneAsTyped = z
   .string()
   .trim()
-  .refine((value) => {
-    if (value === '') return true;
-    const digits = value.replace(/[\s.()-]/g, '');
-    return /^(0\d{9}|\+\d{8,15})$/.test(digits);
-  }, 'Numéro de téléphone invalide (10 chiffres, ex. 06 12 34 56 78, ou +41 …).');
+  .refine((value) => normalisePhone(value).ok, PHONE_ERROR);
 
 export const email = z
   .string()
@@ -57,8 +66,3 @@ export const postalCode = z
   .string()
   .trim()
   .refine((value) => value === '' || /^\d{5}$/.test(value), 'Le code postal compte 5 chiffres.');
-
-/** Normalises a phone number for storage and search: digits, keeping a leading +. */
-export function phoneDigits(value: string): string {
-  return value.replace(/[^\d+]/g, '');
-}
