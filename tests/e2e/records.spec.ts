@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { officeApi } from './api.js';
 
 const bridge = useOfficeBridge();
 
@@ -95,4 +96,44 @@ test('the régie does not see children’s health data', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Identité' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Santé' })).toHaveCount(0);
   await expect(page.getByLabel('Allergies')).toHaveCount(0);
+});
+
+test('a class’s sheets print from the children page and from the day list, with every child of the class', async ({ page }, testInfo) => {
+  const admin = await officeApi(bridge, 'admin');
+  const canteen = (await admin('services.list', {})).find((service) => service.code === 'cantine')!;
+  const day = '2027-01-12';
+  const list = await admin('planning.day', { serviceId: canteen.id, day });
+  const count = list.counts.find((one) => one.schoolId !== null && one.classe !== '' && one.expected > 1)!;
+  expect(count).toBeDefined();
+  const { rows } = await admin('children.grid', { query: '', includeArchived: false });
+  const pupils = rows.filter((child) => child.ecole === count.ecole && child.classe === count.classe);
+  expect(pupils.length).toBeGreaterThanOrEqual(count.expected);
+  const sheets = async (click: () => Promise<void>, name: string) => {
+    const download = page.waitForEvent('download');
+    await click();
+    const file = testInfo.outputPath(name);
+    await (await download).saveAs(file);
+    return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+  };
+
+  await login(page, bridge);
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Enfants' }).click();
+  await page.getByText('Fiches d’une classe').click();
+  await page.getByLabel('École', { exact: true }).selectOption({ label: count.ecole });
+  await page.getByLabel('Classe', { exact: true }).selectOption(count.classe);
+  const fromGrid = await sheets(
+    () => page.getByRole('button', { name: `Imprimer les fiches des ${count.classe} — ${count.ecole}` }).click(),
+    'classe.pdf',
+  );
+  for (const pupil of pupils) expect(fromGrid).toContain(pupil.prenom);
+
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Journée' }).click();
+  await page.getByLabel('Service').selectOption({ label: canteen.name });
+  await page.getByLabel('Jour', { exact: true }).fill(day);
+  await page.getByText(/^Attendus par école et par classe/).click();
+  const fromDay = await sheets(
+    () => page.getByRole('button', { name: `Fiches des ${count.classe} — ${count.ecole}` }).click(),
+    'classe-jour.pdf',
+  );
+  for (const pupil of pupils) expect(fromDay).toContain(pupil.prenom);
 });

@@ -4,6 +4,8 @@ import type { ChildSummary } from '../../shared/api/contract.js';
 import { toCsv } from '../../shared/export/csv.js';
 import { api } from '../api/bridge.js';
 import { SearchGridPage } from '../grid/SearchGridPage.js';
+import { useCan } from '../api/permissions.js';
+import { ClassSheetsPicker } from '../components/ClassSheets.js';
 import { CHILD_CSV_COLUMNS } from './csv-columns.js';
 import { downloadBlob } from '../lib/files.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
@@ -38,6 +40,7 @@ export function ChildrenPage() {
       api.call('children.grid', { query, includeArchived, offset, ...(limit === undefined ? {} : { limit }) }),
     [],
   );
+  const can = useCan();
   return (
     <SearchGridPage<ChildSummary>
       title="Enfants"
@@ -47,6 +50,7 @@ export function ChildrenPage() {
       columns={COLUMNS}
       search={search}
       open={(row) => navigate({ name: 'child', id: row.id })}
+      actions={can('print.childSheets') ? <ClassSheetsPicker /> : null}
       onExport={(rows) => {
         const csv = toCsv(CHILD_CSV_COLUMNS, rows);
         downloadBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `enfants-${todayInParis()}.csv`);

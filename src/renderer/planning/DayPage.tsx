@@ -1,4 +1,6 @@
 import type { ColDef, GridApi, ICellRendererParams } from 'ag-grid-community';
+import { useCan } from '../api/permissions.js';
+import { PrintButton } from '../components/PrintButton.js';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CalendarView, DayChild, DayList, ServiceConfig } from '../../shared/api/contract.js';
@@ -132,6 +134,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
   const service = services.find((candidate) => candidate.id === serviceId) ?? null;
   // Nobody is marked present or absent on a closed day (the office refuses it too): no buttons, no selection.
   const markable = canMark && (list?.open ?? false);
+  const canPrint = useCan()('print.childSheets');
   const showHealth = list?.children.some((child) => child.allergies !== null || child.pai !== null) ?? false;
 
   const columns = useMemo<ColDef<DayChild>[]>(
@@ -253,6 +256,11 @@ export function DayPage({ canMark }: { canMark: boolean }) {
                         <th scope="col">École</th>
                         <th scope="col">Classe</th>
                         <th scope="col">Attendus</th>
+                        {canPrint ? (
+                          <th scope="col">
+                            <span className="visually-hidden">Fiches</span>
+                          </th>
+                        ) : null}
                       </tr>
                     </thead>
                     <tbody>
@@ -261,6 +269,16 @@ export function DayPage({ canMark }: { canMark: boolean }) {
                           <td>{count.ecole}</td>
                           <td>{count.classe}</td>
                           <td>{count.expected}</td>
+                          {canPrint ? (
+                            <td>
+                              {count.schoolId !== null ? (
+                                <PrintButton
+                                  scope={{ kind: 'class', schoolId: count.schoolId, classe: count.classe }}
+                                  label={`Fiches des ${count.classe || 'enfants sans classe'} — ${count.ecole}`}
+                                />
+                              ) : null}
+                            </td>
+                          ) : null}
                         </tr>
                       ))}
                     </tbody>
