@@ -22,8 +22,9 @@ import { loadBillingSettings, loadServiceRules, loadTariffs } from './store.js';
 
 /**
  * The facts of a month's invoice run, loaded in bulk (what the whole run shares once, in RunScope; then a few
- * statements per range of a thousand families, see familyRanges) and shaped as `draftInvoices` takes them (src/shared/billing/drafts.ts). Nothing here decides what a day was or
- * whether it is billed: each day goes through `whatHappened` (the shared day model) and drafts.ts / rules.ts do the rest.
+ * statements per range of a thousand families, see familyRanges) and shaped as `draftInvoices` takes them
+ * (src/shared/billing/drafts.ts). Nothing here decides what a day was or whether it is billed: each day goes through
+ * `whatHappened` (the shared day model) and drafts.ts / rules.ts do the rest.
  *
  * Which days are passed, for each child at each service it is inscribed to or has a stored day at in the month:
  * - every day with a stored planning row (booked, cancelled, absent, pointed), open or closed: a booking on a day the
