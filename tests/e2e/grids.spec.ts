@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { officeApi } from './api.js';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
 
@@ -65,4 +66,24 @@ test('a phone typed the international way finds the family, shown the French way
   await page.getByLabel('Rechercher une famille').fill(international);
   await expect(page.locator('.ag-row .ag-cell[col-id="telephone"]').filter({ hasText: phone }).first()).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: /résultat/ })).toHaveText(/^\d+ résultats?$/);
+});
+
+test('a phone the office could not read is listed on the families page, with a link to its family’s file', async ({ page }) => {
+  const admin = await officeApi(bridge, 'admin');
+  const { rows } = await admin('families.grid', { query: '', includeArchived: false, limit: 1 });
+  const family = rows[0]!;
+  // As migration 0006 keeps a phone it cannot read: as typed.
+  const db = new BetterSqlite3(bridge.dbFile);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare("UPDATE responsables SET tel_pro = 'le soir seulement' WHERE family_id = ? AND rank = 1").run(family.id);
+  } finally {
+    db.close();
+  }
+  await login(page, bridge);
+  await page.getByText('Téléphones à corriger (1)').click();
+  const link = page.getByRole('link', { name: new RegExp(`^Famille n° ${family.id} — Responsable 1 .* · téléphone professionnel$`) });
+  await expect(link.locator('xpath=..')).toContainText('« le soir seulement »');
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`#/familles/${family.id}$`));
 });

@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultMigrationsDir, openOfficeDatabase } from '../../src/office/db/open.js';
 import { loadMigrations, migrate } from '../../src/server/migrate.js';
-import { makeTestOffice, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
+import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
 
 const clock = () => new Date('2026-11-28T10:00:00Z');
 const dirs: string[] = [];
@@ -47,6 +47,27 @@ describe('phones in E.164 (issue 10, item 5)', () => {
     } finally {
       void opened.close();
     }
+  });
+
+  it('lists the phones kept as typed for the agents to correct, the doctor only to the roles that see health data', async () => {
+    office = await makeTestOffice();
+    expect(await office.value('families.phonesToFix', {})).toEqual([]);
+    const family = await office.value('families.create', { data: sampleFamilyInput() });
+    const child = await office.value('children.create', { familyId: family.id, data: sampleChildInput() });
+    const childId = child.id;
+    office.sqlite.prepare("UPDATE children SET medecin_tel = 'cabinet du bourg' WHERE id = ?").run(childId);
+    // As migration 0006 leaves what it cannot read.
+    office.sqlite.prepare("UPDATE responsables SET tel_pro = 'le soir seulement' WHERE family_id = ? AND rank = 1").run(family.id);
+    office.sqlite.prepare("INSERT INTO authorised_persons (child_id, nom, prenom, tel1, tel2) VALUES (?, 'Roux', 'Marc', '+33612345678', 'voisin')").run(childId);
+    const listed = await office.value('families.phonesToFix', {});
+    const r1 = sampleFamilyInput().responsable1;
+    expect(listed).toEqual([
+      { familyId: family.id, where: `Responsable 1 (${r1.prenom} ${r1.nom}) · téléphone professionnel`, phone: 'le soir seulement' },
+      { familyId: family.id, where: `Personne autorisée de ${sampleChildInput().identity.prenom} (Marc Roux)`, phone: 'voisin' },
+      { familyId: family.id, where: `Médecin de ${sampleChildInput().identity.prenom}`, phone: 'cabinet du bourg' },
+    ]);
+    const regie = await office.as('regisseur');
+    expect(await regie.call('families.phonesToFix', {})).toEqual({ ok: true, value: listed.slice(0, 2) });
   });
 
   it('the office stores what agents type in E.164, shows it the French way and finds it typed any way', async () => {

@@ -5,13 +5,14 @@ import { parisDay } from '../../shared/clock.js';
 import { DOCUMENT_KINDS, familySchemas, type DocumentKind, type FamilyData } from '../../shared/families/input.js';
 import { pastDay, text } from '../../shared/validation/fields.js';
 import { formatPhone } from '../../shared/validation/phone.js';
-import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, notFound, parseOrFail, type Handlers } from '../api/handler.js';
+import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, noArgs, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
 import { familyChildRows, toChildSummary } from '../children/summaries.js';
 import type { OfficeDb } from '../db/open.js';
 import { saveCustomValues } from '../settings/custom-values.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime, listDocuments } from './documents.js';
 import { findFamilyDuplicates } from './duplicates.js';
+import { phonesToFix } from './phones-to-fix.js';
 import { DEFAULT_SEARCH_LIMIT, searchFamilies } from './search.js';
 import { refreshFamilySearch } from './search-index.js';
 import { familySectionChanges, insertFamily, loadFamily, updateFamilyRows } from './store.js';
@@ -71,6 +72,7 @@ export const familyHandlers: Handlers<
   | 'families.grid'
   | 'families.get'
   | 'families.duplicates'
+  | 'families.phonesToFix'
   | 'families.create'
   | 'families.update'
   | 'families.archive'
@@ -97,6 +99,11 @@ export const familyHandlers: Handlers<
     run: ({ db, user }, { id }) => familyFile(db, id, user.role),
   },
 
+  'families.phonesToFix': {
+    access: ALL_STAFF,
+    args: noArgs,
+    run: ({ db, user }) => phonesToFix(db, user.role),
+  },
   'families.duplicates': {
     access: ALL_STAFF,
     args: checkedInHandler(z.object({ data: anyRecord })),

@@ -4,6 +4,7 @@ import type { FamilySummary } from '../../shared/api/contract.js';
 import { toCsv } from '../../shared/export/csv.js';
 import { api } from '../api/bridge.js';
 import { SearchGridPage } from '../grid/SearchGridPage.js';
+import { PhonesToFixNotice } from '../family/PhonesToFix.js';
 import { FAMILY_CSV_COLUMNS, QF_FLAG } from './csv-columns.js';
 import { downloadBlob } from '../lib/files.js';
 import { todayInParis } from '../lib/format.js';
@@ -54,6 +55,7 @@ export function FamiliesPage() {
       }}
       actions={
         <>
+        <PhonesToFixNotice />
         <a className="button" href={routeHref({ name: 'qfToUpdate' })}>
           QF à mettre à jour
         </a>

@@ -47,6 +47,14 @@ export interface FamilyDuplicate {
   reasons: string[];
 }
 
+/** A phone kept as typed because it could not be read as a phone number: to be corrected in the family's file. */
+export interface PhoneToFix {
+  familyId: number;
+  /** Whose phone, in French: « Responsable 1 (Hélène Martin) · téléphone mobile », « Médecin de Léa ». */
+  where: string;
+  phone: string;
+}
+
 /** A page of a grid's rows and how many match in all: no list is ever cut without the screen saying « N sur M ». */
 export interface GridPage<Row> {
   rows: Row[];
@@ -423,6 +431,8 @@ export interface OfficeApiSpec {
 
   'families.search': Method<{ query: string; includeArchived: boolean; limit?: number }, FamilySummary[]>;
   'families.grid': Method<GridQuery, GridPage<FamilySummary>>;
+  /** The phones the office could not read (kept as typed), for the agents to correct. */
+  'families.phonesToFix': Method<Record<string, never>, PhoneToFix[]>;
   'families.get': Method<{ id: number }, FamilyFile>;
   /** The likely duplicates of a family about to be created (name + birth date, phone, e-mail, allocataire number). */
   'families.duplicates': Method<{ data: FamilyInput }, FamilyDuplicate[]>;
