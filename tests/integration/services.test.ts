@@ -61,8 +61,10 @@ describe('services', () => {
       capacity: -1,
       levels: ['CP', 'LYCEE' as never],
       deadlines: { ...input.deadlines, booking: { kind: 'days_before', days: 2, time: '25:00' } },
+      code: 'Pause Midi',
     });
     expect(bad.ok ? null : bad.error.fields).toMatchObject({
+      code: 'Code invalide : lettres minuscules, chiffres et _ seulement (40 au plus).',
       name: 'Le nom est obligatoire.',
       weekdays: 'Choisissez au moins un jour de la semaine.',
       capacity: 'La capacité ne peut pas être négative.',

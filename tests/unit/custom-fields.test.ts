@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customValueProblem, customValueText, CUSTOM_NO, CUSTOM_YES } from '../../src/shared/families/custom-fields.js';
+import { customFieldLabelProblem, customValueProblem, customValueText, CUSTOM_NO, CUSTOM_YES } from '../../src/shared/families/custom-fields.js';
 
 describe('complementary field values', () => {
   it('stores yes-no as true/false and dates as ISO days, refusing anything else in French', () => {
@@ -21,5 +21,14 @@ describe('complementary field values', () => {
     expect(customValueText('boolean', '')).toBe('');
     expect(customValueText('date', '2026-12-07')).toBe('07/12/2026');
     expect(customValueText('text', 'Bus n° 3')).toBe('Bus n° 3');
+  });
+});
+
+describe('complementary field labels', () => {
+  it('are required and 60 characters at most, trimmed', () => {
+    expect(customFieldLabelProblem('Transport scolaire')).toBeNull();
+    expect(customFieldLabelProblem('   ')).toBe('Le libellé est obligatoire (60 caractères au plus).');
+    expect(customFieldLabelProblem('x'.repeat(61))).toBe('Le libellé est obligatoire (60 caractères au plus).');
+    expect(customFieldLabelProblem(` ${'x'.repeat(60)} `)).toBeNull();
   });
 });

@@ -9,7 +9,11 @@ import type { OfficeDb } from '../db/open.js';
  * reads starts with « + »; anything else non-empty is one of these. The doctor's phone is a health detail: only for the
  * roles that see health data.
  */
+/** A stored phone the shared rule did not read: every phone it reads starts with « + » (E.164). */
+const keptAsTyped = (phone: string): boolean => phone !== '' && !phone.startsWith('+');
+
 export async function phonesToFix(db: OfficeDb, role: Role): Promise<PhoneToFix[]> {
+  // The same test in SQL, to read only the rows holding one.
   const unread = (column: string) => sql<boolean>`(${sql.ref(column)} <> '' and ${sql.ref(column)} not like '+%')`;
   const labels = { tel_mobile: 'téléphone mobile', tel_fixe: 'téléphone fixe', tel_pro: 'téléphone professionnel' } as const;
   const found: PhoneToFix[] = [];
@@ -25,7 +29,7 @@ export async function phonesToFix(db: OfficeDb, role: Role): Promise<PhoneToFix[
   for (const row of responsables) {
     for (const column of ['tel_mobile', 'tel_fixe', 'tel_pro'] as const) {
       const phone = row[column];
-      if (phone !== '' && !phone.startsWith('+')) {
+      if (keptAsTyped(phone)) {
         found.push({ familyId: row.family_id, where: `Responsable ${row.rank} (${row.prenom} ${row.nom}) · ${labels[column]}`, phone });
       }
     }
@@ -40,7 +44,7 @@ export async function phonesToFix(db: OfficeDb, role: Role): Promise<PhoneToFix[
     .execute();
   for (const row of persons) {
     for (const phone of [row.tel1, row.tel2]) {
-      if (phone !== '' && !phone.startsWith('+')) {
+      if (keptAsTyped(phone)) {
         found.push({ familyId: row.family_id, where: `Personne autorisée de ${row.child} (${row.prenom} ${row.nom})`, phone });
       }
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ServiceConfig, ServiceInput } from '../../shared/api/contract.js';
 import { CLASSES } from '../../shared/children/input.js';
-import type { DeadlineRule, DeadlineRules } from '../../shared/planning/rules.js';
+import { SERVICE_CODE, SERVICE_CODE_ERROR, type DeadlineRule, type DeadlineRules } from '../../shared/planning/rules.js';
 import { ALL_STAFF, invalid, notFound, type Handlers } from '../api/handler.js';
 import { diffFields, writeAudit } from '../audit/write.js';
 import { markFamiliesForService } from '../sync/dirty.js';
@@ -25,7 +25,7 @@ const deadlines: z.ZodType<DeadlineRules> = z.object({ booking: deadlineRule, ca
 
 const serviceInput: z.ZodType<ServiceInput> = z.object({
   id: z.number().int().positive().nullable(),
-  code: z.string().trim().regex(/^[a-z0-9_]{1,40}$/, 'Code invalide : lettres minuscules, chiffres et _ seulement.'),
+  code: z.string().trim().regex(SERVICE_CODE, SERVICE_CODE_ERROR),
   name: z.string().trim().min(1, 'Le nom est obligatoire.').max(80, 'Au plus 80 caractères.'),
   kind: z.enum(['cantine', 'matin', 'soir', 'mercredi', 'vacances'], 'Type de service inconnu.'),
   unit: z.string().trim().min(1, "L'unité facturée est obligatoire.").max(30, 'Au plus 30 caractères.'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CUSTOM_FIELD_ENTITIES, CUSTOM_FIELD_KINDS } from '../../shared/families/custom-fields.js';
+import { customFieldLabelProblem, CUSTOM_FIELD_ENTITIES, CUSTOM_FIELD_KINDS } from '../../shared/families/custom-fields.js';
 import type { CustomField } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { ALL_STAFF, invalid, noArgs, notFound, type Handlers } from '../api/handler.js';
@@ -42,7 +42,8 @@ export const settingsHandlers: Handlers<'schools.list' | 'customFields.list' | '
     }),
     async run({ db, clock, user }, args) {
       const label = args.label.trim();
-      if (label === '' || label.length > 60) throw invalid({ label: 'Le libellé est obligatoire (60 caractères au plus).' });
+      const labelProblem = customFieldLabelProblem(label);
+      if (labelProblem) throw invalid({ label: labelProblem });
       const at = clock().toISOString();
       const labels = { label: 'Champ complémentaire · Libellé', kind: 'Champ complémentaire · Type', active: 'Champ complémentaire · Actif' };
       const id = await db.transaction().execute(async (trx) => {

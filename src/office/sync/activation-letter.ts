@@ -1,6 +1,6 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { InvoiceIssuer } from '../../shared/billing/invoice.js';
-import { formatInstantLongFr } from '../../shared/calendar/format.js';
+import { formatInstantLongFr, monthNameFr } from '../../shared/calendar/format.js';
 import { renderPdf } from '../../server/pdfmake.js';
 
 /**
@@ -26,9 +26,8 @@ const MM = 72 / 25.4;
 
 /** « Epagny Metz-Tessy, le 30 novembre 2026 »: the town from the commune's last address line « 74330 Epagny ». */
 export function placeAndDate(address: readonly string[], day: string): string {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-  const written = `${date === 1 ? '1er' : date} ${months[month - 1]} ${year}`;
+  const date = Number(day.slice(8, 10));
+  const written = `${date === 1 ? '1er' : date} ${monthNameFr(day)} ${day.slice(0, 4)}`;
   const town = /^\d{5}\s+(.+)$/.exec(address[address.length - 1]?.trim() ?? '')?.[1];
   return town ? `${town}, le ${written}` : `Le ${written}`;
 }

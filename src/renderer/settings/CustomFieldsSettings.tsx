@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CustomField } from '../../shared/api/contract.js';
-import { CUSTOM_FIELD_ENTITIES, CUSTOM_FIELD_KINDS } from '../../shared/families/custom-fields.js';
+import { customFieldLabelProblem, CUSTOM_FIELD_ENTITIES, CUSTOM_FIELD_KINDS } from '../../shared/families/custom-fields.js';
 import { api } from '../api/bridge.js';
 import type { FieldErrors } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
@@ -20,8 +20,8 @@ type Draft = Omit<CustomField, 'id'> & { id: number | null };
 const NEW_FIELD: Draft = { id: null, entity: 'child', label: '', kind: 'text', active: true };
 
 function check(draft: Draft): FieldErrors {
-  const label = draft.label.trim();
-  return label === '' || label.length > 60 ? { label: 'Le libellé est obligatoire (60 caractères au plus).' } : {};
+  const problem = customFieldLabelProblem(draft.label);
+  return problem ? { label: problem } : {};
 }
 
 function FieldForm({ field, onSaved, onClose }: { field: Draft; onSaved(saved: CustomField): void; onClose(): void }) {

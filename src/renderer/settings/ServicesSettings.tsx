@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { School, ServiceConfig, ServiceInput, ServiceKind } from '../../shared/api/contract.js';
 import { WEEKDAYS_FR } from '../../shared/calendar/format.js';
 import { CLASSES } from '../../shared/children/input.js';
-import { DEFAULT_DEADLINE_RULE, type ChangeKind, type DeadlineRule, type LatePolicy } from '../../shared/planning/rules.js';
+import { DEFAULT_DEADLINE_RULE, SERVICE_CODE, SERVICE_CODE_ERROR, type ChangeKind, type DeadlineRule, type LatePolicy } from '../../shared/planning/rules.js';
 import { api } from '../api/bridge.js';
 import type { FieldErrors } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
@@ -65,7 +65,7 @@ function toDraft(service: ServiceInput): ServiceDraft {
 function fromDraft(draft: ServiceDraft): { service: ServiceInput | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   if (draft.name.trim() === '') errors.name = 'Le nom est obligatoire.';
-  if (!/^[a-z0-9_]{1,40}$/.test(draft.code.trim())) errors.code = 'Code invalide : lettres minuscules, chiffres et _ seulement (40 au plus).';
+  if (!SERVICE_CODE.test(draft.code.trim())) errors.code = SERVICE_CODE_ERROR;
   if (draft.unit.trim() === '') errors.unit = 'L’unité facturée est obligatoire.';
   const capacityText = draft.capacity.trim();
   const capacity = capacityText === '' ? null : Number(capacityText);

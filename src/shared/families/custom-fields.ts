@@ -30,3 +30,9 @@ export function customValueText(kind: CustomField['kind'], value: string): strin
   if (kind === 'date') return shortDayFr(value);
   return value;
 }
+
+/** Why a complementary field's label cannot be saved, in French; null when it can. */
+export function customFieldLabelProblem(label: string): string | null {
+  const trimmed = label.trim();
+  return trimmed === '' || trimmed.length > 60 ? 'Le libellé est obligatoire (60 caractères au plus).' : null;
+}

@@ -29,3 +29,7 @@ export interface AutoRules {
 }
 
 export type LatePolicy = 'refuse' | 'late';
+
+/** A service's code: short, fixed at creation, the same in the office's check and the settings form. */
+export const SERVICE_CODE = /^[a-z0-9_]{1,40}$/;
+export const SERVICE_CODE_ERROR = 'Code invalide : lettres minuscules, chiffres et _ seulement (40 au plus).';
