@@ -12,7 +12,7 @@ import { createOfficeCore, type OfficeCore } from '../../src/office/api/core.js'
 import type { OfficeSession } from '../../src/office/api/handler.js';
 import { createStaffUser } from '../../src/office/auth/users.js';
 import { openOfficeDatabase, type OfficeDb } from '../../src/office/db/open.js';
-import { silentLogger } from '../../src/office/log.js';
+import { createLogger, silentLogger } from '../../src/office/log.js';
 
 /** A clock the test moves by hand. */
 export interface TestClock extends Clock {
@@ -59,7 +59,7 @@ export async function makeTestOffice(opts: { role?: Role; now?: string } = {}): 
   const file = path.join(dir, 'office.sqlite');
   const clock = makeTestClock(opts.now ?? '2026-11-28T10:00:00Z');
   const database = openOfficeDatabase({ file, clock });
-  const core = createOfficeCore({ db: database.db, clock, log: silentLogger });
+  const core = createOfficeCore({ db: database.db, clock, log: process.env.DEBUG_LOG ? createLogger() : silentLogger });
   let userCount = 0;
 
   const login = async (role: Role) => {

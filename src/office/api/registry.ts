@@ -1,5 +1,6 @@
 import type { OfficeMethod } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/auth/roles.js';
+import { accountHandlers } from '../accounts/handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { authHandlers } from '../auth/handlers.js';
 import { invoicePdfHandlers } from '../billing/pdf-handlers.js';
@@ -32,6 +33,7 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...qfHandlers,
   ...invoiceRunHandlers,
   ...invoicePdfHandlers,
+  ...accountHandlers,
   'auth.permissions': { access: ALL_STAFF, args: noArgs, run: async ({ user }) => allowedMethods(user.role) },
 };
 

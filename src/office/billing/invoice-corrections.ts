@@ -6,6 +6,7 @@ import { parisDay } from '../../shared/clock.js';
 import { formatEuros } from '../../shared/money.js';
 import { writeAudit } from '../audit/write.js';
 import { ApiFailure, invalid, notFound, parseOrFail, type StaffContext } from '../api/handler.js';
+import { settleFamilies } from '../accounts/payments.js';
 import { invoiceView } from './invoice-views.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { invoiceLineRow } from './run-store.js';
@@ -149,6 +150,8 @@ export async function correctInvoice(ctx: StaffContext, raw: CorrectionInput): P
       )
       .execute();
     await markFamiliesDirty(trx, [original.family_id]);
+    // A credit note settles the invoice it corrects (or is kept as a credit); a complementary invoice uses any credit.
+    await settleFamilies(trx, [original.family_id], at);
     await writeAudit(trx, { at, userId: ctx.user.id, entity: 'invoice', entityId: inserted.id, action: input.kind, familyId: original.family_id }, [
       {
         field: `${INVOICE_KINDS[input.kind]} sur la facture ${original.number}`,

@@ -14,6 +14,7 @@ import type { InvoiceLineTable, InvoiceTable, OfficeDatabase } from '../db/schem
 import type { FamilyInfo } from './run-facts.js';
 import { computeMonth, linesJson } from './run-generate.js';
 import { alreadyIssued, invoiceLineRow, runByMonth, runView } from './run-store.js';
+import { settleFamilies } from '../accounts/payments.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { immediateTransaction } from './run-transaction.js';
 import { loadBillingSettings } from './store.js';
@@ -176,6 +177,8 @@ async function writeInvoices(
   }
   await trx.updateTable('invoice_runs').set({ status: 'issued', issued_at: at, issued_by: ctx.user.id }).where('id', '=', runId).execute();
   await markFamiliesDirty(trx, drafts.map((draft) => draft.familyId));
+  // Overpayments and credit notes kept on an account pay the new invoices.
+  await settleFamilies(trx, drafts.map((draft) => draft.familyId), at);
   audit.add({ at, userId: ctx.user.id, entity: 'invoice_run', entityId: runId, action: 'issue' }, [
     {
       field: `Facturation ${ofMonthFr(month)}`,

@@ -466,3 +466,74 @@ export interface InvoicePdfTable {
   invoice_id: number;
   pdf: Uint8Array;
 }
+
+/** The families' accounts (migrations/office/0007_accounts.sql), merged into the one interface above. */
+export interface OfficeDatabase {
+  account_movements: AccountMovementTable;
+  allocations: AllocationTable;
+  cash_days: CashDayTable;
+  reminders: ReminderTable;
+  reminder_holds: ReminderHoldTable;
+}
+
+export interface AccountMovementTable {
+  id: Generated<number>;
+  family_id: number;
+  kind: 'payment' | 'refund' | 'cancellation';
+  method: 'especes' | 'cheque' | 'cesu' | 'carte' | 'virement' | 'prelevement' | 'payfip';
+  /** The régie's day it counts in (ISO). */
+  day: string;
+  amount_cents: number;
+  cheque_number: Generated<string>;
+  cheque_bank: Generated<string>;
+  cheque_drawer: Generated<string>;
+  cesu_count: number | null;
+  cesu_unit_cents: number | null;
+  reference: Generated<string>;
+  note: Generated<string>;
+  cancels_id: number | null;
+  recorded_at: string;
+  recorded_by: number | null;
+}
+
+export interface AllocationTable {
+  id: Generated<number>;
+  family_id: number;
+  source_movement_id: number | null;
+  source_invoice_id: number | null;
+  target_invoice_id: number | null;
+  target_movement_id: number | null;
+  /** Negative when it undoes an allocation of a cancelled payment. */
+  amount_cents: number;
+  at: string;
+}
+
+export interface CashDayTable {
+  day: string;
+  closed_at: string;
+  closed_by: number | null;
+  /** JSON totals by method at closing. */
+  summary: string;
+}
+
+export interface ReminderTable {
+  id: Generated<number>;
+  family_id: number;
+  level: 1 | 2;
+  day: string;
+  amount_cents: number;
+  /** JSON number[]. */
+  invoice_ids: string;
+  /** JSON string[]: the addresses mailed, empty when printed only. */
+  emailed_to: Generated<string>;
+  recorded_at: string;
+  recorded_by: number | null;
+}
+
+export interface ReminderHoldTable {
+  family_id: number;
+  reason: 'payment_plan' | 'dispute';
+  note: string;
+  since: string;
+  set_by: number | null;
+}

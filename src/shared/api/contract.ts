@@ -22,6 +22,8 @@ import type {
   TariffRecord,
 } from './billing.js';
 import type { CallOptions } from './progress.js';
+import type { FamilyAccount, PaymentOutcome } from './accounts.js';
+import type { CancelInput, PaymentInput, RefundInput } from '../billing/account.js';
 
 /**
  * The one office API. Every transport (Electron preload over IPC, the loopback dev bridge over HTTP) carries
@@ -545,6 +547,13 @@ export interface OfficeApiSpec {
   'invoices.pdf': Method<{ id: number }, FileContent>;
   /** Régisseur only: a credit note or a complementary invoice on an issued invoice, numbered in the same sequence. */
   'invoices.correct': Method<CorrectionInput, InvoiceView>;
+
+  /** Accounts (./accounts.ts): a family's ledger; payments, refunds and cancellations are the régisseur's. */
+  'accounts.get': Method<{ familyId: number }, FamilyAccount>;
+  'payments.record': Method<PaymentInput, PaymentOutcome>;
+  'payments.refund': Method<RefundInput, PaymentOutcome>;
+  /** Cancels a payment or a refund by a counter-entry dated `day`; never deletes. */
+  'payments.cancel': Method<CancelInput, PaymentOutcome>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;
