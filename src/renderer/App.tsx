@@ -3,6 +3,8 @@ import { ROLES, type SessionUser } from '../shared/auth/roles.js';
 import { api, onSignedOut } from './api/bridge.js';
 import { PermissionsProvider, useCan } from './api/permissions.js';
 import { BillingPage } from './billing/BillingPage.js';
+import { RegiePage } from './accounts/RegiePage.js';
+import { REGIE_HREF, useRegiePage } from './accounts/routes.js';
 import { BILLING_HREF, useBillingPage } from './billing/routes.js';
 import { ChildFilePage } from './child/ChildFilePage.js';
 import { NewChildPage } from './child/NewChildPage.js';
@@ -76,10 +78,11 @@ function Office({ user, pending, onLoggedOut }: { user: SessionUser; pending: nu
   const extraPage = useExtraPage();
   const planningPage = usePlanningPage();
   const billingPage = useBillingPage();
+  const regiePage = useRegiePage();
   const can = useCan();
   const settingsTabs = useSettingsTabs();
 
-  const section = extraPage ?? planningPage ?? (billingPage ? 'billing' : null) ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');
+  const section = extraPage ?? planningPage ?? (billingPage ? 'billing' : null) ?? (regiePage ? 'regie' : null) ?? (route.name === 'children' || route.name === 'child' ? 'children' : 'families');
   return (
     <>
       <header className="topbar">
@@ -105,6 +108,9 @@ function Office({ user, pending, onLoggedOut }: { user: SessionUser; pending: nu
           </a>
           <a href={BILLING_HREF} aria-current={section === 'billing' ? 'page' : undefined}>
             Facturation
+          </a>
+          <a href={REGIE_HREF} aria-current={section === 'regie' ? 'page' : undefined}>
+            Régie
           </a>
           {settingsTabs.length > 0 ? (
             <a href={EXTRA_HREF.settings} aria-current={extraPage === 'settings' ? 'page' : undefined}>
@@ -135,6 +141,8 @@ function Office({ user, pending, onLoggedOut }: { user: SessionUser; pending: nu
         <SettingsPage />
       ) : billingPage ? (
         <BillingPage page={billingPage} />
+      ) : regiePage ? (
+        <RegiePage page={regiePage} />
       ) : (
         planningPage === 'journee' ? <DayPage canMark={can('planning.apply')} /> : <Page route={route} />
       )}
