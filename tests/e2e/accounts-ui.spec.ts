@@ -5,6 +5,7 @@ import { formatEuros } from '../../src/shared/money.js';
 import { seriousViolations } from './axe.js';
 import { officeApi } from './api.js';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { LAPTOP, layoutProblems, screenshot } from './layout.js';
 
 /*
  * The régie's screens on the demo commune, its clock on 28 November 2026: October issued (through the office's own
@@ -19,6 +20,14 @@ const TODAY = '28/11/2026';
 
 /** The « Compte » card of the family file. */
 const accountCard = (page: Page) => page.getByRole('region', { name: 'Compte', exact: true });
+
+/** At the town hall's laptop size: photographed for a person to look at (screenshots/, ignored by git), and nothing cut. */
+async function fits(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await layoutProblems(page), name).toEqual([]);
+}
+
+test.use({ viewport: LAPTOP });
 
 test('the régisseur records a cheque in the family file, cancels it, and finds the family in « Comptes » and its CSV', async ({ page, consoleProblems }) => {
   test.setTimeout(240_000);
@@ -65,6 +74,7 @@ test('the régisseur records a cheque in the family file, cancels it, and finds 
   await dialog.getByRole('button', { name: 'Enregistrer le règlement' }).click();
   await expect(dialog.getByText('Deux décimales au plus (centimes).')).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
+  await fits(page, 'dialogue-reglement');
 
   await dialog.getByLabel('Montant (€)').fill(formatEuros(part).replace(/\s*€$/, ''));
   await dialog.getByLabel('N° du chèque').fill('1234567');
@@ -75,6 +85,8 @@ test('the régisseur records a cheque in the family file, cancels it, and finds 
   await expect(paymentRow).toContainText(formatEuros(part));
   await expect(paymentRow).toContainText('Régie (démo), le 28/11/2026');
   await expect(invoiceRow).toContainText(formatEuros(left));
+  await card.scrollIntoViewIfNeeded();
+  await fits(page, 'famille-compte');
   const paid = await agent('accounts.get', { familyId: family.familyId });
   expect(paid.movements).toHaveLength(1);
   expect(paid.movements[0]).toMatchObject({ method: 'cheque', amountCents: part, details: { chequeNumber: '1234567', chequeBank: 'Crédit Agricole' } });
@@ -86,6 +98,7 @@ test('the régisseur records a cheque in the family file, cancels it, and finds 
   await expect(dialog.getByRole('group', { name: /trop-perçu/ })).toBeVisible();
   await dialog.getByRole('button', { name: 'Enregistrer le règlement' }).click();
   await expect(dialog.getByText(/^Le montant dépasse de 10,00\s€ ce qui reste dû/).first()).toBeVisible();
+  await fits(page, 'dialogue-reglement-trop-percu');
   expect((await agent('accounts.get', { familyId: family.familyId })).movements).toHaveLength(1);
   let asked = '';
   page.once('dialog', (question) => {
@@ -102,6 +115,7 @@ test('the régisseur records a cheque in the family file, cancels it, and finds 
   await cancel.getByRole('button', { name: 'Confirmer l’annulation' }).click();
   await expect(cancel.getByText('Indiquez le motif de l’annulation.')).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
+  await fits(page, 'dialogue-annulation-reglement');
   await cancel.getByLabel('Motif de l’annulation (obligatoire)').fill('Chèque saisi sur la mauvaise famille');
   await cancel.getByRole('button', { name: 'Confirmer l’annulation' }).click();
   await expect(cancel).toHaveCount(0);
@@ -124,6 +138,7 @@ test('the régisseur records a cheque in the family file, cancels it, and finds 
   const gridRow = page.locator('.accounts-grid .ag-row').filter({ hasText: family.familyName }).first();
   await expect(gridRow).toContainText(formatEuros(invoice.totalCents));
   expect(await seriousViolations(page)).toEqual([]);
+  await fits(page, 'regie-comptes');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Exporter en CSV' }).click();
   const csv = fs.readFileSync((await (await download).path())!, 'utf8');

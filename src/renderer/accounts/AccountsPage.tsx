@@ -54,11 +54,11 @@ const COLUMNS: ColDef<AccountGridRow>[] = [
   { colId: 'family', headerName: 'Famille', field: 'familyName', cellRenderer: FamilyCell, sort: 'asc', minWidth: 200 },
   money('balance', 'Solde', (row) => row.balanceCents),
   money('overdue', 'En retard', (row) => row.overdueCents),
-  day('oldestUnpaid', 'Plus ancienne échéance impayée', (row) => row.oldestUnpaidDue),
+  { ...day('oldestUnpaid', 'Plus ancienne échéance', (row) => row.oldestUnpaidDue), headerTooltip: 'Échéance de la plus ancienne facture pas encore réglée' },
   day('lastPaymentDay', 'Dernier règlement', (row) => row.lastPaymentDay),
-  money('lastPayment', 'Montant du dernier règlement', (row) => row.lastPaymentCents),
+  money('lastPayment', 'Montant réglé', (row) => row.lastPaymentCents),
   money('credit', 'Crédit', (row) => row.creditCents),
-  { colId: 'hold', headerName: 'Relances suspendues', valueGetter: (params) => (params.data ? holdText(params.data.hold) : '') },
+  { colId: 'hold', headerName: 'Relances suspendues', wrapText: true, autoHeight: true, minWidth: 160, valueGetter: (params) => (params.data ? holdText(params.data.hold) : '') },
   { colId: 'archived', headerName: 'Archivée', maxWidth: 120, valueGetter: (params) => (params.data?.archived ? 'Oui' : 'Non') },
 ];
 
