@@ -161,11 +161,39 @@ test('the régisseur records a cheque in the family file, cancels it, and finds 
   await page.locator('.accounts-grid .ag-row').filter({ hasText: family.familyName }).first().locator('.ag-cell[col-id="balance"]').dblclick();
   await expect(page.getByRole('heading', { level: 1, name: `Famille ${family.familyName}` })).toBeVisible();
 
+  // Paid 5,00 € too much, kept as a credit; then the credit refunded by cheque (refused by the office first without
+  // the cheque's number, under the field).
+  await card.getByRole('button', { name: 'Enregistrer un règlement' }).click();
+  await dialog.getByLabel('Mode de règlement').selectOption('virement');
+  await dialog.getByLabel('Montant (€)').fill(formatEuros(invoice.totalCents + 500).replace(/\s*€$/, ''));
+  await dialog.getByLabel('Référence du virement').fill('VIR-2026-11-28');
+  await dialog.getByLabel('Garder en crédit sur le compte (déduit des prochaines factures)').check();
+  await dialog.getByRole('button', { name: 'Enregistrer le règlement' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(card.getByTestId('account-balance')).toHaveText(`${formatEuros(500)} en faveur de la famille`);
+  await expect(invoiceRow).toContainText('Réglée');
+  await card.getByRole('button', { name: 'Rembourser le crédit' }).click();
+  const refund = page.getByRole('dialog', { name: `Rembourser le crédit — ${family.familyName}` });
+  await expect(refund.getByLabel('Montant remboursé (€)')).toHaveValue('5,00');
+  await refund.getByLabel('Mode de remboursement').selectOption('cheque');
+  await refund.getByRole('button', { name: 'Enregistrer le remboursement' }).click();
+  await expect(refund.getByText('Le numéro du chèque de remboursement est obligatoire.')).toBeVisible();
+  await expect(refund.getByLabel('N° du chèque de remboursement')).toHaveAttribute('aria-invalid', 'true');
+  expect((await agent('accounts.get', { familyId: family.familyId })).movements.filter((m) => m.kind === 'refund')).toEqual([]);
+  await fits(page, 'dialogue-remboursement');
+  await refund.getByLabel('N° du chèque de remboursement').fill('7654321');
+  await refund.getByRole('button', { name: 'Enregistrer le remboursement' }).click();
+  await expect(refund).toHaveCount(0);
+  await expect(card.getByTestId('account-balance')).toHaveText(`${formatEuros(0)} (à jour)`);
+  await expect(card.getByRole('row').filter({ hasText: 'Remboursement — Chèque n° 7654321' })).toContainText(formatEuros(500));
+  const settled = await agent('accounts.get', { familyId: family.familyId });
+  expect([settled.balanceCents, settled.creditCents, settled.dueCents]).toEqual([0, 0, 0]);
+
   // An agent reads the account but is offered no payment.
   await page.getByRole('button', { name: 'Déconnexion' }).click();
   await login(page, bridge, 'accueil');
   await page.goto(`${new URL(bridge.url).origin}/#/familles/${family.familyId}`);
-  await expect(accountCard(page).getByTestId('account-balance')).toHaveText(`${formatEuros(invoice.totalCents)} à payer`);
+  await expect(accountCard(page).getByTestId('account-balance')).toHaveText(`${formatEuros(0)} (à jour)`);
   await expect(page.getByRole('button', { name: 'Enregistrer un règlement' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /^Annuler :/ })).toHaveCount(0);
   expect(consoleProblems).toEqual([]);
