@@ -87,6 +87,8 @@ test('the régisseur records a cheque in the family file, cancels it, and finds 
   await expect(invoiceRow).toContainText(formatEuros(left));
   await card.scrollIntoViewIfNeeded();
   await fits(page, 'famille-compte');
+  await page.getByRole('region', { name: 'Factures' }).scrollIntoViewIfNeeded();
+  await fits(page, 'famille-compte-factures');
   const paid = await agent('accounts.get', { familyId: family.familyId });
   expect(paid.movements).toHaveLength(1);
   expect(paid.movements[0]).toMatchObject({ method: 'cheque', amountCents: part, details: { chequeNumber: '1234567', chequeBank: 'Crédit Agricole' } });
