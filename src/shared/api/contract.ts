@@ -24,6 +24,7 @@ import type {
 import type { CallOptions } from './progress.js';
 import type { FamilyAccount, PaymentOutcome } from './accounts.js';
 import type { CancelInput, PaymentInput, RefundInput } from '../billing/account.js';
+import type { AccountGridFilter, AccountGridRow } from './account-grid.js';
 
 /**
  * The one office API. Every transport (Electron preload over IPC, the loopback dev bridge over HTTP) carries
@@ -554,6 +555,8 @@ export interface OfficeApiSpec {
   'payments.refund': Method<RefundInput, PaymentOutcome>;
   /** Cancels a payment or a refund by a counter-entry dated `day`; never deletes. */
   'payments.cancel': Method<CancelInput, PaymentOutcome>;
+  /** The « Comptes » grid: every family's account (balance, overdue, oldest unpaid, last payment), filtered. */
+  'accounts.grid': Method<{ filter?: AccountGridFilter }, AccountGridRow[]>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;
