@@ -23,6 +23,7 @@ import type {
 } from './billing.js';
 import type { CallOptions } from './progress.js';
 import type { FamilyAccount, PaymentOutcome } from './accounts.js';
+import type { CashJournal } from './cash-journal.js';
 import type { CancelInput, PaymentInput, RefundInput } from '../billing/account.js';
 
 /**
@@ -554,6 +555,15 @@ export interface OfficeApiSpec {
   'payments.refund': Method<RefundInput, PaymentOutcome>;
   /** Cancels a payment or a refund by a counter-entry dated `day`; never deletes. */
   'payments.cancel': Method<CancelInput, PaymentOutcome>;
+  /** Statements (relevés de compte, src/office/accounts/statement-handlers.ts): one family's over a period (every role). */
+  'statements.pdf': Method<{ familyId: number; from: string; to: string }, FileContent>;
+  /** Every family with a balance due at `to`, as one PDF to print and post; reports progress. Régisseur and admin. */
+  'statements.batch': Method<{ from: string; to: string }, FileContent>;
+  /** The régie's cash journal of a day (./cash-journal.ts); closing is the régisseur's and final. */
+  'cashJournal.get': Method<{ day: string }, CashJournal>;
+  'cashJournal.close': Method<{ day: string }, CashJournal>;
+  /** The journal and the « Bordereau de remise de chèques » as one PDF. */
+  'cashJournal.pdf': Method<{ day: string }, FileContent>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;
