@@ -56,6 +56,13 @@ export function shellBuildOptions(root = repoRoot) {
       outfile: path.join(root, 'dist/main/invoice-pdf-worker.cjs'),
       target: ['node22'],
     },
+    {
+      ...common,
+      // The statement PDF pool's threads, likewise (src/server/billing/statement-pdf-pool.ts).
+      entryPoints: [path.join(root, 'src/server/billing/statement-pdf-worker.ts')],
+      outfile: path.join(root, 'dist/main/statement-pdf-worker.cjs'),
+      target: ['node22'],
+    },
   ];
 }
 
