@@ -24,6 +24,10 @@ const FILL = '#f1f4f8';
 
 const PAGE_MARGINS: [number, number, number, number] = [40, 36, 40, 44];
 
+/** Characters of a glued piece in text printed across the page (some 110 characters wide at 8.5 pt). */
+const WIDE = 90;
+const wide = (text: string) => glue(text, WIDE);
+
 /** What one statement prints: everything is read before pdfmake starts, nothing is looked up while laying out. */
 export interface StatementDocument {
   issuer: InvoiceIssuer;
@@ -178,10 +182,10 @@ function conclusion(document: StatementDocument): Content[] {
             text: [
               { text: closingText(closing), bold: true, fontSize: 11 },
               closing < 0
-                ? `\n${glue('Ce montant sera déduit de vos prochaines factures, ou remboursé sur demande à la régie.')}`
+                ? `\n${wide('Ce montant sera déduit de vos prochaines factures, ou remboursé sur demande à la régie.')}`
                 : closing === 0
-                  ? `\n${glue('Vous ne devez rien à la régie à la date du')} ${shortDayFr(statement.to)}.`
-                  : `\n${glue('Montant dû à la régie à la date du')} ${shortDayFr(statement.to)}${glue(', sous réserve des règlements reçus depuis.')}`,
+                  ? `\n${wide('Vous ne devez rien à la régie à la date du')} ${shortDayFr(statement.to)}.`
+                  : `\n${wide('Montant dû à la régie à la date du')} ${shortDayFr(statement.to)}${wide(', sous réserve des règlements reçus depuis.')}`,
             ],
             fillColor: FILL,
           },
@@ -194,16 +198,16 @@ function conclusion(document: StatementDocument): Content[] {
   if (closing <= 0) return [words];
   const ways: ContentText['text'] = [
     { text: '• À la régie : ', bold: true },
-    glue(`${issuer.regieName}, ${issuer.regieAddress.join(', ')} — ${issuer.regieHours}.`),
+    wide(`${issuer.regieName}, ${issuer.regieAddress.join(', ')} — ${issuer.regieHours}.`),
     { text: '\n• Par chèque ', bold: true },
-    glue(`à l’ordre de « ${issuer.chequeOrder} », en indiquant au dos le numéro de la facture réglée ou la référence famille`),
+    wide(`à l’ordre de « ${issuer.chequeOrder} », en indiquant au dos le numéro de la facture réglée ou la référence famille`),
     ` ${family.id}, `,
-    glue('déposé ou envoyé à la régie.'),
+    wide('déposé ou envoyé à la régie.'),
   ];
   if (issuer.payfipId.trim() !== '') {
     ways.push(
       { text: '\n• En ligne par PayFiP : ', bold: true },
-      glue(`sur ${PAYFIP_SITE}, avec l’identifiant de la collectivité ${issuer.payfipId} et le numéro de chaque facture à régler.`),
+      wide(`sur ${PAYFIP_SITE}, avec l’identifiant de la collectivité ${issuer.payfipId} et le numéro de chaque facture à régler.`),
     );
   }
   return [words, sectionTitle('Comment payer ?'), { text: ways, lineHeight: 1.2 }];
