@@ -14,19 +14,24 @@ import { timeEach, type BenchResult } from './stats.js';
  * file, 1,000 families each with three issued invoices (August, September, October 2026), a cheque paying the first
  * and a cash payment on part of the second, so each owes something at the end of the period; then the batch over
  * September to November printed through the office core as the régisseur. Beside it in the same run, the floor
- * pdfmake sets: a plain 1,000-page table (one page of twenty rows per family, no statement logic), as the raw side.
+ * pdfmake sets: a plain 1,000-page table (a page of nine rows per family, as a statement's table, no heading and no
+ * statement logic), laid out in this one thread, as the raw side; the batch uses the PDF threads.
  */
 
 export const FAMILIES = 1_000;
 const FROM = '2026-09-01';
 const TO = '2026-11-30';
 const CALLS = 2;
+/** The plain table once: it is the floor beside the measure, not the measure. */
+const RAW_CALLS = 1;
+/** A statement's table: the header, the opening balance, some five entries, the totals and the closing balance. */
+const ROWS_PER_PAGE = 9;
 const BUDGET_MS = 10_000;
 
 function plainTableDocument(pages: number) {
   const content = Array.from({ length: pages }, (_, page) => {
     const body: TableCell[][] = [['Date', 'Opération', 'Référence', 'Débit', 'Crédit', 'Solde']];
-    for (let row = 0; row < 20; row++) body.push([`0${1 + (row % 9)}/10/2026`, `Opération ${row + 1} de la page ${page + 1}`, `R${page}-${row}`, '12,50 €', '', `${row * 12},50 €`]);
+    for (let row = 0; row < ROWS_PER_PAGE; row++) body.push([`0${1 + (row % 9)}/10/2026`, `Opération ${row + 1} de la page ${page + 1}`, `R${page}-${row}`, '12,50 €', '', `${row * 12},50 €`]);
     return { table: { headerRows: 1, widths: [46, '*', 62, 54, 54, 78], body }, pageBreak: page === 0 ? undefined : ('before' as const) };
   });
   return { pageSize: 'A4' as const, defaultStyle: { font: 'Roboto', fontSize: 8.5 }, content };
@@ -79,28 +84,31 @@ export async function benchStatements(office: BenchOffice): Promise<BenchResult[
 
     let bytes = 0;
     let pages = 0;
+    const batch = async () => {
+      const result = (await copy.core.call(session, 'statements.batch', { from: FROM, to: TO })) as Result<FileContent>;
+      if (!result.ok) throw new Error(`statements.batch refused: ${JSON.stringify(result.error)}`);
+      const pdf = Buffer.from(result.value.base64, 'base64');
+      bytes = pdf.length;
+      pages = (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+    };
+    // One untimed batch first: the PDF threads started (tsx compiles their sources once), pdfmake's fonts loaded.
+    await batch();
     const cpuBefore = process.cpuUsage();
     const core = await timeEach(
       Array.from({ length: CALLS }, (_, i) => i),
-      async () => {
-        const result = (await copy.core.call(session, 'statements.batch', { from: FROM, to: TO })) as Result<FileContent>;
-        if (!result.ok) throw new Error(`statements.batch refused: ${JSON.stringify(result.error)}`);
-        const pdf = Buffer.from(result.value.base64, 'base64');
-        bytes = pdf.length;
-        pages = (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
-      },
+      batch,
       0,
     );
     const cpu = process.cpuUsage(cpuBefore);
     const raw = await timeEach(
-      Array.from({ length: CALLS }, (_, i) => i),
+      Array.from({ length: RAW_CALLS }, (_, i) => i),
       () => renderPdf(plainTableDocument(FAMILIES) as never),
       0,
     );
     process.stdout.write(
       `statements.batch, ${FAMILIES} relevés en un PDF de ${(bytes / 1_048_576).toFixed(1)} Mo, ${pages} pages : p50 ${(core.p50 / 1000).toFixed(2)} s, ` +
         `temps processeur ${((cpu.user + cpu.system) / 1e6 / CALLS).toFixed(2)} s par PDF (objectif < ${BUDGET_MS / 1000} s); ` +
-        `pdfmake seul, tableau simple de ${FAMILIES} pages : p50 ${(raw.p50 / 1000).toFixed(2)} s\n`,
+        `pdfmake seul (un fil), tableau simple de ${FAMILIES} pages : p50 ${(raw.p50 / 1000).toFixed(2)} s\n`,
     );
     if (pages < FAMILIES) throw new Error(`${pages} pages for ${FAMILIES} statements`);
     return [{ name: `statements.batch (${FAMILIES} relevés)`, core, raw, budgetMs: BUDGET_MS }];
