@@ -23,6 +23,7 @@ const BENCHMARKS: Record<string, (office: BenchOffice) => Promise<BenchResult | 
   invoices: benchInvoiceRun,
   rush: (office) => import('./portal-rush.js').then((m) => m.benchPortalRush(office)),
   'invoice-pdf': (office) => import('./invoice-pdf.js').then((m) => m.benchInvoicePdf(office)),
+  statements: (office) => import('./statements.js').then((m) => m.benchStatements(office)),
 };
 
 const chosen = process.argv.slice(2);

@@ -1,6 +1,8 @@
 import type { OfficeMethod } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { accountHandlers } from '../accounts/handlers.js';
+import { cashJournalHandlers } from '../accounts/cash-journal-handlers.js';
+import { statementHandlers } from '../accounts/statement-handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { authHandlers } from '../auth/handlers.js';
 import { invoicePdfHandlers } from '../billing/pdf-handlers.js';
@@ -34,6 +36,8 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...invoiceRunHandlers,
   ...invoicePdfHandlers,
   ...accountHandlers,
+  ...statementHandlers,
+  ...cashJournalHandlers,
   'auth.permissions': { access: ALL_STAFF, args: noArgs, run: async ({ user }) => allowedMethods(user.role) },
 };
 

@@ -7,7 +7,7 @@ import type {
   TableCellProperties,
   TDocumentDefinitions,
 } from 'pdfmake/interfaces.js';
-import { INVOICE_KINDS, type InvoiceDocument, type InvoiceKind, type InvoiceLine } from '../../shared/billing/invoice.js';
+import { INVOICE_KINDS, type InvoiceDocument, type InvoiceIssuer, type InvoiceKind, type InvoiceLine } from '../../shared/billing/invoice.js';
 import { compactDaysFr, formatDayFr, monthLabelFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { renderPdf } from '../pdfmake.js';
@@ -52,7 +52,7 @@ const TEXT_PIECE = 34;
  * third of a millisecond, so gluing what differs on every invoice (numbers, names, amounts, days) would cost more
  * than it saves.
  */
-function glue(text: string, maxChars = TEXT_PIECE): string {
+export function glue(text: string, maxChars = TEXT_PIECE): string {
   const lines: string[] = [];
   for (const line of text.split('\n')) {
     let out = '';
@@ -107,30 +107,35 @@ function box(content: ContentText, options: { fillColor?: string; marginTop?: nu
   };
 }
 
+/** The commune and its régie, side by side at the top of every document the régie sends (invoices, statements). */
+export function issuerHeading(issuer: InvoiceIssuer): Content {
+  return {
+    columns: [
+      {
+        width: '*',
+        text: [
+          { text: glue(issuer.communeName), fontSize: 12, bold: true, color: BLUE },
+          `\n${glue(issuer.address.join('\n'))}\nSIRET : ${issuer.siret}`,
+        ],
+      },
+      {
+        width: 230,
+        text: [
+          { text: glue(issuer.regieName), bold: true, color: BLUE },
+          `\n${glue(issuer.regieAddress.join('\n'))}\n`,
+          { text: glue(`Accueil : ${issuer.regieHours}`), color: GREY },
+          `\n${glue(`Tél. ${issuer.phone} · ${issuer.email}`)}`,
+        ],
+      },
+    ],
+    columnGap: 16,
+  };
+}
+
 function heading(document: InvoiceDocument): Content {
   const { issuer, family } = document;
   return [
-    {
-      columns: [
-        {
-          width: '*',
-          text: [
-            { text: glue(issuer.communeName), fontSize: 12, bold: true, color: BLUE },
-            `\n${glue(issuer.address.join('\n'))}\nSIRET : ${issuer.siret}`,
-          ],
-        },
-        {
-          width: 230,
-          text: [
-            { text: glue(issuer.regieName), bold: true, color: BLUE },
-            `\n${glue(issuer.regieAddress.join('\n'))}\n`,
-            { text: glue(`Accueil : ${issuer.regieHours}`), color: GREY },
-            `\n${glue(`Tél. ${issuer.phone} · ${issuer.email}`)}`,
-          ],
-        },
-      ],
-      columnGap: 16,
-    },
+    issuerHeading(issuer),
     {
       margin: [0, 14, 0, 0],
       columns: [

@@ -23,6 +23,7 @@ import type {
 } from './billing.js';
 import type { CallOptions } from './progress.js';
 import type { FamilyAccount, PaymentOutcome } from './accounts.js';
+import type { CashJournal } from './cash-journal.js';
 import type { CancelInput, PaymentInput, RefundInput } from '../billing/account.js';
 import type { AccountGridFilter, AccountGridRow } from './account-grid.js';
 
@@ -557,6 +558,15 @@ export interface OfficeApiSpec {
   'payments.cancel': Method<CancelInput, PaymentOutcome>;
   /** The « Comptes » grid: every family's account (balance, overdue, oldest unpaid, last payment), filtered. */
   'accounts.grid': Method<{ filter?: AccountGridFilter }, AccountGridRow[]>;
+  /** Statements (relevés de compte, src/office/accounts/statement-handlers.ts): one family's over a period (every role). */
+  'statements.pdf': Method<{ familyId: number; from: string; to: string }, FileContent>;
+  /** Every family with a balance due at `to`, as one PDF to print and post; reports progress. Régisseur and admin. */
+  'statements.batch': Method<{ from: string; to: string }, FileContent>;
+  /** The régie's cash journal of a day (./cash-journal.ts); closing is the régisseur's and final. */
+  'cashJournal.get': Method<{ day: string }, CashJournal>;
+  'cashJournal.close': Method<{ day: string }, CashJournal>;
+  /** The journal and the « Bordereau de remise de chèques » as one PDF. */
+  'cashJournal.pdf': Method<{ day: string }, FileContent>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;
