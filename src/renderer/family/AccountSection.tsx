@@ -13,6 +13,7 @@ import { useCan } from '../api/permissions.js';
 import { InvoicesSection } from '../billing/InvoicesSection.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { frenchInstant } from '../lib/format.js';
+import { StatementButton } from '../accounts/StatementButton.js';
 
 /**
  * The family's account in its file: the balance, what is overdue and the credit; the ledger (every invoice and
@@ -112,6 +113,9 @@ export function AccountSection({ familyId }: { familyId: number }) {
                 </div>
               ) : null}
             </dl>
+            <div className="account-statement">
+              <StatementButton familyId={account.familyId} />
+            </div>
             {account.archived && can('payments.record') ? <p className="muted">Famille archivée : aucun règlement ne peut y être enregistré.</p> : null}
             {lines.length === 0 ? (
               <p className="muted">Aucune écriture sur ce compte.</p>
