@@ -1,6 +1,7 @@
 import type { OfficeMethod } from '../../shared/api/contract.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { accountHandlers } from '../accounts/handlers.js';
+import { reminderHandlers } from '../accounts/reminder-handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { authHandlers } from '../auth/handlers.js';
 import { invoicePdfHandlers } from '../billing/pdf-handlers.js';
@@ -34,6 +35,7 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...invoiceRunHandlers,
   ...invoicePdfHandlers,
   ...accountHandlers,
+  ...reminderHandlers,
   'auth.permissions': { access: ALL_STAFF, args: noArgs, run: async ({ user }) => allowedMethods(user.role) },
 };
 

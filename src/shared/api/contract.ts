@@ -24,6 +24,7 @@ import type {
 import type { CallOptions } from './progress.js';
 import type { FamilyAccount, PaymentOutcome } from './accounts.js';
 import type { CancelInput, PaymentInput, RefundInput } from '../billing/account.js';
+import type { ReminderHoldInput, ReminderList, ReminderSendInput, ReminderSendOutcome } from './reminders.js';
 
 /**
  * The one office API. Every transport (Electron preload over IPC, the loopback dev bridge over HTTP) carries
@@ -554,6 +555,13 @@ export interface OfficeApiSpec {
   'payments.refund': Method<RefundInput, PaymentOutcome>;
   /** Cancels a payment or a refund by a counter-entry dated `day`; never deletes. */
   'payments.cancel': Method<CancelInput, PaymentOutcome>;
+
+  /** Reminders (./reminders.ts): overdue invoices by family and age; sending, holding and releasing are the régisseur's. */
+  'reminders.list': Method<Record<string, never>, ReminderList>;
+  /** Records one reminder per family and returns the letters as one PDF; the portal mails them at the next sync. */
+  'reminders.send': Method<ReminderSendInput, ReminderSendOutcome>;
+  'reminders.hold': Method<ReminderHoldInput, null>;
+  'reminders.release': Method<{ familyId: number }, null>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;
