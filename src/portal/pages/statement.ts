@@ -1,4 +1,4 @@
-import { PAYFIP_SITE } from '../../server/billing/invoice-pdf.js';
+import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 import { INVOICE_KINDS, type InvoiceKind } from '../../shared/billing/invoice.js';
 import { monthLabelFr } from '../../shared/calendar/format.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';

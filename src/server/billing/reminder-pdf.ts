@@ -4,7 +4,7 @@ import type { InvoiceIssuer } from '../../shared/billing/invoice.js';
 import { formatDayFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { renderPdf } from '../pdfmake.js';
-import { PAYFIP_SITE } from './invoice-pdf.js';
+import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 
 /**
  * The reminder letters (relances) of the régie, one per family, each on its own page(s), as one PDF to print and
