@@ -40,8 +40,9 @@ export function ReminderSendDialog({
   return (
     <Dialog id="reminder-send-dialog" title={`${REMINDER_LEVELS[level]} (niveau ${level})`} onClose={busy ? () => undefined : onClose}>
       <p>
-        <strong>{plural(rows.length, 'lettre')}</strong> de relance pour un total échu de <strong>{formatEuros(total)}</strong> vont être enregistrées sur le compte
-        des familles et ouvertes en un seul PDF, à imprimer et poster.
+        <strong>{plural(rows.length, 'lettre')}</strong> de relance pour un total échu de <strong>{formatEuros(total)}</strong>{' '}
+        {rows.length > 1 ? 'vont être enregistrées sur le compte des familles' : 'va être enregistrée sur le compte de la famille'} et ouverte
+        {rows.length > 1 ? 's' : ''} en un seul PDF, à imprimer et poster.
       </p>
       <p>
         {mails > 0
