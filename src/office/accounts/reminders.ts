@@ -190,8 +190,8 @@ const listOfNames = (names: string[]) => (names.length <= 5 ? names.join(', ') :
 
 /**
  * Sends a reminder of `level` to each family: refused as a whole, naming them, when one is set aside or has nothing
- * overdue. One immediate transaction writes the rows, the audit and the families' marks for the portal; the PDF is
- * printed from what was written.
+ * overdue. One immediate transaction writes the rows, the audit and the families' marks for the portal, and prints
+ * the PDF from what it wrote.
  */
 export async function sendReminders(ctx: StaffContext, input: ReminderSendInput): Promise<ReminderSendOutcome> {
   regisseurOnly(ctx);
@@ -200,7 +200,7 @@ export async function sendReminders(ctx: StaffContext, input: ReminderSendInput)
   const now = ctx.clock();
   const today = parisDay(now);
   const at = now.toISOString();
-  const letters = await immediateTransaction(ctx.db, async (trx) => {
+  const outcome = await immediateTransaction(ctx.db, async (trx) => {
     const accounts = await loadFamilyAccounts(trx, familyIds, today);
     const missing = familyIds.filter((id) => !accounts.has(id));
     if (missing.length > 0) throw notFound(`Famille introuvable (n° ${missing.join(', ')}).`);
@@ -245,10 +245,11 @@ export async function sendReminders(ctx: StaffContext, input: ReminderSendInput)
       written.push({ id: row.id, familyId, level: input.level, day: today, addressee: postal.addressee, address: postal.address, amountCents: account.overdueCents, invoices, emails: to });
     }
     await markFamiliesDirty(trx, familyIds);
-    return written;
+    // Printed before committing: letters recorded are letters printed (a PDF that cannot be built records nothing).
+    const settings = await loadBillingSettings(trx);
+    return { written, pdf: await reminderPdf(settings.issuer, written) };
   });
-  const settings = await loadBillingSettings(ctx.db);
-  const pdf = await reminderPdf(settings.issuer, letters);
+  const { written: letters, pdf } = outcome;
   return {
     pdf: { fileName: reminderPdfFileName(input.level, today), mime: 'application/pdf', base64: pdf.toString('base64') },
     letters: letters.length,
