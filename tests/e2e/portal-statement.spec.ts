@@ -69,9 +69,11 @@ test('a family sees what it owes on its phone, its statement with payments and h
   const payfip = page.getByRole('region', { name: 'Payer en ligne avec PayFiP' });
   await expect(payfip.getByRole('link', { name: 'www.tipi.budget.gouv.fr' })).toHaveAttribute('href', 'https://www.tipi.budget.gouv.fr/');
   await expect(payfip).toContainText('l’identifiant de la collectivité 012345');
-  const references = payfip.getByRole('table', { name: 'Références à saisir sur PayFiP' });
-  await expect(references.getByRole('row')).toHaveCount(2);
-  await expect(references.getByRole('row').nth(1)).toContainText(/2026-000042\s*012345\s*2026-000042\s*6,40\s€\s*31\/12\/2026/);
+  const references = payfip.getByRole('list', { name: 'Références à saisir sur PayFiP' }).getByRole('listitem');
+  await expect(references).toHaveCount(1);
+  await expect(references).toHaveText('Facture n°\u00a02026-000042 : référence 2026-000042, montant 6,40\u00a0€ (échéance le 31/12/2026)');
+  // The invoices table stays the one place whose rows name an invoice.
+  await expect(page.getByRole('row').filter({ hasText: '2026-000042' })).toHaveCount(1);
   await expectNoViolation(page, 'relevé de compte');
   // Nothing wider than the phone: wide tables scroll inside their own region.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);

@@ -67,17 +67,16 @@ function payfipSection(p: FamilyPublication): SafeHtml {
   if (unpaid.length === 0) return html``;
   const online = unpaid.filter((invoice) => (invoice.document?.issuer.payfipId.trim() ?? '') !== '');
   const identifiers = [...new Set(online.map((invoice) => invoice.document!.issuer.payfipId.trim()))];
+  // A list, not a table: the invoices table stays the one place whose rows name an invoice.
   return html`<section aria-labelledby="payer"><h2 id="payer">Payer en ligne avec PayFiP</h2>
 ${online.length === 0
   ? html`<p>Le paiement en ligne n’est pas proposé pour ces factures : réglez-les à la régie ou par chèque, comme indiqué sur chaque facture.</p>`
   : html`<p>Rendez-vous sur <a href="https://${PAYFIP_SITE}/" rel="noopener">${PAYFIP_SITE}</a> (site officiel de la DGFiP) et saisissez, pour chaque facture :
 ${identifiers.length === 1 ? html` l’identifiant de la collectivité <strong>${identifiers[0]}</strong>,` : ' l’identifiant de la collectivité indiqué ci-dessous,'} la référence de la facture et le montant à payer.</p>
-<div class="table-wrap" tabindex="0" role="region" aria-label="Références PayFiP"><table><caption>Références à saisir sur PayFiP</caption>
-<thead><tr><th scope="col">Facture</th><th scope="col">Identifiant de la collectivité</th><th scope="col">Référence</th><th scope="col" class="num">Montant à payer</th><th scope="col">Échéance</th></tr></thead>
-<tbody>${online.map(
+<ul class="payfip" aria-label="Références à saisir sur PayFiP">${online.map(
     (i) =>
-      html`<tr><th scope="row">${INVOICE_KINDS[i.kind]} n°\u00a0${i.number}</th><td>${i.document!.issuer.payfipId}</td><td>${i.number}</td><td class="num">${euros(leftToPay(i))}</td><td>${shortDay(i.dueDate)}</td></tr>`,
-  )}</tbody></table></div>`}
+      html`<li>${INVOICE_KINDS[i.kind]} n°\u00a0${i.number}${identifiers.length > 1 ? html` : identifiant de la collectivité <strong>${i.document!.issuer.payfipId}</strong>,` : ' :'} référence <strong>${i.number}</strong>, montant <strong>${euros(leftToPay(i))}</strong> (échéance le ${shortDay(i.dueDate)})</li>`,
+  )}</ul>`}
 </section>`;
 }
 
