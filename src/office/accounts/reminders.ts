@@ -57,27 +57,26 @@ interface SentReminder {
 
 /** The reminders sent to the families in `scope`, oldest first, in a few queries whatever their number. */
 async function loadReminders(db: Db, scope: FamilyScope): Promise<SentReminder[]> {
-  const ids = scope === 'all' ? null : [...scope];
+  // Ids per `IN (...)` list, well under SQLite's bound-parameter limit; 'all' in one query.
+  const chunks = scope === 'all' ? [null] : Array.from({ length: Math.ceil(scope.length / 500) }, (_, i) => scope.slice(i * 500, i * 500 + 500));
   const rows: SentReminder[] = [];
-  for (let i = 0; ids === null ? i === 0 : i < ids.length; i += 500) {
-    const chunk = ids?.slice(i, i + 500) ?? null;
+  for (const chunk of chunks) {
     const found = await db
       .selectFrom('reminders')
       .select(['id', 'family_id', 'level', 'day', 'amount_cents', 'invoice_ids'])
       .$if(chunk !== null, (q) => q.where('family_id', 'in', chunk ?? []))
       .orderBy('id')
       .execute();
-    rows.push(
-      ...found.map((row) => ({
+    for (const row of found) {
+      rows.push({
         id: row.id,
         familyId: row.family_id,
         level: row.level as ReminderLevel,
         day: row.day,
         amountCents: row.amount_cents,
         invoiceIds: JSON.parse(row.invoice_ids) as number[],
-      })),
-    );
-    if (ids === null) break;
+      });
+    }
   }
   return rows;
 }
@@ -257,7 +256,7 @@ export async function sendReminders(ctx: StaffContext, input: ReminderSendInput)
   };
 }
 
-async function familyName(db: Db, familyId: number): Promise<void> {
+async function familyExists(db: Db, familyId: number): Promise<void> {
   const found = await db.selectFrom('families').select('id').where('id', '=', familyId).executeTakeFirst();
   if (!found) throw notFound('Famille introuvable.');
 }
@@ -270,7 +269,7 @@ export async function holdReminders(ctx: StaffContext, input: ReminderHoldInput)
   if (note.length > 500) throw invalid({ note: '500 caractères au plus.' });
   const now = ctx.clock();
   await immediateTransaction(ctx.db, async (trx) => {
-    await familyName(trx, input.familyId);
+    await familyExists(trx, input.familyId);
     const before = await trx.selectFrom('reminder_holds').select(['reason', 'note']).where('family_id', '=', input.familyId).executeTakeFirst();
     await trx
       .insertInto('reminder_holds')
@@ -293,7 +292,7 @@ export async function releaseReminders(ctx: StaffContext, familyId: number): Pro
   regisseurOnly(ctx);
   const now = ctx.clock();
   await immediateTransaction(ctx.db, async (trx) => {
-    await familyName(trx, familyId);
+    await familyExists(trx, familyId);
     const before = await trx.selectFrom('reminder_holds').select(['reason', 'note']).where('family_id', '=', familyId).executeTakeFirst();
     if (!before) throw new ApiFailure({ code: 'conflict', message: 'Cette famille n’est pas mise de côté.' });
     await trx.deleteFrom('reminder_holds').where('family_id', '=', familyId).execute();
