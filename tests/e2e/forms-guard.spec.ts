@@ -177,3 +177,19 @@ test('in the calendar settings, opening another period over a changed one asks f
   await expect(form.getByLabel('Libellé')).toHaveValue('Fermeture pour inventaire');
   await expect(page.getByRole('region', { name: 'Nouvelle année scolaire' })).toHaveCount(0);
 });
+
+test('a collective absence being filled in asks before another settings tab is opened', async ({ page }) => {
+  await login(page, bridge, 'admin');
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Paramètres' }).click();
+  await page.getByRole('tab', { name: 'Événement' }).click();
+  const form = page.getByRole('region', { name: 'Événement : absence collective' });
+  await form.getByLabel('Commentaire').fill('Grève annoncée par le syndicat');
+  let asked = answerNext(page, false);
+  await page.getByRole('tab', { name: 'Services' }).click();
+  expect(await asked).toBe(QUESTION);
+  await expect(form.getByLabel('Commentaire')).toHaveValue('Grève annoncée par le syndicat');
+  asked = answerNext(page, true);
+  await page.getByRole('tab', { name: 'Services' }).click();
+  expect(await asked).toBe(QUESTION);
+  await expect(form).toHaveCount(0);
+});

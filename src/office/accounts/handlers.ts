@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Role } from '../../shared/auth/roles.js';
 import { parisDay } from '../../shared/clock.js';
 import { ALL_STAFF, checkedInHandler, notFound, type Handlers } from '../api/handler.js';
+import { ACCOUNT_GRID_FILTER_CODES } from '../../shared/api/account-grid.js';
+import { accountGrid } from './grid.js';
 import { loadFamilyAccount } from './ledger.js';
 import { cancelMovement, recordPayment, recordRefund, REGISSEUR_ONLY_PAYMENTS } from './payments.js';
 
@@ -14,7 +16,7 @@ import { cancelMovement, recordPayment, recordRefund, REGISSEUR_ONLY_PAYMENTS } 
 
 const REGIE: readonly Role[] = ['regisseur'];
 
-export const accountHandlers: Handlers<'accounts.get' | 'payments.record' | 'payments.refund' | 'payments.cancel'> = {
+export const accountHandlers: Handlers<'accounts.get' | 'payments.record' | 'payments.refund' | 'payments.cancel' | 'accounts.grid'> = {
   'accounts.get': {
     access: ALL_STAFF,
     args: z.strictObject({ familyId: z.number('Famille manquante.').int().positive('Famille inconnue.') }),
@@ -27,4 +29,9 @@ export const accountHandlers: Handlers<'accounts.get' | 'payments.record' | 'pay
   'payments.record': { access: REGIE, refusal: REGISSEUR_ONLY_PAYMENTS, args: checkedInHandler(z.looseObject({})), run: (ctx, args) => recordPayment(ctx, args) },
   'payments.refund': { access: REGIE, refusal: REGISSEUR_ONLY_PAYMENTS, args: checkedInHandler(z.looseObject({})), run: (ctx, args) => recordRefund(ctx, args) },
   'payments.cancel': { access: REGIE, refusal: REGISSEUR_ONLY_PAYMENTS, args: checkedInHandler(z.looseObject({})), run: (ctx, args) => cancelMovement(ctx, args) },
+  'accounts.grid': {
+    access: ALL_STAFF,
+    args: z.strictObject({ filter: z.enum(ACCOUNT_GRID_FILTER_CODES, 'Filtre inconnu.').default('all') }),
+    run: (ctx, args) => accountGrid(ctx, args.filter ?? 'all'),
+  },
 };

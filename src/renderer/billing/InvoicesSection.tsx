@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { FamilyAccount } from '../../shared/api/accounts.js';
 import type { InvoiceSummary } from '../../shared/api/billing.js';
+import { OVERDUE_AGES } from '../../shared/billing/account.js';
 import { INVOICE_KINDS } from '../../shared/billing/invoice.js';
 import { shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
@@ -14,9 +16,11 @@ import './billing.css';
 
 /**
  * « Factures » of the family file: every invoice, credit note and complementary invoice issued to the family, newest
- * first as the office lists them, each with its PDF; the régisseur corrects an issued invoice from here.
+ * first as the office lists them, each with its PDF; the régisseur corrects an issued invoice from here. Given the
+ * family's account (the file's « Compte », family/AccountSection.tsx), each also says what is settled, what is left to
+ * pay and how late; `onChanged` tells the account a correction was issued.
  */
-export function InvoicesSection({ familyId }: { familyId: number }) {
+export function InvoicesSection({ familyId, account, onChanged }: { familyId: number; account?: FamilyAccount | null; onChanged?: () => void }) {
   const [invoices, setInvoices] = useState<InvoiceSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [correcting, setCorrecting] = useState<InvoiceSummary | null>(null);
@@ -40,6 +44,8 @@ export function InvoicesSection({ familyId }: { familyId: number }) {
   }, [familyId, loaded]);
 
   const canCorrect = useCan()('invoices.correct');
+  const settlement = new Map((account?.invoices ?? []).map((invoice) => [invoice.id, invoice]));
+  const withAccount = account !== undefined;
   return (
     <section className="card billing-invoices" aria-labelledby="invoices-title">
       <div className="card-header">
@@ -61,6 +67,13 @@ export function InvoicesSection({ familyId }: { familyId: number }) {
                 <th scope="col">Date</th>
                 <th scope="col">Échéance</th>
                 <th scope="col" className="num">Montant</th>
+                {withAccount ? (
+                  <>
+                    <th scope="col" className="num">Réglé</th>
+                    <th scope="col" className="num">Reste à payer</th>
+                    <th scope="col">Retard</th>
+                  </>
+                ) : null}
                 <th scope="col">Remarque</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -76,6 +89,7 @@ export function InvoicesSection({ familyId }: { familyId: number }) {
                   <td>{shortDayFr(invoice.issueDate)}</td>
                   <td>{shortDayFr(invoice.dueDate)}</td>
                   <td className="num">{formatEuros(invoice.totalCents)}</td>
+                  {withAccount ? <SettlementCells settled={settlement.get(invoice.id)} /> : null}
                   <td>
                     {invoice.corrects ? `Corrige ${invoice.corrects}` : ''}
                     {invoice.creditedCents > 0 ? `${invoice.corrects ? ' · ' : ''}${formatEuros(invoice.creditedCents)} crédités par avoir` : ''}
@@ -104,9 +118,31 @@ export function InvoicesSection({ familyId }: { familyId: number }) {
             setCorrecting(null);
             setNote(`${INVOICE_KINDS[view.kind]} ${view.number} émis${view.kind === 'credit_note' ? '' : 'e'} (${formatEuros(view.totalCents)}).`);
             load();
+            onChanged?.();
           }}
         />
       ) : null}
     </section>
+  );
+}
+
+/** What the account says of one invoice: settled, left to pay, how late (a credit note has nothing to pay). */
+function SettlementCells({ settled }: { settled: FamilyAccount['invoices'][number] | undefined }) {
+  if (!settled) return <><td /><td /><td /></>;
+  if (settled.kind === 'credit_note') {
+    return (
+      <>
+        <td className="num">{settled.settledCents > 0 ? `${formatEuros(settled.settledCents)} utilisés` : ''}</td>
+        <td className="num">—</td>
+        <td>—</td>
+      </>
+    );
+  }
+  return (
+    <>
+      <td className="num">{formatEuros(settled.settledCents)}</td>
+      <td className="num">{formatEuros(settled.openCents)}</td>
+      <td>{settled.openCents === 0 ? 'Réglée' : OVERDUE_AGES[settled.age]}</td>
+    </>
   );
 }

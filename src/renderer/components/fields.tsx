@@ -188,3 +188,26 @@ export function CheckboxField(props: Common & { checked: boolean; onChange(check
     </div>
   );
 }
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A day to go to (the day list, the planning): DateField's jj/mm/aaaa whatever the computer's language, which moves
+ * as soon as a real day is typed and says so under the field while the text is not one.
+ */
+export function GoToDayField({ path, label, value, onGo }: { path: string; label: string; value: string; onGo(day: string): void }) {
+  const [typed, setTyped] = useState(value);
+  const errors = typed !== '' && !ISO_DAY.test(typed) && typed.length >= 8 ? { [path]: 'Date invalide : écrivez jj/mm/aaaa.' } : {};
+  return (
+    <DateField
+      path={path}
+      label={label}
+      errors={errors}
+      value={value}
+      onChange={(next) => {
+        setTyped(next);
+        if (ISO_DAY.test(next)) onGo(next);
+      }}
+    />
+  );
+}

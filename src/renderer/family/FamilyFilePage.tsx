@@ -3,7 +3,6 @@ import type { FamilyFile } from '../../shared/api/contract.js';
 import { familySchemas, type FamilyPatch } from '../../shared/families/input.js';
 import { api } from '../api/bridge.js';
 import { check } from '../api/useApi.js';
-import { InvoicesSection } from '../billing/InvoicesSection.js';
 import { checkCustomValues, CustomFieldsEditor } from '../components/CustomFieldsEditor.js';
 import { PrintButton } from '../components/PrintButton.js';
 import { FileHeader, FileLoading, HistoryCard, useActiveCustomFields } from '../components/RecordFile.js';
@@ -12,6 +11,7 @@ import { Tabs } from '../components/Tabs.js';
 import { routeHref } from '../lib/route.js';
 import { FamilyRequests } from '../requests/FamilyRequests.js';
 import { PortalAccessSection } from '../sync/PortalAccessSection.js';
+import { AccountSection } from './AccountSection.js';
 import { cafToDraft, draftToCaf, draftToFiscal, fiscalToDraft } from './convert.js';
 import { DocumentsSection } from './DocumentsSection.js';
 import { QfSection } from './QfSection.js';
@@ -228,7 +228,7 @@ export function FamilyFilePage({ id }: { id: number }) {
 
             <PortalAccessSection file={file} />
 
-            <InvoicesSection familyId={id} />
+            <AccountSection familyId={id} />
 
             <DocumentsSection familyId={id} documents={file.documents} canEdit={canEdit} onAdded={() => void reload()} />
 

@@ -1,5 +1,6 @@
 import type { ColDef, GridApi, ICellRendererParams } from 'ag-grid-community';
 import { useCan } from '../api/permissions.js';
+import { GoToDayField } from '../components/fields.js';
 import { PrintButton } from '../components/PrintButton.js';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -208,10 +209,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
         >
           Jour d’ouverture précédent
         </button>
-        <div className="field">
-          <label htmlFor="day-date">Jour</label>
-          <input id="day-date" type="date" value={day} onChange={(event) => event.target.value && setDay(event.target.value)} />
-        </div>
+        <GoToDayField path="day-date" label="Jour" value={day} onGo={setDay} />
         <button
           type="button"
           className="button"

@@ -3,6 +3,7 @@ import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ChildPlanning, PlanningAction } from '../../shared/api/contract.js';
 import { isWeekend } from '../../shared/calendar/days.js';
+import { GoToDayField } from '../components/fields.js';
 import { formatDayFr, formatDayShortFr } from '../../shared/calendar/format.js';
 import { CELL_STATES, type CellState, type PlanningCell } from '../../shared/planning/cells.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
@@ -322,17 +323,7 @@ export function PlanningGrid({
         <button type="button" className="button" onClick={() => goTo(view, shiftAnchor(view, anchor, 1))}>
           {view === 'week' ? 'Semaine suivante' : 'Mois suivant'}
         </button>
-        <div className="field">
-          <label htmlFor="planning-goto">Aller au</label>
-          <input
-            id="planning-goto"
-            type="date"
-            value={anchor}
-            onChange={(event) => {
-              if (event.target.value) goTo(view, event.target.value);
-            }}
-          />
-        </div>
+        <GoToDayField path="planning-goto" label="Aller au" value={anchor} onGo={(day) => goTo(view, day)} />
         <p className="planning-period" aria-live="polite">
           {periodTitle(view, anchor)}
         </p>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useUnsavedChanges } from '../lib/unsaved.js';
 import type { School, ServiceConfig } from '../../shared/api/contract.js';
 import { dayRange } from '../../shared/calendar/days.js';
 import { CLASSES } from '../../shared/children/input.js';
@@ -31,6 +32,7 @@ export function EventForm() {
   const [comment, setComment] = useState('');
   const [note, setNote] = useState<string | null>(null);
   const call = useApi();
+  useUnsavedChanges(schoolId !== '' || classe !== '' || serviceIds.length > 0 || from !== '' || to !== '' || reason !== 'STRIKE' || comment.trim() !== '');
 
   useEffect(() => {
     void api.call('schools.list', {}).then((result) => {
@@ -64,6 +66,14 @@ export function EventForm() {
     );
     if (value) {
       setNote(eventAbsenceNote(value));
+      // Declared: the form is empty again, so leaving it no longer asks.
+      setSchoolId('');
+      setClasse('');
+      setServiceIds([]);
+      setFrom('');
+      setTo('');
+      setReason('STRIKE');
+      setComment('');
     }
   }
 

@@ -24,6 +24,7 @@ import type {
 import type { CallOptions } from './progress.js';
 import type { FamilyAccount, PaymentOutcome } from './accounts.js';
 import type { CancelInput, PaymentInput, RefundInput } from '../billing/account.js';
+import type { AccountGridFilter, AccountGridRow } from './account-grid.js';
 import type { ReminderHoldInput, ReminderList, ReminderSendInput, ReminderSendOutcome } from './reminders.js';
 
 /**
@@ -555,6 +556,8 @@ export interface OfficeApiSpec {
   'payments.refund': Method<RefundInput, PaymentOutcome>;
   /** Cancels a payment or a refund by a counter-entry dated `day`; never deletes. */
   'payments.cancel': Method<CancelInput, PaymentOutcome>;
+  /** The « Comptes » grid: every family's account (balance, overdue, oldest unpaid, last payment), filtered. */
+  'accounts.grid': Method<{ filter?: AccountGridFilter }, AccountGridRow[]>;
 
   /** Reminders (./reminders.ts): overdue invoices by family and age; sending, holding and releasing are the régisseur's. */
   'reminders.list': Method<Record<string, never>, ReminderList>;
