@@ -5,6 +5,7 @@ import { DEFAULT_BILLING_SETTINGS } from '../../src/shared/billing/settings.js';
 import { seriousViolations } from './axe.js';
 import { officeApi } from './api.js';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
+import { LAPTOP, layoutProblems, screenshot } from './layout.js';
 
 /**
  * « Régie › Relances » in the office (dev bridge, demo commune, its clock on Saturday 28 November 2026): two families
@@ -58,9 +59,13 @@ test('the régisseur sets a family aside and sends a first reminder; the PDF hol
   const firstRow = table.getByRole('row').filter({ hasText: a });
   const secondRow = table.getByRole('row').filter({ hasText: b });
   await expect(firstRow).toContainText('42,10');
-  await expect(firstRow).toContainText('Première relance');
+  await expect(firstRow).toContainText('Niveau 1');
   await expect(secondRow).toContainText('18,30');
   expect(await seriousViolations(page)).toEqual([]);
+  // At the town hall's laptop size: photographed for a person to look at, and nothing cut.
+  await page.setViewportSize(LAPTOP);
+  await screenshot(page, 'regie-relances');
+  expect(await layoutProblems(page)).toEqual([]);
 
   // The second family is set aside with a note: its box is disabled, its note shown.
   await secondRow.getByRole('button', { name: `Mettre de côté ${secondName}` }).click();

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ReminderLevel, ReminderList, ReminderRow } from '../../shared/api/reminders.js';
-import { HOLD_REASONS, REMINDER_LEVELS, SECOND_REMINDER_AFTER_DAYS } from '../../shared/api/reminders.js';
+import { HOLD_REASONS, SECOND_REMINDER_AFTER_DAYS } from '../../shared/api/reminders.js';
 import { OVERDUE_AGES } from '../../shared/billing/account.js';
 import { shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
@@ -10,10 +10,13 @@ import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { downloadFile } from '../lib/files.js';
 import { plural } from '../billing/labels.js';
 import '../billing/billing.css';
+import './reminders.css';
 import { ReminderHoldDialog } from './ReminderHoldDialog.js';
 import { ReminderSendDialog } from './ReminderSendDialog.js';
 
 const BUCKETS = ['d0_30', 'd31_60', 'd61_90', 'd90_plus'] as const;
+/** Short headers at the laptop's width; the full label (OVERDUE_AGES) is the header's title. */
+const SHORT: Record<(typeof BUCKETS)[number], string> = { d0_30: '0 à 30 j', d31_60: '31 à 60 j', d61_90: '61 à 90 j', d90_plus: '+ de 90 j' };
 
 /**
  * « Relances »: the families with overdue invoices, what they owe by age, their last reminder and whether they are
@@ -104,20 +107,24 @@ export function RemindersPage() {
         <div className="table-wrap">
           <table className="table reminders-table">
             <caption className="visually-hidden">Familles avec des factures échues impayées</caption>
+            <colgroup>
+              {mayAct ? <col /> : null}
+              <col className="reminders-family" />
+            </colgroup>
             <thead>
               <tr>
                 {mayAct ? <th scope="col">Choisir</th> : null}
                 <th scope="col">Famille</th>
                 {BUCKETS.map((bucket) => (
-                  <th scope="col" className="num" key={bucket}>
-                    {OVERDUE_AGES[bucket]}
+                  <th scope="col" className="num" key={bucket} title={`Retard : ${OVERDUE_AGES[bucket].toLowerCase()}`}>
+                    {SHORT[bucket]}
                   </th>
                 ))}
                 <th scope="col" className="num">
                   Total échu
                 </th>
                 <th scope="col">Dernière relance</th>
-                <th scope="col">Prochaine</th>
+                <th scope="col" title="Niveau de relance proposé">Prochaine</th>
                 <th scope="col">Courriel</th>
                 <th scope="col">Mise de côté</th>
               </tr>
@@ -150,12 +157,14 @@ export function RemindersPage() {
                     <strong>{formatEuros(row.overdueCents)}</strong>
                   </td>
                   <td>{row.lastReminder ? `Niveau ${row.lastReminder.level} le ${shortDayFr(row.lastReminder.day)}` : 'Aucune'}</td>
-                  <td>{row.hold ? '—' : REMINDER_LEVELS[row.suggestedLevel]}</td>
-                  <td>{row.emails.length > 0 ? row.emails.join(', ') : 'Courrier seulement'}</td>
+                  <td>{row.hold ? '—' : `Niveau ${row.suggestedLevel}`}</td>
+                  <td title={row.emails.join(', ')}>{row.emails.length > 0 ? plural(row.emails.length, 'adresse') : 'Courrier seulement'}</td>
                   <td>
                     {row.hold ? (
                       <>
-                        {HOLD_REASONS[row.hold.reason]} depuis le {shortDayFr(row.hold.since)} : {row.hold.note}
+                        <span className="hold-note">
+                          {HOLD_REASONS[row.hold.reason]} depuis le {shortDayFr(row.hold.since)} : {row.hold.note}
+                        </span>
                         {mayAct ? (
                           <>
                             {' '}
