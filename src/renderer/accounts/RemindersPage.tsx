@@ -158,7 +158,10 @@ export function RemindersPage() {
                   </td>
                   <td>{row.lastReminder ? `Niveau ${row.lastReminder.level} le ${shortDayFr(row.lastReminder.day)}` : 'Aucune'}</td>
                   <td>{row.hold ? '—' : `Niveau ${row.suggestedLevel}`}</td>
-                  <td title={row.emails.join(', ')}>{row.emails.length > 0 ? plural(row.emails.length, 'adresse') : 'Courrier seulement'}</td>
+                  <td title={row.emails.join(', ')}>
+                    {row.emails.length > 0 ? plural(row.emails.length, 'adresse') : 'Courrier seulement'}
+                    {row.emails.length > 0 ? <span className="visually-hidden"> : {row.emails.join(', ')}</span> : null}
+                  </td>
                   <td>
                     {row.hold ? (
                       <>
