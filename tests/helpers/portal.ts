@@ -166,6 +166,7 @@ export function makePublication(familyId: number, overrides: Partial<FamilyPubli
     invoices: [],
     payments: [],
     balanceCents: 0,
+    reminders: [],
     ...overrides,
   };
 }

@@ -47,6 +47,10 @@ describe('the sync contract', () => {
       { serviceName: 'Restauration scolaire', unit: 'repas', unitPriceCents: 385, serviceId: null, validFrom: null, validTo: null, bracket: '', why: '' },
     ]);
     expect(read.quotient).toBeNull();
+    // The régie's reminders came later still: none; a payment written before payments had a kind still reads.
+    expect(read.reminders).toEqual([]);
+    const paid = familyPublicationSchema.parse({ ...(before as object), payments: [{ date: '2026-11-20', amountCents: 1000, method: 'Chèque' }] });
+    expect(paid.payments).toEqual([{ date: '2026-11-20', amountCents: 1000, method: 'Chèque' }]);
     expect(publishRequestSchema.safeParse({ protocol: SYNC_PROTOCOL, settings: null, families: [before] }).success).toBe(true);
   });
 

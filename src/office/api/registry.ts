@@ -3,6 +3,7 @@ import type { Role } from '../../shared/auth/roles.js';
 import { accountHandlers } from '../accounts/handlers.js';
 import { cashJournalHandlers } from '../accounts/cash-journal-handlers.js';
 import { statementHandlers } from '../accounts/statement-handlers.js';
+import { reminderHandlers } from '../accounts/reminder-handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { authHandlers } from '../auth/handlers.js';
 import { invoicePdfHandlers } from '../billing/pdf-handlers.js';
@@ -38,6 +39,7 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...accountHandlers,
   ...statementHandlers,
   ...cashJournalHandlers,
+  ...reminderHandlers,
   'auth.permissions': { access: ALL_STAFF, args: noArgs, run: async ({ user }) => allowedMethods(user.role) },
 };
 

@@ -9,6 +9,10 @@ import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import type { FamilyPublication, PortalSettings } from '../../shared/sync/contract.js';
 import { invoiceDocumentSchema } from '../../shared/sync/invoice-document.js';
 import { loadBillingSettings, loadTariffs, type StoredTariff } from '../billing/store.js';
+import { PAYMENT_METHODS } from '../../shared/billing/account.js';
+import type { FamilyAccount } from '../../shared/api/accounts.js';
+import { loadFamilyAccounts } from '../accounts/ledger.js';
+import { publishedReminders } from '../accounts/reminders.js';
 import type { OfficeDb } from '../db/open.js';
 import { childPlanning } from '../planning/child-planning.js';
 import { loadCalendar, loadServices } from '../planning/store.js';
@@ -112,10 +116,47 @@ function storedDocument(number: string, json: string) {
   return parsed.data;
 }
 
-/** What one family may see on the portal, built from the office's data and the planning's own cell computation. */
-export async function buildFamilyPublication(db: OfficeDb, familyId: number, version: number, now: Date): Promise<FamilyPublication> {
+/** The régie's side of the publications: each family's account and reminders, read for many families at once. */
+export interface PublishedAccounts {
+  accounts: Map<number, FamilyAccount>;
+  reminders: Map<number, Published<'reminders'>>;
+}
+
+/** The accounts and reminders of the families about to be published, in a handful of queries for the whole batch. */
+export async function loadPublishedAccounts(db: OfficeDb, familyIds: readonly number[], now: Date): Promise<PublishedAccounts> {
+  const [accounts, reminders] = await Promise.all([loadFamilyAccounts(db, familyIds, parisDay(now)), publishedReminders(db, familyIds)]);
+  return { accounts, reminders };
+}
+
+/**
+ * The family's invoices with what is paid on them, its payments and refunds (not those cancelled), and its balance,
+ * all from the office's ledger (src/office/accounts/ledger.ts).
+ */
+function accountPart(account: FamilyAccount | undefined): Pick<FamilyPublication, 'payments' | 'balanceCents'> & { paid: Map<string, number> } {
+  const paid = new Map<string, number>();
+  if (!account) return { paid, payments: [], balanceCents: 0 };
+  // A credit note's settledCents is what of it went to invoices: published negative, so amount - paid is what is left.
+  for (const invoice of account.invoices) paid.set(invoice.number, invoice.totalCents < 0 ? -invoice.settledCents : invoice.settledCents);
+  const payments = account.movements
+    .filter((movement) => movement.kind !== 'cancellation' && movement.cancelledById === null)
+    .map((movement) => ({
+      date: movement.day,
+      amountCents: movement.amountCents,
+      method: PAYMENT_METHODS[movement.method],
+      kind: movement.kind === 'refund' ? ('refund' as const) : ('payment' as const),
+    }));
+  return { paid, payments, balanceCents: account.balanceCents };
+}
+
+/**
+ * What one family may see on the portal, built from the office's data and the planning's own cell computation.
+ * `prefetched` holds the batch's accounts (loadPublishedAccounts); without it the family's own are read.
+ */
+export async function buildFamilyPublication(db: OfficeDb, familyId: number, version: number, now: Date, prefetched?: PublishedAccounts): Promise<FamilyPublication> {
   const window = planningWindow(now);
   const today = parisDay(now);
+  const regie = prefetched?.accounts.has(familyId) ? prefetched : await loadPublishedAccounts(db, [familyId], now);
+  const ledger = accountPart(regie.accounts.get(familyId));
   const family = await db.selectFrom('families').selectAll().where('id', '=', familyId).executeTakeFirstOrThrow();
   // Tariffs and billing settings are a few rows for the whole commune, read with the family's first queries.
   const [responsables, children, activations, customFields, requests, invoices, tariffs, billing] = await Promise.all([
@@ -160,8 +201,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
     date: invoice.issue_date,
     dueDate: invoice.due_date,
     amountCents: invoice.total_cents,
-    // No payment exists yet (a later issue): nothing is paid, the whole amount remains.
-    paidCents: 0,
+    paidCents: ledger.paid.get(invoice.number) ?? 0,
     kind: invoice.kind,
     month: invoice.month,
     document: storedDocument(invoice.number, invoice.document),
@@ -310,9 +350,9 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
     })),
     quotient: { day: today, qf: quotient.qf, flagged: quotient.flagged, why: quotient.why },
     invoices: publishedInvoices,
-    payments: [],
-    // Without payments yet, the balance is what the invoices add up to (a credit note counts negative).
-    balanceCents: publishedInvoices.reduce((sum, invoice) => sum + invoice.amountCents - invoice.paidCents, 0),
+    payments: ledger.payments,
+    balanceCents: ledger.balanceCents,
+    reminders: regie.reminders.get(familyId) ?? [],
   };
 }
 

@@ -5,7 +5,7 @@ import { sha256Hex } from '../../shared/sync/signature.js';
 import type { OfficeDb } from '../db/open.js';
 import type { PortalClient } from './client.js';
 import { markFamiliesForService } from './dirty.js';
-import { buildFamilyPublication, buildPortalSettings, planningWindow } from './publication.js';
+import { buildFamilyPublication, buildPortalSettings, loadPublishedAccounts, planningWindow } from './publication.js';
 
 export const PUBLISH_BATCH = 25;
 
@@ -105,9 +105,10 @@ export async function publishChanges(db: OfficeDb, client: PortalClient, clock: 
     const first = dirty.length ? await reserveVersions(db, dirty.length, clock) : 0;
     const now = clock();
     const publications: FamilyPublication[] = [];
+    const regie = await loadPublishedAccounts(db, [...existing], now);
     for (const [index, row] of dirty.entries()) {
       attempted.add(row.family_id);
-      if (existing.has(row.family_id)) publications.push(await buildFamilyPublication(db, row.family_id, first + index, now));
+      if (existing.has(row.family_id)) publications.push(await buildFamilyPublication(db, row.family_id, first + index, now, regie));
     }
     const response = await client.publish(settings, publications);
     const acknowledged = new Set([...response.applied, ...response.ignored]);

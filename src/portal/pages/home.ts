@@ -2,7 +2,7 @@ import { requireFamily } from '../auth/sessions.js';
 import { loadPublication, loadSettings } from '../content.js';
 import { notFound, type PortalModule } from '../http/context.js';
 import { html } from '../http/html.js';
-import { instantFr, longDay } from '../http/format.js';
+import { euros, instantFr, longDay } from '../http/format.js';
 import { sendPage } from '../http/render.js';
 import { familyRequests, KIND_LABELS, STATUS_LABELS } from '../requests/list.js';
 import { childName, comingSoon, requestTable } from './common.js';
@@ -29,6 +29,9 @@ export const registerHomePage: PortalModule = (app, ctx) => {
       main: html`<h1>Bonjour${first ? html` ${first.prenom} ${first.nom}` : ''}</h1>
 ${publication ? '' : comingSoon()}
 ${deadline ? html`<p class="deadline"><strong>${deadline}</strong>.</p>` : ''}
+${publication && publication.balanceCents > 0
+  ? html`<section aria-labelledby="a-payer"><h2 id="a-payer">À payer</h2><p class="deadline">Montant dû : <strong>${euros(publication.balanceCents)}</strong>. <a href="/releve">Voir le relevé de compte et payer en ligne</a></p></section>`
+  : ''}
 <section aria-labelledby="en-cours"><h2 id="en-cours">Demandes en cours</h2>${requestTable(open, 'Demandes en attente')}</section>
 <section aria-labelledby="recentes"><h2 id="recentes">Demandes récentes</h2>${requestTable(recent, `Demandes traitées depuis ${RECENT_DAYS} jours`)}</section>
 <section aria-labelledby="actualites"><h2 id="actualites">Actualités du service</h2>

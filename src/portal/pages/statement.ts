@@ -1,3 +1,4 @@
+import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 import { INVOICE_KINDS, type InvoiceKind } from '../../shared/billing/invoice.js';
 import { monthLabelFr } from '../../shared/calendar/format.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
@@ -38,22 +39,60 @@ export function invoiceTable(invoices: readonly PublishedInvoice[]): SafeHtml {
 <thead><tr><th scope="col">Document</th><th scope="col">Période</th><th scope="col">Date</th><th scope="col">Échéance</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Payé</th><th scope="col" class="num">Reste à payer</th><th scope="col">PDF</th></tr></thead>
 <tbody>${invoices.map(
     (i) =>
-      html`<tr><th scope="row">${INVOICE_KINDS[i.kind]} n°\u00a0${i.number}</th><td>${i.month === null ? 'Non précisée' : monthLabelFr(i.month)}</td><td>${shortDay(i.date)}</td><td>${shortDay(i.dueDate)}</td><td class="num">${euros(i.amountCents)}</td><td class="num">${euros(i.paidCents)}</td><td class="num">${euros(i.amountCents - i.paidCents)}</td>${downloadCell(i)}</tr>`,
+      html`<tr><th scope="row">${INVOICE_KINDS[i.kind]} n°\u00a0${i.number}</th><td>${i.month === null ? 'Non précisée' : monthLabelFr(i.month)}</td><td>${shortDay(i.date)}</td><td>${shortDay(i.dueDate)}</td><td class="num">${euros(i.amountCents)}</td><td class="num">${euros(i.paidCents)}</td><td class="num">${euros(i.kind === 'credit_note' ? i.amountCents - i.paidCents : leftToPay(i))}</td>${downloadCell(i)}</tr>`,
   )}</tbody></table></div>`;
 }
 
+/** What is left to pay on an invoice (an invoice or complementary invoice; a credit note is never paid). */
+export function leftToPay(invoice: PublishedInvoice): number {
+  return invoice.kind === 'credit_note' ? 0 : Math.max(0, invoice.amountCents - invoice.paidCents);
+}
+
+function paymentsTable(p: FamilyPublication): SafeHtml {
+  if (p.payments.length === 0) return html`<p class="empty">Aucun paiement enregistré pour le moment.</p>`;
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Paiements et remboursements"><table><caption>Paiements et remboursements</caption>
+<thead><tr><th scope="col">Date</th><th scope="col">Opération</th><th scope="col">Moyen de paiement</th><th scope="col" class="num">Montant</th></tr></thead>
+<tbody>${p.payments.map(
+    (pay) =>
+      html`<tr><td>${shortDay(pay.date)}</td><td>${pay.kind === 'refund' ? 'Remboursement' : 'Paiement'}</td><td>${pay.method}</td><td class="num">${euros(pay.kind === 'refund' ? -pay.amountCents : pay.amountCents)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+/**
+ * How to pay online with PayFiP: the site, the commune's identifier (from each invoice's frozen document: the one it
+ * was issued with), then for each invoice left to pay its reference and amount, as the family types them there.
+ */
+function payfipSection(p: FamilyPublication): SafeHtml {
+  const unpaid = p.invoices.filter((invoice) => leftToPay(invoice) > 0);
+  if (unpaid.length === 0) return html``;
+  const online = unpaid.filter((invoice) => (invoice.document?.issuer.payfipId.trim() ?? '') !== '');
+  const identifiers = [...new Set(online.map((invoice) => invoice.document!.issuer.payfipId.trim()))];
+  // A list, not a table: the invoices table stays the one place whose rows name an invoice.
+  return html`<section aria-labelledby="payer"><h2 id="payer">Payer en ligne avec PayFiP</h2>
+${online.length === 0
+  ? html`<p>Le paiement en ligne n’est pas proposé pour ces factures : réglez-les à la régie ou par chèque, comme indiqué sur chaque facture.</p>`
+  : html`<p>Rendez-vous sur <a href="https://${PAYFIP_SITE}/" rel="noopener">${PAYFIP_SITE}</a> (site officiel de la DGFiP) et saisissez, pour chaque facture :
+${identifiers.length === 1 ? html` l’identifiant de la collectivité <strong>${identifiers[0]}</strong>,` : ' l’identifiant de la collectivité indiqué ci-dessous,'} la référence de la facture et le montant à payer.</p>
+<ul class="payfip" aria-label="Références à saisir sur PayFiP">${online.map(
+    (i) =>
+      html`<li>${INVOICE_KINDS[i.kind]} n°\u00a0${i.number}${identifiers.length > 1 ? html` : identifiant de la collectivité <strong>${i.document!.issuer.payfipId}</strong>,` : ' :'} référence <strong>${i.number}</strong>, montant <strong>${euros(leftToPay(i))}</strong> (échéance le ${shortDay(i.dueDate)})</li>`,
+  )}</ul>`}
+</section>`;
+}
+
+function balanceSentence(p: FamilyPublication): SafeHtml {
+  return html`<p class="balance">Solde : <strong>${euros(p.balanceCents)}</strong>${p.balanceCents > 0 ? ' restant à payer' : p.balanceCents < 0 ? ' en votre faveur' : ''}</p>`;
+}
+
 export function statementBody(p: FamilyPublication): SafeHtml {
-  return html`<p class="balance">Solde : <strong>${euros(p.balanceCents)}</strong>${p.balanceCents > 0 ? ' restant à payer' : p.balanceCents < 0 ? ' en votre faveur' : ''}</p>
+  return html`${balanceSentence(p)}
 <section aria-labelledby="factures"><h2 id="factures">Factures</h2>
 ${invoiceTable(p.invoices)}
 </section>
 <section aria-labelledby="paiements"><h2 id="paiements">Paiements</h2>
-${p.payments.length === 0
-  ? html`<p class="empty">Aucun paiement enregistré pour le moment.</p>`
-  : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Paiements"><table><caption>Paiements</caption>
-<thead><tr><th scope="col">Date</th><th scope="col">Moyen de paiement</th><th scope="col" class="num">Montant</th></tr></thead>
-<tbody>${p.payments.map((pay) => html`<tr><td>${shortDay(pay.date)}</td><td>${pay.method}</td><td class="num">${euros(pay.amountCents)}</td></tr>`)}</tbody></table></div>`}
-</section>`;
+${paymentsTable(p)}
+</section>
+${payfipSection(p)}`;
 }
 
 export const registerStatementPage: PortalModule = (app, ctx) => {

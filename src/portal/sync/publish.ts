@@ -1,9 +1,11 @@
+import { parisDay } from '../../shared/clock.js';
 import { familyPublicationSchema, portalSettingsSchema, SYNC_PROTOCOL, type FamilyPublication, type PublishRequest, type PublishResponse } from '../../shared/sync/contract.js';
 import { upsertAccountsFromPublication } from '../auth/accounts.js';
 import { PORTAL_SETTINGS_KEY } from '../content.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { decisionMails, newlyDecided } from './decision-mail.js';
+import { reminderMails } from './reminder-mail.js';
 import { storedBody } from './pull.js';
 
 async function storedSettings(trx: PortalTrx) {
@@ -34,7 +36,7 @@ async function changedLabels(trx: PortalTrx, previous: FamilyPublication | null,
 
 /**
  * Stores what the office published, each family in its own transaction: the version check, the publication, the
- * accounts and the decision mails commit together, so a publication sent twice (the office crashed before recording
+ * accounts, the decision mails and the reminder mails commit together, so a publication sent twice (the office crashed before recording
  * it) is ignored and mails nobody twice.
  */
 export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date): Promise<PublishResponse> {
@@ -66,7 +68,8 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
         .execute();
       await upsertAccountsFromPublication(trx, publication, now);
       const before = previous?.success ? previous.data : null;
-      const mails = decisionMails(before, publication, await storedSettings(trx), await changedLabels(trx, before, publication));
+      const settings = await storedSettings(trx);
+      const mails = decisionMails(before, publication, settings, await changedLabels(trx, before, publication));
       if (mails.length > 0) {
         const accounts = await trx
           .selectFrom('accounts')
@@ -78,6 +81,10 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
         for (const mail of mails) {
           for (const account of accounts) await enqueueMail(trx, { to: account.email, subject: mail.subject, text: mail.text }, now);
         }
+      }
+      // The régie's reminders go to the responsables' addresses the office holds, logged in on the portal or not.
+      for (const mail of reminderMails(before, publication, settings, parisDay(now))) {
+        for (const to of mail.to) await enqueueMail(trx, { to, subject: mail.subject, text: mail.text }, now);
       }
       return true;
     });

@@ -10,6 +10,7 @@ import type {
 import { INVOICE_KINDS, type InvoiceDocument, type InvoiceIssuer, type InvoiceKind, type InvoiceLine } from '../../shared/billing/invoice.js';
 import { compactDaysFr, formatDayFr, monthLabelFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
+import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 import { renderPdf } from '../pdfmake.js';
 import { splitPdf } from '../pdf-merge.js';
 
@@ -30,7 +31,8 @@ const FILL = '#f1f4f8';
 
 const PAGE_MARGINS: [number, number, number, number] = [40, 36, 40, 44];
 
-export const PAYFIP_SITE = 'www.tipi.budget.gouv.fr';
+// One place for the site (src/shared/billing/payfip.ts), also read by the portal and the reminder letters.
+export { PAYFIP_SITE };
 
 /** « facture-2026-000123.pdf », « avoir-2026-000124.pdf »: the name a downloaded invoice is saved under. */
 export function invoicePdfFileName(document: Pick<InvoiceDocument, 'kind' | 'number'>): string {

@@ -26,6 +26,7 @@ import type { FamilyAccount, PaymentOutcome } from './accounts.js';
 import type { CashJournal } from './cash-journal.js';
 import type { CancelInput, PaymentInput, RefundInput } from '../billing/account.js';
 import type { AccountGridFilter, AccountGridRow } from './account-grid.js';
+import type { ReminderHoldInput, ReminderList, ReminderSendInput, ReminderSendOutcome } from './reminders.js';
 
 /**
  * The one office API. Every transport (Electron preload over IPC, the loopback dev bridge over HTTP) carries
@@ -567,6 +568,13 @@ export interface OfficeApiSpec {
   'cashJournal.close': Method<{ day: string }, CashJournal>;
   /** The journal and the « Bordereau de remise de chèques » as one PDF. */
   'cashJournal.pdf': Method<{ day: string }, FileContent>;
+
+  /** Reminders (./reminders.ts): overdue invoices by family and age; sending, holding and releasing are the régisseur's. */
+  'reminders.list': Method<Record<string, never>, ReminderList>;
+  /** Records one reminder per family and returns the letters as one PDF; the portal mails them at the next sync. */
+  'reminders.send': Method<ReminderSendInput, ReminderSendOutcome>;
+  'reminders.hold': Method<ReminderHoldInput, null>;
+  'reminders.release': Method<{ familyId: number }, null>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;

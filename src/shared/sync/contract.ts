@@ -206,9 +206,33 @@ export const familyPublicationSchema = z.object({
       document: invoiceDocumentSchema.nullable().default(null),
     }),
   ),
-  payments: z.array(z.object({ date: isoDay, amountCents: z.number().int(), method: z.string() })),
-  /** What the family owes (positive) or is owed (negative): the invoices' amounts less what was paid on them. */
+  /**
+   * The family's payments and refunds, oldest first, those cancelled by the régie left out (a counter-entry is the
+   * office's bookkeeping, not the family's). method is the French label (« Chèque »); kind came with the régie's
+   * accounts and is absent from an entry of an earlier publication: a payment.
+   */
+  payments: z.array(z.object({ date: isoDay, amountCents: z.number().int(), method: z.string(), kind: z.enum(['payment', 'refund']).optional() })),
+  /**
+   * What the family owes (positive) or is owed (negative): the office's ledger balance (invoices and refunds less
+   * payments and credit notes). An invoice's paidCents is what payments and credit notes settled on it; a credit
+   * note's is minus what of it went to other invoices, so amountCents - paidCents is what is left either way.
+   */
   balanceCents: z.number().int(),
+  /**
+   * The reminders (relances) the régie sent the family, oldest first: the portal mails each one it sees for the first
+   * time to the responsables' addresses. A publication made before reminders reads with none.
+   */
+  reminders: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        level: z.union([z.literal(1), z.literal(2)]),
+        day: isoDay,
+        amountCents: z.number().int(),
+        invoiceNumbers: z.array(z.string()),
+      }),
+    )
+    .default([]),
 });
 export type FamilyPublication = z.infer<typeof familyPublicationSchema>;
 

@@ -1,0 +1,176 @@
+import type { Content, ContentText, CustomTableLayout, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { OverdueInvoice, ReminderLevel } from '../../shared/api/reminders.js';
+import type { InvoiceIssuer } from '../../shared/billing/invoice.js';
+import { formatDayFr, shortDayFr } from '../../shared/calendar/format.js';
+import { formatEuros } from '../../shared/money.js';
+import { renderPdf } from '../pdfmake.js';
+import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
+
+/**
+ * The reminder letters (relances) of the régie, one per family, each on its own page(s), as one PDF to print and
+ * post: the régie's heading from the billing settings' issuer, the family's address where a window envelope shows it,
+ * the overdue invoices with what is left to pay on each, the total, how to pay; a second reminder says the debt will
+ * then be passed to the Trésor public for recovery (titre de recettes, DOMAIN.md « Invoices and the régie »).
+ */
+
+const BLUE = '#1f4e79';
+const GREY = '#5b6b7b';
+const LINE = '#b8c4d0';
+const FILL = '#f1f4f8';
+
+export interface ReminderLetter {
+  id: number;
+  familyId: number;
+  level: ReminderLevel;
+  day: string;
+  /** « M. et Mme Paul DURAND ». */
+  addressee: string;
+  address: string[];
+  amountCents: number;
+  invoices: OverdueInvoice[];
+  /** The addresses the portal will mail it to. */
+  emails: string[];
+}
+
+/** « relances-niveau-1-2026-12-03.pdf ». */
+export function reminderPdfFileName(level: ReminderLevel, day: string): string {
+  return `relances-niveau-${level}-${day}.pdf`;
+}
+
+/** Days a family is given to pay after a reminder, printed as a date. */
+export const REMINDER_DELAY_DAYS = 15;
+
+function plusDays(day: string, n: number): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + n);
+  return date.toISOString().slice(0, 10);
+}
+
+const tableLayout: CustomTableLayout = {
+  hLineWidth: (i, node) => (i === 0 || i === 1 || i === node.table.body.length ? 0.8 : 0.4),
+  vLineWidth: () => 0,
+  hLineColor: () => LINE,
+  paddingLeft: () => 4,
+  paddingRight: () => 4,
+  paddingTop: () => 2,
+  paddingBottom: () => 2,
+};
+
+const right = (text: string, extra: Partial<ContentText> = {}): TableCell => ({ text, alignment: 'right', ...extra });
+
+function heading(issuer: InvoiceIssuer, letter: ReminderLetter): Content {
+  return [
+    {
+      columns: [
+        { width: '*', text: [{ text: issuer.communeName, fontSize: 12, bold: true, color: BLUE }, `\n${issuer.address.join('\n')}`] },
+        {
+          width: 230,
+          text: [
+            { text: issuer.regieName, bold: true, color: BLUE },
+            `\n${issuer.regieAddress.join('\n')}\n`,
+            { text: `Accueil : ${issuer.regieHours}`, color: GREY },
+            `\nTél. ${issuer.phone} · ${issuer.email}`,
+          ],
+        },
+      ],
+      columnGap: 16,
+    },
+    {
+      margin: [0, 18, 0, 0],
+      columns: [
+        {
+          width: '*',
+          text: [
+            { text: letter.level === 1 ? 'Relance' : 'Seconde relance', fontSize: 15, bold: true, color: BLUE },
+            `\nFactures impayées\nDate : ${shortDayFr(letter.day)}\nRéférence famille : ${letter.familyId}`,
+          ],
+          lineHeight: 1.25,
+        },
+        // Where a window envelope (DL, right) shows the address.
+        { width: 230, text: [{ text: letter.addressee, bold: true }, `\n${letter.address.join('\n')}`], margin: [0, 14, 0, 0], fontSize: 10 },
+      ],
+      columnGap: 16,
+    },
+  ];
+}
+
+function invoicesTable(letter: ReminderLetter): Content {
+  const head = { bold: true, color: BLUE, fillColor: FILL };
+  const body: TableCell[][] = [
+    [{ text: 'Facture', ...head }, { text: 'Date', ...head }, { text: 'Échéance', ...head }, right('Montant', head), right('Reste à payer', head)],
+    ...letter.invoices.map((invoice) => [
+      { text: `n° ${invoice.number}` },
+      { text: shortDayFr(invoice.issueDate) },
+      { text: shortDayFr(invoice.dueDate) },
+      right(formatEuros(invoice.totalCents)),
+      right(formatEuros(invoice.openCents)),
+    ]),
+    [{ text: 'Total restant dû', bold: true, colSpan: 4 }, {}, {}, {}, right(formatEuros(letter.amountCents), { bold: true })],
+  ];
+  return { table: { headerRows: 1, widths: ['*', 70, 70, 80, 80], body }, layout: tableLayout, margin: [0, 10, 0, 0] };
+}
+
+function letterBody(issuer: InvoiceIssuer, letter: ReminderLetter): Content[] {
+  const deadline = formatDayFr(plusDays(letter.day, REMINDER_DELAY_DAYS));
+  const opening =
+    letter.level === 1
+      ? `Sauf erreur ou omission de notre part, les factures ci-dessous restent impayées à ce jour alors que leur date d’échéance est passée. Nous vous remercions de bien vouloir régler la somme de ${formatEuros(letter.amountCents)} avant le ${deadline}.`
+      : `Malgré notre première relance, les factures ci-dessous restent impayées à ce jour. Nous vous demandons de régler la somme de ${formatEuros(letter.amountCents)} avant le ${deadline}.`;
+  const content: Content[] = [
+    { text: 'Madame, Monsieur,', margin: [0, 18, 0, 6] },
+    { text: opening },
+    invoicesTable(letter),
+  ];
+  if (letter.level === 2) {
+    content.push({
+      text: [
+        { text: 'Important : ', bold: true },
+        'sans règlement à cette date, votre dette sera transmise au Trésor public pour recouvrement : un titre de recettes sera émis à votre nom et le comptable public (centre des finances publiques) en poursuivra le paiement, frais de poursuite éventuels en sus. Vous ne pourrez plus alors régler auprès de la régie.',
+      ],
+      margin: [0, 10, 0, 0],
+      color: '#7a1f1f',
+    });
+  }
+  const ways: ContentText['text'] = [
+    { text: '• À la régie : ', bold: true },
+    `${issuer.regieName}, ${issuer.regieAddress.join(', ')} — ${issuer.regieHours}.`,
+    { text: '\n• Par chèque ', bold: true },
+    `à l’ordre de « ${issuer.chequeOrder} », en indiquant au dos les numéros de factures, déposé ou envoyé à la régie.`,
+  ];
+  if (issuer.payfipId.trim() !== '') {
+    ways.push(
+      { text: '\n• En ligne par PayFiP : ', bold: true },
+      `sur ${PAYFIP_SITE}, avec l’identifiant de la collectivité ${issuer.payfipId}, pour chaque facture sa référence (son numéro) et le reste à payer indiqué ci-dessus.`,
+    );
+  }
+  content.push(
+    { text: 'Comment payer ?', fontSize: 9.5, bold: true, color: BLUE, margin: [0, 12, 0, 2] },
+    { text: ways, lineHeight: 1.2 },
+    {
+      text: 'Si vous avez réglé ces sommes entre-temps, nous vous prions de ne pas tenir compte de ce courrier. En cas de difficulté de paiement, contactez la régie : un échéancier peut vous être proposé.',
+      margin: [0, 10, 0, 0],
+    },
+    { text: 'Veuillez agréer, Madame, Monsieur, l’expression de nos salutations distinguées.', margin: [0, 10, 0, 0] },
+    { text: `Le régisseur — ${issuer.regieName}`, margin: [0, 16, 0, 0], alignment: 'right' },
+  );
+  return content;
+}
+
+export function remindersDocument(issuer: InvoiceIssuer, letters: readonly ReminderLetter[]): TDocumentDefinitions {
+  return {
+    pageSize: 'A4',
+    pageMargins: [40, 36, 40, 44],
+    info: { title: letters.length === 1 ? 'Relance' : 'Relances', author: issuer.communeName, creator: 'Grenette' },
+    defaultStyle: { font: 'Roboto', fontSize: 9, lineHeight: 1.1, color: '#1a1a1a' },
+    content: letters.map((letter, index) => ({
+      stack: [heading(issuer, letter), ...letterBody(issuer, letter)],
+      ...(index > 0 ? { pageBreak: 'before' as const } : {}),
+    })),
+  };
+}
+
+/** Every letter in one PDF, each starting on a new page. */
+export async function reminderPdf(issuer: InvoiceIssuer, letters: readonly ReminderLetter[]): Promise<Buffer> {
+  if (letters.length === 0) throw new Error('reminderPdf: no letter to print');
+  return renderPdf(remindersDocument(issuer, letters));
+}
