@@ -9,7 +9,7 @@ import { dayRange, isWeekend, isoWeekday } from '../src/shared/calendar/days.js'
 import type { Result } from '../src/shared/result.js';
 import { benchClock, benchRandom, openBenchOffice, type BenchOffice } from './database.js';
 import { timeEach, type BenchResult } from './stats.js';
-import { pdfThreadCount } from '../src/server/billing/invoice-pdf-pool.js';
+import { pdfThreadCount } from '../src/server/pdf-pool.js';
 
 /**
  * The month's invoices as one PDF (`invoiceRuns.pdf`, issue 9: 1,000 families under 10 s): 1,000 issued invoices of
@@ -20,7 +20,7 @@ import { pdfThreadCount } from '../src/server/billing/invoice-pdf-pool.js';
  * Two measures, both against the goal, because the print is a merge of each invoice's own PDF kept in invoice_pdfs
  * (src/office/billing/pdf-cache.ts):
  * - cold: nothing kept yet, every invoice laid out and drawn by pdfmake (batches of a hundred, on as many threads as
- *   the machine has cores, at most four: src/server/billing/invoice-pdf-pool.ts), kept, then merged. pdfmake costs
+ *   the machine has cores, at most four: src/server/pdf-pool.ts), kept, then merged. pdfmake costs
  *   some 12 ms of CPU per invoice, so a one-core machine would not meet 10 s; two cores do.
  * - warm: every PDF kept, the print is the merge only: what the agent's « Imprimer le mois » gets once the PDFs
  *   rendered in the background right after issuing (renderMissingInvoicePdfs) are kept; an issued invoice never

@@ -50,17 +50,10 @@ export function shellBuildOptions(root = repoRoot) {
     },
     {
       ...common,
-      // The invoice PDF pool's threads, started by the office worker from next to its own bundle
-      // (src/server/billing/invoice-pdf-pool.ts, src/server/thread-entry.ts).
-      entryPoints: [path.join(root, 'src/server/billing/invoice-pdf-worker.ts')],
-      outfile: path.join(root, 'dist/main/invoice-pdf-worker.cjs'),
-      target: ['node22'],
-    },
-    {
-      ...common,
-      // The statement PDF pool's threads, likewise (src/server/billing/statement-pdf-pool.ts).
-      entryPoints: [path.join(root, 'src/server/billing/statement-pdf-worker.ts')],
-      outfile: path.join(root, 'dist/main/statement-pdf-worker.cjs'),
+      // The PDF pool's threads (invoices, statements), started by the office worker from next to its own bundle
+      // (src/server/pdf-pool.ts, src/server/thread-entry.ts).
+      entryPoints: [path.join(root, 'src/server/pdf-worker.ts')],
+      outfile: path.join(root, 'dist/main/pdf-worker.cjs'),
       target: ['node22'],
     },
   ];
@@ -73,7 +66,7 @@ export async function buildShell(root = repoRoot) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   buildShell().then(
-    () => console.warn('Shell Electron construit : dist/main/main.cjs, dist/main/office-worker.cjs, dist/main/invoice-pdf-worker.cjs, dist/main/statement-pdf-worker.cjs, dist/preload/preload.cjs'),
+    () => console.warn('Shell Electron construit : dist/main/main.cjs, dist/main/office-worker.cjs, dist/main/pdf-worker.cjs, dist/preload/preload.cjs'),
     (error) => {
       console.error('La construction du shell Electron a échoué :', error instanceof Error ? error.message : error);
       process.exit(1);

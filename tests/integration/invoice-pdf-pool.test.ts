@@ -8,11 +8,11 @@ import { shellBuildOptions } from '../../scripts/build-shell.mjs';
 import { benchInvoiceDocument } from '../../bench/invoice-pdf.js';
 import { benchRandom } from '../../bench/database.js';
 import { invoicePdfPieces } from '../../src/server/billing/invoice-pdf.js';
-import { closeInvoicePdfPool, invoicePdfPiecesOnThread, pdfThreadCount } from '../../src/server/billing/invoice-pdf-pool.js';
+import { closePdfPool, invoicePdfPiecesOnThread, pdfThreadCount } from '../../src/server/pdf-pool.js';
 import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
-import type * as PoolModule from '../../src/server/billing/invoice-pdf-pool.js';
+import type * as PoolModule from '../../src/server/pdf-pool.js';
 
-/** The invoice PDF pool (src/server/billing/invoice-pdf-pool.ts): the same PDFs as laid out in the calling thread. */
+/** The invoice PDF pool (src/server/pdf-pool.ts): the same PDFs as laid out in the calling thread. */
 
 // Threads even on a one-core machine: what is tested is the pool.
 const threadsBefore = process.env.GRENETTE_PDF_THREADS;
@@ -21,7 +21,7 @@ const work = fs.mkdtempSync(path.join(process.cwd(), '.test-pdf-pool-'));
 afterAll(async () => {
   if (threadsBefore === undefined) delete process.env.GRENETTE_PDF_THREADS;
   else process.env.GRENETTE_PDF_THREADS = threadsBefore;
-  await closeInvoicePdfPool();
+  await closePdfPool();
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -64,10 +64,10 @@ describe('the invoice PDF pool', () => {
     // The pool bundled as the office worker bundles it, beside the thread's own bundle: the packaged layout.
     const [, , officeWorker, pdfThread] = shellBuildOptions(process.cwd());
     const dir = path.join(work, 'dist', 'main');
-    await esbuild.build({ ...pdfThread, outfile: path.join(dir, 'invoice-pdf-worker.cjs'), sourcemap: false, logLevel: 'error' });
+    await esbuild.build({ ...pdfThread, outfile: path.join(dir, 'pdf-worker.cjs'), sourcemap: false, logLevel: 'error' });
     await esbuild.build({
       ...officeWorker,
-      entryPoints: [path.resolve('src/server/billing/invoice-pdf-pool.ts')],
+      entryPoints: [path.resolve('src/server/pdf-pool.ts')],
       outfile: path.join(dir, 'pool.cjs'),
       sourcemap: false,
       logLevel: 'error',
@@ -77,7 +77,7 @@ describe('the invoice PDF pool', () => {
       const pieces = await pool.invoicePdfPiecesOnThread(documents.slice(0, 2));
       expect(pieces.map((piece) => text(piece))).toEqual((await invoicePdfPieces(documents.slice(0, 2))).map((piece) => text(piece)));
     } finally {
-      await pool.closeInvoicePdfPool();
+      await pool.closePdfPool();
     }
   });
 });

@@ -17,17 +17,17 @@ describe('shell bundles', () => {
     expect(worker?.entryPoints).toEqual([path.resolve('src/office/worker/worker-entry.ts')]);
     expect(worker?.outfile).toBe(path.resolve('dist/main/office-worker.cjs'));
     expect(worker?.external).toEqual(expect.arrayContaining(['better-sqlite3']));
-    // The invoice PDF pool's thread, next to the office worker that starts it.
+    // The PDF pool's thread, next to the office worker that starts it.
     const pdfThread = shellBuildOptions(path.resolve('.'))[3];
     expect(pdfThread).toMatchObject({ format: 'cjs', platform: 'node', bundle: true });
-    expect(pdfThread?.entryPoints).toEqual([path.resolve('src/server/billing/invoice-pdf-worker.ts')]);
-    expect(pdfThread?.outfile).toBe(path.resolve('dist/main/invoice-pdf-worker.cjs'));
+    expect(pdfThread?.entryPoints).toEqual([path.resolve('src/server/pdf-worker.ts')]);
+    expect(pdfThread?.outfile).toBe(path.resolve('dist/main/pdf-worker.cjs'));
   });
 
-  it("lets the office worker's bundle start the invoice PDF thread from next to itself", async () => {
+  it("lets the office worker's bundle start the PDF thread from next to itself", async () => {
     const [, , worker] = shellBuildOptions(path.resolve('.'));
     const result = await esbuild.build({ ...worker, write: false, sourcemap: false, logLevel: 'error' });
-    expect(result.outputFiles[0]?.text ?? '').toContain('invoice-pdf-worker.cjs');
+    expect(result.outputFiles[0]?.text ?? '').toContain('pdf-worker.cjs');
   });
 
   it('leave the database to the worker: the main bundle never loads better-sqlite3', async () => {

@@ -1,11 +1,11 @@
 import { statementPdf, type StatementDocument } from '../../server/billing/statement-pdf.js';
-import { statementPdfOnThread } from '../../server/billing/statement-pdf-pool.js';
+import { statementPdfOnThread } from '../../server/pdf-pool.js';
 import { mergePdfs } from '../../server/pdf-merge.js';
 import type { ProgressReporter } from '../api/handler.js';
 
 /**
  * Statements laid out by pdfmake: one family's at once, in this thread (a few tens of milliseconds); a batch in parts
- * of BATCH statements laid out on the pool's threads (src/server/billing/statement-pdf-pool.ts), so the progress bar
+ * of BATCH statements laid out on the pool's threads (src/server/pdf-pool.ts), so the progress bar
  * moves as each part is drawn, and the parts merged into one PDF (src/server/pdf-merge.ts). Each statement keeps its
  * own page numbering whatever part it is in.
  */
@@ -26,7 +26,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * Every statement as one PDF, each starting on a new page; `progress` hears the statements drawn out of all. The parts
- * are laid out at once on the statement PDF pool's threads (one part per thread at a time), then merged in order.
+ * are laid out at once on the PDF pool's threads (one part per thread at a time), then merged in order.
  */
 export async function statementBatchPdf(documents: readonly StatementDocument[], progress: ProgressReporter): Promise<Buffer> {
   const total = documents.length;

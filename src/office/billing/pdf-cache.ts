@@ -1,5 +1,5 @@
 import type { InvoiceDocument } from '../../shared/billing/invoice.js';
-import { invoicePdfPiecesOnThread, pdfThreadCount } from '../../server/billing/invoice-pdf-pool.js';
+import { invoicePdfPiecesOnThread, pdfThreadCount } from '../../server/pdf-pool.js';
 import type { ProgressReporter } from '../api/handler.js';
 import type { OfficeDb } from '../db/open.js';
 
@@ -11,7 +11,7 @@ import type { OfficeDb } from '../db/open.js';
  * pdfmake has a fixed cost per PDF (the fonts parsed and shaped afresh: about 150 ms of CPU) besides its cost per
  * invoice (about 12 ms): missing PDFs are laid out BATCH invoices at a time as one PDF, which is then cut into one PDF
  * per invoice (invoicePdfPieces), and as many batches at once as the pool has threads (src/server/billing/
- * invoice-pdf-pool.ts): a wave.
+ * src/server/pdf-pool.ts): a wave.
  */
 
 const BATCH = 100;

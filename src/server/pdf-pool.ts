@@ -1,21 +1,23 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { InvoiceDocument } from '../../shared/billing/invoice.js';
-import { threadEntry } from '../thread-entry.js';
-import { invoicePdfPieces } from './invoice-pdf.js';
+import type { InvoiceDocument } from '../shared/billing/invoice.js';
+import type { StatementDocument } from './billing/statement-pdf.js';
+import { renderPdfJob, type PdfJob } from './pdf-jobs.js';
+import { threadEntry } from './thread-entry.js';
 
 /**
- * Invoice PDFs laid out on several cores. pdfmake spends some ten milliseconds of CPU per invoice, all of it on one
- * thread: a month of a thousand families is ten seconds or more on one core. The pool spreads batches over worker
- * threads (./invoice-pdf-worker.ts), as many as the machine has cores, at most MAX_THREADS; on a one-core machine the
- * batches are laid out in the calling thread. Threads are started when first needed, kept while work comes, and
- * stopped after IDLE_MS without any (or by closeInvoicePdfPool); an idle thread never keeps the process alive.
+ * PDFs laid out on several cores: invoices, statements (./pdf-jobs.ts). pdfmake spends some ten milliseconds of CPU per
+ * invoice or statement, all of it on one thread: a thousand families are ten seconds or more on one core. The pool
+ * spreads batches over worker threads (./pdf-worker.ts), as many as the machine has cores, at most MAX_THREADS, one
+ * pool for every kind so that two long prints share the cores instead of each taking them all; on a one-core machine
+ * the batches are laid out in the calling thread. Threads are started when first needed, kept while work comes, and
+ * stopped after IDLE_MS without any (or by closePdfPool); an idle thread never keeps the process alive.
  *
  * A thread that fails (an exception in pdfmake, or the thread dying) fails its batch with the error; the next batch
  * starts a new thread.
  */
 
-export type ToPdfThread = { id: number; documents: InvoiceDocument[] };
+export type ToPdfThread = { id: number; job: PdfJob };
 export type FromPdfThread =
   | { type: 'progress'; id: number; fraction: number }
   | { type: 'done'; id: number; pieces: ArrayBuffer[] }
@@ -26,7 +28,7 @@ const IDLE_MS = 30_000;
 
 interface Task {
   id: number;
-  documents: InvoiceDocument[];
+  job: PdfJob;
   onProgress: ((fraction: number) => void) | undefined;
   resolve(pieces: Buffer[]): void;
   reject(error: Error): void;
@@ -53,7 +55,7 @@ export function pdfThreadCount(): number {
 }
 
 function startThread(): Thread {
-  const entry = threadEntry(import.meta.url, './invoice-pdf-worker.ts', 'invoice-pdf-worker.cjs');
+  const entry = threadEntry(import.meta.url, './pdf-worker.ts', 'pdf-worker.cjs');
   const thread: Thread = { worker: new Worker(entry.script, { ...entry.options, execArgv: [] }), task: null };
   const fail = (error: Error) => {
     threads.delete(thread);
@@ -73,12 +75,12 @@ function startThread(): Thread {
     thread.task = null;
     thread.worker.unref();
     if (message.type === 'done') task.resolve(message.pieces.map((piece) => Buffer.from(piece)));
-    else task.reject(new Error(`invoice PDF thread: ${message.message}`));
+    else task.reject(new Error(`PDF thread: ${message.message}`));
     pump();
   });
   thread.worker.on('error', (error) => fail(error));
   thread.worker.on('exit', (code) => {
-    if (threads.has(thread)) fail(new Error(`invoice PDF thread exited with code ${code}`));
+    if (threads.has(thread)) fail(new Error(`PDF thread exited with code ${code}`));
   });
   threads.add(thread);
   return thread;
@@ -98,38 +100,52 @@ function pump(): void {
     thread.task = task;
     // Busy, the thread keeps the process alive until its batch is done; idle, it does not.
     thread.worker.ref();
-    thread.worker.postMessage({ id: task.id, documents: task.documents } satisfies ToPdfThread);
+    thread.worker.postMessage({ id: task.id, job: task.job } satisfies ToPdfThread);
   }
   if (queue.length === 0 && [...threads].every((thread) => thread.task === null) && threads.size > 0) {
-    idleTimer = setTimeout(() => void closeInvoicePdfPool(), IDLE_MS);
+    idleTimer = setTimeout(() => void closePdfPool(), IDLE_MS);
     idleTimer.unref();
   }
 }
 
-/**
- * Each invoice's own PDF (invoicePdfPieces), laid out on a thread of the pool. `onProgress` hears the share of the
- * batch drawn. Several calls at once are laid out in parallel, up to pdfThreadCount().
- */
-export async function invoicePdfPiecesOnThread(
-  documents: readonly InvoiceDocument[],
-  options: { onProgress?: (fraction: number) => void } = {},
-): Promise<Buffer[]> {
-  if (pdfThreadCount() === 1) return invoicePdfPieces(documents, options);
+/** A batch laid out on a thread of the pool (in this thread on a one-core machine); `onProgress` hears its share drawn. */
+export async function runPdfJob(job: PdfJob, options: { onProgress?: (fraction: number) => void } = {}): Promise<Buffer[]> {
+  if (pdfThreadCount() === 1) return renderPdfJob(job, options.onProgress);
   return new Promise<Buffer[]>((resolve, reject) => {
-    queue.push({ id: nextId++, documents: [...documents], onProgress: options.onProgress, resolve, reject });
+    queue.push({ id: nextId++, job, onProgress: options.onProgress, resolve, reject });
     pump();
   });
 }
 
+/**
+ * Each invoice's own PDF (invoicePdfPieces), laid out on a thread of the pool. Several calls at once are laid out in
+ * parallel, up to pdfThreadCount().
+ */
+export function invoicePdfPiecesOnThread(
+  documents: readonly InvoiceDocument[],
+  options: { onProgress?: (fraction: number) => void } = {},
+): Promise<Buffer[]> {
+  return runPdfJob({ kind: 'invoice-pieces', documents: [...documents] }, options);
+}
+
+/** The statements as one PDF (statementPdf), laid out on a thread of the pool. */
+export async function statementPdfOnThread(
+  documents: readonly StatementDocument[],
+  options: { onProgress?: (fraction: number) => void } = {},
+): Promise<Buffer> {
+  const [pdf] = await runPdfJob({ kind: 'statements', documents: [...documents] }, options);
+  return pdf as Buffer;
+}
+
 /** Stops every thread of the pool (the office closing); batches still queued or running fail. */
-export async function closeInvoicePdfPool(): Promise<void> {
+export async function closePdfPool(): Promise<void> {
   if (idleTimer) {
     clearTimeout(idleTimer);
     idleTimer = null;
   }
   const stopping = [...threads];
   threads.clear();
-  for (const task of queue.splice(0)) task.reject(new Error('invoice PDF pool closed'));
-  for (const thread of stopping) thread.task?.reject(new Error('invoice PDF pool closed'));
+  for (const task of queue.splice(0)) task.reject(new Error('PDF pool closed'));
+  for (const thread of stopping) thread.task?.reject(new Error('PDF pool closed'));
   await Promise.all(stopping.map((thread) => thread.worker.terminate()));
 }
