@@ -1,10 +1,10 @@
-import type { Content, ContentText, CustomTableLayout, TableCell, TableCellProperties, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { CashJournal, CashJournalMovement } from '../../shared/api/cash-journal.js';
 import type { InvoiceIssuer } from '../../shared/billing/invoice.js';
 import { formatDayFr, formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { renderPdf } from '../pdfmake.js';
-import { issuerHeading } from './invoice-pdf.js';
+import { BLUE, boxLayout, GREY, HEAD, PAGE_MARGINS, right, ruledTable, issuerHeading } from './pdf-style.js';
 
 /**
  * The régie's cash journal of one day as a PDF, for the régisseur's file and the comptable: the movements by method
@@ -13,40 +13,9 @@ import { issuerHeading } from './invoice-pdf.js';
  * drawer, amount), their count and total, and the signature boxes.
  */
 
-const BLUE = '#1f4e79';
-const GREY = '#5b6b7b';
-const LINE = '#b8c4d0';
-const FILL = '#f1f4f8';
-
-const PAGE_MARGINS: [number, number, number, number] = [40, 36, 40, 44];
-
 export function cashJournalPdfFileName(day: string): string {
   return `journal-caisse-${day}.pdf`;
 }
-
-const table: CustomTableLayout = {
-  hLineWidth: (i, node) => (i === 0 || i === 1 || i === node.table.body.length ? 0.8 : 0.4),
-  vLineWidth: () => 0,
-  hLineColor: () => LINE,
-  paddingLeft: () => 3,
-  paddingRight: () => 3,
-  paddingTop: () => 2,
-  paddingBottom: () => 2,
-};
-
-const boxes: CustomTableLayout = {
-  hLineWidth: () => 0.6,
-  vLineWidth: () => 0.6,
-  hLineColor: () => LINE,
-  vLineColor: () => LINE,
-  paddingLeft: () => 6,
-  paddingRight: () => 6,
-  paddingTop: () => 4,
-  paddingBottom: () => 4,
-};
-
-const HEAD = { bold: true, color: BLUE, fillColor: FILL };
-const right = (text: string, extra: Partial<ContentText> & TableCellProperties = {}): TableCell => ({ text, alignment: 'right', ...extra });
 
 function title(text: string, sub: string): Content {
   return { text: [{ text, fontSize: 15, bold: true, color: BLUE }, `\n${sub}`], margin: [0, 14, 0, 6], lineHeight: 1.2 };
@@ -108,8 +77,8 @@ function journalPage(journal: CashJournal): Content[] {
   return [
     title('Journal de caisse', `Journée du ${formatDayFr(journal.day)} — ${totals.count} mouvement(s)`),
     { text: closedText(journal), color: journal.closed ? '#1a1a1a' : '#a33', margin: [0, 0, 0, 6] },
-    { table: { headerRows: 1, dontBreakRows: true, widths: [88, 120, '*', 62, 62], body }, layout: table },
-    { margin: [260, 12, 0, 0], table: { widths: ['*', 80], body: summary }, layout: boxes },
+    { table: { headerRows: 1, dontBreakRows: true, widths: [88, 120, '*', 62, 62], body }, layout: ruledTable({ padding: 2 }) },
+    { margin: [260, 12, 0, 0], table: { widths: ['*', 80], body: summary }, layout: boxLayout },
   ];
 }
 
@@ -141,11 +110,11 @@ function slipPage(journal: CashJournal, issuer: InvoiceIssuer): Content[] {
     { text: '', pageBreak: 'before' },
     issuerHeading(issuer),
     title('Bordereau de remise de chèques', `Chèques reçus le ${formatDayFr(journal.day)} — à l’ordre de « ${issuer.chequeOrder} »`),
-    { table: { headerRows: 1, dontBreakRows: true, widths: [18, 70, 90, 90, '*', 62], body }, layout: table },
+    { table: { headerRows: 1, dontBreakRows: true, widths: [18, 70, 90, 90, '*', 62], body }, layout: ruledTable({ padding: 2 }) },
     {
       margin: [0, 18, 0, 0],
       table: { widths: ['*', '*'], body: [[signature(`Le régisseur — ${issuer.regieName}`), signature('Le comptable public (réception)')]] },
-      layout: boxes,
+      layout: boxLayout,
     },
   ];
 }

@@ -1,17 +1,16 @@
 import type {
   Content,
   ContentText,
-  CustomTableLayout,
   DynamicContent,
   TableCell,
-  TableCellProperties,
   TDocumentDefinitions,
 } from 'pdfmake/interfaces.js';
-import { INVOICE_KINDS, type InvoiceDocument, type InvoiceIssuer, type InvoiceKind, type InvoiceLine } from '../../shared/billing/invoice.js';
+import { INVOICE_KINDS, type InvoiceDocument, type InvoiceKind, type InvoiceLine } from '../../shared/billing/invoice.js';
 import { compactDaysFr, formatDayFr, monthLabelFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 import { renderPdf } from '../pdfmake.js';
+import { BLUE, box, FILL, glue, GREY, issuerHeading, PAGE_MARGINS, right, ruledTable, sectionTitle } from './pdf-style.js';
 import { splitPdf } from '../pdf-merge.js';
 
 /**
@@ -24,13 +23,6 @@ import { splitPdf } from '../pdf-merge.js';
  * set on the node (no named styles looked up word by word), and words are glued into pieces (`glue`).
  */
 
-const BLUE = '#1f4e79';
-const GREY = '#5b6b7b';
-const LINE = '#b8c4d0';
-const FILL = '#f1f4f8';
-
-const PAGE_MARGINS: [number, number, number, number] = [40, 36, 40, 44];
-
 // One place for the site (src/shared/billing/payfip.ts), also read by the portal and the reminder letters.
 export { PAYFIP_SITE };
 
@@ -38,100 +30,6 @@ export { PAYFIP_SITE };
 export function invoicePdfFileName(document: Pick<InvoiceDocument, 'kind' | 'number'>): string {
   const prefix: Record<InvoiceKind, string> = { invoice: 'facture', credit_note: 'avoir', complementary: 'facture-complementaire' };
   return `${prefix[document.kind]}-${document.number}.pdf`;
-}
-
-const NBSP = '\u00a0';
-
-/** Characters of a piece: narrower than the 'Prestation' column (at least 230 pt at 8.5 pt) and the address blocks. */
-const TEXT_PIECE = 34;
-
-/**
- * pdfmake measures, lays out and draws every word as an item of its own: words are glued with no-break spaces into
- * pieces of at most `maxChars` characters, each handled as one, and a line breaks only between pieces. `maxChars`
- * keeps a piece narrower than the column the text is printed in, so a piece never overflows; the text read back is
- * the same words, some separated by no-break spaces. Only text repeated from invoice to invoice is glued (labels,
- * bases, the issuer, the legal sentences): the font shapes each distinct piece once per PDF, which costs about a
- * third of a millisecond, so gluing what differs on every invoice (numbers, names, amounts, days) would cost more
- * than it saves.
- */
-export function glue(text: string, maxChars = TEXT_PIECE): string {
-  const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    let out = '';
-    let piece = -1;
-    for (const word of line.split(' ')) {
-      if (piece < 0) {
-        out = word;
-        piece = word.length;
-      } else if (piece + 1 + word.length <= maxChars) {
-        out += NBSP + word;
-        piece += 1 + word.length;
-      } else {
-        out += ` ${word}`;
-        piece = word.length;
-      }
-    }
-    lines.push(out);
-  }
-  return lines.join('\n');
-}
-
-const lineTable: CustomTableLayout = {
-  hLineWidth: (i, node) => (i === 0 || i === node.table.body.length ? 0.8 : 0.4),
-  vLineWidth: () => 0,
-  hLineColor: () => LINE,
-  paddingLeft: () => 3,
-  paddingRight: () => 3,
-  paddingTop: () => 1.5,
-  paddingBottom: () => 1.5,
-};
-
-const boxLayout: CustomTableLayout = {
-  hLineWidth: () => 0.6,
-  vLineWidth: () => 0.6,
-  hLineColor: () => LINE,
-  vLineColor: () => LINE,
-  paddingLeft: () => 6,
-  paddingRight: () => 6,
-  paddingTop: () => 4,
-  paddingBottom: () => 4,
-};
-
-function sectionTitle(title: string): ContentText {
-  return { text: title, fontSize: 9.5, bold: true, color: BLUE, margin: [0, 8, 0, 2] };
-}
-
-function box(content: ContentText, options: { fillColor?: string; marginTop?: number } = {}): Content {
-  return {
-    table: { widths: ['*'], body: [[{ ...content, fillColor: options.fillColor }]] },
-    layout: boxLayout,
-    margin: [0, options.marginTop ?? 2, 0, 0],
-  };
-}
-
-/** The commune and its régie, side by side at the top of every document the régie sends (invoices, statements). */
-export function issuerHeading(issuer: InvoiceIssuer): Content {
-  return {
-    columns: [
-      {
-        width: '*',
-        text: [
-          { text: glue(issuer.communeName), fontSize: 12, bold: true, color: BLUE },
-          `\n${glue(issuer.address.join('\n'))}\nSIRET : ${issuer.siret}`,
-        ],
-      },
-      {
-        width: 230,
-        text: [
-          { text: glue(issuer.regieName), bold: true, color: BLUE },
-          `\n${glue(issuer.regieAddress.join('\n'))}\n`,
-          { text: glue(`Accueil : ${issuer.regieHours}`), color: GREY },
-          `\n${glue(`Tél. ${issuer.phone} · ${issuer.email}`)}`,
-        ],
-      },
-    ],
-    columnGap: 16,
-  };
 }
 
 function heading(document: InvoiceDocument): Content {
@@ -176,8 +74,6 @@ function correction(document: InvoiceDocument): Content[] {
   if (reason !== '') text.push(`${document.corrects ? '\n' : ''}${glue(`Motif : ${reason}`)}`);
   return [box({ text }, { fillColor: FILL, marginTop: 12 })];
 }
-
-const right = (text: string, extra: Partial<ContentText> & TableCellProperties = {}): TableCell => ({ text, alignment: 'right', ...extra });
 
 function lineRow(line: InvoiceLine): TableCell[] {
   const label = glue(line.label);
@@ -229,7 +125,7 @@ function linesTable(document: InvoiceDocument): Content {
   return {
     margin: [0, 10, 0, 0],
     table: { headerRows: 1, dontBreakRows: true, widths: ['*', 118, 58, 26, 62], body },
-    layout: lineTable,
+    layout: ruledTable({ headerRule: false }),
   };
 }
 

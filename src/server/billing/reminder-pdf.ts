@@ -1,9 +1,11 @@
-import type { Content, ContentText, CustomTableLayout, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Content, ContentText, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { OverdueInvoice, ReminderLevel } from '../../shared/api/reminders.js';
 import type { InvoiceIssuer } from '../../shared/billing/invoice.js';
 import { formatDayFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
+import { addDays } from '../../shared/calendar/days.js';
 import { renderPdf } from '../pdfmake.js';
+import { BLUE, FILL, right, ruledTable, issuerHeading } from './pdf-style.js';
 import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 
 /**
@@ -12,11 +14,6 @@ import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
  * the overdue invoices with what is left to pay on each, the total, how to pay; a second reminder says the debt will
  * then be passed to the Trésor public for recovery (titre de recettes, DOMAIN.md « Invoices and the régie »).
  */
-
-const BLUE = '#1f4e79';
-const GREY = '#5b6b7b';
-const LINE = '#b8c4d0';
-const FILL = '#f1f4f8';
 
 export interface ReminderLetter {
   id: number;
@@ -40,41 +37,9 @@ export function reminderPdfFileName(level: ReminderLevel, day: string): string {
 /** Days a family is given to pay after a reminder, printed as a date. */
 export const REMINDER_DELAY_DAYS = 15;
 
-function plusDays(day: string, n: number): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + n);
-  return date.toISOString().slice(0, 10);
-}
-
-const tableLayout: CustomTableLayout = {
-  hLineWidth: (i, node) => (i === 0 || i === 1 || i === node.table.body.length ? 0.8 : 0.4),
-  vLineWidth: () => 0,
-  hLineColor: () => LINE,
-  paddingLeft: () => 4,
-  paddingRight: () => 4,
-  paddingTop: () => 2,
-  paddingBottom: () => 2,
-};
-
-const right = (text: string, extra: Partial<ContentText> = {}): TableCell => ({ text, alignment: 'right', ...extra });
-
 function heading(issuer: InvoiceIssuer, letter: ReminderLetter): Content {
   return [
-    {
-      columns: [
-        { width: '*', text: [{ text: issuer.communeName, fontSize: 12, bold: true, color: BLUE }, `\n${issuer.address.join('\n')}`] },
-        {
-          width: 230,
-          text: [
-            { text: issuer.regieName, bold: true, color: BLUE },
-            `\n${issuer.regieAddress.join('\n')}\n`,
-            { text: `Accueil : ${issuer.regieHours}`, color: GREY },
-            `\nTél. ${issuer.phone} · ${issuer.email}`,
-          ],
-        },
-      ],
-      columnGap: 16,
-    },
+    issuerHeading(issuer),
     {
       margin: [0, 18, 0, 0],
       columns: [
@@ -107,11 +72,11 @@ function invoicesTable(letter: ReminderLetter): Content {
     ]),
     [{ text: 'Total restant dû', bold: true, colSpan: 4 }, {}, {}, {}, right(formatEuros(letter.amountCents), { bold: true })],
   ];
-  return { table: { headerRows: 1, widths: ['*', 70, 70, 80, 80], body }, layout: tableLayout, margin: [0, 10, 0, 0] };
+  return { table: { headerRows: 1, widths: ['*', 70, 70, 80, 80], body }, layout: ruledTable({ padding: 2 }), margin: [0, 10, 0, 0] };
 }
 
 function letterBody(issuer: InvoiceIssuer, letter: ReminderLetter): Content[] {
-  const deadline = formatDayFr(plusDays(letter.day, REMINDER_DELAY_DAYS));
+  const deadline = formatDayFr(addDays(letter.day, REMINDER_DELAY_DAYS));
   const opening =
     letter.level === 1
       ? `Sauf erreur ou omission de notre part, les factures ci-dessous restent impayées à ce jour alors que leur date d’échéance est passée. Nous vous remercions de bien vouloir régler la somme de ${formatEuros(letter.amountCents)} avant le ${deadline}.`

@@ -1,10 +1,11 @@
-import type { Content, ContentText, CustomTableLayout, DynamicContent, TableCell, TableCellProperties, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Content, ContentText, DynamicContent, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { AccountStatement } from '../../shared/billing/account.js';
 import type { InvoiceIssuer } from '../../shared/billing/invoice.js';
 import { shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { renderPdf } from '../pdfmake.js';
-import { glue, issuerHeading, PAYFIP_SITE } from './invoice-pdf.js';
+import { BLUE, boxLayout, FILL, GREY, HEAD, PAGE_MARGINS, right, ruledTable, sectionTitle, glue, issuerHeading } from './pdf-style.js';
+import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 
 /**
  * The relevé de compte (account statement) PDF, one code for the office (one family, or every family with a balance
@@ -16,13 +17,6 @@ import { glue, issuerHeading, PAYFIP_SITE } from './invoice-pdf.js';
  * Speed: a batch prints a thousand statements. Like invoice-pdf.ts, each block is one text node of a few runs, styles
  * are set on the node, and only the text repeated from statement to statement is glued into pieces.
  */
-
-const BLUE = '#1f4e79';
-const GREY = '#5b6b7b';
-const LINE = '#b8c4d0';
-const FILL = '#f1f4f8';
-
-const PAGE_MARGINS: [number, number, number, number] = [40, 36, 40, 44];
 
 /** Characters of a glued piece in text printed across the page (some 110 characters wide at 8.5 pt). */
 const WIDE = 90;
@@ -55,33 +49,6 @@ function balanceCell(cents: number): string {
   return cents < 0 ? `${formatEuros(-cents)} (en votre faveur)` : formatEuros(cents);
 }
 
-const lineTable: CustomTableLayout = {
-  hLineWidth: (i, node) => (i === 0 || i === 1 || i === node.table.body.length ? 0.8 : 0.4),
-  vLineWidth: () => 0,
-  hLineColor: () => LINE,
-  paddingLeft: () => 3,
-  paddingRight: () => 3,
-  paddingTop: () => 1.5,
-  paddingBottom: () => 1.5,
-};
-
-const boxLayout: CustomTableLayout = {
-  hLineWidth: () => 0.6,
-  vLineWidth: () => 0.6,
-  hLineColor: () => LINE,
-  vLineColor: () => LINE,
-  paddingLeft: () => 6,
-  paddingRight: () => 6,
-  paddingTop: () => 4,
-  paddingBottom: () => 4,
-};
-
-function sectionTitle(title: string): ContentText {
-  return { text: title, fontSize: 9.5, bold: true, color: BLUE, margin: [0, 10, 0, 2] };
-}
-
-const right = (text: string, extra: Partial<ContentText> & TableCellProperties = {}): TableCell => ({ text, alignment: 'right', ...extra });
-
 function heading(document: StatementDocument): Content {
   const { family, statement } = document;
   return [
@@ -111,8 +78,6 @@ function heading(document: StatementDocument): Content {
     },
   ];
 }
-
-const HEAD = { bold: true, color: BLUE, fillColor: FILL };
 
 /** The opening balance, each entry of the period with its running balance, the period's totals and the closing balance. */
 function linesTable(statement: AccountStatement): Content {
@@ -166,7 +131,7 @@ function linesTable(statement: AccountStatement): Content {
   return {
     margin: [0, 12, 0, 0],
     table: { headerRows: 1, dontBreakRows: true, widths: [46, '*', 62, 54, 54, 78], body },
-    layout: lineTable,
+    layout: ruledTable(),
   };
 }
 
@@ -210,7 +175,7 @@ function conclusion(document: StatementDocument): Content[] {
       wide(`sur ${PAYFIP_SITE}, avec l’identifiant de la collectivité ${issuer.payfipId} et le numéro de chaque facture à régler.`),
     );
   }
-  return [words, sectionTitle('Comment payer ?'), { text: ways, lineHeight: 1.2 }];
+  return [words, sectionTitle('Comment payer ?', 10), { text: ways, lineHeight: 1.2 }];
 }
 
 /**
