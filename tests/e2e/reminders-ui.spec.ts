@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { DEFAULT_BILLING_SETTINGS } from '../../src/shared/billing/settings.js';
+import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { seriousViolations } from './axe.js';
 import { officeApi } from './api.js';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
@@ -15,40 +15,15 @@ import { LAPTOP, layoutProblems, screenshot } from './layout.js';
  */
 const bridge = useOfficeBridge();
 
-function issue(db: Database.Database, familyId: number, seq: number, issueDate: string, dueDate: string, totalCents: number): string {
-  const number = `2026-${String(seq).padStart(6, '0')}`;
-  const document = {
-    kind: 'invoice',
-    number,
-    issueDate,
-    dueDate,
-    month: issueDate.slice(0, 7),
-    issuer: DEFAULT_BILLING_SETTINGS.issuer,
-    family: { id: familyId, name: 'Famille', address: [] },
-    lines: [{ childId: null, childName: '', serviceId: null, serviceName: '', kind: 'correction', label: 'Repas', basis: '', unitCents: totalCents, quantity: 1, amountCents: totalCents, days: [] }],
-    totalCents,
-    qf: [],
-    days: [],
-    corrects: null,
-    reason: '',
-    directDebit: null,
-  };
-  db.prepare(
-    `INSERT INTO invoices (number, year, seq, kind, family_id, month, issue_date, due_date, total_cents, issued_at, document)
-     VALUES (?, 2026, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(number, seq, familyId, issueDate.slice(0, 7), issueDate, dueDate, totalCents, `${issueDate}T08:00:00.000Z`, JSON.stringify(document));
-  return number;
-}
 
 test('the régisseur sets a family aside and sends a first reminder; the PDF holds the letter; the agent only reads', async ({ page }) => {
   test.setTimeout(180_000);
   const db = new Database(bridge.dbFile);
   const [first, second] = db.prepare("SELECT f.id, r.nom, r.prenom, r.email FROM families f JOIN responsables r ON r.family_id = f.id AND r.rank = 1 WHERE f.archived_at IS NULL AND r.email <> '' ORDER BY f.id LIMIT 2").all() as Array<{ id: number; nom: string; prenom: string; email: string }>;
   const mails = (db.prepare("SELECT COUNT(DISTINCT email) FROM responsables WHERE family_id = ? AND email <> ''").pluck().get(first!.id) as number);
-  const start = ((db.prepare('SELECT MAX(seq) FROM invoices WHERE year = 2026').pluck().get() as number | null) ?? 0) + 900;
   // Due 2 November: 26 days late on 28 November. Due 1 October: 58 days late.
-  const a = issue(db, first!.id, start, '2026-10-02', '2026-11-02', 4_210);
-  const b = issue(db, second!.id, start + 1, '2026-09-01', '2026-10-01', 1_830);
+  const a = insertIssuedInvoice(db, { familyId: first!.id, issueDate: '2026-10-02', dueDate: '2026-11-02', totalCents: 4_210 }).number;
+  const b = insertIssuedInvoice(db, { familyId: second!.id, issueDate: '2026-09-01', dueDate: '2026-10-01', totalCents: 1_830 }).number;
   db.close();
 
   await login(page, bridge, 'regie');

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
 import { DEFAULT_BILLING_SETTINGS } from '../../src/shared/billing/settings.js';
 import type { FamilyPublication } from '../../src/shared/sync/contract.js';
@@ -66,4 +67,46 @@ export function publishedInvoice(document: InvoiceDocument): FamilyPublication['
     month: document.month,
     document,
   };
+}
+
+/**
+ * Writes an issued invoice of `totalCents` for the family straight into an office file, as issuing stores it (its row,
+ * one line, its frozen document, the year's sequence moved on): for the tests of what comes after issuing (payments,
+ * statements, reminders, the portal's account); the run's own path is tested in billing-run.test.ts. Numbered next in
+ * the file's 2026 sequence.
+ */
+export function insertIssuedInvoice(
+  sqlite: BetterSqlite3.Database,
+  invoice: { familyId: number; issueDate: string; dueDate: string; totalCents: number; month?: string },
+): { id: number; number: string } {
+  const seq = (sqlite
+    .prepare('INSERT INTO invoice_sequences (year, last_number) VALUES (2026, 1) ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1 RETURNING last_number')
+    .pluck()
+    .get() as number);
+  const number = `2026-${String(seq).padStart(6, '0')}`;
+  const month = invoice.month ?? invoice.issueDate.slice(0, 7);
+  const { totalCents } = invoice;
+  const document = sampleInvoiceDocument({
+    number,
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate,
+    month,
+    family: { id: invoice.familyId, name: 'Famille', address: [] },
+    lines: [{ childId: null, childName: '', serviceId: null, serviceName: '', kind: 'correction', label: 'Repas', basis: '', unitCents: totalCents, quantity: 1, amountCents: totalCents, days: [] }],
+    totalCents,
+    qf: [],
+    days: [],
+  });
+  const id = Number(
+    sqlite
+      .prepare(
+        `INSERT INTO invoices (number, year, seq, kind, family_id, month, issue_date, due_date, total_cents, issued_at, document)
+         VALUES (?, 2026, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(number, seq, invoice.familyId, month, invoice.issueDate, invoice.dueDate, totalCents, `${invoice.issueDate}T08:00:00.000Z`, JSON.stringify(document)).lastInsertRowid,
+  );
+  sqlite
+    .prepare(`INSERT INTO invoice_lines (invoice_id, position, kind, label, unit_cents, quantity, amount_cents) VALUES (?, 0, 'correction', 'Repas', ?, 1, ?)`)
+    .run(id, totalCents, totalCents);
+  return { id, number };
 }

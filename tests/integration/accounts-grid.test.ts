@@ -3,6 +3,7 @@ import type { AccountGridRow } from '../../src/shared/api/account-grid.js';
 import type { PaymentInput } from '../../src/shared/billing/account.js';
 import { toCsv } from '../../src/shared/export/csv.js';
 import { ACCOUNT_CSV_COLUMNS } from '../../src/renderer/accounts/account-csv.js';
+import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type TestOffice } from '../helpers/office.js';
 import { family } from './billing-run-commune.js';
 
@@ -18,19 +19,9 @@ afterEach(async () => {
   await office?.close();
 });
 
-let nextSeq = 1;
-
-/** An issued invoice of `totalCents` (a minimal frozen document; the run's own path is tested in billing-run.test.ts). */
+/** An issued invoice (tests/helpers/invoice.ts): the run's own path is tested in billing-run.test.ts. */
 function issued(familyId: number, issueDate: string, dueDate: string, totalCents: number): number {
-  const seq = nextSeq++;
-  const number = `2026-${String(seq).padStart(6, '0')}`;
-  const id = office.sqlite
-    .prepare(
-      `INSERT INTO invoices (number, year, seq, kind, family_id, month, issue_date, due_date, total_cents, issued_at, document)
-       VALUES (?, 2026, ?, 'invoice', ?, ?, ?, ?, ?, ?, '{}')`,
-    )
-    .run(number, seq, familyId, issueDate.slice(0, 7), issueDate, dueDate, totalCents, `${issueDate}T08:00:00.000Z`).lastInsertRowid;
-  return Number(id);
+  return insertIssuedInvoice(office.sqlite, { familyId, issueDate, dueDate, totalCents }).id;
 }
 
 async function ok<T>(promise: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
@@ -43,7 +34,6 @@ const csvLines = (csv: string) => csv.split('\r\n').filter((line) => line !== ''
 
 describe('the « Comptes » grid', () => {
   it('shows each family’s balance, overdue, oldest unpaid, last payment, credit and hold, filtered', async () => {
-    nextSeq = 1;
     office = await makeTestOffice({ now: '2026-12-03T09:00:00Z' });
     const regie = await office.as('regisseur');
     const pay = (familyId: number, input: Partial<PaymentInput>) =>

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FamilyAccount } from '../../src/shared/api/accounts.js';
 import type { PaymentInput } from '../../src/shared/billing/account.js';
-import { DEFAULT_BILLING_SETTINGS } from '../../src/shared/billing/settings.js';
+import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
 import { family } from './billing-run-commune.js';
 
@@ -16,39 +16,9 @@ afterEach(async () => {
   await office?.close();
 });
 
-let nextSeq = 1;
-
-/** An issued invoice of `totalCents` (a minimal frozen document): the run's own path is tested in billing-run.test.ts. */
+/** An issued invoice (tests/helpers/invoice.ts): the run's own path is tested in billing-run.test.ts. */
 function issued(familyId: number, issueDate: string, dueDate: string, totalCents: number): number {
-  const seq = nextSeq++;
-  const number = `2026-${String(seq).padStart(6, '0')}`;
-  const document = {
-    kind: 'invoice',
-    number,
-    issueDate,
-    dueDate,
-    month: issueDate.slice(0, 7),
-    issuer: DEFAULT_BILLING_SETTINGS.issuer,
-    family: { id: familyId, name: 'Famille', address: [] },
-    lines: [{ childId: null, childName: '', serviceId: null, serviceName: '', kind: 'correction', label: 'Repas', basis: '', unitCents: totalCents, quantity: 1, amountCents: totalCents, days: [] }],
-    totalCents,
-    qf: [],
-    days: [],
-    corrects: null,
-    reason: '',
-    directDebit: null,
-  };
-  const id = office.sqlite
-    .prepare(
-      `INSERT INTO invoices (number, year, seq, kind, family_id, month, issue_date, due_date, total_cents, issued_at, document)
-       VALUES (?, 2026, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(number, seq, familyId, issueDate.slice(0, 7), issueDate, dueDate, totalCents, `${issueDate}T08:00:00.000Z`, JSON.stringify(document)).lastInsertRowid;
-  office.sqlite
-    .prepare(`INSERT INTO invoice_lines (invoice_id, position, kind, label, unit_cents, quantity, amount_cents) VALUES (?, 0, 'correction', 'Repas', ?, 1, ?)`)
-    .run(id, totalCents, totalCents);
-  office.sqlite.prepare('INSERT INTO invoice_sequences (year, last_number) VALUES (2026, ?) ON CONFLICT (year) DO UPDATE SET last_number = excluded.last_number').run(seq);
-  return Number(id);
+  return insertIssuedInvoice(office.sqlite, { familyId, issueDate, dueDate, totalCents }).id;
 }
 
 async function ok<T>(promise: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
@@ -66,7 +36,6 @@ describe('a family account at the régie', () => {
     regie.call('payments.record', { familyId, method: 'especes', day: '2026-12-03', amountCents: 0, ...input } as PaymentInput);
 
   async function setUp(): Promise<void> {
-    nextSeq = 1;
     office = await makeTestOffice({ now: '2026-12-03T09:00:00Z' });
     familyId = await family(office, { nom: 'Durand', prenom: 'Paul', civilite: 'M.' });
     regie = await office.as('regisseur');

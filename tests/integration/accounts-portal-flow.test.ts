@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
 import type { PaymentInput } from '../../src/shared/billing/account.js';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
-import { sampleInvoiceDocument } from '../helpers/invoice.js';
+import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, sampleFamilyInput, type CallFn, type TestOffice } from '../helpers/office.js';
 import { HttpFamily } from '../helpers/portal-http.js';
 import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
@@ -21,10 +20,8 @@ let portal: TestPortal;
 let regie: { call: CallFn };
 let ids: { martin: number; durand: number };
 const PASSWORD = 'un mot de passe solide';
-let seq = 1;
 
 beforeEach(async () => {
-  seq = 1;
   office = await makeTestOffice({ now: '2026-12-15T09:00:00Z' });
   portal = await startTestPortal(office.clock);
   const martin = (await office.value('families.create', { data: sampleFamilyInput() })).id;
@@ -43,19 +40,9 @@ afterEach(async () => {
   await office.close();
 });
 
-/** An issued invoice as issuing stores it: its row and its frozen document (the commune's PayFiP id 012345). */
+/** An issued invoice as issuing stores it (tests/helpers/invoice.ts): its row and its frozen document (the commune's PayFiP id 012345). */
 function issue(familyId: number, issueDate: string, dueDate: string, totalCents: number): string {
-  const number = `2026-${String(seq).padStart(6, '0')}`;
-  const document: InvoiceDocument = sampleInvoiceDocument({ number, issueDate, dueDate, month: '2026-11', totalCents, family: { id: familyId, name: 'Famille', address: [] } });
-  office.sqlite
-    .prepare(
-      `INSERT INTO invoices (number, year, seq, kind, family_id, month, issue_date, due_date, total_cents, corrects_id, reason, issued_at, document)
-       VALUES (?, 2026, ?, 'invoice', ?, '2026-11', ?, ?, ?, NULL, '', ?, ?)`,
-    )
-    .run(number, seq, familyId, issueDate, dueDate, totalCents, `${issueDate}T08:00:00Z`, JSON.stringify(document));
-  office.sqlite.prepare('INSERT INTO invoice_sequences (year, last_number) VALUES (2026, ?) ON CONFLICT (year) DO UPDATE SET last_number = excluded.last_number').run(seq);
-  seq += 1;
-  return number;
+  return insertIssuedInvoice(office.sqlite, { familyId, issueDate, dueDate, totalCents, month: '2026-11' }).number;
 }
 
 async function ok<T>(promise: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PaymentInput } from '../../src/shared/billing/account.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
 import { family } from './billing-run-commune.js';
-import { flat, issued, layout, ok, pages, pdfOf, resetInvoiceNumbers, row } from './statement-fixtures.js';
+import { flat, issued, layout, ok, pages, pdfOf, row } from './statement-fixtures.js';
 
 /**
  * The régie's cash journal through the real core, worked by hand: one day's payments, refunds and cancellations by
@@ -28,7 +28,6 @@ describe('the cash journal of the régie', () => {
    * before, a cash payment of 5,00 € that the 3rd's journal does not show.
    */
   async function setUp(): Promise<void> {
-    resetInvoiceNumbers();
     office = await makeTestOffice({ now: `${DAY}T16:00:00Z` });
     regie = await office.as('regisseur');
     durand = await family(office, { nom: 'Durand', prenom: 'Paul', civilite: 'M.' });

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReminderRow } from '../../src/shared/api/reminders.js';
 import type { PaymentInput } from '../../src/shared/billing/account.js';
-import { DEFAULT_BILLING_SETTINGS } from '../../src/shared/billing/settings.js';
 import { publishRequestSchema, SYNC_PATHS, SYNC_PROTOCOL } from '../../src/shared/sync/contract.js';
 import { buildFamilyPublication } from '../../src/office/sync/publication.js';
+import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
 import { startTestPortal, type TestPortal } from '../helpers/portal.js';
 import { signedFetch, SYNC_SECRET } from '../helpers/sync.js';
@@ -28,36 +28,9 @@ afterEach(async () => {
   await office?.close();
 });
 
-let nextSeq = 1;
-
-/** An issued invoice of `totalCents` (a minimal frozen document), as in accounts-payments.test.ts. */
+/** An issued invoice (tests/helpers/invoice.ts), as in accounts-payments.test.ts. */
 function issued(familyId: number, issueDate: string, dueDate: string, totalCents: number): number {
-  const seq = nextSeq++;
-  const number = `2026-${String(seq).padStart(6, '0')}`;
-  const document = {
-    kind: 'invoice',
-    number,
-    issueDate,
-    dueDate,
-    month: issueDate.slice(0, 7),
-    issuer: DEFAULT_BILLING_SETTINGS.issuer,
-    family: { id: familyId, name: 'Famille', address: [] },
-    lines: [{ childId: null, childName: '', serviceId: null, serviceName: '', kind: 'correction', label: 'Repas', basis: '', unitCents: totalCents, quantity: 1, amountCents: totalCents, days: [] }],
-    totalCents,
-    qf: [],
-    days: [],
-    corrects: null,
-    reason: '',
-    directDebit: null,
-  };
-  const id = office.sqlite
-    .prepare(
-      `INSERT INTO invoices (number, year, seq, kind, family_id, month, issue_date, due_date, total_cents, issued_at, document)
-       VALUES (?, 2026, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(number, seq, familyId, issueDate.slice(0, 7), issueDate, dueDate, totalCents, `${issueDate}T08:00:00.000Z`, JSON.stringify(document)).lastInsertRowid;
-  office.sqlite.prepare('INSERT INTO invoice_sequences (year, last_number) VALUES (2026, ?) ON CONFLICT (year) DO UPDATE SET last_number = excluded.last_number').run(seq);
-  return Number(id);
+  return insertIssuedInvoice(office.sqlite, { familyId, issueDate, dueDate, totalCents }).id;
 }
 
 async function ok<T>(promise: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
@@ -91,7 +64,6 @@ describe('reminders at the régie', () => {
   let petit: number;
 
   async function setUp(): Promise<void> {
-    nextSeq = 1;
     office = await makeTestOffice({ now: '2026-12-03T09:00:00Z' });
     durand = await family(office, { nom: 'Durand', prenom: 'Paul', civilite: 'M.', second: { civilite: 'Mme', prenom: 'Anne', nom: 'Durand' } });
     martin = await family(office, { nom: 'Martin', prenom: 'Hélène', civilite: 'Mme' });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FileContent } from '../../src/shared/api/contract.js';
-import { DEFAULT_BILLING_SETTINGS } from '../../src/shared/billing/settings.js';
+import { insertIssuedInvoice } from '../helpers/invoice.js';
 import type { TestOffice } from '../helpers/office.js';
 
 /**
@@ -10,43 +10,9 @@ import type { TestOffice } from '../helpers/office.js';
  * path is tested in billing-run.test.ts, as accounts-payments.test.ts does), and PDFs read back with pdftotext.
  */
 
-let nextSeq = 1;
-
-export function resetInvoiceNumbers(): void {
-  nextSeq = 1;
-}
-
-/** An issued invoice of `totalCents` for the family, numbered 2026-00000N in the order of the calls. */
+/** An issued invoice of `totalCents` for the family (tests/helpers/invoice.ts), numbered next in the file's sequence. */
 export function issued(office: TestOffice, familyId: number, issueDate: string, dueDate: string, totalCents: number): { id: number; number: string } {
-  const seq = nextSeq++;
-  const number = `2026-${String(seq).padStart(6, '0')}`;
-  const document = {
-    kind: 'invoice',
-    number,
-    issueDate,
-    dueDate,
-    month: issueDate.slice(0, 7),
-    issuer: DEFAULT_BILLING_SETTINGS.issuer,
-    family: { id: familyId, name: 'Famille', address: [] },
-    lines: [{ childId: null, childName: '', serviceId: null, serviceName: '', kind: 'correction', label: 'Repas', basis: '', unitCents: totalCents, quantity: 1, amountCents: totalCents, days: [] }],
-    totalCents,
-    qf: [],
-    days: [],
-    corrects: null,
-    reason: '',
-    directDebit: null,
-  };
-  const id = office.sqlite
-    .prepare(
-      `INSERT INTO invoices (number, year, seq, kind, family_id, month, issue_date, due_date, total_cents, issued_at, document)
-       VALUES (?, 2026, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(number, seq, familyId, issueDate.slice(0, 7), issueDate, dueDate, totalCents, `${issueDate}T08:00:00.000Z`, JSON.stringify(document)).lastInsertRowid;
-  office.sqlite
-    .prepare(`INSERT INTO invoice_lines (invoice_id, position, kind, label, unit_cents, quantity, amount_cents) VALUES (?, 0, 'correction', 'Repas', ?, 1, ?)`)
-    .run(id, totalCents, totalCents);
-  office.sqlite.prepare('INSERT INTO invoice_sequences (year, last_number) VALUES (2026, ?) ON CONFLICT (year) DO UPDATE SET last_number = excluded.last_number').run(seq);
-  return { id: Number(id), number };
+  return insertIssuedInvoice(office.sqlite, { familyId, issueDate, dueDate, totalCents });
 }
 
 export async function ok<T>(promise: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {

@@ -5,7 +5,7 @@ import type { OfficeSession } from '../../src/office/api/handler.js';
 import type { FileContent } from '../../src/shared/api/contract.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
 import { family } from './billing-run-commune.js';
-import { flat, issued, layout, ok, pages, pdfOf, resetInvoiceNumbers, row } from './statement-fixtures.js';
+import { flat, issued, layout, ok, pages, pdfOf, row } from './statement-fixtures.js';
 
 /**
  * Relevés de compte through the real core: one family's statement over a period worked by hand (opening balance,
@@ -24,7 +24,6 @@ describe('statements (relevés de compte)', () => {
   let durand: number;
 
   async function setUp(): Promise<void> {
-    resetInvoiceNumbers();
     office = await makeTestOffice({ now: '2026-12-03T09:00:00Z' });
     regie = await office.as('regisseur');
     durand = await family(office, { nom: 'Durand', prenom: 'Paul', civilite: 'M.', second: { civilite: 'Mme', prenom: 'Anne', nom: 'Durand' } });
