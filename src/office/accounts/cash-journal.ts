@@ -9,6 +9,7 @@ import { ApiFailure, invalid, type StaffContext } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import { immediateTransaction } from '../billing/run-transaction.js';
 import type { OfficeDatabase } from '../db/schema.js';
+import { movementDetails } from './ledger.js';
 
 /**
  * The régie's cash journal: the movements of one day (account_movements.day, the régie's day a payment counts in)
@@ -80,14 +81,7 @@ export async function loadCashJournal(db: Db, day: string, today: string): Promi
       familyName,
       amountCents: row.amount_cents,
       signedCents,
-      text: methodText(row.method, {
-        chequeNumber: row.cheque_number,
-        chequeBank: row.cheque_bank,
-        chequeDrawer: row.cheque_drawer,
-        cesuCount: row.cesu_count,
-        cesuUnitCents: row.cesu_unit_cents,
-        reference: row.reference,
-      }),
+      text: methodText(row.method, movementDetails(row)),
       recordedAt: row.recorded_at,
       recordedBy: row.display_name ?? '',
     };

@@ -35,7 +35,8 @@ async function inScope<T>(scope: FamilyScope, query: (ids: number[] | null) => P
   return out;
 }
 
-function details(row: {
+/** A movement's details as its row stores them. */
+export function movementDetails(row: {
   cheque_number: string;
   cheque_bank: string;
   cheque_drawer: string;
@@ -174,7 +175,7 @@ export async function loadFamilyAccounts(db: Db, scope: FamilyScope, today: stri
     const account = accounts.get(m.family_id);
     if (!account) continue;
     const cancelled = m.cancels_id === null ? undefined : kinds.get(m.cancels_id);
-    const d = details(m);
+    const d = movementDetails(m);
     const isCancelled = cancelledBy.has(m.id);
     const freeCents = m.kind === 'payment' && !isCancelled ? m.amount_cents - (fromMovement.get(m.id) ?? 0) : 0;
     const movement: AccountMovement = {

@@ -10,7 +10,7 @@ import { compactDaysFr, formatDayFr, monthLabelFr, shortDayFr } from '../../shar
 import { formatEuros } from '../../shared/money.js';
 import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 import { renderPdf } from '../pdfmake.js';
-import { BLUE, box, FILL, glue, GREY, issuerHeading, PAGE_MARGINS, right, ruledTable, sectionTitle } from './pdf-style.js';
+import { BLUE, box, FILL, glue, GREY, PAGE_MARGINS, right, ruledTable, sectionTitle, documentHeading } from './pdf-style.js';
 import { splitPdf } from '../pdf-merge.js';
 
 /**
@@ -33,32 +33,14 @@ export function invoicePdfFileName(document: Pick<InvoiceDocument, 'kind' | 'num
 }
 
 function heading(document: InvoiceDocument): Content {
-  const { issuer, family } = document;
-  return [
-    issuerHeading(issuer),
+  return documentHeading(
+    document.issuer,
     {
-      margin: [0, 14, 0, 0],
-      columns: [
-        {
-          width: '*',
-          text: [
-            { text: `${INVOICE_KINDS[document.kind]} n° ${document.number}`, fontSize: 15, bold: true, color: BLUE },
-            `\nDate d’émission : ${shortDayFr(document.issueDate)}\nPériode : ${monthLabelFr(document.month)}`,
-            `\nRéférence famille : ${family.id}`,
-          ],
-          lineHeight: 1.25,
-        },
-        // Where a window envelope shows the address.
-        {
-          width: 230,
-          text: [{ text: family.name, bold: true }, `\n${family.address.join('\n')}`],
-          margin: [0, 14, 0, 0],
-          fontSize: 10,
-        },
-      ],
-      columnGap: 16,
+      title: `${INVOICE_KINDS[document.kind]} n° ${document.number}`,
+      details: [`Date d’émission : ${shortDayFr(document.issueDate)}`, `Période : ${monthLabelFr(document.month)}`, `Référence famille : ${document.family.id}`],
     },
-  ];
+    document.family,
+  );
 }
 
 function correction(document: InvoiceDocument): Content[] {

@@ -120,3 +120,36 @@ export function issuerHeading(issuer: InvoiceIssuer): Content {
     columnGap: 16,
   };
 }
+
+/**
+ * The top of a document sent to a family: the issuer's heading, then the document's title with its details (dates,
+ * the family's reference) on the left, and the family's name and address on the right, where a window envelope (DL,
+ * window on the right) shows it.
+ */
+export function documentHeading(
+  issuer: InvoiceIssuer,
+  document: { title: string; details: string[] },
+  addressee: { name: string; address: readonly string[] },
+  marginTop = 14,
+): Content {
+  return [
+    issuerHeading(issuer),
+    {
+      margin: [0, marginTop, 0, 0],
+      columns: [
+        {
+          width: '*',
+          text: [{ text: document.title, fontSize: 15, bold: true, color: BLUE }, ...document.details.map((line) => `\n${line}`)],
+          lineHeight: 1.25,
+        },
+        {
+          width: 230,
+          text: [{ text: addressee.name, bold: true }, `\n${addressee.address.join('\n')}`],
+          margin: [0, 14, 0, 0],
+          fontSize: 10,
+        },
+      ],
+      columnGap: 16,
+    },
+  ];
+}

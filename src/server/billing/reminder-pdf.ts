@@ -5,7 +5,7 @@ import { formatDayFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { addDays } from '../../shared/calendar/days.js';
 import { renderPdf } from '../pdfmake.js';
-import { BLUE, FILL, right, ruledTable, issuerHeading } from './pdf-style.js';
+import { BLUE, FILL, right, ruledTable, documentHeading } from './pdf-style.js';
 import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 
 /**
@@ -38,25 +38,15 @@ export function reminderPdfFileName(level: ReminderLevel, day: string): string {
 export const REMINDER_DELAY_DAYS = 15;
 
 function heading(issuer: InvoiceIssuer, letter: ReminderLetter): Content {
-  return [
-    issuerHeading(issuer),
+  return documentHeading(
+    issuer,
     {
-      margin: [0, 18, 0, 0],
-      columns: [
-        {
-          width: '*',
-          text: [
-            { text: letter.level === 1 ? 'Relance' : 'Seconde relance', fontSize: 15, bold: true, color: BLUE },
-            `\nFactures impayées\nDate : ${shortDayFr(letter.day)}\nRéférence famille : ${letter.familyId}`,
-          ],
-          lineHeight: 1.25,
-        },
-        // Where a window envelope (DL, right) shows the address.
-        { width: 230, text: [{ text: letter.addressee, bold: true }, `\n${letter.address.join('\n')}`], margin: [0, 14, 0, 0], fontSize: 10 },
-      ],
-      columnGap: 16,
+      title: letter.level === 1 ? 'Relance' : 'Seconde relance',
+      details: ['Factures impayées', `Date : ${shortDayFr(letter.day)}`, `Référence famille : ${letter.familyId}`],
     },
-  ];
+    { name: letter.addressee, address: letter.address },
+    18,
+  );
 }
 
 function invoicesTable(letter: ReminderLetter): Content {

@@ -4,7 +4,7 @@ import type { InvoiceIssuer } from '../../shared/billing/invoice.js';
 import { shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { renderPdf } from '../pdfmake.js';
-import { BLUE, boxLayout, FILL, GREY, HEAD, PAGE_MARGINS, right, ruledTable, sectionTitle, glue, issuerHeading } from './pdf-style.js';
+import { boxLayout, FILL, GREY, HEAD, PAGE_MARGINS, right, ruledTable, sectionTitle, glue, documentHeading } from './pdf-style.js';
 import { PAYFIP_SITE } from '../../shared/billing/payfip.js';
 
 /**
@@ -51,32 +51,14 @@ function balanceCell(cents: number): string {
 
 function heading(document: StatementDocument): Content {
   const { family, statement } = document;
-  return [
-    issuerHeading(document.issuer),
+  return documentHeading(
+    document.issuer,
     {
-      margin: [0, 14, 0, 0],
-      columns: [
-        {
-          width: '*',
-          text: [
-            { text: 'Relevé de compte', fontSize: 15, bold: true, color: BLUE },
-            `\nPériode : du ${shortDayFr(statement.from)} au ${shortDayFr(statement.to)}`,
-            `\nÉdité le ${shortDayFr(document.printedOn)}`,
-            `\nRéférence famille : ${family.id}`,
-          ],
-          lineHeight: 1.25,
-        },
-        // Where a window envelope shows the address (the invoice's place).
-        {
-          width: 230,
-          text: [{ text: family.name, bold: true }, `\n${family.address.join('\n')}`],
-          margin: [0, 14, 0, 0],
-          fontSize: 10,
-        },
-      ],
-      columnGap: 16,
+      title: 'Relevé de compte',
+      details: [`Période : du ${shortDayFr(statement.from)} au ${shortDayFr(statement.to)}`, `Édité le ${shortDayFr(document.printedOn)}`, `Référence famille : ${family.id}`],
     },
-  ];
+    family,
+  );
 }
 
 /** The opening balance, each entry of the period with its running balance, the period's totals and the closing balance. */
