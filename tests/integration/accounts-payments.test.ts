@@ -95,6 +95,10 @@ describe('a family account at the régie', () => {
       ['refund', 1_000, 0],
     ]);
 
+    // A cancellation dated before the payment is refused.
+    const backdated = await regie.call('payments.cancel', { movementId: paid.movementId, day: '2026-12-02', reason: 'Erreur de saisie' });
+    expect(backdated.ok).toBe(false);
+    if (!backdated.ok) expect(backdated.error.message).toBe('L’annulation ne peut pas précéder le mouvement qu’elle annule (du 03/12/2026).');
     // Cancelling the payment first is refused: its money was partly refunded.
     const early = await regie.call('payments.cancel', { movementId: paid.movementId, day: '2026-12-03', reason: 'Chèque sans provision' });
     expect(early.ok).toBe(false);
@@ -144,6 +148,9 @@ describe('a family account at the régie', () => {
     expect((await fieldOf({}, agent.call)).message).toBe('Seul le régisseur peut enregistrer des règlements.');
     office.sqlite.prepare("INSERT INTO cash_days (day, closed_at, summary) VALUES ('2026-12-02', '2026-12-02T17:00:00.000Z', '{}')").run();
     expect((await fieldOf({ day: '2026-12-02' })).fields).toEqual({ day: 'La journée de caisse du 02/12/2026 est clôturée : elle ne peut plus être modifiée.' });
+    // The days before a closed day are final too; a day to come is not the régie's yet.
+    expect((await fieldOf({ day: '2026-12-01' })).fields).toEqual({ day: 'La caisse est clôturée jusqu’au 02/12/2026 : datez le mouvement d’un jour suivant.' });
+    expect((await fieldOf({ day: '2026-12-04' })).fields).toEqual({ day: 'Un mouvement ne peut pas être daté d’un jour à venir (le 04/12/2026) : la caisse enregistre ce qui est reçu ou rendu.' });
     await ok(office.call('families.archive', { id: familyId, archived: true }));
     expect((await fieldOf({})).message).toBe('Cette famille est archivée : aucun règlement ne peut y être enregistré.');
     expect(count()).toBe(0);

@@ -110,7 +110,11 @@ describe('the cash journal of the régie', () => {
     const refund = await regie.call('payments.refund', { familyId: durand, method: 'especes', day: DAY, amountCents: 100 });
     expect(refund.ok).toBe(false);
     expect(movements()).toBe(count);
-    // The next day is open: the card payment is cancelled there.
+    // A day in the future is refused; the next day, open, takes the cancellation.
+    const early = await regie.call('payments.cancel', { movementId: paymentId, day: '2026-12-04', reason: 'Erreur de saisie' });
+    expect(early.ok).toBe(false);
+    if (!early.ok) expect(early.error.fields).toEqual({ day: 'Un mouvement ne peut pas être daté d’un jour à venir (le 04/12/2026) : la caisse enregistre ce qui est reçu ou rendu.' });
+    office.clock.set('2026-12-04T08:00:00Z');
     await ok(regie.call('payments.cancel', { movementId: paymentId, day: '2026-12-04', reason: 'Erreur de saisie' }));
     expect(movements()).toBe(count + 1);
     expect((await ok(regie.call('cashJournal.get', { day: DAY }))).totals.netCents).toBe(12_500);

@@ -42,12 +42,23 @@ async function accountOf(trx: Trx, familyId: number, today: string): Promise<Fam
   return account;
 }
 
-/** Refuses a movement dated in a closed cash day, with the field to correct. */
-async function openDay(trx: Trx, day: string): Promise<void> {
-  const closed = await trx.selectFrom('cash_days').select('day').where('day', '=', day).executeTakeFirst();
-  if (closed) {
-    const message = `La journée de caisse du ${shortDayFr(day)} est clôturée : elle ne peut plus être modifiée.`;
+/**
+ * The régie's day a movement may be dated: today at the latest (the cash journal counts what was received, and a day
+ * in the future could not be closed before it comes), and after the last closed day (a closed day and the days before
+ * it are final: their journal was printed and the cash deposited). Refused with the field to correct.
+ */
+async function openDay(trx: Trx, day: string, today: string): Promise<void> {
+  const refuse = (message: string) => {
     throw invalid({ day: message }, message);
+  };
+  if (day > today) refuse(`Un mouvement ne peut pas être daté d’un jour à venir (le ${shortDayFr(day)}) : la caisse enregistre ce qui est reçu ou rendu.`);
+  const closed = await trx.selectFrom('cash_days').select('day').where('day', '>=', day).orderBy('day', 'desc').executeTakeFirst();
+  if (closed) {
+    refuse(
+      closed.day === day
+        ? `La journée de caisse du ${shortDayFr(day)} est clôturée : elle ne peut plus être modifiée.`
+        : `La caisse est clôturée jusqu’au ${shortDayFr(closed.day)} : datez le mouvement d’un jour suivant.`,
+    );
   }
 }
 
@@ -128,7 +139,7 @@ export async function recordPayment(ctx: StaffContext, raw: PaymentInput): Promi
   const ids = await immediateTransaction(ctx.db, async (trx) => {
     const account = await accountOf(trx, input.familyId, today);
     if (account.archived) throw invalid({}, 'Cette famille est archivée : aucun règlement ne peut y être enregistré.');
-    await openDay(trx, input.day);
+    await openDay(trx, input.day, today);
     const debts = openDebts(account);
     const unknown = input.invoiceIds.filter((id) => !debts.some((debt) => debt.id === id));
     if (unknown.length > 0) throw invalid({ invoiceIds: 'Une facture choisie n’est pas de cette famille ou est déjà réglée.' });
@@ -246,7 +257,7 @@ export async function recordRefund(ctx: StaffContext, raw: RefundInput): Promise
   const today = parisDay(now);
   const refundId = await immediateTransaction(ctx.db, async (trx) => {
     const account = await accountOf(trx, input.familyId, today);
-    await openDay(trx, input.day);
+    await openDay(trx, input.day, today);
     if (input.amountCents > account.creditCents) {
       const message =
         account.creditCents === 0
@@ -289,7 +300,11 @@ export async function cancelMovement(ctx: StaffContext, raw: CancelInput): Promi
     if (original.kind === 'cancellation') throw invalid({}, 'Une annulation ne s’annule pas : enregistrez à nouveau le règlement.');
     const already = await trx.selectFrom('account_movements').select('id').where('cancels_id', '=', original.id).executeTakeFirst();
     if (already) throw invalid({}, 'Ce mouvement est déjà annulé.');
-    await openDay(trx, input.day);
+    await openDay(trx, input.day, today);
+    if (input.day < original.day) {
+      const message = `L’annulation ne peut pas précéder le mouvement qu’elle annule (du ${shortDayFr(original.day)}).`;
+      throw invalid({ day: message }, message);
+    }
     const account = await accountOf(trx, original.family_id, today);
     const movement = account.movements.find((m) => m.id === original.id) as AccountMovement;
     const fundedRefunds = movement.allocations.filter((a) => a.refundId !== null && a.cents > 0);
