@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FamilyAccount } from '../../src/shared/api/accounts.js';
-import type { PaymentInput, RefundMethod } from '../../src/shared/billing/account.js';
+import type { ImmediateRefundMethod, PaymentInput } from '../../src/shared/billing/account.js';
 import { settleFamilies } from '../../src/office/accounts/payments.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
 import { family } from './billing-run-commune.js';
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 type Step =
   | { kind: 'invoice'; cents: number }
-  | { kind: 'pay'; cents: number; pick: number[]; over: 'credit' | 'refund'; refundMethod: RefundMethod }
+  | { kind: 'pay'; cents: number; pick: number[]; over: 'credit' | 'refund'; refundMethod: ImmediateRefundMethod }
   | { kind: 'refund'; share: number }
   | { kind: 'cancel'; pick: number };
 
@@ -41,7 +41,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     cents: fc.integer({ min: 1, max: 30_000 }),
     pick: fc.array(fc.nat(20), { maxLength: 3 }),
     over: fc.constantFrom('credit' as const, 'refund' as const),
-    refundMethod: fc.constantFrom('especes' as const, 'cheque' as const, 'virement' as const),
+    refundMethod: fc.constantFrom('especes' as const, 'virement' as const),
   }),
   fc.record({ kind: fc.constant('refund' as const), share: fc.double({ min: 0.01, max: 1, noNaN: true }) }),
   fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(40) }),

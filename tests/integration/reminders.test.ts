@@ -121,6 +121,11 @@ describe('reminders at the régie', () => {
     ]);
     expect((JSON.parse(rows[0]!.invoice_ids as string) as number[]).length).toBe(4);
     expect(rows[0]!.recorded_by).not.toBeNull();
+    // The same families again the same day (a second click, another workstation): refused, nothing written.
+    const twice = await regie.call('reminders.send', { familyIds: [petit], level: 1 });
+    expect(twice.ok).toBe(false);
+    if (!twice.ok) expect(twice.error.message).toBe('Relance impossible : déjà relancée aujourd’hui (Petit Léo).');
+    expect(office.sqlite.prepare('SELECT COUNT(*) FROM reminders').pluck().get()).toBe(2);
     const audited = office.sqlite.prepare("SELECT family_id, field, new_value FROM audit_log WHERE entity = 'reminder' ORDER BY id").all() as Array<{ family_id: number; field: string; new_value: string }>;
     expect(audited.map((a) => [a.family_id, a.field])).toEqual([
       [durand, 'Première relance du 03/12/2026'],

@@ -213,6 +213,12 @@ export async function sendReminders(ctx: StaffContext, input: ReminderSendInput)
       const message = `Relance impossible : rien n’est en retard pour ${listOfNames(nothing.map((a) => a.familyName))}.`;
       throw invalid({ familyIds: message }, message);
     }
+    // One reminder a family a day: sending twice (a second click, a second workstation) would post and mail it twice.
+    const already = new Set((await trx.selectFrom('reminders').select('family_id').where('family_id', 'in', familyIds).where('day', '=', today).execute()).map((row) => row.family_id));
+    if (already.size > 0) {
+      const message = `Relance impossible : déjà relancée aujourd’hui (${listOfNames(familyIds.filter((id) => already.has(id)).map((id) => accounts.get(id)!.familyName))}).`;
+      throw invalid({ familyIds: message }, message);
+    }
     const [emails, addresses] = await Promise.all([familyEmails(trx, familyIds), postalAddresses(trx, familyIds)]);
     const written: ReminderLetter[] = [];
     for (const familyId of familyIds) {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FamilyAccount, PaymentOutcome } from '../../shared/api/accounts.js';
-import { OVERDUE_AGES, PAYMENT_METHODS, paymentInputSchema, REFUND_METHODS, type PaymentInput, type PaymentMethod, type RefundMethod } from '../../shared/billing/account.js';
+import { IMMEDIATE_REFUND_METHODS, OVERDUE_AGES, PAYMENT_METHODS, paymentInputSchema, REFUND_METHODS, type ImmediateRefundMethod, type PaymentInput, type PaymentMethod } from '../../shared/billing/account.js';
 import { INVOICE_KINDS } from '../../shared/billing/invoice.js';
 import { monthLabelFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros, parseEuros } from '../../shared/money.js';
@@ -32,11 +32,12 @@ interface Draft {
   note: string;
   invoiceIds: number[];
   overpayment: 'none' | 'credit' | 'refund';
-  refundMethod: RefundMethod;
+  refundMethod: ImmediateRefundMethod;
 }
 
 const METHOD_OPTIONS = Object.entries(PAYMENT_METHODS) as [PaymentMethod, string][];
 export const REFUND_METHOD_OPTIONS = REFUND_METHODS.map((method) => [method, PAYMENT_METHODS[method]] as const);
+const IMMEDIATE_REFUND_OPTIONS = IMMEDIATE_REFUND_METHODS.map((method) => [method, PAYMENT_METHODS[method]] as const);
 
 function blank(): Draft {
   return {
@@ -210,7 +211,7 @@ export function PaymentDialog({ account, onDone, onClose }: { account: FamilyAcc
               </p>
             ) : null}
             {draft.overpayment === 'refund' ? (
-              <SelectField<RefundMethod> path="refundMethod" label="Remboursé par" value={draft.refundMethod} options={REFUND_METHOD_OPTIONS} errors={errors} onChange={(value) => set('refundMethod', value)} />
+              <SelectField<ImmediateRefundMethod> path="refundMethod" label="Remboursé par" value={draft.refundMethod} options={IMMEDIATE_REFUND_OPTIONS} errors={errors} onChange={(value) => set('refundMethod', value)} />
             ) : null}
           </fieldset>
         ) : null}

@@ -27,6 +27,13 @@ export const PAYMENT_METHOD_CODES = Object.keys(PAYMENT_METHODS) as [PaymentMeth
 export const REFUND_METHODS = ['especes', 'cheque', 'virement'] as const satisfies readonly PaymentMethod[];
 export type RefundMethod = (typeof REFUND_METHODS)[number];
 
+/**
+ * An overpayment refunded at once, at the counter, goes back in cash or by transfer: a refund by cheque needs the
+ * cheque's number, which « Rembourser le crédit » asks (refundInputSchema).
+ */
+export const IMMEDIATE_REFUND_METHODS = ['especes', 'virement'] as const satisfies readonly RefundMethod[];
+export type ImmediateRefundMethod = (typeof IMMEDIATE_REFUND_METHODS)[number];
+
 export type MovementKind = 'payment' | 'refund' | 'cancellation';
 
 /** The details a movement keeps besides its amount, as recorded. */
@@ -181,7 +188,7 @@ export const paymentInputSchema = z
     invoiceIds: z.array(z.number().int().positive()).max(500).default([]),
     /** What to do with what exceeds every open invoice: refused when there is some and this is 'none'. */
     overpayment: z.enum(['none', 'credit', 'refund']).default('none'),
-    refundMethod: z.enum(REFUND_METHODS).nullable().default(null),
+    refundMethod: z.enum(IMMEDIATE_REFUND_METHODS, 'Remboursement immédiat en espèces ou par virement ; par chèque, utilisez « Rembourser le crédit ».').nullable().default(null),
   })
   .superRefine((input, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
