@@ -108,7 +108,7 @@ describe('the « Comptes » grid', () => {
     expect(lines[0]).toBe(
       'N° famille;Famille;Solde (€);Reste à payer (€);En retard (€);Plus ancienne échéance impayée;Dernier règlement;Montant du dernier règlement (€);Crédit (€);Relances suspendues;Archivée',
     );
-    expect(lines[2]).toBe(`${durand};Durand Paul;56,50;56,50;26,50;31/10/2026;01/12/2026;20,00;0,00;Échéancier : 10 € par mois;Non`);
+    expect(lines[2]).toBe(`${durand};Durand Paul;56,50;56,50;26,50;31/10/2026;01/12/2026;20,00;0,00;Échéancier de paiement : 10 € par mois;Non`);
     expect(lines[5]).toBe(`${petit};Petit Jean;-15,00;0,00;0,00;;03/12/2026;40,00;15,00;;Non`);
   });
 

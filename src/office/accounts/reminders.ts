@@ -175,10 +175,9 @@ async function postalAddresses(db: Db, familyIds: readonly number[]): Promise<Ma
       continue;
     }
     const second = pair.find((row) => row !== first) ?? null;
-    // The second responsable is named only when living at the same address (one letter in one envelope).
-    const together = second !== null && second.adresse.trim() === first.adresse.trim() && second.code_postal === first.code_postal;
+    // Named as the family's invoices and statements name it (addresseeOf), the letter going to the first's address.
     out.set(familyId, {
-      addressee: addresseeOf(first, together ? second : null),
+      addressee: addresseeOf(first, second),
       address: [first.adresse, `${first.code_postal} ${first.ville}`.trim()].filter((line) => line.trim() !== ''),
     });
   }

@@ -139,6 +139,8 @@ function accountPart(account: FamilyAccount | undefined): Pick<FamilyPublication
   for (const invoice of account.invoices) paid.set(invoice.number, invoice.totalCents < 0 ? -invoice.settledCents : invoice.settledCents);
   const payments = account.movements
     .filter((movement) => movement.kind !== 'cancellation' && movement.cancelledById === null)
+    // Oldest first, as the contract says, whatever order they were typed in.
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.id - b.id))
     .map((movement) => ({
       date: movement.day,
       amountCents: movement.amountCents,

@@ -1,10 +1,11 @@
-import { REMINDER_HOLD_REASONS, type AccountGridRow } from '../../shared/api/account-grid.js';
+import type { AccountGridRow } from '../../shared/api/account-grid.js';
+import { HOLD_REASONS } from '../../shared/api/reminders.js';
 import type { CsvColumn } from '../../shared/export/csv.js';
 
 /** The « Comptes » grid's CSV export (Excel-ready, src/shared/export/csv.ts): pure, so the scale test writes the same file. */
 
 export function holdText(hold: AccountGridRow['hold']): string {
-  return hold === null ? '' : `${REMINDER_HOLD_REASONS[hold.reason]}${hold.note ? ` : ${hold.note}` : ''}`;
+  return hold === null ? '' : `${HOLD_REASONS[hold.reason]}${hold.note ? ` : ${hold.note}` : ''}`;
 }
 
 export const ACCOUNT_CSV_COLUMNS: CsvColumn<AccountGridRow>[] = [

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AccountMovement, FamilyAccount, PaymentOutcome } from '../../shared/api/accounts.js';
-import { REMINDER_HOLD_REASONS } from '../../shared/api/account-grid.js';
+import { HOLD_REASONS } from '../../shared/api/reminders.js';
 import { accountStatement } from '../../shared/billing/account.js';
 import { shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
@@ -107,7 +107,7 @@ export function AccountSection({ familyId }: { familyId: number }) {
                 <div>
                   <dt>Relances suspendues</dt>
                   <dd>
-                    {REMINDER_HOLD_REASONS[account.hold.reason]} depuis le {shortDayFr(account.hold.since)}
+                    {HOLD_REASONS[account.hold.reason]} depuis le {shortDayFr(account.hold.since)}
                     {account.hold.note ? ` : ${account.hold.note}` : ''}
                   </dd>
                 </div>

@@ -28,11 +28,6 @@ export interface AccountGridRow {
   hold: ReminderHold | null;
 }
 
-export const REMINDER_HOLD_REASONS: Record<ReminderHold['reason'], string> = {
-  payment_plan: 'Échéancier',
-  dispute: 'Contestation',
-};
-
 /** Whether a row is kept by a filter of the grid (one rule for the office and the tests). */
 export function keptByFilter(row: Pick<AccountGridRow, 'balanceCents' | 'overdueCents' | 'creditCents'>, filter: AccountGridFilter): boolean {
   if (filter === 'due') return row.balanceCents > 0;

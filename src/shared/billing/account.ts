@@ -172,22 +172,22 @@ const text = (max: number) => z.string().trim().max(max, `${max} caractères au 
  */
 export const paymentInputSchema = z
   .object({
-    familyId: z.number().int().positive(),
+    familyId: z.number('Famille manquante.').int('Famille inconnue.').positive('Famille inconnue.'),
     method: z.enum(PAYMENT_METHOD_CODES, 'Choisissez le mode de règlement.'),
     /** The régie's day the payment counts in. */
     day: isoDay,
-    amountCents: z.number().int('Montant en centimes entiers.').positive('Le montant doit être supérieur à zéro.').max(10_000_000, 'Montant trop grand.'),
+    amountCents: z.number('Montant manquant.').int('Montant en centimes entiers.').positive('Le montant doit être supérieur à zéro.').max(10_000_000, 'Montant trop grand.'),
     chequeNumber: text(20).default(''),
     chequeBank: text(80).default(''),
     chequeDrawer: text(80).default(''),
-    cesuCount: z.number().int().positive('Nombre de titres invalide.').nullable().default(null),
-    cesuUnitCents: z.number().int().positive('Valeur du titre invalide.').nullable().default(null),
+    cesuCount: z.number('Nombre de titres invalide.').int('Nombre de titres invalide.').positive('Nombre de titres invalide.').nullable().default(null),
+    cesuUnitCents: z.number('Valeur du titre invalide.').int('Valeur du titre invalide.').positive('Valeur du titre invalide.').nullable().default(null),
     reference: text(60).default(''),
     note: text(500).default(''),
     /** The invoices the family says it pays, settled first; empty: oldest first. */
-    invoiceIds: z.array(z.number().int().positive()).max(500).default([]),
+    invoiceIds: z.array(z.number().int('Facture inconnue.').positive('Facture inconnue.'), 'Factures choisies invalides.').max(500, '500 factures au plus.').default([]),
     /** What to do with what exceeds every open invoice: refused when there is some and this is 'none'. */
-    overpayment: z.enum(['none', 'credit', 'refund']).default('none'),
+    overpayment: z.enum(['none', 'credit', 'refund'], 'Choisissez que faire du trop-perçu.').default('none'),
     refundMethod: z.enum(IMMEDIATE_REFUND_METHODS, 'Remboursement immédiat en espèces ou par virement ; par chèque, utilisez « Rembourser le crédit ».').nullable().default(null),
   })
   .superRefine((input, ctx) => {
@@ -211,10 +211,10 @@ export type PaymentInput = z.input<typeof paymentInputSchema>;
 export type CheckedPaymentInput = z.output<typeof paymentInputSchema>;
 
 export const refundInputSchema = z.object({
-  familyId: z.number().int().positive(),
+  familyId: z.number('Famille manquante.').int('Famille inconnue.').positive('Famille inconnue.'),
   method: z.enum(REFUND_METHODS, 'Choisissez le mode de remboursement.'),
   day: isoDay,
-  amountCents: z.number().int('Montant en centimes entiers.').positive('Le montant doit être supérieur à zéro.'),
+  amountCents: z.number('Montant manquant.').int('Montant en centimes entiers.').positive('Le montant doit être supérieur à zéro.'),
   chequeNumber: text(20).default(''),
   reference: text(60).default(''),
   note: text(500).default(''),
@@ -222,7 +222,7 @@ export const refundInputSchema = z.object({
 export type RefundInput = z.input<typeof refundInputSchema>;
 
 export const cancelInputSchema = z.object({
-  movementId: z.number().int().positive(),
+  movementId: z.number('Mouvement manquant.').int('Mouvement inconnu.').positive('Mouvement inconnu.'),
   day: isoDay,
   reason: text(500).min(3, 'Indiquez le motif de l’annulation.'),
 });
