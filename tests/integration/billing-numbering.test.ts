@@ -160,7 +160,7 @@ describe('invoice numbering', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const refused = results.find((r) => !r.ok)!;
     expect(refused.error?.message).toMatch(
-      /^(La facturation de novembre 2026 est déjà émise : corrigez par avoir ou facture complémentaire\.|La facturation est en cours d’écriture sur un autre poste : réessayez dans un instant\.)$/,
+      /^(La facturation de novembre 2026 est déjà émise : corrigez par avoir ou facture complémentaire\.|Un autre poste enregistre en ce moment \(facturation ou régie\) : réessayez dans un instant\.)$/,
     );
     expect(checkAllOrNothing()).toBe('issued');
     await creditNoteContinues('2026-001001');

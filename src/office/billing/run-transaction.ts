@@ -4,8 +4,9 @@ import type { OfficeDatabase } from '../db/schema.js';
 import { ApiFailure } from '../api/handler.js';
 
 /**
- * A write transaction that takes SQLite's write lock at its start (BEGIN IMMEDIATE), for the billing writes that read
- * then write what another office process may be writing too (the drafts of a run, invoice numbers): two processes on
+ * A write transaction that takes SQLite's write lock at its start (BEGIN IMMEDIATE), for the billing and régie writes
+ * that read then write what another office process may be writing too (the drafts of a run, invoice numbers, an
+ * account's allocations): two processes on
  * the same file serialise here instead of both reading the same state and one failing at its first write (a deferred
  * transaction cannot wait for the lock it upgrades to). Within one core, Kysely's single connection already makes
  * calls take turns; `db.connection()` holds it for the whole transaction.
@@ -21,7 +22,7 @@ export async function immediateTransaction<T>(db: OfficeDb, work: (trx: Kysely<O
       if (isBusy(error)) {
         throw new ApiFailure({
           code: 'conflict',
-          message: 'La facturation est en cours d’écriture sur un autre poste : réessayez dans un instant.',
+          message: 'Un autre poste enregistre en ce moment (facturation ou régie) : réessayez dans un instant.',
         });
       }
       throw error;
