@@ -6,10 +6,9 @@ import { ApiFailure } from '../api/handler.js';
 /**
  * A write transaction that takes SQLite's write lock at its start (BEGIN IMMEDIATE), for the billing and régie writes
  * that read then write what another office process may be writing too (the drafts of a run, invoice numbers, an
- * account's allocations): two processes on
- * the same file serialise here instead of both reading the same state and one failing at its first write (a deferred
- * transaction cannot wait for the lock it upgrades to). Within one core, Kysely's single connection already makes
- * calls take turns; `db.connection()` holds it for the whole transaction.
+ * account's allocations): two processes on the same file serialise here instead of both reading the same state and
+ * one failing at its first write (a deferred transaction cannot wait for the lock it upgrades to). Within one core,
+ * Kysely's single connection already makes calls take turns; `db.connection()` holds it for the whole transaction.
  *
  * The lock is waited for as long as the connection's busy_timeout (5 s, migrate.ts); past it the user is told to try
  * again, never shown SQLite's code.
