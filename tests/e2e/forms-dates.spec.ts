@@ -202,6 +202,8 @@ test('settings: school years, closures (new and changed), collective absence, ta
   await event.getByLabel('Premier jour').fill('2027-01-14');
   await typeBadDate(event, 'Dernier jour (facultatif)', 'Déclarer l’absence');
 
+  // The collective absence still being filled in: leaving it asks first too.
+  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('tab', { name: 'Tarifs' }).click();
   await page.getByRole('button', { name: /^Modifier le tarif / }).first().click();
   const tariff = page.getByRole('region', { name: /^Tarif / });

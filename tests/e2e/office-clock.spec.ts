@@ -17,13 +17,13 @@ test('the day list opens on the office’s today, and « Aujourd’hui » comes 
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Journée' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Journée' })).toBeVisible();
 
-  await expect(page.getByLabel('Jour', { exact: true })).toHaveValue('2027-03-10');
+  await expect(page.getByLabel('Jour', { exact: true })).toHaveValue('10/03/2027');
   await expect(page.getByRole('heading', { level: 2, name: /—/ })).toContainText('mercredi 10 mars 2027');
 
   await page.getByLabel('Jour', { exact: true }).fill('2027-03-12');
   await expect(page.getByRole('heading', { level: 2, name: /—/ })).toContainText('vendredi 12 mars 2027');
   await page.getByRole('button', { name: 'Aujourd’hui' }).click();
-  await expect(page.getByLabel('Jour', { exact: true })).toHaveValue('2027-03-10');
+  await expect(page.getByLabel('Jour', { exact: true })).toHaveValue('10/03/2027');
   expect(consoleProblems).toEqual([]);
 });
 
