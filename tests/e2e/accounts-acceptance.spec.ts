@@ -1,15 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Download, Page } from '@playwright/test';
-import { clockStartingAt } from '../../src/shared/clock.js';
+import type { Page } from '@playwright/test';
 import { formatEuros } from '../../src/shared/money.js';
-import { buildPortal } from '../../src/portal/server.js';
 import { seriousViolations } from './axe.js';
+import { pdfText, plainSpaces } from './pdf-text.js';
+import { usePortalServer } from './portal-server.js';
 import { officeApi } from './api.js';
-import { E2E_NOW, expect, login, test, useOfficeBridge } from './bridge.js';
+import { expect, login, test, useOfficeBridge } from './bridge.js';
 
 /**
  * Issue 11's acceptance, end to end through both real servers: in the office (dev bridge, demo commune, its clock on
@@ -26,36 +21,9 @@ const SECRET = 'secret-de-recette-portail-0123456789abcdef';
 const PASSWORD = 'un mot de passe solide';
 const CHEQUE = '4455667';
 
-let portal: FastifyInstance;
-let portalUrl = '';
-let portalDir = '';
+const portalServer = usePortalServer(SECRET);
 
-test.beforeAll(async () => {
-  portalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-accounts-'));
-  portal = buildPortal({
-    dataDir: portalDir,
-    clock: clockStartingAt(new Date(E2E_NOW)),
-    mailer: null,
-    config: { syncSecret: SECRET, cookieSecret: 'recette-cookie-secret-0123456789abcdef', production: false },
-  });
-  portalUrl = await portal.listen({ port: 0, host: '127.0.0.1' });
-  portal.portal.config.publicUrl = portalUrl;
-});
-
-test.afterAll(async () => {
-  await portal?.close();
-  if (portalDir) fs.rmSync(portalDir, { recursive: true, force: true });
-});
-
-/** Spaces of any kind as one ordinary space: pdftotext gives the no-break spaces of amounts back as plain ones. */
-const plainSpaces = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
 const euros = (cents: number) => plainSpaces(formatEuros(cents));
-
-async function pdfText(download: Download): Promise<string> {
-  const file = await download.path();
-  expect(fs.readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-  return plainSpaces(execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
-}
 
 async function downloaded(page: Page, click: () => Promise<void>): Promise<string> {
   const download = page.waitForEvent('download');
@@ -139,12 +107,12 @@ test('a month issued, a cheque paying part of an invoice, the statement, the clo
   await expect(regie('payments.record', { familyId: family.familyId, method: 'especes', day: '2026-11-28', amountCents: 100 })).rejects.toThrow(/clôturée/);
 
   // 5. The sync publishes the account; the family, on a phone, sees the invoice, the payment and the balance.
-  await admin('sync.configure', { portalUrl, secret: SECRET });
+  await admin('sync.configure', { portalUrl: portalServer.url, secret: SECRET });
   const { code } = await admin('portal.issueActivation', { familyId: family.familyId, rank: 1 });
   expect((await admin('sync.now', {})).lastError).toBeNull();
   await page.getByRole('button', { name: 'Déconnexion' }).click();
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto(`${portalUrl}/activation`);
+  await page.goto(`${portalServer.url}/activation`);
   await page.getByLabel('Adresse e-mail').fill(family.email);
   await page.getByLabel('Code d’activation').fill(code);
   await page.getByLabel('Nouveau mot de passe').fill(PASSWORD);

@@ -1,15 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Download, Page } from '@playwright/test';
-import { clockStartingAt } from '../../src/shared/clock.js';
+import type { Page } from '@playwright/test';
 import { formatEuros } from '../../src/shared/money.js';
-import { buildPortal } from '../../src/portal/server.js';
 import { seriousViolations } from './axe.js';
+import { pdfText, plainSpaces } from './pdf-text.js';
+import { usePortalServer } from './portal-server.js';
 import { officeApi } from './api.js';
-import { DEMO_PASSWORD, E2E_NOW, expect, login, test, useOfficeBridge } from './bridge.js';
+import { DEMO_PASSWORD, expect, login, test, useOfficeBridge } from './bridge.js';
 
 /**
  * Issue 9's acceptance, end to end through both real servers: in the office (dev bridge, demo commune, its clock on
@@ -28,36 +23,7 @@ const RESIDENT = ['1,11', '2,22', '3,33', '4,44'];
 const RESIDENT_CENTS = [111, 222, 333, 444];
 const NON_RESIDENT = '5,55';
 
-let portal: FastifyInstance;
-let portalUrl = '';
-let portalDir = '';
-
-test.beforeAll(async () => {
-  portalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-billing-'));
-  portal = buildPortal({
-    dataDir: portalDir,
-    clock: clockStartingAt(new Date(E2E_NOW)),
-    // No mail is needed here: it stays in the portal's outbox.
-    mailer: null,
-    config: { syncSecret: SECRET, cookieSecret: 'recette-cookie-secret-0123456789abcdef', production: false },
-  });
-  portalUrl = await portal.listen({ port: 0, host: '127.0.0.1' });
-  portal.portal.config.publicUrl = portalUrl;
-});
-
-test.afterAll(async () => {
-  await portal?.close();
-  if (portalDir) fs.rmSync(portalDir, { recursive: true, force: true });
-});
-
-/** Spaces of any kind as one ordinary space: pdftotext gives the no-break spaces of amounts back as plain ones. */
-const plainSpaces = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
-
-async function pdfText(download: Download): Promise<string> {
-  const file = await download.path();
-  expect(fs.readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-  return plainSpaces(execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
-}
+const portalServer = usePortalServer(SECRET);
 
 async function switchUser(page: Page, username: string): Promise<void> {
   await page.getByRole('button', { name: 'Déconnexion' }).click();
@@ -168,11 +134,11 @@ test('a tariff grid set, a month billed, a draft explained, issued, printed, syn
   expect(officePdf).toContain(`Total à payer ${plainSpaces(formatEuros(draft.totalCents))}`);
 
   // 6. The sync publishes it; the family activates its account on a phone and finds its invoice.
-  await admin('sync.configure', { portalUrl, secret: SECRET });
+  await admin('sync.configure', { portalUrl: portalServer.url, secret: SECRET });
   const { code } = await admin('portal.issueActivation', { familyId: chosen.id, rank: 1 });
   expect((await admin('sync.now', {})).lastError).toBeNull();
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto(`${portalUrl}/activation`);
+  await page.goto(`${portalServer.url}/activation`);
   await page.getByLabel('Adresse e-mail').fill(chosen.email);
   await page.getByLabel('Code d’activation').fill(code);
   await page.getByLabel('Nouveau mot de passe').fill(PASSWORD);

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import type { Download, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { TariffRecord } from '../../src/shared/api/billing.js';
 import { validateTariffSet } from '../../src/shared/billing/tariffs.js';
 import { formatEuros } from '../../src/shared/money.js';
 import { seriousViolations } from './axe.js';
+import { pdfText, plainSpaces } from './pdf-text.js';
 import { officeApi } from './api.js';
 import { DEMO_PASSWORD, expect, login, test, useOfficeBridge, type Bridge } from './bridge.js';
 
@@ -35,15 +35,6 @@ async function restoreTariff(office: Bridge, removed: TariffRecord): Promise<voi
   const check = validateTariffSet([tariff]);
   expect(check).toEqual({ ok: true });
   await admin('tariffs.save', { id: null, schoolYearId, tariff });
-}
-
-/** Spaces of any kind as one ordinary space: pdftotext gives back the no-break spaces of amounts as plain ones. */
-const plainSpaces = (text: string): string => text.replace(/[\s\u00a0\u202f]+/g, ' ');
-
-/** A downloaded PDF's text, read back with pdftotext. */
-async function pdfText(download: Download): Promise<string> {
-  const file = await download.path();
-  return plainSpaces(execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
 }
 
 async function logout(page: Page) {

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import type { Download } from '@playwright/test';
 import type { PaymentInput } from '../../src/shared/billing/account.js';
 import { seriousViolations } from './axe.js';
+import { pdfText } from './pdf-text.js';
 import { officeApi } from './api.js';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
 
@@ -15,12 +14,6 @@ import { expect, login, test, useOfficeBridge } from './bridge.js';
 const bridge = useOfficeBridge();
 const DAY = '2026-11-28';
 const MONTH = '2026-10';
-
-const plainSpaces = (text: string): string => text.replace(/[\s\u00a0\u202f]+/g, ' ');
-
-async function pdfText(download: Download): Promise<string> {
-  return plainSpaces(execFileSync('pdftotext', ['-layout', await download.path(), '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
-}
 
 test('the régisseur prints the statements, reads, prints and closes the day’s cash journal', async ({ page, consoleProblems }) => {
   test.setTimeout(300_000);

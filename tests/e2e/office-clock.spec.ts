@@ -22,6 +22,10 @@ test('the day list opens on the office’s today, and « Aujourd’hui » comes 
 
   await page.getByLabel('Jour', { exact: true }).fill('2027-03-12');
   await expect(page.getByRole('heading', { level: 2, name: /—/ })).toContainText('vendredi 12 mars 2027');
+  // A day that does not exist stays as typed, said under the field; the list does not move.
+  await page.getByLabel('Jour', { exact: true }).fill('31/02/2027');
+  await expect(page.getByLabel('Jour', { exact: true })).toHaveAccessibleDescription('Date invalide : écrivez jj/mm/aaaa.');
+  await expect(page.getByRole('heading', { level: 2, name: /—/ })).toContainText('vendredi 12 mars 2027');
   await page.getByRole('button', { name: 'Aujourd’hui' }).click();
   await expect(page.getByLabel('Jour', { exact: true })).toHaveValue('10/03/2027');
   expect(consoleProblems).toEqual([]);

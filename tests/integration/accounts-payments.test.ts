@@ -143,6 +143,18 @@ describe('a family account at the régie', () => {
     expect((await fieldOf({ amountCents: 0 })).fields).toEqual({ amountCents: 'Le montant doit être supérieur à zéro.' });
     expect((await fieldOf({ amountCents: -500 })).fields).toEqual({ amountCents: 'Le montant doit être supérieur à zéro.' });
     expect((await fieldOf({ method: 'cheque', chequeBank: 'Banque' })).fields).toEqual({ chequeNumber: 'Le numéro du chèque est obligatoire.' });
+    expect((await fieldOf({ method: 'cheque', chequeNumber: '12-34', chequeBank: 'Banque' })).fields).toEqual({ chequeNumber: 'Numéro de chèque invalide (chiffres et lettres seulement).' });
+    expect((await fieldOf({ method: 'cesu' })).fields).toEqual({ cesuCount: 'Le nombre de titres CESU est obligatoire.', cesuUnitCents: 'La valeur d’un titre CESU est obligatoire.' });
+    expect((await fieldOf({ method: 'cesu', cesuCount: 3, cesuUnitCents: 1_000, amountCents: 2_500 })).fields).toEqual({
+      amountCents: 'Le montant doit être égal au nombre de titres × leur valeur (30,00\u00a0€).',
+    });
+    expect((await fieldOf({ method: 'cesu', cesuCount: 1.5, cesuUnitCents: 1_000, amountCents: 1_500 })).fields).toMatchObject({ cesuCount: 'Nombre de titres invalide.' });
+    expect((await fieldOf({ method: 'payfip' })).fields).toEqual({ reference: 'La référence de la transaction PayFiP est obligatoire.' });
+    expect((await fieldOf({ amountCents: 5_000, overpayment: 'refund' })).fields).toEqual({ refundMethod: 'Choisissez comment rembourser le trop-perçu.' });
+    expect((await fieldOf({ amountCents: 5_000, overpayment: 'refund', refundMethod: 'cheque' as never })).fields).toEqual({
+      refundMethod: 'Remboursement immédiat en espèces ou par virement ; par chèque, utilisez « Rembourser le crédit ».',
+    });
+    expect((await fieldOf({ invoiceIds: [999_999] })).fields).toEqual({ invoiceIds: 'Une facture choisie n’est pas de cette famille ou est déjà réglée.' });
     expect((await fieldOf({ amountCents: 5_000 })).message).toMatch(/^Le montant dépasse de 20,00\u00a0€/);
     const agent = await office.as('agent');
     expect((await fieldOf({}, agent.call)).message).toBe('Seul le régisseur peut enregistrer des règlements.');

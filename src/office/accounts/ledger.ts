@@ -67,7 +67,7 @@ export async function loadFamilyAccounts(db: Db, scope: FamilyScope, today: stri
   const invoices = await inScope(scope, (ids) =>
     db
       .selectFrom('invoices')
-      .select(['id', 'number', 'kind', 'family_id', 'month', 'issue_date', 'due_date', 'total_cents'])
+      .select(['id', 'number', 'kind', 'family_id', 'month', 'issue_date', 'due_date', 'total_cents', 'corrects_id'])
       .$if(ids !== null, (q) => q.where('family_id', 'in', ids ?? []))
       .orderBy('year')
       .orderBy('seq')
@@ -150,6 +150,7 @@ export async function loadFamilyAccounts(db: Db, scope: FamilyScope, today: stri
       settledCents,
       openCents,
       age: openCents > 0 ? overdueAge(row.due_date, today) : 'not_due',
+      correctsId: row.corrects_id,
     };
     account.invoices.push(invoice);
     if (credit) account.creditCents += -row.total_cents - settledCents;

@@ -112,7 +112,7 @@ export async function settleFamilies(trx: Trx, familyIds: readonly number[], at:
     const credits = freeCredits(account);
     if (debts.length === 0 || credits.length === 0) continue;
     // A credit note settles the invoice it corrects before any other.
-    const corrects = new Map((await trx.selectFrom('invoices').select(['id', 'corrects_id']).where('family_id', '=', account.familyId).where('kind', '=', 'credit_note').execute()).map((r) => [r.id, r.corrects_id]));
+    const corrects = new Map(account.invoices.map((invoice) => [invoice.id, invoice.correctsId]));
     for (const credit of credits) {
       const target = credit.key.startsWith('invoice:') ? corrects.get(Number(credit.key.slice(8))) : null;
       const debt = target === null || target === undefined ? undefined : debts.find((d) => d.id === target);

@@ -4,12 +4,12 @@ import { cancelInputSchema, methodText, type CancelInput } from '../../shared/bi
 import { shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros } from '../../shared/money.js';
 import { api } from '../api/bridge.js';
-import { check, type FieldErrors } from '../api/useApi.js';
+import { check } from '../api/useApi.js';
 import { ErrorBanner } from '../components/Banner.js';
 import { DateField, TextArea } from '../components/fields.js';
 import { todayInParis } from '../lib/format.js';
 import { Dialog } from '../planning/Dialog.js';
-import { PaymentForm, refusal, useGuardedClose } from './PaymentForm.js';
+import { PaymentForm, useGuardedClose, usePaymentCall } from './PaymentForm.js';
 
 /**
  * « Annuler » a payment or a refund entered by mistake: never deleted, but cancelled by a counter-entry of the same
@@ -22,25 +22,13 @@ const FIELDS = ['day', 'reason'];
 export function PaymentCancelDialog({ movement, onDone, onClose }: { movement: AccountMovement; onDone(outcome: PaymentOutcome): void; onClose(): void }) {
   const [initial] = useState(() => ({ day: todayInParis(), reason: '' }));
   const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, banner, busy, send } = usePaymentCall(FIELDS, onDone);
   const close = useGuardedClose(JSON.stringify(draft) !== JSON.stringify(initial), busy, onClose);
   const what = movement.kind === 'refund' ? 'remboursement' : 'règlement';
 
   async function submit() {
-    setBanner(null);
     const input: CancelInput = { movementId: movement.id, day: draft.day, reason: draft.reason };
-    const found = check(cancelInputSchema, input, '');
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    const result = await api.call('payments.cancel', input);
-    setBusy(false);
-    if (result.ok) return onDone(result.value);
-    const shown = refusal(result.error, FIELDS);
-    setErrors(shown.fields);
-    setBanner(shown.banner);
+    await send(check(cancelInputSchema, input, ''), () => api.call('payments.cancel', input));
   }
 
   return (

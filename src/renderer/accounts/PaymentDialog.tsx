@@ -10,7 +10,7 @@ import { ErrorBanner } from '../components/Banner.js';
 import { DateField, SelectField, TextArea, TextField } from '../components/fields.js';
 import { todayInParis } from '../lib/format.js';
 import { Dialog } from '../planning/Dialog.js';
-import { PaymentForm, refusal, useGuardedClose } from './PaymentForm.js';
+import { PaymentForm, useGuardedClose, usePaymentCall } from './PaymentForm.js';
 import './payments.css';
 
 /**
@@ -65,7 +65,7 @@ export function readAmount(text: string): { cents: number | null; error: string 
 }
 
 /** What the office is sent for `draft`, with the window's own refusals (unreadable numbers, the shared schema's). */
-function readPayment(familyId: number, draft: Draft, showOverpayment: boolean): { input: PaymentInput | null; errors: FieldErrors } {
+function readPayment(familyId: number, draft: Draft, showOverpayment: boolean): { input: PaymentInput; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const amount = readAmount(draft.amount);
   if (amount.error) errors.amountCents = amount.error;
@@ -100,7 +100,7 @@ function readPayment(familyId: number, draft: Draft, showOverpayment: boolean): 
   };
   const checked = check(paymentInputSchema, input, '');
   for (const [path, message] of Object.entries(checked)) errors[path] ??= message;
-  return { input: Object.keys(errors).length === 0 ? input : null, errors };
+  return { input, errors };
 }
 
 /** The paths this form shows a field for: a refusal about anything else goes to the banner. */
@@ -109,9 +109,7 @@ const FIELDS = ['method', 'day', 'amountCents', 'chequeNumber', 'chequeBank', 'c
 export function PaymentDialog({ account, onDone, onClose }: { account: FamilyAccount; onDone(outcome: PaymentOutcome): void; onClose(): void }) {
   const [initial] = useState(blank);
   const [draft, setDraft] = useState<Draft>(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, banner, busy, send } = usePaymentCall(FIELDS, onDone);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
   const close = useGuardedClose(dirty, busy, onClose);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
@@ -122,17 +120,8 @@ export function PaymentDialog({ account, onDone, onClose }: { account: FamilyAcc
   const overCents = typed !== null && typed > account.dueCents ? typed - account.dueCents : 0;
 
   async function submit() {
-    setBanner(null);
     const { input, errors: found } = readPayment(account.familyId, draft, overCents > 0);
-    setErrors(found);
-    if (!input) return;
-    setBusy(true);
-    const result = await api.call('payments.record', input);
-    setBusy(false);
-    if (result.ok) return onDone(result.value);
-    const shown = refusal(result.error, FIELDS);
-    setErrors(shown.fields);
-    setBanner(shown.banner);
+    await send(found, () => api.call('payments.record', input));
   }
 
   return (

@@ -1,5 +1,6 @@
-import { useCallback, type ReactNode } from 'react';
-import type { ApiError } from '../../shared/result.js';
+import { useCallback, useState, type ReactNode } from 'react';
+import type { PaymentOutcome } from '../../shared/api/accounts.js';
+import type { ApiError, Result } from '../../shared/result.js';
 import { describeError, type FieldErrors } from '../api/useApi.js';
 import { DISCARD_QUESTION, useUnsavedChanges } from '../lib/unsaved.js';
 
@@ -32,6 +33,29 @@ export function refusal(error: ApiError, paths: readonly string[]): { fields: Fi
   if (fields.overpayment !== undefined && fields.amountCents === fields.overpayment) delete fields.amountCents;
   const banner = [described.banner, ...hidden].filter((text, index, all) => text && all.indexOf(text) === index).join(' ');
   return { fields, banner: banner || null };
+}
+
+/**
+ * The state of a dialog's call: the refusals shown (the window's own first, then the office's), the banner, busy. `send`
+ * shows `found` and stops when there is any, otherwise makes the call and hands the outcome to `onDone`.
+ */
+export function usePaymentCall(paths: readonly string[], onDone: (outcome: PaymentOutcome) => void) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [banner, setBanner] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function send(found: FieldErrors, call: () => Promise<Result<PaymentOutcome>>): Promise<void> {
+    setBanner(null);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    const result = await call();
+    setBusy(false);
+    if (result.ok) return onDone(result.value);
+    const shown = refusal(result.error, paths);
+    setErrors(shown.fields);
+    setBanner(shown.banner);
+  }
+  return { errors, banner, busy, send };
 }
 
 export function PaymentForm({

@@ -9,7 +9,7 @@ import { DateField, SelectField, TextArea, TextField } from '../components/field
 import { todayInParis } from '../lib/format.js';
 import { Dialog } from '../planning/Dialog.js';
 import { readAmount, REFUND_METHOD_OPTIONS } from './PaymentDialog.js';
-import { PaymentForm, refusal, useGuardedClose } from './PaymentForm.js';
+import { PaymentForm, useGuardedClose, usePaymentCall } from './PaymentForm.js';
 
 /** « Rembourser » the family's credit (all of it by default, or part), by cash, cheque or transfer; the régisseur's. */
 
@@ -18,14 +18,11 @@ const FIELDS = ['method', 'day', 'amountCents', 'chequeNumber', 'reference', 'no
 export function PaymentRefundDialog({ account, onDone, onClose }: { account: FamilyAccount; onDone(outcome: PaymentOutcome): void; onClose(): void }) {
   const [initial] = useState(() => ({ method: 'especes' as RefundMethod, day: todayInParis(), amount: formatCents(account.creditCents), chequeNumber: '', reference: '', note: '' }));
   const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, banner, busy, send } = usePaymentCall(FIELDS, onDone);
   const close = useGuardedClose(JSON.stringify(draft) !== JSON.stringify(initial), busy, onClose);
   const set = <K extends keyof typeof draft>(key: K, value: (typeof draft)[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
   async function submit() {
-    setBanner(null);
     const amount = readAmount(draft.amount);
     const input: RefundInput = {
       familyId: account.familyId,
@@ -38,15 +35,7 @@ export function PaymentRefundDialog({ account, onDone, onClose }: { account: Fam
     };
     const found: FieldErrors = amount.error ? { amountCents: amount.error } : {};
     for (const [path, message] of Object.entries(check(refundInputSchema, input, ''))) found[path] ??= message;
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    const result = await api.call('payments.refund', input);
-    setBusy(false);
-    if (result.ok) return onDone(result.value);
-    const shown = refusal(result.error, FIELDS);
-    setErrors(shown.fields);
-    setBanner(shown.banner);
+    await send(found, () => api.call('payments.refund', input));
   }
 
   return (

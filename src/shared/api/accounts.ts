@@ -17,6 +17,8 @@ export interface AccountInvoice {
   /** Still to pay on an invoice; 0 for a credit note. */
   openCents: number;
   age: OverdueAge;
+  /** The invoice a credit note or complementary invoice corrects. */
+  correctsId: number | null;
 }
 
 export interface AccountMovement {
