@@ -18,6 +18,9 @@ import { printHandlers } from '../printing/handlers.js';
 import { requestHandlers } from '../requests/handlers.js';
 import { settingsHandlers } from '../settings/handlers.js';
 import { syncHandlers } from '../sync/handlers.js';
+import { scanHandlers } from '../sepa/scan-handlers.js';
+import { mandateHandlers } from '../sepa/mandate-handlers.js';
+import { collectionHandlers } from '../sepa/collection-handlers.js';
 import { ALL_STAFF, noArgs, type HandlerDef, type Handlers } from './handler.js';
 
 /** Every method of the contract, each from its domain; the type makes a missing one a compile error. */
@@ -40,6 +43,9 @@ export const officeHandlers: Handlers<OfficeMethod> = {
   ...statementHandlers,
   ...cashJournalHandlers,
   ...reminderHandlers,
+  ...scanHandlers,
+  ...mandateHandlers,
+  ...collectionHandlers,
   'auth.permissions': { access: ALL_STAFF, args: noArgs, run: async ({ user }) => allowedMethods(user.role) },
 };
 

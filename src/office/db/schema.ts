@@ -537,3 +537,84 @@ export interface ReminderHoldTable {
   since: string;
   set_by: number | null;
 }
+
+/** SEPA direct debit (migrations/office/0008_sepa.sql), merged into the one interface above. */
+export interface OfficeDatabase {
+  sepa_mandates: SepaMandateTable;
+  sepa_mandate_accounts: SepaMandateAccountTable;
+  sepa_batches: SepaBatchTable;
+  sepa_debits: SepaDebitTable;
+  sepa_family_flags: SepaFamilyFlagTable;
+}
+
+export interface SepaMandateTable {
+  id: Generated<number>;
+  family_id: number;
+  rum: string;
+  status: 'a_signer' | 'actif' | 'suspendu' | 'revoque' | 'caduc';
+  signed_on: string | null;
+  created_at: string;
+  created_by: number | null;
+  ended_on: string | null;
+  status_note: Generated<string>;
+  last_collection_on: string | null;
+}
+
+export interface SepaMandateAccountTable {
+  id: Generated<number>;
+  mandate_id: number;
+  holder: string;
+  /** AES-256-GCM sealed IBAN (src/office/sepa/iban-vault.ts); never the IBAN in clear. */
+  iban_cipher: string;
+  iban_masked: string;
+  bic: string;
+  bank_name: Generated<string>;
+  document_id: number | null;
+  valid_from: string;
+  recorded_at: string;
+  recorded_by: number | null;
+}
+
+export interface SepaBatchTable {
+  id: Generated<number>;
+  message_id: string;
+  collection_date: string;
+  status: 'prepared' | 'sent' | 'cancelled';
+  debit_count: number;
+  control_sum_cents: number;
+  created_at: string;
+  created_by: number | null;
+  sent_at: string | null;
+  sent_by: number | null;
+  sent_version: 'pain.008.001.02' | 'pain.008.001.08' | null;
+  sent_xml: string | null;
+  cancelled_at: string | null;
+  cancelled_by: number | null;
+  settled_at: string | null;
+}
+
+export interface SepaDebitTable {
+  id: Generated<number>;
+  batch_id: number;
+  invoice_id: number;
+  family_id: number;
+  mandate_id: number;
+  account_id: number;
+  amount_cents: number;
+  end_to_end_id: string;
+  sequence_type: 'FRST' | 'RCUR' | 'OOFF' | 'FNAL';
+  status: 'pending' | 'collected' | 'rejected' | 'cancelled';
+  payment_movement_id: number | null;
+  reject_code: string | null;
+  reject_day: string | null;
+  reject_movement_id: number | null;
+  reject_fee_invoice_id: number | null;
+  rejected_at: string | null;
+  rejected_by: number | null;
+}
+
+export interface SepaFamilyFlagTable {
+  family_id: number;
+  since: string;
+  reason: string;
+}

@@ -27,6 +27,20 @@ import type { CashJournal } from './cash-journal.js';
 import type { CancelInput, PaymentInput, RefundInput } from '../billing/account.js';
 import type { AccountGridFilter, AccountGridRow } from './account-grid.js';
 import type { ReminderHoldInput, ReminderList, ReminderSendInput, ReminderSendOutcome } from './reminders.js';
+import type {
+  BatchPreview,
+  BatchSummary,
+  BatchView,
+  FamilyDirectDebit,
+  MandateAccountInput,
+  MandateView,
+  Pain008Version,
+  RejectInput,
+  RejectOutcome,
+  ScanReading,
+  ScanSource,
+} from './sepa.js';
+import type { SepaSettings } from '../sepa/settings.js';
 
 /**
  * The one office API. Every transport (Electron preload over IPC, the loopback dev bridge over HTTP) carries
@@ -575,6 +589,38 @@ export interface OfficeApiSpec {
   'reminders.send': Method<ReminderSendInput, ReminderSendOutcome>;
   'reminders.hold': Method<ReminderHoldInput, null>;
   'reminders.release': Method<{ familyId: number }, null>;
+
+  /** SEPA direct debit (./sepa.ts, src/office/sepa/*). Reading a scanned RIB locally (PDF text or OCR); reports progress. */
+  'sepa.readScan': Method<{ familyId: number; source: ScanSource }, ScanReading>;
+  /** Paramètres › Prélèvement: the creditor (ICS, name, account), pre-notification, collection day, reject fee. */
+  'sepa.settings': Method<Record<string, never>, SepaSettings>;
+  'sepa.saveSettings': Method<SepaSettings, SepaSettings>;
+  /** The full IBAN of a mandate's account (accountId) or of the family's bank details (accountId null): régisseur, audited. */
+  'sepa.revealIban': Method<{ familyId: number; accountId: number | null }, { iban: string }>;
+
+  /** Mandates: set up from a scan (status « à signer »), signed, amended (change of account), revoked, reactivated. */
+  'mandates.forFamily': Method<{ familyId: number }, FamilyDirectDebit>;
+  'mandates.create': Method<{ familyId: number; account: MandateAccountInput }, MandateView>;
+  'mandates.sign': Method<{ mandateId: number; signedOn: string }, MandateView>;
+  'mandates.amend': Method<{ mandateId: number; account: MandateAccountInput }, MandateView>;
+  'mandates.revoke': Method<{ mandateId: number; day: string; note: string }, MandateView>;
+  /** A suspended mandate (two rejects) made active again once the office has acted. */
+  'mandates.reactivate': Method<{ mandateId: number; note: string }, MandateView>;
+  /** The mandate form to sign (ICS, RUM, creditor, debtor's account, legal text), PDF. */
+  'mandates.pdf': Method<{ mandateId: number }, FileContent>;
+
+  /** Collections: a batch of debits for a collection date, exported as pain.008, and rejects. */
+  'sepa.preview': Method<{ collectionDate: string }, BatchPreview>;
+  'sepa.prepare': Method<{ collectionDate: string }, BatchView>;
+  'sepa.batches': Method<Record<string, never>, BatchSummary[]>;
+  'sepa.batch': Method<{ batchId: number }, BatchView>;
+  /** The batch's pain.008 file; the first export freezes the batch as sent (the same file is given again after). */
+  'sepa.export': Method<{ batchId: number; version: Pain008Version }, FileContent>;
+  /** Only before it is sent: its invoices become eligible again. */
+  'sepa.cancelBatch': Method<{ batchId: number }, BatchView>;
+  'sepa.reject': Method<RejectInput, RejectOutcome>;
+  /** The régisseur clears a family's reject flag once the family has been contacted. */
+  'sepa.clearFlag': Method<{ familyId: number }, null>;
 }
 
 export type OfficeMethod = keyof OfficeApiSpec;
