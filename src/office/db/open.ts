@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -8,6 +9,7 @@ import { StatementCache } from '../../server/statement-cache.js';
 import { normalisePhone } from '../../shared/validation/phone.js';
 import { rebuildFamilySearchIfStale } from '../families/search-index.js';
 import { stopBackground } from './background.js';
+import { attachVault, keyFileFor, keyFromFile, vaultWithKey } from '../sepa/iban-vault.js';
 import type { OfficeDatabase } from './schema.js';
 
 export type OfficeDb = Kysely<OfficeDatabase>;
@@ -27,6 +29,8 @@ export interface OpenOptions {
   /** Path of a better_sqlite3.node built for Electron's ABI (the Node build serves tests and the dev bridge). */
   nativeBinding?: string;
   migrationsDir?: string;
+  /** The key sealing IBANs at rest (Electron: from safeStorage); otherwise the key file beside the database. */
+  ibanKey?: Buffer;
 }
 
 /** Thrown when SQLite's integrity check finds damage: the office must restore a backup rather than write on. */
@@ -100,6 +104,8 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
   }
   const statements = new StatementCache(sqlite);
   const db = new Kysely<OfficeDatabase>({ dialect: new SqliteDialect({ database: statements }) });
+  const keyFile = keyFileFor(options.file);
+  attachVault(db, vaultWithKey(options.ibanKey ?? (keyFile ? keyFromFile(keyFile) : crypto.randomBytes(32))));
   return {
     file: options.file,
     sqlite,

@@ -1,0 +1,99 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { OfficeDb } from '../db/open.js';
+
+/**
+ * IBANs are sealed at rest in the office database (issue #12): AES-256-GCM with a random 96-bit nonce per value, the
+ * key never in the database. Where the key comes from:
+ * - the Electron app: a random key sealed by Electron's safeStorage (the OS keychain / DPAPI), opened by the main
+ *   process and handed to the office worker (OfficeAppOptions.ibanKey);
+ * - elsewhere (the browser bridge, tests, a machine without a keychain): the key file `<database>.key` beside the
+ *   database, created with mode 0600 on first open. Documented in the README: a backup restored on another machine
+ *   needs this key (or the keychain's) to read the IBANs back.
+ * The vault belongs to the opened database (a WeakMap, like the background jobs), so every module that holds `db` reads
+ * and writes IBANs the same way without passing a key around.
+ */
+
+export interface IbanVault {
+  /** 'v1:' + base64(nonce | ciphertext | tag); '' stays '' (no IBAN on file). */
+  seal(iban: string): string;
+  /** The IBAN in clear; throws IbanKeyError when the value was sealed with another key. */
+  open(sealed: string): string;
+}
+
+export class IbanKeyError extends Error {
+  constructor() {
+    super(
+      'Les IBAN de cette base ont été chiffrés avec une autre clé : restaurez la clé de chiffrement (voir le README, « Sauvegardes »).',
+    );
+    this.name = 'IbanKeyError';
+  }
+}
+
+const PREFIX = 'v1:';
+
+export function isSealed(value: string): boolean {
+  return value.startsWith(PREFIX);
+}
+
+export function vaultWithKey(key: Buffer): IbanVault {
+  if (key.length !== 32) throw new Error('IBAN key: 32 bytes expected');
+  return {
+    seal(iban) {
+      if (iban === '') return '';
+      const nonce = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', key, nonce);
+      const body = Buffer.concat([cipher.update(iban, 'utf8'), cipher.final()]);
+      return PREFIX + Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64');
+    },
+    open(sealed) {
+      if (sealed === '') return '';
+      if (!isSealed(sealed)) throw new Error('IBAN vault: value not sealed');
+      const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64');
+      try {
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+        decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+        return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+      } catch {
+        throw new IbanKeyError();
+      }
+    },
+  };
+}
+
+/** The key file beside the database, created (0600) with a random key when missing. */
+export function keyFromFile(file: string): Buffer {
+  try {
+    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new Error(`IBAN key file ${file} is not a 32-byte base64 key`);
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const key = crypto.randomBytes(32);
+    // 'wx': two processes opening a new database at once must not each write their own key.
+    try {
+      fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      return key;
+    } catch (writeError) {
+      if ((writeError as NodeJS.ErrnoException).code === 'EEXIST') return keyFromFile(file);
+      throw writeError;
+    }
+  }
+}
+
+/** The key file's path for a database file; an in-memory database gets a key for the process's life only. */
+export function keyFileFor(dbFile: string): string | null {
+  return dbFile === ':memory:' || dbFile === '' ? null : `${dbFile}.key`;
+}
+
+const vaults = new WeakMap<OfficeDb, IbanVault>();
+
+export function attachVault(db: OfficeDb, vault: IbanVault): void {
+  vaults.set(db, vault);
+}
+
+export function ibanVault(db: OfficeDb): IbanVault {
+  const vault = vaults.get(db);
+  if (!vault) throw new Error('IBAN vault: database opened without a key (openOfficeDatabase attaches one)');
+  return vault;
+}
