@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ibanVault } from '../../src/office/sepa/iban-vault.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildFile, FamilyFile } from '../../src/shared/api/contract.js';
 import { childSchemas, REGIMES } from '../../src/shared/children/input.js';
@@ -100,7 +101,10 @@ describe('demo commune', () => {
   it('only produces valid IBANs, phones, regimes and classes', async () => {
     const database = freshDatabase();
     await seedDemoCommune(database.db, { scale: 400, clock, seed: 3 });
-    const ibans = database.sqlite.prepare("SELECT bank_iban FROM families WHERE bank_iban <> ''").pluck().all() as string[];
+    const sealed = database.sqlite.prepare("SELECT bank_iban FROM families WHERE bank_iban <> ''").pluck().all() as string[];
+    // Sealed at rest (src/office/sepa/iban-vault.ts): read back through the vault.
+    expect(sealed.every((value) => value.startsWith('v1:'))).toBe(true);
+    const ibans = sealed.map((value) => ibanVault(database.db).open(value));
     expect(ibans.length).toBeGreaterThan(150);
     expect(ibans.length).toBeLessThan(250);
     expect(ibans.filter((iban) => ibanProblem(iban) !== null)).toEqual([]);

@@ -11,6 +11,7 @@ import { childChanges, loadChild, updateChildSections, type StoredChild } from '
 import type { OfficeDatabase } from '../db/schema.js';
 import { refreshFamilySearch } from '../families/search-index.js';
 import { familySectionChanges, loadFamily, updateFamilyRows, type StoredFamily } from '../families/store.js';
+import { followFamilyBank } from '../sepa/mandates.js';
 
 /**
  * A family asks to change a field of its file ('responsable1.telMobile', 'health.allergies'): the keys and the
@@ -185,6 +186,8 @@ export async function applyDataChanges(
       records.forgetFamily(familyId);
       await updateFamilyRows(trx, familyId, next, who.at);
       await writeAudit(trx, { at: who.at, userId: who.userId, entity: 'family', entityId: familyId, familyId, action: 'update' }, audit);
+      // A live SEPA mandate follows the family's new bank details (src/office/sepa/mandates.ts).
+      if (familyChanges.some((change) => change.field.startsWith('bank.'))) await followFamilyBank(trx, familyId, next.bank, who);
     }
   }
   for (const [childId, childChangesOf] of groupByChild(changes)) {
