@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { CAF_REGIMES, SITUATIONS, type CafRegime, type FamilyInput, type ResponsableInput, type Situation } from '../../shared/families/input.js';
-import { checkRib, ibanFromRib, type RibParts } from '../../shared/validation/bank.js';
+import { checkRib, ibanFromRib, isMaskedIban, type RibParts } from '../../shared/validation/bank.js';
+import { api } from '../api/bridge.js';
+import { useCan } from '../api/permissions.js';
 import type { FieldErrors } from '../api/useApi.js';
 import { CheckboxField, DateField, SelectField, TextArea, TextField } from '../components/fields.js';
 import { formatIban } from '../lib/format.js';
@@ -188,7 +190,67 @@ export function CafEditor({ value, onChange, errors, prefix }: EditorProps<CafDr
 
 const EMPTY_RIB: RibParts = { banque: '', guichet: '', compte: '', cle: '' };
 
-export function BankEditor({ value, onChange, errors, prefix }: EditorProps<FamilyInput['bank']>) {
+/**
+ * The office sends the IBAN masked (« FR76 •••• … 189 », issue #12) and keeps the stored one when the section comes
+ * back masked: the form's own check leaves a masked IBAN alone (the office re-checks everything it receives).
+ */
+export function bankForCheck(bank: FamilyInput['bank']): FamilyInput['bank'] {
+  return isMaskedIban(bank.iban) ? { ...bank, iban: '' } : bank;
+}
+
+/**
+ * What typing into a masked IBAN means: a masked value cannot be edited in part, so what was typed replaces it
+ * (characters inserted anywhere, or pasted over it), and deleting from it empties the field.
+ */
+export function typedOverMasked(masked: string, next: string): string {
+  if (!isMaskedIban(next)) return next;
+  if (next.length <= masked.length) return '';
+  let start = 0;
+  while (start < masked.length && masked[start] === next[start]) start += 1;
+  let end = 0;
+  while (end < masked.length - start && masked[masked.length - 1 - end] === next[next.length - 1 - end]) end += 1;
+  return next.slice(start, next.length - end);
+}
+
+/** The IBAN in clear for the régisseur, on request, audited by the office (« IBAN affiché »); never put in the draft. */
+function RevealIban({ familyId }: { familyId: number }) {
+  const can = useCan();
+  const [shown, setShown] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  if (!can('sepa.revealIban')) return null;
+  if (shown !== null) {
+    return (
+      <p className="muted">
+        IBAN : <strong>{formatIban(shown)}</strong>{' '}
+        <button type="button" className="button link" onClick={() => setShown(null)}>
+          Masquer
+        </button>
+      </p>
+    );
+  }
+  return (
+    <p>
+      <button
+        type="button"
+        className="button link"
+        onClick={() => {
+          void api.call('sepa.revealIban', { familyId, accountId: null }).then((result) => {
+            if (result.ok) {
+              setShown(result.value.iban);
+              setProblem(null);
+            } else setProblem(result.error.message);
+          });
+        }}
+      >
+        Afficher l’IBAN
+      </button>
+      {problem ? <span role="alert"> {problem}</span> : null}
+    </p>
+  );
+}
+
+export function BankEditor({ value, onChange, errors, prefix, familyId }: EditorProps<FamilyInput['bank']> & { familyId?: number }) {
+  const masked = isMaskedIban(value.iban);
   const [ribOpen, setRibOpen] = useState(false);
   const [rib, setRib] = useState<RibParts>(EMPTY_RIB);
   const [ribErrors, setRibErrors] = useState<FieldErrors>({});
@@ -227,10 +289,12 @@ export function BankEditor({ value, onChange, errors, prefix }: EditorProps<Fami
           label="IBAN"
           value={value.iban}
           className="field-wide"
-          onChange={(iban) => onChange({ ...value, iban })}
+          hint={masked ? 'IBAN masqué : saisissez un nouvel IBAN pour le remplacer.' : undefined}
+          onChange={(iban) => onChange({ ...value, iban: masked ? typedOverMasked(value.iban, iban) : iban })}
         />
         <TextField path={`${prefix}.bic`} errors={errors} label="BIC" value={value.bic} onChange={(bic) => onChange({ ...value, bic })} />
       </div>
+      {masked && familyId !== undefined ? <RevealIban familyId={familyId} /> : null}
       {ribOpen ? (
         <div
           className="subpanel"
