@@ -181,7 +181,8 @@ describe('every field a family can change on the portal', () => {
       const found = queued.filter(({ change }) => change.field === key);
       expect(found.length, key).toBeGreaterThan(0);
       const last = found[found.length - 1]!;
-      expect(last.change.newValue, `${key} « ${typed} »`).toBe(canonical);
+      // The requested IBAN is kept sealed and shown masked in the queue (issue #12).
+      expect(last.change.newValue, `${key} « ${typed} »`).toBe(key === 'bank.iban' ? maskIban(canonical) : canonical);
       expect(last.row).toMatchObject({ kind: 'data_change', familyId, conflicts: [] });
     }
 

@@ -128,6 +128,9 @@ export function maskedStoredIban(vault: IbanVault, stored: string): string {
  * errors on every family file.
  */
 export function sealPlainIbans(sqlite: BetterSqlite3.Database, vault: IbanVault): number {
+  // A database opened with part of the migrations (tests of the migrations themselves) has no mandates yet.
+  const hasAccounts = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sepa_mandate_accounts'").get() !== undefined;
+  if (!hasAccounts) return 0;
   // The key first: plain values sealed with a wrong key would be lost with it.
   const sample = sqlite
     .prepare(
