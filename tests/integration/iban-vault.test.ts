@@ -209,6 +209,10 @@ describe('the IBAN key', () => {
     // The right key (the file's) still opens it.
     const again = openOfficeDatabase({ file, clock });
     await again.close();
+    // The key file lost (a backup restored elsewhere): refused too, and no new key file left beside the database.
+    fs.renameSync(`${file}.key`, `${file}.key.kept`);
+    expect(() => openOfficeDatabase({ file, clock })).toThrow(IbanKeyError);
+    expect(fs.existsSync(`${file}.key`)).toBe(false);
   });
 
   it('reaches the office worker from the host; a wrong one fails the start with the French dialog, not a crash', async () => {

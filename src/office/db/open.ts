@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -9,7 +10,7 @@ import { StatementCache } from '../../server/statement-cache.js';
 import { normalisePhone } from '../../shared/validation/phone.js';
 import { rebuildFamilySearchIfStale } from '../families/search-index.js';
 import { stopBackground } from './background.js';
-import { attachVault, keyFileFor, keyFromFile, sealPlainIbans, vaultWithKey } from '../sepa/iban-vault.js';
+import { attachVault, hasSealedIbans, IbanKeyError, keyFileFor, keyFromFile, sealPlainIbans, vaultWithKey } from '../sepa/iban-vault.js';
 import type { OfficeDatabase } from './schema.js';
 
 export type OfficeDb = Kysely<OfficeDatabase>;
@@ -99,6 +100,8 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
     prepareDatabase(sqlite, loadMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.clock);
     rebuildFamilySearchIfStale(sqlite);
     const keyFile = keyFileFor(options.file);
+    // IBANs already sealed and no key given nor on file: a new key would not open them (and would be left behind).
+    if (!options.ibanKey && keyFile && !fs.existsSync(keyFile) && hasSealedIbans(sqlite)) throw new IbanKeyError();
     vault = vaultWithKey(options.ibanKey ?? (keyFile ? keyFromFile(keyFile) : crypto.randomBytes(32)));
     // After the migrations: IBANs of older databases sealed, and a wrong key refused (IbanKeyError) before any call.
     sealPlainIbans(sqlite, vault);

@@ -120,6 +120,13 @@ export function maskedStoredIban(vault: IbanVault, stored: string): string {
   return maskIban(openStoredIban(vault, stored));
 }
 
+/** Whether the database holds IBANs sealed by some key (families' or mandates' accounts). */
+export function hasSealedIbans(sqlite: BetterSqlite3.Database): boolean {
+  const table = (name: string) => sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  if (table('families') && sqlite.prepare("SELECT 1 FROM families WHERE bank_iban LIKE 'v1:%' LIMIT 1").get() !== undefined) return true;
+  return table('sepa_mandate_accounts') && sqlite.prepare('SELECT 1 FROM sepa_mandate_accounts LIMIT 1').get() !== undefined;
+}
+
 /**
  * The data step run at every open, after the migrations: seals the families' IBANs still in clear (databases from
  * before issue #12, a backup of one restored), then proves the key opens what is sealed. Idempotent: sealed values
