@@ -96,17 +96,30 @@ describe('IBANs sealed at rest', () => {
     await database.db.insertInto('responsables').values({ family_id: id, rank: 1, nom: 'Martin', prenom: 'Hélène' }).execute();
     // As written before issue #12: in clear.
     database.sqlite.prepare('UPDATE families SET bank_holder = ?, bank_iban = ?, bank_bic = ? WHERE id = ?').run('Hélène Martin', IBAN, 'AGRIFRPP', id);
+    const requested = ibanFromRib({ banque: '30004', guichet: '00001', compte: '00012345678', cle: ribKey('30004', '00001', '00012345678') });
+    const payload = [
+      { entity: 'family', entityId: id, field: 'bank.holder', label: 'Titulaire', oldValue: 'Hélène Martin', newValue: 'Hélène et Paul Martin' },
+      { entity: 'family', entityId: id, field: 'bank.iban', label: 'IBAN', oldValue: MASKED, newValue: requested },
+    ];
+    database.sqlite
+      .prepare("INSERT INTO requests (uid, family_id, kind, payload, source, submitted_at) VALUES ('r1', ?, 'data_change', ?, 'portal', ?)")
+      .run(id, JSON.stringify(payload), NOW);
     await database.close();
 
     database = openOfficeDatabase({ file, clock });
     const sealed = database.sqlite.prepare('SELECT bank_iban FROM families WHERE id = ?').pluck().get(id) as string;
     expect(sealed).toMatch(/^v1:/);
     expect(ibanVault(database.db).open(sealed)).toBe(IBAN);
+    const stored = JSON.parse(database.sqlite.prepare('SELECT payload FROM requests').pluck().get() as string) as { newValue: string }[];
+    expect(stored[0]!.newValue).toBe('Hélène et Paul Martin');
+    expect(stored[1]!.newValue).toMatch(/^v1:/);
+    expect(ibanVault(database.db).open(stored[1]!.newValue)).toBe(requested);
     await database.close();
     database = openOfficeDatabase({ file, clock });
     expect(database.sqlite.prepare('SELECT bank_iban FROM families WHERE id = ?').pluck().get(id)).toBe(sealed);
     await database.close();
     expect(databaseBytes(file).includes(Buffer.from(IBAN))).toBe(false);
+    expect(databaseBytes(file).includes(Buffer.from(requested))).toBe(false);
   });
 });
 

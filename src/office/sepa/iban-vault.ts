@@ -151,8 +151,22 @@ export function sealPlainIbans(sqlite: BetterSqlite3.Database, vault: IbanVault)
     .prepare("SELECT id, bank_iban FROM families WHERE bank_iban <> '' AND bank_iban NOT LIKE 'v1:%'")
     .all() as { id: number; bank_iban: string }[];
   const update = sqlite.prepare('UPDATE families SET bank_iban = ? WHERE id = ?');
+  // Families' requests to change their IBAN, received before issue #12: the requested IBAN sealed in the payload too
+  // (src/office/requests/sealed-changes.ts reads both forms).
+  const requests = sqlite
+    .prepare("SELECT id, payload FROM requests WHERE kind = 'data_change' AND payload LIKE '%\"bank.iban\"%'")
+    .all() as { id: number; payload: string }[];
+  const updateRequest = sqlite.prepare('UPDATE requests SET payload = ? WHERE id = ?');
   sqlite.transaction(() => {
     for (const row of plain) update.run(vault.seal(row.bank_iban), row.id);
+    for (const request of requests) {
+      const changes = JSON.parse(request.payload) as { field: string; newValue: string }[];
+      if (!changes.some((change) => change.field === 'bank.iban' && change.newValue !== '' && !isSealed(change.newValue))) continue;
+      const sealed = changes.map((change) =>
+        change.field === 'bank.iban' && change.newValue !== '' && !isSealed(change.newValue) ? { ...change, newValue: vault.seal(change.newValue) } : change,
+      );
+      updateRequest.run(JSON.stringify(sealed), request.id);
+    }
   })();
   return plain.length;
 }
