@@ -292,5 +292,19 @@ describe('the family’s bank details and the mandate kept in step', () => {
     const mandate = (await office.value('mandates.forFamily', { familyId })).mandates[0]!;
     expect(mandate.id).toBe(created.id);
     expect(mandate.accounts.map((a) => a.ibanMasked.slice(-3))).toEqual([OTHER_IBAN.slice(-3), IBAN.slice(-3)]);
+
+    // A German IBAN with the French BIC on file cannot carry the mandate: the request is refused with the reason.
+    const german = await office.call('requests.create', {
+      familyId,
+      kind: 'data_change',
+      items: [],
+      reason: null,
+      comment: '',
+      certificate: null,
+      photo: null,
+      changes: [{ entity: 'family', entityId: familyId, field: 'bank.iban', label: 'IBAN', oldValue: '', newValue: 'DE89370400440532013000' }],
+    });
+    expect(german).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Mandat de prélèvement en cours.*pays du BIC/) } });
+    expect((await office.value('mandates.forFamily', { familyId })).mandates[0]!.accounts).toHaveLength(2);
   });
 });

@@ -292,16 +292,16 @@ export async function reactivateMandate(db: Db, mandateId: number, note: string,
 }
 
 /**
- * The family's bank details changed (office form or accepted portal request), in the caller's transaction: a live
- * mandate follows with a new account row (history kept, audited). Refused with a French message on the family's bank
- * fields when the new details cannot carry a debit (no IBAN, BIC missing or of another country).
+ * What a change of the family's bank details does to its live mandate: nothing (no live mandate, same account), or
+ * the new account; refused with a French message on the family's bank fields when the new details cannot carry a
+ * debit (no IBAN, BIC missing or of another country). Run alone to check a family's request before it is accepted.
  */
-export async function followFamilyBank(trx: Db, familyId: number, bank: FamilyData['bank'], who: Who, fieldPrefix = 'bank'): Promise<void> {
-  const live = await liveMandate(trx, familyId, who.today);
-  if (!live) return;
+export async function mandateAccountChange(trx: Db, familyId: number, bank: FamilyData['bank'], today: string, fieldPrefix = 'bank') {
+  const live = await liveMandate(trx, familyId, today);
+  if (!live) return null;
   const current = await accountInForce(trx, live.id);
   const currentIban = ibanVault(trx).open(current.iban_cipher);
-  if (currentIban === bank.iban && current.holder === bank.holder && current.bic === bank.bic) return;
+  if (currentIban === bank.iban && current.holder === bank.holder && current.bic === bank.bic) return null;
   if (bank.iban === '') {
     throw invalid({ [`${fieldPrefix}.iban`]: `Un mandat de prélèvement est en cours (${live.rum}) : révoquez-le avant d’effacer l’IBAN.` });
   }
@@ -311,8 +311,20 @@ export async function followFamilyBank(trx: Db, familyId: number, bank: FamilyDa
     const fields = Object.fromEntries(
       Object.entries(errors).map(([field, message]) => [`${fieldPrefix}.${field}`, `Mandat de prélèvement en cours : ${message}`]),
     );
-    throw invalid(fields);
+    throw invalid(fields, Object.values(fields)[0]);
   }
+  return { live, current, currentIban, account };
+}
+
+/**
+ * The family's bank details changed (office form or accepted portal request), in the caller's transaction: a live
+ * mandate follows with a new account row (history kept, audited). Refused with a French message on the family's bank
+ * fields when the new details cannot carry a debit (no IBAN, BIC missing or of another country).
+ */
+export async function followFamilyBank(trx: Db, familyId: number, bank: FamilyData['bank'], who: Who, fieldPrefix = 'bank'): Promise<void> {
+  const change = await mandateAccountChange(trx, familyId, bank, who.today, fieldPrefix);
+  if (!change) return;
+  const { live, current, currentIban, account } = change;
   await insertAccount(trx, live.id, account, null, who);
   await auditMandate(trx, live, who, [
     {
