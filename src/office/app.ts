@@ -17,6 +17,8 @@ export interface OfficeAppOptions {
   nativeBinding?: string;
   /** migrations/office; required by the Electron bundle, where import.meta.url cannot locate it. */
   migrationsDir?: string;
+  /** The IBAN key from Electron's safeStorage (src/main/iban-key.ts); absent, the key file beside the database. */
+  ibanKey?: Buffer;
   log?: Logger;
 }
 
@@ -39,6 +41,7 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     clock: options.clock,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
+    ...(options.ibanKey ? { ibanKey: options.ibanKey } : {}),
   });
   if (options.demoOnFirstRun && (await isEmptyOffice(database.db))) {
     log.info('loading the demo commune', { file: options.paths.dbFile });
