@@ -13,6 +13,8 @@ import { markFamiliesDirty } from '../billing/run-numbering.js';
 import { immediateTransaction } from '../billing/run-transaction.js';
 import type { OfficeDatabase } from '../db/schema.js';
 import { judgeInvoices } from './eligibility.js';
+import { ibanVault } from './iban-vault.js';
+import type { OfficeDb } from '../db/open.js';
 
 /**
  * Collection batches (issue #12): previewed for a collection date (the debits, their count and control sum, and the
@@ -37,9 +39,9 @@ export function checkedCollectionDate(date: string, today: string): string {
   return date;
 }
 
-export async function previewBatch(db: Db, collectionDate: string, today: string): Promise<BatchPreview> {
+export async function previewBatch(db: OfficeDb, collectionDate: string, today: string): Promise<BatchPreview> {
   const date = checkedCollectionDate(collectionDate, today);
-  const { debits, ineligible } = await judgeInvoices(db, date, today);
+  const { debits, ineligible } = await judgeInvoices(db, ibanVault(db), date, today);
   return {
     collectionDate: date,
     debits: debits.map(toLine),
@@ -70,7 +72,7 @@ export async function prepareBatch(ctx: StaffContext, collectionDate: string): P
   const at = now.toISOString();
   const date = checkedCollectionDate(collectionDate, today);
   const batchId = await immediateTransaction(ctx.db, async (trx) => {
-    const { debits } = await judgeInvoices(trx, date, today);
+    const { debits } = await judgeInvoices(trx, ibanVault(ctx.db), date, today);
     if (debits.length === 0) throw invalid({ collectionDate: NO_ELIGIBLE_INVOICE }, NO_ELIGIBLE_INVOICE);
     const controlSum = debits.reduce((sum, debit) => sum + debit.amountCents, 0);
     // Ids taken inside the write lock: batches and debits are never deleted (0008's triggers), so max + 1 is new.

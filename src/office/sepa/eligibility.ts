@@ -5,7 +5,7 @@ import { shortDayFr } from '../../shared/calendar/format.js';
 import { mandateStatusOn, type MandateStatus } from '../../shared/sepa/mandate.js';
 import { loadFamilyAccounts } from '../accounts/ledger.js';
 import type { OfficeDatabase } from '../db/schema.js';
-import { ibanVault } from './iban-vault.js';
+import type { IbanVault } from './iban-vault.js';
 import { newestAccounts } from './prenotification.js';
 import { loadSepaSettings } from './settings.js';
 import type { Amendment, SequenceType } from './pain008.js';
@@ -120,20 +120,20 @@ function bankOf(iban: string, bic: string): string {
 }
 
 /** The amendment of a debit from `accountId` when its mandate's bank last saw `referenceId`; null when the same. */
-export async function amendmentOf(db: Db, accountId: number, referenceId: number | undefined): Promise<Amendment | null> {
+export async function amendmentOf(db: Db, vault: IbanVault, accountId: number, referenceId: number | undefined): Promise<Amendment | null> {
   if (referenceId === undefined || referenceId === accountId) return null;
   const rows = await db.selectFrom('sepa_mandate_accounts').select(['id', 'iban_cipher', 'bic']).where('id', 'in', [accountId, referenceId]).execute();
   const now = rows.find((row) => row.id === accountId);
   const before = rows.find((row) => row.id === referenceId);
   if (!now || !before) return null;
-  const vault = ibanVault(db as Kysely<OfficeDatabase>);
   const ibanNow = vault.open(now.iban_cipher);
   const ibanBefore = vault.open(before.iban_cipher);
   if (ibanNow === ibanBefore) return null;
   return bankOf(ibanNow, now.bic) === bankOf(ibanBefore, before.bic) ? { kind: 'account', originalIban: ibanBefore } : { kind: 'agent' };
 }
 
-export async function judgeInvoices(db: Db, collectionDate: string, today: string): Promise<Judgement> {
+/** `vault` opens the IBANs of a mandate whose account changed (the vault belongs to the database, not a transaction). */
+export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: string, today: string): Promise<Judgement> {
   const mandates = await newestMandates(db);
   const familyIds = [...mandates.keys()];
   if (familyIds.length === 0) return { debits: [], ineligible: [] };
@@ -223,7 +223,7 @@ export async function judgeInvoices(db: Db, collectionDate: string, today: strin
     }
     if (!sequence.has(mandate.id)) {
       const neverCollected = mandate.last_collection_on === null && !collected.has(mandate.id);
-      const amendment = await amendmentOf(db, inUse.id, references.get(mandate.id));
+      const amendment = await amendmentOf(db, vault, inUse.id, references.get(mandate.id));
       sequence.set(mandate.id, neverCollected || amendment?.kind === 'agent' ? 'FRST' : 'RCUR');
     }
     debits.push({

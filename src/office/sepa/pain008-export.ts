@@ -93,7 +93,7 @@ export async function exportBatch(ctx: StaffContext, batchId: number, version: P
         debtorIban: vault.open(debit.iban_cipher),
         debtorBic: debit.bic,
         remittance: `Facture ${debit.number} ${settings.creditorName}`,
-        amendment: await amendmentOf(trx, debit.account_id, references.get(debit.mandate_id)),
+        amendment: await amendmentOf(trx, vault, debit.account_id, references.get(debit.mandate_id)),
       });
     }
     const xml = writePain008(
