@@ -221,4 +221,26 @@ describe('collections of issued invoices', () => {
       ['2026-12-05', 'prelevement', 'Prélèvement SEPA du 03/12/2026, lot GRENETTE-20261203-000001 (journée de caisse déjà clôturée : compté le 05/12/2026)'],
     ]);
   });
+  it('reads and saves Paramètres › Prélèvement: every role reads, the administrator and the régisseur save, refusals by field, audited', async () => {
+    office = await makeTestOffice({ now: '2026-12-01T09:00:00Z' });
+    const agent = await office.as('agent');
+    const regie = await office.as('regisseur');
+    const defaults = await ok(agent.call('sepa.settings', {}));
+    expect(defaults).toMatchObject({ ics: 'FR72ZZZ123456', preNotificationDays: 14, collectionDay: 10, rejectFeeCents: 0 });
+    expect((await refused(agent.call('sepa.saveSettings', { ...defaults, rejectFeeCents: 500 }))).code).toBe('forbidden');
+    const bad = await refused(office.call('sepa.saveSettings', { ...defaults, ics: 'FR73ZZZ123456', preNotificationDays: 1, collectionDay: 31 }));
+    expect(bad.fields).toEqual({
+      ics: 'Les chiffres de contrôle de l’ICS sont faux : vérifiez la saisie.',
+      preNotificationDays: 'Le délai de pré-notification est d’au moins 2 jours (14 sans accord contraire).',
+      collectionDay: 'Le jour des prélèvements est entre 1 et 28.',
+    });
+    expect(office.sqlite.prepare("SELECT COUNT(*) FROM settings WHERE key = 'sepa.settings'").pluck().get()).toBe(0);
+    const saved = await ok(regie.call('sepa.saveSettings', { ...defaults, rejectFeeCents: 500, preNotificationDays: 5 }));
+    expect(saved).toMatchObject({ rejectFeeCents: 500, preNotificationDays: 5 });
+    expect(await ok(agent.call('sepa.settings', {}))).toEqual(saved);
+    expect(office.sqlite.prepare("SELECT field, old_value, new_value FROM audit_log WHERE entity = 'sepa_settings' ORDER BY id").all()).toEqual([
+      { field: 'Délai de pré-notification (jours)', old_value: '14', new_value: '5' },
+      { field: 'Frais de rejet', old_value: '0,00\u00a0€', new_value: '5,00\u00a0€' },
+    ]);
+  });
 });
