@@ -4,7 +4,7 @@ import { parisDay } from '../../shared/clock.js';
 import { cashJournalPdf, cashJournalPdfFileName } from '../../server/billing/cash-journal-pdf.js';
 import type { Handlers } from '../api/handler.js';
 import { loadBillingSettings } from '../billing/store.js';
-import { settleDueDebits } from '../sepa/settlement.js';
+import { settleDueDebits, settleDueDebitsBeforeReading } from '../sepa/settlement.js';
 import { checkedDay, closeCashDay, loadCashJournal, REGISSEUR_ONLY_CLOSING } from './cash-journal.js';
 
 /**
@@ -24,7 +24,7 @@ export const cashJournalHandlers: Handlers<'cashJournal.get' | 'cashJournal.clos
     refusal: JOURNAL_REFUSAL,
     args,
     run: async (ctx, { day }) => {
-      await settleDueDebits(ctx.db, ctx.clock);
+      await settleDueDebitsBeforeReading(ctx.db, ctx.clock, ctx.log);
       return loadCashJournal(ctx.db, checkedDay(day), parisDay(ctx.clock()));
     },
   },

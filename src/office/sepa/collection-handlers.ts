@@ -18,7 +18,7 @@ import {
 } from './batches.js';
 import { exportBatch } from './pain008-export.js';
 import { clearFlag, recordReject } from './rejects.js';
-import { settleDueDebits } from './settlement.js';
+import { settleDueDebits, settleDueDebitsBeforeReading } from './settlement.js';
 import { loadSepaSettings, saveSepaSettings } from './settings.js';
 
 /**
@@ -31,7 +31,13 @@ import { loadSepaSettings, saveSepaSettings } from './settings.js';
 const id = z.number('Identifiant manquant.').int('Identifiant invalide.').positive('Identifiant invalide.');
 const collectionDate = z.strictObject({ collectionDate: z.string('Indiquez la date de prélèvement.').max(40, 'Date de prélèvement invalide.') });
 
+/** Reads go on when settling fails (logged); writes wait for it, so a reject never meets a debit left unsettled. */
 async function settled<T>(ctx: StaffContext, work: () => Promise<T>): Promise<T> {
+  await settleDueDebitsBeforeReading(ctx.db, ctx.clock, ctx.log);
+  return work();
+}
+
+async function settledFirst<T>(ctx: StaffContext, work: () => Promise<T>): Promise<T> {
   await settleDueDebits(ctx.db, ctx.clock);
   return work();
 }
@@ -44,10 +50,10 @@ export const collectionHandlers: Handlers<
     access: BILLING_WRITERS,
     refusal: 'Seuls l’administrateur et le régisseur modifient les réglages de prélèvement.',
     args: checkedInHandler<SepaSettings>(z.looseObject({}, 'Réglages de prélèvement attendus.')),
-    run: (ctx, input) => settled(ctx, () => saveSepaSettings(ctx, input)),
+    run: (ctx, input) => settledFirst(ctx, () => saveSepaSettings(ctx, input)),
   },
   'sepa.preview': { access: BATCH_READERS, refusal: BATCH_READERS_REFUSAL, args: collectionDate, run: (ctx, args) => settled(ctx, () => previewBatch(ctx.db, args.collectionDate, parisDay(ctx.clock()))) },
-  'sepa.prepare': { access: BATCH_WRITERS, refusal: REGISSEUR_ONLY_BATCHES, args: collectionDate, run: (ctx, args) => settled(ctx, () => prepareBatch(ctx, args.collectionDate)) },
+  'sepa.prepare': { access: BATCH_WRITERS, refusal: REGISSEUR_ONLY_BATCHES, args: collectionDate, run: (ctx, args) => settledFirst(ctx, () => prepareBatch(ctx, args.collectionDate)) },
   'sepa.batches': { access: BATCH_READERS, refusal: BATCH_READERS_REFUSAL, args: noArgs, run: (ctx) => settled(ctx, () => batchSummaries(ctx.db)) },
   'sepa.batch': { access: BATCH_READERS, refusal: BATCH_READERS_REFUSAL, args: z.strictObject({ batchId: id }), run: (ctx, args) => settled(ctx, () => batchView(ctx.db, args.batchId, ctx.user.role)) },
   'sepa.export': {
@@ -57,14 +63,14 @@ export const collectionHandlers: Handlers<
       batchId: id,
       version: z.enum(PAIN008_VERSIONS as ['pain.008.001.02', 'pain.008.001.08'], 'Format inconnu : pain.008.001.02 ou pain.008.001.08.').default('pain.008.001.02'),
     }),
-    run: (ctx, args) => settled(ctx, () => exportBatch(ctx, args.batchId, args.version ?? 'pain.008.001.02')),
+    run: (ctx, args) => settledFirst(ctx, () => exportBatch(ctx, args.batchId, args.version ?? 'pain.008.001.02')),
   },
-  'sepa.cancelBatch': { access: BATCH_WRITERS, refusal: REGISSEUR_ONLY_BATCHES, args: z.strictObject({ batchId: id }), run: (ctx, args) => settled(ctx, () => cancelBatch(ctx, args.batchId)) },
+  'sepa.cancelBatch': { access: BATCH_WRITERS, refusal: REGISSEUR_ONLY_BATCHES, args: z.strictObject({ batchId: id }), run: (ctx, args) => settledFirst(ctx, () => cancelBatch(ctx, args.batchId)) },
   'sepa.reject': {
     access: BATCH_WRITERS,
     refusal: REGISSEUR_ONLY_BATCHES,
     args: checkedInHandler<RejectInput>(z.looseObject({}, 'Rejet attendu.')),
-    run: (ctx, args) => settled(ctx, () => recordReject(ctx, args)),
+    run: (ctx, args) => settledFirst(ctx, () => recordReject(ctx, args)),
   },
-  'sepa.clearFlag': { access: BATCH_WRITERS, refusal: REGISSEUR_ONLY_BATCHES, args: z.strictObject({ familyId: id }), run: (ctx, args) => settled(ctx, () => clearFlag(ctx, args.familyId)) },
+  'sepa.clearFlag': { access: BATCH_WRITERS, refusal: REGISSEUR_ONLY_BATCHES, args: z.strictObject({ familyId: id }), run: (ctx, args) => settledFirst(ctx, () => clearFlag(ctx, args.familyId)) },
 };

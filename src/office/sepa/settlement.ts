@@ -132,12 +132,16 @@ export async function settleDueDebits(db: OfficeDb, clock: Clock): Promise<numbe
   });
 }
 
-/** At the office's start: settles what came due while it was closed; a failure is logged, never stops the office. */
-export async function settleDueDebitsAtStart(db: OfficeDb, clock: Clock, log: Logger): Promise<void> {
+/**
+ * Before a read (an account, the grid, the journal, a batch) or at the office's start: settles what came due, but a
+ * failure (another office holding the write lock past its wait, say) is logged and the read goes on; the next read
+ * settles. Closing a cash day calls settleDueDebits itself, so a day is never closed without its debits.
+ */
+export async function settleDueDebitsBeforeReading(db: OfficeDb, clock: Clock, log: Logger): Promise<void> {
   try {
     const written = await settleDueDebits(db, clock);
-    if (written > 0) log.info('direct debits settled at start', { written });
+    if (written > 0) log.info('direct debits settled', { written });
   } catch (error) {
-    log.error('direct debits not settled at start', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    log.error('direct debits not settled', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
 }
