@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pain008Version } from '../../src/shared/api/sepa.js';
 import { ibanFromRib } from '../../src/shared/validation/bank.js';
-import { decimalAmount } from '../../src/office/sepa/pain008.js';
+import { decimalAmount, writePain008 } from '../../src/office/sepa/pain008.js';
 import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type TestOffice } from '../helpers/office.js';
 import { amendAccount, insertSignedMandate, validatePain008 } from '../helpers/sepa.js';
@@ -125,6 +126,29 @@ describe('pain.008 export', () => {
       expect(office.sqlite.prepare('SELECT sent_version FROM sepa_batches WHERE id = ?').pluck().get(batch.id)).toBe(version);
     });
   }
+
+  it('writes a debtor without BIC as NOTPROVIDED, valid in both versions', () => {
+    for (const version of ['pain.008.001.02', 'pain.008.001.08'] as const) {
+      const xml = writePain008(
+        {
+          messageId: 'GRENETTE-20261210-000009',
+          createdAt: '2026-12-01T10:00:00',
+          collectionDate: '2026-12-10',
+          creditor: { name: 'Régie', iban: 'FR7630001007941234567890185', bic: 'TRPUFRP1', ics: 'FR72ZZZ123456' },
+          debits: [
+            { endToEndId: 'GRE-1', amountCents: 1_000, sequenceType: 'RCUR', rum: 'GRE-F000001-000001', signedOn: '2026-10-01', debtorName: 'Zoé L’Hôte', debtorIban: 'FR7630006000011234567890189', debtorBic: '', remittance: 'Facture 1', amendment: null },
+          ],
+        },
+        version,
+      );
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pain008-')), 'x.xml');
+      fs.writeFileSync(out, xml);
+      expect(validatePain008(out, version)).toBe('');
+      expect(xml).toContain('<DbtrAgt><FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId></DbtrAgt>');
+      expect(xml).toContain("<Nm>Zoe L'Hote</Nm>");
+      fs.rmSync(path.dirname(out), { recursive: true });
+    }
+  });
 
   it('fails the schema check on a broken file (the check can fail)', async () => {
     const { xml, out } = await exported('pain.008.001.08');

@@ -61,7 +61,11 @@ const SEQUENCE_ORDER: SequenceType[] = ['FRST', 'RCUR', 'OOFF', 'FNAL'];
 export function writePain008(batch: Pain008Batch, version: Pain008Version): string {
   if (batch.debits.length === 0) throw new Error('pain.008: a batch without debits');
   const bicTag = version === 'pain.008.001.02' ? 'BIC' : 'BICFI';
-  const agent = (bic: string) => el('FinInstnId', [el(bicTag, bic.replace(/\s+/g, '').toUpperCase())]);
+  // A debtor's BIC is optional in the EPC rulebook since 2016: without one, the bank is « NOTPROVIDED ».
+  const agent = (bic: string) => {
+    const plain = bic.replace(/\s+/g, '').toUpperCase();
+    return el('FinInstnId', [plain === '' ? el('Othr', [el('Id', 'NOTPROVIDED')]) : el(bicTag, plain)]);
+  };
   const sum = (debits: Pain008Debit[]) => debits.reduce((total, debit) => total + debit.amountCents, 0);
   const creditorName = toSepaText(batch.creditor.name, 70);
 
