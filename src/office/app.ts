@@ -8,6 +8,7 @@ import { isEmptyOffice, seedDemoCommune } from './demo/seed.js';
 import { createLogger, type Logger } from './log.js';
 import { syncSchedulerFor } from './sync/scheduler.js';
 import { syncStatus } from './sync/run.js';
+import { settleDueDebitsBeforeReading } from './sepa/settlement.js';
 
 export interface OfficeAppOptions {
   paths: DataPaths;
@@ -47,6 +48,7 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     log.info('loading the demo commune', { file: options.paths.dbFile });
     await seedDemoCommune(database.db, { scale: 'default', clock: options.clock });
   }
+  await settleDueDebitsBeforeReading(database.db, options.clock, log);
   const backups = scheduleBackups(database.sqlite, options.paths.backupDir, options.clock, log);
   const core = createOfficeCore({ db: database.db, clock: options.clock, log });
   // Every minute while the office is open, once paired with a portal ('sync.configure' starts it later otherwise).
