@@ -149,6 +149,19 @@ describe('extractRibFields', () => {
     expect(fields.bic?.value).toBe('BNPAFRPPXXX');
   });
 
+  it('joins a holder wrapped at a hyphen, and stops at the address after the holder', () => {
+    const fields = extractRibFields(
+      page([
+        [0.1, [0.05, 'Titulaire du compte']],
+        [0.13, [0.05, 'M. OU MME JÉRÔME LEFÈVRE-']],
+        [0.16, [0.05, 'DUPRÉ']],
+        [0.19, [0.05, '12 CHEMIN DES GRANGES']],
+      ]),
+    );
+    expect(fields.holder?.value).toBe('M. OU MME JÉRÔME LEFÈVRE-DUPRÉ');
+    expect(fields.holder?.boxes).toHaveLength(2);
+  });
+
   it('finds nothing in a letter, and takes no unlabelled word for a BIC without an IBAN', () => {
     const fields = extractRibFields(
       page([

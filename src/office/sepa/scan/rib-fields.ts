@@ -361,12 +361,14 @@ function labelledValue(segments: readonly Segment[], label: RegExp, lines = 1): 
     if (inline) return [inline];
     const spans: Span[] = [];
     let above = segment;
-    for (let n = 0; n < lines; n += 1) {
+    for (let n = 0; n < lines || (n < 4 && spanText(spans[spans.length - 1] as Span).endsWith('-')); n += 1) {
       const below = segmentBelow(segments, above);
       const span = below ? valueSegment(below) : null;
       if (!below || !span) break;
-      // A following line belongs to the value only when it follows closely and holds no number (not an address).
-      if (n > 0 && (/\d/.test(span.segment.text) || below.top - above.bottom > (above.bottom - above.top) * 0.9)) break;
+      // A following line belongs to the value when the line before ends cut at a hyphen (a name wrapped), or when it
+      // follows closely and holds no number (not an address).
+      const wrapped = n > 0 && spanText(spans[spans.length - 1] as Span).endsWith('-');
+      if (n > 0 && !wrapped && (/\d/.test(span.segment.text) || below.top - above.bottom > (above.bottom - above.top) * 0.9)) break;
       spans.push(span);
       above = below;
     }
@@ -377,6 +379,11 @@ function labelledValue(segments: readonly Segment[], label: RegExp, lines = 1): 
 
 function spanText(span: Span): string {
   return span.segment.text.slice(span.start, span.end);
+}
+
+/** Lines of one value joined: with a space, or glued where a line ended with a hyphen. */
+function joined(spans: readonly Span[]): string {
+  return spans.map(spanText).reduce((text, line) => (text === '' ? line : text.endsWith('-') ? `${text}${line}` : `${text} ${line}`), '');
 }
 
 /** A BIC read as 8 or 11 characters: its first six positions are letters, OCR digits there are taken back to letters. */
@@ -510,9 +517,9 @@ export function extractRibFields(words: readonly ScanWord[]): RibReading {
   if (bic) fields.bic = fieldOf(bic.value, bic.spans);
 
   const holder = labelledValue(segments, HOLDER_LABEL);
-  if (holder) fields.holder = fieldOf(holder.map(spanText).join(' '), holder);
+  if (holder) fields.holder = fieldOf(joined(holder), holder);
   const bank = labelledValue(segments, BANK_LABEL, 2);
-  if (bank) fields.bankName = fieldOf(bank.map(spanText).join(' '), bank);
+  if (bank) fields.bankName = fieldOf(joined(bank), bank);
 
   const ribs = ribCandidates(segments);
   const consistent = (candidate: RibCandidate) => iban?.valid !== true || iban.value.slice(4) === `${candidate.rib.banque}${candidate.rib.guichet}${candidate.rib.compte}${candidate.rib.cle}`;
