@@ -6,6 +6,7 @@ import type { DataPaths } from './config/paths.js';
 import { openOfficeDatabase, type OpenedOfficeDatabase } from './db/open.js';
 import { isEmptyOffice, seedDemoCommune } from './demo/seed.js';
 import { createLogger, type Logger } from './log.js';
+import { closeOcr } from './sepa/scan/ocr.js';
 import { syncSchedulerFor } from './sync/scheduler.js';
 import { syncStatus } from './sync/run.js';
 import { settleDueDebitsBeforeReading } from './sepa/settlement.js';
@@ -62,6 +63,8 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     async close() {
       await backups.stop();
       await sync.stop();
+      // The RIB reader's tesseract thread, if one is kept (src/office/sepa/scan/ocr.ts).
+      await closeOcr();
       await database.close();
     },
   };
