@@ -1,6 +1,6 @@
 import type { FileContent } from '../../shared/api/contract.js';
 import type { Pain008Version } from '../../shared/api/sepa.js';
-import { shortDayFr } from '../../shared/calendar/format.js';
+import { parisDateTimeIso, shortDayFr } from '../../shared/calendar/format.js';
 import { parisDay } from '../../shared/clock.js';
 import { formatEuros } from '../../shared/money.js';
 import { collectionDateProblem } from '../../shared/sepa/collection-date.js';
@@ -23,12 +23,6 @@ import { loadSepaSettings } from './settings.js';
 
 function fileFor(messageId: string, xml: string): FileContent {
   return { fileName: `${messageId}.xml`, mime: 'application/xml', base64: Buffer.from(xml, 'utf8').toString('base64') };
-}
-
-/** '2026-12-01T10:15:00', the office's wall clock (what a bank's portal shows as the file's creation). */
-function parisDateTime(instant: Date): string {
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(instant);
-  return `${parisDay(instant)}T${time}`;
 }
 
 export async function exportBatch(ctx: StaffContext, batchId: number, version: Pain008Version): Promise<FileContent> {
@@ -99,7 +93,7 @@ export async function exportBatch(ctx: StaffContext, batchId: number, version: P
     const xml = writePain008(
       {
         messageId: batch.message_id,
-        createdAt: parisDateTime(now),
+        createdAt: parisDateTimeIso(now),
         collectionDate: batch.collection_date,
         creditor: { name: settings.creditorName, iban: settings.creditorIban, bic: settings.creditorBic, ics: settings.ics },
         debits: lines,

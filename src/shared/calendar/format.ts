@@ -15,6 +15,13 @@ export function parisDay(instant: Date): string {
 }
 
 /** The office's wall-clock time at the given instant, '15h04' as French writes it. */
+const zonedSeconds = new Intl.DateTimeFormat('en-GB', { timeZone: OFFICE_TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** '2026-12-01T10:15:00': the office's wall clock as ISO without offset (a pain.008 file's creation time). */
+export function parisDateTimeIso(instant: Date): string {
+  return `${parisDay(instant)}T${zonedSeconds.format(instant)}`;
+}
+
 export function parisTimeFr(instant: Date): string {
   return zonedTime.format(instant).replace(':', 'h');
 }
