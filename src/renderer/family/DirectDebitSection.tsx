@@ -194,7 +194,7 @@ export function DirectDebitSection({ familyId, documents, onChanged }: { familyI
               <dt>Statut</dt>
               <dd data-testid="mandate-status">
                 {current.statusLabel}
-                {current.statusNote ? <span className="entry-note"> — {current.statusNote}</span> : null}
+                {current.statusNote ? <span className="entry-note">{current.statusNote}</span> : null}
               </dd>
             </div>
             <div>

@@ -106,12 +106,12 @@ export function MandateDialog({
     await call.send(found, () => (amend ? api.call('mandates.amend', { mandateId: amend.id, account: input }) : api.call('mandates.create', { familyId, account: input })));
   }
 
-  function field(name: RibField, options: { inputMode?: 'numeric' | 'text'; maxLength?: number; autoFocus?: boolean } = {}) {
+  function field(name: RibField, options: { inputMode?: 'numeric' | 'text'; maxLength?: number; wide?: boolean } = {}) {
     const read = reading?.fields[name];
     const hint = read && read.confidence < LOW_CONFIDENCE ? `Lu avec peu de certitude (${Math.round(read.confidence)} %) : vérifiez.` : read ? 'Lu sur le RIB.' : undefined;
     return (
-      <div className={`scan-field${active === name ? ' scan-field-active' : ''}`} onFocus={() => setActive(name)} onBlur={() => setActive(null)} onMouseEnter={() => setActive(name)} onMouseLeave={() => setActive(null)}>
-        <TextField path={name} label={FIELD_LABELS[name]} value={draft[name]} errors={errors} hint={hint} inputMode={options.inputMode} maxLength={options.maxLength} autoFocus={options.autoFocus} onChange={(value) => set(name, value)} />
+      <div className={`scan-field${options.wide ? ' scan-field-wide' : ''}${active === name ? ' scan-field-active' : ''}`} onFocus={() => setActive(name)} onBlur={() => setActive(null)} onMouseEnter={() => setActive(name)} onMouseLeave={() => setActive(null)}>
+        <TextField path={name} label={FIELD_LABELS[name]} value={draft[name]} errors={errors} hint={hint} inputMode={options.inputMode} maxLength={options.maxLength} onChange={(value) => set(name, value)} />
       </div>
     );
   }
@@ -160,8 +160,8 @@ export function MandateDialog({
             <fieldset className="plain-fieldset">
               <legend>Compte à débiter</legend>
               <div className="form-grid mandate-grid">
-                {field('holder')}
-                {field('iban', { maxLength: 42 })}
+                {field('holder', { wide: true })}
+                {field('iban', { maxLength: 42, wide: true })}
                 {field('bic', { maxLength: 14 })}
                 {field('bankName', { maxLength: 70 })}
               </div>
