@@ -25,7 +25,7 @@ import './sepa.css';
 const MAX_SCAN_BYTES = 10 * 1024 * 1024;
 
 /** The office's paths for this form's fields (before formPaths maps them back). */
-const PATHS = ACCOUNT_FIELDS.flatMap((field) => [field, `account.${field}`, `rib.${field}`, `account.rib.${field}`]);
+const PATHS = [...ACCOUNT_FIELDS.flatMap((field) => [field, `account.${field}`, `rib.${field}`, `account.rib.${field}`]), 'scan', 'account.scan'];
 
 const LOW_CONFIDENCE = 80;
 
@@ -119,7 +119,7 @@ export function MandateDialog({
   const title = amend ? `Changer de compte — mandat ${amend.rum}` : 'Mettre en place le prélèvement';
   const reader = (
     <div className="scan-reading" aria-busy={readingBusy}>
-      <ScanPicker documents={documents} busy={busy} error={scanError} onFile={(file) => void readFile(file)} onDocument={(documentId) => void read({ kind: 'document', documentId })} />
+      <ScanPicker documents={documents} busy={busy} error={scanError ?? errors.scan ?? null} onFile={(file) => void readFile(file)} onDocument={(documentId) => void read({ kind: 'document', documentId })} />
       {readingBusy ? (
         <div className="scan-progress" role="status">
           <progress
