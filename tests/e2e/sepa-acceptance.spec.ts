@@ -25,7 +25,10 @@ import { renderRibPng, testRib } from './sepa-rib.js';
 
 const MONTH = '2026-10';
 const FEE_CENTS = 750;
-const XSD = path.resolve(import.meta.dirname, '../../../shared/sepa/pain.008.001.02.xsd');
+// The ISO schemas sit beside the repository (../shared/sepa), one level higher for a git worktree under a folder.
+const XSD = ['../../../shared/sepa', '../../../../shared/sepa']
+  .map((folder) => path.resolve(import.meta.dirname, folder, 'pain.008.001.02.xsd'))
+  .find((file) => fs.existsSync(file))!;
 
 let bridge: Bridge = { url: '', dir: '', dbFile: '' };
 let child: ChildProcess | undefined;
