@@ -67,7 +67,9 @@ test('a scan refused or without IBAN, a wrong ICS, a collection date in the past
   await expect(iban).toHaveValue('');
   await expect(iban).toBeEditable();
   await iban.fill('FR76 3000 6000 0112 3456 7890 188');
-  await expect(dialog.getByText('La clé RIB contenue dans l\'IBAN est incorrecte')).toBeVisible();
+  // One digit wrong: refused next to the field as it is typed.
+  await expect(iban).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.locator('#f-iban-error')).toContainText('IBAN');
   // Nothing saved: the dialog closed (after confirming the discard), no mandate.
   page.once('dialog', (question) => void question.accept());
   await dialog.getByRole('button', { name: 'Fermer' }).click();
@@ -82,10 +84,10 @@ test('a scan refused or without IBAN, a wrong ICS, a collection date in the past
   const wrong = `${before.ics.slice(0, 2)}${String((Number(before.ics.slice(2, 4)) + 1) % 100).padStart(2, '0')}${before.ics.slice(4)}`;
   await ics.fill(wrong);
   await expect(page.getByText('Les chiffres de contrôle de l’ICS sont faux')).toBeVisible();
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await expect(ics).toHaveAttribute('aria-invalid', 'true');
   expect((await admin('sepa.settings', {})).ics).toBe(before.ics);
-  await page.getByRole('button', { name: 'Annuler' }).click();
+  await page.getByRole('button', { name: 'Annuler', exact: true }).click();
 
   // « Régie › Prélèvements »: a date in the past, then a date with no invoice to collect (none issued yet).
   await nav.getByRole('link', { name: 'Régie' }).click();
