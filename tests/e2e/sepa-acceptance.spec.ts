@@ -143,7 +143,7 @@ test('a mandate from a dropped RIB scan, its form printed and signed, October co
   const collectionDate = await newBatch.getByLabel('Date de prélèvement').inputValue();
   const collectionDay = collectionDate.split('/').reverse().join('-');
   await newBatch.getByRole('button', { name: 'Voir l’aperçu' }).click();
-  const expected = await admin('sepa.preview', { collectionDate: collectionDay });
+  const expected = await (await officeApi(bridge, 'regie'))('sepa.preview', { collectionDate: collectionDay });
   expect(expected.debits.map((debit) => debit.invoiceNumber)).toContain(invoice.number);
   expect(expected.debits.find((debit) => debit.invoiceNumber === invoice.number)?.amountCents).toBe(invoice.totalCents);
   await expect(newBatch.getByTestId('batch-count')).toHaveText(String(expected.count));
