@@ -194,8 +194,11 @@ test('a mandate from a dropped RIB scan, its form printed and signed, October co
   expect(fee, 'the reject fee invoiced').toBeDefined();
   await expect(page.getByTestId('account-balance')).toHaveText(`${formatEuros(invoice.totalCents + FEE_CENTS)} à payer`);
   const invoices = page.getByRole('table', { name: 'Factures de la famille' });
-  await expect(invoices.getByRole('row', { name: new RegExp(fee!.number) })).toBeVisible();
-  await expect(invoices.getByRole('row', { name: new RegExp(invoice.number) })).toContainText(formatEuros(invoice.totalCents));
+  // Each row named from its number (the fee, a complementary invoice, also names the invoice it adds to).
+  await expect(invoices.getByRole('row', { name: new RegExp(`^${fee!.number} `) })).toContainText(formatEuros(FEE_CENTS));
+  const due = invoices.getByRole('row', { name: new RegExp(`^${invoice.number} `) });
+  await expect(due).toContainText(formatEuros(invoice.totalCents));
+  await expect(due).not.toContainText('Réglée');
   const flag = page.getByRole('region', { name: 'Prélèvement SEPA' }).getByRole('alert');
   await expect(flag).toContainText('Prélèvement rejeté');
   expect(await seriousViolations(page)).toEqual([]);
