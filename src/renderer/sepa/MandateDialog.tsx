@@ -126,7 +126,7 @@ export function MandateDialog({
             aria-label={progress?.label ?? 'Lecture du RIB'}
             {...(progress && progress.total > 0 ? { value: progress.done, max: progress.total } : {})}
           />
-          <span>{progress ? `${progress.label}${progress.total > 0 ? ` : ${Math.round((progress.done / progress.total) * 100)} %` : ''}` : 'Lecture du RIB…'}</span>
+          <span>{progress ? `${progress.label}${progress.total > 0 ? ` — ${Math.round((progress.done / progress.total) * 100)} %` : ''}` : 'Lecture du RIB…'}</span>
         </div>
       ) : null}
     </div>
