@@ -163,6 +163,12 @@ test('a mandate from a dropped RIB scan, its form printed and signed, October co
   await expect(batch.getByText('le lot est marqué transmis')).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 
+  // In the family's file, the invoice is « en cours de prélèvement » until the collection date.
+  await openFile(page, familyId);
+  await expect(page.getByRole('table', { name: 'Factures de la famille' }).getByRole('row', { name: new RegExp(`^${invoice.number} `) })).toContainText(
+    `En cours de prélèvement (le ${collectionDate})`,
+  );
+
   // 7. The office restarted the day after the collection date: the debit is settled, the invoice paid.
   await stopBridge(child!);
   ({ bridge, child } = await startBridge(`${addDays(collectionDay, 1)}T09:00:00Z`, bridge));
