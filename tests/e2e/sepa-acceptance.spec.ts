@@ -170,6 +170,8 @@ test('a mandate from a dropped RIB scan, its form printed and signed, October co
   );
 
   // 7. The office restarted the day after the collection date: the debit is settled, the invoice paid.
+  // The page leaves first: its periodic calls to the stopped office would fail in the console.
+  await page.goto('about:blank');
   await stopBridge(child!);
   ({ bridge, child } = await startBridge(`${addDays(collectionDay, 1)}T09:00:00Z`, bridge));
   admin = await officeApi(bridge, 'admin');
