@@ -17,7 +17,9 @@ export function shellBuildOptions(root = repoRoot) {
     platform: 'node',
     format: 'cjs',
     sourcemap: true,
-    external: ['electron', 'better-sqlite3'],
+    // The RIB scan reading's packages (src/office/sepa/scan) stay real packages too: tesseract.js starts its worker
+    // from its own folder, pdfjs-dist is an ES module that imports its worker file beside it, @napi-rs/canvas is native.
+    external: ['electron', 'better-sqlite3', 'tesseract.js', 'pdfjs-dist', '@napi-rs/canvas', '@tesseract.js-data/fra'],
     logLevel: 'warning',
     absWorkingDir: root,
     banner: { js: "const __grenetteImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

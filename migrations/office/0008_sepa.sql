@@ -17,7 +17,9 @@ CREATE TABLE sepa_mandates (
   -- Why it ended or was suspended, in French, as the office typed it or the rule said.
   status_note        TEXT NOT NULL DEFAULT '',
   last_collection_on TEXT,
-  CHECK ((status = 'a_signer') = (signed_on IS NULL))
+  -- Signed exactly when active or suspended; a mandate revoked (or lapsed) may never have been signed back.
+  CHECK ((status = 'a_signer' AND signed_on IS NULL) OR (status IN ('actif', 'suspendu') AND signed_on IS NOT NULL)
+         OR status IN ('revoque', 'caduc'))
 );
 CREATE INDEX sepa_mandates_family ON sepa_mandates (family_id);
 CREATE UNIQUE INDEX sepa_mandates_one_live ON sepa_mandates (family_id) WHERE status IN ('a_signer', 'actif', 'suspendu');

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type BrowserWindow, Menu, app, dialog, session } from 'electron';
+import { type BrowserWindow, Menu, app, dialog, safeStorage, session } from 'electron';
 import { resolveDataPaths } from '../office/config/paths.js';
 import { createLogger, type Logger } from '../office/log.js';
 import { startOfficeWorker, type OfficeHost } from '../office/worker/host.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { openDownloadedPdfs } from './downloads.js';
 import { denyAllPermissions, guardAllWebContents } from './guards.js';
+import { loadIbanKey } from './iban-key.js';
 import { handleOfficeCalls } from './ipc.js';
 import { applicationMenuTemplate } from './menu-template.js';
 import { electronNativeBinding } from './native-binding.js';
@@ -43,6 +44,7 @@ async function start(): Promise<void> {
   guardAllWebContents(mainLog);
   try {
     const nativeBinding = electronNativeBinding(appRoot, fs.existsSync);
+    const ibanKey = loadIbanKey(paths.dbFile, safeStorage, mainLog);
     office = await startOfficeWorker({
       config: {
         paths,
@@ -51,6 +53,7 @@ async function start(): Promise<void> {
         log: 'file',
         migrationsDir: path.join(appRoot, 'migrations', 'office'),
         ...(nativeBinding ? { nativeBinding } : {}),
+        ...(ibanKey ? { ibanKey: ibanKey.toString('base64') } : {}),
       },
       log: mainLog,
       entryFile: path.join(appRoot, 'dist', 'main', 'office-worker.cjs'),

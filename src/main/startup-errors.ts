@@ -9,7 +9,7 @@ export interface StartupErrorDialog {
  * cross (and the main process never loads the database code). tests/unit/main-shell.test.ts checks them against the
  * real classes.
  */
-const DATABASE_REFUSALS = new Set(['NewerDatabaseError', 'CorruptDatabaseError']);
+const DATABASE_REFUSALS = new Set(['NewerDatabaseError', 'CorruptDatabaseError', 'IbanKeyError']);
 
 function isDatabaseRefusal(error: unknown): error is Error {
   return error instanceof Error && DATABASE_REFUSALS.has(error.name);

@@ -6,8 +6,10 @@ import type { DataPaths } from './config/paths.js';
 import { openOfficeDatabase, type OpenedOfficeDatabase } from './db/open.js';
 import { isEmptyOffice, seedDemoCommune } from './demo/seed.js';
 import { createLogger, type Logger } from './log.js';
+import { closeOcr } from './sepa/scan/ocr.js';
 import { syncSchedulerFor } from './sync/scheduler.js';
 import { syncStatus } from './sync/run.js';
+import { settleDueDebitsBeforeReading } from './sepa/settlement.js';
 
 export interface OfficeAppOptions {
   paths: DataPaths;
@@ -17,6 +19,8 @@ export interface OfficeAppOptions {
   nativeBinding?: string;
   /** migrations/office; required by the Electron bundle, where import.meta.url cannot locate it. */
   migrationsDir?: string;
+  /** The IBAN key from Electron's safeStorage (src/main/iban-key.ts); absent, the key file beside the database. */
+  ibanKey?: Buffer;
   log?: Logger;
 }
 
@@ -39,11 +43,13 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     clock: options.clock,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
+    ...(options.ibanKey ? { ibanKey: options.ibanKey } : {}),
   });
   if (options.demoOnFirstRun && (await isEmptyOffice(database.db))) {
     log.info('loading the demo commune', { file: options.paths.dbFile });
     await seedDemoCommune(database.db, { scale: 'default', clock: options.clock });
   }
+  await settleDueDebitsBeforeReading(database.db, options.clock, log);
   const backups = scheduleBackups(database.sqlite, options.paths.backupDir, options.clock, log);
   const core = createOfficeCore({ db: database.db, clock: options.clock, log });
   // Every minute while the office is open, once paired with a portal ('sync.configure' starts it later otherwise).
@@ -57,6 +63,8 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     async close() {
       await backups.stop();
       await sync.stop();
+      // The RIB reader's tesseract thread, if one is kept (src/office/sepa/scan/ocr.ts).
+      await closeOcr();
       await database.close();
     },
   };

@@ -92,6 +92,12 @@ function fakeElectron(appRoot: string, userData: string) {
       }),
     },
     shell: { openPath: () => Promise.resolve('') },
+    // A stand-in keychain: reversible, and never the key in clear in the file it writes.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (text: string) => Buffer.from(`keychain:${Buffer.from(text).toString('hex')}`),
+      decryptString: (sealed: Buffer) => Buffer.from(sealed.toString().replace(/^keychain:/, ''), 'hex').toString(),
+    },
   };
   return { electron, app, record };
 }
@@ -188,6 +194,9 @@ describe('Electron main process wiring', () => {
     });
     expect(window?.url).toBe('app://grenette/index.html');
     expect(fs.existsSync(path.join(userData, 'grenette.sqlite'))).toBe(true);
+    // The IBAN key is the keychain's (src/main/iban-key.ts), handed to the worker: no plain key file beside the database.
+    expect(fs.readFileSync(path.join(userData, 'grenette.sqlite.key.safe'), 'utf8')).toMatch(/^keychain:/);
+    expect(fs.existsSync(path.join(userData, 'grenette.sqlite.key'))).toBe(false);
 
     // The custom protocol serves the renderer with its CSP and nothing outside it.
     const handler = fake.record.protocolHandler;

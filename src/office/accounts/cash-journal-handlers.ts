@@ -4,6 +4,7 @@ import { parisDay } from '../../shared/clock.js';
 import { cashJournalPdf, cashJournalPdfFileName } from '../../server/billing/cash-journal-pdf.js';
 import type { Handlers } from '../api/handler.js';
 import { loadBillingSettings } from '../billing/store.js';
+import { settleDueDebits, settleDueDebitsBeforeReading } from '../sepa/settlement.js';
 import { checkedDay, closeCashDay, loadCashJournal, REGISSEUR_ONLY_CLOSING } from './cash-journal.js';
 
 /**
@@ -22,9 +23,21 @@ export const cashJournalHandlers: Handlers<'cashJournal.get' | 'cashJournal.clos
     access: REGIE,
     refusal: JOURNAL_REFUSAL,
     args,
-    run: (ctx, { day }) => loadCashJournal(ctx.db, checkedDay(day), parisDay(ctx.clock())),
+    run: async (ctx, { day }) => {
+      await settleDueDebitsBeforeReading(ctx.db, ctx.clock, ctx.log);
+      return loadCashJournal(ctx.db, checkedDay(day), parisDay(ctx.clock()));
+    },
   },
-  'cashJournal.close': { access: REGISSEUR, refusal: REGISSEUR_ONLY_CLOSING, args, run: (ctx, { day }) => closeCashDay(ctx, day) },
+  'cashJournal.close': {
+    access: REGISSEUR,
+    refusal: REGISSEUR_ONLY_CLOSING,
+    args,
+    run: async (ctx, { day }) => {
+      // The day's direct debits are counted before it is closed (src/office/sepa/settlement.ts).
+      await settleDueDebits(ctx.db, ctx.clock);
+      return closeCashDay(ctx, day);
+    },
+  },
   'cashJournal.pdf': {
     access: REGIE,
     refusal: JOURNAL_REFUSAL,

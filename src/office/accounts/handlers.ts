@@ -5,6 +5,7 @@ import { ALL_STAFF, checkedInHandler, notFound, type Handlers } from '../api/han
 import { ACCOUNT_GRID_FILTER_CODES } from '../../shared/api/account-grid.js';
 import { accountGrid } from './grid.js';
 import { loadFamilyAccount } from './ledger.js';
+import { settleDueDebitsBeforeReading } from '../sepa/settlement.js';
 import { cancelMovement, recordPayment, recordRefund, REGISSEUR_ONLY_PAYMENTS } from './payments.js';
 
 /**
@@ -21,6 +22,7 @@ export const accountHandlers: Handlers<'accounts.get' | 'payments.record' | 'pay
     access: ALL_STAFF,
     args: z.strictObject({ familyId: z.number('Famille manquante.').int().positive('Famille inconnue.') }),
     run: async (ctx, args) => {
+      await settleDueDebitsBeforeReading(ctx.db, ctx.clock, ctx.log);
       const account = await loadFamilyAccount(ctx.db, args.familyId, parisDay(ctx.clock()));
       if (!account) throw notFound('Famille introuvable.');
       return account;
@@ -32,6 +34,9 @@ export const accountHandlers: Handlers<'accounts.get' | 'payments.record' | 'pay
   'accounts.grid': {
     access: ALL_STAFF,
     args: z.strictObject({ filter: z.enum(ACCOUNT_GRID_FILTER_CODES, 'Filtre inconnu.').default('all') }),
-    run: (ctx, args) => accountGrid(ctx, args.filter ?? 'all'),
+    run: async (ctx, args) => {
+      await settleDueDebitsBeforeReading(ctx.db, ctx.clock, ctx.log);
+      return accountGrid(ctx, args.filter ?? 'all');
+    },
   },
 };

@@ -93,6 +93,18 @@ export async function loadFamilyAccounts(db: Db, scope: FamilyScope, today: stri
       .execute(),
   );
 
+  // Invoices in a direct debit not yet collected (« en cours de prélèvement »), issue #12.
+  const debits = await inScope(scope, (ids) =>
+    db
+      .selectFrom('sepa_debits as d')
+      .innerJoin('sepa_batches as b', 'b.id', 'd.batch_id')
+      .select(['d.invoice_id', 'b.status', 'b.collection_date'])
+      .where('d.status', '=', 'pending')
+      .$if(ids !== null, (q) => q.where('d.family_id', 'in', ids ?? []))
+      .execute(),
+  );
+  const debitOf = new Map(debits.map((d) => [d.invoice_id, { status: d.status === 'sent' ? ('sent' as const) : ('prepared' as const), collectionDate: d.collection_date }]));
+
   const accounts = new Map<number, FamilyAccount>();
   for (const family of families) {
     accounts.set(family.id, {
@@ -151,6 +163,7 @@ export async function loadFamilyAccounts(db: Db, scope: FamilyScope, today: stri
       openCents,
       age: openCents > 0 ? overdueAge(row.due_date, today) : 'not_due',
       correctsId: row.corrects_id,
+      directDebit: debitOf.get(row.id) ?? null,
     };
     account.invoices.push(invoice);
     if (credit) account.creditCents += -row.total_cents - settledCents;

@@ -47,7 +47,7 @@ async function accountOf(trx: Trx, familyId: number, today: string): Promise<Fam
  * in the future could not be closed before it comes), and after the last closed day (a closed day and the days before
  * it are final: their journal was printed and the cash deposited). Refused with the field to correct.
  */
-async function openDay(trx: Trx, day: string, today: string): Promise<void> {
+export async function openDay(trx: Trx, day: string, today: string): Promise<void> {
   const refuse = (message: string) => {
     throw invalid({ day: message }, message);
   };
@@ -294,74 +294,84 @@ export async function cancelMovement(ctx: StaffContext, raw: CancelInput): Promi
   const today = parisDay(now);
   let familyId = 0;
   const id = await immediateTransaction(ctx.db, async (trx) => {
-    const original = await trx.selectFrom('account_movements').selectAll().where('id', '=', input.movementId).executeTakeFirst();
+    const original = await trx.selectFrom('account_movements').select('family_id').where('id', '=', input.movementId).executeTakeFirst();
     if (!original) throw notFound('Règlement introuvable.');
     familyId = original.family_id;
-    if (original.kind === 'cancellation') throw invalid({}, 'Une annulation ne s’annule pas : enregistrez à nouveau le règlement.');
-    const already = await trx.selectFrom('account_movements').select('id').where('cancels_id', '=', original.id).executeTakeFirst();
-    if (already) throw invalid({}, 'Ce mouvement est déjà annulé.');
-    await openDay(trx, input.day, today);
-    if (input.day < original.day) {
-      const message = `L’annulation ne peut pas précéder le mouvement qu’elle annule (du ${shortDayFr(original.day)}).`;
-      throw invalid({ day: message }, message);
-    }
-    const account = await accountOf(trx, original.family_id, today);
-    const movement = account.movements.find((m) => m.id === original.id) as AccountMovement;
-    const fundedRefunds = movement.allocations.filter((a) => a.refundId !== null && a.cents > 0);
-    const liveRefund = fundedRefunds.find((a) => account.movements.some((m) => m.id === a.refundId && m.cancelledById === null));
-    if (liveRefund) throw invalid({}, 'Une partie de ce règlement a été remboursée : annulez d’abord le remboursement.');
-    const row = await trx
-      .insertInto('account_movements')
-      .values({
-        family_id: original.family_id,
-        kind: 'cancellation',
-        method: original.method,
-        day: input.day,
-        amount_cents: original.amount_cents,
-        cheque_number: original.cheque_number,
-        cheque_bank: original.cheque_bank,
-        cheque_drawer: original.cheque_drawer,
-        cesu_count: original.cesu_count,
-        cesu_unit_cents: original.cesu_unit_cents,
-        reference: original.reference,
-        note: input.reason,
-        cancels_id: original.id,
-        recorded_at: at,
-        recorded_by: ctx.user.id,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    // The opposite of the net allocations from (a payment) or to (a refund) the cancelled movement.
-    const column = original.kind === 'payment' ? 'source_movement_id' : 'target_movement_id';
-    const net = await trx
-      .selectFrom('allocations')
-      .select(['source_movement_id', 'source_invoice_id', 'target_invoice_id', 'target_movement_id'])
-      .select((eb) => eb.fn.sum<number>('amount_cents').as('cents'))
-      .where(column, '=', original.id)
-      .groupBy(['source_movement_id', 'source_invoice_id', 'target_invoice_id', 'target_movement_id'])
-      .execute();
-    const reversals = net
-      .filter((a) => Number(a.cents) !== 0)
-      .map((a) => ({
-        family_id: original.family_id,
-        source_movement_id: a.source_movement_id,
-        source_invoice_id: a.source_invoice_id,
-        target_invoice_id: a.target_invoice_id,
-        target_movement_id: a.target_movement_id,
-        amount_cents: -Number(a.cents),
-        at,
-      }));
-    if (reversals.length > 0) await trx.insertInto('allocations').values(reversals).execute();
-    await writeAudit(trx, { at, userId: ctx.user.id, entity: 'payment', entityId: row.id, action: 'cancel', familyId: original.family_id }, [
-      {
-        field: `${original.kind === 'refund' ? 'Remboursement' : 'Règlement'} du ${shortDayFr(original.day)}`,
-        oldValue: `${formatEuros(original.amount_cents)} — ${PAYMENT_METHODS[original.method]}`,
-        newValue: `annulé le ${shortDayFr(input.day)} : ${input.reason}`,
-      },
-    ]);
-    await settleFamilies(trx, [original.family_id], at);
-    await markFamiliesDirty(trx, [original.family_id]);
-    return row.id;
+    return cancelMovementIn(trx, ctx.user.id, input, today, at);
   });
   return { movementId: id, refundId: null, account: (await loadFamilyAccount(ctx.db, familyId, today)) as FamilyAccount };
+}
+
+/**
+ * The counter-entry of cancelMovement inside the caller's immediate transaction (a rejected direct debit cancels its
+ * payment with the reject's other writes): the same checks and writes, the movement's id returned.
+ */
+export async function cancelMovementIn(trx: Trx, userId: number | null, input: CancelInput, today: string, at: string): Promise<number> {
+  const original = await trx.selectFrom('account_movements').selectAll().where('id', '=', input.movementId).executeTakeFirst();
+  if (!original) throw notFound('Règlement introuvable.');
+  if (original.kind === 'cancellation') throw invalid({}, 'Une annulation ne s’annule pas : enregistrez à nouveau le règlement.');
+  const already = await trx.selectFrom('account_movements').select('id').where('cancels_id', '=', original.id).executeTakeFirst();
+  if (already) throw invalid({}, 'Ce mouvement est déjà annulé.');
+  await openDay(trx, input.day, today);
+  if (input.day < original.day) {
+    const message = `L’annulation ne peut pas précéder le mouvement qu’elle annule (du ${shortDayFr(original.day)}).`;
+    throw invalid({ day: message }, message);
+  }
+  const account = await accountOf(trx, original.family_id, today);
+  const movement = account.movements.find((m) => m.id === original.id) as AccountMovement;
+  const fundedRefunds = movement.allocations.filter((a) => a.refundId !== null && a.cents > 0);
+  const liveRefund = fundedRefunds.find((a) => account.movements.some((m) => m.id === a.refundId && m.cancelledById === null));
+  if (liveRefund) throw invalid({}, 'Une partie de ce règlement a été remboursée : annulez d’abord le remboursement.');
+  const row = await trx
+    .insertInto('account_movements')
+    .values({
+      family_id: original.family_id,
+      kind: 'cancellation',
+      method: original.method,
+      day: input.day,
+      amount_cents: original.amount_cents,
+      cheque_number: original.cheque_number,
+      cheque_bank: original.cheque_bank,
+      cheque_drawer: original.cheque_drawer,
+      cesu_count: original.cesu_count,
+      cesu_unit_cents: original.cesu_unit_cents,
+      reference: original.reference,
+      note: input.reason,
+      cancels_id: original.id,
+      recorded_at: at,
+      recorded_by: userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // The opposite of the net allocations from (a payment) or to (a refund) the cancelled movement.
+  const column = original.kind === 'payment' ? 'source_movement_id' : 'target_movement_id';
+  const net = await trx
+    .selectFrom('allocations')
+    .select(['source_movement_id', 'source_invoice_id', 'target_invoice_id', 'target_movement_id'])
+    .select((eb) => eb.fn.sum<number>('amount_cents').as('cents'))
+    .where(column, '=', original.id)
+    .groupBy(['source_movement_id', 'source_invoice_id', 'target_invoice_id', 'target_movement_id'])
+    .execute();
+  const reversals = net
+    .filter((a) => Number(a.cents) !== 0)
+    .map((a) => ({
+      family_id: original.family_id,
+      source_movement_id: a.source_movement_id,
+      source_invoice_id: a.source_invoice_id,
+      target_invoice_id: a.target_invoice_id,
+      target_movement_id: a.target_movement_id,
+      amount_cents: -Number(a.cents),
+      at,
+    }));
+  if (reversals.length > 0) await trx.insertInto('allocations').values(reversals).execute();
+  await writeAudit(trx, { at, userId, entity: 'payment', entityId: row.id, action: 'cancel', familyId: original.family_id }, [
+    {
+      field: `${original.kind === 'refund' ? 'Remboursement' : 'Règlement'} du ${shortDayFr(original.day)}`,
+      oldValue: `${formatEuros(original.amount_cents)} — ${PAYMENT_METHODS[original.method]}`,
+      newValue: `annulé le ${shortDayFr(input.day)} : ${input.reason}`,
+    },
+  ]);
+  await settleFamilies(trx, [original.family_id], at);
+  await markFamiliesDirty(trx, [original.family_id]);
+  return row.id;
 }

@@ -4,7 +4,7 @@ import { renderMissingInvoicePdfs } from './pdf-cache.js';
 import type { Insertable, Kysely } from 'kysely';
 import type { InvoiceRunView } from '../../shared/api/billing.js';
 import type { DraftLine, FamilyDraft } from '../../shared/billing/drafts.js';
-import type { InvoiceDocument, InvoiceIssuer } from '../../shared/billing/invoice.js';
+import type { InvoiceDirectDebit, InvoiceDocument, InvoiceIssuer } from '../../shared/billing/invoice.js';
 import { addDays } from '../../shared/calendar/days.js';
 import { parisDay } from '../../shared/clock.js';
 import { formatEuros } from '../../shared/money.js';
@@ -18,6 +18,7 @@ import { settleFamilies } from '../accounts/payments.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { immediateTransaction } from './run-transaction.js';
 import { loadBillingSettings } from './store.js';
+import { directDebitNotices, noticeFor } from '../sepa/prenotification.js';
 
 /**
  * Issuing a month ('invoiceRuns.issue', the régisseur only): in one immediate write transaction, the run is computed
@@ -39,6 +40,7 @@ export function issuedDocument(
   family: FamilyInfo,
   issuer: InvoiceIssuer,
   fields: { number: string; issueDate: string; dueDate: string; month: string },
+  directDebit: InvoiceDirectDebit | null = null,
 ): InvoiceDocument {
   return {
     kind: 'invoice',
@@ -66,7 +68,7 @@ export function issuedDocument(
     days: draft.days.map((day) => ({ childId: day.childId, serviceId: day.serviceId, day: day.day, billed: day.billed, code: day.code, why: day.why })),
     corrects: null,
     reason: '',
-    directDebit: null,
+    directDebit,
   };
 }
 
@@ -130,6 +132,8 @@ async function writeInvoices(
 ): Promise<void> {
   const settings = await loadBillingSettings(trx);
   const dueDate = addDays(issueDate, settings.dueDays);
+  // Families paying by direct debit: each invoice is their pre-notification.
+  const notices = await directDebitNotices(trx, drafts.map((draft) => draft.familyId), issueDate);
   const at = now.toISOString();
   const numbers = await nextNumbers(trx, Number(issueDate.slice(0, 4)), drafts.length);
   const maxId = await trx.selectFrom('invoices').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
@@ -145,7 +149,7 @@ async function writeInvoices(
       id += 1;
       const { number, seq, year } = numbers[start + offset]!;
       const family = families.get(draft.familyId) ?? { name: '', addressee: `Famille n° ${draft.familyId}`, address: [] };
-      const document = issuedDocument(draft, family, settings.issuer, { number, issueDate, dueDate, month });
+      const document = issuedDocument(draft, family, settings.issuer, { number, issueDate, dueDate, month }, noticeFor(notices.get(draft.familyId), draft.totalCents));
       invoices.push({
         id,
         number,

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -9,7 +10,7 @@ import { StatementCache } from '../../server/statement-cache.js';
 import { normalisePhone } from '../../shared/validation/phone.js';
 import { rebuildFamilySearchIfStale } from '../families/search-index.js';
 import { stopBackground } from './background.js';
-import { attachVault, keyFileFor, keyFromFile, vaultWithKey } from '../sepa/iban-vault.js';
+import { attachVault, hasSealedIbans, IbanKeyError, keyFileFor, keyFromFile, sealPlainIbans, vaultWithKey } from '../sepa/iban-vault.js';
 import type { OfficeDatabase } from './schema.js';
 
 export type OfficeDb = Kysely<OfficeDatabase>;
@@ -92,11 +93,18 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
     options.file,
     options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
   );
+  let vault;
   try {
     assertSoundDatabase(sqlite, options.file);
     registerOfficeFunctions(sqlite);
     prepareDatabase(sqlite, loadMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.clock);
     rebuildFamilySearchIfStale(sqlite);
+    const keyFile = keyFileFor(options.file);
+    // IBANs already sealed and no key given nor on file: a new key would not open them (and would be left behind).
+    if (!options.ibanKey && keyFile && !fs.existsSync(keyFile) && hasSealedIbans(sqlite)) throw new IbanKeyError();
+    vault = vaultWithKey(options.ibanKey ?? (keyFile ? keyFromFile(keyFile) : crypto.randomBytes(32)));
+    // After the migrations: IBANs of older databases sealed, and a wrong key refused (IbanKeyError) before any call.
+    sealPlainIbans(sqlite, vault);
   } catch (error) {
     sqlite.close();
     if (isDamage(error)) throw new CorruptDatabaseError(options.file, error.message);
@@ -104,8 +112,7 @@ export function openOfficeDatabase(options: OpenOptions): OpenedOfficeDatabase {
   }
   const statements = new StatementCache(sqlite);
   const db = new Kysely<OfficeDatabase>({ dialect: new SqliteDialect({ database: statements }) });
-  const keyFile = keyFileFor(options.file);
-  attachVault(db, vaultWithKey(options.ibanKey ?? (keyFile ? keyFromFile(keyFile) : crypto.randomBytes(32))));
+  attachVault(db, vault);
   return {
     file: options.file,
     sqlite,

@@ -2,6 +2,7 @@ import type { Insertable, Transaction } from 'kysely';
 import { CLASSES, type Regime } from '../../shared/children/input.js';
 import { parisDay, type Clock } from '../../shared/clock.js';
 import type { Situation } from '../../shared/families/input.js';
+import { ibanVault, type IbanVault } from '../sepa/iban-vault.js';
 import { ibanFromRib, ribKey } from '../../shared/validation/bank.js';
 import { createStaffUser } from '../auth/users.js';
 import type { OfficeDb } from '../db/open.js';
@@ -155,7 +156,7 @@ function iban(random: Random): { iban: string; bic: string } {
 }
 
 /** Builds every row in memory (explicit ids, so families can be inserted in batches), deterministically. */
-function generate(count: number, seed: number, today: string, now: string, schoolIds: number[], ids: IdBase): Rows {
+function generate(count: number, seed: number, today: string, now: string, schoolIds: number[], ids: IdBase, vault: IbanVault): Rows {
   const random = seededRandom(seed);
   const rows: Rows = { families: [], responsables: [], children: [], authorised: [], vaccinations: [] };
   const year = Number(today.slice(0, 4));
@@ -285,7 +286,8 @@ function generate(count: number, seed: number, today: string, now: string, schoo
       caf_qf: qf,
       caf_qf_valid_until: qf === null ? null : `${year}-12-31`,
       bank_holder: bank ? `${holder.prenom} ${holder.nom}` : '',
-      bank_iban: bank?.iban ?? '',
+      // Sealed like every IBAN the office stores (src/office/sepa/iban-vault.ts).
+      bank_iban: vault.seal(bank?.iban ?? ''),
       bank_bic: bank?.bic ?? '',
       notes: separated && random.chance(0.5) ? 'Garde alternée : une semaine sur deux, changement le lundi.' : '',
       created_at: now,
@@ -349,7 +351,7 @@ export async function seedDemoCommune(db: OfficeDb, options: DemoOptions): Promi
       responsable: await nextId(trx, 'responsables'),
       child: await nextId(trx, 'children'),
     };
-    const rows = generate(count, options.seed ?? DEFAULT_SEED, today, now, schoolIds, ids);
+    const rows = generate(count, options.seed ?? DEFAULT_SEED, today, now, schoolIds, ids, ibanVault(db));
     await insertInChunks(trx, 'families', rows.families, 18);
     await insertInChunks(trx, 'responsables', rows.responsables, 16);
     await insertInChunks(trx, 'children', rows.children, 24);

@@ -1,12 +1,17 @@
 import type { DocumentSummary } from '../../shared/api/contract.js';
-import type { DocumentKind } from '../../shared/families/input.js';
+import type { Kysely } from 'kysely';
+import { DOCUMENT_KINDS, type DocumentKind } from '../../shared/families/input.js';
+import { documentMime } from '../../shared/files/sniff.js';
+import { invalid } from '../api/handler.js';
+import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { officeQuery } from '../db/office-query.js';
+import type { OfficeDatabase } from '../db/schema.js';
 
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 /** PDF, JPEG or PNG recognised by their first bytes (src/shared/files/sniff.ts, shared with the portal). */
-export { documentMime } from '../../shared/files/sniff.js';
+export { documentMime };
 
 /** Strict base64 (the browser's FileReader output): anything else is refused rather than silently truncated. */
 export function decodeBase64(text: string): Buffer | null {
@@ -36,4 +41,46 @@ export async function listDocuments(db: OfficeDb, familyId: number): Promise<Doc
     mime: row.mime,
     size: row.size,
   }));
+}
+
+/**
+ * The checks of an uploaded file, the same for 'documents.add' and a RIB scanned for a mandate: strict base64, not
+ * empty, 10 MB at most, a PDF, JPEG or PNG by its first bytes. French messages keyed by `field`.
+ */
+export function checkedDocumentBytes(base64: string, field = 'file'): { bytes: Buffer; mime: string } {
+  const bytes = decodeBase64(base64);
+  if (!bytes || bytes.length === 0) throw invalid({ [field]: 'Le fichier est vide ou illisible.' });
+  if (bytes.length > DOCUMENT_MAX_BYTES) throw invalid({ [field]: 'Le fichier dépasse 10 Mo.' });
+  const mime = documentMime(bytes);
+  if (!mime) throw invalid({ [field]: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' });
+  return { bytes, mime };
+}
+
+/** Files a checked document for a family (not archived: the caller checks) and writes its audit line. */
+export async function insertFamilyDocument(
+  trx: Kysely<OfficeDatabase>,
+  document: { familyId: number; kind: DocumentKind; label: string; documentDate: string; fileName: string; bytes: Buffer; mime: string },
+  who: { at: string; userId: number | null },
+): Promise<number> {
+  const inserted = await trx
+    .insertInto('family_documents')
+    .values({
+      family_id: document.familyId,
+      kind: document.kind,
+      label: document.label,
+      document_date: document.documentDate,
+      file_name: document.fileName,
+      mime: document.mime,
+      content: document.bytes,
+      created_at: who.at,
+      archived_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await writeAudit(
+    trx,
+    { at: who.at, userId: who.userId, entity: 'document', entityId: inserted.id, familyId: document.familyId, action: 'create' },
+    [{ field: 'Document ajouté', oldValue: null, newValue: `${DOCUMENT_KINDS[document.kind]} du ${document.documentDate} (${document.fileName})` }],
+  );
+  return inserted.id;
 }

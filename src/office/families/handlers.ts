@@ -5,12 +5,14 @@ import { parisDay } from '../../shared/clock.js';
 import { DOCUMENT_KINDS, familySchemas, type DocumentKind, type FamilyData } from '../../shared/families/input.js';
 import { pastDay, text } from '../../shared/validation/fields.js';
 import { formatPhone } from '../../shared/validation/phone.js';
+import { isMaskedIban, maskIban } from '../../shared/validation/bank.js';
+import { followFamilyBank } from '../sepa/mandates.js';
 import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, noArgs, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
 import { familyChildRows, toChildSummary } from '../children/summaries.js';
 import type { OfficeDb } from '../db/open.js';
 import { saveCustomValues } from '../settings/custom-values.js';
-import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime, listDocuments } from './documents.js';
+import { checkedDocumentBytes, insertFamilyDocument, listDocuments } from './documents.js';
 import { findFamilyDuplicates } from './duplicates.js';
 import { phonesToFix } from './phones-to-fix.js';
 import { DEFAULT_SEARCH_LIMIT, searchFamilies } from './search.js';
@@ -51,6 +53,8 @@ export async function familyFile(db: OfficeDb, id: number, role: Role): Promise<
     // Shown and edited the French way; the forms send them back and the schema stores E.164 again (no change).
     data: {
       ...family.data,
+      // Masked for every role: the form sends it back unchanged (kept), and only 'sepa.revealIban' shows it.
+      bank: { ...family.data.bank, iban: maskIban(family.data.bank.iban) },
       responsable1: withPhonesShown(family.data.responsable1),
       responsable2: family.data.responsable2 && withPhonesShown(family.data.responsable2),
     },
@@ -61,6 +65,21 @@ export async function familyFile(db: OfficeDb, id: number, role: Role): Promise<
     archivedAt: family.archivedAt,
     actions: { edit: !archived, archive: true, addChild: !archived },
   };
+}
+
+/**
+ * The bank section comes back from the form with the IBAN as it was shown, masked: that means « unchanged », and the
+ * stored IBAN is put back before the checks. Anything else typed in the field is a new IBAN, checked as usual.
+ */
+async function withStoredIban(db: OfficeDb, id: number, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const bank = patch.bank as Record<string, unknown> | undefined;
+  if (!bank || typeof bank.iban !== 'string' || !isMaskedIban(bank.iban)) return patch;
+  const current = await loadFamily(db, id);
+  if (!current) throw notFound('Famille introuvable.');
+  if (maskIban(current.data.bank.iban) !== maskIban(bank.iban.replace(/\s+/g, ''))) {
+    throw invalid({ 'bank.iban': 'Saisissez le nouvel IBAN en entier (l’IBAN masqué ne peut pas être modifié en partie).' });
+  }
+  return { ...patch, bank: { ...bank, iban: current.data.bank.iban } };
 }
 
 function withPhonesShown<R extends { telMobile: string; telFixe: string; telPro: string }>(person: R): R {
@@ -132,7 +151,8 @@ export const familyHandlers: Handlers<
     access: ALL_STAFF,
     args: checkedInHandler(z.object({ id: z.number().int(), patch: anyRecord })),
     async run({ db, clock, user }, { id, patch }) {
-      const valid = parseOrFail(familySchemas(parisDay(clock())).patch, patch);
+      const today = parisDay(clock());
+      const valid = parseOrFail(familySchemas(today).patch, await withStoredIban(db, id, patch));
       const at = clock().toISOString();
       await db.transaction().execute(async (trx) => {
         const current = await loadFamily(trx, id);
@@ -148,6 +168,7 @@ export const familyHandlers: Handlers<
         if (valid.custom) changes.push(...(await saveCustomValues(trx, 'family', id, valid.custom)));
         if (changes.length === 0) return;
         await updateFamilyRows(trx, id, next, at);
+        if (valid.bank !== undefined) await followFamilyBank(trx, id, next.bank, { userId: user.id, at, today });
         await writeAudit(trx, { at, userId: user.id, entity: 'family', entityId: id, familyId: id, action: 'update' }, changes);
         await refreshFamilySearch(trx, id);
       });
@@ -204,37 +225,17 @@ export const familyHandlers: Handlers<
         }),
         args,
       );
-      const bytes = decodeBase64(args.base64);
-      if (!bytes || bytes.length === 0) throw invalid({ file: 'Le fichier est vide ou illisible.' });
-      if (bytes.length > DOCUMENT_MAX_BYTES) throw invalid({ file: 'Le fichier dépasse 10 Mo.' });
-      const mime = documentMime(bytes);
-      if (!mime) throw invalid({ file: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' });
+      const { bytes, mime } = checkedDocumentBytes(args.base64);
       const at = clock().toISOString();
       const id = await db.transaction().execute(async (trx) => {
         const family = await trx.selectFrom('families').select('archived_at').where('id', '=', args.familyId).executeTakeFirst();
         if (!family) throw notFound('Famille introuvable.');
         if (family.archived_at !== null) throw archivedConflict();
-        const inserted = await trx
-          .insertInto('family_documents')
-          .values({
-            family_id: args.familyId,
-            kind: meta.kind,
-            label: meta.label,
-            document_date: meta.documentDate,
-            file_name: meta.fileName,
-            mime,
-            content: bytes,
-            created_at: at,
-            archived_at: null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await writeAudit(
+        return insertFamilyDocument(
           trx,
-          { at, userId: user.id, entity: 'document', entityId: inserted.id, familyId: args.familyId, action: 'create' },
-          [{ field: 'Document ajouté', oldValue: null, newValue: `${DOCUMENT_KINDS[meta.kind]} du ${meta.documentDate} (${meta.fileName})` }],
+          { familyId: args.familyId, kind: meta.kind, label: meta.label, documentDate: meta.documentDate, fileName: meta.fileName, bytes, mime },
+          { at, userId: user.id },
         );
-        return inserted.id;
       });
       const added = (await listDocuments(db, args.familyId)).find((doc) => doc.id === id);
       if (!added) throw new Error('document vanished after insert');

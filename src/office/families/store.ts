@@ -7,6 +7,7 @@ import { auditText, diffFields, type AuditChange } from '../audit/write.js';
 import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase, ResponsableRow } from '../db/schema.js';
 import { loadCustomValues } from '../settings/custom-values.js';
+import { ibanVault, openStoredIban, type IbanVault } from '../sepa/iban-vault.js';
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
 type Responsable = FamilyData['responsable1'];
@@ -109,6 +110,10 @@ export interface StoredFamily {
 const familyRow = officeQuery((db, id: number) => db.selectFrom('families').selectAll().where('id', '=', id));
 const responsableRows = officeQuery((db, familyId: number) => db.selectFrom('responsables').selectAll().where('family_id', '=', familyId));
 
+/**
+ * The family with its IBAN in clear: for the office's own work (audit diffs, requests, mandates). Whatever leaves the
+ * office (FamilyFile, the portal's publication) masks it (maskIban); only 'sepa.revealIban' shows it.
+ */
 export async function loadFamily(db: Db, id: number): Promise<StoredFamily | null> {
   const row = await familyRow.first(db, id);
   if (!row) return null;
@@ -122,13 +127,14 @@ export async function loadFamily(db: Db, id: number): Promise<StoredFamily | nul
     household: { situation: row.situation as FamilyData['household']['situation'], resident: row.resident === 1, notes: row.notes },
     fiscal: { rfrCents: row.fiscal_rfr_cents, partsX100: row.fiscal_parts_x100, year: row.fiscal_year },
     caf: { regime: row.caf_regime, number: row.caf_number, qf: row.caf_qf, qfValidUntil: row.caf_qf_valid_until },
-    bank: { holder: row.bank_holder, iban: row.bank_iban, bic: row.bank_bic },
+    bank: { holder: row.bank_holder, iban: openStoredIban(ibanVault(db), row.bank_iban), bic: row.bank_bic },
     custom: await loadCustomValues(db, 'family', id),
   };
   return { id, data, createdAt: row.created_at, updatedAt: row.updated_at, archivedAt: row.archived_at };
 }
 
-function familyColumns(data: Omit<FamilyData, 'responsable1' | 'responsable2' | 'custom'>) {
+/** The family's columns as stored: the IBAN sealed (src/office/sepa/iban-vault.ts), never in clear. */
+function familyColumns(vault: IbanVault, data: Omit<FamilyData, 'responsable1' | 'responsable2' | 'custom'>) {
   return {
     situation: data.household.situation,
     resident: data.household.resident ? 1 : 0,
@@ -141,7 +147,7 @@ function familyColumns(data: Omit<FamilyData, 'responsable1' | 'responsable2' | 
     caf_qf: data.caf.qf,
     caf_qf_valid_until: data.caf.qfValidUntil,
     bank_holder: data.bank.holder,
-    bank_iban: data.bank.iban,
+    bank_iban: vault.seal(data.bank.iban),
     bank_bic: data.bank.bic,
   };
 }
@@ -167,7 +173,7 @@ function responsableColumns(person: Responsable) {
 export async function insertFamily(db: Db, data: FamilyData, at: string): Promise<number> {
   const { id } = await db
     .insertInto('families')
-    .values({ ...familyColumns(data), created_at: at, updated_at: at, archived_at: null })
+    .values({ ...familyColumns(ibanVault(db), data), created_at: at, updated_at: at, archived_at: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.insertInto('responsables').values({ family_id: id, rank: 1, ...responsableColumns(data.responsable1) }).execute();
@@ -179,7 +185,7 @@ export async function insertFamily(db: Db, data: FamilyData, at: string): Promis
 
 /** Writes the whole family (sections already merged by the caller). */
 export async function updateFamilyRows(db: Db, id: number, data: FamilyData, at: string): Promise<void> {
-  await db.updateTable('families').set({ ...familyColumns(data), updated_at: at }).where('id', '=', id).execute();
+  await db.updateTable('families').set({ ...familyColumns(ibanVault(db), data), updated_at: at }).where('id', '=', id).execute();
   await db.updateTable('responsables').set(responsableColumns(data.responsable1)).where('family_id', '=', id).where('rank', '=', 1).execute();
   if (data.responsable2) {
     await db

@@ -1,10 +1,12 @@
 import { imageMime } from '../../shared/children/input.js';
-import type { DataChange, RequestKind } from '../../shared/api/contract.js';
+import type { RequestKind } from '../../shared/api/contract.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { writeAudit, type AuditBatch } from '../audit/write.js';
 import { setPlanningDay, type KnownDay } from '../planning/store.js';
 import type { Trx } from './common.js';
 import { applyDataChanges, type DataChangeRecords } from './data-changes.js';
+import { ibanVault } from '../sepa/iban-vault.js';
+import { openedChanges } from './sealed-changes.js';
 
 /** What accepting one item needs to know about it and its request. */
 export interface AcceptedItem {
@@ -69,7 +71,7 @@ export async function applyAccepted(
       return;
     }
     case 'data_change': {
-      const changes = JSON.parse(item.payload ?? '[]') as DataChange[];
+      const changes = openedChanges(ibanVault(trx), item.payload);
       await applyDataChanges(trx, item.familyId, changes, who, records);
       return;
     }

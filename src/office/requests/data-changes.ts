@@ -11,6 +11,7 @@ import { childChanges, loadChild, updateChildSections, type StoredChild } from '
 import type { OfficeDatabase } from '../db/schema.js';
 import { refreshFamilySearch } from '../families/search-index.js';
 import { familySectionChanges, loadFamily, updateFamilyRows, type StoredFamily } from '../families/store.js';
+import { followFamilyBank, mandateAccountChange } from '../sepa/mandates.js';
 
 /**
  * A family asks to change a field of its file ('responsable1.telMobile', 'health.allergies'): the keys and the
@@ -146,7 +147,9 @@ export async function checkDataChanges(
   if (familyChanges.length > 0) {
     const family = await records.family(trx, familyId);
     if (!family) throw invalid({ familyId: 'Famille introuvable.' }, 'Famille introuvable.');
-    changedFamily(family.data, familyChanges, today);
+    const next = changedFamily(family.data, familyChanges, today);
+    // A live SEPA mandate must be able to follow the new bank details (the item is refused with the reason otherwise).
+    if (familyChanges.some((change) => change.field.startsWith('bank.'))) await mandateAccountChange(trx, familyId, next.bank, today);
   }
   for (const [childId, childChangesOf] of groupByChild(changes)) {
     const child = await records.child(trx, childId);
@@ -185,6 +188,8 @@ export async function applyDataChanges(
       records.forgetFamily(familyId);
       await updateFamilyRows(trx, familyId, next, who.at);
       await writeAudit(trx, { at: who.at, userId: who.userId, entity: 'family', entityId: familyId, familyId, action: 'update' }, audit);
+      // A live SEPA mandate follows the family's new bank details (src/office/sepa/mandates.ts).
+      if (familyChanges.some((change) => change.field.startsWith('bank.'))) await followFamilyBank(trx, familyId, next.bank, who);
     }
   }
   for (const [childId, childChangesOf] of groupByChild(changes)) {

@@ -1,4 +1,4 @@
-import type { DataChange, DecisionOutcome, RequestKind } from '../../shared/api/contract.js';
+import type { DecisionOutcome, RequestKind } from '../../shared/api/contract.js';
 import { formatInstantFr, shortDayFr } from '../../shared/calendar/format.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import { fullWhy, judgeDayChange } from '../../shared/planning/transitions.js';
@@ -9,6 +9,8 @@ import { loadCalendar, loadServices, type KnownDay } from '../planning/store.js'
 import { applyAccepted } from './apply.js';
 import { chunks, isPlanningKind, refused, type Trx } from './common.js';
 import { checkDataChanges, DataChangeRecords } from './data-changes.js';
+import { ibanVault } from '../sepa/iban-vault.js';
+import { openedChanges } from './sealed-changes.js';
 
 export const REFUSAL_MAX = 300;
 
@@ -198,7 +200,7 @@ async function acceptAll(trx: Trx, items: ItemRow[], decision: Decision, outcome
       book.record(cell, judged.effect, { absenceReason: row.absence_reason as AbsenceReason | null, late: row.late === 1 });
     } else if (row.kind === 'data_change') {
       try {
-        await checkDataChanges(trx, row.family_id, JSON.parse(row.payload ?? '[]') as DataChange[], decision.today, records);
+        await checkDataChanges(trx, row.family_id, openedChanges(ibanVault(trx), row.payload), decision.today, records);
       } catch (error) {
         if (!(error instanceof ApiFailure)) throw error;
         skip(error.message);

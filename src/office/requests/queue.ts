@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DataChange, QueueRow, RequestKind } from '../../shared/api/contract.js';
+import type { QueueRow, RequestKind } from '../../shared/api/contract.js';
 import { openingOn, type Opening } from '../../shared/calendar/opening.js';
 import { parisDay } from '../../shared/clock.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
@@ -7,6 +7,8 @@ import { dayState, judgeDayChange, type DayState, type RefusalCode } from '../..
 import type { OfficeDb } from '../db/open.js';
 import { loadCalendar, loadServices } from '../planning/store.js';
 import { isPlanningKind } from './common.js';
+import { ibanVault } from '../sepa/iban-vault.js';
+import { maskedChanges } from './sealed-changes.js';
 
 /** The queue's words for what stands in the way of accepting an item now. */
 function conflictText(code: RefusalCode, state: DayState, why: string): string {
@@ -140,7 +142,7 @@ export async function loadQueue(db: OfficeDb): Promise<QueueRow[]> {
       late: row.late === 1,
       capacityLeft,
       conflicts,
-      changes: row.changes ? (JSON.parse(row.changes) as DataChange[]) : [],
+      changes: row.changes ? maskedChanges(ibanVault(db), row.changes) : [],
     };
   });
 }

@@ -11,6 +11,8 @@ import { applyAccepted } from './apply.js';
 import { cellKey, dayFr, isPlanningKind, refused, type PlanningKind, type Trx } from './common.js';
 import { checkDataChanges, officeLabelled } from './data-changes.js';
 import { SubmissionFacts } from './submission-facts.js';
+import { ibanVault } from '../sepa/iban-vault.js';
+import { sealedPayload } from './sealed-changes.js';
 
 /** A request as it arrives, from the office's counter or from the portail famille. */
 export interface RequestSubmission extends NewRequest {
@@ -71,7 +73,7 @@ export async function submitRequest(trx: Trx, request: RequestSubmission, facts?
   } else if (request.kind === 'data_change') {
     if (request.changes.length === 0) throw refused('La demande ne contient aucune modification.', 'changes');
     await checkDataChanges(trx, request.familyId, request.changes, today);
-    payload = JSON.stringify(officeLabelled(request.changes));
+    payload = sealedPayload(ibanVault(trx), officeLabelled(request.changes));
     const children = new Set(request.changes.filter((change) => change.entity === 'child').map((change) => change.entityId));
     itemChildId = children.size === 1 && request.changes.every((change) => change.entity === 'child') ? [...children][0]! : null;
   } else {

@@ -1,6 +1,8 @@
-import type { DataChange, RequestView } from '../../shared/api/contract.js';
+import type { RequestView } from '../../shared/api/contract.js';
 import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import type { OfficeDb } from '../db/open.js';
+import { ibanVault } from '../sepa/iban-vault.js';
+import { maskedChanges } from './sealed-changes.js';
 
 /** Requests with their items and decisions, newest first: the family's file and the portal show them. */
 export async function requestViews(db: OfficeDb, where: { familyId: number } | { requestId: number }): Promise<RequestView[]> {
@@ -83,7 +85,7 @@ export async function requestViews(db: OfficeDb, where: { familyId: number } | {
     comment: request.comment,
     source: request.source,
     submittedAt: request.submitted_at,
-    changes: request.changes ? (JSON.parse(request.changes) as DataChange[]) : [],
+    changes: request.changes ? maskedChanges(ibanVault(db), request.changes) : [],
     items: byRequest.get(request.id) ?? [],
   }));
 }

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import type { OfficeDb } from '../db/open.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { maskIban } from '../../shared/validation/bank.js';
+import type { OfficeDatabase } from '../db/schema.js';
 
 /**
  * IBANs are sealed at rest in the office database (issue #12): AES-256-GCM with a random 96-bit nonce per value, the
@@ -86,14 +89,84 @@ export function keyFileFor(dbFile: string): string | null {
   return dbFile === ':memory:' || dbFile === '' ? null : `${dbFile}.key`;
 }
 
-const vaults = new WeakMap<OfficeDb, IbanVault>();
+/*
+ * Keyed by the Kysely executor's adapter: a transaction (db.transaction().execute(trx => …)) is another Kysely object
+ * but shares its database's adapter, so the stores that run inside a transaction find the vault too.
+ */
+const vaults = new WeakMap<object, IbanVault>();
 
-export function attachVault(db: OfficeDb, vault: IbanVault): void {
-  vaults.set(db, vault);
+function vaultKeyOf(db: Kysely<OfficeDatabase>): object {
+  return db.getExecutor().adapter;
 }
 
-export function ibanVault(db: OfficeDb): IbanVault {
-  const vault = vaults.get(db);
+export function attachVault(db: Kysely<OfficeDatabase>, vault: IbanVault): void {
+  vaults.set(vaultKeyOf(db), vault);
+}
+
+/** The vault of an opened database, or of a transaction on it. */
+export function ibanVault(db: Kysely<OfficeDatabase>): IbanVault {
+  const vault = vaults.get(vaultKeyOf(db));
   if (!vault) throw new Error('IBAN vault: database opened without a key (openOfficeDatabase attaches one)');
   return vault;
+}
+
+/** The family's IBAN as stored read back in clear; a value left plain (before its sealing at open) read as it is. */
+export function openStoredIban(vault: IbanVault, stored: string): string {
+  return isSealed(stored) ? vault.open(stored) : stored;
+}
+
+/** The stored IBAN masked for screens, without the caller handling the clear value. */
+export function maskedStoredIban(vault: IbanVault, stored: string): string {
+  return maskIban(openStoredIban(vault, stored));
+}
+
+/** Whether the database holds IBANs sealed by some key (families' or mandates' accounts). */
+export function hasSealedIbans(sqlite: BetterSqlite3.Database): boolean {
+  const table = (name: string) => sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  if (table('families') && sqlite.prepare("SELECT 1 FROM families WHERE bank_iban LIKE 'v1:%' LIMIT 1").get() !== undefined) return true;
+  return table('sepa_mandate_accounts') && sqlite.prepare('SELECT 1 FROM sepa_mandate_accounts LIMIT 1').get() !== undefined;
+}
+
+/**
+ * The data step run at every open, after the migrations: seals the families' IBANs still in clear (databases from
+ * before issue #12, a backup of one restored), then proves the key opens what is sealed. Idempotent: sealed values
+ * are left alone. Throws IbanKeyError, with its French message, when the key is not the one the values were sealed
+ * with (a database restored on another machine without its key): the office refuses to start rather than show
+ * errors on every family file.
+ */
+export function sealPlainIbans(sqlite: BetterSqlite3.Database, vault: IbanVault): number {
+  // A database opened with part of the migrations (tests of the migrations themselves) has no mandates yet.
+  const hasAccounts = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sepa_mandate_accounts'").get() !== undefined;
+  if (!hasAccounts) return 0;
+  // The key first: plain values sealed with a wrong key would be lost with it.
+  const sample = sqlite
+    .prepare(
+      `SELECT value FROM (SELECT bank_iban AS value FROM families WHERE bank_iban LIKE 'v1:%' LIMIT 1)
+       UNION ALL SELECT value FROM (SELECT iban_cipher AS value FROM sepa_mandate_accounts LIMIT 1)`,
+    )
+    .pluck()
+    .all() as string[];
+  for (const value of sample) vault.open(value);
+  const plain = sqlite
+    .prepare("SELECT id, bank_iban FROM families WHERE bank_iban <> '' AND bank_iban NOT LIKE 'v1:%'")
+    .all() as { id: number; bank_iban: string }[];
+  const update = sqlite.prepare('UPDATE families SET bank_iban = ? WHERE id = ?');
+  // Families' requests to change their IBAN, received before issue #12: the requested IBAN sealed in the payload too
+  // (src/office/requests/sealed-changes.ts reads both forms).
+  const requests = sqlite
+    .prepare("SELECT id, payload FROM requests WHERE kind = 'data_change' AND payload LIKE '%\"bank.iban\"%'")
+    .all() as { id: number; payload: string }[];
+  const updateRequest = sqlite.prepare('UPDATE requests SET payload = ? WHERE id = ?');
+  sqlite.transaction(() => {
+    for (const row of plain) update.run(vault.seal(row.bank_iban), row.id);
+    for (const request of requests) {
+      const changes = JSON.parse(request.payload) as { field: string; newValue: string }[];
+      if (!changes.some((change) => change.field === 'bank.iban' && change.newValue !== '' && !isSealed(change.newValue))) continue;
+      const sealed = changes.map((change) =>
+        change.field === 'bank.iban' && change.newValue !== '' && !isSealed(change.newValue) ? { ...change, newValue: vault.seal(change.newValue) } : change,
+      );
+      updateRequest.run(JSON.stringify(sealed), request.id);
+    }
+  })();
+  return plain.length;
 }

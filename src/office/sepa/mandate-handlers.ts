@@ -1,17 +1,145 @@
 import { z } from 'zod';
-import { ApiFailure, type Handlers } from '../api/handler.js';
+import type { MandateAccountInput } from '../../shared/api/sepa.js';
+import type { Role } from '../../shared/auth/roles.js';
+import { parisDay } from '../../shared/clock.js';
+import { mandatePdf, mandatePdfFileName } from '../../server/billing/mandate-pdf.js';
+import { ALL_STAFF, type Handlers, type StaffContext } from '../api/handler.js';
+import { loadBillingSettings } from '../billing/store.js';
+import {
+  amendMandate,
+  createMandate,
+  familyDirectDebit,
+  mandatePrintData,
+  mandateView,
+  reactivateMandate,
+  revealIban,
+  revokeMandate,
+  signMandate,
+  writeIbanShown,
+  type Who,
+} from './mandates.js';
 
-// PLACEHOLDER written by the lead so that the registry compiles; the owner replaces every handler below.
-const notYet = () => Promise.reject(new ApiFailure({ code: 'validation', message: 'Pas encore disponible.' }));
-const anyArgs = z.looseObject({}) as unknown as z.ZodType<never>;
+/**
+ * SEPA mandates and the IBAN reveal (issue #12). Setting up, signing, amending and revoking are the office's daily work
+ * (every staff role); reactivating a mandate suspended after two rejects is the régie's; seeing an IBAN in clear is the
+ * régisseur's alone, and audited.
+ */
 
-export const mandateHandlers: Handlers<'sepa.revealIban' | 'mandates.forFamily' | 'mandates.create' | 'mandates.sign' | 'mandates.amend' | 'mandates.revoke' | 'mandates.reactivate' | 'mandates.pdf'> = {
-  'sepa.revealIban': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
-  'mandates.forFamily': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
-  'mandates.create': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
-  'mandates.sign': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
-  'mandates.amend': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
-  'mandates.revoke': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
-  'mandates.reactivate': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
-  'mandates.pdf': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
+const REGIE: readonly Role[] = ['regisseur', 'admin'];
+const REGISSEUR: readonly Role[] = ['regisseur'];
+
+const id = z.number('Identifiant attendu.').int('Identifiant attendu.');
+const day = z.string('Date attendue.').max(40, 'Date invalide.');
+const short = (max: number) => z.string('Texte attendu.').max(max, `${max} caractères au plus.`);
+
+const scanSchema = z.union([
+  z.strictObject({ kind: z.literal('file'), fileName: short(200), mime: short(100), base64: z.string() }),
+  z.strictObject({ kind: z.literal('document'), documentId: id }),
+]);
+
+const accountSchema: z.ZodType<MandateAccountInput> = z.strictObject({
+  holder: short(200),
+  iban: short(80),
+  bic: short(40),
+  bankName: short(200),
+  rib: z.strictObject({ banque: short(20), guichet: short(20), compte: short(30), cle: short(10) }).nullable(),
+  scan: scanSchema.nullable(),
+});
+
+function who(ctx: StaffContext): Who {
+  const now = ctx.clock();
+  return { userId: ctx.user.id, at: now.toISOString(), today: parisDay(now) };
+}
+
+const view = (ctx: StaffContext, mandateId: number) => mandateView(ctx.db, mandateId, ctx.user.role, parisDay(ctx.clock()));
+
+export const mandateHandlers: Handlers<
+  'sepa.revealIban' | 'mandates.forFamily' | 'mandates.create' | 'mandates.sign' | 'mandates.amend' | 'mandates.revoke' | 'mandates.reactivate' | 'mandates.pdf'
+> = {
+  'sepa.revealIban': {
+    access: REGISSEUR,
+    refusal: 'Seul le régisseur peut afficher un IBAN en entier.',
+    args: z.strictObject({ familyId: id, accountId: id.nullable() }),
+    run: async (ctx, { familyId, accountId }) => ({ iban: await revealIban(ctx.db, familyId, accountId, who(ctx)) }),
+  },
+
+  'mandates.forFamily': {
+    access: ALL_STAFF,
+    args: z.strictObject({ familyId: id }),
+    run: (ctx, { familyId }) => familyDirectDebit(ctx.db, familyId, ctx.user.role, parisDay(ctx.clock())),
+  },
+
+  'mandates.create': {
+    access: ALL_STAFF,
+    args: z.strictObject({ familyId: id, account: accountSchema }),
+    run: async (ctx, { familyId, account }) => view(ctx, await createMandate(ctx.db, familyId, account, who(ctx))),
+  },
+
+  'mandates.sign': {
+    access: ALL_STAFF,
+    args: z.strictObject({ mandateId: id, signedOn: day }),
+    run: async (ctx, { mandateId, signedOn }) => {
+      await signMandate(ctx.db, mandateId, signedOn, who(ctx));
+      return view(ctx, mandateId);
+    },
+  },
+
+  'mandates.amend': {
+    access: ALL_STAFF,
+    args: z.strictObject({ mandateId: id, account: accountSchema }),
+    run: async (ctx, { mandateId, account }) => {
+      await amendMandate(ctx.db, mandateId, account, who(ctx));
+      return view(ctx, mandateId);
+    },
+  },
+
+  'mandates.revoke': {
+    access: ALL_STAFF,
+    args: z.strictObject({ mandateId: id, day, note: short(2000) }),
+    run: async (ctx, { mandateId, day: revokedOn, note }) => {
+      await revokeMandate(ctx.db, mandateId, revokedOn, note, who(ctx));
+      return view(ctx, mandateId);
+    },
+  },
+
+  'mandates.reactivate': {
+    access: REGIE,
+    refusal: 'Seuls le régisseur et l’administrateur peuvent réactiver un mandat suspendu.',
+    args: z.strictObject({ mandateId: id, note: short(2000) }),
+    run: async (ctx, { mandateId, note }) => {
+      await reactivateMandate(ctx.db, mandateId, note, who(ctx));
+      return view(ctx, mandateId);
+    },
+  },
+
+  /**
+   * The form the family signs carries the IBAN in full (the debtor must check it): whoever prints it, the print is
+   * audited as a reveal of that account.
+   */
+  'mandates.pdf': {
+    access: ALL_STAFF,
+    args: z.strictObject({ mandateId: id }),
+    run: async (ctx, { mandateId }) => {
+      const at = who(ctx);
+      const data = await mandatePrintData(ctx.db, mandateId, at.today);
+      const { issuer } = await loadBillingSettings(ctx.db);
+      const r1 = data.family.responsable1;
+      const pdf = await mandatePdf({
+        issuer,
+        creditor: { name: data.settings.creditorName, ics: data.settings.ics },
+        rum: data.row.rum,
+        debtor: {
+          name: `${r1.civilite} ${r1.prenom} ${r1.nom}`.trim(),
+          address: [r1.adresse, `${r1.codePostal} ${r1.ville}`.trim()].filter((line) => line !== ''),
+          holder: data.account.holder,
+          iban: data.account.iban,
+          bic: data.account.bic,
+          bankName: data.account.bankName,
+        },
+        printedOn: at.today,
+      });
+      await writeIbanShown(ctx.db, data.row.family_id, data.account.id, `Mandat ${data.row.rum} imprimé`, data.account.iban, at);
+      return { fileName: mandatePdfFileName(data.row.rum), mime: 'application/pdf', base64: pdf.toString('base64') };
+    },
+  },
 };

@@ -1,10 +1,67 @@
 import { z } from 'zod';
-import { ApiFailure, type Handlers } from '../api/handler.js';
+import type { ScanSource } from '../../shared/api/sepa.js';
+import type { OfficeArgs } from '../../shared/api/contract.js';
+import { invalid, notFound, type Handlers, type StaffContext } from '../api/handler.js';
+import { decodeBase64 } from '../families/documents.js';
+import { readScan, scanKind, UnreadableScan } from './scan/read-scan.js';
 
-// PLACEHOLDER written by the lead so that the registry compiles; the owner replaces every handler below.
-const notYet = () => Promise.reject(new ApiFailure({ code: 'validation', message: 'Pas encore disponible.' }));
-const anyArgs = z.looseObject({}) as unknown as z.ZodType<never>;
+/**
+ * 'sepa.readScan': the scanned RIB the agent chose (a file given in the window, or a document already attached to the
+ * family) read locally into the mandate form's fields (./scan/). Nothing is saved here: the scan is attached to the
+ * mandate when the agent confirms it (mandate-handlers.ts).
+ */
+
+export const SCAN_MAX_BYTES = 15 * 1024 * 1024;
+
+export const SCAN_REFUSALS = {
+  empty: 'Le fichier est vide ou illisible.',
+  tooBig: 'Le fichier dépasse 15 Mo : scannez le RIB en résolution plus basse (300 ppp suffisent).',
+  notScan: "Ce fichier n'est ni un PDF ni une image (JPEG ou PNG) : choisissez le RIB scanné.",
+  unreadable: "Ce fichier est endommagé ou protégé : il n'a pas pu être ouvert. Scannez à nouveau le RIB.",
+} as const;
+
+const sourceSchema: z.ZodType<ScanSource> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), fileName: z.string().max(300), mime: z.string().max(200), base64: z.string() }),
+  z.object({ kind: z.literal('document'), documentId: z.number().int() }),
+]);
 
 export const scanHandlers: Handlers<'sepa.readScan'> = {
-  'sepa.readScan': { access: ['agent', 'regisseur', 'admin'], args: anyArgs, run: notYet },
+  'sepa.readScan': {
+    access: ['agent', 'regisseur', 'admin'],
+    args: z.object({ familyId: z.number().int(), source: sourceSchema }),
+    async run({ db, log, progress }: StaffContext, { familyId, source }: OfficeArgs<'sepa.readScan'>) {
+      const family = await db.selectFrom('families').select('id').where('id', '=', familyId).executeTakeFirst();
+      if (!family) throw notFound('Famille introuvable.');
+      let bytes: Buffer;
+      if (source.kind === 'file') {
+        // Checked on the text's length first: a huge file is refused before it is decoded.
+        if (source.base64.length > Math.ceil((SCAN_MAX_BYTES * 4) / 3) + 4) throw invalid({ file: SCAN_REFUSALS.tooBig });
+        const decoded = decodeBase64(source.base64);
+        if (!decoded || decoded.length === 0) throw invalid({ file: SCAN_REFUSALS.empty });
+        if (decoded.length > SCAN_MAX_BYTES) throw invalid({ file: SCAN_REFUSALS.tooBig });
+        bytes = decoded;
+      } else {
+        const row = await db
+          .selectFrom('family_documents')
+          .select('content')
+          .where('id', '=', source.documentId)
+          .where('family_id', '=', familyId)
+          .where('archived_at', 'is', null)
+          .executeTakeFirst();
+        if (!row) throw notFound('Document introuvable.');
+        bytes = Buffer.from(row.content);
+      }
+      const kind = scanKind(bytes);
+      if (!kind) throw invalid({ file: SCAN_REFUSALS.notScan });
+      try {
+        const reading = await readScan(bytes, kind, progress);
+        // What was found, never the values: an IBAN is not written to the log.
+        log.info('RIB scan read', { familyId, method: reading.method, fields: Object.keys(reading.fields).join(','), elapsedMs: reading.elapsedMs });
+        return reading;
+      } catch (error) {
+        if (error instanceof UnreadableScan) throw invalid({ file: SCAN_REFUSALS.unreadable });
+        throw error;
+      }
+    },
+  },
 };

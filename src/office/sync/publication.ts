@@ -14,6 +14,8 @@ import type { FamilyAccount } from '../../shared/api/accounts.js';
 import { loadFamilyAccounts } from '../accounts/ledger.js';
 import { publishedReminders } from '../accounts/reminders.js';
 import type { OfficeDb } from '../db/open.js';
+import { maskedStoredIban, ibanVault } from '../sepa/iban-vault.js';
+import { maskIban } from '../../shared/validation/bank.js';
 import { childPlanning } from '../planning/child-planning.js';
 import { loadCalendar, loadServices } from '../planning/store.js';
 
@@ -33,13 +35,8 @@ export function planningWindow(now: Date): { from: string; to: string } {
   return { from, to };
 }
 
-/** The IBAN as families see it on a shared screen: country, check digits and the last three characters. */
-export function maskIban(iban: string): string {
-  const compact = iban.replace(/\s+/g, '').toUpperCase();
-  if (compact.length < 8) return compact === '' ? '' : '•'.repeat(compact.length);
-  const masked = compact.slice(0, 4) + '•'.repeat(compact.length - 7) + compact.slice(-3);
-  return masked.replace(/(.{4})/g, '$1 ').trim();
-}
+/** The IBAN as families see it on a shared screen: the office's one mask (src/shared/validation/bank.ts). */
+export { maskIban };
 
 /** The child's authorisations, published under the office's own labels (the portal offers changes of them by label). */
 const AUTHORISATION_COLUMNS = [
@@ -283,7 +280,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
       resident: family.resident === 1,
       fiscal: { rfrCents: family.fiscal_rfr_cents, partsX100: family.fiscal_parts_x100, year: family.fiscal_year },
       caf: { regime: family.caf_regime, number: family.caf_number, qf: family.caf_qf, qfValidUntil: family.caf_qf_valid_until },
-      bank: { holder: family.bank_holder, ibanMasked: maskIban(family.bank_iban), bic: family.bank_bic },
+      bank: { holder: family.bank_holder, ibanMasked: maskedStoredIban(ibanVault(db), family.bank_iban), bic: family.bank_bic },
     },
     children: children.map((child) => ({
       id: child.id,

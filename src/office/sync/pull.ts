@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { RequestKind } from '../../shared/api/contract.js';
+import type { DataChange, RequestKind } from '../../shared/api/contract.js';
 import { isIsoDay } from '../../shared/calendar/days.js';
 import type { Clock } from '../../shared/clock.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
@@ -14,6 +14,8 @@ import { chunks, type Trx } from '../requests/common.js';
 import { submitRequest } from '../requests/submit.js';
 import { SubmissionFacts, type FactsRequest } from '../requests/submission-facts.js';
 import type { PortalClient } from './client.js';
+import { ibanVault } from '../sepa/iban-vault.js';
+import { sealedPayload } from '../requests/sealed-changes.js';
 
 export const PULL_PAGE_SIZE = 100;
 
@@ -267,7 +269,7 @@ async function storeRefused(trx: Trx, request: Salvaged, reason: string, facts: 
       absence_reason: request.kind === 'absence' ? request.reason : null,
       comment: request.comment,
       certificate_document_id: null,
-      payload: request.kind === 'data_change' && request.changes ? JSON.stringify(request.changes) : null,
+      payload: request.kind === 'data_change' && request.changes ? sealedPayload(ibanVault(trx), request.changes as DataChange[]) : null,
       source: 'portal',
       submitted_at: request.submittedAt,
       submitted_by: null,

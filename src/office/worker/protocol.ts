@@ -45,6 +45,8 @@ export interface OfficeWorkerConfig {
   demoOnFirstRun: boolean;
   nativeBinding?: string;
   migrationsDir?: string;
+  /** The IBAN key (base64 of 32 bytes) from Electron's safeStorage; absent, the key file beside the database. */
+  ibanKey?: string;
   /** 'file': JSON lines on stderr and in paths.logFile (the app, the bridge); 'silent': nowhere (tests). */
   log: 'file' | 'silent';
 }

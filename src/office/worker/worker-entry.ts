@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       log,
       ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
       ...(config.migrationsDir ? { migrationsDir: config.migrationsDir } : {}),
+      ...(config.ibanKey ? { ibanKey: Buffer.from(config.ibanKey, 'base64') } : {}),
     });
   } catch (error) {
     post({ type: 'startFailed', ...describe(error) });

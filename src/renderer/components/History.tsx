@@ -12,6 +12,8 @@ const ACTIONS: Record<string, string> = {
   delete: 'Suppression',
   refuse: 'Refus',
   force: 'Acceptation au-delà de la capacité',
+  // An IBAN shown in clear or printed on a mandate (src/office/sepa/mandates.ts).
+  reveal: 'Consultation',
 };
 
 /** Who changed what and when, newest first, with the old and the new value. */

@@ -16,7 +16,7 @@ import { cafToDraft, draftToCaf, draftToFiscal, fiscalToDraft } from './convert.
 import { DirectDebitSection } from './DirectDebitSection.js';
 import { DocumentsSection } from './DocumentsSection.js';
 import { QfSection } from './QfSection.js';
-import { BankEditor, CafEditor, emptyResponsable, FiscalEditor, HouseholdEditor, ResponsableEditor } from './editors.js';
+import { BankEditor, bankForCheck, CafEditor, emptyResponsable, FiscalEditor, HouseholdEditor, ResponsableEditor } from './editors.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
 
 type Tab = 'dossier' | 'historique';
@@ -221,10 +221,10 @@ export function FamilyFilePage({ id }: { id: number }) {
               title="Coordonnées bancaires"
               initial={data.bank}
               canEdit={canEdit}
-              validate={(draft) => check(schemas.bank, draft, 'bank')}
+              validate={(draft) => check(schemas.bank, bankForCheck(draft), 'bank')}
               save={(draft) => update({ bank: draft })}
             >
-              {(draft, setDraft, errors) => <BankEditor prefix="bank" value={draft} onChange={setDraft} errors={errors} />}
+              {(draft, setDraft, errors) => <BankEditor prefix="bank" value={draft} onChange={setDraft} errors={errors} familyId={id} />}
             </SectionForm>
 
             <PortalAccessSection file={file} />

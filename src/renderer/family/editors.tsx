@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import { CAF_REGIMES, SITUATIONS, type CafRegime, type FamilyInput, type ResponsableInput, type Situation } from '../../shared/families/input.js';
-import { checkRib, ibanFromRib, type RibParts } from '../../shared/validation/bank.js';
+import { checkRib, ibanFromRib, isMaskedIban, type RibParts } from '../../shared/validation/bank.js';
+import { typedOverMasked } from './masked-iban.js';
+export { bankForCheck } from './masked-iban.js';
+import { api } from '../api/bridge.js';
+import { useCan } from '../api/permissions.js';
 import type { FieldErrors } from '../api/useApi.js';
 import { CheckboxField, DateField, SelectField, TextArea, TextField } from '../components/fields.js';
 import { formatIban } from '../lib/format.js';
@@ -188,7 +192,45 @@ export function CafEditor({ value, onChange, errors, prefix }: EditorProps<CafDr
 
 const EMPTY_RIB: RibParts = { banque: '', guichet: '', compte: '', cle: '' };
 
-export function BankEditor({ value, onChange, errors, prefix }: EditorProps<FamilyInput['bank']>) {
+/** The IBAN in clear for the régisseur, on request, audited by the office (« IBAN affiché »); never put in the draft. */
+function RevealIban({ familyId }: { familyId: number }) {
+  const can = useCan();
+  const [shown, setShown] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  if (!can('sepa.revealIban')) return null;
+  if (shown !== null) {
+    return (
+      <p className="muted">
+        IBAN : <strong>{formatIban(shown)}</strong>{' '}
+        <button type="button" className="button link" onClick={() => setShown(null)}>
+          Masquer
+        </button>
+      </p>
+    );
+  }
+  return (
+    <p>
+      <button
+        type="button"
+        className="button link"
+        onClick={() => {
+          void api.call('sepa.revealIban', { familyId, accountId: null }).then((result) => {
+            if (result.ok) {
+              setShown(result.value.iban);
+              setProblem(null);
+            } else setProblem(result.error.message);
+          });
+        }}
+      >
+        Afficher l’IBAN
+      </button>
+      {problem ? <span role="alert"> {problem}</span> : null}
+    </p>
+  );
+}
+
+export function BankEditor({ value, onChange, errors, prefix, familyId }: EditorProps<FamilyInput['bank']> & { familyId?: number }) {
+  const masked = isMaskedIban(value.iban);
   const [ribOpen, setRibOpen] = useState(false);
   const [rib, setRib] = useState<RibParts>(EMPTY_RIB);
   const [ribErrors, setRibErrors] = useState<FieldErrors>({});
@@ -227,10 +269,12 @@ export function BankEditor({ value, onChange, errors, prefix }: EditorProps<Fami
           label="IBAN"
           value={value.iban}
           className="field-wide"
-          onChange={(iban) => onChange({ ...value, iban })}
+          hint={masked ? 'IBAN masqué : saisissez un nouvel IBAN pour le remplacer.' : undefined}
+          onChange={(iban) => onChange({ ...value, iban: masked ? typedOverMasked(value.iban, iban) : iban })}
         />
         <TextField path={`${prefix}.bic`} errors={errors} label="BIC" value={value.bic} onChange={(bic) => onChange({ ...value, bic })} />
       </div>
+      {masked && familyId !== undefined ? <RevealIban familyId={familyId} /> : null}
       {ribOpen ? (
         <div
           className="subpanel"

@@ -139,6 +139,22 @@ function payment(document: InvoiceDocument): Content[] {
     margin: [0, 0, 0, 3],
   };
   const debit = document.directDebit;
+  if (debit?.ibanMasked) {
+    // The pre-notification as the collections write it (src/office/sepa/prenotification.ts): amount, date, account,
+    // mandate and creditor in one sentence, and nothing else to do: no other way to pay is offered.
+    return [
+      sectionTitle('Paiement par prélèvement automatique'),
+      box({
+        text: [
+          { text: 'Avis de prélèvement (pré-notification SEPA)', bold: true },
+          `\n${glue(`Cette facture de ${formatEuros(debit.amountCents ?? document.totalCents)} sera prélevée le`)} ${formatDayFr(debit.debitDate)} `,
+          glue(`sur le compte ${debit.ibanMasked} (mandat RUM ${debit.mandateReference}, ICS ${debit.creditorId}) ; vous n’avez rien à faire.`),
+          ...(debit.creditorName ? [`\n${glue(`Créancier : ${debit.creditorName}.`)}`] : []),
+          { text: `\n${glue('Ne réglez pas cette facture par un autre moyen.')}`, italics: true },
+        ],
+      }),
+    ];
+  }
   if (debit) {
     return [
       sectionTitle('Paiement par prélèvement automatique'),

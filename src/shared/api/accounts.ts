@@ -19,6 +19,11 @@ export interface AccountInvoice {
   age: OverdueAge;
   /** The invoice a credit note or complementary invoice corrects. */
   correctsId: number | null;
+  /**
+   * « En cours de prélèvement »: the invoice is in a live SEPA debit not yet collected (src/office/sepa/*), in a batch
+   * prepared or sent to the bank, for that collection date; null (or absent) otherwise.
+   */
+  directDebit?: { status: 'prepared' | 'sent'; collectionDate: string } | null;
 }
 
 export interface AccountMovement {

@@ -35,8 +35,11 @@ export interface ReadField {
 export interface ScanReading {
   /** How the text was obtained: the PDF's own text, or OCR of an image or of an image-only PDF. */
   method: 'pdf_text' | 'ocr';
-  /** Each page as the agent sees it beside the form, PNG, with its size in pixels. */
-  pages: { imageBase64: string; width: number; height: number }[];
+  /**
+   * Each page as the agent sees it beside the form, PNG, with its size in pixels. `mime` says the image's type when it
+   * is not PNG (a JPEG photo is shown as it was given); absent, PNG.
+   */
+  pages: { imageBase64: string; width: number; height: number; mime?: 'image/png' | 'image/jpeg' }[];
   fields: Partial<Record<RibField, ReadField>>;
   /** No IBAN found: the form stays empty and editable, and the screen says so (French message). */
   notice: string | null;

@@ -43,11 +43,23 @@ export interface InvoiceIssuer {
   appeal: string;
 }
 
-/** Direct debit pre-notification (issue about SEPA); null until the family pays by direct debit. */
+/**
+ * Direct debit pre-notification (issue #12, src/office/sepa/prenotification.ts): printed on an invoice issued while the
+ * family's mandate is active; null otherwise. The optional fields came with the collections; documents frozen before
+ * them lack them and print without.
+ */
 export interface InvoiceDirectDebit {
+  /** The planned collection date (plannedCollectionDate: the settings' day of the month after the delay). */
   debitDate: string;
+  /** The mandate's RUM. */
   mandateReference: string;
+  /** The creditor's ICS. */
   creditorId: string;
+  /** The amount to be debited, integer cents (the invoice's total when issued). */
+  amountCents?: number;
+  /** The debtor's account, masked (« FR76 •••• 189 »). */
+  ibanMasked?: string;
+  creditorName?: string;
 }
 
 export interface InvoiceLine {

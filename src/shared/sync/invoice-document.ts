@@ -105,7 +105,16 @@ export const invoiceDocumentSchema = z.object({
   ),
   corrects: z.object({ number: z.string(), issueDate: isoDay }).nullable(),
   reason: z.string(),
-  directDebit: z.object({ debitDate: isoDay, mandateReference: z.string(), creditorId: z.string() }).nullable(),
+  directDebit: z
+    .object({
+      debitDate: isoDay,
+      mandateReference: z.string(),
+      creditorId: z.string(),
+      amountCents: z.number().int().optional(),
+      ibanMasked: z.string().optional(),
+      creditorName: z.string().optional(),
+    })
+    .nullable(),
 }) satisfies z.ZodType<InvoiceDocument>;
 
 // And the other way: every InvoiceDocument the office's code can build is of a shape the schema accepts (only the

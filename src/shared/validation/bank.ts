@@ -85,8 +85,18 @@ export function bicProblem(input: string): string | null {
   return null;
 }
 
-/** Masks all but the country, check digits and the last 3 characters, for screens and letters. */
+/**
+ * Masks all but the country, check digits and the last 3 characters, grouped by four as an IBAN is printed
+ * (« FR76 •••• •••• •••• •••• •••• 189 »): the one mask of the office's screens, letters, audit and the portal.
+ */
 export function maskIban(iban: string): string {
-  if (iban.length < 8) return iban;
-  return `${iban.slice(0, 4)} ${'•'.repeat(iban.length - 7)} ${iban.slice(-3)}`;
+  const compact = iban.replace(/\s+/g, '').toUpperCase();
+  if (compact.length < 8) return compact === '' ? '' : '•'.repeat(compact.length);
+  const masked = compact.slice(0, 4) + '•'.repeat(compact.length - 7) + compact.slice(-3);
+  return masked.replace(/(.{4})/g, '$1 ').trim();
+}
+
+/** Whether a value is an IBAN as maskIban shows it (a form sending the masked value back means « unchanged »). */
+export function isMaskedIban(value: string): boolean {
+  return value.includes('•');
 }

@@ -1,0 +1,251 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DebitLine, IneligibleInvoice } from '../../shared/api/sepa.js';
+import { addDays } from '../../shared/calendar/days.js';
+import { shortDayFr } from '../../shared/calendar/format.js';
+import { mandateStatusOn, type MandateStatus } from '../../shared/sepa/mandate.js';
+import { loadFamilyAccounts } from '../accounts/ledger.js';
+import type { OfficeDatabase } from '../db/schema.js';
+import type { IbanVault } from './iban-vault.js';
+import { newestAccounts } from './prenotification.js';
+import { loadSepaSettings } from './settings.js';
+import type { Amendment, SequenceType } from './pain008.js';
+
+/**
+ * Which issued invoices a batch for `collectionDate` takes (issue #12, DOMAIN.md « SEPA »): an invoice or a
+ * complementary invoice with an amount still due (read on the ledger, in bulk), of a family whose newest mandate is
+ * active on the office's today and on the collection date, not already in a live debit, and pre-notified in time: its
+ * issue date plus the pre-notification delay, and the date its document announced, on or before the collection date.
+ * Every other open invoice of a family with a mandate is listed with why, in French.
+ */
+
+type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
+
+export interface Candidate extends DebitLine {
+  mandateId: number;
+  accountId: number;
+  signedOn: string;
+}
+
+export interface Judgement {
+  debits: Candidate[];
+  ineligible: IneligibleInvoice[];
+}
+
+interface MandateRow {
+  id: number;
+  family_id: number;
+  rum: string;
+  status: MandateStatus;
+  signed_on: string | null;
+  last_collection_on: string | null;
+}
+
+const IDS = 500;
+
+async function chunked<T>(ids: readonly number[], query: (ids: number[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += IDS) out.push(...(await query(ids.slice(i, i + IDS))));
+  return out;
+}
+
+/** Each family's newest mandate (a family has at most one live one; a revoked or lapsed one stays on file). */
+async function newestMandates(db: Db): Promise<Map<number, MandateRow>> {
+  const rows = await db.selectFrom('sepa_mandates').select(['id', 'family_id', 'rum', 'status', 'signed_on', 'last_collection_on']).orderBy('id').execute();
+  return new Map(rows.map((row) => [row.family_id, row]));
+}
+
+/** Rejected debits per mandate. */
+export async function rejectCounts(db: Db, mandateIds: readonly number[]): Promise<Map<number, number>> {
+  const rows = await chunked(mandateIds, (ids) =>
+    db
+      .selectFrom('sepa_debits')
+      .select(['mandate_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', '=', 'rejected')
+      .where('mandate_id', 'in', ids)
+      .groupBy('mandate_id')
+      .execute(),
+  );
+  return new Map(rows.map((row) => [row.mandate_id, Number(row.n)]));
+}
+
+function mandateWhy(status: MandateStatus, rejects: number): string {
+  switch (status) {
+    case 'a_signer':
+      return 'mandat à signer';
+    case 'suspendu':
+      return `mandat suspendu (${rejects} rejet${rejects > 1 ? 's' : ''})`;
+    case 'revoque':
+      return 'mandat révoqué';
+    case 'caduc':
+      return 'mandat caduc (36 mois sans prélèvement)';
+    default:
+      return '';
+  }
+}
+
+/**
+ * Per mandate, the account its bank last saw: the account of its newest debit in a batch sent to the bank (before
+ * `beforeBatchId` when given), else the account signed (its first row). A debit from another account is an amendment.
+ */
+export async function referenceAccounts(db: Db, mandateIds: readonly number[], beforeBatchId: number | null): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const firsts = await chunked(mandateIds, (ids) =>
+    db
+      .selectFrom('sepa_mandate_accounts')
+      .select(['mandate_id', (eb) => eb.fn.min<number>('id').as('id')])
+      .where('mandate_id', 'in', ids)
+      .groupBy('mandate_id')
+      .execute(),
+  );
+  for (const row of firsts) out.set(row.mandate_id, row.id);
+  const sent = await chunked(mandateIds, (ids) =>
+    db
+      .selectFrom('sepa_debits as d')
+      .innerJoin('sepa_batches as b', 'b.id', 'd.batch_id')
+      .select(['d.mandate_id', 'd.account_id'])
+      .where('b.status', '=', 'sent')
+      .where('d.status', '<>', 'cancelled')
+      .where('d.mandate_id', 'in', ids)
+      .$if(beforeBatchId !== null, (q) => q.where('b.id', '<', beforeBatchId ?? 0))
+      .orderBy('d.id')
+      .execute(),
+  );
+  for (const row of sent) out.set(row.mandate_id, row.account_id);
+  return out;
+}
+
+/** The bank of an account: for a French IBAN its bank code, else the BIC's first eight characters. */
+function bankOf(iban: string, bic: string): string {
+  return iban.startsWith('FR') ? `FR${iban.slice(4, 9)}` : bic.slice(0, 8).toUpperCase();
+}
+
+/** The amendment of a debit from `accountId` when its mandate's bank last saw `referenceId`; null when the same. */
+export async function amendmentOf(db: Db, vault: IbanVault, accountId: number, referenceId: number | undefined): Promise<Amendment | null> {
+  if (referenceId === undefined || referenceId === accountId) return null;
+  const rows = await db.selectFrom('sepa_mandate_accounts').select(['id', 'iban_cipher', 'bic']).where('id', 'in', [accountId, referenceId]).execute();
+  const now = rows.find((row) => row.id === accountId);
+  const before = rows.find((row) => row.id === referenceId);
+  if (!now || !before) return null;
+  const ibanNow = vault.open(now.iban_cipher);
+  const ibanBefore = vault.open(before.iban_cipher);
+  if (ibanNow === ibanBefore) return null;
+  return bankOf(ibanNow, now.bic) === bankOf(ibanBefore, before.bic) ? { kind: 'account', originalIban: ibanBefore } : { kind: 'agent' };
+}
+
+/** `vault` opens the IBANs of a mandate whose account changed (the vault belongs to the database, not a transaction). */
+export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: string, today: string): Promise<Judgement> {
+  const mandates = await newestMandates(db);
+  const familyIds = [...mandates.keys()];
+  if (familyIds.length === 0) return { debits: [], ineligible: [] };
+  const settings = await loadSepaSettings(db);
+  const accounts = await loadFamilyAccounts(db, familyIds, today);
+  const open = [...accounts.values()].flatMap((account) =>
+    account.invoices
+      .filter((invoice) => invoice.openCents > 0 && (invoice.kind === 'invoice' || invoice.kind === 'complementary'))
+      .map((invoice) => ({ account, invoice })),
+  );
+  if (open.length === 0) return { debits: [], ineligible: [] };
+  const openIds = open.map((o) => o.invoice.id);
+
+  const live = await chunked(openIds, (ids) =>
+    db
+      .selectFrom('sepa_debits as d')
+      .innerJoin('sepa_batches as b', 'b.id', 'd.batch_id')
+      .select(['d.invoice_id', 'd.status', 'b.message_id', 'b.collection_date'])
+      .where('d.status', 'in', ['pending', 'collected'])
+      .where('d.invoice_id', 'in', ids)
+      .execute(),
+  );
+  const liveByInvoice = new Map(live.map((row) => [row.invoice_id, row]));
+  // The date announced on the invoice (its pre-notification), read from the frozen document without parsing it whole.
+  const planned = await chunked(openIds, (ids) =>
+    db
+      .selectFrom('invoices')
+      .select(['id', sql<string | null>`json_extract(document, '$.directDebit.debitDate')`.as('planned')])
+      .where('id', 'in', ids)
+      .execute(),
+  );
+  const plannedById = new Map(planned.map((row) => [row.id, row.planned]));
+
+  const mandateIds = [...mandates.values()].map((m) => m.id);
+  const inForce = await newestAccounts(db, mandateIds);
+  const rejects = await rejectCounts(db, mandateIds);
+  const collected = new Set(
+    (
+      await chunked(mandateIds, (ids) =>
+        db
+          .selectFrom('sepa_debits as d')
+          .innerJoin('sepa_batches as b', 'b.id', 'd.batch_id')
+          .select('d.mandate_id')
+          .where('b.status', '=', 'sent')
+          .where('d.status', 'in', ['pending', 'collected'])
+          .where('d.mandate_id', 'in', ids)
+          .execute(),
+      )
+    ).map((row) => row.mandate_id),
+  );
+  const references = await referenceAccounts(db, mandateIds, null);
+  const sequence = new Map<number, SequenceType>();
+
+  const debits: Candidate[] = [];
+  const ineligible: IneligibleInvoice[] = [];
+  for (const { account, invoice } of open) {
+    const mandate = mandates.get(account.familyId)!;
+    const refuse = (why: string) =>
+      ineligible.push({ invoiceId: invoice.id, invoiceNumber: invoice.number, familyName: account.familyName, amountCents: invoice.openCents, why });
+    const status = mandateStatusOn(mandate.status, mandate.signed_on, mandate.last_collection_on, today);
+    if (status !== 'actif') {
+      refuse(mandateWhy(status, rejects.get(mandate.id) ?? 0));
+      continue;
+    }
+    if (mandateStatusOn(mandate.status, mandate.signed_on, mandate.last_collection_on, collectionDate) !== 'actif') {
+      refuse(`mandat caduc avant le ${shortDayFr(collectionDate)} (36 mois sans prélèvement)`);
+      continue;
+    }
+    const debit = liveByInvoice.get(invoice.id);
+    if (debit) {
+      refuse(
+        debit.status === 'pending'
+          ? `déjà en cours de prélèvement (lot ${debit.message_id} du ${shortDayFr(debit.collection_date)})`
+          : `déjà prélevée le ${shortDayFr(debit.collection_date)}`,
+      );
+      continue;
+    }
+    const notBefore = [addDays(invoice.issueDate, settings.preNotificationDays), plannedById.get(invoice.id) ?? ''].sort().at(-1)!;
+    if (notBefore > collectionDate) {
+      refuse(`pré-notification trop récente : prélevable à partir du ${shortDayFr(notBefore)}`);
+      continue;
+    }
+    const inUse = inForce.get(mandate.id);
+    if (!inUse || mandate.signed_on === null) {
+      refuse('mandat sans compte');
+      continue;
+    }
+    if (!sequence.has(mandate.id)) {
+      const neverCollected = mandate.last_collection_on === null && !collected.has(mandate.id);
+      const amendment = await amendmentOf(db, vault, inUse.id, references.get(mandate.id));
+      sequence.set(mandate.id, neverCollected || amendment?.kind === 'agent' ? 'FRST' : 'RCUR');
+    }
+    debits.push({
+      id: null,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      familyId: account.familyId,
+      familyName: account.familyName,
+      holder: inUse.holder,
+      ibanMasked: inUse.iban_masked,
+      rum: mandate.rum,
+      amountCents: invoice.openCents,
+      sequenceType: sequence.get(mandate.id)!,
+      status: 'pending',
+      rejectCode: null,
+      rejectLabel: null,
+      mandateId: mandate.id,
+      accountId: inUse.id,
+      signedOn: mandate.signed_on,
+    });
+  }
+  const order = (a: { familyName: string; invoiceNumber: string }, b: { familyName: string; invoiceNumber: string }) =>
+    a.familyName.localeCompare(b.familyName, 'fr') || a.invoiceNumber.localeCompare(b.invoiceNumber);
+  return { debits: debits.sort(order), ineligible: ineligible.sort(order) };
+}

@@ -1,0 +1,123 @@
+import type { FileContent } from '../../shared/api/contract.js';
+import type { Pain008Version } from '../../shared/api/sepa.js';
+import { shortDayFr } from '../../shared/calendar/format.js';
+import { parisDay } from '../../shared/clock.js';
+import { formatEuros } from '../../shared/money.js';
+import { collectionDateProblem } from '../../shared/sepa/collection-date.js';
+import { mandateStatusOn } from '../../shared/sepa/mandate.js';
+import { loadFamilyAccounts } from '../accounts/ledger.js';
+import { ApiFailure, invalid, notFound, type StaffContext } from '../api/handler.js';
+import { writeAudit } from '../audit/write.js';
+import { immediateTransaction } from '../billing/run-transaction.js';
+import { amendmentOf, referenceAccounts } from './eligibility.js';
+import { ibanVault } from './iban-vault.js';
+import { writePain008, type Pain008Debit } from './pain008.js';
+import { loadSepaSettings } from './settings.js';
+
+/**
+ * Exporting a batch as its pain.008 file. The first export sends it: the file is written from the batch's debits, the
+ * mandates' accounts (IBANs opened from the vault only here) and Paramètres › Prélèvement, then stored with the batch,
+ * which is frozen (status sent; 0008's trigger refuses any later edit). Every later export gives that same stored
+ * file, byte for byte, in the version it was sent in.
+ */
+
+function fileFor(messageId: string, xml: string): FileContent {
+  return { fileName: `${messageId}.xml`, mime: 'application/xml', base64: Buffer.from(xml, 'utf8').toString('base64') };
+}
+
+/** '2026-12-01T10:15:00', the office's wall clock (what a bank's portal shows as the file's creation). */
+function parisDateTime(instant: Date): string {
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(instant);
+  return `${parisDay(instant)}T${time}`;
+}
+
+export async function exportBatch(ctx: StaffContext, batchId: number, version: Pain008Version): Promise<FileContent> {
+  const now = ctx.clock();
+  const today = parisDay(now);
+  const at = now.toISOString();
+  return immediateTransaction(ctx.db, async (trx) => {
+    const batch = await trx.selectFrom('sepa_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    if (!batch) throw notFound('Lot de prélèvement introuvable.');
+    if (batch.status === 'cancelled') throw new ApiFailure({ code: 'conflict', message: 'Ce lot a été annulé : il n’a pas de fichier.' });
+    if (batch.status === 'sent') {
+      if (batch.sent_version !== version) {
+        const message = `Ce lot a été transmis au format ${batch.sent_version} : seul ce fichier, tel qu’envoyé, peut être téléchargé à nouveau.`;
+        throw invalid({ version: message }, message);
+      }
+      return fileFor(batch.message_id, batch.sent_xml ?? '');
+    }
+
+    // Prepared: still right to send? The date must still leave the bank its day, and every debit still be due.
+    const late = collectionDateProblem(batch.collection_date, today);
+    if (late) {
+      const message = `${late} Annulez ce lot et préparez-en un autre.`;
+      throw invalid({ collectionDate: message }, message);
+    }
+    const debits = await trx
+      .selectFrom('sepa_debits as d')
+      .innerJoin('invoices as i', 'i.id', 'd.invoice_id')
+      .innerJoin('sepa_mandates as m', 'm.id', 'd.mandate_id')
+      .innerJoin('sepa_mandate_accounts as a', 'a.id', 'd.account_id')
+      .select(['d.id', 'd.invoice_id', 'd.family_id', 'd.mandate_id', 'd.account_id', 'd.amount_cents', 'd.end_to_end_id', 'd.sequence_type'])
+      .select(['i.number', 'i.month', 'm.rum', 'm.status', 'm.signed_on', 'm.last_collection_on', 'a.holder', 'a.iban_cipher', 'a.bic'])
+      .where('d.batch_id', '=', batchId)
+      .orderBy('d.id')
+      .execute();
+    const accounts = await loadFamilyAccounts(trx, [...new Set(debits.map((debit) => debit.family_id))], today);
+    const stale: string[] = [];
+    for (const debit of debits) {
+      const invoice = accounts.get(debit.family_id)?.invoices.find((candidate) => candidate.id === debit.invoice_id);
+      const status = mandateStatusOn(debit.status, debit.signed_on, debit.last_collection_on, batch.collection_date);
+      if (status !== 'actif') stale.push(`${debit.number} (mandat ${debit.rum} plus actif)`);
+      else if (!invoice || invoice.openCents < debit.amount_cents) stale.push(`${debit.number} (réglée depuis, en tout ou partie)`);
+    }
+    if (stale.length > 0) {
+      throw new ApiFailure({
+        code: 'conflict',
+        message: `Le lot n’est plus à jour : ${stale.join(', ')}. Annulez-le et préparez-en un nouveau.`,
+      });
+    }
+
+    const settings = await loadSepaSettings(trx);
+    const vault = ibanVault(ctx.db);
+    const references = await referenceAccounts(trx, [...new Set(debits.map((debit) => debit.mandate_id))], batchId);
+    const lines: Pain008Debit[] = [];
+    for (const debit of debits) {
+      lines.push({
+        endToEndId: debit.end_to_end_id,
+        amountCents: debit.amount_cents,
+        sequenceType: debit.sequence_type,
+        rum: debit.rum,
+        signedOn: debit.signed_on ?? '',
+        debtorName: debit.holder,
+        debtorIban: vault.open(debit.iban_cipher),
+        debtorBic: debit.bic,
+        remittance: `Facture ${debit.number} ${settings.creditorName}`,
+        amendment: await amendmentOf(trx, vault, debit.account_id, references.get(debit.mandate_id)),
+      });
+    }
+    const xml = writePain008(
+      {
+        messageId: batch.message_id,
+        createdAt: parisDateTime(now),
+        collectionDate: batch.collection_date,
+        creditor: { name: settings.creditorName, iban: settings.creditorIban, bic: settings.creditorBic, ics: settings.ics },
+        debits: lines,
+      },
+      version,
+    );
+    await trx
+      .updateTable('sepa_batches')
+      .set({ status: 'sent', sent_at: at, sent_by: ctx.user.id, sent_version: version, sent_xml: xml })
+      .where('id', '=', batchId)
+      .execute();
+    await writeAudit(trx, { at, userId: ctx.user.id, entity: 'sepa_batch', entityId: batchId, action: 'send' }, [
+      {
+        field: `Lot de prélèvement du ${shortDayFr(batch.collection_date)}`,
+        oldValue: `${batch.message_id} : préparé`,
+        newValue: `transmis (${version}) : ${batch.debit_count} prélèvement${batch.debit_count > 1 ? 's' : ''}, ${formatEuros(batch.control_sum_cents)}`,
+      },
+    ]);
+    return fileFor(batch.message_id, xml);
+  });
+}
