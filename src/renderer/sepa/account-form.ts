@@ -1,11 +1,10 @@
 import type { MandateAccountInput, RibField, ScanReading, ScanSource } from '../../shared/api/sepa.js';
-import { toSepaText } from '../../shared/sepa/charset.js';
-import { bicProblem, checkRib, ibanFromRib, ibanProblem, normaliseIban } from '../../shared/validation/bank.js';
+import { accountProblems as sharedAccountProblems } from '../../shared/sepa/account-checks.js';
 import type { FieldErrors } from '../api/useApi.js';
 
 /**
  * The account of a mandate as the set-up dialog holds it: every field a text box, pre-filled from the scan and
- * corrected by the agent. The checks are the office's own rules (shared/validation/bank.ts): the window says what is
+ * corrected by the agent. The checks are the office's own (shared/sepa/account-checks.ts): the window says what is
  * wrong next to the field while the agent types, the office checks again on saving.
  */
 
@@ -50,45 +49,23 @@ function hasRib(draft: AccountDraft): boolean {
 }
 
 /**
- * The French problems of the draft, by field. `complete`: also what is missing (on saving); otherwise only what is
- * typed and wrong, so that an empty form is not red before the agent starts.
+ * The French problems of the draft, by field, from the office's own checks (shared/sepa/account-checks.ts: IBAN length
+ * and mod 97, the RIB key, the IBAN against the RIB's four parts, the BIC and its country, the holder's name).
+ * `complete`: also what is missing (on saving); otherwise only what is typed and wrong, so that an empty form or a RIB
+ * part not read yet is not red before the agent starts.
  */
 export function accountProblems(draft: AccountDraft, complete: boolean): FieldErrors {
+  const found = sharedAccountProblems({
+    holder: draft.holder,
+    iban: draft.iban,
+    bic: draft.bic,
+    bankName: draft.bankName,
+    rib: hasRib(draft) ? { banque: draft.banque, guichet: draft.guichet, compte: draft.compte, cle: draft.cle } : null,
+  });
   const errors: FieldErrors = {};
-  const holder = draft.holder.trim();
-  if (holder === '') {
-    if (complete) errors.holder = 'Indiquez le titulaire du compte.';
-  } else if (toSepaText(holder) === '') errors.holder = 'Le nom du titulaire doit contenir des lettres.';
-  else if (holder.length > 70) errors.holder = 'Le titulaire : 70 caractères au plus.';
-
-  const iban = compact(draft.iban);
-  if (iban === '') {
-    if (complete) errors.iban = 'Indiquez l’IBAN.';
-  } else {
-    const problem = ibanProblem(iban);
-    if (problem) errors.iban = problem;
-  }
-
-  const bic = compact(draft.bic);
-  if (bic === '') {
-    if (complete) errors.bic = 'Indiquez le BIC.';
-  } else {
-    const problem = bicProblem(bic);
-    if (problem) errors.bic = problem;
-    else if (!errors.iban && iban.length >= 2 && bic.slice(4, 6) !== iban.slice(0, 2)) {
-      errors.bic = `Le pays du BIC (${bic.slice(4, 6)}) ne correspond pas à celui de l’IBAN (${iban.slice(0, 2)}).`;
-    }
-  }
-
-  if (draft.bankName.trim().length > 70) errors.bankName = 'La banque : 70 caractères au plus.';
-
-  if (hasRib(draft)) {
-    const rib = { banque: draft.banque.trim(), guichet: draft.guichet.trim(), compte: compact(draft.compte), cle: draft.cle.trim() };
-    const ribErrors = checkRib(rib);
-    Object.assign(errors, ribErrors);
-    if (Object.keys(ribErrors).length === 0 && iban !== '' && !errors.iban && ibanFromRib(rib) !== normaliseIban(iban)) {
-      errors.iban = 'L’IBAN ne correspond pas au RIB (code banque, code guichet, n° de compte et clé) : vérifiez l’un ou l’autre.';
-    }
+  for (const [path, message] of Object.entries(found)) {
+    const field = path.replace(/^rib\./, '') as RibField;
+    if (complete || draft[field].trim() !== '') errors[field] = message;
   }
   return errors;
 }
