@@ -9,6 +9,7 @@ import { formatEuros } from '../../src/shared/money.js';
 import { seriousViolations } from './axe.js';
 import { officeApi, type OfficeCall } from './api.js';
 import { E2E_NOW, expect, login, startBridge, stopBridge, test, type Bridge } from './bridge.js';
+import { layoutProblems, LAPTOP } from './layout.js';
 import { pdfText } from './pdf-text.js';
 import { renderRibPng, testRib } from './sepa-rib.js';
 
@@ -71,7 +72,7 @@ async function openFile(page: Page, familyId: number): Promise<void> {
 
 test('a mandate from a dropped RIB scan, its form printed and signed, October collected, settled, then rejected', async ({ page, consoleProblems }) => {
   test.setTimeout(420_000);
-  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.setViewportSize(LAPTOP);
   let admin: OfficeCall = await officeApi(bridge, 'admin');
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
 
@@ -102,6 +103,9 @@ test('a mandate from a dropped RIB scan, its form printed and signed, October co
   // The scan beside the form, with the places read boxed.
   await expect(dialog.getByRole('img', { name: 'Page 1 du RIB numérisé' })).toBeVisible();
   await expect(dialog.locator('.scan-box[data-field="iban"]').first()).toBeVisible();
+  // Scan and form side by side on the laptop screen, nothing cut, and the save button in view.
+  expect(await layoutProblems(page)).toEqual([]);
+  await expect(dialog.getByRole('button', { name: 'Enregistrer le mandat' })).toBeInViewport();
   expect(await seriousViolations(page)).toEqual([]);
   await dialog.getByRole('button', { name: 'Enregistrer le mandat' }).click();
   await expect(dialog).toHaveCount(0);
