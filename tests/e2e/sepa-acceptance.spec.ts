@@ -212,7 +212,9 @@ test('a mandate from a dropped RIB scan, its form printed and signed, October co
   await expect(due).toContainText(formatEuros(invoice.totalCents));
   await expect(due).not.toContainText('Réglée');
   const flag = page.getByRole('region', { name: 'Prélèvement SEPA' }).getByRole('alert');
-  await expect(flag).toContainText('Prélèvement rejeté');
+  await expect(flag).toContainText('Famille signalée pour un rejet');
+  await expect(flag).toContainText('AM04 · Provision insuffisante');
+  await expect(flag.getByRole('button', { name: 'Lever l’alerte' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
   expect(consoleProblems.filter((problem) => !problem.includes('status of 404'))).toEqual([]);
 });

@@ -170,7 +170,7 @@ export function DirectDebitSection({ familyId, documents, onChanged }: { familyI
       {view?.flag ? (
         <div className="banner banner-warning sepa-flag" role="alert">
           <p>
-            <strong>Prélèvement rejeté</strong> — depuis le {shortDayFr(view.flag.since)} : {view.flag.reason}
+            <strong>Famille signalée pour un rejet</strong> depuis le {shortDayFr(view.flag.since)} — {view.flag.reason}
           </p>
           {can('sepa.clearFlag') ? (
             <button type="button" className="button small" onClick={() => void clearFlag()} disabled={action.busy}>
