@@ -23,9 +23,13 @@ export interface Bridge {
   dbFile: string;
 }
 
-async function startBridge(clock: string | null): Promise<{ bridge: Bridge; child: ChildProcess }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-e2e-'));
-  const dbFile = path.join(dir, 'grenette.sqlite');
+/**
+ * Starts a dev bridge on a fresh office, or on `existing`'s database again (a spec that moves the office's clock
+ * forward restarts its office on a later GRENETTE_CLOCK: sepa-acceptance.spec.ts).
+ */
+export async function startBridge(clock: string | null, existing?: { dir: string; dbFile: string }): Promise<{ bridge: Bridge; child: ChildProcess }> {
+  const dir = existing?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-e2e-'));
+  const dbFile = existing?.dbFile ?? path.join(dir, 'grenette.sqlite');
   const child = spawn('npx', ['tsx', 'src/devbridge/cli.ts', '--db', dbFile, '--port', '0'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, GRENETTE_DEV_TOKEN: '', GRENETTE_CLOCK: clock ?? '' },
@@ -70,7 +74,7 @@ function groupAlive(pid: number): boolean {
  * closed the office (a backup under way finishes first, in the worker), and removing the folder meanwhile races with
  * the files it still writes. Past 10 s the group is killed.
  */
-async function stopBridge(child: ChildProcess): Promise<void> {
+export async function stopBridge(child: ChildProcess): Promise<void> {
   const pid = child.pid;
   if (pid === undefined || !groupAlive(pid)) return;
   try {

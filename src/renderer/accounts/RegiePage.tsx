@@ -1,4 +1,6 @@
+import { useCan } from '../api/permissions.js';
 import { Tabs } from '../components/Tabs.js';
+import { BatchesPage } from '../sepa/BatchesPage.js';
 import { AccountsPage } from './AccountsPage.js';
 import { CashJournalPage } from './CashJournalPage.js';
 import { RemindersPage } from './RemindersPage.js';
@@ -8,16 +10,28 @@ const TABS: readonly [RegieTab, string][] = [
   ['comptes', 'Comptes'],
   ['caisse', 'Journal de caisse'],
   ['relances', 'Relances'],
+  ['prelevements', 'Prélèvements'],
 ];
 
-/** « Régie »: the families' accounts, the day's cash journal, the reminders. */
+/** « Régie »: the families' accounts, the day's cash journal, the reminders, the direct debit batches. */
 export function RegiePage({ page }: { page: Page }) {
+  const can = useCan();
+  // « Prélèvements » for the roles the office lets read the batches.
+  const tabs = can('sepa.batches') ? TABS : TABS.filter(([tab]) => tab !== 'prelevements');
   return (
     <main className="page">
       <h1>Régie</h1>
-      <Tabs tabs={TABS} current={page.tab} idPrefix="regie" onChange={(tab) => (window.location.hash = regieHref(tab))} />
+      <Tabs tabs={tabs} current={page.tab} idPrefix="regie" onChange={(tab) => (window.location.hash = regieHref(tab))} />
       <div role="tabpanel" id="regie-panel" aria-labelledby={`regie-tab-${page.tab}`}>
-        {page.tab === 'comptes' ? <AccountsPage /> : page.tab === 'caisse' ? <CashJournalPage day={page.day} /> : <RemindersPage />}
+        {page.tab === 'comptes' ? (
+          <AccountsPage />
+        ) : page.tab === 'caisse' ? (
+          <CashJournalPage day={page.day} />
+        ) : page.tab === 'prelevements' && can('sepa.batches') ? (
+          <BatchesPage />
+        ) : (
+          <RemindersPage />
+        )}
       </div>
     </main>
   );

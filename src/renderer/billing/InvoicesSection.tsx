@@ -142,7 +142,11 @@ function SettlementCells({ settled }: { settled: FamilyAccount['invoices'][numbe
     <>
       <td className="num">{formatEuros(settled.settledCents)}</td>
       <td className="num">{formatEuros(settled.openCents)}</td>
-      <td>{settled.openCents === 0 ? 'Réglée' : OVERDUE_AGES[settled.age]}</td>
+      <td>
+        {settled.openCents === 0 ? 'Réglée' : OVERDUE_AGES[settled.age]}
+        {/* In a direct debit batch prepared or sent: paid on the collection date unless the bank rejects it. */}
+        {settled.directDebit && settled.openCents > 0 ? <span className="entry-note">En cours de prélèvement (le {shortDayFr(settled.directDebit.collectionDate)})</span> : null}
+      </td>
     </>
   );
 }

@@ -13,6 +13,7 @@ import { FamilyRequests } from '../requests/FamilyRequests.js';
 import { PortalAccessSection } from '../sync/PortalAccessSection.js';
 import { AccountSection } from './AccountSection.js';
 import { cafToDraft, draftToCaf, draftToFiscal, fiscalToDraft } from './convert.js';
+import { DirectDebitSection } from './DirectDebitSection.js';
 import { DocumentsSection } from './DocumentsSection.js';
 import { QfSection } from './QfSection.js';
 import { BankEditor, bankForCheck, CafEditor, emptyResponsable, FiscalEditor, HouseholdEditor, ResponsableEditor } from './editors.js';
@@ -227,6 +228,8 @@ export function FamilyFilePage({ id }: { id: number }) {
             </SectionForm>
 
             <PortalAccessSection file={file} />
+
+            <DirectDebitSection familyId={id} documents={file.documents} onChanged={() => void reload()} />
 
             <AccountSection familyId={id} />
 

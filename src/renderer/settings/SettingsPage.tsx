@@ -9,10 +9,11 @@ import { EventForm } from './EventForm.js';
 import { RefusalReasonsSettings } from './RefusalReasonsSettings.js';
 import { ServicesSettings } from './ServicesSettings.js';
 import { TariffsSettings } from './TariffsSettings.js';
+import { SepaSettingsForm } from '../sepa/SepaSettingsForm.js';
 import { PortalSettings } from '../sync/PortalSettings.js';
 import { UsersSettings } from '../users/UsersSettings.js';
 
-type Tab = 'services' | 'tarifs' | 'facturation' | 'calendrier' | 'motifs' | 'champs' | 'evenement' | 'portail' | 'utilisateurs';
+type Tab = 'services' | 'tarifs' | 'facturation' | 'prelevement' | 'calendrier' | 'motifs' | 'champs' | 'evenement' | 'portail' | 'utilisateurs';
 
 /**
  * Each tab with the office method that saves it: a tab is shown to the roles the office lets save it (the régisseur:
@@ -23,6 +24,7 @@ const TABS: readonly { key: Tab; label: string; saves: readonly OfficeMethod[] }
   { key: 'services', label: 'Services', saves: ['services.save'] },
   { key: 'tarifs', label: 'Tarifs', saves: ['tariffs.save'] },
   { key: 'facturation', label: 'Facturation', saves: ['billing.saveSettings'] },
+  { key: 'prelevement', label: 'Prélèvement', saves: ['sepa.saveSettings'] },
   { key: 'calendrier', label: 'Calendrier', saves: ['calendar.savePeriod'] },
   { key: 'motifs', label: 'Motifs de refus', saves: ['refusalReasons.save'] },
   { key: 'champs', label: 'Champs complémentaires', saves: ['customFields.save'] },
@@ -60,6 +62,7 @@ export function SettingsPage() {
         {tab === 'services' ? <ServicesSettings /> : null}
         {tab === 'tarifs' ? <TariffsSettings canEdit /> : null}
         {tab === 'facturation' ? <BillingSettingsForm canEdit /> : null}
+        {tab === 'prelevement' ? <SepaSettingsForm canEdit /> : null}
         {tab === 'calendrier' ? <CalendarSettings /> : null}
         {tab === 'motifs' ? <RefusalReasonsSettings /> : null}
         {tab === 'champs' ? <CustomFieldsSettings /> : null}
