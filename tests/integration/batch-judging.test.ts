@@ -150,6 +150,8 @@ beforeAll(async () => {
   for (const name of ['batch', 'single']) {
     const file = path.join(office.dir, `${name}.sqlite`);
     sqlite.prepare('VACUUM INTO ?').run(file);
+    // A copy's sealed IBANs open with the original's key, as a restored backup does with the office's key file.
+    fs.copyFileSync(`${office.sqlite.name}.key`, `${file}.key`);
     copies.push(openOfficeDatabase({ file, clock }));
   }
   [batch, single] = copies as [OpenedOfficeDatabase, OpenedOfficeDatabase];
@@ -194,6 +196,7 @@ describe('facts loaded once per batch', () => {
   it('are read again when a request fails after they recorded it, so the next request on its day is judged as the database says', async () => {
     const file = path.join(office.dir, 'failure.sqlite');
     office.sqlite.prepare('VACUUM INTO ?').run(file);
+    fs.copyFileSync(`${office.sqlite.name}.key`, `${file}.key`);
     const copy = openOfficeDatabase({ file, clock });
     copies.push(copy);
     const cell = copy.sqlite

@@ -8,6 +8,7 @@ import type { OfficeArgs, OfficeMethod, OfficeValue } from '../../src/shared/api
 import { createOfficeCore, type OfficeCore } from '../../src/office/api/core.js';
 import type { OfficeSession } from '../../src/office/api/handler.js';
 import { defaultMigrationsDir, openOfficeDatabase, type OpenedOfficeDatabase } from '../../src/office/db/open.js';
+import { attachVault, ibanVault } from '../../src/office/sepa/iban-vault.js';
 import type { OfficeDatabase } from '../../src/office/db/schema.js';
 import { DEMO_PASSWORD, seedDemoCommune } from '../../src/office/demo/seed.js';
 import { silentLogger } from '../../src/office/log.js';
@@ -70,10 +71,13 @@ async function loggedCore(db: Kysely<OfficeDatabase>): Promise<LoggedCore> {
 }
 
 /** Kysely as it was before the cache: every query prepared anew on the same connection. */
-function freshKysely(sqlite: BetterSqlite3.Database): Kysely<OfficeDatabase> {
-  return new Kysely<OfficeDatabase>({
+function freshKysely(sqlite: BetterSqlite3.Database, like: Kysely<OfficeDatabase>): Kysely<OfficeDatabase> {
+  const db = new Kysely<OfficeDatabase>({
     dialect: new SqliteDialect({ database: { prepare: (text: string) => sqlite.prepare(text), close() {} } }),
   });
+  // The same file's IBANs, sealed with the key the opened database holds.
+  attachVault(db, ibanVault(like));
+  return db;
 }
 
 describe('the statement cache under the office core', () => {
@@ -81,7 +85,7 @@ describe('the statement cache under the office core', () => {
     const opened = openOffice();
     await seedDemoCommune(opened.db, { scale: 12, clock, seed: 74370, inscriptions: true });
     const cached = await loggedCore(opened.db);
-    const fresh = await loggedCore(freshKysely(opened.sqlite));
+    const fresh = await loggedCore(freshKysely(opened.sqlite, opened.db));
 
     const families = opened.sqlite.prepare('SELECT id FROM families ORDER BY id LIMIT 6').pluck().all() as number[];
     const children = opened.sqlite.prepare('SELECT id FROM children ORDER BY id LIMIT 6').pluck().all() as number[];
