@@ -9,6 +9,7 @@ import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type TestOffice } from '../helpers/office.js';
 import { amendAccount, insertSignedMandate, validatePain008 } from '../helpers/sepa.js';
 import { family } from './billing-run-commune.js';
+import { ibanVault } from '../../src/office/sepa/iban-vault.js';
 
 /**
  * The pain.008 files a batch is exported as, in both versions, validated with xmllint against the official ISO
@@ -121,8 +122,11 @@ describe('pain.008 export', () => {
       expect(new Set(ids).size).toBe(6);
       const stored = office.sqlite.prepare('SELECT end_to_end_id FROM sepa_debits ORDER BY id').pluck().all() as string[];
       expect(ids.sort()).toEqual(stored.sort());
-      // Stored as sent.
-      expect(office.sqlite.prepare('SELECT sent_xml FROM sepa_batches WHERE id = ?').pluck().get(batch.id)).toBe(xml);
+      // Stored as sent, sealed: the file names every debtor's IBAN, none of them in clear in the database.
+      const sealed = office.sqlite.prepare('SELECT sent_xml FROM sepa_batches WHERE id = ?').pluck().get(batch.id) as string;
+      expect(sealed).not.toContain('<IBAN>');
+      for (const iban of tag(xml, 'IBAN')) expect(sealed).not.toContain(iban);
+      expect(ibanVault(office.db).open(sealed)).toBe(xml);
       expect(office.sqlite.prepare('SELECT sent_version FROM sepa_batches WHERE id = ?').pluck().get(batch.id)).toBe(version);
     });
   }

@@ -38,7 +38,8 @@ export async function exportBatch(ctx: StaffContext, batchId: number, version: P
         const message = `Ce lot a été transmis au format ${batch.sent_version} : seul ce fichier, tel qu’envoyé, peut être téléchargé à nouveau.`;
         throw invalid({ version: message }, message);
       }
-      return fileFor(batch.message_id, batch.sent_xml ?? '');
+      // Stored sealed: the file names every debtor's IBAN, and the database (and its backups) never holds one in clear.
+      return fileFor(batch.message_id, ibanVault(ctx.db).open(batch.sent_xml ?? ''));
     }
 
     // Prepared: still right to send? The date must still leave the bank its day, and every debit still be due.
@@ -102,7 +103,7 @@ export async function exportBatch(ctx: StaffContext, batchId: number, version: P
     );
     await trx
       .updateTable('sepa_batches')
-      .set({ status: 'sent', sent_at: at, sent_by: ctx.user.id, sent_version: version, sent_xml: xml })
+      .set({ status: 'sent', sent_at: at, sent_by: ctx.user.id, sent_version: version, sent_xml: ibanVault(ctx.db).seal(xml) })
       .where('id', '=', batchId)
       .execute();
     await writeAudit(trx, { at, userId: ctx.user.id, entity: 'sepa_batch', entityId: batchId, action: 'send' }, [

@@ -68,8 +68,9 @@ export function DirectDebitSection({ familyId, documents, onChanged }: { familyI
     if (file) downloadFile(file);
   }
 
-  async function reveal(account: MandateAccountView, current: boolean) {
-    const result = await action.run(() => api.call('sepa.revealIban', { familyId, accountId: current ? null : account.id }));
+  // Always the mandate account's own id: the family's bank details may since have moved to another account.
+  async function reveal(account: MandateAccountView) {
+    const result = await action.run(() => api.call('sepa.revealIban', { familyId, accountId: account.id }));
     if (result) setRevealed((shown) => ({ ...shown, [account.id]: result.iban }));
   }
 
@@ -104,7 +105,7 @@ export function DirectDebitSection({ familyId, documents, onChanged }: { familyI
                   Masquer
                 </button>
               ) : (
-                <button type="button" className="button link" aria-label={`Afficher l’IBAN du compte de ${account.holder}`} onClick={() => void reveal(account, isCurrent)}>
+                <button type="button" className="button link" aria-label={`Afficher l’IBAN du compte de ${account.holder}`} onClick={() => void reveal(account)}>
                   Afficher l’IBAN
                 </button>
               )

@@ -10,7 +10,8 @@ import { addBankBusinessDays, isBankBusinessDay, nextBankBusinessDay } from './b
 
 /** The first collection date a batch prepared today may ask for. */
 export function earliestCollectionDate(today: string): string {
-  return addBankBusinessDays(today, 1);
+  // A file prepared on a Saturday or a holiday reaches the bank on its next business day, whose next one is the earliest.
+  return addBankBusinessDays(nextBankBusinessDay(today), 1);
 }
 
 /** French message when `date` cannot be a collection date prepared on `today`, or null. */
