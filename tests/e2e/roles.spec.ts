@@ -45,6 +45,11 @@ const ACTIONS: Record<string, OfficeMethod | OfficeMethod[]> = {
   Recalculer: 'invoiceRuns.generate',
   'Émettre les factures': 'invoiceRuns.issue',
   'Avoir / facture complémentaire': 'invoices.correct',
+  'Mettre en place le prélèvement': 'mandates.create',
+  'Imprimer le mandat': 'mandates.pdf',
+  'Changer de compte': 'mandates.amend',
+  Révoquer: 'mandates.revoke',
+  'Nouveau lot': 'sepa.prepare',
   'Nouvel utilisateur': 'users.save',
   // The desk may declare a collective absence too, but the form sits with the calendar's settings (administrator).
   'Déclarer l’absence': ['events.declareAbsence', 'calendar.savePeriod'],

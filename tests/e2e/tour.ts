@@ -20,10 +20,13 @@ export interface TourData {
   familyId: number;
   childId: number;
   childName: string;
-  /** A family with an invoice issued for ISSUED_MONTH. */
+  /** A family with an invoice issued for ISSUED_MONTH, and a signed direct debit mandate. */
   invoicedFamilyId: number;
   invoiceNumber: string;
 }
+
+/** The family's bank account of the tour's mandate (a valid French IBAN and its bank's BIC). */
+const TOUR_ACCOUNT = { holder: 'Titulaire de la visite', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', bankName: 'Crédit Agricole', rib: null, scan: null };
 
 /** The data every tour needs, made once per office through the office's own methods. */
 export async function prepareTour(bridge: Bridge): Promise<TourData> {
@@ -51,8 +54,12 @@ export async function prepareTour(bridge: Bridge): Promise<TourData> {
   const issued = await regie('invoiceRuns.issue', { month: ISSUED_MONTH });
   await agent('invoiceRuns.generate', { month: DRAFT_MONTH });
   const invoices = await regie('invoices.list', { familyId: null, month: ISSUED_MONTH });
-  const invoice = invoices[0];
+  // Another family than the tour's child's, so the child's family stays without a mandate (« Mettre en place »).
+  const invoice = invoices.find((candidate) => candidate.familyId !== child.familyId);
   if (!invoice) throw new Error(`no invoice issued for ${ISSUED_MONTH} (${issued.status})`);
+  // A signed mandate, so the family file shows its direct debit and the régie's batches have a family to debit.
+  const mandate = await agent('mandates.create', { familyId: invoice.familyId, account: TOUR_ACCOUNT });
+  await agent('mandates.sign', { mandateId: mandate.id, signedOn: '2026-11-28' });
   return {
     origin: new URL(bridge.url).origin,
     serviceId: canteen.id,
@@ -171,6 +178,14 @@ export async function mainScreens(page: Page, data: TourData, visit: Visit): Pro
   await go(page, data, `#/familles/${data.invoicedFamilyId}`, /^Famille /);
   await expect(page.getByRole('region', { name: 'Factures' }).getByText(data.invoiceNumber)).toBeVisible();
   await visit('famille-factures');
+  const directDebit = page.getByRole('region', { name: 'Prélèvement SEPA' });
+  await expect(directDebit.getByText(/^GRE-F/).first()).toBeVisible();
+  await directDebit.scrollIntoViewIfNeeded();
+  await visit('famille-prelevement');
+
+  await nav.getByRole('link', { name: 'Régie' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Régie' })).toBeVisible();
+  await eachTab(page, page.getByRole('tablist').first(), 'regie', visit, settled);
 
   if (await nav.getByRole('link', { name: 'Paramètres' }).count()) {
     await nav.getByRole('link', { name: 'Paramètres' }).click();
@@ -226,6 +241,14 @@ export async function deskDialogs(page: Page, data: TourData, visit: Visit): Pro
   await request.getByRole('button', { name: 'Fermer' }).click();
   await expect(request).toBeHidden();
 
+  await go(page, data, `#/familles/${data.familyId}`, /^Famille /);
+  await page.getByRole('button', { name: 'Mettre en place le prélèvement' }).click();
+  const setUp = page.getByRole('dialog', { name: 'Mettre en place le prélèvement' });
+  await expect(setUp).toBeVisible();
+  await visit('dialogue-prelevement');
+  await setUp.getByRole('button', { name: 'Fermer' }).click();
+  await expect(setUp).toBeHidden();
+
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: /Demandes/ }).click();
   await page.getByRole('button', { name: /^Refuser : / }).first().click();
   const refuse = page.getByRole('dialog', { name: 'Refuser la demande' });
@@ -235,7 +258,7 @@ export async function deskDialogs(page: Page, data: TourData, visit: Visit): Pro
   await expect(refuse).toBeHidden();
 }
 
-/** The régisseur's dialogs: issuing a month, correcting an invoice. */
+/** The régisseur's dialogs: issuing a month, correcting an invoice, a direct debit batch's preview. */
 export async function regieDialogs(page: Page, data: TourData, visit: Visit): Promise<void> {
   await go(page, data, `#/facturation/${DRAFT_MONTH}`, 'Facturation');
   await page.getByRole('button', { name: 'Émettre les factures' }).click();
@@ -252,4 +275,13 @@ export async function regieDialogs(page: Page, data: TourData, visit: Visit): Pr
   await visit('dialogue-avoir');
   await correction.getByRole('button', { name: 'Annuler' }).click();
   await expect(correction).toBeHidden();
+
+  await go(page, data, '#/regie/prelevements', 'Régie');
+  await page.getByRole('button', { name: 'Nouveau lot' }).click();
+  const batch = page.getByRole('region', { name: 'Nouveau lot de prélèvements' });
+  await batch.getByLabel('Date de prélèvement').fill('15/12/2026');
+  await batch.getByRole('button', { name: 'Voir l’aperçu' }).click();
+  await expect(batch.getByText(data.invoiceNumber).first()).toBeVisible();
+  await settled(page);
+  await visit('prelevements-apercu');
 }

@@ -9,7 +9,8 @@ import { ErrorBanner } from '../components/Banner.js';
 import { DateField, TextArea } from '../components/fields.js';
 import { todayInParis } from '../lib/format.js';
 import { Dialog } from '../planning/Dialog.js';
-import { PaymentForm, useGuardedClose, usePaymentCall } from './PaymentForm.js';
+import { useDialogCall } from '../lib/dialog-call.js';
+import { PaymentForm, useGuardedClose } from './PaymentForm.js';
 
 /**
  * « Annuler » a payment or a refund entered by mistake: never deleted, but cancelled by a counter-entry of the same
@@ -22,7 +23,7 @@ const FIELDS = ['day', 'reason'];
 export function PaymentCancelDialog({ movement, onDone, onClose }: { movement: AccountMovement; onDone(outcome: PaymentOutcome): void; onClose(): void }) {
   const [initial] = useState(() => ({ day: todayInParis(), reason: '' }));
   const [draft, setDraft] = useState(initial);
-  const { errors, banner, busy, send } = usePaymentCall(FIELDS, onDone);
+  const { errors, banner, busy, send } = useDialogCall<PaymentOutcome>(FIELDS, onDone);
   const close = useGuardedClose(JSON.stringify(draft) !== JSON.stringify(initial), busy, onClose);
   const what = movement.kind === 'refund' ? 'remboursement' : 'règlement';
 

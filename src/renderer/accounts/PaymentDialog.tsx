@@ -10,7 +10,8 @@ import { ErrorBanner } from '../components/Banner.js';
 import { DateField, SelectField, TextArea, TextField } from '../components/fields.js';
 import { todayInParis } from '../lib/format.js';
 import { Dialog } from '../planning/Dialog.js';
-import { PaymentForm, useGuardedClose, usePaymentCall } from './PaymentForm.js';
+import { useDialogCall } from '../lib/dialog-call.js';
+import { PaymentForm, useGuardedClose } from './PaymentForm.js';
 import './payments.css';
 
 /**
@@ -109,7 +110,7 @@ const FIELDS = ['method', 'day', 'amountCents', 'chequeNumber', 'chequeBank', 'c
 export function PaymentDialog({ account, onDone, onClose }: { account: FamilyAccount; onDone(outcome: PaymentOutcome): void; onClose(): void }) {
   const [initial] = useState(blank);
   const [draft, setDraft] = useState<Draft>(initial);
-  const { errors, banner, busy, send } = usePaymentCall(FIELDS, onDone);
+  const { errors, banner, busy, send } = useDialogCall<PaymentOutcome>(FIELDS, onDone);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
   const close = useGuardedClose(dirty, busy, onClose);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));

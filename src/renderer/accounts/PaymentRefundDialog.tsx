@@ -9,7 +9,8 @@ import { DateField, SelectField, TextArea, TextField } from '../components/field
 import { todayInParis } from '../lib/format.js';
 import { Dialog } from '../planning/Dialog.js';
 import { readAmount, REFUND_METHOD_OPTIONS } from './PaymentDialog.js';
-import { PaymentForm, useGuardedClose, usePaymentCall } from './PaymentForm.js';
+import { useDialogCall } from '../lib/dialog-call.js';
+import { PaymentForm, useGuardedClose } from './PaymentForm.js';
 
 /** « Rembourser » the family's credit (all of it by default, or part), by cash, cheque or transfer; the régisseur's. */
 
@@ -18,7 +19,7 @@ const FIELDS = ['method', 'day', 'amountCents', 'chequeNumber', 'reference', 'no
 export function PaymentRefundDialog({ account, onDone, onClose }: { account: FamilyAccount; onDone(outcome: PaymentOutcome): void; onClose(): void }) {
   const [initial] = useState(() => ({ method: 'especes' as RefundMethod, day: todayInParis(), amount: formatCents(account.creditCents), chequeNumber: '', reference: '', note: '' }));
   const [draft, setDraft] = useState(initial);
-  const { errors, banner, busy, send } = usePaymentCall(FIELDS, onDone);
+  const { errors, banner, busy, send } = useDialogCall<PaymentOutcome>(FIELDS, onDone);
   const close = useGuardedClose(JSON.stringify(draft) !== JSON.stringify(initial), busy, onClose);
   const set = <K extends keyof typeof draft>(key: K, value: (typeof draft)[K]) => setDraft((current) => ({ ...current, [key]: value }));
 

@@ -11,7 +11,7 @@ import { Dialog } from '../planning/Dialog.js';
 import { accountInput, accountProblems, ACCOUNT_FIELDS, draftFromReading, emptyAccount, FIELD_LABELS, formPaths, type AccountDraft } from './account-form.js';
 import { ScanPicker } from './ScanPicker.js';
 import { ScanPreview } from './ScanPreview.js';
-import { useSepaCall } from './useSepaCall.js';
+import { useDialogCall } from '../lib/dialog-call.js';
 import './sepa.css';
 
 /**
@@ -52,7 +52,7 @@ export function MandateDialog({
   const [scanError, setScanError] = useState<string | null>(null);
   const [active, setActive] = useState<RibField | null>(null);
   const [submitted, setSubmitted] = useState(false);
-  const call = useSepaCall<MandateView>(PATHS, onDone);
+  const call = useDialogCall<MandateView>(PATHS, onDone);
   const busy = call.busy || readingBusy;
   const dirty = scan !== null || JSON.stringify(draft) !== JSON.stringify(initial);
   const close = useGuardedClose(dirty, busy, onClose);

@@ -7,7 +7,7 @@ import { ErrorBanner } from '../components/Banner.js';
 import { DateField, TextArea } from '../components/fields.js';
 import { todayInParis } from '../lib/format.js';
 import { Dialog } from '../planning/Dialog.js';
-import { useSepaCall } from './useSepaCall.js';
+import { useDialogCall } from '../lib/dialog-call.js';
 
 /**
  * A mandate's steps after its set-up, each a small dialog that is its own confirmation: the signature recorded (the
@@ -26,7 +26,7 @@ function dayError(day: string, label: string): FieldErrors {
 export function SignDialog({ mandate, onDone, onClose }: { mandate: MandateView; onDone(mandate: MandateView): void; onClose(): void }) {
   const [initial] = useState(todayInParis);
   const [signedOn, setSignedOn] = useState(initial);
-  const call = useSepaCall<MandateView>(['signedOn'], onDone);
+  const call = useDialogCall<MandateView>(['signedOn'], onDone);
   const close = useGuardedClose(signedOn !== initial, call.busy, onClose);
   return (
     <Dialog id="sign-dialog" title={`Enregistrer la signature — mandat ${mandate.rum}`} onClose={close}>
@@ -50,7 +50,7 @@ export function SignDialog({ mandate, onDone, onClose }: { mandate: MandateView;
 export function RevokeDialog({ mandate, onDone, onClose }: { mandate: MandateView; onDone(mandate: MandateView): void; onClose(): void }) {
   const [initial] = useState(() => ({ day: todayInParis(), note: '' }));
   const [draft, setDraft] = useState(initial);
-  const call = useSepaCall<MandateView>(['day', 'note'], onDone);
+  const call = useDialogCall<MandateView>(['day', 'note'], onDone);
   const close = useGuardedClose(JSON.stringify(draft) !== JSON.stringify(initial), call.busy, onClose);
   function found(): FieldErrors {
     const errors = dayError(draft.day, 'day');
@@ -79,7 +79,7 @@ export function RevokeDialog({ mandate, onDone, onClose }: { mandate: MandateVie
 
 export function ReactivateDialog({ mandate, onDone, onClose }: { mandate: MandateView; onDone(mandate: MandateView): void; onClose(): void }) {
   const [note, setNote] = useState('');
-  const call = useSepaCall<MandateView>(['note'], onDone);
+  const call = useDialogCall<MandateView>(['note'], onDone);
   const close = useGuardedClose(note !== '', call.busy, onClose);
   return (
     <Dialog id="reactivate-dialog" title={`Réactiver le mandat ${mandate.rum}`} onClose={close}>

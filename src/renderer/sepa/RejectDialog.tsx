@@ -9,7 +9,7 @@ import { ErrorBanner } from '../components/Banner.js';
 import { DateField, SelectField, TextField } from '../components/fields.js';
 import { todayInParis } from '../lib/format.js';
 import { Dialog } from '../planning/Dialog.js';
-import { useSepaCall } from './useSepaCall.js';
+import { useDialogCall } from '../lib/dialog-call.js';
 
 /**
  * « Enregistrer un rejet » of one debit, as the bank reported it: the ISO reason code (shown in French), the day of the
@@ -24,7 +24,7 @@ const FIELDS = ['code', 'day', 'feeCents'];
 export function RejectDialog({ debit, defaultFeeCents, onDone, onClose }: { debit: DebitLine; defaultFeeCents: number; onDone(outcome: RejectOutcome): void; onClose(): void }) {
   const [initial] = useState(() => ({ code: 'AM04' as RejectCode, day: todayInParis(), fee: defaultFeeCents > 0 ? formatCents(defaultFeeCents) : '' }));
   const [draft, setDraft] = useState(initial);
-  const call = useSepaCall<RejectOutcome>(FIELDS, onDone);
+  const call = useDialogCall<RejectOutcome>(FIELDS, onDone);
   const close = useGuardedClose(JSON.stringify(draft) !== JSON.stringify(initial), call.busy, onClose);
 
   async function submit() {
