@@ -74,3 +74,49 @@ export function startOfFrame(jpeg: Buffer): number {
     at += 2 + jpeg.readUInt16BE(at + 2);
   }
 }
+
+/**
+ * A one-page A4 PDF painting an image XObject that declares `width` x `height` 1-bit grey pixels, its data a deflated
+ * stream of zeros (about 110 kB for 30000 x 30000): small on disk, gigabytes once drawn.
+ */
+export async function pdfWithImageBomb(width = 30_000, height = 30_000): Promise<Buffer> {
+  const png = await pngBomb(width, height);
+  // The PNG's IDAT is a zlib stream of rows each led by a filter byte; PDF's FlateDecode with the PNG predictor reads
+  // exactly that.
+  const idatLength = png.readUInt32BE(33);
+  const data = png.subarray(41, 41 + idatLength);
+  const content = 'q 500 0 0 500 50 300 cm /Im1 Do Q';
+  const parts: (string | Buffer)[] = [];
+  const offsets: number[] = [];
+  let length = 0;
+  const push = (part: string | Buffer) => {
+    parts.push(part);
+    length += typeof part === 'string' ? Buffer.byteLength(part, 'latin1') : part.length;
+  };
+  push('%PDF-1.4\n');
+  const objects: (string | [string, Buffer])[] = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    [
+      `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Columns ${width} /Colors 1 /BitsPerComponent 1 >> /Length ${data.length} >>\nstream\n`,
+      data,
+    ],
+  ];
+  objects.forEach((object, index) => {
+    offsets.push(length);
+    push(`${index + 1} 0 obj\n`);
+    if (typeof object === 'string') push(object);
+    else {
+      push(object[0]);
+      push(object[1]);
+      push('\nendstream');
+    }
+    push('\nendobj\n');
+  });
+  const xref = length;
+  push(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`);
+  push(`trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : part)));
+}

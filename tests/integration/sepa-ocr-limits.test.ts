@@ -12,7 +12,7 @@ import { SCAN_MAX_BYTES, SCAN_REFUSALS } from '../../src/office/sepa/scan-handle
 import { renderPdf } from '../../src/server/pdfmake.js';
 import { makeTestOffice, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
 import { drawRibScan, EXAMPLE_RIB, groupsOfFour, POSTAL_RIB, type SampleRib } from '../helpers/rib-scan.js';
-import { jpegBomb, pngBomb } from '../helpers/scan-bombs.js';
+import { jpegBomb, pdfWithImageBomb, pngBomb } from '../helpers/scan-bombs.js';
 
 /**
  * The limits of 'sepa.readScan' (review of issue #12): images declaring too many pixels refused from their header,
@@ -106,6 +106,22 @@ describe('a huge PDF page', () => {
     expect(reading.fields.bic?.value).toBe(EXAMPLE_RIB.bic);
     const page = reading.pages[0]!;
     expect(page.width * page.height).toBeLessThanOrEqual(2_000_000 + page.width + page.height + 1);
+  });
+});
+
+describe('a PDF painting an image that declares 900 Mpx', () => {
+  it('is not decoded: the page is drawn without it, and the reading ends saying no IBAN was found', async () => {
+    const pdf = await pdfWithImageBomb();
+    expect(pdf.length).toBeLessThan(1024 * 1024);
+    const dir = fs.mkdtempSync(path.join(office.dir, 'bomb-'));
+    fs.writeFileSync(path.join(dir, 'bomb.pdf'), pdf);
+    // A well-formed PDF with that image in it (poppler lists it), not a damaged file.
+    expect(execFileSync('pdfimages', ['-list', path.join(dir, 'bomb.pdf')], { encoding: 'utf8' })).toMatch(/image\s+30000\s+30000\s+gray/);
+    const started = performance.now();
+    const reading = await read(file(pdf, 'rib.pdf', 'application/pdf'));
+    expect(reading.fields).toEqual({});
+    expect(reading.notice).toMatch(/Aucun IBAN/);
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 });
 
