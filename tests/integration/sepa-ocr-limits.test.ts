@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content } from 'pdfmake/interfaces.js';
 import type { ScanReading, ScanSource } from '../../src/shared/api/sepa.js';
@@ -82,6 +83,30 @@ describe('decompression bombs', () => {
       fields: { file: SCAN_REFUSALS.unreadable },
     });
   });
+});
+
+describe('a big image under the cap', () => {
+  it('an A4 page scanned at 600 dpi (34.8 Mpx) is read at a bounded resolution: the exact IBAN and BIC', async () => {
+    // The RIB card drawn at 600 dpi (the helper's look says 150 or 300; any resolution draws the same card), laid on
+    // an A4 page of 4960 x 7016 pixels at 200 px from its corner.
+    const card = await loadImage(drawRibScan(EXAMPLE_RIB, { dpi: 600 as 300 }));
+    const sheet = createCanvas(4960, 7016);
+    const context = sheet.getContext('2d');
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, 4960, 7016);
+    context.drawImage(card, 200, 200);
+    const png = sheet.toBuffer('image/png');
+    const reading = await read(file(png, 'scan.png', 'image/png'));
+    expect(reading.fields.iban?.value).toBe(EXAMPLE_RIB.iban);
+    expect(reading.fields.bic?.value).toBe(EXAMPLE_RIB.bic);
+    // Shown as given, with its own size; the boxes, fractions, fit it: the IBAN at x 380 px, baseline 2000 px.
+    expect(reading.pages).toEqual([{ imageBase64: png.toString('base64'), width: 4960, height: 7016 }]);
+    const box = reading.fields.iban!.boxes[0]!;
+    expect(box.x * 4960).toBeGreaterThan(320);
+    expect(box.x * 4960).toBeLessThan(440);
+    expect(box.y * 7016).toBeGreaterThan(1880);
+    expect((box.y + box.height) * 7016).toBeLessThan(2060);
+  }, 180_000);
 });
 
 describe('a huge PDF page', () => {
@@ -199,5 +224,5 @@ describe('a mixed PDF: a text header over the RIB pasted as an image', () => {
     expect(reading.notice).toBeNull();
     expect(reading.warnings).toEqual([]);
     expect(reading.pages).toHaveLength(1);
-  });
+  }, 120_000);
 });

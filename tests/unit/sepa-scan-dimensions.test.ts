@@ -1,6 +1,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { boundedScale, jpegSize, pngSize } from '../../src/office/sepa/scan/dimensions.js';
+import { decodeImage } from '../../src/office/sepa/scan/image.js';
 import { jpegBomb, pngBomb, startOfFrame } from '../helpers/scan-bombs.js';
 
 /** The sizes PNG and JPEG headers declare, read without decoding (the decompression-bomb check of read-scan.ts). */
@@ -52,5 +53,18 @@ describe('a PDF page raster', () => {
     // A ribbon: few pixels, but one side far too long for a canvas.
     const ribbon = boundedScale(100_000, 10, 300, 12_000_000, 12_000);
     expect(100_000 * ribbon).toBeLessThanOrEqual(12_000);
+  });
+});
+
+describe('an image decoded for the OCR', () => {
+  it('is scaled down to the pixel budget, keeping its shape and saying its own size; a small one is left as it is', async () => {
+    const png = drawn(1200, 800, 'image/png');
+    const scaled = await decodeImage(png, 240_000);
+    expect(scaled.width * scaled.height).toBeLessThanOrEqual(240_000 + scaled.width + scaled.height);
+    expect(scaled.width / scaled.height).toBeCloseTo(1.5, 2);
+    expect(scaled.grey).toHaveLength(scaled.width * scaled.height);
+    expect(scaled.scaledFrom).toEqual({ width: 1200, height: 800 });
+    const whole = await decodeImage(png, 12_000_000);
+    expect({ width: whole.width, height: whole.height, scaledFrom: whole.scaledFrom }).toEqual({ width: 1200, height: 800, scaledFrom: undefined });
   });
 });

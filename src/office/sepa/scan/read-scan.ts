@@ -27,7 +27,10 @@ const DISPLAY_DPI = 110;
 const DISPLAY_MAX_PIXELS = 2_000_000;
 /** PDF pages given to the OCR: the resolution tesseract is trained for. */
 const OCR_DPI = 300;
-/** An OCR'd page's raster at most: A4 at 300 dpi (8.7 Mpx) fits; a bigger page is drawn at a lower resolution. */
+/**
+ * An OCR'd page's or image's raster at most: A4 at 300 dpi (8.7 Mpx) fits; a bigger PDF page is drawn, and a bigger
+ * image scaled, to this.
+ */
 const OCR_MAX_PIXELS = 12_000_000;
 /** A PDF page with fewer words of its own than this is a scan (at most a stamp or a page number in text). */
 const TEXT_PAGE_MIN_WORDS = 5;
@@ -89,14 +92,16 @@ async function readImage(bytes: Buffer, mime: 'image/jpeg' | 'image/png', steps:
   checkDeclaredSize(bytes, mime);
   let image: DecodedImage;
   try {
-    image = await decodeImage(bytes);
+    image = await decodeImage(bytes, OCR_MAX_PIXELS);
   } catch {
     throw new UnreadableScan();
   }
-  const fields = await ocrImage(image, 0, bytes, steps.recognizing(5, 98));
+  // A scaled-down image is read as scaled (the boxes are fractions, the same on the original shown beside the form).
+  const fields = await ocrImage(image, 0, image.scaledFrom ? null : bytes, steps.recognizing(5, 98));
+  const shown = image.scaledFrom ?? image;
   return {
     method: 'ocr',
-    pages: [{ imageBase64: bytes.toString('base64'), width: image.width, height: image.height, ...(mime === 'image/jpeg' ? { mime } : {}) }],
+    pages: [{ imageBase64: bytes.toString('base64'), width: shown.width, height: shown.height, ...(mime === 'image/jpeg' ? { mime } : {}) }],
     fields,
     notice: null,
     warnings: [],
