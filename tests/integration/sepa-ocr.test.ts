@@ -7,7 +7,7 @@ import type { ScanReading, ScanSource } from '../../src/shared/api/sepa.js';
 import { ibanProblem } from '../../src/shared/validation/bank.js';
 import { closeOcr } from '../../src/office/sepa/scan/ocr.js';
 import { NO_IBAN_NOTICE } from '../../src/office/sepa/scan/read-scan.js';
-import { SCAN_REFUSALS } from '../../src/office/sepa/scan-handlers.js';
+import { SCAN_MAX_BYTES, SCAN_REFUSALS } from '../../src/office/sepa/scan-handlers.js';
 import { makeTestOffice, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
 import {
   drawRibScan,
@@ -176,11 +176,11 @@ describe('what is refused', () => {
     expect(await refusal(file(Buffer.alloc(0), 'vide.pdf', 'application/pdf'))).toMatchObject({ fields: { file: SCAN_REFUSALS.empty } });
   });
 
-  it('a damaged PDF and a file over 15 Mo', async () => {
+  it('a damaged PDF and a file over the documents\' 10 Mo', async () => {
     expect(await refusal(file(Buffer.from('%PDF-1.7\nnothing else'), 'rib.pdf', 'application/pdf'))).toMatchObject({
       fields: { file: SCAN_REFUSALS.unreadable },
     });
-    const big = Buffer.alloc(15 * 1024 * 1024 + 1, 0x20);
+    const big = Buffer.alloc(SCAN_MAX_BYTES + 1, 0x20);
     big.write('%PDF-1.4\n');
     expect(await refusal(file(big, 'rib.pdf', 'application/pdf'))).toMatchObject({ fields: { file: SCAN_REFUSALS.tooBig } });
   });

@@ -8,7 +8,9 @@ import type { OfficeDb } from '../db/open.js';
 import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase } from '../db/schema.js';
 
-export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
+/** One limit for documents and scanned RIBs (src/shared/files/limits.ts). */
+export { DOCUMENT_MAX_BYTES } from '../../shared/files/limits.js';
+import { DOCUMENT_MAX_BYTES } from '../../shared/files/limits.js';
 
 /** PDF, JPEG or PNG recognised by their first bytes (src/shared/files/sniff.ts, shared with the portal). */
 export { documentMime };

@@ -3,6 +3,7 @@ import type { ScanSource } from '../../shared/api/sepa.js';
 import type { OfficeArgs } from '../../shared/api/contract.js';
 import { invalid, notFound, type Handlers, type StaffContext } from '../api/handler.js';
 import { decodeBase64 } from '../families/documents.js';
+import { DOCUMENT_MAX_BYTES, SCAN_TOO_BIG_MESSAGE, SCAN_TOO_MANY_PIXELS_MESSAGE } from '../../shared/files/limits.js';
 import { readScan, scanKind, UnreadableScan } from './scan/read-scan.js';
 
 /**
@@ -11,11 +12,13 @@ import { readScan, scanKind, UnreadableScan } from './scan/read-scan.js';
  * mandate when the agent confirms it (mandate-handlers.ts).
  */
 
-export const SCAN_MAX_BYTES = 15 * 1024 * 1024;
+/** The documents' limit (src/shared/files/limits.ts): a scan that is read can be stored with the mandate. */
+export const SCAN_MAX_BYTES = DOCUMENT_MAX_BYTES;
 
 export const SCAN_REFUSALS = {
   empty: 'Le fichier est vide ou illisible.',
-  tooBig: 'Le fichier dépasse 15 Mo : scannez le RIB en résolution plus basse (300 ppp suffisent).',
+  tooBig: SCAN_TOO_BIG_MESSAGE,
+  tooManyPixels: SCAN_TOO_MANY_PIXELS_MESSAGE,
   notScan: "Ce fichier n'est ni un PDF ni une image (JPEG ou PNG) : choisissez le RIB scanné.",
   unreadable: "Ce fichier est endommagé ou protégé : il n'a pas pu être ouvert. Scannez à nouveau le RIB.",
 } as const;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { DocumentSummary } from '../../shared/api/contract.js';
+import { DOCUMENT_MAX_BYTES, SCAN_TOO_BIG_MESSAGE } from '../../shared/files/limits.js';
 import type { CallProgress } from '../../shared/api/progress.js';
 import type { MandateView, RibField, ScanReading, ScanSource } from '../../shared/api/sepa.js';
 import { useGuardedClose } from '../accounts/PaymentForm.js';
@@ -21,8 +22,6 @@ import './sepa.css';
  * was read from boxed. Every field stays editable and is checked as it is typed; the office checks again on saving and
  * its refusals land under the fields. The scan is sent with the account so that it stays attached to the mandate.
  */
-
-const MAX_SCAN_BYTES = 10 * 1024 * 1024;
 
 /** The office's paths for this form's fields (before formPaths maps them back). */
 const PATHS = [...ACCOUNT_FIELDS.flatMap((field) => [field, `account.${field}`, `rib.${field}`, `account.rib.${field}`]), 'scan', 'account.scan'];
@@ -83,8 +82,9 @@ export function MandateDialog({
   }
 
   async function readFile(file: File) {
-    if (file.size > MAX_SCAN_BYTES) {
-      setScanError('Le fichier dépasse 10 Mo : numérisez le RIB en moins haute résolution.');
+    // The office's own limit (the same for reading the scan and storing it with the mandate), said at once.
+    if (file.size > DOCUMENT_MAX_BYTES) {
+      setScanError(SCAN_TOO_BIG_MESSAGE);
       return;
     }
     const base64 = await readAsBase64(file);
@@ -156,6 +156,11 @@ export function MandateDialog({
                 {reading.notice}
               </p>
             ) : null}
+            {reading?.warnings.map((warning) => (
+              <p key={warning} className="banner banner-warning" role="status">
+                {warning}
+              </p>
+            ))}
             {reading && !reading.notice ? <p className="muted">Vérifiez chaque valeur avec le RIB : survolez ou sélectionnez un champ pour voir où il a été lu.</p> : null}
             <fieldset className="plain-fieldset">
               <legend>Compte à débiter</legend>

@@ -43,6 +43,11 @@ export interface ScanReading {
   fields: Partial<Record<RibField, ReadField>>;
   /** No IBAN found: the form stays empty and editable, and the screen says so (French message). */
   notice: string | null;
+  /**
+   * What the reading left out, in French, shown above the form (« Ce PDF a 5 pages : seules les 3 premières ont été
+   * lues… »); empty when the whole document was read.
+   */
+  warnings: string[];
   /** Milliseconds spent reading (shown nowhere; for the benchmark and the log). */
   elapsedMs: number;
 }

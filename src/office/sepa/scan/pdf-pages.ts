@@ -1,6 +1,8 @@
 import { createCanvas } from '@napi-rs/canvas';
 import type * as PdfjsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { SCAN_MAX_PDF_PAGES, SCAN_MAX_PIXELS } from '../../../shared/files/limits.js';
 import { pdfjsDataDirs } from './assets.js';
+import { boundedScale } from './dimensions.js';
 import type { ScanWord } from './rib-fields.js';
 
 /**
@@ -21,8 +23,11 @@ function loadPdfjs(): Promise<Pdfjs> {
   return pdfjs;
 }
 
-/** A PDF with more pages than this is not a RIB: only its first pages are read. */
-export const MAX_PDF_PAGES = 3;
+/** A PDF with more pages than this is not a RIB: only its first pages are read, and the reading says so. */
+export const MAX_PDF_PAGES = SCAN_MAX_PDF_PAGES;
+
+/** No raster side over this: the canvas's own limit is 32767, and no RIB needs more. */
+const MAX_RASTER_SIDE = 12_000;
 
 export interface PdfPage {
   /** The page's size in PDF points (1/72 inch), as displayed (rotation applied). */
@@ -31,12 +36,17 @@ export interface PdfPage {
 }
 
 export interface OpenedPdf {
+  /** The pages read: at most MAX_PDF_PAGES. */
   pages: number;
+  /** The document's own page count (more than `pages` when pages were left unread). */
+  pageCount: number;
   pageSize(index: number): Promise<PdfPage>;
   /** The page's own text as words, boxes as fractions of the page. */
   words(index: number): Promise<ScanWord[]>;
-  /** The page drawn at `dpi`, PNG bytes and their size in pixels. */
-  render(index: number, dpi: number): Promise<{ png: Buffer; width: number; height: number }>;
+  /** Whether the page paints an image (a scan, or a RIB pasted as a picture under a text header). */
+  hasImages(index: number): Promise<boolean>;
+  /** The page drawn at `dpi`, or less when that would exceed `maxPixels`: PNG bytes and their size in pixels. */
+  render(index: number, dpi: number, maxPixels: number): Promise<{ png: Buffer; width: number; height: number }>;
   close(): Promise<void>;
 }
 
@@ -50,11 +60,14 @@ export async function openPdf(bytes: Uint8Array): Promise<OpenedPdf> {
     disableFontFace: true,
     useSystemFonts: false,
     verbosity: 0,
+    // An image inside the PDF declaring more pixels than a scan may have is not decoded (pdfjs leaves it out).
+    maxImageSize: SCAN_MAX_PIXELS,
   });
   const doc: PdfDocument = await task.promise;
   const page = (index: number) => doc.getPage(index + 1);
   return {
     pages: Math.min(doc.numPages, MAX_PDF_PAGES),
+    pageCount: doc.numPages,
     async pageSize(index) {
       const viewport = (await page(index)).getViewport({ scale: 1 });
       return { width: viewport.width, height: viewport.height };
@@ -87,11 +100,26 @@ export async function openPdf(bytes: Uint8Array): Promise<OpenedPdf> {
       }
       return words;
     },
-    async render(index, dpi) {
+    async hasImages(index) {
+      const painted = new Set<number>([
+        lib.OPS.paintImageXObject,
+        lib.OPS.paintInlineImageXObject,
+        lib.OPS.paintImageXObjectRepeat,
+        lib.OPS.paintInlineImageXObjectGroup,
+        lib.OPS.paintImageMaskXObject,
+        lib.OPS.paintImageMaskXObjectGroup,
+        lib.OPS.paintImageMaskXObjectRepeat,
+      ]);
+      const operators = await (await page(index)).getOperatorList();
+      return operators.fnArray.some((fn) => painted.has(fn));
+    },
+    async render(index, dpi, maxPixels) {
       const current = await page(index);
-      const viewport = current.getViewport({ scale: dpi / 72 });
-      const width = Math.ceil(viewport.width);
-      const height = Math.ceil(viewport.height);
+      const size = current.getViewport({ scale: 1 });
+      const viewport = current.getViewport({ scale: boundedScale(size.width, size.height, dpi, maxPixels, MAX_RASTER_SIDE) });
+      // Rounded up (the bound holds within a row and a column of pixels); at least one pixel for a degenerate page.
+      const width = Math.max(1, Math.ceil(viewport.width));
+      const height = Math.max(1, Math.ceil(viewport.height));
       const canvas = createCanvas(width, height);
       const context = canvas.getContext('2d');
       context.fillStyle = '#ffffff';
