@@ -125,6 +125,8 @@ export interface IneligibleInvoice {
   familyName: string;
   amountCents: number;
   why: string;
+  /** A new « avis de prélèvement » would make it collectable (none given, another amount, or rejected since). */
+  needsNotice: boolean;
 }
 
 export interface BatchPreview {
@@ -170,4 +172,21 @@ export interface RejectOutcome {
   /** The mandate was suspended by this reject (the second one). */
   mandateSuspended: boolean;
   feeInvoiceNumber: string | null;
+}
+
+/**
+ * Preparing « avis de prélèvement » (pre-notifications posted apart from the invoice) for a collection date: for the
+ * chosen invoices, or, without `invoiceIds`, every invoice of that date that needs one.
+ */
+export interface NoticesInput {
+  collectionDate: string;
+  invoiceIds?: number[];
+}
+
+export interface NoticesOutcome {
+  /** One PDF, one page per family, to print and post. */
+  file: { fileName: string; mime: string; base64: string };
+  count: number;
+  /** The debit date announced (the first date these invoices can be collected): the collection date, or later when the delay does not leave it. */
+  debitDate: string;
 }
