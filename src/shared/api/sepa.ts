@@ -151,6 +151,8 @@ export interface BatchSummary {
   rejectedCount: number;
   createdAt: string;
   sentVersion: Pain008Version | null;
+  /** Sent, due, and not settled because the last settlement failed: why, in French (retried at every read). */
+  settlementProblem: string | null;
 }
 
 export interface BatchView extends BatchSummary {
