@@ -1,4 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadMigrations, migrate } from '../../src/server/migrate.js';
+import { defaultMigrationsDir, registerOfficeFunctions } from '../../src/office/db/open.js';
 import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
 import { amendAccount, insertNotice, insertSignedMandate } from '../helpers/sepa.js';
@@ -140,5 +146,31 @@ describe('review of the direct debits', () => {
     expect(office.sqlite.prepare('SELECT status FROM sepa_debits WHERE batch_id = ?').pluck().get(batch.id)).toBe('collected');
     expect(office.sqlite.prepare("SELECT COUNT(*) FROM account_movements WHERE kind = 'cancellation'").pluck().get()).toBe(0);
     expect((await office.value('accounts.get', { familyId: durand.familyId })).balanceCents).toBe(0);
+  });
+
+  it('records, when upgrading to 0009, the pre-notification of invoices issued before it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-notices-'));
+    const db = new BetterSqlite3(path.join(dir, 'office.sqlite'));
+    try {
+      registerOfficeFunctions(db);
+      const migrations = loadMigrations(defaultMigrationsDir());
+      const clock = () => new Date('2026-12-01T09:00:00Z');
+      migrate(db, migrations, clock, 8);
+      db.pragma('foreign_keys = OFF');
+      db.prepare("INSERT INTO sepa_mandates (id, family_id, rum, status, signed_on, created_at) VALUES (7, 3, 'GRE-F000003-000007', 'actif', '2026-10-15', '2026-10-15T08:00:00Z')").run();
+      const insert = db.prepare(
+        "INSERT INTO invoices (number, year, seq, kind, family_id, month, issue_date, due_date, total_cents, issued_at, document) VALUES (?, 2026, ?, 'invoice', 3, '2026-11', '2026-12-02', '2027-01-01', ?, '2026-12-02T08:00:00.000Z', ?)",
+      );
+      const directDebit = { debitDate: '2027-01-11', mandateReference: 'GRE-F000003-000007', creditorId: 'FR72ZZZ123456', amountCents: 4_650 };
+      insert.run('2026-000001', 1, 4_650, JSON.stringify({ directDebit }));
+      insert.run('2026-000002', 2, 1_000, JSON.stringify({ directDebit: null }));
+      migrate(db, migrations, clock);
+      expect(db.prepare('SELECT invoice_id, family_id, mandate_id, rum, amount_cents, debit_date, notified_on, source FROM sepa_notices').all()).toEqual([
+        { invoice_id: 1, family_id: 3, mandate_id: 7, rum: 'GRE-F000003-000007', amount_cents: 4_650, debit_date: '2027-01-11', notified_on: '2026-12-02', source: 'invoice' },
+      ]);
+    } finally {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
