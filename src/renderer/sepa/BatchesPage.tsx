@@ -350,7 +350,7 @@ function BatchDetail({ batchId, settings, onChanged, onClose }: { batchId: numbe
             setBatch(outcome.batch);
             setNote(
               [
-                'Rejet enregistré : la facture redevient due.',
+                'Rejet enregistré : la facture redevient due ; un nouvel avis de prélèvement sera nécessaire avant de la prélever à nouveau.',
                 outcome.feeInvoiceNumber ? `Frais facturés (facture ${outcome.feeInvoiceNumber}).` : '',
                 outcome.mandateSuspended ? 'Le mandat est suspendu : à réactiver, modifier ou remplacer une fois la famille contactée.' : '',
               ]
