@@ -171,7 +171,7 @@ export interface RejectInput {
 
 export interface RejectOutcome {
   batch: BatchView;
-  /** The mandate was suspended by this reject (the second one). */
+  /** The mandate was suspended by this reject: the second one, or the first when its code says the account or mandate is gone (shared/sepa/suspension.ts). */
   mandateSuspended: boolean;
   feeInvoiceNumber: string | null;
 }
