@@ -64,3 +64,30 @@ export function validatePain008(file: string, version: string): string {
     return String((error as { stderr?: string }).stderr ?? error);
   }
 }
+
+/**
+ * A pre-notification recorded straight into the office file (migration 0009), as an invoice issued under the mandate
+ * would have recorded it: for invoices the tests insert by hand, which carry none.
+ */
+export function insertNotice(
+  office: TestOffice,
+  notice: { invoiceId: number; familyId: number; mandateId: number; rum: string; amountCents: number; notifiedOn: string; debitDate?: string; source?: 'invoice' | 'avis' },
+): number {
+  return Number(
+    office.sqlite
+      .prepare(
+        'INSERT INTO sepa_notices (invoice_id, family_id, mandate_id, rum, amount_cents, debit_date, notified_on, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        notice.invoiceId,
+        notice.familyId,
+        notice.mandateId,
+        notice.rum,
+        notice.amountCents,
+        notice.debitDate ?? notice.notifiedOn,
+        notice.notifiedOn,
+        notice.source ?? 'invoice',
+        `${notice.notifiedOn}T08:00:00.000Z`,
+      ).lastInsertRowid,
+  );
+}

@@ -7,7 +7,7 @@ import { ibanFromRib, maskIban } from '../../src/shared/validation/bank.js';
 import { settleDueDebits } from '../../src/office/sepa/settlement.js';
 import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
-import { insertSignedMandate } from '../helpers/sepa.js';
+import { insertNotice, insertSignedMandate } from '../helpers/sepa.js';
 import { buildNovember } from './billing-run-commune.js';
 
 /**
@@ -49,7 +49,8 @@ describe('collections of issued invoices', () => {
     const durand = insertSignedMandate(office, n.durand, { holder: 'Paul Durand', iban: DURAND_IBAN, bic: 'AGRIFRPP' });
     const roux = insertSignedMandate(office, n.roux, { holder: 'Inès Roux', iban: ROUX_IBAN, bic: 'PSSTFRPPXXX' });
     insertSignedMandate(office, n.bernard, { holder: 'Claire Bernard', iban: DURAND_IBAN, bic: 'AGRIFRPP' }, { status: 'a_signer' });
-    // An older invoice of the Durands, issued before mandates printed anything: pre-notified by its issue date only.
+    // An older invoice of the Durands, issued before their mandate was signed: its document pre-notifies nothing, so
+    // it is never debited until an « avis de prélèvement » tells them the amount, the date, the RUM and the ICS.
     const older = insertIssuedInvoice(office.sqlite, { familyId: n.durand, issueDate: '2026-11-25', dueDate: '2026-12-25', totalCents: 1_000, month: '2026-10' });
     const regie = await office.as('regisseur');
     const agent = await office.as('agent');
@@ -87,16 +88,39 @@ describe('collections of issued invoices', () => {
     expect(text).not.toContain('Par chèque');
     expect(text).not.toContain('PayFiP');
 
-    // Thursday 10 December: only the older invoice is due for collection (25 November + 14 days = 9 December).
+    // Thursday 10 December: the older invoice was never pre-notified (issued before the mandate), the month's invoices
+    // announce 11 January: nothing can be debited; the older one needs an avis.
     const early = await ok(regie.call('sepa.preview', { collectionDate: '2026-12-10' }));
-    expect(early.debits.map((d) => [d.invoiceNumber, d.familyName, d.amountCents, d.sequenceType])).toEqual([[older.number, 'Durand Paul', 1_000, 'FRST']]);
-    expect([early.count, early.controlSumCents]).toEqual([1, 1_000]);
+    expect([early.debits, early.count, early.controlSumCents]).toEqual([[], 0, 0]);
     const number = (familyId: number) => documents.find((d) => d.family_id === familyId)!.number;
-    expect(early.ineligible.map((i) => [i.invoiceNumber, i.why])).toEqual([
-      [number(n.bernard), 'mandat à signer'],
-      [number(n.durand), 'pré-notification trop récente : prélevable à partir du 11/01/2027'],
-      [number(n.roux), 'pré-notification trop récente : prélevable à partir du 11/01/2027'],
+    expect(early.ineligible.map((i) => [i.invoiceNumber, i.why, i.needsNotice])).toEqual([
+      [number(n.bernard), 'mandat à signer', false],
+      [older.number, 'non pré-notifiée : envoyez un avis de prélèvement', true],
+      [number(n.durand), 'pré-notification trop récente : prélevable à partir du 11/01/2027', false],
+      [number(n.roux), 'pré-notification trop récente : prélevable à partir du 11/01/2027', false],
     ]);
+    // The month's invoices recorded their pre-notification at issue (migration 0009).
+    expect(office.sqlite.prepare('SELECT family_id, amount_cents, debit_date, notified_on, source FROM sepa_notices ORDER BY family_id').all()).toEqual([
+      { family_id: n.durand, amount_cents: 4_650, debit_date: '2027-01-11', notified_on: '2026-12-02', source: 'invoice' },
+      { family_id: n.roux, amount_cents: 300, debit_date: '2027-01-11', notified_on: '2026-12-02', source: 'invoice' },
+    ]);
+    // The avis, printed today: 14 days leave 16 December at the earliest, which it announces.
+    expect((await refused(agent.call('sepa.notices', { collectionDate: '2026-12-10' }))).code).toBe('forbidden');
+    const avis = await ok(regie.call('sepa.notices', { collectionDate: '2026-12-10' }));
+    expect([avis.count, avis.debitDate, avis.file.fileName]).toEqual([1, '2026-12-16', 'avis-prelevement-2026-12-16.pdf']);
+    const avisFile = path.join(office.dir, 'avis.pdf');
+    fs.writeFileSync(avisFile, Buffer.from(avis.file.base64, 'base64'));
+    const avisText = plain(execFileSync('pdftotext', [avisFile, '-'], { encoding: 'utf8' }));
+    expect(avisText).toContain('Avis de prélèvement');
+    expect(avisText).toContain('la somme de 10,00 € sera prélevée sur votre compte le mercredi 16 décembre 2026');
+    expect(avisText).toContain(`Référence unique du mandat (RUM) ${durand.rum}`);
+    expect(avisText).toContain('Identifiant créancier SEPA (ICS) FR72ZZZ123456');
+    expect(avisText).toContain(`Compte débité ${maskIban(DURAND_IBAN)}`);
+    expect(avisText).toContain(`Facture n° ${older.number}`);
+    expect(avisText).not.toContain(DURAND_IBAN);
+    expect((await refused(regie.call('sepa.notices', { collectionDate: '2026-12-10' }))).fields).toEqual({ collectionDate: 'Aucune facture à pré-notifier pour cette date.' });
+    const waiting = await ok(regie.call('sepa.preview', { collectionDate: '2026-12-10' }));
+    expect(waiting.ineligible.find((i) => i.invoiceId === older.id)?.why).toBe('pré-notification trop récente : prélevable à partir du 16/12/2026');
 
     // Refused, under the field, and nothing saved.
     const refusals: [string, string][] = [
@@ -161,6 +185,9 @@ describe('collections of issued invoices', () => {
     );
     expect(() => office.sqlite.prepare("UPDATE sepa_batches SET collection_date = '2027-01-12' WHERE id = ?").run(batch.id)).toThrow('a batch sent or cancelled is never edited');
     expect(() => office.sqlite.prepare("UPDATE sepa_batches SET sent_xml = 'x' WHERE id = ?").run(batch.id)).toThrow('a batch sent or cancelled is never edited');
+    // Its count and control sum too (0009): what the bank received stays what the batch says.
+    expect(() => office.sqlite.prepare('UPDATE sepa_batches SET debit_count = 2, control_sum_cents = 4950 WHERE id = ?').run(batch.id)).toThrow('a batch sent or cancelled is never edited');
+    expect(() => office.sqlite.prepare("UPDATE sepa_batches SET sent_version = 'pain.008.001.08' WHERE id = ?").run(batch.id)).toThrow('a batch sent or cancelled is never edited');
     const other = await refused(regie.call('sepa.export', { batchId: batch.id, version: 'pain.008.001.08' }));
     expect(other.fields?.version).toBe('Ce lot a été transmis au format pain.008.001.02 : seul ce fichier, tel qu’envoyé, peut être téléchargé à nouveau.');
     expect((await ok(regie.call('sepa.export', { batchId: batch.id, version: 'pain.008.001.02' }))).base64).toBe(sent.base64);
@@ -196,7 +223,8 @@ describe('collections of issued invoices', () => {
     expect(office.sqlite.prepare('SELECT last_collection_on FROM sepa_mandates WHERE id = ?').pluck().get(durand.mandateId)).toBe('2027-01-11');
 
     // The next invoice of a mandate collected once is a recurring debit.
-    insertIssuedInvoice(office.sqlite, { familyId: n.durand, issueDate: '2027-01-11', dueDate: '2027-02-10', totalCents: 2_000 });
+    const january = insertIssuedInvoice(office.sqlite, { familyId: n.durand, issueDate: '2027-01-11', dueDate: '2027-02-10', totalCents: 2_000 });
+    insertNotice(office, { invoiceId: january.id, familyId: n.durand, mandateId: durand.mandateId, rum: durand.rum, amountCents: 2_000, notifiedOn: '2027-01-11' });
     const next = await ok(regie.call('sepa.preview', { collectionDate: '2027-02-10' }));
     expect(next.debits.map((d) => [d.familyName, d.amountCents, d.sequenceType])).toEqual([['Durand Paul', 2_000, 'RCUR']]);
   });
@@ -204,8 +232,9 @@ describe('collections of issued invoices', () => {
   it('settles a debit whose day was closed before the office settled it on the first open day after, with its date in the note', async () => {
     office = await makeTestOffice({ now: '2026-12-01T09:00:00Z' });
     const n = await buildNovember(office);
-    insertSignedMandate(office, n.durand, { holder: 'Paul Durand', iban: DURAND_IBAN, bic: 'AGRIFRPP' });
-    insertIssuedInvoice(office.sqlite, { familyId: n.durand, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents: 2_500 });
+    const mandate = insertSignedMandate(office, n.durand, { holder: 'Paul Durand', iban: DURAND_IBAN, bic: 'AGRIFRPP' });
+    const invoice = insertIssuedInvoice(office.sqlite, { familyId: n.durand, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents: 2_500 });
+    insertNotice(office, { invoiceId: invoice.id, familyId: n.durand, mandateId: mandate.mandateId, rum: mandate.rum, amountCents: 2_500, notifiedOn: '2026-11-02' });
     const regie: { call: CallFn } = await office.as('regisseur');
     const batch = await ok(regie.call('sepa.prepare', { collectionDate: '2026-12-03' }));
     await ok(regie.call('sepa.export', { batchId: batch.id, version: 'pain.008.001.08' }));

@@ -7,7 +7,7 @@ import { ibanFromRib } from '../../src/shared/validation/bank.js';
 import { decimalAmount, writePain008 } from '../../src/office/sepa/pain008.js';
 import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type TestOffice } from '../helpers/office.js';
-import { amendAccount, insertSignedMandate, validatePain008 } from '../helpers/sepa.js';
+import { amendAccount, insertNotice, insertSignedMandate, validatePain008 } from '../helpers/sepa.js';
 import { family } from './billing-run-commune.js';
 import { ibanVault } from '../../src/office/sepa/iban-vault.js';
 
@@ -42,8 +42,8 @@ async function exported(version: Pain008Version) {
   const moved = await family(office, { nom: 'Martin', prenom: 'Jean', civilite: 'M.' });
   const sameBank = await family(office, { nom: 'Petit', prenom: 'Luc', civilite: 'M.' });
   const collected = await family(office, { nom: 'Roux', prenom: 'Inès', civilite: 'Mme' });
-  insertSignedMandate(office, helene, { holder: 'Hélène D’Aubigné-Müller', iban: iban('30006', '00011234567').candidate, bic: 'AGRIFRPP' }, { signedOn: '2026-10-02' });
-  insertSignedMandate(office, zoe, { holder: "Zoé L'Hôte", iban: iban('30004', '00012345678').candidate, bic: 'BNPAFRPP' }, { signedOn: '2026-10-03' });
+  const m0 = insertSignedMandate(office, helene, { holder: 'Hélène D’Aubigné-Müller', iban: iban('30006', '00011234567').candidate, bic: 'AGRIFRPP' }, { signedOn: '2026-10-02' });
+  const mz = insertSignedMandate(office, zoe, { holder: "Zoé L'Hôte", iban: iban('30004', '00012345678').candidate, bic: 'BNPAFRPP' }, { signedOn: '2026-10-03' });
   // Moved to another bank after signing: SMNDA and a first debit again.
   const m1 = insertSignedMandate(office, moved, { holder: 'Jean Martin', iban: iban('30003', '00050001234').candidate, bic: 'SOGEFRPP' }, { signedOn: '2026-10-04' });
   amendAccount(office, m1.mandateId, { holder: 'Jean Martin', iban: iban('20041', '0500013M026').candidate, bic: 'PSSTFRPP' }, '2026-11-10');
@@ -63,7 +63,19 @@ async function exported(version: Pain008Version) {
     [sameBank, 300],
     [collected, 10_001],
   ];
-  for (const [familyId, totalCents] of amounts) insertIssuedInvoice(office.sqlite, { familyId, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents });
+  // Each pre-notified by its invoice, as the run records it.
+  const mandates = new Map([
+    [helene, m0],
+    [zoe, mz],
+    [moved, m1],
+    [sameBank, m2],
+    [collected, m3],
+  ]);
+  for (const [familyId, totalCents] of amounts) {
+    const invoice = insertIssuedInvoice(office.sqlite, { familyId, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents });
+    const { mandateId, rum } = mandates.get(familyId)!;
+    insertNotice(office, { invoiceId: invoice.id, familyId, mandateId, rum, amountCents: totalCents, notifiedOn: '2026-11-02' });
+  }
   const regie = await office.as('regisseur');
   const prepared = await regie.call('sepa.prepare', { collectionDate: '2026-12-10' });
   if (!prepared.ok) throw new Error(JSON.stringify(prepared.error));

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
 import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
-import { insertSignedMandate } from '../helpers/sepa.js';
+import { insertNotice, insertSignedMandate } from '../helpers/sepa.js';
 import { family } from './billing-run-commune.js';
 
 /**
@@ -36,6 +36,8 @@ describe('rejected direct debits', () => {
     mandate = insertSignedMandate(office, familyId, { holder: 'Paul Durand', iban: IBAN, bic: 'AGRIFRPP' });
     const a = insertIssuedInvoice(office.sqlite, { familyId, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents: 4_650 });
     const b = insertIssuedInvoice(office.sqlite, { familyId, issueDate: '2026-11-03', dueDate: '2026-12-03', totalCents: 1_200 });
+    insertNotice(office, { invoiceId: a.id, familyId, mandateId: mandate.mandateId, rum: mandate.rum, amountCents: 4_650, notifiedOn: '2026-11-02' });
+    insertNotice(office, { invoiceId: b.id, familyId, mandateId: mandate.mandateId, rum: mandate.rum, amountCents: 1_200, notifiedOn: '2026-11-03' });
     regie = await office.as('regisseur');
     const batch = await ok(regie.call('sepa.prepare', { collectionDate: '2026-12-10' }));
     await ok(regie.call('sepa.export', { batchId: batch.id, version: 'pain.008.001.02' }));
@@ -102,12 +104,27 @@ describe('rejected direct debits', () => {
     // Audited.
     expect(office.sqlite.prepare("SELECT COUNT(*) FROM audit_log WHERE entity = 'sepa_debit' AND action = 'reject'").pluck().get()).toBe(1);
 
+    // The rejected invoice's pre-notification was used by the debit that failed: a new avis before it is debited
+    // again. The fee invoice carries its own (recorded at issue), announcing Monday 11 January.
+    const afterReject = await ok(regie.call('sepa.preview', { collectionDate: '2027-01-11' }));
+    expect(afterReject.debits.map((d) => [d.invoiceNumber, d.amountCents])).toEqual([[fee.number, 500]]);
+    expect(afterReject.ineligible.map((i) => [i.invoiceNumber, i.why, i.needsNotice])).toEqual([[numbers[0], 'rejetée : nouvel avis de prélèvement nécessaire', true]]);
+    office.clock.set('2026-12-14T10:00:00Z');
+    const avis = await ok(regie.call('sepa.notices', { collectionDate: '2027-01-11', invoiceIds: [numbers[0]].map((nb) => afterReject.ineligible.find((i) => i.invoiceNumber === nb)!.invoiceId) }));
+    expect([avis.count, avis.debitDate]).toEqual([1, '2027-01-11']);
+    const renotified = await ok(regie.call('sepa.preview', { collectionDate: '2027-01-11' }));
+    expect(renotified.debits.map((d) => [d.invoiceNumber, d.amountCents])).toEqual([
+      [numbers[0], 4_650],
+      [fee.number, 500],
+    ]);
+
     // The second reject suspends the mandate until the office reactivates it: nothing of the family is collected.
     const second = await ok(regie.call('sepa.reject', { debitId: debitIds[1]!, code: 'MD06', day: '2026-12-14', feeCents: 0 }));
     expect([second.mandateSuspended, second.feeInvoiceNumber]).toEqual([true, null]);
     expect(office.sqlite.prepare('SELECT status, status_note FROM sepa_mandates WHERE id = ?').get(mandate.mandateId)).toEqual({
       status: 'suspendu',
-      status_note: 'Suspendu après 2 rejets (dernier le 14/12/2026 : MD06 · Remboursement demandé par le débiteur) : à réactiver par la régie une fois la famille contactée.',
+      status_note:
+        'Suspendu après 2 rejets (dernier le 14/12/2026 : MD06 · Remboursement demandé par le débiteur) : à réactiver, modifier ou remplacer par la régie une fois la famille contactée.',
     });
     expect((await office.value('accounts.get', { familyId })).balanceCents).toBe(6_350);
     const preview = await ok(regie.call('sepa.preview', { collectionDate: '2027-01-11' }));
@@ -126,6 +143,12 @@ describe('rejected direct debits', () => {
     office.clock.set('2026-12-08T09:00:00Z');
     const outcome = await ok(regie.call('sepa.reject', { debitId: debitIds[1]!, code: 'AC04', day: '2026-12-08', feeCents: 0 }));
     expect(outcome.batch.debits.map((d) => d.status)).toEqual(['pending', 'rejected']);
+    // A closed account: the mandate is suspended at this first reject (src/shared/sepa/suspension.ts).
+    expect(outcome.mandateSuspended).toBe(true);
+    expect(office.sqlite.prepare('SELECT status, status_note FROM sepa_mandates WHERE id = ?').get(mandate.mandateId)).toEqual({
+      status: 'suspendu',
+      status_note: 'Suspendu dès le premier rejet (le 08/12/2026 : AC04 · Compte clôturé) : à réactiver, modifier ou remplacer par la régie une fois la famille contactée.',
+    });
     expect((await office.value('accounts.get', { familyId })).invoices.map((i) => i.directDebit?.status ?? null)).toEqual(['sent', null]);
     office.clock.set('2026-12-10T09:00:00Z');
     const account = await office.value('accounts.get', { familyId });

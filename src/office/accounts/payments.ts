@@ -297,6 +297,10 @@ export async function cancelMovement(ctx: StaffContext, raw: CancelInput): Promi
     const original = await trx.selectFrom('account_movements').select('family_id').where('id', '=', input.movementId).executeTakeFirst();
     if (!original) throw notFound('Règlement introuvable.');
     familyId = original.family_id;
+    // A payment a direct debit wrote is undone by its reject (sepa.reject), which also marks the debit and counts it
+    // against the mandate; cancelled here, the debit would stay « collected » with no payment behind it.
+    const debit = await trx.selectFrom('sepa_debits').select('id').where('payment_movement_id', '=', input.movementId).executeTakeFirst();
+    if (debit) throw invalid({}, 'Ce règlement vient d’un prélèvement SEPA : il ne s’annule pas ici. Ouvrez le lot dans Régie › Prélèvements et utilisez « Enregistrer un rejet ».');
     return cancelMovementIn(trx, ctx.user.id, input, today, at);
   });
   return { movementId: id, refundId: null, account: (await loadFamilyAccount(ctx.db, familyId, today)) as FamilyAccount };

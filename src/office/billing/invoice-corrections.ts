@@ -14,7 +14,7 @@ import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.
 import { invoiceLineRow } from './run-store.js';
 import { immediateTransaction } from './run-transaction.js';
 import { loadBillingSettings, readJson } from './store.js';
-import { directDebitNotices, noticeFor } from '../sepa/prenotification.js';
+import { directDebitNotices, noticeFor, recordIssuedNotices } from '../sepa/prenotification.js';
 
 /**
  * A correction of an issued invoice ('invoices.correct', the régisseur only): never an edit, a new document numbered
@@ -160,6 +160,7 @@ export async function insertCorrection(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await recordIssuedNotices(trx, [{ invoiceId: inserted.id, familyId: original.family_id, notifiedOn: issueDate, directDebit: document.directDebit }], at, userId);
   await trx
     .insertInto('invoice_lines')
     .values(

@@ -18,7 +18,7 @@ import { settleFamilies } from '../accounts/payments.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { immediateTransaction } from './run-transaction.js';
 import { loadBillingSettings } from './store.js';
-import { directDebitNotices, noticeFor } from '../sepa/prenotification.js';
+import { directDebitNotices, noticeFor, recordIssuedNotices, type IssuedNotice } from '../sepa/prenotification.js';
 
 /**
  * Issuing a month ('invoiceRuns.issue', the régisseur only): in one immediate write transaction, the run is computed
@@ -145,11 +145,13 @@ async function writeInvoices(
   for (let start = 0; start < total; start += BATCH) {
     const invoices: Insertable<InvoiceTable>[] = [];
     const lines: Insertable<InvoiceLineTable>[] = [];
+    const told: IssuedNotice[] = [];
     for (const [offset, draft] of drafts.slice(start, start + BATCH).entries()) {
       id += 1;
       const { number, seq, year } = numbers[start + offset]!;
       const family = families.get(draft.familyId) ?? { name: '', addressee: `Famille n° ${draft.familyId}`, address: [] };
       const document = issuedDocument(draft, family, settings.issuer, { number, issueDate, dueDate, month }, noticeFor(notices.get(draft.familyId), draft.totalCents));
+      told.push({ invoiceId: id, familyId: draft.familyId, notifiedOn: issueDate, directDebit: document.directDebit });
       invoices.push({
         id,
         number,
@@ -177,6 +179,7 @@ async function writeInvoices(
     // 16 values an invoice, 9 a line: well under SQLite's bound parameters per statement.
     for (let i = 0; i < invoices.length; i += 100) await trx.insertInto('invoices').values(invoices.slice(i, i + 100)).execute();
     for (let i = 0; i < lines.length; i += 1000) await trx.insertInto('invoice_lines').values(lines.slice(i, i + 1000)).execute();
+    await recordIssuedNotices(trx, told, at, ctx.user.id);
     ctx.progress(Math.min(start + BATCH, total), total, ISSUE);
   }
   await trx.updateTable('invoice_runs').set({ status: 'issued', issued_at: at, issued_by: ctx.user.id }).where('id', '=', runId).execute();

@@ -618,3 +618,22 @@ export interface SepaFamilyFlagTable {
   since: string;
   reason: string;
 }
+
+/** SEPA pre-notifications (migrations/office/0009_sepa_notices.sql), merged into the one interface above. */
+export interface OfficeDatabase {
+  sepa_notices: SepaNoticeTable;
+}
+
+export interface SepaNoticeTable {
+  id: Generated<number>;
+  invoice_id: number;
+  family_id: number;
+  mandate_id: number;
+  rum: string;
+  amount_cents: number;
+  debit_date: string;
+  notified_on: string;
+  source: 'invoice' | 'avis';
+  created_at: string;
+  created_by: number | null;
+}

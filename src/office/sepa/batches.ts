@@ -13,6 +13,7 @@ import { markFamiliesDirty } from '../billing/run-numbering.js';
 import { immediateTransaction } from '../billing/run-transaction.js';
 import type { OfficeDatabase } from '../db/schema.js';
 import { judgeInvoices } from './eligibility.js';
+import { settlementFailure } from './settlement.js';
 import { ibanVault } from './iban-vault.js';
 import type { OfficeDb } from '../db/open.js';
 
@@ -137,18 +138,23 @@ async function summaries(db: Db, batchId: number | null): Promise<BatchSummary[]
     .orderBy('b.collection_date', 'desc')
     .orderBy('b.id', 'desc')
     .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    messageId: row.message_id,
-    collectionDate: row.collection_date,
-    status: row.status,
-    statusLabel: statusLabel(row),
-    count: row.debit_count,
-    controlSumCents: row.control_sum_cents,
-    rejectedCount: Number(row.rejected ?? 0),
-    createdAt: row.created_at,
-    sentVersion: row.sent_version,
-  }));
+  const failure = settlementFailure(db);
+  return rows.map((row) => {
+    const failed = failure !== null && row.status === 'sent' && row.settled_at === null && row.collection_date <= failure.day;
+    return {
+      id: row.id,
+      messageId: row.message_id,
+      collectionDate: row.collection_date,
+      status: row.status,
+      statusLabel: failed ? 'Règlement en échec' : statusLabel(row),
+      count: row.debit_count,
+      controlSumCents: row.control_sum_cents,
+      rejectedCount: Number(row.rejected ?? 0),
+      createdAt: row.created_at,
+      sentVersion: row.sent_version,
+      settlementProblem: failed ? `Les prélèvements de ce lot n’ont pas pu être portés sur les comptes le ${shortDayFr(failure.day)} : ${failure.reason}. Nouvel essai à chaque ouverture des prélèvements ; si l’échec persiste, prévenez l’administrateur.` : null,
+    };
+  });
 }
 
 export function batchSummaries(db: Db): Promise<BatchSummary[]> {

@@ -16,6 +16,7 @@ import {
   previewBatch,
   REGISSEUR_ONLY_BATCHES,
 } from './batches.js';
+import { prepareNotices } from './notices.js';
 import { exportBatch } from './pain008-export.js';
 import { clearFlag, recordReject } from './rejects.js';
 import { settleDueDebits, settleDueDebitsBeforeReading } from './settlement.js';
@@ -43,7 +44,7 @@ async function settledFirst<T>(ctx: StaffContext, work: () => Promise<T>): Promi
 }
 
 export const collectionHandlers: Handlers<
-  'sepa.settings' | 'sepa.saveSettings' | 'sepa.preview' | 'sepa.prepare' | 'sepa.batches' | 'sepa.batch' | 'sepa.export' | 'sepa.cancelBatch' | 'sepa.reject' | 'sepa.clearFlag'
+  'sepa.settings' | 'sepa.saveSettings' | 'sepa.preview' | 'sepa.prepare' | 'sepa.batches' | 'sepa.batch' | 'sepa.export' | 'sepa.cancelBatch' | 'sepa.reject' | 'sepa.clearFlag' | 'sepa.notices'
 > = {
   'sepa.settings': { access: ALL_STAFF, args: noArgs, run: (ctx) => settled(ctx, () => loadSepaSettings(ctx.db)) },
   'sepa.saveSettings': {
@@ -71,6 +72,15 @@ export const collectionHandlers: Handlers<
     refusal: REGISSEUR_ONLY_BATCHES,
     args: checkedInHandler<RejectInput>(z.looseObject({}, 'Rejet attendu.')),
     run: (ctx, args) => settledFirst(ctx, () => recordReject(ctx, args)),
+  },
+  'sepa.notices': {
+    access: BATCH_WRITERS,
+    refusal: REGISSEUR_ONLY_BATCHES,
+    args: z.strictObject({
+      collectionDate: collectionDate.shape.collectionDate,
+      invoiceIds: z.array(id, 'Factures attendues.').max(20_000, 'Trop de factures à la fois.').optional(),
+    }),
+    run: (ctx, args) => settledFirst(ctx, () => prepareNotices(ctx, args)),
   },
   'sepa.clearFlag': { access: BATCH_WRITERS, refusal: REGISSEUR_ONLY_BATCHES, args: z.strictObject({ familyId: id }), run: (ctx, args) => settledFirst(ctx, () => clearFlag(ctx, args.familyId)) },
 };

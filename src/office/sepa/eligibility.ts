@@ -1,8 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DebitLine, IneligibleInvoice } from '../../shared/api/sepa.js';
-import { addDays } from '../../shared/calendar/days.js';
 import { shortDayFr } from '../../shared/calendar/format.js';
+import { formatEuros } from '../../shared/money.js';
 import { mandateStatusOn, type MandateStatus } from '../../shared/sepa/mandate.js';
+import { noticeVerdict, type NoticeFact } from '../../shared/sepa/pre-notice.js';
 import { loadFamilyAccounts } from '../accounts/ledger.js';
 import type { OfficeDatabase } from '../db/schema.js';
 import type { IbanVault } from './iban-vault.js';
@@ -13,9 +14,12 @@ import type { Amendment, SequenceType } from './pain008.js';
 /**
  * Which issued invoices a batch for `collectionDate` takes (issue #12, DOMAIN.md « SEPA »): an invoice or a
  * complementary invoice with an amount still due (read on the ledger, in bulk), of a family whose newest mandate is
- * active on the office's today and on the collection date, not already in a live debit, and pre-notified in time: its
- * issue date plus the pre-notification delay, and the date its document announced, on or before the collection date.
- * Every other open invoice of a family with a mandate is listed with why, in French.
+ * active on the office's today and on the collection date, not already in a live debit, and pre-notified: a notice
+ * recorded (migration 0009: the invoice document at issue, or an « avis de prélèvement » sent since) under this
+ * mandate, for the amount to debit, in time and not used by a rejected debit (the rule: src/shared/sepa/pre-notice.ts).
+ * An invoice issued before the mandate was signed carries no pre-notification and is never debited silently. Every
+ * other open invoice of a family with a mandate is listed with why, in French; those a new avis would cure, in
+ * `toNotify` too.
  */
 
 type Db = Kysely<OfficeDatabase> | Transaction<OfficeDatabase>;
@@ -26,9 +30,24 @@ export interface Candidate extends DebitLine {
   signedOn: string;
 }
 
+/** An open invoice a new « avis de prélèvement » would make collectable (none, another amount, rejected since). */
+export interface NoticeCandidate {
+  invoiceId: number;
+  invoiceNumber: string;
+  familyId: number;
+  familyName: string;
+  /** The open amount: what the notice announces and the debit will take. */
+  amountCents: number;
+  mandateId: number;
+  rum: string;
+  holder: string;
+  ibanMasked: string;
+}
+
 export interface Judgement {
   debits: Candidate[];
   ineligible: IneligibleInvoice[];
+  toNotify: NoticeCandidate[];
 }
 
 interface MandateRow {
@@ -136,7 +155,7 @@ export async function amendmentOf(db: Db, vault: IbanVault, accountId: number, r
 export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: string, today: string): Promise<Judgement> {
   const mandates = await newestMandates(db);
   const familyIds = [...mandates.keys()];
-  if (familyIds.length === 0) return { debits: [], ineligible: [] };
+  if (familyIds.length === 0) return { debits: [], ineligible: [], toNotify: [] };
   const settings = await loadSepaSettings(db);
   const accounts = await loadFamilyAccounts(db, familyIds, today);
   const open = [...accounts.values()].flatMap((account) =>
@@ -144,7 +163,7 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
       .filter((invoice) => invoice.openCents > 0 && (invoice.kind === 'invoice' || invoice.kind === 'complementary'))
       .map((invoice) => ({ account, invoice })),
   );
-  if (open.length === 0) return { debits: [], ineligible: [] };
+  if (open.length === 0) return { debits: [], ineligible: [], toNotify: [] };
   const openIds = open.map((o) => o.invoice.id);
 
   const live = await chunked(openIds, (ids) =>
@@ -157,15 +176,31 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
       .execute(),
   );
   const liveByInvoice = new Map(live.map((row) => [row.invoice_id, row]));
-  // The date announced on the invoice (its pre-notification), read from the frozen document without parsing it whole.
-  const planned = await chunked(openIds, (ids) =>
+  // The pre-notifications given (migration 0009) and each invoice's last rejected debit, in bulk.
+  const notices = await chunked(openIds, (ids) =>
     db
-      .selectFrom('invoices')
-      .select(['id', sql<string | null>`json_extract(document, '$.directDebit.debitDate')`.as('planned')])
-      .where('id', 'in', ids)
+      .selectFrom('sepa_notices')
+      .select(['invoice_id', 'mandate_id', 'amount_cents', 'debit_date', 'notified_on', 'created_at'])
+      .where('invoice_id', 'in', ids)
+      .orderBy('id')
       .execute(),
   );
-  const plannedById = new Map(planned.map((row) => [row.id, row.planned]));
+  const noticesByInvoice = new Map<number, NoticeFact[]>();
+  for (const row of notices) {
+    const list = noticesByInvoice.get(row.invoice_id) ?? [];
+    list.push({ mandateId: row.mandate_id, amountCents: row.amount_cents, debitDate: row.debit_date, notifiedOn: row.notified_on, createdAt: row.created_at });
+    noticesByInvoice.set(row.invoice_id, list);
+  }
+  const rejected = await chunked(openIds, (ids) =>
+    db
+      .selectFrom('sepa_debits')
+      .select(['invoice_id', (eb) => eb.fn.max<string>('rejected_at').as('at')])
+      .where('status', '=', 'rejected')
+      .where('invoice_id', 'in', ids)
+      .groupBy('invoice_id')
+      .execute(),
+  );
+  const lastRejectedAt = new Map(rejected.map((row) => [row.invoice_id, row.at]));
 
   const mandateIds = [...mandates.values()].map((m) => m.id);
   const inForce = await newestAccounts(db, mandateIds);
@@ -189,10 +224,11 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
 
   const debits: Candidate[] = [];
   const ineligible: IneligibleInvoice[] = [];
+  const toNotify: NoticeCandidate[] = [];
   for (const { account, invoice } of open) {
     const mandate = mandates.get(account.familyId)!;
-    const refuse = (why: string) =>
-      ineligible.push({ invoiceId: invoice.id, invoiceNumber: invoice.number, familyName: account.familyName, amountCents: invoice.openCents, why });
+    const refuse = (why: string, needsNotice = false) =>
+      ineligible.push({ invoiceId: invoice.id, invoiceNumber: invoice.number, familyName: account.familyName, amountCents: invoice.openCents, why, needsNotice });
     const status = mandateStatusOn(mandate.status, mandate.signed_on, mandate.last_collection_on, today);
     if (status !== 'actif') {
       refuse(mandateWhy(status, rejects.get(mandate.id) ?? 0));
@@ -211,16 +247,41 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
       );
       continue;
     }
-    const notBefore = [addDays(invoice.issueDate, settings.preNotificationDays), plannedById.get(invoice.id) ?? ''].sort().at(-1)!;
-    if (notBefore > collectionDate) {
-      refuse(`pré-notification trop récente : prélevable à partir du ${shortDayFr(notBefore)}`);
-      continue;
-    }
     const inUse = inForce.get(mandate.id);
     if (!inUse || mandate.signed_on === null) {
       refuse('mandat sans compte');
       continue;
     }
+    const verdict = noticeVerdict(
+      noticesByInvoice.get(invoice.id) ?? [],
+      { mandateId: mandate.id, amountCents: invoice.openCents, collectionDate, lastRejectedAt: lastRejectedAt.get(invoice.id) ?? null },
+      settings.preNotificationDays,
+      shortDayFr,
+      formatEuros,
+    );
+    if (!verdict.ok) {
+      refuse(verdict.why, verdict.kind !== 'wait');
+      if (verdict.kind !== 'wait') {
+        toNotify.push({
+          invoiceId: invoice.id,
+          invoiceNumber: invoice.number,
+          familyId: account.familyId,
+          familyName: account.familyName,
+          amountCents: invoice.openCents,
+          mandateId: mandate.id,
+          rum: mandate.rum,
+          holder: inUse.holder,
+          ibanMasked: inUse.iban_masked,
+        });
+      }
+      continue;
+    }
+    // One sequence type per mandate and batch, on purpose (review of issue #12 checked it): a mandate never collected
+    // has each of its debits of this collection date marked FRST, not the first FRST and the others RCUR. A RCUR
+    // presupposes a FRST the debtor's bank has already processed; debits of one file for one date reach it together,
+    // so a RCUR beside its FRST could arrive as the first of the series and be rejected. FRST on all of them is what
+    // the EPC rulebook allows for several first collections presented at once, and since November 2016 FRST is
+    // optional anyway (DOMAIN.md: every collection at D-1), so the bank accepts either; the next batch is RCUR.
     if (!sequence.has(mandate.id)) {
       const neverCollected = mandate.last_collection_on === null && !collected.has(mandate.id);
       const amendment = await amendmentOf(db, vault, inUse.id, references.get(mandate.id));
@@ -247,5 +308,5 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
   }
   const order = (a: { familyName: string; invoiceNumber: string }, b: { familyName: string; invoiceNumber: string }) =>
     a.familyName.localeCompare(b.familyName, 'fr') || a.invoiceNumber.localeCompare(b.invoiceNumber);
-  return { debits: debits.sort(order), ineligible: ineligible.sort(order) };
+  return { debits: debits.sort(order), ineligible: ineligible.sort(order), toNotify: toNotify.sort(order) };
 }

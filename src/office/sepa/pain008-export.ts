@@ -1,18 +1,21 @@
+import type { Kysely } from 'kysely';
 import type { FileContent } from '../../shared/api/contract.js';
 import type { Pain008Version } from '../../shared/api/sepa.js';
 import { parisDateTimeIso, shortDayFr } from '../../shared/calendar/format.js';
 import { parisDay } from '../../shared/clock.js';
 import { formatEuros } from '../../shared/money.js';
 import { collectionDateProblem } from '../../shared/sepa/collection-date.js';
-import { mandateStatusOn } from '../../shared/sepa/mandate.js';
+import { MANDATE_STATUSES, mandateStatusOn } from '../../shared/sepa/mandate.js';
 import { loadFamilyAccounts } from '../accounts/ledger.js';
 import { ApiFailure, invalid, notFound, type StaffContext } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
 import { immediateTransaction } from '../billing/run-transaction.js';
 import { amendmentOf, referenceAccounts } from './eligibility.js';
 import { ibanVault } from './iban-vault.js';
+import { newestAccounts } from './prenotification.js';
 import { writePain008, type Pain008Debit } from './pain008.js';
 import { loadSepaSettings } from './settings.js';
+import type { OfficeDatabase } from '../db/schema.js';
 
 /**
  * Exporting a batch as its pain.008 file. The first export sends it: the file is written from the batch's debits, the
@@ -20,6 +23,21 @@ import { loadSepaSettings } from './settings.js';
  * which is frozen (status sent; 0008's trigger refuses any later edit). Every later export gives that same stored
  * file, byte for byte, in the version it was sent in.
  */
+
+/** « Durand Paul »: the family's first responsable, as the batch page names it. */
+async function familyNames(trx: Kysely<OfficeDatabase>, familyIds: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (let i = 0; i < familyIds.length; i += 500) {
+    const rows = await trx
+      .selectFrom('responsables')
+      .select(['family_id', 'nom', 'prenom'])
+      .where('rank', '=', 1)
+      .where('family_id', 'in', familyIds.slice(i, i + 500))
+      .execute();
+    for (const row of rows) out.set(row.family_id, `${row.nom} ${row.prenom ?? ''}`.trim());
+  }
+  return out;
+}
 
 function fileFor(messageId: string, xml: string): FileContent {
   return { fileName: `${messageId}.xml`, mime: 'application/xml', base64: Buffer.from(xml, 'utf8').toString('base64') };
@@ -58,13 +76,36 @@ export async function exportBatch(ctx: StaffContext, batchId: number, version: P
       .where('d.batch_id', '=', batchId)
       .orderBy('d.id')
       .execute();
+    // The account and the mandate as the batch captured them must still be those in force: an amendment (a new RIB)
+    // or a revocation or suspension since the preparation would otherwise send the old account to the bank. The batch
+    // is never edited (it was counted and summed as prepared): refused whole, nothing marked sent, named by family.
+    const inForce = await newestAccounts(trx, [...new Set(debits.map((debit) => debit.mandate_id))]);
+    const names = await familyNames(trx, [...new Set(debits.map((debit) => debit.family_id))]);
+    const nameOf = (familyId: number) => names.get(familyId) ?? `Famille n° ${familyId}`;
+    const moved = new Map<number, string>();
+    const ended = new Map<number, string>();
+    for (const debit of debits) {
+      const status = mandateStatusOn(debit.status, debit.signed_on, debit.last_collection_on, batch.collection_date);
+      if (status !== 'actif') ended.set(debit.mandate_id, `${debit.rum} (${nameOf(debit.family_id)}, ${MANDATE_STATUSES[status].toLowerCase()})`);
+      else if (inForce.get(debit.mandate_id)?.id !== debit.account_id) moved.set(debit.mandate_id, `${debit.rum} (${nameOf(debit.family_id)})`);
+    }
+    if (moved.size > 0 || ended.size > 0) {
+      const said: string[] = [];
+      if (moved.size > 0) {
+        const list = [...moved.values()].join(', ');
+        said.push(moved.size === 1 ? `Le compte du mandat ${list} a changé depuis la préparation du lot.` : `Les comptes des mandats ${list} ont changé depuis la préparation du lot.`);
+      }
+      if (ended.size > 0) {
+        const list = [...ended.values()].join(', ');
+        said.push(ended.size === 1 ? `Le mandat ${list} n’est plus actif depuis la préparation du lot.` : `Les mandats ${list} ne sont plus actifs depuis la préparation du lot.`);
+      }
+      throw new ApiFailure({ code: 'conflict', message: `${said.join(' ').replace(/\.$/, '')} : annulez le lot et préparez-en un nouveau.` });
+    }
     const accounts = await loadFamilyAccounts(trx, [...new Set(debits.map((debit) => debit.family_id))], today);
     const stale: string[] = [];
     for (const debit of debits) {
       const invoice = accounts.get(debit.family_id)?.invoices.find((candidate) => candidate.id === debit.invoice_id);
-      const status = mandateStatusOn(debit.status, debit.signed_on, debit.last_collection_on, batch.collection_date);
-      if (status !== 'actif') stale.push(`${debit.number} (mandat ${debit.rum} plus actif)`);
-      else if (!invoice || invoice.openCents < debit.amount_cents) stale.push(`${debit.number} (réglée depuis, en tout ou partie)`);
+      if (!invoice || invoice.openCents < debit.amount_cents) stale.push(`${debit.number} (${nameOf(debit.family_id)} : réglée depuis, en tout ou partie)`);
     }
     if (stale.length > 0) {
       throw new ApiFailure({

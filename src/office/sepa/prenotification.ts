@@ -74,3 +74,45 @@ export async function newestAccounts(
 export function noticeFor(notice: DirectDebitNotice | undefined, totalCents: number): InvoiceDirectDebit | null {
   return notice && totalCents > 0 ? { ...notice, amountCents: totalCents } : null;
 }
+
+/** An invoice just issued and the pre-notification its document carries (null: none). */
+export interface IssuedNotice {
+  invoiceId: number;
+  familyId: number;
+  notifiedOn: string;
+  directDebit: InvoiceDirectDebit | null;
+}
+
+/**
+ * Records the pre-notification of each invoice whose document carries one (migration 0009): what eligibility reads,
+ * rather than the document, so that an avis de prélèvement sent later counts the same way. In the issuing transaction.
+ */
+export async function recordIssuedNotices(db: Db, issued: readonly IssuedNotice[], at: string, userId: number | null): Promise<void> {
+  const told = issued.filter((row) => row.directDebit !== null && (row.directDebit.amountCents ?? 0) > 0);
+  if (told.length === 0) return;
+  const rums = [...new Set(told.map((row) => row.directDebit!.mandateReference))];
+  const mandates = new Map<string, number>();
+  for (let i = 0; i < rums.length; i += 500) {
+    const rows = await db.selectFrom('sepa_mandates').select(['id', 'rum']).where('rum', 'in', rums.slice(i, i + 500)).execute();
+    for (const row of rows) mandates.set(row.rum, row.id);
+  }
+  const rows = told.map((row) => {
+    const notice = row.directDebit!;
+    const mandateId = mandates.get(notice.mandateReference);
+    // directDebitNotices read the mandate in this same transaction: a RUM not found is a bug, never a silent skip.
+    if (mandateId === undefined) throw new Error(`pre-notification of invoice ${row.invoiceId}: no mandate ${notice.mandateReference}`);
+    return {
+      invoice_id: row.invoiceId,
+      family_id: row.familyId,
+      mandate_id: mandateId,
+      rum: notice.mandateReference,
+      amount_cents: notice.amountCents!,
+      debit_date: notice.debitDate,
+      notified_on: row.notifiedOn,
+      source: 'invoice' as const,
+      created_at: at,
+      created_by: userId,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('sepa_notices').values(rows.slice(i, i + 500)).execute();
+}

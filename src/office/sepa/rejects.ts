@@ -4,8 +4,8 @@ import { isIsoDay } from '../../shared/calendar/days.js';
 import { shortDayFr } from '../../shared/calendar/format.js';
 import { parisDay } from '../../shared/clock.js';
 import { formatEuros } from '../../shared/money.js';
-import { REJECTS_BEFORE_SUSPENSION } from '../../shared/sepa/mandate.js';
 import { REJECT_CODES, rejectLabel } from '../../shared/sepa/reject-reasons.js';
+import { suspendsMandate, suspensionNote } from '../../shared/sepa/suspension.js';
 import { cancelMovementIn } from '../accounts/payments.js';
 import { ApiFailure, invalid, notFound, parseOrFail, type StaffContext } from '../api/handler.js';
 import { writeAudit } from '../audit/write.js';
@@ -20,8 +20,10 @@ import { rejectCounts } from './eligibility.js';
  * bank reported it and an optional fee. Collected already: its payment is cancelled on the ledger by a counter-entry
  * dated the reject day (payments.ts' cancellation, with its rules on closed days), so the invoice is open again; not
  * yet collected: the debit is marked rejected and will never be settled. The fee is a complementary invoice on the
- * rejected invoice. The family is flagged; the mandate's rejects are counted, and at REJECTS_BEFORE_SUSPENSION it is
- * suspended until the office reactivates it (mandates.reactivate). A mandate reactivated and rejected again is
+ * rejected invoice. The family is flagged; the mandate's rejects are counted, and it is suspended until the office
+ * reactivates it (mandates.reactivate) at REJECTS_BEFORE_SUSPENSION, or at the first reject whose code says the
+ * account or the mandate is gone (src/shared/sepa/suspension.ts: the one rule). The invoice needs a new « avis de
+ * prélèvement » before it is debited again (its notice was used by the rejected debit: shared/sepa/pre-notice.ts). A mandate reactivated and rejected again is
  * suspended again at once: its count is never reset, the office having been told twice already. One transaction.
  */
 
@@ -95,11 +97,11 @@ export async function recordReject(ctx: StaffContext, raw: RejectInput): Promise
 
     const rejects = (await rejectCounts(trx, [debit.mandate_id])).get(debit.mandate_id) ?? 0;
     const mandate = await trx.selectFrom('sepa_mandates').select(['status', 'rum']).where('id', '=', debit.mandate_id).executeTakeFirstOrThrow();
-    const suspend = rejects >= REJECTS_BEFORE_SUSPENSION && mandate.status === 'actif';
+    const suspend = suspendsMandate(input.code, rejects) && mandate.status === 'actif';
     if (suspend) {
       await trx
         .updateTable('sepa_mandates')
-        .set({ status: 'suspendu', status_note: `Suspendu après ${rejects} rejets (dernier le ${shortDayFr(input.day)} : ${label}) : à réactiver par la régie une fois la famille contactée.` })
+        .set({ status: 'suspendu', status_note: suspensionNote(input.code, rejects, label, shortDayFr(input.day)) })
         .where('id', '=', debit.mandate_id)
         .execute();
     }
@@ -125,7 +127,7 @@ export async function recordReject(ctx: StaffContext, raw: RejectInput): Promise
         oldValue: `${formatEuros(debit.amount_cents)} sur ${debit.number}${debit.status === 'collected' ? ', encaissé' : ''}`,
         newValue: `rejeté le ${shortDayFr(input.day)} : ${label}${fee ? ` ; frais ${formatEuros(input.feeCents)} (facture ${fee.number})` : ''}`,
       },
-      ...(suspend ? [{ field: `Mandat ${mandate.rum}`, oldValue: 'Actif', newValue: `Suspendu (${rejects} rejets)` }] : []),
+      ...(suspend ? [{ field: `Mandat ${mandate.rum}`, oldValue: 'Actif', newValue: `Suspendu (${rejects} rejet${rejects > 1 ? 's' : ''}, ${input.code})` }] : []),
     ]);
     await markFamiliesDirty(trx, [debit.family_id]);
     return { batchId: debit.batch_id, mandateSuspended: suspend, feeInvoiceNumber: fee?.number ?? null };

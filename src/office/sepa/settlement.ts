@@ -5,6 +5,7 @@ import { parisDay } from '../../shared/clock.js';
 import { formatEuros } from '../../shared/money.js';
 import { loadFamilyAccounts } from '../accounts/ledger.js';
 import { settleFamilies } from '../accounts/payments.js';
+import { ApiFailure } from '../api/handler.js';
 import { AuditBatch } from '../audit/write.js';
 import { markFamiliesDirty } from '../billing/run-numbering.js';
 import { immediateTransaction } from '../billing/run-transaction.js';
@@ -26,9 +27,48 @@ import type { Logger } from '../log.js';
  * is closed, it waits for the next open day.
  */
 
+/**
+ * The last settlement that failed, per office database, until one succeeds: the batches page shows « Règlement en
+ * échec » and why on each batch it left unsettled, so the agent is not left with a batch « Transmis » long after its
+ * date and nothing on the accounts. Kept in memory, not in the database: the usual failure is the database refusing a
+ * write (locked by another office past its wait, a closed cash day's rule), which would refuse this record too. Every
+ * read of the batches tries again.
+ */
+export interface SettlementFailure {
+  /** The office's today when it failed: batches due by then were the ones left unsettled. */
+  day: string;
+  at: string;
+  /** In French, for the régie. */
+  reason: string;
+}
+
+const failures = new WeakMap<OfficeDb, SettlementFailure>();
+
+export function settlementFailure(db: unknown): SettlementFailure | null {
+  return failures.get(db as OfficeDb) ?? null;
+}
+
+function failureReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/SQLITE_BUSY|database is locked/i.test(message)) return 'la base était occupée par un autre poste';
+  // An ApiFailure carries its French message; anything else is technical: said as it is, the log has the details.
+  return error instanceof ApiFailure ? error.error.message : `erreur technique (${message})`;
+}
+
 /** Payments written; 0 when nothing was due (one small query, the common case). */
 export async function settleDueDebits(db: OfficeDb, clock: Clock): Promise<number> {
   const now = clock();
+  try {
+    const written = await settleDue(db, now);
+    failures.delete(db);
+    return written;
+  } catch (error) {
+    failures.set(db, { day: parisDay(now), at: now.toISOString(), reason: failureReason(error) });
+    throw error;
+  }
+}
+
+async function settleDue(db: OfficeDb, now: Date): Promise<number> {
   const today = parisDay(now);
   const due = await db
     .selectFrom('sepa_batches')

@@ -116,7 +116,9 @@ function NewBatch({ settings, onPrepared, onClose }: { settings: SepaSettings | 
   const today = todayInParis();
   const [date, setDate] = useState(() => (settings ? plannedCollectionDate(today, settings.preNotificationDays, settings.collectionDay) : ''));
   const [preview, setPreview] = useState<BatchPreview | null>(null);
+  const [noticeNote, setNoticeNote] = useState<string | null>(null);
   const call = useApi();
+  const can = useCan();
 
   function dateErrors(): Record<string, string> {
     if (date === '') return { collectionDate: 'Indiquez la date de prélèvement (jj/mm/aaaa).' };
@@ -127,10 +129,24 @@ function NewBatch({ settings, onPrepared, onClose }: { settings: SepaSettings | 
 
   async function showPreview() {
     setPreview(null);
+    setNoticeNote(null);
     const found = dateErrors();
     if (Object.keys(found).length > 0) return call.setFields(found);
     const value = await call.run(() => api.call('sepa.preview', { collectionDate: date }));
     if (value) setPreview(value);
+  }
+
+  /** The avis for every invoice of this date left out for want of a pre-notification: recorded, one PDF to print. */
+  async function prepareNotices() {
+    const outcome = await call.run(() => api.call('sepa.notices', { collectionDate: date }));
+    if (!outcome) return;
+    downloadFile(outcome.file);
+    const value = await call.run(() => api.call('sepa.preview', { collectionDate: date }));
+    if (value) setPreview(value);
+    setNoticeNote(
+      `${outcome.count === 1 ? '1 avis de prélèvement préparé' : `${outcome.count} avis de prélèvement préparés`} : à imprimer et envoyer aux familles. ` +
+        `Ces factures pourront être prélevées à partir du ${shortDayFr(outcome.debitDate)}.`,
+    );
   }
 
   async function prepare() {
@@ -205,8 +221,16 @@ function NewBatch({ settings, onPrepared, onClose }: { settings: SepaSettings | 
                   ))}
                 </tbody>
               </table>
+              {preview.ineligible.some((invoice) => invoice.needsNotice) && can('sepa.notices') ? (
+                <div className="form-actions">
+                  <button type="button" className="button" onClick={() => void prepareNotices()} disabled={call.busy}>
+                    Préparer les avis de prélèvement ({preview.ineligible.filter((invoice) => invoice.needsNotice).length})
+                  </button>
+                </div>
+              ) : null}
             </details>
           ) : null}
+          <SuccessNote message={noticeNote} />
           {preview.debits.length > 0 ? (
             <div className="form-actions">
               <button type="button" className="button primary" onClick={() => void prepare()} disabled={call.busy} aria-busy={call.busy}>
@@ -288,6 +312,11 @@ function BatchDetail({ batchId, settings, onChanged, onClose }: { batchId: numbe
         {batch.sentVersion ? `, transmis au format ${batch.sentVersion}` : ''}.
       </p>
       <Totals count={batch.count} controlSumCents={batch.controlSumCents} rejectedCount={batch.rejectedCount} />
+      {batch.settlementProblem ? (
+        <p className="banner banner-warning" role="alert">
+          {batch.settlementProblem}
+        </p>
+      ) : null}
       <SuccessNote message={note} />
       <ErrorBanner message={call.banner} />
       {batch.actions.export && can('sepa.export') ? (
@@ -321,9 +350,9 @@ function BatchDetail({ batchId, settings, onChanged, onClose }: { batchId: numbe
             setBatch(outcome.batch);
             setNote(
               [
-                'Rejet enregistré : la facture redevient due.',
+                'Rejet enregistré : la facture redevient due ; un nouvel avis de prélèvement sera nécessaire avant de la prélever à nouveau.',
                 outcome.feeInvoiceNumber ? `Frais facturés (facture ${outcome.feeInvoiceNumber}).` : '',
-                outcome.mandateSuspended ? 'Deuxième rejet : le mandat est suspendu.' : '',
+                outcome.mandateSuspended ? 'Le mandat est suspendu : à réactiver, modifier ou remplacer une fois la famille contactée.' : '',
               ]
                 .filter(Boolean)
                 .join(' '),
@@ -412,7 +441,10 @@ export function BatchesPage() {
               {batches.map((batch) => (
                 <tr key={batch.id} aria-current={batch.id === openId ? 'true' : undefined}>
                   <td>{shortDayFr(batch.collectionDate)}</td>
-                  <td>{batch.statusLabel}</td>
+                  <td>
+                    {batch.statusLabel}
+                    {batch.settlementProblem ? <span className="entry-note">{batch.settlementProblem}</span> : null}
+                  </td>
                   <td className="num">{batch.count}</td>
                   <td className="num">{formatEuros(batch.controlSumCents)}</td>
                   <td className="num">{batch.rejectedCount}</td>

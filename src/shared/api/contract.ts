@@ -34,6 +34,8 @@ import type {
   FamilyDirectDebit,
   MandateAccountInput,
   MandateView,
+  NoticesInput,
+  NoticesOutcome,
   Pain008Version,
   RejectInput,
   RejectOutcome,
@@ -619,6 +621,8 @@ export interface OfficeApiSpec {
   /** Only before it is sent: its invoices become eligible again. */
   'sepa.cancelBatch': Method<{ batchId: number }, BatchView>;
   'sepa.reject': Method<RejectInput, RejectOutcome>;
+  /** « Avis de prélèvement » for invoices a collection date leaves out for want of a pre-notification: recorded, one PDF. */
+  'sepa.notices': Method<NoticesInput, NoticesOutcome>;
   /** The régisseur clears a family's reject flag once the family has been contacted. */
   'sepa.clearFlag': Method<{ familyId: number }, null>;
 }

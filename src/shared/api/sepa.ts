@@ -130,6 +130,8 @@ export interface IneligibleInvoice {
   familyName: string;
   amountCents: number;
   why: string;
+  /** A new « avis de prélèvement » would make it collectable (none given, another amount, or rejected since). */
+  needsNotice: boolean;
 }
 
 export interface BatchPreview {
@@ -154,6 +156,8 @@ export interface BatchSummary {
   rejectedCount: number;
   createdAt: string;
   sentVersion: Pain008Version | null;
+  /** Sent, due, and not settled because the last settlement failed: why, in French (retried at every read). */
+  settlementProblem: string | null;
 }
 
 export interface BatchView extends BatchSummary {
@@ -172,7 +176,24 @@ export interface RejectInput {
 
 export interface RejectOutcome {
   batch: BatchView;
-  /** The mandate was suspended by this reject (the second one). */
+  /** The mandate was suspended by this reject: the second one, or the first when its code says the account or mandate is gone (shared/sepa/suspension.ts). */
   mandateSuspended: boolean;
   feeInvoiceNumber: string | null;
+}
+
+/**
+ * Preparing « avis de prélèvement » (pre-notifications posted apart from the invoice) for a collection date: for the
+ * chosen invoices, or, without `invoiceIds`, every invoice of that date that needs one.
+ */
+export interface NoticesInput {
+  collectionDate: string;
+  invoiceIds?: number[];
+}
+
+export interface NoticesOutcome {
+  /** One PDF, one page per family, to print and post. */
+  file: { fileName: string; mime: string; base64: string };
+  count: number;
+  /** The debit date announced (the first date these invoices can be collected): the collection date, or later when the delay does not leave it. */
+  debitDate: string;
 }

@@ -11,7 +11,7 @@ export const MANDATE_STATUSES = {
 
 export type MandateStatus = keyof typeof MANDATE_STATUSES;
 
-/** Rejects after which a mandate is suspended until the office acts (issue #12). */
+/** Rejects after which a mandate is suspended until the office acts (issue #12); some codes suspend at the first (./suspension.ts). */
 export const REJECTS_BEFORE_SUSPENSION = 2;
 
 /** A mandate unused for 36 months lapses (DOMAIN.md). */

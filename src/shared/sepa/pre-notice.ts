@@ -1,0 +1,56 @@
+import { addDays } from '../calendar/days.js';
+
+/**
+ * Whether an invoice may be debited on a collection date given the pre-notifications the family received (DOMAIN.md
+ * « SEPA »: amount, date, RUM and ICS at least preNotificationDays before the debit). A notice counts when it was given
+ * under the mandate that will debit, for exactly the amount debited (a partial payment since changes what is due: a new
+ * notice), announcing a date on or before the collection date, given preNotificationDays or more before it, and after
+ * the invoice's last rejected debit (the family was told of a debit that failed; the next one is announced anew).
+ */
+
+export interface NoticeFact {
+  mandateId: number;
+  amountCents: number;
+  /** The debit date announced. */
+  debitDate: string;
+  /** The day the family was told. */
+  notifiedOn: string;
+  /** When it was recorded (ISO instant): against the last reject. */
+  createdAt: string;
+}
+
+export type NoticeVerdict =
+  | { ok: true }
+  /** Curable by sending a new « avis de prélèvement »: none, another amount, or used by a rejected debit. */
+  | { ok: false; kind: 'none' | 'amount' | 'rejected'; why: string }
+  /** Curable by waiting: the right notice was given, too recently or for a later date. */
+  | { ok: false; kind: 'wait'; why: string; notBefore: string };
+
+export const NOT_NOTIFIED = 'non pré-notifiée : envoyez un avis de prélèvement';
+export const REJECTED_NEEDS_NOTICE = 'rejetée : nouvel avis de prélèvement nécessaire';
+
+export function noticeVerdict(
+  notices: readonly NoticeFact[],
+  debit: { mandateId: number; amountCents: number; collectionDate: string; lastRejectedAt: string | null },
+  preNotificationDays: number,
+  dayFr: (day: string) => string,
+  eurosFr: (cents: number) => string,
+): NoticeVerdict {
+  const mine = notices.filter((notice) => notice.mandateId === debit.mandateId);
+  if (mine.length === 0) return { ok: false, kind: 'none', why: NOT_NOTIFIED };
+  const fresh = mine.filter((notice) => debit.lastRejectedAt === null || notice.createdAt > debit.lastRejectedAt);
+  if (fresh.length === 0) return { ok: false, kind: 'rejected', why: REJECTED_NEEDS_NOTICE };
+  const sameAmount = fresh.filter((notice) => notice.amountCents === debit.amountCents);
+  if (sameAmount.length === 0) {
+    const newest = fresh.at(-1)!;
+    return {
+      ok: false,
+      kind: 'amount',
+      why: `montant différent de la pré-notification (${eurosFr(newest.amountCents)} annoncés, ${eurosFr(debit.amountCents)} dus) : envoyez un avis de prélèvement`,
+    };
+  }
+  // The earliest day any of them allows: its announced date and its delay both passed.
+  const notBefore = sameAmount.map((notice) => [notice.debitDate, addDays(notice.notifiedOn, preNotificationDays)].sort().at(-1)!).sort()[0]!;
+  if (notBefore > debit.collectionDate) return { ok: false, kind: 'wait', why: `pré-notification trop récente : prélevable à partir du ${dayFr(notBefore)}`, notBefore };
+  return { ok: true };
+}
