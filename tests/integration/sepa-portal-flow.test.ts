@@ -219,5 +219,20 @@ describe('direct debits on the portail famille', () => {
     }
     expect((await martin.get(`/releve/factures/${a}.pdf`)).status).toBe(404);
     expect((await publicationOf(ids.martin)).invoices.map((i) => [i.number, i.directDebit])).toEqual([[m, null]]);
+
+    // Debited again in January with its fee: the new debit outranks the reject, nothing is left to pay online.
+    const again = await ok(regie.call('sepa.prepare', { collectionDate: '2027-01-11' }));
+    expect(again.debits.map((d) => d.invoiceNumber).sort()).toEqual([a, fee].sort());
+    await sync();
+    expect((await publicationOf(ids.durand)).invoices.map((i) => [i.number, i.directDebit?.status, i.directDebit?.collectionDate])).toEqual([
+      [a, 'en_cours', '2027-01-11'],
+      [b, 'preleve', '2026-12-10'],
+      [fee, 'en_cours', '2027-01-11'],
+    ]);
+    page = (await durand.get('/releve')).body;
+    expect(text(page)).toContain(`Facture n° ${a} novembre 2026 02/11/2026 02/12/2026 46,50 € 0,00 € 46,50 € Prélèvement prévu le 11 janv. 2027`);
+    expect(text(page)).not.toContain('rejeté');
+    expect(page).not.toContain('Payer en ligne avec PayFiP');
+    expect(text(page)).toContain('Dont 51,50 € en cours de prélèvement automatique');
   });
 });
