@@ -155,10 +155,11 @@ describe('direct debits on the portail famille', () => {
     expect(text(page)).not.toContain('Prélèvement');
     expect((await publicationOf(ids.martin)).invoices.map((i) => [i.number, i.directDebit])).toEqual([[m, null]]);
 
-    // Monday 14 December: the collection date has passed; the régie opens the accounts, which settles the debits.
+    // Monday 14 December: the collection date has passed; nobody opened the régie's screens, the sync settles the debits.
     office.clock.set('2026-12-14T09:00:00Z');
-    expect((await office.value('accounts.get', { familyId: ids.durand })).balanceCents).toBe(0);
+    expect(office.sqlite.prepare("SELECT COUNT(*) FROM sepa_debits WHERE status = 'collected'").pluck().get()).toBe(0);
     await sync();
+    expect(office.sqlite.prepare("SELECT COUNT(*) FROM sepa_debits WHERE status = 'collected'").pluck().get()).toBe(2);
     durand = await login('durand@example.fr');
     martin = await login('martin@example.fr');
     published = await publicationOf(ids.durand);
