@@ -66,6 +66,7 @@ export function publishedInvoice(document: InvoiceDocument): FamilyPublication['
     kind: document.kind,
     month: document.month,
     document,
+    directDebit: null,
   };
 }
 

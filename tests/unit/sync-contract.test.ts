@@ -41,7 +41,7 @@ describe('the sync contract', () => {
     const before = JSON.parse(fs.readFileSync(path.join(here, '..', 'fixtures', 'sync-publication-before-invoicing.json'), 'utf8')) as unknown;
     const read = familyPublicationSchema.parse(before);
     expect(read.invoices).toEqual([
-      { number: 'F2026-0042', date: '2026-11-05', dueDate: '2026-12-05', amountCents: 4620, paidCents: 0, kind: 'invoice', month: null, document: null },
+      { number: 'F2026-0042', date: '2026-11-05', dueDate: '2026-12-05', amountCents: 4620, paidCents: 0, kind: 'invoice', month: null, document: null, directDebit: null },
     ]);
     expect(read.children[0]!.tariffs).toEqual([
       { serviceName: 'Restauration scolaire', unit: 'repas', unitPriceCents: 385, serviceId: null, validFrom: null, validTo: null, bracket: '', why: '' },
@@ -52,6 +52,24 @@ describe('the sync contract', () => {
     const paid = familyPublicationSchema.parse({ ...(before as object), payments: [{ date: '2026-11-20', amountCents: 1000, method: 'Chèque' }] });
     expect(paid.payments).toEqual([{ date: '2026-11-20', amountCents: 1000, method: 'Chèque' }]);
     expect(publishRequestSchema.safeParse({ protocol: SYNC_PROTOCOL, settings: null, families: [before] }).success).toBe(true);
+  });
+
+  it('reads an invoice’s direct debit with only its required fields, and refuses a state it does not know', () => {
+    const before = JSON.parse(fs.readFileSync(path.join(here, '..', 'fixtures', 'sync-publication-before-invoicing.json'), 'utf8')) as { invoices: Array<Record<string, unknown>> };
+    before.invoices[0]!.directDebit = { status: 'en_cours', collectionDate: '2026-12-05', mandateReference: 'GRN-000001-01' };
+    expect(familyPublicationSchema.parse(before).invoices[0]!.directDebit).toEqual({
+      status: 'en_cours',
+      collectionDate: '2026-12-05',
+      mandateReference: 'GRN-000001-01',
+      rejectCode: null,
+      rejectReason: null,
+      rejectDay: null,
+      feeInvoiceNumber: null,
+    });
+    before.invoices[0]!.directDebit = { status: 'pending', collectionDate: '2026-12-05', mandateReference: 'GRN-000001-01' };
+    const parsed = familyPublicationSchema.safeParse(before);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path.slice(0, 4)).toEqual(['invoices', 0, 'directDebit', 'status']);
   });
 
   it('refuses an invoice whose document is not an invoice document, naming where', () => {

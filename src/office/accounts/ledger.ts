@@ -54,6 +54,60 @@ export function movementDetails(row: {
   };
 }
 
+/**
+ * Where an invoice stands with direct debit (issue #12): in a batch prepared or sent and not yet collected, collected,
+ * or rejected by the debtor's bank (its ISO reason code; the fee invoice when the régisseur charged one).
+ */
+export type InvoiceDebitState = {
+  familyId: number;
+  collectionDate: string;
+  /** The mandate's reference (RUM) the debit was made under. */
+  rum: string;
+} & (
+  | { status: 'prepared' | 'sent' | 'collected' }
+  | { status: 'rejected'; rejectCode: string; rejectDay: string | null; feeInvoiceNumber: string | null }
+);
+
+/**
+ * Each invoice's direct debit state, for the families in `scope`, keyed by invoice id; an invoice never debited (or
+ * only in batches cancelled before they were sent) is absent. The one reading of sepa_debits the office's accounts and
+ * the portal's publication share. An invoice has at most one live debit (pending or collected: 0008's unique index),
+ * which is its state; without one, its latest rejected debit is (a rejected invoice debited again is pending again).
+ * A cancelled debit never reached the bank and says nothing. `which`: 'pending' reads only the debits not yet
+ * collected (the « Comptes » grid reads every family: the years of collected debits are not its business); 'all' the
+ * whole history.
+ */
+export async function loadInvoiceDebits(db: Db, scope: FamilyScope, which: 'pending' | 'all'): Promise<Map<number, InvoiceDebitState>> {
+  const rows = await inScope(scope, (ids) =>
+    db
+      .selectFrom('sepa_debits as d')
+      .innerJoin('sepa_batches as b', 'b.id', 'd.batch_id')
+      .innerJoin('sepa_mandates as m', 'm.id', 'd.mandate_id')
+      .leftJoin('invoices as fee', 'fee.id', 'd.reject_fee_invoice_id')
+      .select(['d.id', 'd.invoice_id', 'd.family_id', 'd.status', 'd.reject_code', 'd.reject_day', 'b.status as batch_status', 'b.collection_date', 'm.rum', 'fee.number as fee_number'])
+      .$if(which === 'pending', (q) => q.where('d.status', '=', 'pending'))
+      .$if(which === 'all', (q) => q.where('d.status', 'in', ['pending', 'collected', 'rejected']))
+      .$if(ids !== null, (q) => q.where('d.family_id', 'in', ids ?? []))
+      .orderBy('d.id')
+      .execute(),
+  );
+  const states = new Map<number, InvoiceDebitState>();
+  for (const row of rows) {
+    const base = { familyId: row.family_id, collectionDate: row.collection_date, rum: row.rum };
+    if (row.status === 'rejected') {
+      const current = states.get(row.invoice_id);
+      // A live debit outranks any reject; of two rejects, the later one (rows come oldest first).
+      if (current && current.status !== 'rejected') continue;
+      states.set(row.invoice_id, { ...base, status: 'rejected', rejectCode: row.reject_code ?? '', rejectDay: row.reject_day, feeInvoiceNumber: row.fee_number });
+    } else if (row.status === 'collected') {
+      states.set(row.invoice_id, { ...base, status: 'collected' });
+    } else if (row.status === 'pending' && (row.batch_status === 'prepared' || row.batch_status === 'sent')) {
+      states.set(row.invoice_id, { ...base, status: row.batch_status });
+    }
+  }
+  return states;
+}
+
 /** The accounts of the families in `scope` as of `today` (ISO), keyed by family id; families without any entry too. */
 export async function loadFamilyAccounts(db: Db, scope: FamilyScope, today: string): Promise<Map<number, FamilyAccount>> {
   const families = await inScope(scope, (ids) =>
@@ -93,17 +147,11 @@ export async function loadFamilyAccounts(db: Db, scope: FamilyScope, today: stri
       .execute(),
   );
 
-  // Invoices in a direct debit not yet collected (« en cours de prélèvement »), issue #12.
-  const debits = await inScope(scope, (ids) =>
-    db
-      .selectFrom('sepa_debits as d')
-      .innerJoin('sepa_batches as b', 'b.id', 'd.batch_id')
-      .select(['d.invoice_id', 'b.status', 'b.collection_date'])
-      .where('d.status', '=', 'pending')
-      .$if(ids !== null, (q) => q.where('d.family_id', 'in', ids ?? []))
-      .execute(),
-  );
-  const debitOf = new Map(debits.map((d) => [d.invoice_id, { status: d.status === 'sent' ? ('sent' as const) : ('prepared' as const), collectionDate: d.collection_date }]));
+  // Invoices in a direct debit not yet collected (« en cours de prélèvement »), issue #12: the one rule of loadInvoiceDebits.
+  const debitOf = new Map<number, { status: 'prepared' | 'sent'; collectionDate: string }>();
+  for (const [invoiceId, debit] of await loadInvoiceDebits(db, scope, 'pending')) {
+    if (debit.status === 'prepared' || debit.status === 'sent') debitOf.set(invoiceId, { status: debit.status, collectionDate: debit.collectionDate });
+  }
 
   const accounts = new Map<number, FamilyAccount>();
   for (const family of families) {

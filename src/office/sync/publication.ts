@@ -11,7 +11,8 @@ import { invoiceDocumentSchema } from '../../shared/sync/invoice-document.js';
 import { loadBillingSettings, loadTariffs, type StoredTariff } from '../billing/store.js';
 import { PAYMENT_METHODS } from '../../shared/billing/account.js';
 import type { FamilyAccount } from '../../shared/api/accounts.js';
-import { loadFamilyAccounts } from '../accounts/ledger.js';
+import { loadFamilyAccounts, loadInvoiceDebits, type InvoiceDebitState } from '../accounts/ledger.js';
+import { REJECT_REASONS } from '../../shared/sepa/reject-reasons.js';
 import { publishedReminders } from '../accounts/reminders.js';
 import type { OfficeDb } from '../db/open.js';
 import { maskedStoredIban, ibanVault } from '../sepa/iban-vault.js';
@@ -117,12 +118,42 @@ function storedDocument(number: string, json: string) {
 export interface PublishedAccounts {
   accounts: Map<number, FamilyAccount>;
   reminders: Map<number, Published<'reminders'>>;
+  /** Each invoice's direct debit state, by invoice id (the ledger's one reading of the debits). */
+  debits: Map<number, InvoiceDebitState>;
 }
 
 /** The accounts and reminders of the families about to be published, in a handful of queries for the whole batch. */
 export async function loadPublishedAccounts(db: OfficeDb, familyIds: readonly number[], now: Date): Promise<PublishedAccounts> {
-  const [accounts, reminders] = await Promise.all([loadFamilyAccounts(db, familyIds, parisDay(now)), publishedReminders(db, familyIds)]);
-  return { accounts, reminders };
+  const [accounts, reminders, debits] = await Promise.all([
+    loadFamilyAccounts(db, familyIds, parisDay(now)),
+    publishedReminders(db, familyIds),
+    loadInvoiceDebits(db, familyIds, 'all'),
+  ]);
+  return { accounts, reminders, debits };
+}
+
+type PublishedDirectDebit = NonNullable<Published<'invoices'>[number]['directDebit']>;
+
+/**
+ * An invoice's direct debit as its family sees it: a batch prepared or sent is one state for the family (the bank will
+ * collect it; the régie's steps are not theirs), with the reject's reason in French and never only its ISO code.
+ */
+export function publishedDirectDebit(debit: InvoiceDebitState | undefined): PublishedDirectDebit | null {
+  if (!debit) return null;
+  const common = { collectionDate: debit.collectionDate, mandateReference: debit.rum };
+  if (debit.status !== 'rejected') {
+    return { ...common, status: debit.status === 'collected' ? 'preleve' : 'en_cours', rejectCode: null, rejectReason: null, rejectDay: null, feeInvoiceNumber: null };
+  }
+  const reason = (REJECT_REASONS as Record<string, string>)[debit.rejectCode];
+  return {
+    ...common,
+    status: 'rejete',
+    rejectCode: debit.rejectCode,
+    // An unknown code is shown as the bank gave it rather than hidden.
+    rejectReason: reason ?? `Motif ${debit.rejectCode}`,
+    rejectDay: debit.rejectDay,
+    feeInvoiceNumber: debit.feeInvoiceNumber,
+  };
 }
 
 /**
@@ -181,7 +212,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
       .execute(),
     db
       .selectFrom('invoices')
-      .select(['number', 'kind', 'month', 'issue_date', 'due_date', 'total_cents', 'document'])
+      .select(['id', 'number', 'kind', 'month', 'issue_date', 'due_date', 'total_cents', 'document'])
       .where('family_id', '=', familyId)
       .orderBy('issue_date')
       .orderBy('year')
@@ -204,6 +235,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
     kind: invoice.kind,
     month: invoice.month,
     document: storedDocument(invoice.number, invoice.document),
+    directDebit: publishedDirectDebit(regie.debits.get(invoice.id)),
   }));
   const childIds = children.map((child) => child.id);
   const requestIds = requests.map((request) => request.id);

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { portalClient, SyncError, type PortalClient } from './client.js';
 import { pendingPublications, publishChanges, type PublishHooks } from './publish.js';
 import { pullRequests, type PullHooks } from './pull.js';
+import { settleDueDebitsBeforeReading } from '../sepa/settlement.js';
 
 export interface SyncHooks extends PullHooks, PublishHooks {}
 
@@ -50,6 +51,9 @@ export async function runSync(options: SyncRunOptions): Promise<SyncStatus> {
   const client = options.client ?? portalClient(state.portal_url, state.secret, clock);
   try {
     const pulled = await pullRequests(db, client, clock, options.hooks, options.pageSize, log);
+    // Debits whose collection date has come are paid before publishing (issue #12): the family reads « Prélevée » on
+    // the day, even when nobody opened the régie's screens (which settle too). A failure is logged, never blocks sync.
+    await settleDueDebitsBeforeReading(db, clock, log);
     const published = await publishChanges(db, client, clock, options.hooks);
     await db.updateTable('sync_state').set({ last_success_at: clock().toISOString(), last_error: null }).where('id', '=', 1).execute();
     log.info('sync done', { received: pulled.received, published: published.families, settings: published.settings });

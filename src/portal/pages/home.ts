@@ -7,6 +7,7 @@ import { sendPage } from '../http/render.js';
 import { familyRequests, KIND_LABELS, STATUS_LABELS } from '../requests/list.js';
 import { childName, comingSoon, requestTable } from './common.js';
 import { nextDeadlineSentence } from './deadline.js';
+import { debitSentence, onlineCents } from './statement.js';
 import { changeText } from '../../shared/requests/change-fields.js';
 
 const RECENT_DAYS = 60;
@@ -30,7 +31,9 @@ export const registerHomePage: PortalModule = (app, ctx) => {
 ${publication ? '' : comingSoon()}
 ${deadline ? html`<p class="deadline"><strong>${deadline}</strong>.</p>` : ''}
 ${publication && publication.balanceCents > 0
-  ? html`<section aria-labelledby="a-payer"><h2 id="a-payer">À payer</h2><p class="deadline">Montant dû : <strong>${euros(publication.balanceCents)}</strong>. <a href="/releve">Voir le relevé de compte et payer en ligne</a></p></section>`
+  ? html`<section aria-labelledby="a-payer"><h2 id="a-payer">À payer</h2><p class="deadline">Montant dû : <strong>${euros(publication.balanceCents)}</strong>. <a href="/releve">${
+      onlineCents(publication) > 0 ? 'Voir le relevé de compte et payer en ligne' : 'Voir le relevé de compte'
+    }</a></p>${debitSentence(publication)}</section>`
   : ''}
 <section aria-labelledby="en-cours"><h2 id="en-cours">Demandes en cours</h2>${requestTable(open, 'Demandes en attente')}</section>
 <section aria-labelledby="recentes"><h2 id="recentes">Demandes récentes</h2>${requestTable(recent, `Demandes traitées depuis ${RECENT_DAYS} jours`)}</section>

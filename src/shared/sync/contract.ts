@@ -80,6 +80,19 @@ const planningRow = z.object({
   ),
 });
 
+export const DIRECT_DEBIT_STATES = ['en_cours', 'preleve', 'rejete'] as const;
+export type DirectDebitState = (typeof DIRECT_DEBIT_STATES)[number];
+
+const directDebitSchema = z.object({
+  status: z.enum(DIRECT_DEBIT_STATES),
+  collectionDate: isoDay,
+  mandateReference: z.string(),
+  rejectCode: z.string().nullable().default(null),
+  rejectReason: z.string().nullable().default(null),
+  rejectDay: isoDay.nullable().default(null),
+  feeInvoiceNumber: z.string().nullable().default(null),
+});
+
 export const familyPublicationSchema = z.object({
   familyId: z.number().int(),
   /** Increases with every publication of this family; the portal keeps the highest. */
@@ -204,6 +217,14 @@ export const familyPublicationSchema = z.object({
       kind: z.enum(INVOICE_KIND_CODES).default('invoice'),
       month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).nullable().default(null),
       document: invoiceDocumentSchema.nullable().default(null),
+      /**
+       * Where the invoice stands with direct debit (issue #12), so the portal never offers to pay online what the bank
+       * is about to collect: 'en_cours' (in a batch the régie prepared or sent, collected on collectionDate), 'preleve'
+       * (collected that day), 'rejete' (the debtor's bank refused it: the invoice is open again, rejectReason is the
+       * reason in French, the fee invoice's number when the régie charged one). mandateReference is the RUM. Null for
+       * an invoice never debited, and in a publication made before direct debit.
+       */
+      directDebit: directDebitSchema.nullable().default(null),
     }),
   ),
   /**
