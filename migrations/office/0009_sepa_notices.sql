@@ -22,6 +22,10 @@ CREATE TABLE sepa_notices (
 );
 CREATE INDEX sepa_notices_invoice ON sepa_notices (invoice_id);
 
+-- The notice each debit was prepared under: a rejected debit uses up its notice and every older one of its invoice,
+-- so the next debit needs a newer notice (compared by id, not by time: two rows of one instant stay ordered).
+ALTER TABLE sepa_debits ADD COLUMN notice_id INTEGER REFERENCES sepa_notices(id);
+
 CREATE TRIGGER sepa_notices_frozen BEFORE UPDATE ON sepa_notices
 BEGIN SELECT RAISE(ABORT, 'a pre-notification is never changed: send a new one'); END;
 CREATE TRIGGER sepa_notices_kept BEFORE DELETE ON sepa_notices

@@ -3,7 +3,7 @@ import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
 import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
 import { HttpFamily } from '../helpers/portal-http.js';
-import { insertSignedMandate } from '../helpers/sepa.js';
+import { insertNotice, insertSignedMandate } from '../helpers/sepa.js';
 import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 import { family } from './billing-run-commune.js';
 
@@ -94,8 +94,13 @@ const dirty = (familyId: number) => office.sqlite.prepare('SELECT COUNT(*) FROM 
 describe('direct debits on the portail famille', () => {
   it('shows each invoice’s debit to its family, never offers online what the bank will collect, offers it again after a reject; never to another family', async () => {
     const mandate = insertSignedMandate(office, ids.durand, { holder: 'Paul Durand', iban: IBAN, bic: 'AGRIFRPP' });
-    const a = insertIssuedInvoice(office.sqlite, { familyId: ids.durand, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents: 4_650 }).number;
-    const b = insertIssuedInvoice(office.sqlite, { familyId: ids.durand, issueDate: '2026-11-03', dueDate: '2026-12-03', totalCents: 1_200 }).number;
+    const invoiceA = insertIssuedInvoice(office.sqlite, { familyId: ids.durand, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents: 4_650 });
+    const invoiceB = insertIssuedInvoice(office.sqlite, { familyId: ids.durand, issueDate: '2026-11-03', dueDate: '2026-12-03', totalCents: 1_200 });
+    const [a, b] = [invoiceA.number, invoiceB.number];
+    // Pre-notified on their issue day, as an invoice of a family with a mandate is (its document's « sera prélevée »).
+    for (const [invoice, amountCents, notifiedOn] of [[invoiceA, 4_650, '2026-11-02'], [invoiceB, 1_200, '2026-11-03']] as const) {
+      insertNotice(office, { invoiceId: invoice.id, familyId: ids.durand, mandateId: mandate.mandateId, rum: mandate.rum, amountCents, notifiedOn, debitDate: '2026-12-10' });
+    }
     const m = insertIssuedInvoice(office.sqlite, { familyId: ids.martin, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents: 2_200 }).number;
     let durand = await loggedIn(ids.durand, 'durand@example.fr');
     let martin = await loggedIn(ids.martin, 'martin@example.fr');
@@ -221,7 +226,10 @@ describe('direct debits on the portail famille', () => {
     expect((await martin.get(`/releve/factures/${a}.pdf`)).status).toBe(404);
     expect((await publicationOf(ids.martin)).invoices.map((i) => [i.number, i.directDebit])).toEqual([[m, null]]);
 
-    // Debited again in January with its fee: the new debit outranks the reject, nothing is left to pay online.
+    // Debited again in January with its fee, once the régie has sent the avis de prélèvement a reject calls for: the
+    // new debit outranks the reject, nothing is left to pay online.
+    const avis = await ok(regie.call('sepa.notices', { collectionDate: '2027-01-11' }));
+    expect(avis.count).toBeGreaterThan(0);
     const again = await ok(regie.call('sepa.prepare', { collectionDate: '2027-01-11' }));
     expect(again.debits.map((d) => d.invoiceNumber).sort()).toEqual([a, fee].sort());
     await sync();

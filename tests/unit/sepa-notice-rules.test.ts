@@ -6,20 +6,20 @@ import { NOT_NOTIFIED, noticeVerdict, REJECTED_NEEDS_NOTICE, type NoticeFact } f
 import { SUSPENDING_AT_ONCE, suspendsMandate, suspensionNote } from '../../src/shared/sepa/suspension.js';
 
 const notice = (overrides: Partial<NoticeFact> = {}): NoticeFact => ({
+  id: 1,
   mandateId: 1,
   amountCents: 4_650,
   debitDate: '2027-01-11',
   notifiedOn: '2026-12-02',
-  createdAt: '2026-12-02T09:00:00.000Z',
   ...overrides,
 });
-const judge = (notices: NoticeFact[], debit: Partial<{ mandateId: number; amountCents: number; collectionDate: string; lastRejectedAt: string | null }> = {}) =>
-  noticeVerdict(notices, { mandateId: 1, amountCents: 4_650, collectionDate: '2027-01-11', lastRejectedAt: null, ...debit }, 14, shortDayFr, formatEuros);
+const judge = (notices: NoticeFact[], debit: Partial<{ mandateId: number; amountCents: number; collectionDate: string; usedUpTo: number | null }> = {}) =>
+  noticeVerdict(notices, { mandateId: 1, amountCents: 4_650, collectionDate: '2027-01-11', usedUpTo: null, ...debit }, 14, shortDayFr, formatEuros);
 
 describe('the pre-notification rule', () => {
   it('takes a notice of this mandate, this amount, announcing the date or earlier, given 14 days before', () => {
-    expect(judge([notice()])).toEqual({ ok: true });
-    expect(judge([notice({ debitDate: '2026-12-20' })], { collectionDate: '2026-12-21' })).toEqual({ ok: true });
+    expect(judge([notice()])).toEqual({ ok: true, noticeId: 1 });
+    expect(judge([notice({ id: 7, debitDate: '2026-12-20' })], { collectionDate: '2026-12-21' })).toEqual({ ok: true, noticeId: 7 });
   });
 
   it('refuses an invoice without a notice, or with one under another mandate, as curable by an avis', () => {
@@ -31,7 +31,7 @@ describe('the pre-notification rule', () => {
     const verdict = judge([notice()], { amountCents: 3_650 });
     expect(verdict).toMatchObject({ ok: false, kind: 'amount' });
     expect(verdict.ok ? '' : verdict.why).toBe('montant différent de la pré-notification (46,50\u00a0€ annoncés, 36,50\u00a0€ dus) : envoyez un avis de prélèvement');
-    expect(judge([notice(), notice({ amountCents: 3_650, createdAt: '2026-12-20T09:00:00.000Z', notifiedOn: '2026-12-20', debitDate: '2027-01-04' })], { amountCents: 3_650 })).toEqual({ ok: true });
+    expect(judge([notice(), notice({ id: 2, amountCents: 3_650, notifiedOn: '2026-12-20', debitDate: '2027-01-04' })], { amountCents: 3_650 })).toEqual({ ok: true, noticeId: 2 });
   });
 
   it('waits for the later of the announced date and the delay', () => {
@@ -44,9 +44,17 @@ describe('the pre-notification rule', () => {
     expect(judge([notice({ debitDate: '2026-12-10', notifiedOn: '2026-12-02' })], { collectionDate: '2026-12-15' })).toMatchObject({ kind: 'wait', notBefore: '2026-12-16' });
   });
 
-  it('counts a notice given before the last rejected debit as used', () => {
-    expect(judge([notice()], { lastRejectedAt: '2027-01-14T10:00:00.000Z', collectionDate: '2027-02-10' })).toEqual({ ok: false, kind: 'rejected', why: REJECTED_NEEDS_NOTICE });
-    expect(judge([notice(), notice({ createdAt: '2027-01-15T08:00:00.000Z', notifiedOn: '2027-01-15', debitDate: '2027-02-10' })], { lastRejectedAt: '2027-01-14T10:00:00.000Z', collectionDate: '2027-02-10' })).toEqual({ ok: true });
+  it('counts the notice a rejected debit used, and every older one, as used', () => {
+    expect(judge([notice()], { usedUpTo: 1, collectionDate: '2027-02-10' })).toEqual({ ok: false, kind: 'rejected', why: REJECTED_NEEDS_NOTICE });
+    const avis = notice({ id: 2, notifiedOn: '2027-01-15', debitDate: '2027-02-10' });
+    expect(judge([notice(), avis], { usedUpTo: 1, collectionDate: '2027-02-10' })).toEqual({ ok: true, noticeId: 2 });
+    expect(judge([notice(), avis], { usedUpTo: 2, collectionDate: '2027-02-10' })).toMatchObject({ ok: false, kind: 'rejected' });
+  });
+
+  it('makes the debit under the notice allowing the earliest date', () => {
+    const late = notice({ id: 1, debitDate: '2027-01-20' });
+    const early = notice({ id: 2, debitDate: '2027-01-04', notifiedOn: '2026-12-10' });
+    expect(judge([late, early], { collectionDate: '2027-01-25' })).toEqual({ ok: true, noticeId: 2 });
   });
 });
 

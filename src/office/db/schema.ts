@@ -611,6 +611,8 @@ export interface SepaDebitTable {
   reject_fee_invoice_id: number | null;
   rejected_at: string | null;
   rejected_by: number | null;
+  /** The pre-notification it was prepared under (0009); null for a debit prepared before 0009. */
+  notice_id: Generated<number | null>;
 }
 
 export interface SepaFamilyFlagTable {

@@ -99,6 +99,7 @@ export async function prepareBatch(ctx: StaffContext, collectionDate: string): P
         end_to_end_id: endToEndIdFor(debit.invoiceNumber, debitId),
         sequence_type: debit.sequenceType,
         status: 'pending' as const,
+        notice_id: debit.noticeId,
       };
     });
     for (let i = 0; i < rows.length; i += 200) await trx.insertInto('sepa_debits').values(rows.slice(i, i + 200)).execute();

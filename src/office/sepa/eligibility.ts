@@ -28,6 +28,8 @@ export interface Candidate extends DebitLine {
   mandateId: number;
   accountId: number;
   signedOn: string;
+  /** The pre-notification it is made under (sepa_debits.notice_id). */
+  noticeId: number;
 }
 
 /** An open invoice a new « avis de prélèvement » would make collectable (none, another amount, rejected since). */
@@ -180,7 +182,7 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
   const notices = await chunked(openIds, (ids) =>
     db
       .selectFrom('sepa_notices')
-      .select(['invoice_id', 'mandate_id', 'amount_cents', 'debit_date', 'notified_on', 'created_at'])
+      .select(['id', 'invoice_id', 'mandate_id', 'amount_cents', 'debit_date', 'notified_on', 'created_at'])
       .where('invoice_id', 'in', ids)
       .orderBy('id')
       .execute(),
@@ -188,19 +190,21 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
   const noticesByInvoice = new Map<number, NoticeFact[]>();
   for (const row of notices) {
     const list = noticesByInvoice.get(row.invoice_id) ?? [];
-    list.push({ mandateId: row.mandate_id, amountCents: row.amount_cents, debitDate: row.debit_date, notifiedOn: row.notified_on, createdAt: row.created_at });
+    list.push({ id: row.id, mandateId: row.mandate_id, amountCents: row.amount_cents, debitDate: row.debit_date, notifiedOn: row.notified_on });
     noticesByInvoice.set(row.invoice_id, list);
   }
+  // The newest notice a rejected debit of each invoice used: its own, or for a debit prepared before 0009 recorded
+  // which one, every notice given before its reject.
   const rejected = await chunked(openIds, (ids) =>
-    db
-      .selectFrom('sepa_debits')
-      .select(['invoice_id', (eb) => eb.fn.max<string>('rejected_at').as('at')])
-      .where('status', '=', 'rejected')
-      .where('invoice_id', 'in', ids)
-      .groupBy('invoice_id')
-      .execute(),
+    db.selectFrom('sepa_debits').select(['invoice_id', 'notice_id', 'rejected_at']).where('status', '=', 'rejected').where('invoice_id', 'in', ids).execute(),
   );
-  const lastRejectedAt = new Map(rejected.map((row) => [row.invoice_id, row.at]));
+  const usedUpTo = new Map<number, number>();
+  for (const row of rejected) {
+    const used =
+      row.notice_id ??
+      Math.max(0, ...notices.filter((notice) => notice.invoice_id === row.invoice_id && notice.created_at <= (row.rejected_at ?? '')).map((notice) => notice.id));
+    usedUpTo.set(row.invoice_id, Math.max(used, usedUpTo.get(row.invoice_id) ?? 0));
+  }
 
   const mandateIds = [...mandates.values()].map((m) => m.id);
   const inForce = await newestAccounts(db, mandateIds);
@@ -254,7 +258,7 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
     }
     const verdict = noticeVerdict(
       noticesByInvoice.get(invoice.id) ?? [],
-      { mandateId: mandate.id, amountCents: invoice.openCents, collectionDate, lastRejectedAt: lastRejectedAt.get(invoice.id) ?? null },
+      { mandateId: mandate.id, amountCents: invoice.openCents, collectionDate, usedUpTo: usedUpTo.get(invoice.id) ?? null },
       settings.preNotificationDays,
       shortDayFr,
       formatEuros,
@@ -304,6 +308,7 @@ export async function judgeInvoices(db: Db, vault: IbanVault, collectionDate: st
       mandateId: mandate.id,
       accountId: inUse.id,
       signedOn: mandate.signed_on,
+      noticeId: verdict.noticeId,
     });
   }
   const order = (a: { familyName: string; invoiceNumber: string }, b: { familyName: string; invoiceNumber: string }) =>
