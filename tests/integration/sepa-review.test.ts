@@ -64,7 +64,7 @@ describe('review of the direct debits', () => {
     const other = await family(office, { nom: 'Petit', prenom: 'Léa', civilite: 'Mme' });
     const unpaid = insertIssuedInvoice(office.sqlite, { familyId: other, issueDate: '2026-11-02', dueDate: '2026-12-02', totalCents: 900 });
     const needless = await refused(regie.call('sepa.notices', { collectionDate: '2026-12-10', invoiceIds: [unpaid.id] }));
-    expect(needless.fields?.invoiceIds).toBe(`Pas d’avis de prélèvement à préparer pour : n° ${unpaid.id} (facture sans mandat actif ou soldée).`);
+    expect(needless.fields?.invoiceIds).toBe(`Pas d’avis de prélèvement à préparer pour : ${unpaid.number} (facture sans mandat actif ou soldée).`);
     expect(office.sqlite.prepare("SELECT COUNT(*) FROM sepa_notices WHERE source = 'avis'").pluck().get()).toBe(0);
 
     // Told today: 14 days leave Tuesday 15 December, which the avis announces.

@@ -40,11 +40,14 @@ export async function prepareNotices(ctx: StaffContext, input: NoticesInput): Pr
       chosen = toNotify.filter((candidate) => wanted.has(candidate.invoiceId));
       const needless = [...wanted].filter((id) => !chosen.some((candidate) => candidate.invoiceId === id));
       if (needless.length > 0) {
+        const numbers = new Map(
+          (await trx.selectFrom('invoices').select(['id', 'number']).where('id', 'in', needless).execute()).map((row) => [row.id, row.number]),
+        );
         const described = needless.map((id) => {
           const left = ineligible.find((invoice) => invoice.invoiceId === id);
           if (left) return `${left.invoiceNumber} (${left.why})`;
           const taken = debits.find((debit) => debit.invoiceId === id);
-          return taken ? `${taken.invoiceNumber} (déjà prélevable le ${shortDayFr(date)})` : `n° ${id} (facture sans mandat actif ou soldée)`;
+          return taken ? `${taken.invoiceNumber} (déjà prélevable le ${shortDayFr(date)})` : `${numbers.get(id) ?? `n° ${id} (inconnue)`} (facture sans mandat actif ou soldée)`;
         });
         const message = `Pas d’avis de prélèvement à préparer pour : ${described.join(', ')}.`;
         throw invalid({ invoiceIds: message }, message);
