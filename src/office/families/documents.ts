@@ -1,5 +1,5 @@
 import type { DocumentSummary } from '../../shared/api/contract.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { DOCUMENT_KINDS, type DocumentKind } from '../../shared/families/input.js';
 import { documentMime } from '../../shared/files/sniff.js';
 import { invalid } from '../api/handler.js';
@@ -7,6 +7,7 @@ import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase } from '../db/schema.js';
+import { ibanVault, SEALED_BYTES_MAGIC, SEALED_BYTES_OVERHEAD } from '../sepa/iban-vault.js';
 
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -23,7 +24,11 @@ export function decodeBase64(text: string): Buffer | null {
 const documentRows = officeQuery((db, familyId: number) =>
   db
     .selectFrom('family_documents')
-    .select(['id', 'kind', 'label', 'document_date', 'file_name', 'mime', (eb) => eb.fn<number>('length', ['content']).as('size')])
+    .select(['id', 'kind', 'label', 'document_date', 'file_name', 'mime'])
+    // A RIB's scan is sealed (src/office/sepa/rib-documents.ts): its size shown is the file's, not the sealed value's.
+    .select(
+      sql<number>`length(content) - (CASE WHEN substr(content, 1, ${sql.lit(SEALED_BYTES_MAGIC.length)}) = ${sql.raw(`X'${SEALED_BYTES_MAGIC.toString('hex')}'`)} THEN ${sql.lit(SEALED_BYTES_OVERHEAD)} ELSE 0 END)`.as('size'),
+    )
     .where('family_id', '=', familyId)
     .where('archived_at', 'is', null)
     .orderBy('document_date', 'desc')
@@ -56,7 +61,10 @@ export function checkedDocumentBytes(base64: string, field = 'file'): { bytes: B
   return { bytes, mime };
 }
 
-/** Files a checked document for a family (not archived: the caller checks) and writes its audit line. */
+/**
+ * Files a checked document for a family (not archived: the caller checks) and writes its audit line. A RIB is sealed
+ * with the IBAN key: its scan shows the IBAN in full (src/office/sepa/rib-documents.ts says who may open it).
+ */
 export async function insertFamilyDocument(
   trx: Kysely<OfficeDatabase>,
   document: { familyId: number; kind: DocumentKind; label: string; documentDate: string; fileName: string; bytes: Buffer; mime: string },
@@ -71,7 +79,7 @@ export async function insertFamilyDocument(
       document_date: document.documentDate,
       file_name: document.fileName,
       mime: document.mime,
-      content: document.bytes,
+      content: document.kind === 'rib' ? ibanVault(trx).sealBytes(document.bytes) : document.bytes,
       created_at: who.at,
       archived_at: null,
     })

@@ -22,6 +22,15 @@ export interface IbanVault {
   seal(iban: string): string;
   /** The IBAN in clear; throws IbanKeyError when the value was sealed with another key. */
   open(sealed: string): string;
+  /**
+   * A file that shows an IBAN in full (the scan of a RIB, issue #12) sealed the same way: SEALED_BYTES_MAGIC, then
+   * nonce | ciphertext | tag. Kept binary (a BLOB), so a scan does not grow by a third as base64 would.
+   */
+  sealBytes(bytes: Buffer): Buffer;
+  /** The file in clear; bytes that are not sealed (isSealedBytes) are returned as they are. */
+  openBytes(bytes: Buffer): Buffer;
+  /** The key as the plain key file holds it (base64 and a newline): what 'sepa.exportIbanKey' hands the admin. */
+  keyFileText(): string;
 }
 
 export class IbanKeyError extends Error {
@@ -37,6 +46,15 @@ const PREFIX = 'v1:';
 
 export function isSealed(value: string): boolean {
   return value.startsWith(PREFIX);
+}
+
+/** The first bytes of a sealed file: no PDF (%PDF), JPEG (FF D8) nor PNG (89 50) starts with them. */
+export const SEALED_BYTES_MAGIC = Buffer.from('GRNSEAL1', 'latin1');
+/** What sealing adds to a file: the magic, the nonce and the tag (the document list shows the scan's own size). */
+export const SEALED_BYTES_OVERHEAD = SEALED_BYTES_MAGIC.length + 12 + 16;
+
+export function isSealedBytes(bytes: Uint8Array): boolean {
+  return bytes.length >= SEALED_BYTES_OVERHEAD && Buffer.from(bytes.buffer, bytes.byteOffset, SEALED_BYTES_MAGIC.length).equals(SEALED_BYTES_MAGIC);
 }
 
 export function vaultWithKey(key: Buffer): IbanVault {
@@ -60,6 +78,27 @@ export function vaultWithKey(key: Buffer): IbanVault {
       } catch {
         throw new IbanKeyError();
       }
+    },
+    sealBytes(bytes) {
+      if (isSealedBytes(bytes)) return Buffer.from(bytes);
+      const nonce = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', key, nonce);
+      const body = Buffer.concat([cipher.update(bytes), cipher.final()]);
+      return Buffer.concat([SEALED_BYTES_MAGIC, nonce, body, cipher.getAuthTag()]);
+    },
+    openBytes(bytes) {
+      if (!isSealedBytes(bytes)) return Buffer.from(bytes);
+      const start = SEALED_BYTES_MAGIC.length;
+      try {
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, bytes.subarray(start, start + 12));
+        decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+        return Buffer.concat([decipher.update(bytes.subarray(start + 12, bytes.length - 16)), decipher.final()]);
+      } catch {
+        throw new IbanKeyError();
+      }
+    },
+    keyFileText() {
+      return `${key.toString('base64')}\n`;
     },
   };
 }
@@ -120,16 +159,26 @@ export function maskedStoredIban(vault: IbanVault, stored: string): string {
   return maskIban(openStoredIban(vault, stored));
 }
 
+/** SQL: a family document's content is sealed (starts with SEALED_BYTES_MAGIC, 'GRNSEAL1'). */
+const SEALED_CONTENT = `substr(content, 1, ${SEALED_BYTES_MAGIC.length}) = X'${SEALED_BYTES_MAGIC.toString('hex').toUpperCase()}'`;
+
+/**
+ * SQL: the family documents that show an IBAN in full, sealed like the IBANs: those of kind « RIB » and any document
+ * a mandate's account was read from (an agent may have filed a RIB as « Autre »).
+ */
+export const RIB_DOCUMENT = `(kind = 'rib' OR id IN (SELECT document_id FROM sepa_mandate_accounts WHERE document_id IS NOT NULL))`;
+
 /** Whether the database holds IBANs sealed by some key (families' or mandates' accounts). */
 export function hasSealedIbans(sqlite: BetterSqlite3.Database): boolean {
   const table = (name: string) => sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
   if (table('families') && sqlite.prepare("SELECT 1 FROM families WHERE bank_iban LIKE 'v1:%' LIMIT 1").get() !== undefined) return true;
+  if (table('family_documents') && sqlite.prepare(`SELECT 1 FROM family_documents WHERE ${SEALED_CONTENT} LIMIT 1`).get() !== undefined) return true;
   return table('sepa_mandate_accounts') && sqlite.prepare('SELECT 1 FROM sepa_mandate_accounts LIMIT 1').get() !== undefined;
 }
 
 /**
  * The data step run at every open, after the migrations: seals the families' IBANs still in clear (databases from
- * before issue #12, a backup of one restored), then proves the key opens what is sealed. Idempotent: sealed values
+ * before issue #12, a backup of one restored) and the scans of RIBs filed in clear (RIB_DOCUMENT), then proves the key opens what is sealed. Idempotent: sealed values
  * are left alone. Throws IbanKeyError, with its French message, when the key is not the one the values were sealed
  * with (a database restored on another machine without its key): the office refuses to start rather than show
  * errors on every family file.
@@ -147,6 +196,8 @@ export function sealPlainIbans(sqlite: BetterSqlite3.Database, vault: IbanVault)
     .pluck()
     .all() as string[];
   for (const value of sample) vault.open(value);
+  const sealedScan = sqlite.prepare(`SELECT content FROM family_documents WHERE ${SEALED_CONTENT} LIMIT 1`).pluck().get() as Buffer | undefined;
+  if (sealedScan) vault.openBytes(sealedScan);
   const plain = sqlite
     .prepare("SELECT id, bank_iban FROM families WHERE bank_iban <> '' AND bank_iban NOT LIKE 'v1:%'")
     .all() as { id: number; bank_iban: string }[];
@@ -157,7 +208,12 @@ export function sealPlainIbans(sqlite: BetterSqlite3.Database, vault: IbanVault)
     .prepare("SELECT id, payload FROM requests WHERE kind = 'data_change' AND payload LIKE '%\"bank.iban\"%'")
     .all() as { id: number; payload: string }[];
   const updateRequest = sqlite.prepare('UPDATE requests SET payload = ? WHERE id = ?');
+  // The scans of RIBs filed before they were sealed (issue #12 review): one at a time, a scan can weigh 15 MB.
+  const plainScans = sqlite.prepare(`SELECT id FROM family_documents WHERE ${RIB_DOCUMENT} AND NOT (${SEALED_CONTENT})`).pluck().all() as number[];
+  const readScan = sqlite.prepare('SELECT content FROM family_documents WHERE id = ?').pluck();
+  const updateScan = sqlite.prepare('UPDATE family_documents SET content = ? WHERE id = ?');
   sqlite.transaction(() => {
+    for (const id of plainScans) updateScan.run(vault.sealBytes(readScan.get(id) as Buffer), id);
     for (const row of plain) update.run(vault.seal(row.bank_iban), row.id);
     for (const request of requests) {
       const changes = JSON.parse(request.payload) as { field: string; newValue: string }[];
@@ -168,5 +224,5 @@ export function sealPlainIbans(sqlite: BetterSqlite3.Database, vault: IbanVault)
       updateRequest.run(JSON.stringify(sealed), request.id);
     }
   })();
-  return plain.length;
+  return plain.length + plainScans.length;
 }

@@ -113,15 +113,16 @@ export const mandateHandlers: Handlers<
   },
 
   /**
-   * The form the family signs carries the IBAN in full (the debtor must check it): whoever prints it, the print is
-   * audited as a reveal of that account.
+   * The form the family signs carries the IBAN in full while the mandate is « à signer » (the debtor must check it),
+   * whoever prints it, and for the régisseur at any time: each such print is audited as a reveal of that account.
+   * A copy printed by another role once the mandate is signed shows the IBAN masked, and reveals nothing.
    */
   'mandates.pdf': {
     access: ALL_STAFF,
     args: z.strictObject({ mandateId: id }),
     run: async (ctx, { mandateId }) => {
       const at = who(ctx);
-      const data = await mandatePrintData(ctx.db, mandateId, at.today);
+      const data = await mandatePrintData(ctx.db, mandateId, at.today, ctx.user.role);
       const { issuer } = await loadBillingSettings(ctx.db);
       const r1 = data.family.responsable1;
       const pdf = await mandatePdf({
@@ -132,13 +133,14 @@ export const mandateHandlers: Handlers<
           name: `${r1.civilite} ${r1.prenom} ${r1.nom}`.trim(),
           address: [r1.adresse, `${r1.codePostal} ${r1.ville}`.trim()].filter((line) => line !== ''),
           holder: data.account.holder,
-          iban: data.account.iban,
+          // Masked, without its spaces: the PDF groups the characters by four itself.
+          iban: data.fullIban ? data.account.iban : data.account.iban.replace(/\s+/g, ''),
           bic: data.account.bic,
           bankName: data.account.bankName,
         },
         printedOn: at.today,
       });
-      await writeIbanShown(ctx.db, data.row.family_id, data.account.id, `Mandat ${data.row.rum} imprimé`, data.account.iban, at);
+      if (data.fullIban) await writeIbanShown(ctx.db, data.row.family_id, data.account.id, `Mandat ${data.row.rum} imprimé`, data.account.iban, at);
       return { fileName: mandatePdfFileName(data.row.rum), mime: 'application/pdf', base64: pdf.toString('base64') };
     },
   },
