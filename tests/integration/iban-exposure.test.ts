@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +37,12 @@ function tempDir(): string {
 const clock = () => new Date('2026-11-28T10:00:00Z');
 const PLAIN_PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const spaced = (iban: string) => iban.replace(/(.{4})(?=.)/g, '$1 ');
+
+function pdfText(base64: string, dir: string): string {
+  const file = path.join(dir, 'mandate.pdf');
+  fs.writeFileSync(file, Buffer.from(base64, 'base64'));
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/[\s\u00a0\u202f]+/g, ' ');
+}
 
 function account(overrides: Partial<MandateAccountInput> = {}): MandateAccountInput {
   return {
@@ -99,7 +106,8 @@ describe('a RIB scan on file', () => {
     const mandate = await agent.call('mandates.create', { familyId, account: account({ holder: EXAMPLE_RIB.holder, scan: { kind: 'document', documentId: ribId } }) });
     if (!mandate.ok) throw new Error(JSON.stringify(mandate.error));
     const form = await agent.call('mandates.pdf', { mandateId: mandate.value.id });
-    expect(form.ok).toBe(true);
+    if (!form.ok) throw new Error(JSON.stringify(form.error));
+    expect(pdfText(form.value.base64, office.dir)).toContain(spaced(EXAMPLE_RIB.iban));
     expect((await reveals(office, familyId))[0]).toBe(`Mandat ${mandate.value.rum} imprimé : ${maskIban(EXAMPLE_RIB.iban)}`);
     expect((await agent.call('documents.get', { id: ribId })).ok).toBe(true);
     const beforeSigning = (await reveals(office, familyId)).length;
@@ -115,7 +123,10 @@ describe('a RIB scan on file', () => {
     }
     expect(await reveals(office, familyId)).toHaveLength(beforeSigning);
     // A copy of the signed form printed by the agent: masked, not a reveal.
-    expect((await agent.call('mandates.pdf', { mandateId: mandate.value.id })).ok).toBe(true);
+    const copy = await agent.call('mandates.pdf', { mandateId: mandate.value.id });
+    if (!copy.ok) throw new Error(JSON.stringify(copy.error));
+    expect(pdfText(copy.value.base64, office.dir)).not.toContain(spaced(EXAMPLE_RIB.iban));
+    expect(pdfText(copy.value.base64, office.dir)).toContain(maskIban(EXAMPLE_RIB.iban));
     expect(await reveals(office, familyId)).toHaveLength(beforeSigning);
     // The régisseur opens it, written in the history; other documents stay everyone's, without a reveal.
     const shown = await regisseur.call('documents.get', { id: ribId });
