@@ -155,6 +155,8 @@ describe('a RIB scan on file', () => {
     const setPlain = office.sqlite.prepare('UPDATE family_documents SET content = ? WHERE id = ?');
     setPlain.run(rib, filedAsOther);
     setPlain.run(postal, oldRib);
+    // Nor had it been swept: the mark the first open after the review leaves.
+    expect(office.sqlite.prepare("DELETE FROM settings WHERE key = 'sepa.ribScansSealed'").run().changes).toBe(1);
     const copy = path.join(tempDir(), 'office.sqlite');
     office.sqlite.prepare('VACUUM INTO ?').run(copy);
     fs.copyFileSync(`${office.file}.key`, `${copy}.key`);
@@ -167,6 +169,7 @@ describe('a RIB scan on file', () => {
       expect(vault.openBytes(content(id)).equals(bytes)).toBe(true);
     }
     expect(content(letter).equals(PLAIN_PDF)).toBe(true);
+    expect(reopened.sqlite.prepare("SELECT value FROM settings WHERE key = 'sepa.ribScansSealed'").pluck().get()).toBe('1');
     const once = content(oldRib);
     await reopened.close();
     // Idempotent: opened again, the sealed scans are left as they are.

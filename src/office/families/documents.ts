@@ -7,7 +7,7 @@ import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase } from '../db/schema.js';
-import { ibanVault, SEALED_BYTES_MAGIC, SEALED_BYTES_OVERHEAD } from '../sepa/iban-vault.js';
+import { ibanVault, RIB_DOCUMENT, SEALED_BYTES_OVERHEAD } from '../sepa/iban-vault.js';
 
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -26,9 +26,8 @@ const documentRows = officeQuery((db, familyId: number) =>
     .selectFrom('family_documents')
     .select(['id', 'kind', 'label', 'document_date', 'file_name', 'mime'])
     // A RIB's scan is sealed (src/office/sepa/rib-documents.ts): its size shown is the file's, not the sealed value's.
-    .select(
-      sql<number>`length(content) - (CASE WHEN substr(content, 1, ${sql.lit(SEALED_BYTES_MAGIC.length)}) = ${sql.raw(`X'${SEALED_BYTES_MAGIC.toString('hex')}'`)} THEN ${sql.lit(SEALED_BYTES_OVERHEAD)} ELSE 0 END)`.as('size'),
-    )
+    // Told by RIB_DOCUMENT, the documents sealed, not by the content's first bytes: length() reads no blob, substr() would.
+    .select(sql<number>`length(content) - (CASE WHEN ${sql.raw(RIB_DOCUMENT)} THEN ${sql.lit(SEALED_BYTES_OVERHEAD)} ELSE 0 END)`.as('size'))
     .where('family_id', '=', familyId)
     .where('archived_at', 'is', null)
     .orderBy('document_date', 'desc')

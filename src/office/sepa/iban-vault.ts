@@ -159,8 +159,14 @@ export function maskedStoredIban(vault: IbanVault, stored: string): string {
   return maskIban(openStoredIban(vault, stored));
 }
 
-/** SQL: a family document's content is sealed (starts with SEALED_BYTES_MAGIC, 'GRNSEAL1'). */
+/**
+ * SQL: a family document's content is sealed (starts with SEALED_BYTES_MAGIC, 'GRNSEAL1'). SQLite reads the whole
+ * blob for substr(): used only by the one sweep of sealPlainIbans, never per request.
+ */
 const SEALED_CONTENT = `substr(content, 1, ${SEALED_BYTES_MAGIC.length}) = X'${SEALED_BYTES_MAGIC.toString('hex').toUpperCase()}'`;
+
+/** The settings row saying the RIB scans filed in clear before they were sealed have been swept (once per database). */
+const RIB_SCANS_SWEPT = 'sepa.ribScansSealed';
 
 /**
  * SQL: the family documents that show an IBAN in full, sealed like the IBANs: those of kind « RIB » and any document
@@ -168,11 +174,19 @@ const SEALED_CONTENT = `substr(content, 1, ${SEALED_BYTES_MAGIC.length}) = X'${S
  */
 export const RIB_DOCUMENT = `(kind = 'rib' OR id IN (SELECT document_id FROM sepa_mandate_accounts WHERE document_id IS NOT NULL))`;
 
+/** The smallest RIB scan on file (length() reads no blob), and whether it is sealed: the key's proof costs one small read. */
+function smallestRibScan(sqlite: BetterSqlite3.Database): { content: Buffer; sealed: boolean } | null {
+  const content = sqlite.prepare(`SELECT content FROM family_documents WHERE ${RIB_DOCUMENT} ORDER BY length(content) LIMIT 1`).pluck().get() as
+    | Buffer
+    | undefined;
+  return content ? { content, sealed: isSealedBytes(content) } : null;
+}
+
 /** Whether the database holds IBANs sealed by some key (families' or mandates' accounts). */
 export function hasSealedIbans(sqlite: BetterSqlite3.Database): boolean {
   const table = (name: string) => sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
   if (table('families') && sqlite.prepare("SELECT 1 FROM families WHERE bank_iban LIKE 'v1:%' LIMIT 1").get() !== undefined) return true;
-  if (table('family_documents') && sqlite.prepare(`SELECT 1 FROM family_documents WHERE ${SEALED_CONTENT} LIMIT 1`).get() !== undefined) return true;
+  if (table('family_documents') && table('sepa_mandate_accounts') && smallestRibScan(sqlite)?.sealed) return true;
   return table('sepa_mandate_accounts') && sqlite.prepare('SELECT 1 FROM sepa_mandate_accounts LIMIT 1').get() !== undefined;
 }
 
@@ -196,8 +210,8 @@ export function sealPlainIbans(sqlite: BetterSqlite3.Database, vault: IbanVault)
     .pluck()
     .all() as string[];
   for (const value of sample) vault.open(value);
-  const sealedScan = sqlite.prepare(`SELECT content FROM family_documents WHERE ${SEALED_CONTENT} LIMIT 1`).pluck().get() as Buffer | undefined;
-  if (sealedScan) vault.openBytes(sealedScan);
+  const scan = smallestRibScan(sqlite);
+  if (scan?.sealed) vault.openBytes(scan.content);
   const plain = sqlite
     .prepare("SELECT id, bank_iban FROM families WHERE bank_iban <> '' AND bank_iban NOT LIKE 'v1:%'")
     .all() as { id: number; bank_iban: string }[];
@@ -208,12 +222,18 @@ export function sealPlainIbans(sqlite: BetterSqlite3.Database, vault: IbanVault)
     .prepare("SELECT id, payload FROM requests WHERE kind = 'data_change' AND payload LIKE '%\"bank.iban\"%'")
     .all() as { id: number; payload: string }[];
   const updateRequest = sqlite.prepare('UPDATE requests SET payload = ? WHERE id = ?');
-  // The scans of RIBs filed before they were sealed (issue #12 review): one at a time, a scan can weigh 15 MB.
-  const plainScans = sqlite.prepare(`SELECT id FROM family_documents WHERE ${RIB_DOCUMENT} AND NOT (${SEALED_CONTENT})`).pluck().all() as number[];
+  // The scans of RIBs filed before they were sealed (issue #12 review), swept once per database (a backup from before
+  // the review, restored, has no mark and is swept at its first open): the sweep reads every RIB's content, which no
+  // start should pay again. One at a time, a scan can weigh 15 MB. Since, every RIB is sealed as it is filed.
+  const swept = sqlite.prepare('SELECT 1 FROM settings WHERE key = ?').get(RIB_SCANS_SWEPT) !== undefined;
+  const plainScans = swept
+    ? []
+    : (sqlite.prepare(`SELECT id FROM family_documents WHERE ${RIB_DOCUMENT} AND NOT (${SEALED_CONTENT})`).pluck().all() as number[]);
   const readScan = sqlite.prepare('SELECT content FROM family_documents WHERE id = ?').pluck();
   const updateScan = sqlite.prepare('UPDATE family_documents SET content = ? WHERE id = ?');
   sqlite.transaction(() => {
     for (const id of plainScans) updateScan.run(vault.sealBytes(readScan.get(id) as Buffer), id);
+    if (!swept) sqlite.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(RIB_SCANS_SWEPT, '1');
     for (const row of plain) update.run(vault.seal(row.bank_iban), row.id);
     for (const request of requests) {
       const changes = JSON.parse(request.payload) as { field: string; newValue: string }[];
