@@ -80,7 +80,7 @@ export async function documentForUser(db: Db, documentId: number, familyId: numb
 /** « IBAN affiché » for a RIB's scan shown in clear: what was done with it, and the IBAN read from it when known. */
 export async function auditRibShown(
   db: Db,
-  document: { id: number; familyId: number; fileName: string; kind?: string },
+  document: { id: number; familyId: number; fileName: string },
   what: string,
   iban: string | null,
   who: Who,
