@@ -27,8 +27,8 @@ import { toSepaText } from '../../shared/sepa/charset.js';
  * loop: creating or amending a mandate writes the account into the family's bank details (the portal and the family
  * file show what is debited); a change of the family's bank details (office form, accepted portal request) while a
  * mandate is live amends the mandate (followFamilyBank) when the holder stays the same; another holder must sign a
- * new mandate, so that change is refused (mandateAccountChange). Each side compares before writing, so neither triggers the
- * other again.
+ * new mandate, so that change is refused (mandateAccountChange). Each side compares before writing, so neither
+ * triggers the other again.
  */
 
 type Db = Kysely<OfficeDatabase>;
