@@ -53,11 +53,13 @@ async function start(): Promise<void> {
         log: 'file',
         migrationsDir: path.join(appRoot, 'migrations', 'office'),
         ...(nativeBinding ? { nativeBinding } : {}),
-        ...(ibanKey ? { ibanKey: ibanKey.toString('base64') } : {}),
+        ...(ibanKey.key ? { ibanKey: ibanKey.key.toString('base64') } : {}),
       },
       log: mainLog,
       entryFile: path.join(appRoot, 'dist', 'main', 'office-worker.cjs'),
     });
+    // The database opened with the key (its IBANs readable): only now is the key put in its place.
+    ibanKey.keep();
   } catch (error) {
     mainLog.error('office start failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     const { title, message } = startupErrorDialog(error, paths.logFile);

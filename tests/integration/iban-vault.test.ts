@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startupErrorDialog } from '../../src/main/startup-errors.js';
-import { loadIbanKey, safeKeyFileFor, type KeyChain } from '../../src/main/iban-key.js';
+import { loadIbanKey, pendingKeyFileFor, safeKeyFileFor, type KeyChain } from '../../src/main/iban-key.js';
 import { openOfficeDatabase } from '../../src/office/db/open.js';
 import { silentLogger } from '../../src/office/log.js';
 import { IbanKeyError, ibanVault, vaultWithKey } from '../../src/office/sepa/iban-vault.js';
@@ -265,11 +265,19 @@ describe('the IBAN key', () => {
       encryptString: (text) => Buffer.from(`sealed:${Buffer.from(text).toString('hex')}`),
       decryptString: (sealed) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'hex').toString(),
     };
-    const first = loadIbanKey(file, keychain, silentLogger);
+    // A new key waits beside the database until the office opened it; keep() puts it in its place.
+    const loaded = loadIbanKey(file, keychain, silentLogger);
+    const first = loaded.key!;
     expect(first).toHaveLength(32);
+    expect(fs.existsSync(safeKeyFileFor(file))).toBe(false);
+    expect(fs.statSync(pendingKeyFileFor(file)).mode & 0o777).toBe(0o600);
+    // A start that failed before keep() (the database did not open) finds the same pending key again.
+    expect(loadIbanKey(file, keychain, silentLogger).key!.equals(first)).toBe(true);
+    loaded.keep();
+    expect(fs.existsSync(pendingKeyFileFor(file))).toBe(false);
     expect(fs.statSync(safeKeyFileFor(file)).mode & 0o777).toBe(0o600);
-    expect(fs.readFileSync(safeKeyFileFor(file)).includes(Buffer.from(first!.toString('base64')))).toBe(false);
-    expect(loadIbanKey(file, keychain, silentLogger)!.equals(first!)).toBe(true);
+    expect(fs.readFileSync(safeKeyFileFor(file)).includes(Buffer.from(first.toString('base64')))).toBe(false);
+    expect(loadIbanKey(file, keychain, silentLogger).key!.equals(first)).toBe(true);
 
     // Another session's keychain cannot open it: the French message, not a crash.
     const foreign: KeyChain = { ...keychain, decryptString: () => { throw new Error('decrypt failed'); } };
@@ -277,13 +285,31 @@ describe('the IBAN key', () => {
 
     // No keychain: nothing from the main process, the worker uses `<db>.key`.
     const plainDir = tempDir();
-    expect(loadIbanKey(path.join(plainDir, 'grenette.sqlite'), { ...keychain, isEncryptionAvailable: () => false }, silentLogger)).toBeUndefined();
+    expect(loadIbanKey(path.join(plainDir, 'grenette.sqlite'), { ...keychain, isEncryptionAvailable: () => false }, silentLogger).key).toBeUndefined();
 
-    // A database first opened with the plain key file keeps its key when the keychain takes over.
+    // A database first opened with the plain key file keeps its key when the keychain takes over, once opened.
     const plainFile = path.join(plainDir, 'grenette.sqlite');
     const plainKey = crypto.randomBytes(32);
     fs.writeFileSync(`${plainFile}.key`, plainKey.toString('base64'), { mode: 0o600 });
-    expect(loadIbanKey(plainFile, keychain, silentLogger)!.equals(plainKey)).toBe(true);
+    const adopted = loadIbanKey(plainFile, keychain, silentLogger);
+    expect(adopted.key!.equals(plainKey)).toBe(true);
+    expect(fs.existsSync(`${plainFile}.key`)).toBe(true);
+    adopted.keep();
     expect(fs.existsSync(`${plainFile}.key`)).toBe(false);
+    expect(loadIbanKey(plainFile, keychain, silentLogger).key!.equals(plainKey)).toBe(true);
+
+    // An imported key (the exported file copied beside a restored database) wins over the keychain's own.
+    const imported = crypto.randomBytes(32);
+    fs.writeFileSync(`${file}.key`, imported.toString('base64'), { mode: 0o600 });
+    const restoring = loadIbanKey(file, keychain, silentLogger);
+    expect(restoring.key!.equals(imported)).toBe(true);
+    // Until the database opened with it, the keychain's key file is left as it was.
+    expect(loadIbanKey(file, { ...keychain, isEncryptionAvailable: () => true }, silentLogger).key!.equals(imported)).toBe(true);
+    fs.rmSync(`${file}.key`);
+    expect(loadIbanKey(file, keychain, silentLogger).key!.equals(first)).toBe(true);
+    fs.writeFileSync(`${file}.key`, imported.toString('base64'), { mode: 0o600 });
+    loadIbanKey(file, keychain, silentLogger).keep();
+    expect(fs.existsSync(`${file}.key`)).toBe(false);
+    expect(loadIbanKey(file, keychain, silentLogger).key!.equals(imported)).toBe(true);
   });
 });

@@ -155,7 +155,15 @@ describe('a mandate’s life', () => {
     const same = await office.call('mandates.amend', { mandateId: created.id, account: account({ iban: OTHER_IBAN, rib: OTHER_RIB, bic: 'CMCIFRPP', bankName: 'Crédit Mutuel' }) });
     expect(same).toMatchObject({ ok: false, error: { fields: { 'account.iban': expect.stringMatching(/déjà celui du mandat/) } } });
 
-    const pdf = await office.value('mandates.pdf', { mandateId: created.id });
+    // Signed: a copy printed by a role other than the régisseur shows the IBAN masked, and reveals nothing.
+    const copy = pdfText((await office.value('mandates.pdf', { mandateId: created.id })).base64, office.dir);
+    expect(copy).not.toContain(OTHER_IBAN.replace(/(.{4})(?=.)/g, '$1 '));
+    expect(copy).toContain(`FR76 •••• •••• •••• •••• •••• ${OTHER_IBAN.slice(-3)}`);
+    expect((await office.value('audit.forFamily', { familyId })).some((entry) => entry.field === 'IBAN affiché')).toBe(false);
+    const regisseur = await office.as('regisseur');
+    const printed = await regisseur.call('mandates.pdf', { mandateId: created.id });
+    if (!printed.ok) throw new Error(JSON.stringify(printed.error));
+    const pdf = printed.value;
     expect(pdf).toMatchObject({ fileName: `mandat-sepa-${created.rum}.pdf`, mime: 'application/pdf' });
     const text = pdfText(pdf.base64, office.dir);
     expect(text).toContain('Mandat de prélèvement SEPA');
@@ -236,7 +244,7 @@ describe('a mandate’s life', () => {
 });
 
 describe('the family’s bank details and the mandate kept in step', () => {
-  it('amends the live mandate when the office changes the family IBAN, and refuses a BIC of another country', async () => {
+  it('amends the live mandate when the office changes the family IBAN (same holder, spelled otherwise), and refuses a BIC of another country', async () => {
     office = await makeTestOffice();
     const familyId = await family(office);
     const created = await office.value('mandates.create', { familyId, account: account() });
@@ -247,18 +255,19 @@ describe('the family’s bank details and the mandate kept in step', () => {
     expect((await office.value('mandates.forFamily', { familyId })).mandates[0]!.accounts).toHaveLength(1);
 
     const before = counts(office);
-    const wrongBic = await office.call('families.update', { id: familyId, patch: { bank: { holder: 'Hélène Martin', iban: 'DE89370400440532013000', bic: 'AGRIFRPP' } } });
+    const wrongBic = await office.call('families.update', { id: familyId, patch: { bank: { holder: 'Hélène D’Aubigné-Martin', iban: 'DE89370400440532013000', bic: 'AGRIFRPP' } } });
     expect(wrongBic).toMatchObject({ ok: false, error: { fields: { 'bank.bic': expect.stringMatching(/Mandat de prélèvement en cours.*pays du BIC/) } } });
     const emptied = await office.call('families.update', { id: familyId, patch: { bank: { holder: '', iban: '', bic: '' } } });
     expect(emptied).toMatchObject({ ok: false, error: { fields: { 'bank.iban': expect.stringMatching(/révoquez-le/) } } });
     expect(counts(office)).toEqual(before);
 
     office.clock.set('2026-12-02T09:00:00Z');
-    await office.value('families.update', { id: familyId, patch: { bank: { holder: 'Hélène Martin', iban: OTHER_IBAN, bic: 'CMCIFRPP' } } });
+    // The same debtor once written in the SEPA set (case, accents): an amendment, not a new holder.
+    await office.value('families.update', { id: familyId, patch: { bank: { holder: 'HELENE D’AUBIGNE-MARTIN', iban: OTHER_IBAN, bic: 'CMCIFRPP' } } });
     const followed = (await office.value('mandates.forFamily', { familyId })).mandates[0]!;
     expect(followed.id).toBe(created.id);
     expect(followed.accounts.map((a) => [a.holder, a.bic, a.validFrom])).toEqual([
-      ['Hélène Martin', 'CMCIFRPP', '2026-12-02'],
+      ['HELENE D’AUBIGNE-MARTIN', 'CMCIFRPP', '2026-12-02'],
       ['Hélène D’Aubigné-Martin', 'AGRIFRPP', '2026-11-28'],
     ]);
     const regisseur = await office.as('regisseur');
@@ -266,7 +275,7 @@ describe('the family’s bank details and the mandate kept in step', () => {
     const audit = await office.value('audit.forFamily', { familyId });
     expect(audit.find((entry) => entry.field.includes('coordonnées bancaires de la famille'))).toMatchObject({
       oldValue: expect.stringContaining('•'),
-      newValue: `Hélène Martin · FR76 •••• •••• •••• •••• •••• ${OTHER_IBAN.slice(-3)} · CMCIFRPP`,
+      newValue: `HELENE D’AUBIGNE-MARTIN · FR76 •••• •••• •••• •••• •••• ${OTHER_IBAN.slice(-3)} · CMCIFRPP`,
     });
   });
 

@@ -294,5 +294,9 @@ describe('Electron main process wiring', () => {
     expect(fake.record.errorBoxes).toHaveLength(1);
     expect(fake.record.errorBoxes[0]?.message).toContain('version plus récente de Grenette');
     expect(fake.app.exitCode).toBe(1);
+    // The database did not open: its key stays where it was (the plain file), nothing written for the keychain.
+    expect(fs.existsSync(`${file}.key`)).toBe(true);
+    expect(fs.existsSync(`${file}.key.safe`)).toBe(false);
+    expect(fs.existsSync(`${file}.key.safe.new`)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import type { DocumentSummary } from '../../shared/api/contract.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { DOCUMENT_KINDS, type DocumentKind } from '../../shared/families/input.js';
 import { documentMime } from '../../shared/files/sniff.js';
 import { invalid } from '../api/handler.js';
@@ -7,6 +7,7 @@ import { writeAudit } from '../audit/write.js';
 import type { OfficeDb } from '../db/open.js';
 import { officeQuery } from '../db/office-query.js';
 import type { OfficeDatabase } from '../db/schema.js';
+import { ibanVault, RIB_DOCUMENT, SEALED_BYTES_OVERHEAD } from '../sepa/iban-vault.js';
 
 /** One limit for documents and scanned RIBs (src/shared/files/limits.ts). */
 export { DOCUMENT_MAX_BYTES } from '../../shared/files/limits.js';
@@ -25,7 +26,10 @@ export function decodeBase64(text: string): Buffer | null {
 const documentRows = officeQuery((db, familyId: number) =>
   db
     .selectFrom('family_documents')
-    .select(['id', 'kind', 'label', 'document_date', 'file_name', 'mime', (eb) => eb.fn<number>('length', ['content']).as('size')])
+    .select(['id', 'kind', 'label', 'document_date', 'file_name', 'mime'])
+    // A RIB's scan is sealed (src/office/sepa/rib-documents.ts): its size shown is the file's, not the sealed value's.
+    // Told by RIB_DOCUMENT, the documents sealed, not by the content's first bytes: length() reads no blob, substr() would.
+    .select(sql<number>`length(content) - (CASE WHEN ${sql.raw(RIB_DOCUMENT)} THEN ${sql.lit(SEALED_BYTES_OVERHEAD)} ELSE 0 END)`.as('size'))
     .where('family_id', '=', familyId)
     .where('archived_at', 'is', null)
     .orderBy('document_date', 'desc')
@@ -58,7 +62,10 @@ export function checkedDocumentBytes(base64: string, field = 'file'): { bytes: B
   return { bytes, mime };
 }
 
-/** Files a checked document for a family (not archived: the caller checks) and writes its audit line. */
+/**
+ * Files a checked document for a family (not archived: the caller checks) and writes its audit line. A RIB is sealed
+ * with the IBAN key: its scan shows the IBAN in full (src/office/sepa/rib-documents.ts says who may open it).
+ */
 export async function insertFamilyDocument(
   trx: Kysely<OfficeDatabase>,
   document: { familyId: number; kind: DocumentKind; label: string; documentDate: string; fileName: string; bytes: Buffer; mime: string },
@@ -73,7 +80,7 @@ export async function insertFamilyDocument(
       document_date: document.documentDate,
       file_name: document.fileName,
       mime: document.mime,
-      content: document.bytes,
+      content: document.kind === 'rib' ? ibanVault(trx).sealBytes(document.bytes) : document.bytes,
       created_at: who.at,
       archived_at: null,
     })

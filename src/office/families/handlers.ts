@@ -7,6 +7,7 @@ import { pastDay, text } from '../../shared/validation/fields.js';
 import { formatPhone } from '../../shared/validation/phone.js';
 import { isMaskedIban, maskIban } from '../../shared/validation/bank.js';
 import { followFamilyBank } from '../sepa/mandates.js';
+import { auditRibShown, documentForUser } from '../sepa/rib-documents.js';
 import { ALL_STAFF, ApiFailure, checkedInHandler, invalid, noArgs, notFound, parseOrFail, type Handlers } from '../api/handler.js';
 import { writeAudit, type AuditChange } from '../audit/write.js';
 import { familyChildRows, toChildSummary } from '../children/summaries.js';
@@ -246,10 +247,13 @@ export const familyHandlers: Handlers<
   'documents.get': {
     access: ALL_STAFF,
     args: z.object({ id: z.number().int() }),
-    async run({ db }, { id }) {
-      const row = await db.selectFrom('family_documents').select(['file_name', 'mime', 'content']).where('id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Document introuvable.');
-      return { fileName: row.file_name, mime: row.mime, base64: Buffer.from(row.content).toString('base64') };
+    // A RIB's scan shows the IBAN in full: served by the rule of src/office/sepa/rib-documents.ts, and audited.
+    async run({ db, clock, user }, { id }) {
+      const now = clock();
+      const who = { userId: user.id, at: now.toISOString(), today: parisDay(now) };
+      const document = await documentForUser(db, id, null, user.role, who.today);
+      if (document.rib) await auditRibShown(db, { id, familyId: document.familyId, fileName: document.fileName }, 'RIB ouvert', null, who);
+      return { fileName: document.fileName, mime: document.mime, base64: document.bytes.toString('base64') };
     },
   },
 

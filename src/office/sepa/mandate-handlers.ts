@@ -3,7 +3,9 @@ import type { MandateAccountInput } from '../../shared/api/sepa.js';
 import type { Role } from '../../shared/auth/roles.js';
 import { parisDay } from '../../shared/clock.js';
 import { mandatePdf, mandatePdfFileName } from '../../server/billing/mandate-pdf.js';
-import { ALL_STAFF, type Handlers, type StaffContext } from '../api/handler.js';
+import { ALL_STAFF, noArgs, type Handlers, type StaffContext } from '../api/handler.js';
+import { writeAudit } from '../audit/write.js';
+import { ibanVault } from './iban-vault.js';
 import { loadBillingSettings } from '../billing/store.js';
 import {
   amendMandate,
@@ -27,6 +29,7 @@ import {
 
 const REGIE: readonly Role[] = ['regisseur', 'admin'];
 const REGISSEUR: readonly Role[] = ['regisseur'];
+const ADMIN: readonly Role[] = ['admin'];
 
 const id = z.number('Identifiant attendu.').int('Identifiant attendu.');
 const day = z.string('Date attendue.').max(40, 'Date invalide.');
@@ -54,13 +57,33 @@ function who(ctx: StaffContext): Who {
 const view = (ctx: StaffContext, mandateId: number) => mandateView(ctx.db, mandateId, ctx.user.role, parisDay(ctx.clock()));
 
 export const mandateHandlers: Handlers<
-  'sepa.revealIban' | 'mandates.forFamily' | 'mandates.create' | 'mandates.sign' | 'mandates.amend' | 'mandates.revoke' | 'mandates.reactivate' | 'mandates.pdf'
+  'sepa.revealIban' | 'sepa.exportIbanKey' | 'mandates.forFamily' | 'mandates.create' | 'mandates.sign' | 'mandates.amend' | 'mandates.revoke' | 'mandates.reactivate' | 'mandates.pdf'
 > = {
   'sepa.revealIban': {
     access: REGISSEUR,
     refusal: 'Seul le régisseur peut afficher un IBAN en entier.',
     args: z.strictObject({ familyId: id, accountId: id.nullable() }),
     run: async (ctx, { familyId, accountId }) => ({ iban: await revealIban(ctx.db, familyId, accountId, who(ctx)) }),
+  },
+
+  /**
+   * The key the IBANs (and RIB scans) are sealed with, as the plain key file holds it: a backup restored on another
+   * PC (or another Windows account, whose keychain cannot open `<database>.key.safe`) is unreadable without it. Saved
+   * apart from the backups, it is imported by copying it beside the restored database as `<database>.key`: the app
+   * takes it into its keychain at the next start (src/main/iban-key.ts), the browser bridge uses it as is. The
+   * administrator's alone, and audited: whoever holds the key and a backup reads every IBAN.
+   */
+  'sepa.exportIbanKey': {
+    access: ADMIN,
+    refusal: 'Seul l’administrateur peut exporter la clé de chiffrement des IBAN.',
+    args: noArgs,
+    run: async (ctx) => {
+      const at = who(ctx);
+      await writeAudit(ctx.db, { at: at.at, userId: at.userId, entity: 'settings', entityId: null, action: 'export' }, [
+        { field: 'Clé de chiffrement des IBAN exportée', oldValue: null, newValue: 'Fichier grenette.sqlite.key' },
+      ]);
+      return { fileName: 'grenette.sqlite.key', mime: 'text/plain', base64: Buffer.from(ibanVault(ctx.db).keyFileText()).toString('base64') };
+    },
   },
 
   'mandates.forFamily': {
@@ -113,15 +136,16 @@ export const mandateHandlers: Handlers<
   },
 
   /**
-   * The form the family signs carries the IBAN in full (the debtor must check it): whoever prints it, the print is
-   * audited as a reveal of that account.
+   * The form the family signs carries the IBAN in full while the mandate is « à signer » (the debtor must check it),
+   * whoever prints it, and for the régisseur at any time: each such print is audited as a reveal of that account.
+   * A copy printed by another role once the mandate is signed shows the IBAN masked, and reveals nothing.
    */
   'mandates.pdf': {
     access: ALL_STAFF,
     args: z.strictObject({ mandateId: id }),
     run: async (ctx, { mandateId }) => {
       const at = who(ctx);
-      const data = await mandatePrintData(ctx.db, mandateId, at.today);
+      const data = await mandatePrintData(ctx.db, mandateId, at.today, ctx.user.role);
       const { issuer } = await loadBillingSettings(ctx.db);
       const r1 = data.family.responsable1;
       const pdf = await mandatePdf({
@@ -132,13 +156,14 @@ export const mandateHandlers: Handlers<
           name: `${r1.civilite} ${r1.prenom} ${r1.nom}`.trim(),
           address: [r1.adresse, `${r1.codePostal} ${r1.ville}`.trim()].filter((line) => line !== ''),
           holder: data.account.holder,
-          iban: data.account.iban,
+          // Masked, without its spaces: the PDF groups the characters by four itself.
+          iban: data.fullIban ? data.account.iban : data.account.iban.replace(/\s+/g, ''),
           bic: data.account.bic,
           bankName: data.account.bankName,
         },
         printedOn: at.today,
       });
-      await writeIbanShown(ctx.db, data.row.family_id, data.account.id, `Mandat ${data.row.rum} imprimé`, data.account.iban, at);
+      if (data.fullIban) await writeIbanShown(ctx.db, data.row.family_id, data.account.id, `Mandat ${data.row.rum} imprimé`, data.account.iban, at);
       return { fileName: mandatePdfFileName(data.row.rum), mime: 'application/pdf', base64: pdf.toString('base64') };
     },
   },

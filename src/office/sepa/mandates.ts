@@ -15,7 +15,8 @@ import type { OfficeDatabase, SepaMandateTable } from '../db/schema.js';
 import { checkedDocumentBytes, insertFamilyDocument } from '../families/documents.js';
 import { refreshFamilySearch } from '../families/search-index.js';
 import { familySectionChanges, loadFamily, updateFamilyRows } from '../families/store.js';
-import { ibanVault, openStoredIban } from './iban-vault.js';
+import { ibanVault, isSealedBytes, openStoredIban } from './iban-vault.js';
+import { toSepaText } from '../../shared/sepa/charset.js';
 
 /**
  * SEPA mandates (issue #12, item 3): set up from an account typed or read from a scanned RIB, signed, amended (a
@@ -25,8 +26,9 @@ import { ibanVault, openStoredIban } from './iban-vault.js';
  * The family's « Coordonnées bancaires » and the mandate's account are kept in step in both directions, without a
  * loop: creating or amending a mandate writes the account into the family's bank details (the portal and the family
  * file show what is debited); a change of the family's bank details (office form, accepted portal request) while a
- * mandate is live amends the mandate (followFamilyBank). Each side compares before writing, so neither triggers the
- * other again.
+ * mandate is live amends the mandate (followFamilyBank) when the holder stays the same; another holder must sign a
+ * new mandate, so that change is refused (mandateAccountChange). Each side compares before writing, so neither
+ * triggers the other again.
  */
 
 type Db = Kysely<OfficeDatabase>;
@@ -133,6 +135,11 @@ async function scanDocument(trx: Db, familyId: number, scan: ScanSource | null, 
       .executeTakeFirst();
     if (!document || document.family_id !== familyId || document.archived_at !== null) {
       throw invalid({ 'account.scan': 'Ce document n’est pas (ou plus) dans le dossier de la famille.' });
+    }
+    // Now the scan of a mandate's account, whatever kind it was filed as: sealed like a RIB (rib-documents.ts).
+    const stored = await trx.selectFrom('family_documents').select('content').where('id', '=', scan.documentId).executeTakeFirstOrThrow();
+    if (!isSealedBytes(stored.content)) {
+      await trx.updateTable('family_documents').set({ content: ibanVault(trx).sealBytes(Buffer.from(stored.content)) }).where('id', '=', scan.documentId).execute();
     }
     return scan.documentId;
   }
@@ -252,6 +259,8 @@ export async function amendMandate(db: Db, mandateId: number, input: MandateAcco
     const row = await liveRowOrRefuse(trx, mandateId, who.today);
     const current = await accountInForce(trx, mandateId);
     const currentIban = ibanVault(trx).open(current.iban_cipher);
+    // The same rule as a change of the family's bank details (mandateAccountChange): a new holder signs a new mandate.
+    if (!sameHolder(current.holder, account.holder)) throw invalid({ 'account.holder': holderChangeRefusal(account.holder, row.rum) });
     const documentId = await scanDocument(trx, row.family_id, input.scan, who);
     if (currentIban === account.iban && current.holder === account.holder && current.bic === account.bic && current.bank_name === account.bankName && documentId === null) {
       throw invalid({ 'account.iban': 'Ce compte est déjà celui du mandat : rien à modifier.' });
@@ -305,6 +314,13 @@ export async function mandateAccountChange(trx: Db, familyId: number, bank: Fami
   if (bank.iban === '') {
     throw invalid({ [`${fieldPrefix}.iban`]: `Un mandat de prélèvement est en cours (${live.rum}) : révoquez-le avant d’effacer l’IBAN.` });
   }
+  // A mandate is signed by its debtor: another holder cannot take it over by an amendment, they sign their own
+  // (DOMAIN.md « SEPA »). The same name written otherwise (case, accents, spaces, as the pain.008 would carry it)
+  // is not another holder; an IBAN or BIC change by the same holder stays an amendment.
+  if (!sameHolder(current.holder, bank.holder)) {
+    const why = holderChangeRefusal(bank.holder, live.rum);
+    throw invalid({ [`${fieldPrefix}.holder`]: why }, why);
+  }
   const account = normaliseAccount({ holder: bank.holder, iban: bank.iban, bic: bank.bic, bankName: current.bic === bank.bic ? current.bank_name : '', rib: null });
   const errors = accountProblems(account);
   if (Object.keys(errors).length > 0) {
@@ -314,6 +330,19 @@ export async function mandateAccountChange(trx: Db, familyId: number, bank: Fami
     throw invalid(fields, Object.values(fields)[0]);
   }
   return { live, current, currentIban, account };
+}
+
+function holderChangeRefusal(holder: string, rum: string): string {
+  return (
+    `Le titulaire du compte change : un nouveau mandat doit être signé par ${holder.trim() || 'le nouveau titulaire'} ; ` +
+    `révoquez le mandat ${rum} puis mettez en place le prélèvement.`
+  );
+}
+
+/** Whether two holder names are the same debtor once written in the SEPA set (case, accents and spaces aside). */
+export function sameHolder(a: string, b: string): boolean {
+  const key = (name: string) => toSepaText(name, 140).toUpperCase();
+  return key(a) === key(b);
 }
 
 /**
@@ -443,10 +472,16 @@ export async function writeIbanShown(trx: Db, familyId: number, accountId: numbe
   );
 }
 
-/** Everything the mandate form prints, with the account in force in clear (the debtor checks it before signing). */
-export async function mandatePrintData(db: Db, mandateId: number, today: string) {
+/**
+ * Everything the mandate form prints. The account's IBAN in clear (`fullIban`) while the mandate is « à signer » (the
+ * debtor checks it before signing), or for the régisseur; otherwise masked (a copy of a signed mandate shows no more
+ * than the family file does). The caller audits a print in clear as a reveal.
+ */
+export async function mandatePrintData(db: Db, mandateId: number, today: string, role: Role) {
   const row = await liveRowOrRefuse(db, mandateId, today);
+  const fullIban = effectiveStatus(row, today) === 'a_signer' || role === 'regisseur';
   const account = await accountInForce(db, mandateId);
+  const iban = ibanVault(db).open(account.iban_cipher);
   const family = await loadFamily(db, row.family_id);
   if (!family) throw notFound('Famille introuvable.');
   const settings = await loadMandateSettings(db);
@@ -454,7 +489,8 @@ export async function mandatePrintData(db: Db, mandateId: number, today: string)
   if (ics) throw new ApiFailure({ code: 'conflict', message: ics });
   return {
     row,
-    account: { id: account.id, holder: account.holder, iban: ibanVault(db).open(account.iban_cipher), bic: account.bic, bankName: account.bank_name },
+    fullIban,
+    account: { id: account.id, holder: account.holder, iban: fullIban ? iban : maskIban(iban), bic: account.bic, bankName: account.bank_name },
     family: family.data,
     settings: { ...settings, ics: normaliseIcs(settings.ics) },
   };

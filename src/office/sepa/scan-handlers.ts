@@ -4,6 +4,8 @@ import type { OfficeArgs } from '../../shared/api/contract.js';
 import { invalid, notFound, type Handlers, type StaffContext } from '../api/handler.js';
 import { decodeBase64 } from '../families/documents.js';
 import { DOCUMENT_MAX_BYTES, SCAN_TOO_BIG_MESSAGE, SCAN_TOO_MANY_PIXELS_MESSAGE } from '../../shared/files/limits.js';
+import { parisDay } from '../../shared/clock.js';
+import { auditRibShown, documentForUser } from './rib-documents.js';
 import { readScan, scanKind, UnreadableScan } from './scan/read-scan.js';
 
 /**
@@ -32,10 +34,13 @@ export const scanHandlers: Handlers<'sepa.readScan'> = {
   'sepa.readScan': {
     access: ['agent', 'regisseur', 'admin'],
     args: z.object({ familyId: z.number().int(), source: sourceSchema }),
-    async run({ db, log, progress }: StaffContext, { familyId, source }: OfficeArgs<'sepa.readScan'>) {
+    async run({ db, log, progress, user, clock }: StaffContext, { familyId, source }: OfficeArgs<'sepa.readScan'>) {
       const family = await db.selectFrom('families').select('id').where('id', '=', familyId).executeTakeFirst();
       if (!family) throw notFound('Famille introuvable.');
+      const now = clock();
+      const today = parisDay(now);
       let bytes: Buffer;
+      let stored: { id: number; familyId: number; fileName: string } | null = null;
       if (source.kind === 'file') {
         // Checked on the text's length first: a huge file is refused before it is decoded.
         if (source.base64.length > Math.ceil((SCAN_MAX_BYTES * 4) / 3) + 4) throw invalid({ file: SCAN_REFUSALS.tooBig });
@@ -44,15 +49,17 @@ export const scanHandlers: Handlers<'sepa.readScan'> = {
         if (decoded.length > SCAN_MAX_BYTES) throw invalid({ file: SCAN_REFUSALS.tooBig });
         bytes = decoded;
       } else {
-        const row = await db
-          .selectFrom('family_documents')
-          .select('content')
-          .where('id', '=', source.documentId)
-          .where('family_id', '=', familyId)
-          .where('archived_at', 'is', null)
-          .executeTakeFirst();
-        if (!row) throw notFound('Document introuvable.');
-        bytes = Buffer.from(row.content);
+        /*
+         * A RIB already on file (issue #12 review). Reading it is the agent's daily work: setting up the mandate, the
+         * agent confirms the IBAN read against the scan shown beside the form, so the reading returns the IBAN in
+         * full, to every role, like the scan itself. But the stored scan is opened only by the rule of
+         * rib-documents.ts (the régisseur, or any role while the account is being set up: refused once the mandate
+         * is signed), and each reading of a stored document is logged as a reveal « IBAN affiché » with the
+         * masked IBAN read. A file given in the window is the paper the agent holds: nothing revealed, no audit.
+         */
+        const document = await documentForUser(db, source.documentId, familyId, user.role, today);
+        bytes = document.bytes;
+        stored = { id: source.documentId, familyId, fileName: document.fileName };
       }
       const kind = scanKind(bytes);
       if (!kind) throw invalid({ file: SCAN_REFUSALS.notScan });
@@ -60,6 +67,10 @@ export const scanHandlers: Handlers<'sepa.readScan'> = {
         const reading = await readScan(bytes, kind, progress);
         // What was found, never the values: an IBAN is not written to the log.
         log.info('RIB scan read', { familyId, method: reading.method, fields: Object.keys(reading.fields).join(','), elapsedMs: reading.elapsedMs });
+        if (stored) {
+          const who = { userId: user.id, at: now.toISOString(), today };
+          await auditRibShown(db, stored, 'RIB lu pour le prélèvement', reading.fields.iban?.value ?? null, who);
+        }
         return reading;
       } catch (error) {
         if (error instanceof UnreadableScan) throw invalid({ file: SCAN_REFUSALS.unreadable });

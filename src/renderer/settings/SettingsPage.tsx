@@ -9,6 +9,7 @@ import { EventForm } from './EventForm.js';
 import { RefusalReasonsSettings } from './RefusalReasonsSettings.js';
 import { ServicesSettings } from './ServicesSettings.js';
 import { TariffsSettings } from './TariffsSettings.js';
+import { IbanKeyExport } from '../sepa/IbanKeyExport.js';
 import { SepaSettingsForm } from '../sepa/SepaSettingsForm.js';
 import { PortalSettings } from '../sync/PortalSettings.js';
 import { UsersSettings } from '../users/UsersSettings.js';
@@ -63,6 +64,7 @@ export function SettingsPage() {
         {tab === 'tarifs' ? <TariffsSettings canEdit /> : null}
         {tab === 'facturation' ? <BillingSettingsForm canEdit /> : null}
         {tab === 'prelevement' ? <SepaSettingsForm canEdit /> : null}
+        {tab === 'prelevement' ? <IbanKeyExport /> : null}
         {tab === 'calendrier' ? <CalendarSettings /> : null}
         {tab === 'motifs' ? <RefusalReasonsSettings /> : null}
         {tab === 'champs' ? <CustomFieldsSettings /> : null}

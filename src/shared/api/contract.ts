@@ -599,6 +599,8 @@ export interface OfficeApiSpec {
   'sepa.saveSettings': Method<SepaSettings, SepaSettings>;
   /** The full IBAN of a mandate's account (accountId) or of the family's bank details (accountId null): régisseur, audited. */
   'sepa.revealIban': Method<{ familyId: number; accountId: number | null }, { iban: string }>;
+  /** The IBAN key as the plain key file `<database>.key` holds it, to keep with the backups: admin only, audited. */
+  'sepa.exportIbanKey': Method<Record<string, never>, FileContent>;
 
   /** Mandates: set up from a scan (status « à signer »), signed, amended (change of account), revoked, reactivated. */
   'mandates.forFamily': Method<{ familyId: number }, FamilyDirectDebit>;
