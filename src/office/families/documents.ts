@@ -11,7 +11,7 @@ import { ibanVault, RIB_DOCUMENT, SEALED_BYTES_OVERHEAD } from '../sepa/iban-vau
 
 /** One limit for documents and scanned RIBs (src/shared/files/limits.ts). */
 export { DOCUMENT_MAX_BYTES } from '../../shared/files/limits.js';
-import { DOCUMENT_MAX_BYTES } from '../../shared/files/limits.js';
+import { DOCUMENT_MAX_BYTES, DOCUMENT_TOO_BIG_MESSAGE } from '../../shared/files/limits.js';
 
 /** PDF, JPEG or PNG recognised by their first bytes (src/shared/files/sniff.ts, shared with the portal). */
 export { documentMime };
@@ -56,7 +56,7 @@ export async function listDocuments(db: OfficeDb, familyId: number): Promise<Doc
 export function checkedDocumentBytes(base64: string, field = 'file'): { bytes: Buffer; mime: string } {
   const bytes = decodeBase64(base64);
   if (!bytes || bytes.length === 0) throw invalid({ [field]: 'Le fichier est vide ou illisible.' });
-  if (bytes.length > DOCUMENT_MAX_BYTES) throw invalid({ [field]: 'Le fichier dépasse 10 Mo.' });
+  if (bytes.length > DOCUMENT_MAX_BYTES) throw invalid({ [field]: DOCUMENT_TOO_BIG_MESSAGE });
   const mime = documentMime(bytes);
   if (!mime) throw invalid({ [field]: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' });
   return { bytes, mime };

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { DOCUMENT_MAX_BYTES, DOCUMENT_TOO_BIG_MESSAGE } from '../../shared/files/limits.js';
 import type { DocumentSummary } from '../../shared/api/contract.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../../shared/families/input.js';
 import { dayProblem } from '../../shared/validation/fields.js';
@@ -10,7 +11,6 @@ import { downloadFile, readAsBase64 } from '../lib/files.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
 import { useUnsavedChanges } from '../lib/unsaved.js';
 
-const MAX_SCAN_BYTES = 10 * 1024 * 1024;
 
 export function DocumentsSection({
   familyId,
@@ -45,8 +45,8 @@ export function DocumentsSection({
       call.setFields({ file: 'Choisissez le fichier numérisé.' });
       return;
     }
-    if (file.size > MAX_SCAN_BYTES) {
-      call.setFields({ file: 'Le fichier dépasse 10 Mo.' });
+    if (file.size > DOCUMENT_MAX_BYTES) {
+      call.setFields({ file: DOCUMENT_TOO_BIG_MESSAGE });
       return;
     }
     const base64 = await readAsBase64(file);

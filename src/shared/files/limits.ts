@@ -11,6 +11,9 @@ export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 /** The limit as people read it, « 10 Mo ». */
 export const DOCUMENT_MAX_LABEL = `${DOCUMENT_MAX_BYTES / 1024 / 1024} Mo`;
 
+/** Any family document over the limit. */
+export const DOCUMENT_TOO_BIG_MESSAGE = `Le fichier dépasse ${DOCUMENT_MAX_LABEL}.`;
+
 /** A scanned RIB over the limit, read or dropped: the message says how to make it smaller. */
 export const SCAN_TOO_BIG_MESSAGE = `Le fichier dépasse ${DOCUMENT_MAX_LABEL} : numérisez le RIB en résolution plus basse (300 ppp suffisent).`;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIsoDay } from '../calendar/days.js';
 import { PHOTO_MAX_BYTES } from '../children/input.js';
+import { DOCUMENT_MAX_BYTES } from '../files/limits.js';
 import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
 import { parseFrench } from '../validation/french.js';
 import { CHANGE_FIELD_KEYS, changeField, fullLabel } from './change-fields.js';
@@ -25,8 +26,8 @@ export const REQUEST_LIMITS = {
   mime: 100,
   /** Base64 of a 2 MB photo. */
   photoBase64: Math.ceil(PHOTO_MAX_BYTES / 3) * 4,
-  /** Base64 of a 10 MB certificate (the office's DOCUMENT_MAX_BYTES). */
-  certificateBase64: Math.ceil((10 * 1024 * 1024) / 3) * 4,
+  /** Base64 of a certificate as large as an office document may be. */
+  certificateBase64: Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4,
 } as const;
 
 export const REQUEST_KINDS = ['book', 'cancel', 'absence', 'data_change', 'photo'] as const;
