@@ -148,6 +148,39 @@ describe('review of the direct debits', () => {
     expect((await office.value('accounts.get', { familyId: durand.familyId })).balanceCents).toBe(0);
   });
 
+  it('puts no payment at the counter nor credit on an invoice the bank is collecting; it is paid once, by the bank', async () => {
+    office = await makeTestOffice({ now: '2026-12-01T09:00:00Z' });
+    const durand = await debtor('Durand', 'Paul', DURAND_IBAN, 4_650);
+    const second = insertIssuedInvoice(office.sqlite, { familyId: durand.familyId, issueDate: '2026-11-20', dueDate: '2026-12-20', totalCents: 1_000 });
+    const regie: { call: CallFn } = await office.as('regisseur');
+    const batch = await ok(regie.call('sepa.prepare', { collectionDate: '2026-12-10' }));
+    expect(batch.debits.map((d) => d.invoiceNumber)).toEqual([durand.invoice.number]);
+    await ok(regie.call('sepa.export', { batchId: batch.id, version: 'pain.008.001.02' }));
+    const payment = { familyId: durand.familyId, method: 'especes', day: '2026-12-01' } as const;
+
+    // Chosen by name: refused, nothing written.
+    const chosen = await refused(regie.call('payments.record', { ...payment, amountCents: 4_650, invoiceIds: [durand.invoice.id] } as never));
+    expect(chosen.fields?.invoiceIds).toBe(
+      `La facture n° ${durand.invoice.number} est en cours de prélèvement (le 10/12/2026) : la banque la réglera. Enregistrez un rejet si le prélèvement échoue.`,
+    );
+    // Oldest first: the other invoice only, the rest is more than is due here and the régisseur must say what to do.
+    const over = await refused(regie.call('payments.record', { ...payment, amountCents: 2_000 } as never));
+    expect(over.fields?.amountCents).toBe(
+      'Le montant dépasse de 10,00\u00a0€ ce qui reste dû (10,00\u00a0€ hors 46,50\u00a0€ en cours de prélèvement) : choisissez de garder le trop-perçu en crédit sur le compte ou de le rembourser.',
+    );
+    expect(office.sqlite.prepare("SELECT COUNT(*) FROM account_movements WHERE kind = 'payment'").pluck().get()).toBe(0);
+    await ok(regie.call('payments.record', { ...payment, amountCents: 2_000, overpayment: 'credit' } as never));
+    const open = (id: number) => office.sqlite.prepare('SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE target_invoice_id = ?').pluck().get(id);
+    expect([open(second.id), open(durand.invoice.id)]).toEqual([1_000, 0]);
+
+    // The collection date: the bank's payment settles the invoice, the 10 € credit is still the family's.
+    office.clock.set('2026-12-10T09:00:00Z');
+    await ok(regie.call('sepa.batches', {}));
+    expect(open(durand.invoice.id)).toBe(4_650);
+    const account = await office.value('accounts.get', { familyId: durand.familyId });
+    expect([account.balanceCents, account.creditCents]).toEqual([-1_000, 1_000]);
+  });
+
   it('records, when upgrading to 0009, the pre-notification of invoices issued before it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-notices-'));
     const db = new BetterSqlite3(path.join(dir, 'office.sqlite'));

@@ -1,6 +1,8 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { AccountMovement, FamilyAccount, PaymentOutcome } from '../../shared/api/accounts.js';
 import {
+  awaitingBankDebit,
+  bankDebitNote,
   cancelInputSchema,
   methodText,
   paymentInputSchema,
@@ -62,9 +64,10 @@ export async function openDay(trx: Trx, day: string, today: string): Promise<voi
   }
 }
 
+/** What payments and credits may settle: the open invoices, but not those the bank is collecting (awaitingBankDebit). */
 function openDebts(account: FamilyAccount): OpenDebt[] {
   return account.invoices
-    .filter((invoice) => invoice.openCents > 0)
+    .filter((invoice) => invoice.openCents > 0 && !awaitingBankDebit(invoice))
     .map((invoice) => ({ id: invoice.id, order: `${invoice.issueDate} ${invoice.number}`, openCents: invoice.openCents }));
 }
 
@@ -141,11 +144,16 @@ export async function recordPayment(ctx: StaffContext, raw: PaymentInput): Promi
     if (account.archived) throw invalid({}, 'Cette famille est archivée : aucun règlement ne peut y être enregistré.');
     await openDay(trx, input.day, today);
     const debts = openDebts(account);
+    const debited = account.invoices.filter((invoice) => input.invoiceIds.includes(invoice.id) && awaitingBankDebit(invoice));
+    if (debited.length > 0) throw invalid({ invoiceIds: debited.map(bankDebitNote).join(' ') });
     const unknown = input.invoiceIds.filter((id) => !debts.some((debt) => debt.id === id));
     if (unknown.length > 0) throw invalid({ invoiceIds: 'Une facture choisie n’est pas de cette famille ou est déjà réglée.' });
     const { allocations, leftoverCents } = allocate(input.amountCents, debts, input.invoiceIds);
     if (leftoverCents > 0 && input.overpayment === 'none') {
-      const message = `Le montant dépasse de ${formatEuros(leftoverCents)} ce qui reste dû (${formatEuros(account.dueCents)}) : choisissez de garder le trop-perçu en crédit sur le compte ou de le rembourser.`;
+      const payable = debts.reduce((sum, debt) => sum + debt.openCents, 0);
+      const debitedCents = account.dueCents - payable;
+      const due = debitedCents > 0 ? `${formatEuros(payable)} hors ${formatEuros(debitedCents)} en cours de prélèvement` : formatEuros(account.dueCents);
+      const message = `Le montant dépasse de ${formatEuros(leftoverCents)} ce qui reste dû (${due}) : choisissez de garder le trop-perçu en crédit sur le compte ou de le rembourser.`;
       throw invalid({ amountCents: message, overpayment: message }, message);
     }
     const payment = await trx

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FamilyAccount, PaymentOutcome } from '../../shared/api/accounts.js';
-import { IMMEDIATE_REFUND_METHODS, OVERDUE_AGES, PAYMENT_METHODS, paymentInputSchema, REFUND_METHODS, type ImmediateRefundMethod, type PaymentInput, type PaymentMethod } from '../../shared/billing/account.js';
+import { awaitingBankDebit, bankDebitNote, IMMEDIATE_REFUND_METHODS, OVERDUE_AGES, PAYMENT_METHODS, paymentInputSchema, REFUND_METHODS, type ImmediateRefundMethod, type PaymentInput, type PaymentMethod } from '../../shared/billing/account.js';
 import { INVOICE_KINDS } from '../../shared/billing/invoice.js';
 import { monthLabelFr, shortDayFr } from '../../shared/calendar/format.js';
 import { formatEuros, parseEuros } from '../../shared/money.js';
@@ -115,10 +115,13 @@ export function PaymentDialog({ account, onDone, onClose }: { account: FamilyAcc
   const close = useGuardedClose(dirty, busy, onClose);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
-  const open = account.invoices.filter((invoice) => invoice.openCents > 0);
+  // The invoices the bank is collecting are not paid here (shared/billing/account.ts awaitingBankDebit): said, not offered.
+  const open = account.invoices.filter((invoice) => invoice.openCents > 0 && !awaitingBankDebit(invoice));
+  const debited = account.invoices.filter(awaitingBankDebit);
+  const payableCents = open.reduce((sum, invoice) => sum + invoice.openCents, 0);
   const typed = readAmount(draft.amount).cents;
   // More than every open invoice: the rest is a credit or is refunded, as the régisseur says (the office refuses otherwise).
-  const overCents = typed !== null && typed > account.dueCents ? typed - account.dueCents : 0;
+  const overCents = typed !== null && typed > payableCents ? typed - payableCents : 0;
 
   async function submit() {
     const { input, errors: found } = readPayment(account.familyId, draft, overCents > 0);
@@ -156,6 +159,13 @@ export function PaymentDialog({ account, onDone, onClose }: { account: FamilyAcc
             <TextField path="reference" label="Référence de la transaction PayFiP" value={draft.reference} errors={errors} maxLength={60} onChange={(value) => set('reference', value)} />
           ) : null}
         </div>
+        {debited.length > 0 ? (
+          <ul className="muted" aria-label="Factures en cours de prélèvement">
+            {debited.map((invoice) => (
+              <li key={invoice.id}>{bankDebitNote(invoice)}</li>
+            ))}
+          </ul>
+        ) : null}
         {open.length > 0 ? (
           <fieldset className="plain-fieldset payment-invoices" aria-describedby="payment-invoices-hint">
             <legend>Factures réglées</legend>

@@ -227,3 +227,17 @@ export const cancelInputSchema = z.object({
   reason: text(500).min(3, 'Indiquez le motif de l’annulation.'),
 });
 export type CancelInput = z.input<typeof cancelInputSchema>;
+
+/**
+ * An invoice whose direct debit has been sent to the bank and is not collected yet: the bank will pay it at the
+ * collection date, so no payment at the counter or free credit goes on it (it would be paid twice). Before the file
+ * is sent, a payment on it is allowed: the batch is then refused at export (« réglée depuis ») and prepared again.
+ */
+export function awaitingBankDebit(invoice: { openCents: number; directDebit?: { status: 'prepared' | 'sent'; collectionDate: string } | null }): boolean {
+  return invoice.openCents > 0 && invoice.directDebit?.status === 'sent';
+}
+
+/** Why an invoice cannot be chosen for a payment at the counter (awaitingBankDebit). */
+export function bankDebitNote(invoice: { number: string; directDebit?: { collectionDate: string } | null }): string {
+  return `La facture n° ${invoice.number} est en cours de prélèvement (le ${shortDayFr(invoice.directDebit?.collectionDate ?? '')}) : la banque la réglera. Enregistrez un rejet si le prélèvement échoue.`;
+}
