@@ -54,3 +54,11 @@ WHEN OLD.status <> 'prepared' AND NOT (
   AND NEW.sent_version IS OLD.sent_version AND NEW.sent_xml IS OLD.sent_xml
   AND NEW.cancelled_at IS OLD.cancelled_at AND NEW.cancelled_by IS OLD.cancelled_by)
 BEGIN SELECT RAISE(ABORT, 'a batch sent or cancelled is never edited'); END;
+
+-- A debit prepared before this migration and not yet sent, under the notice its invoice's document gave (recorded
+-- above) when it announced that amount; one without is refused at export (src/office/sepa/pain008-export.ts): it was
+-- prepared by the former rule, which did not require a pre-notification.
+UPDATE sepa_debits SET notice_id = (
+  SELECT MAX(n.id) FROM sepa_notices n
+  WHERE n.invoice_id = sepa_debits.invoice_id AND n.mandate_id = sepa_debits.mandate_id AND n.amount_cents = sepa_debits.amount_cents)
+WHERE notice_id IS NULL AND status = 'pending';

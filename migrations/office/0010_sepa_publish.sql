@@ -19,3 +19,9 @@ WHEN NEW.status IS NOT OLD.status OR NEW.collection_date IS NOT OLD.collection_d
   SELECT DISTINCT family_id, 1 FROM sepa_debits WHERE batch_id = NEW.id
   ON CONFLICT (family_id) DO UPDATE SET mark = mark + 1;
 END;
+
+-- The families with a debit already on file when this migration runs: their publication was made before it carried
+-- the debits, so it would still offer a debited invoice on PayFiP. Republished at the next sync.
+INSERT INTO sync_dirty (family_id, mark)
+SELECT DISTINCT family_id, 1 FROM sepa_debits WHERE status <> 'cancelled'
+ON CONFLICT (family_id) DO UPDATE SET mark = mark + 1;

@@ -108,6 +108,16 @@ describe('review of the direct debits', () => {
     expect(office.sqlite.prepare('SELECT status, sent_xml, sent_at FROM sepa_batches WHERE id = ?').get(batch.id)).toEqual({ status: 'prepared', sent_xml: null, sent_at: null });
     expect(office.sqlite.prepare("SELECT COUNT(*) FROM audit_log WHERE entity = 'sepa_batch' AND action = 'send'").pluck().get()).toBe(0);
 
+    // A debit prepared before pre-notifications were recorded (0009), without one: the batch is refused too.
+    office.sqlite.prepare("UPDATE sepa_mandates SET status = 'actif' WHERE id = ?").run(roux.mandate.mandateId);
+    amendAccount(office, durand.mandate.mandateId, { holder: 'Paul Durand', iban: DURAND_IBAN, bic: 'AGRIFRPP' }, '2026-12-01');
+    office.sqlite.prepare('UPDATE sepa_debits SET account_id = (SELECT MAX(id) FROM sepa_mandate_accounts WHERE mandate_id = ?) WHERE mandate_id = ?').run(durand.mandate.mandateId, durand.mandate.mandateId);
+    office.sqlite.prepare('UPDATE sepa_debits SET notice_id = NULL WHERE mandate_id = ?').run(roux.mandate.mandateId);
+    const unnotified = await refused(regie.call('sepa.export', { batchId: batch.id, version: 'pain.008.001.02' }));
+    expect(unnotified.message).toBe(`Le lot n’est plus à jour : ${roux.invoice.number} (Roux Inès : préparée sans pré-notification). Annulez-le et préparez-en un nouveau.`);
+    amendAccount(office, durand.mandate.mandateId, { holder: 'Paul Durand', iban: NEW_IBAN, bic: 'CRLYFRPP' }, '2026-12-01');
+    office.sqlite.prepare("UPDATE sepa_mandates SET status = 'suspendu' WHERE id = ?").run(roux.mandate.mandateId);
+
     // Cancelled and prepared again: the new account, the Roux left out.
     await ok(regie.call('sepa.cancelBatch', { batchId: batch.id }));
     const fresh = await ok(regie.call('sepa.prepare', { collectionDate: '2026-12-10' }));
@@ -197,10 +207,23 @@ describe('review of the direct debits', () => {
       const directDebit = { debitDate: '2027-01-11', mandateReference: 'GRE-F000003-000007', creditorId: 'FR72ZZZ123456', amountCents: 4_650 };
       insert.run('2026-000001', 1, 4_650, JSON.stringify({ directDebit }));
       insert.run('2026-000002', 2, 1_000, JSON.stringify({ directDebit: null }));
+      // A batch prepared by the former rule, which took the second invoice without any pre-notification.
+      db.prepare("INSERT INTO sepa_batches (id, message_id, collection_date, status, debit_count, control_sum_cents, created_at) VALUES (1, 'M1', '2027-01-11', 'prepared', 2, 5650, '2026-12-20T08:00:00Z')").run();
+      const debit = db.prepare("INSERT INTO sepa_debits (batch_id, invoice_id, family_id, mandate_id, account_id, amount_cents, end_to_end_id, sequence_type, status) VALUES (1, ?, 3, 7, 1, ?, ?, 'FRST', 'pending')");
+      debit.run(1, 4_650, 'E1');
+      debit.run(2, 1_000, 'E2');
+      expect(db.prepare('SELECT COUNT(*) FROM sync_dirty WHERE family_id = 3').pluck().get()).toBe(0);
       migrate(db, migrations, clock);
       expect(db.prepare('SELECT invoice_id, family_id, mandate_id, rum, amount_cents, debit_date, notified_on, source FROM sepa_notices').all()).toEqual([
         { invoice_id: 1, family_id: 3, mandate_id: 7, rum: 'GRE-F000003-000007', amount_cents: 4_650, debit_date: '2027-01-11', notified_on: '2026-12-02', source: 'invoice' },
       ]);
+      // The first debit under its invoice's notice; the second without (refused at export); the family republished.
+      const noticeId = db.prepare('SELECT id FROM sepa_notices').pluck().get();
+      expect(db.prepare('SELECT end_to_end_id, notice_id FROM sepa_debits ORDER BY id').all()).toEqual([
+        { end_to_end_id: 'E1', notice_id: noticeId },
+        { end_to_end_id: 'E2', notice_id: null },
+      ]);
+      expect(db.prepare('SELECT COUNT(*) FROM sync_dirty WHERE family_id = 3').pluck().get()).toBe(1);
     } finally {
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });

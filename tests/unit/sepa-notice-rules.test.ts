@@ -51,10 +51,13 @@ describe('the pre-notification rule', () => {
     expect(judge([notice(), avis], { usedUpTo: 2, collectionDate: '2027-02-10' })).toMatchObject({ ok: false, kind: 'rejected' });
   });
 
-  it('makes the debit under the notice allowing the earliest date', () => {
-    const late = notice({ id: 1, debitDate: '2027-01-20' });
-    const early = notice({ id: 2, debitDate: '2027-01-04', notifiedOn: '2026-12-10' });
-    expect(judge([late, early], { collectionDate: '2027-01-25' })).toEqual({ ok: true, noticeId: 2 });
+  it('takes the newest notice only: it replaces the older ones, whatever their amount or date', () => {
+    const first = notice({ id: 1, debitDate: '2027-01-11' });
+    const avis = notice({ id: 2, amountCents: 3_650, notifiedOn: '2026-12-10', debitDate: '2027-01-15' });
+    // The payment that made 36,50 € was cancelled since: 46,50 € are due again, but the family was last told 36,50 €.
+    expect(judge([first, avis], { collectionDate: '2027-01-11' })).toMatchObject({ ok: false, kind: 'amount' });
+    expect(judge([first, avis], { amountCents: 3_650, collectionDate: '2027-01-11' })).toMatchObject({ ok: false, kind: 'wait', notBefore: '2027-01-15' });
+    expect(judge([first, avis], { amountCents: 3_650, collectionDate: '2027-01-15' })).toEqual({ ok: true, noticeId: 2 });
   });
 });
 

@@ -71,7 +71,7 @@ export async function exportBatch(ctx: StaffContext, batchId: number, version: P
       .innerJoin('invoices as i', 'i.id', 'd.invoice_id')
       .innerJoin('sepa_mandates as m', 'm.id', 'd.mandate_id')
       .innerJoin('sepa_mandate_accounts as a', 'a.id', 'd.account_id')
-      .select(['d.id', 'd.invoice_id', 'd.family_id', 'd.mandate_id', 'd.account_id', 'd.amount_cents', 'd.end_to_end_id', 'd.sequence_type'])
+      .select(['d.id', 'd.invoice_id', 'd.family_id', 'd.mandate_id', 'd.account_id', 'd.amount_cents', 'd.end_to_end_id', 'd.sequence_type', 'd.notice_id'])
       .select(['i.number', 'i.month', 'm.rum', 'm.status', 'm.signed_on', 'm.last_collection_on', 'a.holder', 'a.iban_cipher', 'a.bic'])
       .where('d.batch_id', '=', batchId)
       .orderBy('d.id')
@@ -106,6 +106,8 @@ export async function exportBatch(ctx: StaffContext, batchId: number, version: P
     for (const debit of debits) {
       const invoice = accounts.get(debit.family_id)?.invoices.find((candidate) => candidate.id === debit.invoice_id);
       if (!invoice || invoice.openCents < debit.amount_cents) stale.push(`${debit.number} (${nameOf(debit.family_id)} : réglée depuis, en tout ou partie)`);
+      // Prepared before pre-notifications were recorded (migration 0009) and without one: never sent as it is.
+      else if (debit.notice_id === null) stale.push(`${debit.number} (${nameOf(debit.family_id)} : préparée sans pré-notification)`);
     }
     if (stale.length > 0) {
       throw new ApiFailure({

@@ -42,21 +42,18 @@ export function noticeVerdict(
   if (mine.length === 0) return { ok: false, kind: 'none', why: NOT_NOTIFIED };
   const fresh = mine.filter((notice) => debit.usedUpTo === null || notice.id > debit.usedUpTo);
   if (fresh.length === 0) return { ok: false, kind: 'rejected', why: REJECTED_NEEDS_NOTICE };
-  const sameAmount = fresh.filter((notice) => notice.amountCents === debit.amountCents);
-  if (sameAmount.length === 0) {
-    const newest = fresh.at(-1)!;
+  // The family's last word is the newest notice: it replaces the older ones (an avis for 36,50 € after an invoice of
+  // 46,50 € stands even if the payment that made the difference is cancelled since).
+  const newest = fresh.reduce((a, b) => (b.id > a.id ? b : a));
+  if (newest.amountCents !== debit.amountCents) {
     return {
       ok: false,
       kind: 'amount',
       why: `montant différent de la pré-notification (${eurosFr(newest.amountCents)} annoncés, ${eurosFr(debit.amountCents)} dus) : envoyez un avis de prélèvement`,
     };
   }
-  // The earliest day any of them allows: its announced date and its delay both passed.
-  const allowed = sameAmount
-    .map((notice) => ({ notice, from: [notice.debitDate, addDays(notice.notifiedOn, preNotificationDays)].sort().at(-1)! }))
-    .sort((a, b) => a.from.localeCompare(b.from) || a.notice.id - b.notice.id)[0]!;
-  if (allowed.from > debit.collectionDate) {
-    return { ok: false, kind: 'wait', why: `pré-notification trop récente : prélevable à partir du ${dayFr(allowed.from)}`, notBefore: allowed.from };
-  }
-  return { ok: true, noticeId: allowed.notice.id };
+  // Its announced date and its delay both passed.
+  const from = [newest.debitDate, addDays(newest.notifiedOn, preNotificationDays)].sort().at(-1)!;
+  if (from > debit.collectionDate) return { ok: false, kind: 'wait', why: `pré-notification trop récente : prélevable à partir du ${dayFr(from)}`, notBefore: from };
+  return { ok: true, noticeId: newest.id };
 }
