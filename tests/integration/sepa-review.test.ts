@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -189,6 +190,28 @@ describe('review of the direct debits', () => {
     expect(open(durand.invoice.id)).toBe(4_650);
     const account = await office.value('accounts.get', { familyId: durand.familyId });
     expect([account.balanceCents, account.creditCents]).toEqual([-1_000, 1_000]);
+  });
+
+  it('pre-notifies what the bank will take: a new invoice partly paid by the family’s credit announces the rest', async () => {
+    office = await makeTestOffice({ now: '2026-12-01T09:00:00Z' });
+    const durand = await debtor('Durand', 'Paul', DURAND_IBAN, 4_650);
+    const regie: { call: CallFn } = await office.as('regisseur');
+    // The Durands pay their 46,50 € and 10 € more, kept as credit.
+    await ok(regie.call('payments.record', { familyId: durand.familyId, method: 'especes', day: '2026-12-01', amountCents: 5_650, overpayment: 'credit' } as never));
+    const view = await ok(
+      regie.call('invoices.correct', { invoiceId: durand.invoice.id, kind: 'complementary', reason: 'Oubli du mercredi 25', lines: [{ childId: null, serviceId: null, label: 'Mercredi 25 novembre', amountCents: 2_500 }] }),
+    );
+    const row = office.sqlite.prepare('SELECT id, document FROM invoices WHERE number = ?').get(view.number) as { id: number; document: string };
+    expect((JSON.parse(row.document) as { directDebit: { amountCents: number } }).directDebit.amountCents).toBe(1_500);
+    expect(office.sqlite.prepare('SELECT amount_cents FROM sepa_notices WHERE invoice_id = ?').pluck().get(row.id)).toBe(1_500);
+    const pdf = await ok(regie.call('invoices.pdf', { id: row.id }));
+    const file = path.join(office.dir, 'complementary.pdf');
+    fs.writeFileSync(file, Buffer.from(pdf.base64, 'base64'));
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/[\s\u00a0\u202f]+/g, ' ');
+    expect(text).toContain('Cette facture de 25,00 € est réglée en partie par votre crédit : 15,00 € seront prélevés le');
+    // What the credit left is what a batch takes, under that notice.
+    const preview = await ok(regie.call('sepa.preview', { collectionDate: '2027-01-11' }));
+    expect(preview.debits.map((d) => [d.invoiceNumber, d.amountCents])).toEqual([[view.number, 1_500]]);
   });
 
   it('records, when upgrading to 0009, the pre-notification of invoices issued before it', () => {

@@ -92,6 +92,23 @@ function source(key: string): { source_movement_id: number | null; source_invoic
  * or a complementary invoice is issued, after a credit note, after a cancellation. A credit note goes first to the
  * invoice it corrects. Families without any credit are skipped after one query.
  */
+/**
+ * Per family, the part of a new invoice its free credit will pay when settleFamilies runs after the issue: the credit
+ * left once the older open debts have taken theirs (settle pays the oldest first, and a new invoice is the newest).
+ * Read before issuing, so that the pre-notification an invoice carries announces what the bank will really take.
+ */
+export async function creditForNewInvoices(trx: Trx, familyIds: readonly number[], today: string): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (familyIds.length === 0) return out;
+  const accounts = await loadFamilyAccounts(trx, [...new Set(familyIds)], today);
+  for (const account of accounts.values()) {
+    const free = freeCredits(account).reduce((sum, credit) => sum + credit.freeCents, 0);
+    const owed = openDebts(account).reduce((sum, debt) => sum + debt.openCents, 0);
+    if (free > owed) out.set(account.familyId, free - owed);
+  }
+  return out;
+}
+
 export async function settleFamilies(trx: Trx, familyIds: readonly number[], at: string): Promise<void> {
   if (familyIds.length === 0) return;
   const withMoney = new Set<number>();

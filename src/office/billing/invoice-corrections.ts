@@ -8,7 +8,7 @@ import { formatEuros } from '../../shared/money.js';
 import { writeAudit } from '../audit/write.js';
 import type { OfficeDatabase } from '../db/schema.js';
 import { ApiFailure, invalid, notFound, parseOrFail, type StaffContext } from '../api/handler.js';
-import { settleFamilies } from '../accounts/payments.js';
+import { creditForNewInvoices, settleFamilies } from '../accounts/payments.js';
 import { invoiceView } from './invoice-views.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { invoiceLineRow } from './run-store.js';
@@ -136,7 +136,14 @@ export async function insertCorrection(
     corrects: { number: original.number, issueDate: original.issue_date },
     reason: input.reason,
     // A complementary invoice of a family paying by direct debit is pre-notified like the month's invoices.
-    directDebit: input.kind === 'complementary' ? noticeFor((await directDebitNotices(trx, [original.family_id], issueDate)).get(original.family_id), sum) : null,
+    // What the family's credit pays of it (settleFamilies below) is not debited: the notice announces the rest.
+    directDebit:
+      input.kind === 'complementary'
+        ? noticeFor(
+            (await directDebitNotices(trx, [original.family_id], issueDate)).get(original.family_id),
+            sum - Math.min(sum, (await creditForNewInvoices(trx, [original.family_id], issueDate)).get(original.family_id) ?? 0),
+          )
+        : null,
   };
   const at = now.toISOString();
   const inserted = await trx

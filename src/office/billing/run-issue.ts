@@ -14,7 +14,7 @@ import type { InvoiceLineTable, InvoiceTable, OfficeDatabase } from '../db/schem
 import type { FamilyInfo } from './run-facts.js';
 import { computeMonth, linesJson } from './run-generate.js';
 import { alreadyIssued, invoiceLineRow, runByMonth, runView } from './run-store.js';
-import { settleFamilies } from '../accounts/payments.js';
+import { creditForNewInvoices, settleFamilies } from '../accounts/payments.js';
 import { markFamiliesDirty, nextNumbers, REGISSEUR_ONLY } from './run-numbering.js';
 import { immediateTransaction } from './run-transaction.js';
 import { loadBillingSettings } from './store.js';
@@ -134,6 +134,8 @@ async function writeInvoices(
   const dueDate = addDays(issueDate, settings.dueDays);
   // Families paying by direct debit: each invoice is their pre-notification.
   const notices = await directDebitNotices(trx, drafts.map((draft) => draft.familyId), issueDate);
+  // What a family's credit pays of its new invoice is not debited: the notice announces the rest.
+  const credits = await creditForNewInvoices(trx, [...notices.keys()], issueDate);
   const at = now.toISOString();
   const numbers = await nextNumbers(trx, Number(issueDate.slice(0, 4)), drafts.length);
   const maxId = await trx.selectFrom('invoices').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
@@ -150,7 +152,7 @@ async function writeInvoices(
       id += 1;
       const { number, seq, year } = numbers[start + offset]!;
       const family = families.get(draft.familyId) ?? { name: '', addressee: `Famille n° ${draft.familyId}`, address: [] };
-      const document = issuedDocument(draft, family, settings.issuer, { number, issueDate, dueDate, month }, noticeFor(notices.get(draft.familyId), draft.totalCents));
+      const document = issuedDocument(draft, family, settings.issuer, { number, issueDate, dueDate, month }, noticeFor(notices.get(draft.familyId), draft.totalCents - Math.min(draft.totalCents, credits.get(draft.familyId) ?? 0)));
       told.push({ invoiceId: id, familyId: draft.familyId, notifiedOn: issueDate, directDebit: document.directDebit });
       invoices.push({
         id,

@@ -147,7 +147,10 @@ function payment(document: InvoiceDocument): Content[] {
       box({
         text: [
           { text: 'Avis de prélèvement (pré-notification SEPA)', bold: true },
-          `\n${glue(`Cette facture de ${formatEuros(debit.amountCents ?? document.totalCents)} sera prélevée le`)} ${formatDayFr(debit.debitDate)} `,
+          // Part of it paid by the family's credit at issue: the sentence says so, and the amount the bank will take.
+          (debit.amountCents ?? document.totalCents) < document.totalCents
+            ? `\n${glue(`Cette facture de ${formatEuros(document.totalCents)} est réglée en partie par votre crédit : ${formatEuros(debit.amountCents ?? 0)} seront prélevés le`)} ${formatDayFr(debit.debitDate)} `
+            : `\n${glue(`Cette facture de ${formatEuros(debit.amountCents ?? document.totalCents)} sera prélevée le`)} ${formatDayFr(debit.debitDate)} `,
           glue(`sur le compte ${debit.ibanMasked} (mandat RUM ${debit.mandateReference}, ICS ${debit.creditorId}) ; vous n’avez rien à faire.`),
           ...(debit.creditorName ? [`\n${glue(`Créancier : ${debit.creditorName}.`)}`] : []),
           { text: `\n${glue('Ne réglez pas cette facture par un autre moyen.')}`, italics: true },
