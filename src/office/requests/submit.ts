@@ -6,6 +6,7 @@ import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reaso
 import { judgeDayChange } from '../../shared/planning/transitions.js';
 import { AuditBatch } from '../audit/write.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime } from '../families/documents.js';
+import { CERTIFICATE_TOO_BIG_MESSAGE } from '../../shared/files/limits.js';
 import type { DayBook } from '../planning/day-facts.js';
 import { applyAccepted } from './apply.js';
 import { cellKey, dayFr, isPlanningKind, refused, type PlanningKind, type Trx } from './common.js';
@@ -189,7 +190,7 @@ async function storeCertificate(trx: Trx, request: RequestSubmission, at: string
   const certificate = request.certificate!;
   const bytes = decodeBase64(certificate.base64);
   if (!bytes || bytes.length === 0) throw refused('Le justificatif est vide ou illisible.', 'certificate');
-  if (bytes.length > DOCUMENT_MAX_BYTES) throw refused('Le justificatif dépasse 10 Mo.', 'certificate');
+  if (bytes.length > DOCUMENT_MAX_BYTES) throw refused(CERTIFICATE_TOO_BIG_MESSAGE, 'certificate');
   const mime = documentMime(bytes);
   if (!mime) throw refused('Le justificatif doit être un fichier PDF, JPEG ou PNG.', 'certificate');
   const fileName = certificate.fileName.trim().slice(0, 200) || 'justificatif';

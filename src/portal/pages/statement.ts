@@ -43,7 +43,10 @@ export function debitDay(day: string): string {
 
 /**
  * The invoice is in a direct debit the bank has not collected yet: what is left on it will be taken from the family's
- * account, so the portal never asks them to pay it another way (they would pay twice).
+ * account, so the portal never asks them to pay it another way (they would pay twice). From the batch's preparation,
+ * not only once the file is sent (the office's counter rule, shared/billing/account.ts awaitingBankDebit): a family
+ * is not invited to pay online what the régie is about to send to the bank, whereas the régisseur at the counter may
+ * still take a payment before the file goes, the batch then being refused at export and prepared again.
  */
 export function beingDebited(invoice: PublishedInvoice): boolean {
   return invoice.directDebit?.status === 'en_cours' && leftToPay(invoice) > 0;

@@ -232,6 +232,7 @@ export type CancelInput = z.input<typeof cancelInputSchema>;
  * An invoice whose direct debit has been sent to the bank and is not collected yet: the bank will pay it at the
  * collection date, so no payment at the counter or free credit goes on it (it would be paid twice). Before the file
  * is sent, a payment on it is allowed: the batch is then refused at export (« réglée depuis ») and prepared again.
+ * The portal, on purpose, stops offering it online from the batch's preparation (src/portal/pages/statement.ts).
  */
 export function awaitingBankDebit(invoice: { openCents: number; directDebit?: { status: 'prepared' | 'sent'; collectionDate: string } | null }): boolean {
   return invoice.openCents > 0 && invoice.directDebit?.status === 'sent';

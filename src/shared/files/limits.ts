@@ -14,6 +14,9 @@ export const DOCUMENT_MAX_LABEL = `${DOCUMENT_MAX_BYTES / 1024 / 1024} Mo`;
 /** Any family document over the limit. */
 export const DOCUMENT_TOO_BIG_MESSAGE = `Le fichier dépasse ${DOCUMENT_MAX_LABEL}.`;
 
+/** A family's medical certificate sent from the portal, over the same limit. */
+export const CERTIFICATE_TOO_BIG_MESSAGE = `Le justificatif dépasse ${DOCUMENT_MAX_LABEL}.`;
+
 /** A scanned RIB over the limit, read or dropped: the message says how to make it smaller. */
 export const SCAN_TOO_BIG_MESSAGE = `Le fichier dépasse ${DOCUMENT_MAX_LABEL} : numérisez le RIB en résolution plus basse (300 ppp suffisent).`;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIsoDay } from '../calendar/days.js';
 import { PHOTO_MAX_BYTES } from '../children/input.js';
-import { DOCUMENT_MAX_BYTES } from '../files/limits.js';
+import { CERTIFICATE_TOO_BIG_MESSAGE, DOCUMENT_MAX_BYTES } from '../files/limits.js';
 import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
 import { parseFrench } from '../validation/french.js';
 import { CHANGE_FIELD_KEYS, changeField, fullLabel } from './change-fields.js';
@@ -71,7 +71,7 @@ export const requestBodySchema = z.object({
     .object({
       fileName: z.string().max(REQUEST_LIMITS.fileName),
       mime: z.string().max(REQUEST_LIMITS.mime),
-      base64: z.string().max(REQUEST_LIMITS.certificateBase64, 'Le justificatif dépasse 10 Mo.'),
+      base64: z.string().max(REQUEST_LIMITS.certificateBase64, CERTIFICATE_TOO_BIG_MESSAGE),
     })
     .nullable(),
 });
