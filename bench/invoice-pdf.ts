@@ -10,6 +10,7 @@ import type { Result } from '../src/shared/result.js';
 import { benchClock, benchRandom, openBenchOffice, type BenchOffice } from './database.js';
 import { timeEach, type BenchResult } from './stats.js';
 import { pdfThreadCount } from '../src/server/pdf-pool.js';
+import { keyFileFor } from '../src/office/sepa/iban-vault.js';
 
 /**
  * The month's invoices as one PDF (`invoiceRuns.pdf`, issue 9: 1,000 families under 10 s): 1,000 issued invoices of
@@ -111,6 +112,9 @@ export async function benchInvoicePdf(office: BenchOffice): Promise<BenchResult[
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-invoice-pdf-'));
   const file = path.join(dir, 'office.sqlite');
   office.database.sqlite.prepare('VACUUM INTO ?').run(file);
+  // The copy's sealed IBANs open with the bench file's key (src/office/sepa/iban-vault.ts), kept beside each file.
+  const key = keyFileFor(office.database.sqlite.name);
+  if (key && fs.existsSync(key)) fs.copyFileSync(key, keyFileFor(file) as string);
   const copy = await openBenchOffice(file);
   try {
     const sqlite = copy.database.sqlite;
