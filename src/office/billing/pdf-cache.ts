@@ -8,7 +8,7 @@ import type { OfficeDb } from '../db/open.js';
  * does its PDF, and a month's run is then printed by merging these (src/server/pdf-merge.ts) instead of laying a
  * thousand invoices out again.
  *
- * pdfmake has a fixed cost per PDF (the fonts parsed, shaped and embedded afresh) besides its cost per invoice (some
+ * pdfmake has a fixed cost per PDF (a new document, its fonts subset and embedded) besides its cost per invoice (some
  * 15 ms of CPU): missing PDFs are laid out BATCH invoices at a time as one PDF, which is then cut into one PDF per
  * invoice (invoicePdfBatch), on the threads of the pool (src/server/pdf-pool.ts). Each thread takes the next batch as
  * soon as it is done with one, never waiting for the other threads; as many batches of one call are in the pool at

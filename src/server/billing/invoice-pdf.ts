@@ -301,7 +301,7 @@ export interface InvoiceBatchPdf {
 }
 
 /**
- * The invoices laid out together as one PDF (pdfmake's fixed cost per document, the fonts parsed and embedded, paid
+ * The invoices laid out together as one PDF (pdfmake's fixed cost per document, the fonts subset and embedded, paid
  * once for the batch) then cut into one PDF per invoice. A piece is the invoice's pages exactly as the one-invoice PDF
  * prints them; only its embedded font subsets are those of the batch, so a piece is somewhat larger. The whole is kept
  * too: a month printed cold is assembled from its batches, without reading the pieces back (src/office/billing/
