@@ -107,14 +107,41 @@ function references(value: string): number[] {
   return found;
 }
 
-/** `value` with each reference renumbered by `renumber`. */
-function renumbered(value: string, renumber: (number: number) => number): string {
+/** A reference in an object's value: the object it points to and where it is written. */
+interface Reference {
+  number: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * The references of an object's value, found once per object: a batch cut into a hundred PDFs copies its fonts into
+ * each, and walking their long width arrays again for each piece was most of the cost of cutting.
+ */
+const referencesOf = new WeakMap<PdfObject, Reference[]>();
+
+function objectReferences(object: PdfObject): Reference[] {
+  let found = referencesOf.get(object);
+  if (!found) {
+    const list: Reference[] = [];
+    walk(object.value, 0, (number, from, to) => list.push({ number, from, to }));
+    referencesOf.set(object, (found = list));
+  }
+  return found;
+}
+
+/** The content key of each object of a file (see writePdf), found once per file. */
+const keysOf = new WeakMap<PdfFile, Map<number, string | null>>();
+
+/** The object's value with each reference renumbered by `renumber`. */
+function renumbered(object: PdfObject, renumber: (number: number) => number): string {
+  const { value } = object;
   let out = '';
   let last = 0;
-  walk(value, 0, (number, from, to) => {
+  for (const { number, from, to } of objectReferences(object)) {
     out += `${value.slice(last, from)}${renumber(number)} 0 R`;
     last = to;
-  });
+  }
   return out + value.slice(last);
 }
 
@@ -264,7 +291,9 @@ export function writePdf(parts: readonly PdfPart[], info: PdfInfo = {}): Buffer 
     // An object's content key: its bytes with each reference replaced by the key of what it points to, so that two
     // parts holding the same font (pieces cut from one rendered batch) share one copy. Pages are never shared (each
     // sits once in the page tree), nor anything that reaches back into a loop.
-    const keys = new Map<number, string | null>();
+    // Per file, not per part: the pieces cut from one batch hash its fonts once.
+    let keys = keysOf.get(file);
+    if (!keys) keysOf.set(file, (keys = new Map()));
     const keyOf = (old: number): string | null => {
       if (file.pageTreeNodes.has(old)) return 'page tree';
       if (pageSet.has(old)) return null;
@@ -274,12 +303,12 @@ export function writePdf(parts: readonly PdfPart[], info: PdfInfo = {}): Buffer 
       const hash = createHash('sha256');
       let shareable = true;
       let last = 0;
-      walk(value, 0, (number, from, to) => {
+      for (const { number, from, to } of objectReferences(object(old))) {
         const key = keyOf(number);
         if (key === null) shareable = false;
         hash.update(value.slice(last, from), 'latin1').update(`{${key}}`);
         last = to;
-      });
+      }
       hash.update(value.slice(last), 'latin1');
       if (stream) hash.update('\0stream\0').update(stream);
       const key = shareable ? hash.digest('base64') : null;
@@ -297,7 +326,7 @@ export function writePdf(parts: readonly PdfPart[], info: PdfInfo = {}): Buffer 
       numbers.set(old, next);
       if (key !== null) copied.set(key, next);
       bodies.push({ number: next++, object: object(old), renumber });
-      for (const reference of references(object(old).value)) copy(reference);
+      for (const reference of objectReferences(object(old))) copy(reference.number);
     };
     const chosen = part.pages ?? file.pages.map((_, index) => index);
     for (const index of chosen) {
@@ -326,7 +355,7 @@ export function writePdf(parts: readonly PdfPart[], info: PdfInfo = {}): Buffer 
     info.creator === undefined ? '' : `/Creator ${textString(info.creator)}\n`,
   ].join('');
   write(INFO, `<<\n${infoEntries}>>`);
-  for (const { number, object, renumber } of bodies) write(number, renumbered(object.value, renumber), object.stream);
+  for (const { number, object, renumber } of bodies) write(number, renumbered(object, renumber), object.stream);
 
   const xrefAt = offset;
   const rows = ['xref', `0 ${next}`, '0000000000 65535 f '];

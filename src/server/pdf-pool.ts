@@ -1,8 +1,9 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InvoiceDocument } from '../shared/billing/invoice.js';
+import type { InvoiceBatchPdf } from './billing/invoice-pdf.js';
 import type { StatementDocument } from './billing/statement-pdf.js';
-import { renderPdfJob, type PdfJob } from './pdf-jobs.js';
+import { renderPdfJob, type PdfJob, type PdfJobResult } from './pdf-jobs.js';
 import { threadEntry } from './thread-entry.js';
 
 /**
@@ -20,7 +21,7 @@ import { threadEntry } from './thread-entry.js';
 export type ToPdfThread = { id: number; job: PdfJob };
 export type FromPdfThread =
   | { type: 'progress'; id: number; fraction: number }
-  | { type: 'done'; id: number; pieces: ArrayBuffer[] }
+  | { type: 'done'; id: number; pdf: ArrayBuffer; pages: number[][]; pieces: ArrayBuffer[] }
   | { type: 'failed'; id: number; message: string };
 
 const MAX_THREADS = 4;
@@ -30,7 +31,7 @@ interface Task {
   id: number;
   job: PdfJob;
   onProgress: ((fraction: number) => void) | undefined;
-  resolve(pieces: Buffer[]): void;
+  resolve(result: PdfJobResult): void;
   reject(error: Error): void;
 }
 
@@ -74,7 +75,9 @@ function startThread(): Thread {
     }
     thread.task = null;
     thread.worker.unref();
-    if (message.type === 'done') task.resolve(message.pieces.map((piece) => Buffer.from(piece)));
+    if (message.type === 'done') {
+      task.resolve({ pdf: Buffer.from(message.pdf), pages: message.pages, pieces: message.pieces.map((piece) => Buffer.from(piece)) });
+    }
     else task.reject(new Error(`PDF thread: ${message.message}`));
     pump();
   });
@@ -109,23 +112,23 @@ function pump(): void {
 }
 
 /** A batch laid out on a thread of the pool (in this thread on a one-core machine); `onProgress` hears its share drawn. */
-export async function runPdfJob(job: PdfJob, options: { onProgress?: (fraction: number) => void } = {}): Promise<Buffer[]> {
+export async function runPdfJob(job: PdfJob, options: { onProgress?: (fraction: number) => void } = {}): Promise<PdfJobResult> {
   if (pdfThreadCount() === 1) return renderPdfJob(job, options.onProgress);
-  return new Promise<Buffer[]>((resolve, reject) => {
+  return new Promise<PdfJobResult>((resolve, reject) => {
     queue.push({ id: nextId++, job, onProgress: options.onProgress, resolve, reject });
     pump();
   });
 }
 
 /**
- * Each invoice's own PDF (invoicePdfPieces), laid out on a thread of the pool. Several calls at once are laid out in
- * parallel, up to pdfThreadCount().
+ * A batch of invoices as one PDF with each invoice's own PDF cut from it (invoicePdfBatch), laid out on a thread of
+ * the pool. Several calls at once are laid out in parallel, up to pdfThreadCount(); more wait their turn in order.
  */
-export function invoicePdfPiecesOnThread(
+export function invoicePdfBatchOnThread(
   documents: readonly InvoiceDocument[],
   options: { onProgress?: (fraction: number) => void } = {},
-): Promise<Buffer[]> {
-  return runPdfJob({ kind: 'invoice-pieces', documents: [...documents] }, options);
+): Promise<InvoiceBatchPdf> {
+  return runPdfJob({ kind: 'invoice-batch', documents: [...documents] }, options);
 }
 
 /** The statements as one PDF (statementPdf), laid out on a thread of the pool. */
@@ -133,8 +136,7 @@ export async function statementPdfOnThread(
   documents: readonly StatementDocument[],
   options: { onProgress?: (fraction: number) => void } = {},
 ): Promise<Buffer> {
-  const [pdf] = await runPdfJob({ kind: 'statements', documents: [...documents] }, options);
-  return pdf as Buffer;
+  return (await runPdfJob({ kind: 'statements', documents: [...documents] }, options)).pdf;
 }
 
 /** Stops every thread of the pool (the office closing); batches still queued or running fail. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
+import { keepParsedFonts, type Fontkit } from './pdf-fonts.js';
 
 /** The parts of pdfmake 0.3's Node singleton we use (its typings leave out `virtualfs`). */
 interface PdfMakeNode {
@@ -33,9 +34,10 @@ export function pdfMake(): PdfMakeNode {
   if (ready) return ready;
   const pdfmake = require('pdfmake') as PdfMakeNode;
   const fontDir = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
-  for (const file of Object.values(ROBOTO_FILES)) {
-    if (!pdfmake.virtualfs.existsSync(file)) pdfmake.virtualfs.writeFileSync(file, fs.readFileSync(path.join(fontDir, file)));
-  }
+  const files = Object.fromEntries(Object.values(ROBOTO_FILES).map((file) => [file, fs.readFileSync(path.join(fontDir, file))]));
+  // The same fontkit as pdfkit's (one copy in node_modules, one in the bundles).
+  const tokens = keepParsedFonts(require('fontkit') as Fontkit, files);
+  for (const [file, content] of Object.entries(tokens)) pdfmake.virtualfs.writeFileSync(file, content);
   pdfmake.setFonts({ Roboto: { ...ROBOTO_FILES } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy(() => false);

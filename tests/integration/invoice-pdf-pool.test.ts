@@ -8,7 +8,7 @@ import { shellBuildOptions } from '../../scripts/build-shell.mjs';
 import { benchInvoiceDocument } from '../../bench/invoice-pdf.js';
 import { benchRandom } from '../../bench/database.js';
 import { invoicePdfPieces } from '../../src/server/billing/invoice-pdf.js';
-import { closePdfPool, invoicePdfPiecesOnThread, pdfThreadCount } from '../../src/server/pdf-pool.js';
+import { closePdfPool, invoicePdfBatchOnThread, pdfThreadCount } from '../../src/server/pdf-pool.js';
 import type { InvoiceDocument } from '../../src/shared/billing/invoice.js';
 import type * as PoolModule from '../../src/server/pdf-pool.js';
 
@@ -40,10 +40,16 @@ describe('the invoice PDF pool', () => {
     const batches = [documents.slice(0, 5), documents.slice(5, 9), documents.slice(9)];
     const heard: number[][] = batches.map(() => []);
     const onThreads = await Promise.all(
-      batches.map((batch, index) => invoicePdfPiecesOnThread(batch, { onProgress: (fraction) => heard[index]!.push(fraction) })),
+      batches.map((batch, index) => invoicePdfBatchOnThread(batch, { onProgress: (fraction) => heard[index]!.push(fraction) })),
     );
     const here = await invoicePdfPieces(documents);
-    const pieces = onThreads.flat();
+    const pieces = onThreads.flatMap((batch) => batch.pieces);
+    // The whole batch comes back too, with the pages of each invoice: those pages are the invoice's own PDF.
+    const [first] = onThreads;
+    expect(first!.pages.flat()).toEqual([...Array(first!.pages.flat().length).keys()]);
+    expect(text(first!.pdf)).toBe(first!.pieces.map((piece) => text(piece)).join(''));
+    // Progress is passed on by steps, not after every item drawn, and always up to the end.
+    for (const fractions of heard) expect(fractions.length).toBeLessThanOrEqual(101);
     expect(pieces).toHaveLength(documents.length);
     for (const [index, piece] of pieces.entries()) {
       expect(text(piece)).toBe(text(here[index]!));
@@ -55,8 +61,8 @@ describe('the invoice PDF pool', () => {
 
   it('fails a batch that cannot be laid out with its error, and lays the next one out', async () => {
     const broken = { ...documents[0]!, lines: null } as unknown as InvoiceDocument;
-    await expect(invoicePdfPiecesOnThread([broken])).rejects.toThrow();
-    const [piece] = await invoicePdfPiecesOnThread([documents[1]!]);
+    await expect(invoicePdfBatchOnThread([broken])).rejects.toThrow();
+    const [piece] = (await invoicePdfBatchOnThread([documents[1]!])).pieces;
     expect(text(piece!)).toContain(`Facture n° ${documents[1]!.number}`);
   });
 
@@ -74,7 +80,7 @@ describe('the invoice PDF pool', () => {
     });
     const pool = createRequire(import.meta.url)(path.join(dir, 'pool.cjs')) as typeof PoolModule;
     try {
-      const pieces = await pool.invoicePdfPiecesOnThread(documents.slice(0, 2));
+      const { pieces } = await pool.invoicePdfBatchOnThread(documents.slice(0, 2));
       expect(pieces.map((piece) => text(piece))).toEqual((await invoicePdfPieces(documents.slice(0, 2))).map((piece) => text(piece)));
     } finally {
       await pool.closePdfPool();

@@ -1,5 +1,5 @@
 import type { InvoiceDocument } from '../../shared/billing/invoice.js';
-import { invoicePdfPiecesOnThread, pdfThreadCount } from '../../server/pdf-pool.js';
+import { invoicePdfBatchOnThread, pdfThreadCount } from '../../server/pdf-pool.js';
 import type { ProgressReporter } from '../api/handler.js';
 import type { OfficeDb } from '../db/open.js';
 
@@ -8,10 +8,12 @@ import type { OfficeDb } from '../db/open.js';
  * does its PDF, and a month's run is then printed by merging these (src/server/pdf-merge.ts) instead of laying a
  * thousand invoices out again.
  *
- * pdfmake has a fixed cost per PDF (the fonts parsed and shaped afresh: about 150 ms of CPU) besides its cost per
- * invoice (about 12 ms): missing PDFs are laid out BATCH invoices at a time as one PDF, which is then cut into one PDF
- * per invoice (invoicePdfPieces), and as many batches at once as the pool has threads (src/server/billing/
- * src/server/pdf-pool.ts): a wave.
+ * pdfmake has a fixed cost per PDF (a new document, its fonts subset and embedded) besides its cost per invoice (some
+ * 15 ms of CPU): missing PDFs are laid out BATCH invoices at a time as one PDF, which is then cut into one PDF per
+ * invoice (invoicePdfBatch), on the threads of the pool (src/server/pdf-pool.ts). Each thread takes the next batch as
+ * soon as it is done with one, never waiting for the other threads; as many batches of one call are in the pool at
+ * once as it has threads, so that another call (a single invoice downloaded while a month renders in the background)
+ * waits for one batch at most, not for the whole month.
  */
 
 const BATCH = 100;
@@ -19,6 +21,14 @@ const BATCH = 100;
 const IDS_PER_QUERY = 500;
 
 export const RENDER_LABEL = 'Impression des factures';
+
+/** A batch rendered by renderInvoicePdfs: the invoices one after the other in one PDF, and the pages of each. */
+export interface RenderedBatch {
+  invoiceIds: number[];
+  pdf: Buffer;
+  /** For each of invoiceIds, the pages of `pdf` it spans (0-based, in order). */
+  pages: number[][];
+}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -37,22 +47,144 @@ async function missing(db: OfficeDb, invoiceIds: readonly number[]): Promise<num
 }
 
 /**
- * One batch rendered at a time per database: a print asked while the PDFs issued a moment ago are still being rendered
- * in the background takes its turn between two batches, then finds the batches done meanwhile already kept.
+ * The invoices being rendered in this process, per database, each with the promise of its batch being kept: a call
+ * that finds an invoice here waits for it instead of rendering it a second time (the background rendering after
+ * issue, and a print asked meanwhile).
  */
-const turns = new WeakMap<OfficeDb, Promise<unknown>>();
+const inFlight = new WeakMap<OfficeDb, Map<number, Promise<void>>>();
 
-async function inTurn<T>(db: OfficeDb, work: () => Promise<T>): Promise<T> {
-  const before = turns.get(db) ?? Promise.resolve();
-  const mine = before.then(work, work);
-  turns.set(db, mine.catch(() => undefined));
-  return mine;
+function claimsOf(db: OfficeDb): Map<number, Promise<void>> {
+  let claims = inFlight.get(db);
+  if (!claims) inFlight.set(db, (claims = new Map()));
+  return claims;
+}
+
+async function loadDocuments(db: OfficeDb, ids: readonly number[]): Promise<InvoiceDocument[]> {
+  const rows = await db.selectFrom('invoices').select(['id', 'document']).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, row.document]));
+  return ids.map((id) => {
+    const document = byId.get(id);
+    if (document === undefined) throw new Error(`renderInvoicePdfs: no invoice ${id}`);
+    return JSON.parse(document) as InvoiceDocument;
+  });
+}
+
+async function keep(db: OfficeDb, ids: readonly number[], pieces: readonly Buffer[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const [i, id] of ids.entries()) {
+      // Another process on the same file may have kept it meanwhile: its PDF is the same invoice printed.
+      await trx
+        .insertInto('invoice_pdfs')
+        .values({ invoice_id: id, pdf: pieces[i] as Buffer })
+        .onConflict((conflict) => conflict.column('invoice_id').doNothing())
+        .execute();
+    }
+  });
 }
 
 /**
- * Renders and keeps the PDF of each of `invoiceIds` that has none yet; returns how many this call rendered. `progress`
- * hears the invoices done (rendered here or meanwhile by another call) out of those missing at the start. Meant to be
- * started, without being awaited, right after a run is issued, and awaited by the print handlers.
+ * Renders and keeps the PDF of each of `invoiceIds` that has none yet. Answers how many this call rendered, and the
+ * batches it rendered: a month printed cold is assembled from these directly
+ * (src/office/billing/pdf-handlers.ts). `progress` hears the invoices done (rendered here or meanwhile by another
+ * call) out of those missing at the start. Asked to stop (`signal`), what is kept stays kept and no further batch is
+ * started; the rest is rendered when first printed.
+ */
+export async function renderInvoicePdfs(
+  db: OfficeDb,
+  invoiceIds: readonly number[],
+  options: { progress?: ProgressReporter; signal?: AbortSignal } = {},
+): Promise<{ rendered: number; batches: RenderedBatch[] }> {
+  const { progress, signal } = options;
+  const todo = await missing(db, invoiceIds);
+  progress?.(0, todo.length, RENDER_LABEL);
+  if (todo.length === 0) return { rendered: 0, batches: [] };
+
+  const claims = claimsOf(db);
+  const mine: number[] = [];
+  const theirs = new Map<Promise<void>, number[]>();
+  for (const id of todo) {
+    const claim = claims.get(id);
+    if (claim) theirs.set(claim, [...(theirs.get(claim) ?? []), id]);
+    else mine.push(id);
+  }
+
+  let done = 0;
+  const drawn = new Map<number, number>();
+  const report = () => {
+    let share = 0;
+    for (const value of drawn.values()) share += value;
+    progress?.(done + Math.floor(share), todo.length, RENDER_LABEL);
+  };
+
+  const batches = chunks(mine, BATCH).map((ids, index) => {
+    let settle!: (error?: unknown) => void;
+    const kept = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined ? resolve() : reject(error as Error));
+    });
+    // Waited for by other calls only; one that fails is reported by this call.
+    kept.catch(() => undefined);
+    for (const id of ids) claims.set(id, kept);
+    return { ids, index, kept, settle, result: null as RenderedBatch | null };
+  });
+  const release = (batch: (typeof batches)[number], error?: unknown) => {
+    for (const id of batch.ids) if (claims.get(id) === batch.kept) claims.delete(id);
+    batch.settle(error);
+  };
+
+  const queue = [...batches];
+  let failing = false;
+  const slot = async (): Promise<void> => {
+    while (queue.length > 0 && !signal?.aborted && !failing) {
+      const current = queue.shift() as (typeof batches)[number];
+      try {
+        const documents = await loadDocuments(db, current.ids);
+        const { pdf, pages, pieces } = await invoicePdfBatchOnThread(documents, {
+          onProgress: (fraction) => {
+            drawn.set(current.index, fraction * current.ids.length);
+            report();
+          },
+        });
+        await keep(db, current.ids, pieces);
+        current.result = { invoiceIds: current.ids, pdf, pages };
+        release(current);
+      } catch (error) {
+        failing = true;
+        release(current, error);
+        throw error;
+      } finally {
+        drawn.delete(current.index);
+      }
+      done += current.ids.length;
+      report();
+    }
+  };
+  const waits = [...theirs].map(async ([claim, ids]) => {
+    await claim.catch(() => undefined);
+    done += ids.length;
+    report();
+  });
+  const slots = await Promise.allSettled(Array.from({ length: Math.min(pdfThreadCount(), batches.length) }, slot));
+  // Batches never started (stopped, or a batch failed) are no longer claimed: another call renders them.
+  for (const batch of queue) release(batch);
+  await Promise.all(waits);
+  const failed = slots.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+
+  let rendered = batches.reduce((sum, batch) => sum + (batch.result ? batch.ids.length : 0), 0);
+  const rendering = batches.flatMap((batch) => (batch.result ? [batch.result] : []));
+  // What another call was rendering and failed to keep is rendered here.
+  const left = signal?.aborted ? [] : await missing(db, [...theirs.values()].flat());
+  if (left.length > 0) {
+    const more = await renderInvoicePdfs(db, left, { signal });
+    rendered += more.rendered;
+    rendering.push(...more.batches);
+  }
+  return { rendered, batches: rendering };
+}
+
+/**
+ * renderInvoicePdfs, answering how many PDFs this call rendered. Meant to be started, without being awaited, right
+ * after a run is issued.
  */
 export async function renderMissingInvoicePdfs(
   db: OfficeDb,
@@ -60,54 +192,7 @@ export async function renderMissingInvoicePdfs(
   progress?: ProgressReporter,
   signal?: AbortSignal,
 ): Promise<number> {
-  const todo = await missing(db, invoiceIds);
-  progress?.(0, todo.length, RENDER_LABEL);
-  let done = 0;
-  let rendered = 0;
-  for (const wave of chunks(todo, BATCH * pdfThreadCount())) {
-    // Asked to stop (the office closing): what is kept stays kept; the rest is rendered when first printed.
-    if (signal?.aborted) break;
-    rendered += await inTurn(db, async () => {
-      const ids = await missing(db, wave);
-      if (ids.length === 0) return 0;
-      const rows = await db.selectFrom('invoices').select(['id', 'document']).where('id', 'in', ids).execute();
-      if (rows.length !== ids.length) {
-        const found = new Set(rows.map((row) => row.id));
-        throw new Error(`renderMissingInvoicePdfs: no invoice ${ids.filter((id) => !found.has(id)).join(', ')}`);
-      }
-      const documents = rows.map((row) => JSON.parse(row.document) as InvoiceDocument);
-      const skipped = wave.length - ids.length;
-      const batches = chunks(documents, Math.ceil(documents.length / Math.min(pdfThreadCount(), Math.ceil(documents.length / BATCH))));
-      const drawn = batches.map(() => 0);
-      const report = () => progress?.(done + skipped + Math.floor(drawn.reduce((sum, share) => sum + share, 0)), todo.length, RENDER_LABEL);
-      const pieces = (
-        await Promise.all(
-          batches.map((batch, index) =>
-            invoicePdfPiecesOnThread(batch, {
-              onProgress: (fraction) => {
-                drawn[index] = fraction * batch.length;
-                report();
-              },
-            }),
-          ),
-        )
-      ).flat();
-      await db.transaction().execute(async (trx) => {
-        for (const [i, row] of rows.entries()) {
-          // Another process on the same file may have kept it meanwhile: its PDF is the same invoice printed.
-          await trx
-            .insertInto('invoice_pdfs')
-            .values({ invoice_id: row.id, pdf: pieces[i] as Buffer })
-            .onConflict((conflict) => conflict.column('invoice_id').doNothing())
-            .execute();
-        }
-      });
-      return rows.length;
-    });
-    done += wave.length;
-    progress?.(done, todo.length, RENDER_LABEL);
-  }
-  return rendered;
+  return (await renderInvoicePdfs(db, invoiceIds, { progress, signal })).rendered;
 }
 
 /** The kept PDFs of `invoiceIds`, in the order given; throws if one is missing (render them first). */

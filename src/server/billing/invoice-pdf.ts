@@ -293,18 +293,39 @@ export async function invoicePdfWithPages(
   return { pdf, pages };
 }
 
+/** A batch of invoices laid out as one PDF, and each invoice's own PDF cut from it. */
+export interface InvoiceBatchPdf {
+  /** The invoices one after the other, as invoicePdf prints them. */
+  pdf: Buffer;
+  /** For each invoice, the pages of `pdf` it spans (0-based, in order). */
+  pages: number[][];
+  /** Each invoice's own PDF: its pages exactly as in `pdf` (its own page numbering). */
+  pieces: Buffer[];
+}
+
 /**
- * Each invoice's own PDF, laid out together as one PDF (pdfmake's fixed cost paid once for the batch) then cut into
- * one PDF per invoice: each piece is the invoice's pages exactly as the one-invoice PDF prints them (its own page
- * numbering); only its embedded font subsets are those of the batch, so a piece is somewhat larger.
+ * The invoices laid out together as one PDF (pdfmake's fixed cost per document, the fonts subset and embedded, paid
+ * once for the batch) then cut into one PDF per invoice. A piece is the invoice's pages exactly as the one-invoice PDF
+ * prints them; only its embedded font subsets are those of the batch, so a piece is somewhat larger. The whole is kept
+ * too: a month printed cold is assembled from its batches, without reading the pieces back (src/office/billing/
+ * pdf-handlers.ts).
  */
+export async function invoicePdfBatch(
+  documents: readonly InvoiceDocument[],
+  options: { onProgress?: (fraction: number) => void } = {},
+): Promise<InvoiceBatchPdf> {
+  const { pdf, pages } = await invoicePdfWithPages(documents, options);
+  const pieces = splitPdf(
+    pdf,
+    documents.map((document, i) => ({ pages: pages[i] as number[], info: invoicesPdfInfo([document]) })),
+  );
+  return { pdf, pages, pieces };
+}
+
+/** Each invoice's own PDF (invoicePdfBatch's pieces). */
 export async function invoicePdfPieces(
   documents: readonly InvoiceDocument[],
   options: { onProgress?: (fraction: number) => void } = {},
 ): Promise<Buffer[]> {
-  const { pdf, pages } = await invoicePdfWithPages(documents, options);
-  return splitPdf(
-    pdf,
-    documents.map((document, i) => ({ pages: pages[i] as number[], info: invoicesPdfInfo([document]) })),
-  );
+  return (await invoicePdfBatch(documents, options)).pieces;
 }
