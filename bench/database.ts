@@ -38,7 +38,7 @@ export async function benchDatabaseFile(log: (line: string) => void, families = 
   if (holdsFamilies(file, families)) return file;
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const temp = `${file}.tmp`;
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${temp}${suffix}`, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '.key']) fs.rmSync(`${temp}${suffix}`, { force: true });
   log(`Génération de ${families} familles dans ${file}…`);
   const started = performance.now();
   const database = openOfficeDatabase({ file: temp, clock: benchClock });
@@ -53,6 +53,8 @@ export async function benchDatabaseFile(log: (line: string) => void, families = 
   }
   database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   await database.close();
+  // The IBAN key file goes with its database (src/office/sepa/iban-vault.ts: `<db>.key`), or the file cannot be opened.
+  fs.renameSync(`${temp}.key`, `${file}.key`);
   fs.renameSync(temp, file);
   log(`Base générée en ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   return file;
