@@ -116,7 +116,8 @@ export function slug(text: string): string {
 async function settled(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   // ag-grid's own live region repeats its overlay's text for screen readers, long after the rows came: not a page loading.
-  const loading = page.getByText('Chargement…', { exact: true }).and(page.locator(':not(.ag-aria-description-container)'));
+  // « Chargement… », « Chargement du brouillon… », « Chargement de l’historique… »: every section's own loading line.
+  const loading = page.getByText(/^Chargement.*…$/).and(page.locator(':not(.ag-aria-description-container)'));
   await expect(loading.filter({ visible: true })).toHaveCount(0, { timeout: 20_000 });
 }
 
@@ -129,7 +130,7 @@ export async function mainScreens(page: Page, data: TourData, visit: Visit): Pro
   await visit('familles');
   await go(page, data, `#/familles/${data.familyId}`, /^Famille /);
   await settled(page);
-  await eachTab(page, page.getByRole('tablist').first(), 'famille', visit);
+  await eachTab(page, page.getByRole('tablist').first(), 'famille', visit, settled);
   await go(page, data, '#/familles/nouvelle', 'Nouvelle famille');
   await visit('famille-nouvelle');
   await go(page, data, '#/familles/qf-a-mettre-a-jour', 'QF à mettre à jour');
@@ -147,6 +148,7 @@ export async function mainScreens(page: Page, data: TourData, visit: Visit): Pro
       await goTo.fill(TOUR_DAY);
       await expect(page.locator('.planning-grid .ag-row').first()).toBeVisible();
     }
+    await settled(page);
   });
   await go(page, data, `#/familles/${data.familyId}/nouvel-enfant`, 'Ajouter un enfant');
   await visit('enfant-nouveau');
@@ -176,7 +178,9 @@ export async function mainScreens(page: Page, data: TourData, visit: Visit): Pro
   await settled(page);
   await visit('facturation-brouillon-famille');
   await go(page, data, `#/familles/${data.invoicedFamilyId}`, /^Famille /);
-  await expect(page.getByRole('region', { name: 'Factures' }).getByText(data.invoiceNumber)).toBeVisible();
+  const invoices = page.getByRole('region', { name: 'Factures' });
+  await expect(invoices.getByText(data.invoiceNumber)).toBeVisible();
+  await invoices.scrollIntoViewIfNeeded();
   await visit('famille-factures');
   const directDebit = page.getByRole('region', { name: 'Prélèvement SEPA' });
   await expect(directDebit.getByText(/^GRE-F/).first()).toBeVisible();

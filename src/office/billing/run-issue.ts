@@ -1,4 +1,4 @@
-import { monthLabelFr, ofMonthFr } from '../../shared/calendar/format.js';
+import { monthLabelFr, ofMonthFr, shortDayFr } from '../../shared/calendar/format.js';
 import { runInBackground } from '../db/background.js';
 import { renderMissingInvoicePdfs } from './pdf-cache.js';
 import type { Insertable, Kysely } from 'kysely';
@@ -175,7 +175,7 @@ async function writeInvoices(
       draft.lines.forEach((line: DraftLine, position) => lines.push(invoiceLineRow(id, position, line)));
       audit.add(
         { at, userId: ctx.user.id, entity: 'invoice', entityId: id, action: 'issue', familyId: draft.familyId },
-        [{ field: `Facture ${ofMonthFr(month)}`, oldValue: null, newValue: `${number} : ${formatEuros(draft.totalCents)}, échéance ${dueDate}` }],
+        [{ field: `Facture ${ofMonthFr(month)}`, oldValue: null, newValue: `${number} : ${formatEuros(draft.totalCents)}, échéance ${shortDayFr(dueDate)}` }],
       );
     }
     // 16 values an invoice, 9 a line: well under SQLite's bound parameters per statement.

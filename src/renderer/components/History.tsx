@@ -14,6 +14,17 @@ const ACTIONS: Record<string, string> = {
   force: 'Acceptation au-delà de la capacité',
   // An IBAN shown in clear or printed on a mandate (src/office/sepa/mandates.ts).
   reveal: 'Consultation',
+  // Billing, the régie and direct debit (src/office/billing, accounts, sepa).
+  issue: 'Émission',
+  cancel: 'Annulation',
+  refund: 'Remboursement',
+  close: 'Clôture',
+  settle: 'Encaissement',
+  export: 'Export',
+  send: 'Transmission',
+  reject: 'Rejet',
+  clear: 'Levée de l’alerte',
+  sepa_notice: 'Avis de prélèvement',
 };
 
 /** Who changed what and when, newest first, with the old and the new value. */
