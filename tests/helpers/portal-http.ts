@@ -62,3 +62,12 @@ export class HttpFamily {
     return this.send('POST', path, new URLSearchParams({ _csrf: match[1]!, ...form }).toString());
   }
 }
+
+/** The visible text of a portal page: tags dropped, the entities of the portal's escaping read back, every space (no-break ones too) a plain one. */
+export const pageText = (body: string): string =>
+  body
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');

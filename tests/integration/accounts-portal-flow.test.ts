@@ -3,7 +3,7 @@ import type { PaymentInput } from '../../src/shared/billing/account.js';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
 import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, sampleFamilyInput, type CallFn, type TestOffice } from '../helpers/office.js';
-import { HttpFamily } from '../helpers/portal-http.js';
+import { HttpFamily, pageText } from '../helpers/portal-http.js';
 import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 
 /**
@@ -71,14 +71,7 @@ const publicationOf = async (familyId: number) => {
   return familyPublicationSchema.parse(JSON.parse(row.data));
 };
 
-/** The visible text of a page, tags dropped, entities read back, every space (no-break ones too) a plain one. */
-const text = (body: string) =>
-  body
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+const text = pageText;
 
 describe('the régie’s accounts on the portail famille', () => {
   it('shows each family what is paid and left, its payments, its balance and how to pay online; never another family’s', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
 import { insertIssuedInvoice } from '../helpers/invoice.js';
 import { makeTestOffice, type CallFn, type TestOffice } from '../helpers/office.js';
-import { HttpFamily } from '../helpers/portal-http.js';
+import { HttpFamily, pageText } from '../helpers/portal-http.js';
 import { insertNotice, insertSignedMandate } from '../helpers/sepa.js';
 import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 import { family } from './billing-run-commune.js';
@@ -72,16 +72,8 @@ const publicationOf = async (familyId: number) => {
   return familyPublicationSchema.parse(JSON.parse(row.data));
 };
 
-/** The visible text of a page, tags dropped, entities read back, every space (no-break ones too) a plain one. */
-const text = (body: string) =>
-  body
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    // A closing tag before punctuation left a space there (« <strong>46,50 €</strong>. »).
-    .replace(/ ([.,])/g, '$1');
+/** A page's visible text (pageText); a closing tag before punctuation left a space there (« <strong>46,50 €</strong>. »). */
+const text = (body: string) => pageText(body).replace(/ ([.,])/g, '$1');
 
 /** The PayFiP section's text alone ('' when the page has none). */
 const payfipOf = (body: string) => {
