@@ -69,11 +69,9 @@ describe('decompression bombs', () => {
     const png = await pngBomb();
     const jpeg = jpegBomb();
     expect(png.length + jpeg.length).toBeLessThan(1024 * 1024);
-    const started = performance.now();
+    // Refused with the pixels' message, from the header: decoding either would take 3.6 GB (no speed is measured here).
     expect(await refusal(file(png, 'rib.png', 'image/png'))).toMatchObject({ code: 'validation', fields: { file: SCAN_TOO_MANY_PIXELS_MESSAGE } });
     expect(await refusal(file(jpeg, 'rib.jpg', 'image/jpeg'))).toMatchObject({ code: 'validation', fields: { file: SCAN_REFUSALS.tooManyPixels } });
-    // Decoding either would take 3.6 GB and many seconds: refused without it.
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(SCAN_REFUSALS.tooManyPixels).toMatch(/trop grande/);
   });
 
@@ -142,11 +140,9 @@ describe('a PDF painting an image that declares 900 Mpx', () => {
     fs.writeFileSync(path.join(dir, 'bomb.pdf'), pdf);
     // A well-formed PDF with that image in it (poppler lists it), not a damaged file.
     expect(execFileSync('pdfimages', ['-list', path.join(dir, 'bomb.pdf')], { encoding: 'utf8' })).toMatch(/image\s+30000\s+30000\s+gray/);
-    const started = performance.now();
     const reading = await read(file(pdf, 'rib.pdf', 'application/pdf'));
     expect(reading.fields).toEqual({});
     expect(reading.notice).toMatch(/Aucun IBAN/);
-    expect(performance.now() - started).toBeLessThan(60_000);
   });
 });
 
