@@ -43,7 +43,13 @@ export interface BenchResult {
   core: Timing;
   /** The same data with better-sqlite3 prepared statements only. */
   raw: Timing;
-  budgetMs: number;
+  /** The goal for the core's p95; null for a measure printed for information only (no goal applies to it). */
+  budgetMs: number | null;
   /** Another way of doing the same work, measured in the same run and printed under the table (e.g. the scan an index replaced). */
   beside?: { label: string; timing: Timing };
+}
+
+/** Whether the core's p95 is within the goal; null when the measure has none. */
+export function withinBudget(result: BenchResult): boolean | null {
+  return result.budgetMs === null ? null : result.core.p95 < result.budgetMs;
 }

@@ -10,6 +10,7 @@ import { closeOcr } from './sepa/scan/ocr.js';
 import { syncSchedulerFor } from './sync/scheduler.js';
 import { syncStatus } from './sync/run.js';
 import { settleDueDebitsBeforeReading } from './sepa/settlement.js';
+import { resumeInvoicePdfs } from './billing/pdf-cache.js';
 
 export interface OfficeAppOptions {
   paths: DataPaths;
@@ -50,6 +51,8 @@ export async function startOfficeApp(options: OfficeAppOptions): Promise<OfficeA
     await seedDemoCommune(database.db, { scale: 'default', clock: options.clock });
   }
   await settleDueDebitsBeforeReading(database.db, options.clock, log);
+  // A run issued just before the app was last closed: its PDFs are finished now, not at the agent's first print.
+  await resumeInvoicePdfs(database.db, options.clock(), log);
   const backups = scheduleBackups(database.sqlite, options.paths.backupDir, options.clock, log);
   const core = createOfficeCore({ db: database.db, clock: options.clock, log });
   // Every minute while the office is open, once paired with a portal ('sync.configure' starts it later otherwise).

@@ -11,7 +11,8 @@ import { compactDaysFr, monthLabelFr } from '../../src/shared/calendar/format.js
 import type { Clock } from '../../src/shared/clock.js';
 import { invoicePdf, invoicePdfFileName } from '../../src/server/billing/invoice-pdf.js';
 import { createOfficeCore, type OfficeCore } from '../../src/office/api/core.js';
-import { renderMissingInvoicePdfs } from '../../src/office/billing/pdf-cache.js';
+import { renderMissingInvoicePdfs, RESUME_PDF_DAYS } from '../../src/office/billing/pdf-cache.js';
+import { startOfficeApp } from '../../src/office/app.js';
 import type { OfficeSession } from '../../src/office/api/handler.js';
 import { openOfficeDatabase, type OpenedOfficeDatabase } from '../../src/office/db/open.js';
 import { silentLogger } from '../../src/office/log.js';
@@ -310,7 +311,7 @@ describe('invoices.pdf and invoiceRuns.pdf through the office core', () => {
   const sessions = {} as Record<Role, OfficeSession>;
   const ids = { invoice: 0, creditNote: 0 };
 
-  async function insertInvoice(document: InvoiceDocument, runId: number | null, correctsId: number | null = null): Promise<number> {
+  async function insertInvoice(document: InvoiceDocument, runId: number | null, correctsId: number | null = null, issuedAt = NOW): Promise<number> {
     const family = await opened.db.insertInto('families').values({ created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow();
     const [year, seq] = document.number.split('-').map(Number) as [number, number];
     const stored = { ...document, family: { ...document.family, id: family.id } };
@@ -329,7 +330,7 @@ describe('invoices.pdf and invoiceRuns.pdf through the office core', () => {
         total_cents: document.totalCents,
         corrects_id: correctsId,
         reason: document.reason,
-        issued_at: NOW,
+        issued_at: issuedAt,
         issued_by: null,
         document: JSON.stringify(stored),
       })
@@ -480,6 +481,42 @@ describe('invoices.pdf and invoiceRuns.pdf through the office core', () => {
     expect([...order].sort((x, y) => x - y)).toEqual(order);
     expect(flat(pdf, 3)).toContain('Page 2 / 2');
     expect(progress[progress.length - 1]).toEqual({ done: 3, total: 3, label: 'Assemblage des factures' });
+  });
+
+  it('finishes at the next start the PDFs an app closed during their background rendering left unmade, back to RESUME_PDF_DAYS', async () => {
+    const january = (
+      await opened.db.insertInto('invoice_runs').values({ month: '2027-01', status: 'issued', generated_at: NOW, issued_at: NOW }).returning('id').executeTakeFirstOrThrow()
+    ).id;
+    const numbered = (document: InvoiceDocument, seq: number): InvoiceDocument => ({ ...document, month: '2027-01', number: `2026-${String(seq).padStart(6, '0')}` });
+    // Issued just before the app was closed: their PDFs were never made.
+    const unmade = [await insertInvoice(numbered(invoice, 400), january), await insertInvoice(numbered(longInvoice, 401), january)];
+    // Issued long ago, before PDFs were kept: not this start's business (its print renders it if ever asked).
+    const longAgo = new Date(clock().getTime() - (RESUME_PDF_DAYS + 1) * 24 * 60 * 60 * 1000).toISOString();
+    const old = await insertInvoice(numbered(invoice, 402), null, null, longAgo);
+
+    const logged: { message: string; fields: unknown }[] = [];
+    const app = await startOfficeApp({
+      paths: { dbFile: path.join(dir, 'office.sqlite'), backupDir: path.join(dir, 'backups'), logFile: path.join(dir, 'office.log') },
+      clock,
+      demoOnFirstRun: false,
+      log: { info: (message, fields) => logged.push({ message, fields }), error: (message, fields) => logged.push({ message, fields }) },
+    });
+    try {
+      const keptOf = async (ids: number[]) =>
+        (await app.database.db.selectFrom('invoice_pdfs').select('invoice_id').where('invoice_id', 'in', ids).execute()).map((row) => row.invoice_id).sort();
+      const deadline = Date.now() + 60_000;
+      while ((await keptOf(unmade)).length < unmade.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await keptOf(unmade)).toEqual([...unmade].sort());
+      expect(await keptOf([old])).toEqual([]);
+      expect(logged).toContainEqual({ message: 'resuming invoice PDFs left unmade', fields: { invoices: 2 } });
+    } finally {
+      await app.close();
+    }
+    // The month prints from what the start kept: nothing left to lay out.
+    const progress: CallProgress[] = [];
+    const { pdf } = await file('invoiceRuns.pdf', { month: '2027-01' }, progress);
+    expect(progress[0]).toEqual({ done: 2, total: 2, label: 'Impression des factures' });
+    expect(flat(pdf)).toContain('Facture n° 2026-000401');
   });
 
   it('refuses a month not issued, a month never prepared, an issued month without invoices and a malformed month', async () => {

@@ -1,7 +1,9 @@
 import type { InvoiceDocument } from '../../shared/billing/invoice.js';
 import { invoicePdfBatchOnThread, pdfThreadCount } from '../../server/pdf-pool.js';
 import type { ProgressReporter } from '../api/handler.js';
+import { runInBackground } from '../db/background.js';
 import type { OfficeDb } from '../db/open.js';
+import type { Logger } from '../log.js';
 
 /**
  * Each issued invoice's own PDF, rendered once and kept in invoice_pdfs: an issued invoice never changes, so neither
@@ -193,6 +195,45 @@ export async function renderMissingInvoicePdfs(
   signal?: AbortSignal,
 ): Promise<number> {
   return (await renderInvoicePdfs(db, invoiceIds, { progress, signal })).rendered;
+}
+
+/**
+ * The PDFs of `invoiceIds` made in the background (after a run is issued), so that printing them later is a merge of
+ * kept PDFs; a failure is logged with `context`, never shown to the agent who did not ask for anything.
+ */
+export function renderInvoicePdfsInBackground(db: OfficeDb, invoiceIds: readonly number[], log: Logger, context: Record<string, unknown>): void {
+  runInBackground(db, async (signal) => {
+    try {
+      await renderMissingInvoicePdfs(db, invoiceIds, undefined, signal);
+    } catch (error) {
+      log.error('invoice PDFs not rendered in the background', { ...context, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  });
+}
+
+/** How far back the office's start resumes the PDFs a closed app left unmade: the runs an agent may still print. */
+export const RESUME_PDF_DAYS = 62;
+
+/**
+ * At the office's start: the invoices issued in the last RESUME_PDF_DAYS whose PDF is not kept (the app was closed
+ * while their background rendering ran) are rendered again in the background, so that « Imprimer le mois » stays a
+ * merge however the last session ended. Returns how many were queued.
+ */
+export async function resumeInvoicePdfs(db: OfficeDb, now: Date, log: Logger): Promise<number> {
+  const since = new Date(now.getTime() - RESUME_PDF_DAYS * 24 * 60 * 60 * 1000).toISOString();
+  const rows = await db
+    .selectFrom('invoices')
+    .leftJoin('invoice_pdfs', 'invoice_pdfs.invoice_id', 'invoices.id')
+    .select('invoices.id')
+    .where('invoice_pdfs.invoice_id', 'is', null)
+    .where('invoices.issued_at', '>=', since)
+    .orderBy('invoices.year')
+    .orderBy('invoices.seq')
+    .execute();
+  if (rows.length === 0) return 0;
+  log.info('resuming invoice PDFs left unmade', { invoices: rows.length });
+  renderInvoicePdfsInBackground(db, rows.map((row) => row.id), log, { resumed: rows.length });
+  return rows.length;
 }
 
 /** The kept PDFs of `invoiceIds`, in the order given; throws if one is missing (render them first). */

@@ -1,6 +1,5 @@
 import { monthLabelFr, ofMonthFr, shortDayFr } from '../../shared/calendar/format.js';
-import { runInBackground } from '../db/background.js';
-import { renderMissingInvoicePdfs } from './pdf-cache.js';
+import { renderInvoicePdfsInBackground } from './pdf-cache.js';
 import type { Insertable, Kysely } from 'kysely';
 import type { InvoiceRunView } from '../../shared/api/billing.js';
 import type { DraftLine, FamilyDraft } from '../../shared/billing/drafts.js';
@@ -110,13 +109,7 @@ export async function issueRun(ctx: StaffContext, month: string): Promise<Invoic
   });
   // The month's PDFs are made now, in the background, so printing the month later is a merge of kept PDFs.
   const ids = (await ctx.db.selectFrom('invoices').select('id').where('run_id', '=', runId).execute()).map((row) => row.id);
-  runInBackground(ctx.db, async (signal) => {
-    try {
-      await renderMissingInvoicePdfs(ctx.db, ids, undefined, signal);
-    } catch (error) {
-      ctx.log.error('invoice PDFs not rendered after issuing', { month, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    }
-  });
+  renderInvoicePdfsInBackground(ctx.db, ids, ctx.log, { month });
   return runView(ctx.db, month);
 }
 
