@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../shared/clock.js';
+import { headerSafe } from '../../shared/text/control-chars.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 
 export interface OutgoingMail {
@@ -13,11 +14,15 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
 
-/** Queues a mail in the caller's transaction, so it goes out if and only if what caused it was saved. */
+/**
+ * Queues a mail in the caller's transaction, so it goes out if and only if what caused it was saved. The address and
+ * subject are headers: their control characters become spaces (src/shared/text/control-chars.ts), so nothing a
+ * family or the office typed can add a header; the sender does the same for rows queued before.
+ */
 export async function enqueueMail(db: PortalDb | PortalTrx, mail: OutgoingMail, now: Date): Promise<void> {
   await db
     .insertInto('email_outbox')
-    .values({ to_address: mail.to, subject: mail.subject, text_body: mail.text, created_at: now.toISOString(), sent_at: null, last_error: null })
+    .values({ to_address: headerSafe(mail.to), subject: headerSafe(mail.subject), text_body: mail.text, created_at: now.toISOString(), sent_at: null, last_error: null })
     .execute();
 }
 
@@ -36,7 +41,7 @@ export async function deliverOutbox(db: PortalDb, mailer: Mailer, clock: Clock, 
   let sent = 0;
   for (const row of pending) {
     try {
-      await mailer.send({ to: row.to_address, subject: row.subject, text: row.text_body });
+      await mailer.send({ to: headerSafe(row.to_address), subject: headerSafe(row.subject), text: row.text_body });
       await db.updateTable('email_outbox').set({ sent_at: clock().toISOString(), attempts: row.attempts + 1, last_error: null }).where('id', '=', row.id).execute();
       sent += 1;
     } catch (error) {
