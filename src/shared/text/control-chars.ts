@@ -43,11 +43,11 @@ export function normaliseLineBreaks(text: string): string {
 }
 
 /**
- * A mail header's value with every control character replaced by a space: a header is one line, and a line break
- * in a subject or an address would let whoever wrote it add headers (Bcc:) to the message.
+ * A mail header's value with every control character replaced by a space (runs of spaces made one, ends trimmed): a
+ * header is one line, and a line break in a subject would let whoever wrote it add headers (Bcc:) to the message.
  */
 export function headerSafe(value: string): string {
-  return value.replace(ANY_CONTROL, ' ');
+  return value.replace(ANY_CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 function lowerFirst(text: string): string {
