@@ -71,7 +71,7 @@ describe('the login’s next field', () => {
   }
 
   it('keeps one of the portal’s pages, with its query', async () => {
-    for (const good of ['/planning?enfant=11&vue=mois&du=2026-12-07', '/planning/11/1/2026-12-07?vue=semaine', '/mes-enfants', '/releve']) {
+    for (const good of ['/planning?enfant=11&vue=mois&du=2026-12-07', '/planning/11/1/2026-12-07?vue=semaine', '/mes-enfants', '/releve', '/mes-enfants/11/fiche.pdf']) {
       const { shown, res } = await loginWithNext(good);
       expect(shown).toBe(good.replace(/&/g, '&amp;'));
       expect(res.location).toBe(good);

@@ -9,6 +9,8 @@ const PAGES: RegExp[] = [
   /^\/mon-compte$/,
   /^\/mes-enfants$/,
   /^\/releve$/,
+  /^\/releve\/factures\/[A-Za-z0-9_-]{1,80}\.pdf$/,
+  /^\/mes-enfants\/\d{1,12}\/fiche\.pdf$/,
   /^\/planning$/,
   /^\/planning\/\d{1,12}\/\d{1,12}\/\d{4}-\d{2}-\d{2}$/,
   /^\/demandes\/[0-9a-f-]{36}$/,
