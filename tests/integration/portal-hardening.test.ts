@@ -113,6 +113,23 @@ describe('control characters in what a family types', () => {
     expect((await storedRequests()).map((request) => request.comment)).toEqual(['Angine\nRetour jeudi\tsi tout va bien']);
   });
 
+  it('refuses them in the address typed on the login, activation and reset forms', async () => {
+    const browser = new HttpFamily(portal.url);
+    const typed = `famille1@example.test\u0000\r\nBcc: x@example.test`;
+    const forms: Array<[string, Record<string, string>]> = [
+      ['/connexion', { email: typed, password: PASSWORD }],
+      ['/activation', { email: typed, code: 'ABCD-2345', password: PASSWORD, password2: PASSWORD }],
+      ['/mot-de-passe-oublie', { email: typed }],
+    ];
+    for (const [path, form] of forms) {
+      await browser.get(path);
+      const res = await browser.post(path, form);
+      expect(res.status, path).toBe(422);
+      expect(pageText(res.body), path).toContain('Adresse e-mail : ce champ contient un caractère invisible ou un retour à la ligne');
+    }
+    expect(await portal.db.selectFrom('login_throttle').select('key').execute()).toEqual([]);
+  });
+
   it('never lets one into a mail header', async () => {
     const now = portal.clock();
     await enqueueMail(portal.db, { to: EMAIL, subject: 'Votre demande\r\nBcc: pirate@example.test\u202E', text: 'Bonjour,\nCorps du message.' }, now);

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword, verifyPassword } from '../../crypto/password.js';
 import { activationCodeMatches, findAccountByEmail, MIN_PASSWORD_LENGTH, passwordMatches, passwordProblem } from '../auth/accounts.js';
 import { knownDevice, rememberDevice } from '../auth/device.js';
+import { controlCharsProblem } from '../../shared/text/control-chars.js';
 import { safeNext } from '../auth/next.js';
 import { endAllSessions, endSession, requireFamily, startSession } from '../auth/sessions.js';
 import { accountKey, clearFailures, recordFailure, throttleKeys, waitBeforeAttempt, waitMessage } from '../auth/throttle.js';
@@ -20,6 +21,11 @@ const RESET_LINK_INVALID = 'Ce lien n’est plus valable : il a déjà servi ou 
 const RESET_VALID_MS = 60 * 60 * 1000;
 const RESETS_PER_HOUR = 3;
 
+
+/** An address with a control character is no address: refused before any lookup, so the answer says nothing of accounts. */
+function emailProblem(email: string): string | null {
+  return controlCharsProblem(email, 'single-line', 'Adresse e-mail');
+}
 
 const passwordHint = `Au moins ${MIN_PASSWORD_LENGTH} caractères. Une phrase de plusieurs mots est facile à retenir.`;
 
@@ -60,11 +66,12 @@ ${field({ label: 'Confirmez le mot de passe', name: 'password2', type: 'password
   });
 }
 
-function forgotPage(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, o: { notice?: string }) {
+function forgotPage(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, o: { notice?: string; error?: string; status?: number }) {
   return sendPage(ctx, request, reply, {
     title: 'Mot de passe oublié',
+    status: o.status,
     main: html`<h1>Mot de passe oublié</h1>
-${alertBox(o.notice, 'success')}
+${alertBox(o.error)}${alertBox(o.notice, 'success')}
 <p>Indiquez votre adresse e-mail : vous recevrez un lien pour choisir un nouveau mot de passe.</p>
 <form method="post" action="/mot-de-passe-oublie" class="form" novalidate>
 ${csrfField(request, reply, ctx.config)}
@@ -127,6 +134,8 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
     const email = normaliseEmail(formText(request.body, 'email'));
     const password = formText(request.body, 'password');
     const next = safeNext(formText(request.body, 'next'));
+    const typo = emailProblem(email);
+    if (typo) return loginPage(ctx, request, reply, { error: typo, next, status: 422 });
     const now = ctx.clock();
     const account = email ? await findAccountByEmail(ctx.db, email) : undefined;
     const keys = throttleKeys('login', email, request.ip, knownDevice(request, ctx.config, account?.id));
@@ -151,6 +160,8 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
     const email = normaliseEmail(formText(request.body, 'email'));
     const code = formText(request.body, 'code');
     const password = formText(request.body, 'password');
+    const typo = emailProblem(email);
+    if (typo) return activationPage(ctx, request, reply, { error: typo, status: 422 });
     const problem = passwordProblem(password, formText(request.body, 'password2'));
     if (problem) return activationPage(ctx, request, reply, { error: problem, email, status: 422 });
     const now = ctx.clock();
@@ -228,6 +239,8 @@ export const registerAuthPages: PortalModule = (app, ctx) => {
 
   app.post('/mot-de-passe-oublie', async (request, reply) => {
     const email = normaliseEmail(formText(request.body, 'email'));
+    const typo = emailProblem(email);
+    if (typo) return forgotPage(ctx, request, reply, { error: typo, status: 422 });
     const now = ctx.clock();
     const sent = await forgotPage(ctx, request, reply, { notice: RESET_SENT });
     const work = new Promise<void>((resolve) => setImmediate(resolve))
