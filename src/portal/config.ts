@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** The portal's settings, from environment variables (README: "Portail famille"). */
 export interface PortalConfig {
   port: number;
@@ -11,6 +13,52 @@ export interface PortalConfig {
   /** Secret for signing the pre-session CSRF cookie; random per process when unset (forms then expire at restart). */
   cookieSecret: string;
   production: boolean;
+  /**
+   * Which peers may set X-Forwarded-For (the client address of login throttling): false (none, the default), the
+   * addresses or CIDR ranges of the reverse proxies, or a number of proxy hops in front of the portal.
+   */
+  trustProxy: TrustProxy;
+}
+
+export type TrustProxy = false | number | string[];
+
+/**
+ * GRENETTE_PORTAL_TRUST_PROXY: unset or empty → no proxy is trusted; a whole number n → the n proxies in front
+ * (the address n hops from the portal is the client's, so only valid when nothing else can reach the portal);
+ * otherwise a comma list of IP addresses or CIDR ranges of the proxies (127.0.0.1, 10.0.0.0/8, ::1, or
+ * proxy-addr's names loopback, linklocal, uniquelocal). `true` and
+ * names are refused: trusting every peer lets any client choose its address and escape the login throttle.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = (value ?? '').trim();
+  if (text === '') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops === 0) return false;
+    if (hops > 10) throw new Error(`GRENETTE_PORTAL_TRUST_PROXY invalide : ${text} (un nombre de proxys de 0 à 10, ou une liste d’adresses)`);
+    return hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (!isAddressOrRange(entry)) {
+      throw new Error(`GRENETTE_PORTAL_TRUST_PROXY invalide : « ${entry} » n’est ni une adresse IP ni une plage CIDR (ex. 127.0.0.1, 10.0.0.0/8)`);
+    }
+  }
+  return entries;
+}
+
+/** proxy-addr's names for the loopback, link-local and private ranges. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  if (RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  if (rest.length > 0) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 export function isHttps(config: Pick<PortalConfig, 'publicUrl'>): boolean {
@@ -31,5 +79,6 @@ export function readPortalConfig(env: NodeJS.ProcessEnv = process.env, randomSec
     syncSecret: env.GRENETTE_SYNC_SECRET ?? null,
     cookieSecret: env.GRENETTE_PORTAL_COOKIE_SECRET ?? randomSecret(),
     production: env.NODE_ENV === 'production',
+    trustProxy: parseTrustProxy(env.GRENETTE_PORTAL_TRUST_PROXY),
   };
 }

@@ -11,6 +11,7 @@ import { loadSession, LoginRequired } from './auth/sessions.js';
 import { openPortalDatabase, type PortalDb } from './db/open.js';
 import { HttpError, type PortalContext, type PortalModule } from './http/context.js';
 import { verifyCsrf } from './http/csrf.js';
+import { registerSecurityHeaders } from './http/headers.js';
 import { html } from './http/html.js';
 import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT } from './http/limits.js';
 import { sendPage } from './http/render.js';
@@ -68,6 +69,16 @@ const MESSAGES: Record<number, { title: string; text: string }> = {
   500: { title: 'Erreur du portail', text: 'Une erreur est survenue. Réessayez dans quelques instants ; si elle persiste, contactez le service.' },
 };
 
+/**
+ * Only the configured proxies may name the client (README « Portail famille »), never every peer. Fastify ignores a
+ * bare number (it cannot check the peer), so a hop count is given as the function it stands for: the n addresses
+ * nearest the portal are proxies, the next one is the client's.
+ */
+function fastifyTrustProxy(trust: PortalConfig['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
+}
+
 function errorMain(status: number, message?: string) {
   const known = MESSAGES[status] ?? MESSAGES[status >= 500 ? 500 : 400]!;
   return {
@@ -84,7 +95,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
 
   const app = Fastify({
     bodyLimit: FORM_BODY_LIMIT,
-    trustProxy: process.env.GRENETTE_PORTAL_TRUST_PROXY === '1',
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     ...(options.log ? { loggerInstance: options.log } : { logger: options.logger ?? false }),
     return503OnClosing: true,
   });
@@ -127,6 +138,8 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     },
     hsts: https ? { maxAge: 31536000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'no-referrer' },
+    // frame-ancestors 'none' says it to current browsers; DENY to those that only read X-Frame-Options.
+    frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
   });
   app.register(cookie, { secret: config.cookieSecret });
@@ -137,6 +150,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   });
 
   app.decorateRequest('familySession', null);
+  registerSecurityHeaders(app);
 
   app.addHook('onRequest', async (request) => {
     const type = request.headers['content-type'] ?? '';

@@ -9,10 +9,14 @@ export interface HttpPage {
 }
 
 export class HttpFamily {
-  private readonly cookies = new Map<string, string>();
+  readonly cookies = new Map<string, string>();
   private lastBody = '';
 
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go with every call (X-Forwarded-For for a family behind a proxy). */
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   private remember(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
@@ -30,6 +34,7 @@ export class HttpFamily {
       method,
       redirect: 'manual',
       headers: {
+        ...this.headers,
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
         ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
       },
@@ -45,7 +50,7 @@ export class HttpFamily {
   async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       redirect: 'manual',
-      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: { ...this.headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
     });
     this.remember(response);
     return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };

@@ -138,6 +138,20 @@ describe('a poisoned page', () => {
       payload: /"field":"r1\.telMobile".*"newValue":"0611223344"/,
     },
     {
+      what: 'an absence whose comment hides a right-to-left override, sent by another client',
+      day: '2027-01-08',
+      poison: () =>
+        storeRawOnPortal({ kind: 'absence', items: [{ childId: ids.childId, serviceId: ids.cantine, day: '2027-01-11' }], reason: 'MEDICAL', comment: 'Angine \u202Egpj.exe', changes: [], photo: null, certificate: null }),
+      reason: /^Demande illisible par le service : Le texte contient un caractère invisible .* \(comment\)$/,
+    },
+    {
+      what: 'a data change with a line break in a one-line value',
+      day: '2027-01-11',
+      poison: () =>
+        storeRawOnPortal({ kind: 'data_change', items: [], reason: null, comment: '', photo: null, certificate: null, changes: [{ entity: 'family', entityId: ids.familyId, field: 'responsable1.adresse', label: 'Adresse', oldValue: '', newValue: '3 rue des Prés\r\nBcc: x@example.test' }] }),
+      reason: /^Demande illisible par le service : Ce champ contient un caractère invisible ou un retour à la ligne .* \(changes\.0\.newValue\)$/,
+    },
+    {
       what: 'a body that is not even JSON',
       day: '2027-01-05',
       poison: async () => {

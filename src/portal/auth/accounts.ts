@@ -26,10 +26,29 @@ export function hashActivationCode(code: string): Promise<string> {
   return hashPassword(normaliseActivationCode(code));
 }
 
-export async function activationCodeMatches(code: string, stored: string): Promise<boolean> {
+/**
+ * Whether the typed code matches the stored hash (null: no code to match, e.g. an unknown address). Both kinds of
+ * check run every time, the slow scrypt and the fast SHA-256, each against the stored hash when it is of its kind
+ * and against a dummy otherwise: an unknown address, an account without a code and a wrong code for either kind
+ * of hash take the same time, so the answer's delay says nothing about which addresses exist.
+ */
+export async function activationCodeMatches(code: string, stored: string | null): Promise<boolean> {
   const normalised = normaliseActivationCode(code);
-  if (stored.startsWith('scrypt$')) return verifyPassword(normalised, stored);
-  return sameToken(sha256Hex(normalised), stored.toLowerCase());
+  const slowStored = stored !== null && stored.startsWith('scrypt$') ? stored : null;
+  const fastStored = stored !== null && slowStored === null ? stored.toLowerCase() : DUMMY_SHA256;
+  const slow = await verifyPassword(normalised, slowStored ?? (await dummyPasswordHash()));
+  const fast = sameToken(sha256Hex(normalised), fastStored);
+  if (stored === null) return false;
+  return slowStored !== null ? slow : fast;
+}
+
+/**
+ * Whether the password matches the account's hash (null: not activated, or no account): the scrypt check runs
+ * against a dummy hash of the same cost when there is none, so every answer takes the same time.
+ */
+export async function passwordMatches(password: string, stored: string | null): Promise<boolean> {
+  const ok = await verifyPassword(password, stored ?? (await dummyPasswordHash()));
+  return ok && stored !== null;
 }
 
 export interface UpsertResult {
@@ -116,7 +135,9 @@ export async function findAccountByEmail(db: PortalDb, email: string) {
   return db.selectFrom('accounts').selectAll().where('email', '=', normaliseEmail(email)).where('disabled', '=', 0).executeTakeFirst();
 }
 
-/** A hash to verify against when the address is unknown, so both cases take the same time. */
+const DUMMY_SHA256 = sha256Hex('grenette-dummy-activation-code');
+
+/** A hash to verify against when the address is unknown, so both cases take the same time (same cost as hashPassword). */
 let dummyHash: Promise<string> | null = null;
 export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword('grenette-dummy-password');

@@ -1,29 +1,61 @@
 import type { PortalDb } from '../db/open.js';
 
 /**
- * Growing delays after failed attempts, per e-mail address and per client address. The first few failures are free
- * (typos), then each one doubles the wait, up to 15 minutes. A failure older than a day starts the count again.
+ * Growing delays after failed attempts at a secret (login, activation), kept so that they slow a guesser down
+ * without letting anyone keep a family out:
+ *
+ * - pair: per (client address, account typed). The guesser's own address slows down; the family, elsewhere, does
+ *   not notice. A few free failures (typos), then each one doubles the wait, up to 15 minutes.
+ * - account: per account typed, whatever the address, against guessing spread over many addresses; its budget is
+ *   larger than the pair's, and a device the account logged in from before (device.ts) is not subject to it, so one
+ *   wrong attempt every 15 minutes does not keep a family out of its usual phone or computer. A password reset (proof
+ *   of the mailbox) clears it for a new device.
+ * - address: per client address, whatever the account, with a budget far above a family's typos, so one school, town
+ *   hall wifi or carrier NAT is not locked for every family behind it after a few failures; a known device is not
+ *   subject to it either.
+ * - device: a known device (its signed cookie) has its own small budget instead of the three above, so a stolen
+ *   device cookie does not give unlimited guesses.
+ *
+ * Unknown addresses go through the same keys as known ones, so the delays say nothing about which addresses exist. A
+ * failure older than a day starts the count again.
  */
-const FREE_FAILURES = { email: 3, ip: 10 } as const;
+export const THROTTLE_BUDGETS = {
+  pair: { free: 3 },
+  account: { free: 10 },
+  ip: { free: 100 },
+  device: { free: 5 },
+} as const;
+
+export type ThrottleScope = keyof typeof THROTTLE_BUDGETS;
+export interface ThrottleKey {
+  key: string;
+  scope: ThrottleScope;
+}
+
 const MAX_DELAY_MS = 15 * 60 * 1000;
 const FORGET_MS = 24 * 60 * 60 * 1000;
 
 export function delayAfter(failures: number, free: number): number {
   if (failures < free) return 0;
-  return Math.min(MAX_DELAY_MS, 1000 * 2 ** (failures - free));
+  return Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(30, failures - free));
 }
 
-export type ThrottleScope = 'email' | 'ip';
+export type ThrottleAction = 'login' | 'activation';
 
-export function throttleKeys(action: string, email: string, ip: string): Array<{ key: string; scope: ThrottleScope }> {
-  return [
-    { key: `${action}:email:${email}`, scope: 'email' },
-    { key: `${action}:ip:${ip}`, scope: 'ip' },
-  ];
+export const accountKey = (action: ThrottleAction, email: string): ThrottleKey => ({ key: `${action}:account:${email}`, scope: 'account' });
+export const pairKey = (action: ThrottleAction, email: string, ip: string): ThrottleKey => ({ key: `${action}:pair:${ip}:${email}`, scope: 'pair' });
+
+/**
+ * The counters an attempt is judged by and counts against: its device's alone when it comes from a device the
+ * account knows (deviceId), else the pair, the account and the address.
+ */
+export function throttleKeys(action: ThrottleAction, email: string, ip: string, deviceId: string | null = null): ThrottleKey[] {
+  if (deviceId !== null) return [{ key: `${action}:device:${deviceId}`, scope: 'device' }];
+  return [pairKey(action, email, ip), accountKey(action, email), { key: `${action}:ip:${ip}`, scope: 'ip' }];
 }
 
 /** Milliseconds to wait before another attempt is allowed (0 = allowed now). */
-export async function waitBeforeAttempt(db: PortalDb, keys: Array<{ key: string }>, now: Date): Promise<number> {
+export async function waitBeforeAttempt(db: PortalDb, keys: ThrottleKey[], now: Date): Promise<number> {
   const rows = await db.selectFrom('login_throttle').select(['locked_until']).where('key', 'in', keys.map((k) => k.key)).execute();
   let wait = 0;
   for (const row of rows) {
@@ -32,13 +64,13 @@ export async function waitBeforeAttempt(db: PortalDb, keys: Array<{ key: string 
   return Math.max(0, wait);
 }
 
-export async function recordFailure(db: PortalDb, keys: Array<{ key: string; scope: ThrottleScope }>, now: Date): Promise<void> {
+export async function recordFailure(db: PortalDb, keys: ThrottleKey[], now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const { key, scope } of keys) {
       const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
       const stale = row ? now.getTime() - Date.parse(row.last_failure_at) > FORGET_MS : true;
       const failures = (row && !stale ? row.failures : 0) + 1;
-      const delay = delayAfter(failures, FREE_FAILURES[scope]);
+      const delay = delayAfter(failures, THROTTLE_BUDGETS[scope].free);
       const values = {
         failures,
         last_failure_at: now.toISOString(),
@@ -50,13 +82,18 @@ export async function recordFailure(db: PortalDb, keys: Array<{ key: string; sco
   });
 }
 
-/** After a success only the address's counter is cleared: a valid login must not reset a client's count. */
-export async function clearFailures(db: PortalDb, key: string): Promise<void> {
-  await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+/**
+ * After a success, the counters of this account and device are cleared, never the address's: whoever logs into their
+ * own account must not reset the budget of an address they guess other accounts from.
+ */
+export async function clearFailures(db: PortalDb, keys: ThrottleKey[]): Promise<void> {
+  const cleared = keys.filter((k) => k.scope !== 'ip').map((k) => k.key);
+  if (cleared.length > 0) await db.deleteFrom('login_throttle').where('key', 'in', cleared).execute();
 }
 
 export function waitMessage(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
-  const text = seconds < 120 ? `${seconds} secondes` : `${Math.ceil(seconds / 60)} minutes`;
+  const minutes = Math.ceil(seconds / 60);
+  const text = seconds < 120 ? `${seconds} seconde${seconds > 1 ? 's' : ''}` : `${minutes} minutes`;
   return `Trop de tentatives. Réessayez dans ${text}.`;
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../shared/clock.js';
+import { hasControlChars, headerSafe } from '../../shared/text/control-chars.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 
 export interface OutgoingMail {
@@ -13,15 +14,21 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
 
-/** Queues a mail in the caller's transaction, so it goes out if and only if what caused it was saved. */
+/**
+ * Queues a mail in the caller's transaction, so it goes out if and only if what caused it was saved. The subject is a
+ * header: its control characters become spaces (src/shared/text/control-chars.ts), so nothing a family or the office
+ * typed can add a header. An address with one is never sent to (deliverOutbox): spaced out, « a@b.fr Bcc: c@d.fr »
+ * would still read as two recipients.
+ */
 export async function enqueueMail(db: PortalDb | PortalTrx, mail: OutgoingMail, now: Date): Promise<void> {
   await db
     .insertInto('email_outbox')
-    .values({ to_address: mail.to, subject: mail.subject, text_body: mail.text, created_at: now.toISOString(), sent_at: null, last_error: null })
+    .values({ to_address: mail.to, subject: headerSafe(mail.subject), text_body: mail.text, created_at: now.toISOString(), sent_at: null, last_error: null })
     .execute();
 }
 
 const MAX_ATTEMPTS = 10;
+const BAD_ADDRESS = 'Adresse refusée : elle contient un caractère de contrôle (retour à la ligne, caractère invisible).';
 
 /** Sends what is waiting, oldest first; a failure is recorded on the row and retried at a later pass. */
 export async function deliverOutbox(db: PortalDb, mailer: Mailer, clock: Clock, log: FastifyBaseLogger): Promise<number> {
@@ -35,8 +42,13 @@ export async function deliverOutbox(db: PortalDb, mailer: Mailer, clock: Clock, 
     .execute();
   let sent = 0;
   for (const row of pending) {
+    if (hasControlChars(row.to_address, 'single-line')) {
+      log.warn({ mailId: row.id }, 'mail address with a control character: not sent');
+      await db.updateTable('email_outbox').set({ attempts: MAX_ATTEMPTS, last_error: BAD_ADDRESS }).where('id', '=', row.id).execute();
+      continue;
+    }
     try {
-      await mailer.send({ to: row.to_address, subject: row.subject, text: row.text_body });
+      await mailer.send({ to: row.to_address, subject: headerSafe(row.subject), text: row.text_body });
       await db.updateTable('email_outbox').set({ sent_at: clock().toISOString(), attempts: row.attempts + 1, last_error: null }).where('id', '=', row.id).execute();
       sent += 1;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { controlCharsProblem } from '../../shared/text/control-chars.js';
 import { changeField, displayChangeValue, fullLabel, parseChangeValue, type ChangeField, type ChangeFieldKey } from '../../shared/requests/change-fields.js';
 import { REQUEST_LIMITS } from '../../shared/requests/schema.js';
 import type { DataChange } from '../../shared/api/contract.js';
@@ -76,6 +77,8 @@ export function typedChange(
   today: string,
 ): { ok: true; change: DataChange } | { ok: false; message: string } {
   const f = changeField(target.key)!;
+  const hidden = controlCharsProblem(typed, 'single-line', f.label);
+  if (hidden) return { ok: false, message: hidden };
   const parsed = parseChangeValue(target.key, typed, today);
   if (!parsed.ok) return { ok: false, message: `${f.label} : ${parsed.error}` };
   if (parsed.value === target.value) return { ok: false, message: `${f.label} : c’est déjà la valeur enregistrée.` };

@@ -3,6 +3,7 @@ import { formatDayFr } from '../../shared/calendar/format.js';
 import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASON_CODES, type AbsenceReason } from '../../shared/planning/reasons.js';
 import type { PortalRequest } from '../../shared/sync/contract.js';
+import { controlCharsProblem, normaliseLineBreaks } from '../../shared/text/control-chars.js';
 import { findCell, type PlanningAction, type PlanningContext } from './model.js';
 
 /** A repeat never reaches beyond the published window; this bounds it anyway (a school year of one weekday). */
@@ -50,8 +51,11 @@ export function readForm(body: Record<string, unknown> | null, cell: { childId: 
     if (!(ABSENCE_REASON_CODES as readonly string[]).includes(code)) return { message: 'Choisissez le motif de l’absence.' };
     reason = code as AbsenceReason;
   }
-  const comment = text('commentaire').trim();
+  // A textarea sends CRLF: stored as LF; any other control character is refused, not silently dropped.
+  const comment = normaliseLineBreaks(text('commentaire')).trim();
   if (comment.length > 2000) return { message: 'Le commentaire ne doit pas dépasser 2 000 caractères.' };
+  const hidden = controlCharsProblem(comment, 'multi-line', 'Commentaire');
+  if (hidden) return { message: hidden };
   return { form: { action, ...cell, until: until === '' ? null : until, siblings, reason, comment } };
 }
 

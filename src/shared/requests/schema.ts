@@ -3,6 +3,7 @@ import { isIsoDay } from '../calendar/days.js';
 import { PHOTO_MAX_BYTES } from '../children/input.js';
 import { CERTIFICATE_TOO_BIG_MESSAGE, DOCUMENT_MAX_BYTES } from '../files/limits.js';
 import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
+import { CONTROL_CHARS_MESSAGE, hasControlChars, type TextKind } from '../text/control-chars.js';
 import { parseFrench } from '../validation/french.js';
 import { CHANGE_FIELD_KEYS, changeField, fullLabel } from './change-fields.js';
 
@@ -34,6 +35,13 @@ export const REQUEST_KINDS = ['book', 'cancel', 'absence', 'data_change', 'photo
 
 const id = z.number().int().positive();
 
+/** A text of the request with the control-character rule of src/shared/text/control-chars.ts (the portal's forms check it first). */
+const plainText = (max: number, kind: TextKind, tooLong?: string) =>
+  z
+    .string()
+    .max(max, tooLong)
+    .refine((text) => !hasControlChars(text, kind), CONTROL_CHARS_MESSAGE[kind]);
+
 /** A calendar day that exists: 2027-02-31 is refused, not only a malformed text. */
 export const requestDay = z.string().refine(isIsoDay, 'Date invalide : ce jour n’existe pas dans le calendrier (jj/mm/aaaa).');
 
@@ -42,11 +50,11 @@ export const dataChangeSchema = z
     entity: z.enum(['family', 'child']),
     entityId: id,
     field: z.enum(CHANGE_FIELD_KEYS, 'Cette information ne peut pas être modifiée par une demande.'),
-    label: z.string().max(REQUEST_LIMITS.label),
-    /** As the family saw it (canonical, except a masked IBAN). */
-    oldValue: z.string().max(REQUEST_LIMITS.value),
+    label: plainText(REQUEST_LIMITS.label, 'single-line'),
+    /** As the family saw it (canonical, except a masked IBAN); published by the office, so line breaks may be in it. */
+    oldValue: plainText(REQUEST_LIMITS.value, 'multi-line'),
     /** Canonical: ISO day, integer cents, hundredths, 'true'/'false', enum key, IBAN without spaces. */
-    newValue: z.string().max(REQUEST_LIMITS.value, `${REQUEST_LIMITS.value} caractères au plus.`),
+    newValue: plainText(REQUEST_LIMITS.value, 'single-line', `${REQUEST_LIMITS.value} caractères au plus.`),
   })
   .superRefine((change, ctx) => {
     const f = changeField(change.field);
@@ -62,15 +70,15 @@ export const requestBodySchema = z.object({
     .array(z.object({ childId: id, serviceId: id, day: requestDay }))
     .max(REQUEST_LIMITS.items, `Une demande porte sur ${REQUEST_LIMITS.items} jours au plus.`),
   reason: z.enum(ABSENCE_REASON_CODES, "Motif d'absence inconnu.").nullable(),
-  comment: z.string().max(REQUEST_LIMITS.comment, 'Le commentaire fait 2 000 caractères au plus.'),
+  comment: plainText(REQUEST_LIMITS.comment, 'multi-line', 'Le commentaire fait 2 000 caractères au plus.'),
   changes: z.array(dataChangeSchema).max(REQUEST_LIMITS.changes, `Une demande porte sur ${REQUEST_LIMITS.changes} modifications au plus.`),
   photo: z
-    .object({ childId: id, mime: z.string().max(REQUEST_LIMITS.mime), base64: z.string().max(REQUEST_LIMITS.photoBase64, 'La photo dépasse 2 Mo.') })
+    .object({ childId: id, mime: plainText(REQUEST_LIMITS.mime, 'single-line'), base64: z.string().max(REQUEST_LIMITS.photoBase64, 'La photo dépasse 2 Mo.') })
     .nullable(),
   certificate: z
     .object({
-      fileName: z.string().max(REQUEST_LIMITS.fileName),
-      mime: z.string().max(REQUEST_LIMITS.mime),
+      fileName: plainText(REQUEST_LIMITS.fileName, 'single-line'),
+      mime: plainText(REQUEST_LIMITS.mime, 'single-line'),
       base64: z.string().max(REQUEST_LIMITS.certificateBase64, CERTIFICATE_TOO_BIG_MESSAGE),
     })
     .nullable(),
