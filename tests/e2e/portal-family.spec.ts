@@ -44,7 +44,7 @@ test('a family activates its account on a phone, visits every page, and each pas
     if (msg.type() === 'error') cspErrors.push(msg.text());
   });
   await page.goto(`${portal.url}/`);
-  await expect(page).toHaveTitle('Connexion – Portail famille – Épagny Metz-Tessy');
+  await expect(page).toHaveTitle('Connexion – Portail famille – Epagny Metz-Tessy');
   await expectNoViolation(page, 'login');
 
   await page.getByRole('link', { name: 'Activer mon compte' }).click();
@@ -69,7 +69,7 @@ test('a family activates its account on a phone, visits every page, and each pas
 
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
   await nav.getByRole('link', { name: 'Mon compte' }).click();
-  await expect(page).toHaveTitle('Mon compte – Portail famille – Épagny Metz-Tessy');
+  await expect(page).toHaveTitle('Mon compte – Portail famille – Epagny Metz-Tessy');
   await expectNoViolation(page, 'mon compte');
   const caf = page.getByRole('region', { name: 'CAF' });
   await caf.getByText('Demander une modification').click();

@@ -57,6 +57,6 @@ export async function clearFailures(db: PortalDb, key: string): Promise<void> {
 
 export function waitMessage(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
-  const text = seconds < 120 ? `${seconds} secondes` : `${Math.ceil(seconds / 60)} minutes`;
+  const text = seconds < 120 ? `${seconds} seconde${seconds > 1 ? 's' : ''}` : `${Math.ceil(seconds / 60)} minutes`;
   return `Trop de tentatives. Réessayez dans ${text}.`;
 }
