@@ -121,7 +121,7 @@ describe('requests from the read-only pages', () => {
     expect(body).toMatchObject({ familyId: 1, kind: 'data_change', submittedAt: '2026-11-30T09:00:00.000Z' });
     expect(body.changes).toEqual([{ entity: 'family', entityId: 1, field: 'caf.number', label: 'CAF · Numéro allocataire', oldValue: '1234567', newValue: '7654321' }]);
     const page = await family1.get('/mon-compte?demande=envoyee');
-    expect(page.body).toContain('🚧 Modification demandée : Numéro allocataire → « 7654321 »');
+    expect(page.body).toContain('🚧 Modification demandée, en attente : Numéro allocataire → « 7654321 »');
     expect((await family1.get('/')).body).toContain('Modification de données');
   });
 
