@@ -39,6 +39,8 @@ async function expectNoViolation(page: Page, what: string): Promise<void> {
 }
 
 test('a family activates its account on a phone, visits every page, and each passes axe', async ({ page }) => {
+  // axe on fifteen pages of a shared machine: more than the default minute.
+  test.setTimeout(240_000);
   const cspErrors: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') cspErrors.push(msg.text());

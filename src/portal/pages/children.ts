@@ -84,10 +84,10 @@ export function tariffsHtml(child: Child, quotient: FamilyPublication['quotient'
   const table =
     child.tariffs.length === 0
       ? html`<p>Aucun tarif publié pour le moment.</p>`
-      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Tarifs de ${name}"><table><caption>Tarifs de ${name}</caption><thead><tr><th scope="col">Service</th><th scope="col">Unité</th><th scope="col" class="num">Prix unitaire</th><th scope="col">Tranche appliquée</th></tr></thead>
-<tbody>${child.tariffs.map(
+      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Tarifs de ${name}"><table class="stack" role="table"><caption>Tarifs de ${name}</caption><thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">Service</th><th scope="col" role="columnheader">Unité</th><th scope="col" class="num" role="columnheader">Prix unitaire</th><th scope="col" role="columnheader">Tranche appliquée</th></tr></thead>
+<tbody role="rowgroup">${child.tariffs.map(
           (t) =>
-            html`<tr><th scope="row">${t.serviceName}</th><td>${t.unit}</td><td class="num">${euros(t.unitPriceCents)}</td><td>${t.bracket || 'Non précisée'}${t.why ? html`<br><span class="hint">${t.why}</span>` : ''}${t.validTo ? html`<br><span class="hint">Tarif valable jusqu’au ${shortDay(t.validTo)}.</span>` : ''}</td></tr>`,
+            html`<tr role="row"><th scope="row" role="rowheader">${t.serviceName}</th><td role="cell" data-label="Unité">${t.unit}</td><td class="num" role="cell" data-label="Prix unitaire">${euros(t.unitPriceCents)}</td><td role="cell" data-label="Tranche appliquée">${t.bracket || 'Non précisée'}${t.why ? html`<br><span class="hint">${t.why}</span>` : ''}${t.validTo ? html`<br><span class="hint">Tarif valable jusqu’au ${shortDay(t.validTo)}.</span>` : ''}</td></tr>`,
         )}</tbody></table></div>`;
   return html`${table}
 ${child.tariffs.length > 0 && unpriced.length > 0 && priced.size > 0 ? html`<p>Pas de tarif en vigueur pour : ${unpriced.join(', ')}.</p>` : ''}
