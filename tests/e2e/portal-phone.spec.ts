@@ -159,6 +159,7 @@ test('the planning fits a 360 px phone, shows refusals on the cell, and an absen
   await expect(actions).toHaveText(['Déclarer une absence', 'Annuler la réservation']);
   await expectNoOverflow(page, 'day');
   await expectNoViolation(page, 'day');
+  await page.screenshot({ path: test.info().outputPath('day-360.png'), fullPage: true });
 
   // Step 1, the motif.
   const absence = page.getByRole('region', { name: 'Déclarer une absence' });
@@ -174,6 +175,7 @@ test('the planning fits a 360 px phone, shows refusals on the cell, and an absen
   expect(await portal.db.selectFrom('requests').select('uid').execute()).toEqual([]);
   await expectNoOverflow(page, 'confirm');
   await expectNoViolation(page, 'confirm');
+  await page.screenshot({ path: test.info().outputPath('confirm-360.png'), fullPage: true });
   await page.getByRole('button', { name: 'Confirmer l’absence' }).click();
 
   // Stored, and shown 🚧 with its words on the cell.
