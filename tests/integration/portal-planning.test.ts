@@ -99,6 +99,7 @@ describe('planning grid', () => {
     expect(page.body).toContain('<th scope="row" class="sticky"><span aria-hidden="true">lun. 7/12</span><span class="sr-only">lundi 7 décembre 2026</span></th>');
     expect(page.body).toContain('<span class="cell-text">Réservé</span>');
     expect(page.body).toContain('<span class="cell-until">jusqu’au mer. 2/12 12h00</span>');
+    expect(page.body).toContain('<span class="cell-until">Fermeture exceptionnelle : inventaire</span>');
     expect(page.body).toContain('Restauration scolaire, lundi 7 décembre 2026 : Réservé. Modifiable jusqu’au mercredi 2 décembre 2026 à 12h00.');
     expect(page.body).toContain('Restauration scolaire, mardi 8 décembre 2026 : Fermé. Fermeture exceptionnelle : inventaire.');
     expect(page.body).toContain('Accueil du soir, jeudi 10 décembre 2026 : Ouvert, non réservé. Modifiable jusqu’au mercredi 2 décembre 2026 à 12h00.');

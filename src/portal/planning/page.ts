@@ -93,7 +93,10 @@ function cellHtml(cell: CellView, range: GridRange, serviceName: string): SafeHt
     cell.state === 'refused' ? '' : CELL_SHORT_LABELS[cell.state]
   }${cell.late ? ', hors délai' : ''}</span></span>${
     refusal ? html`<span class="cell-refusal"><span class="cell-symbol">${cell.state === 'refused' ? '' : '⛔ '}</span>${refusal}</span>` : ''
-  }${range.view === 'semaine' && cell.changeableUntil ? html`<span class="cell-until">jusqu’au ${shortDeadline(cell.changeableUntil)}</span>` : ''}</span><span class="sr-only">${sentence}</span>`;
+  }${range.view === 'semaine' && cell.changeableUntil ? html`<span class="cell-until">jusqu’au ${shortDeadline(cell.changeableUntil)}</span>` : ''}${
+    // Why a day is closed was a tooltip only: in the week view it is written (a phone has no hover).
+    range.view === 'semaine' && cell.state === 'closed' && cell.closedWhy ? html`<span class="cell-until">${cell.closedWhy}</span>` : ''
+  }</span><span class="sr-only">${sentence}</span>`;
   if (cell.state === 'closed') return html`<td class="${classes}">${visible}</td>`;
   return html`<td class="${classes}"><a class="cell-link" href="${cellUrl(cell, range.view, range.from)}">${visible}</a></td>`;
 }
