@@ -8,7 +8,7 @@ export const PORTAL_SETTINGS_KEY = 'settings';
 export const DEFAULT_SETTINGS: PortalSettings = {
   version: 1,
   commune: {
-    name: 'Épagny Metz-Tessy',
+    name: 'Epagny Metz-Tessy',
     service: 'Service Enfance Jeunesse',
     address: '15 rue de la Grenette, 74370 Epagny Metz-Tessy',
     email: 'enfance-jeunesse@epagnymetztesy.fr',

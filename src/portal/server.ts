@@ -13,7 +13,7 @@ import { HttpError, type PortalContext, type PortalModule } from './http/context
 import { verifyCsrf } from './http/csrf.js';
 import { registerSecurityHeaders } from './http/headers.js';
 import { html } from './http/html.js';
-import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT } from './http/limits.js';
+import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT, tooLargeMessage } from './http/limits.js';
 import { sendPage } from './http/render.js';
 import { registerStatic } from './http/static.js';
 import { deliverOutbox, startOutboxSender, type Mailer } from './mail/outbox.js';
@@ -63,7 +63,7 @@ const MESSAGES: Record<number, { title: string; text: string }> = {
   404: { title: 'Page introuvable', text: 'La page demandée n’existe pas ou n’est plus disponible.' },
   405: { title: 'Action impossible', text: 'Cette action n’est pas possible sur cette page.' },
   410: { title: 'Lien expiré', text: 'Ce lien n’est plus valable.' },
-  413: { title: 'Envoi trop volumineux', text: 'Le contenu envoyé est trop volumineux. Une photo ne doit pas dépasser 2 Mo.' },
+  413: { title: 'Envoi trop volumineux', text: 'Le contenu envoyé est trop volumineux.' },
   415: { title: 'Format non accepté', text: 'Le format du contenu envoyé n’est pas accepté.' },
   429: { title: 'Trop de demandes', text: 'Trop de demandes en peu de temps. Patientez quelques minutes puis recommencez.' },
   500: { title: 'Erreur du portail', text: 'Une erreur est survenue. Réessayez dans quelques instants ; si elle persiste, contactez le service.' },
@@ -197,7 +197,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     } else {
       request.log.info({ code: error.code, status, url: request.url }, 'request refused');
     }
-    return renderError(request, reply, status);
+    return renderError(request, reply, status, status === 413 ? tooLargeMessage(request.routeOptions.url ?? request.url.split('?')[0]!) : undefined);
   });
 
   registerStatic(app);

@@ -184,7 +184,12 @@ test('a family declares a medical absence on the portal; the office refuses one 
   await absence.getByLabel('Motif de l’absence').selectOption({ label: 'RAISON MEDICALE' });
   await absence.getByLabel('Commentaire (facultatif)').fill('Angine');
   await absence.getByLabel(`Tous les ${weekdayNameFr(isoWeekday(s.first))}s jusqu’au`).fill(s.second);
-  await absence.getByRole('button', { name: 'Déclarer une absence' }).click();
+  await absence.getByRole('button', { name: 'Continuer' }).click();
+  // Motif → confirmer: nothing is sent before the family confirms what it reads.
+  await expect(page.getByRole('heading', { level: 1, name: 'Confirmer l’absence' })).toBeVisible();
+  await expect(page.locator('main dl')).toContainText('RAISON MEDICALE');
+  await expectNoViolation(page, 'absence confirmation');
+  await page.getByRole('button', { name: 'Confirmer l’absence' }).click();
   await expect(page.getByRole('status')).toContainText('Votre demande a été envoyée au service (2 jours).');
   await expect(cellLink(page, s.canteenName, s.first, 'Absence déclarée (en attente) (RAISON MEDICALE)')).toBeVisible();
   await page.getByRole('link', { name: 'Semaine suivante →' }).click();
@@ -226,6 +231,8 @@ test('a family declares a medical absence on the portal; the office refuses one 
   expect(answered.lastError).toBeNull();
   await page.reload();
   await expect(cellLink(page, s.canteenName, s.second, 'Réservé')).toHaveAccessibleName(new RegExp(`Dernière demande refusée : ${escape(REFUSAL)}`));
+  // Not only for screen readers: the cell itself reads « ⛔ Absence refusée » and the office's reason.
+  await expect(cellLink(page, s.canteenName, s.second, 'Réservé').locator('.cell-refusal')).toHaveText(`⛔ Absence refusée : ${REFUSAL}`);
   await page.getByRole('link', { name: 'Semaine précédente' }).click();
   await expect(cellLink(page, s.canteenName, s.first, 'Absent (motif connu) (RAISON MEDICALE)')).toBeVisible();
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Accueil' }).click();
@@ -252,17 +259,20 @@ test('a family declares a medical absence on the portal; the office refuses one 
       const form = page.getByRole('region', { name: 'Déclarer une absence' });
       await expect(form).toContainText(`Délai dépassé depuis le ${deadline}`);
       await form.getByLabel('Motif de l’absence').selectOption({ label: 'RAISON MEDICALE' });
-      await form.getByRole('button', { name: 'Déclarer une absence' }).click();
+      await form.getByRole('button', { name: 'Continuer' }).click();
+      await expect(page.locator('main')).toContainText('la demande sera envoyée hors délai');
+      await page.getByRole('button', { name: 'Confirmer l’absence' }).click();
       await expect(page.getByRole('status')).toContainText('Elle est arrivée hors délai');
     }
   } else {
     test.info().annotations.push({ type: 'note', description: 'No booked canteen day between today and a passed deadline (holidays): late path not exercised' });
   }
-  // The month view on the phone: the grid scrolls sideways with the services kept in view, and passes axe.
+  // The month view on the phone: one row per day, no wider than the phone, and passes axe.
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Planning' }).click();
   await page.getByRole('link', { name: 'Voir le mois' }).click();
   await expect(page.getByRole('region', { name: /^Planning de .*, [a-zéû]+ \d{4}$/ })).toBeVisible();
   await expectNoViolation(page, 'planning month');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
   expect(missing).toEqual([]);
   expect(consoleProblems.filter((p) => !p.includes('status of 404 (Not Found)'))).toEqual([]);
 });

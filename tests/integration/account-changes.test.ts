@@ -129,7 +129,14 @@ describe('every field a family can change on the portal', () => {
   it('is the whole list: the family’s fields on « Mon compte », the child’s on « Mes enfants »', async () => {
     const family = await loggedInFamily();
     const offered = async (path: string) => [...(await family.get(path)).body.matchAll(/<option value="([^"]+)"/g)].map((match) => match[1]).sort();
-    expect(await offered('/mon-compte')).toEqual(CHANGE_FIELDS.filter((f) => f.entity === 'family').map((f) => f.key).sort());
+    // Mon compte: one « Demander une modification » per section, leading to its fields, one page each.
+    const account = (await family.get('/mon-compte')).body;
+    const sections = [...account.matchAll(/href="\/mon-compte\/modification\?rubrique=([^"]+)"/g)].map((match) => match[1]!);
+    const fields: string[] = [];
+    for (const section of sections) {
+      fields.push(...[...(await family.get(`/mon-compte/modification?rubrique=${section}`)).body.matchAll(/href="\/mon-compte\/modification\?champ=([^"]+)"/g)].map((match) => match[1]!));
+    }
+    expect(fields.sort()).toEqual(CHANGE_FIELDS.filter((f) => f.entity === 'family').map((f) => f.key).sort());
     expect(await offered('/mes-enfants')).toEqual(CHANGE_FIELDS.filter((f) => f.entity === 'child').map((f) => f.key).sort());
     expect([...CHANGES, ...CHILD_CHANGES].map(([key]) => key).sort()).toEqual([...CHANGE_FIELD_KEYS].sort());
   });
@@ -158,17 +165,17 @@ describe('every field a family can change on the portal', () => {
     const pendingPage = await family.get('/mon-compte');
     // The e-mail on file is the login: the family is told before it changes under them.
     expect(pendingPage.body).toContain('Vous vous connectez avec l’adresse e-mail de votre fiche : si le service accepte de la changer, connectez-vous ensuite avec la nouvelle adresse.');
-    expect(pendingPage.body).toContain('🚧 Modification demandée : Revenu fiscal de référence → « 32\u00a0450,50\u00a0€ »');
-    expect(pendingPage.body).toContain('🚧 Modification demandée : Quotient valable jusqu’au → « 31/12/2027 »');
-    expect(pendingPage.body).toContain('🚧 Modification demandée : IBAN → « FR76 3000 6000 0112 3456 7890 189 »');
+    expect(pendingPage.body).toContain('🚧 Modification demandée, en attente : Revenu fiscal de référence → « 32\u00a0450,50\u00a0€ »');
+    expect(pendingPage.body).toContain('🚧 Modification demandée, en attente : Quotient valable jusqu’au → « 31/12/2027 »');
+    expect(pendingPage.body).toContain('🚧 Modification demandée, en attente : IBAN → « FR76 3000 6000 0112 3456 7890 189 »');
     // The request's own page reads each change as the office's queue does, an empty old value included.
     const ibanUid = (await portal.db.selectFrom('requests').select(['uid', 'body']).execute()).find((row) => row.body.includes('bank.iban'))!.uid;
     const ibanPage = await family.get(`/demandes/${ibanUid}`);
     expect(ibanPage.body).toContain('<li>Coordonnées bancaires · IBAN : (vide) → FR76 3000 6000 0112 3456 7890 189</li>');
     expect(ibanPage.body).toContain('<li>Coordonnées bancaires · Titulaire du compte : (vide) → Hélène Martin</li>');
     const childrenPage = await family.get('/mes-enfants');
-    expect(childrenPage.body).toContain('🚧 Modification demandée : Fin du PAI → « 03/07/2027 »');
-    expect(childrenPage.body).toContain('🚧 Modification demandée : Régime alimentaire → « Végétarien »');
+    expect(childrenPage.body).toContain('🚧 Modification demandée, en attente : Fin du PAI → « 03/07/2027 »');
+    expect(childrenPage.body).toContain('🚧 Modification demandée, en attente : Régime alimentaire → « Végétarien »');
 
     // The office's sync: every change in the queue, pending, with no conflict and its canonical value.
     expect((await office.value('sync.now', {})).lastError).toBeNull();
@@ -269,7 +276,7 @@ describe('every field a family can change on the portal', () => {
       expect(page.body).toContain(`Demande non envoyée : ${message}`);
       expect(page.body).toContain(`<p class="error" id="${section}-erreur">${message}`);
       expect(page.body).toMatch(new RegExp(`<input id="${section}-valeur" [^>]*aria-invalid="true" aria-describedby="[^"]*${section}-erreur"`));
-      expect(page.body).toContain(`<option value="${key}" selected>`);
+      expect(page.body).toContain(`<input type="hidden" name="field" value="${key}">`);
     }
     await family.get('/mes-enfants');
     const child = await family.post(`/mes-enfants/${childId}/modification`, { field: 'health.paiEnd', value: '31/06/2027' });

@@ -92,9 +92,14 @@ describe('planning grid', () => {
   it('shows each child’s services by day with states, closed days and the deadline in words', async () => {
     const page = await family.get('/planning?enfant=11&vue=semaine&du=2026-12-07');
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<caption>Planning de Léo Martin, semaine du lundi 7 décembre 2026</caption>');
-    expect(page.body).toContain('<th scope="row" class="sticky">Restauration scolaire</th>');
-    expect(page.body).toContain('<th scope="row" class="sticky">Accueil du soir</th>');
+    expect(page.body).toContain('<caption class="sr-only">Planning de Léo Martin, semaine du lundi 7 décembre 2026</caption>');
+    // One row per day, one column per service (a week fits a phone).
+    expect(page.body).toContain('<th scope="col">Restauration scolaire</th>');
+    expect(page.body).toContain('<th scope="col">Accueil du soir</th>');
+    expect(page.body).toContain('<th scope="row" class="sticky"><span aria-hidden="true">lun. 7/12</span><span class="sr-only">lundi 7 décembre 2026</span></th>');
+    expect(page.body).toContain('<span class="cell-text">Réservé</span>');
+    expect(page.body).toContain('<span class="cell-until">jusqu’au mer. 2/12 12h00</span>');
+    expect(page.body).toContain('<span class="cell-until">Fermeture exceptionnelle : inventaire</span>');
     expect(page.body).toContain('Restauration scolaire, lundi 7 décembre 2026 : Réservé. Modifiable jusqu’au mercredi 2 décembre 2026 à 12h00.');
     expect(page.body).toContain('Restauration scolaire, mardi 8 décembre 2026 : Fermé. Fermeture exceptionnelle : inventaire.');
     expect(page.body).toContain('Accueil du soir, jeudi 10 décembre 2026 : Ouvert, non réservé. Modifiable jusqu’au mercredi 2 décembre 2026 à 12h00.');
@@ -109,7 +114,7 @@ describe('planning grid', () => {
     expect(page.body).toContain('href="/planning?enfant=12&amp;vue=semaine&amp;du=2026-12-07">Inès</a>');
 
     const month = await family.get('/planning?enfant=12&vue=mois&du=2026-12-15');
-    expect(month.body).toContain('<caption>Planning de Inès Martin, décembre 2026</caption>');
+    expect(month.body).toContain('<caption class="sr-only">Planning de Inès Martin, décembre 2026</caption>');
     expect(month.body).toContain('Restauration scolaire, jeudi 31 décembre 2026 : Réservé.');
     expect(month.body).not.toContain('Accueil du soir');
     expect(month.body).toContain('href="/planning?enfant=12&amp;vue=mois&amp;du=2026-11-01" rel="prev"');
@@ -139,13 +144,25 @@ describe('planning grid', () => {
 describe('asking for a change', () => {
   it('an absence on two Mondays is one request with two items, and both cells turn 🚧', async () => {
     const form = await family.get('/planning/11/1/2026-12-07');
-    expect(form.body).toContain('<h2 id="action-cancel">Annuler</h2>');
+    expect(form.body).toContain('<h2 id="action-cancel">Annuler la réservation</h2>');
     expect(form.body).toContain('<h2 id="action-absence">Déclarer une absence</h2>');
+    // The most frequent action first.
+    expect(form.body.indexOf('id="action-absence"')).toBeLessThan(form.body.indexOf('id="action-cancel"'));
     expect(form.body).toContain('Possible jusqu’au mercredi 2 décembre 2026 à 12h00.');
     for (const label of ['RAISON MEDICALE', 'VOYAGE OU SORTIE SCOLAIRE', 'CAS DE FORCE MAJEURE', 'AUTRES']) expect(form.body).toContain(label);
     expect(form.body).toContain('Tous les lundis jusqu’au');
 
-    const sent = await family.post('/planning/11/1/2026-12-07?vue=semaine&du=2026-12-07', { action: 'absence', motif: 'MEDICAL', commentaire: 'Angine', jusqu_au: '2026-12-14' });
+    // Motif → confirmer: the first step stores nothing and shows what will be sent, the answers in hidden fields.
+    const step = await family.post('/planning/11/1/2026-12-07?vue=semaine&du=2026-12-07', { action: 'absence', motif: 'MEDICAL', commentaire: 'Angine', jusqu_au: '2026-12-14' });
+    expect(step.status).toBe(200);
+    expect(step.body).toContain('<h1>Confirmer l’absence</h1>');
+    expect(step.body).toContain('Restauration scolaire : 2 jours');
+    expect(step.body).toContain('<dd>lundi 7 décembre 2026, lundi 14 décembre 2026</dd>');
+    expect(step.body).toContain('<input type="hidden" name="motif" value="MEDICAL">');
+    expect(step.body).toContain('<input type="hidden" name="jusqu_au" value="2026-12-14">');
+    expect(step.body).toContain('name="_csrf"');
+    expect(await storedRequests()).toEqual([]);
+    const sent = await family.post('/planning/11/1/2026-12-07?vue=semaine&du=2026-12-07', { action: 'absence', confirmer: '1', motif: 'MEDICAL', commentaire: 'Angine', jusqu_au: '2026-12-14' });
     expect(sent.status).toBe(303);
     const stored = await storedRequests();
     expect(stored).toHaveLength(1);
@@ -166,7 +183,8 @@ describe('asking for a change', () => {
     const page = await family.get(sent.location!);
     expect(page.body).toContain('Votre demande a été envoyée au service (2 jours).');
     expect(page.body).toContain('Restauration scolaire, lundi 7 décembre 2026 : Absence déclarée (en attente) (RAISON MEDICALE).');
-    expect(page.body).toMatch(/cell-absence_requested[^>]*><a[^>]*>.*?🚧/);
+    expect(page.body).toMatch(/cell-absence_requested[^>]*><a[^>]*>.*?🚧.*?<span class="cell-text">Absence en attente<\/span>/);
+    expect(page.body).toContain('marqués 🚧 « en attente »');
     const next = await family.get('/planning?enfant=11&du=2026-12-14');
     expect(next.body).toContain('Restauration scolaire, lundi 14 décembre 2026 : Absence déclarée (en attente) (RAISON MEDICALE).');
     // A second request on the same day is not offered.
@@ -194,7 +212,7 @@ describe('asking for a change', () => {
     expect(page.body).toContain('Inès Martin');
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
     const boundary = '----planning-test';
-    const fields: Array<[string, string]> = [['_csrf', family.csrf()], ['action', 'absence'], ['motif', 'STRIKE'], ['commentaire', ''], ['jusqu_au', ''], ['freres', '12']];
+    const fields: Array<[string, string]> = [['_csrf', family.csrf()], ['action', 'absence'], ['confirmer', '1'], ['motif', 'STRIKE'], ['commentaire', ''], ['jusqu_au', ''], ['freres', '12']];
     const parts = fields.map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="certificat"; filename="mot.pdf"\r\nContent-Type: application/pdf\r\n\r\n`), pdf, Buffer.from(`\r\n--${boundary}--\r\n`));
     const res = await portal.app.inject({
@@ -268,6 +286,8 @@ describe('asking for a change', () => {
     expect(week.body).toContain('Restauration scolaire, lundi 7 décembre 2026 : Absent (motif connu) (RAISON MEDICALE).');
     const next = await family.get('/planning?enfant=11&du=2026-12-14');
     expect(next.body).toContain('Restauration scolaire, lundi 14 décembre 2026 : Réservé. Dernière demande refusée : Certificat manquant.');
+    // On the cell itself, not only for screen readers: « ⛔ Absence refusée : Certificat manquant ».
+    expect(next.body).toContain('<span class="cell-refusal"><span class="cell-symbol">⛔ </span>Absence refusée : Certificat manquant</span>');
   });
 });
 

@@ -121,7 +121,7 @@ describe('requests from the read-only pages', () => {
     expect(body).toMatchObject({ familyId: 1, kind: 'data_change', submittedAt: '2026-11-30T09:00:00.000Z' });
     expect(body.changes).toEqual([{ entity: 'family', entityId: 1, field: 'caf.number', label: 'CAF · Numéro allocataire', oldValue: '1234567', newValue: '7654321' }]);
     const page = await family1.get('/mon-compte?demande=envoyee');
-    expect(page.body).toContain('🚧 Modification demandée : Numéro allocataire → « 7654321 »');
+    expect(page.body).toContain('🚧 Modification demandée, en attente : Numéro allocataire → « 7654321 »');
     expect((await family1.get('/')).body).toContain('Modification de données');
   });
 
@@ -135,7 +135,7 @@ describe('requests from the read-only pages', () => {
     expect(fake.body).toContain('JPEG ou PNG');
     const big = await upload(family1, '/mes-enfants/11/photo', { _csrf: csrf }, { name: 'photo', filename: 'big.jpg', type: 'image/jpeg', content: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(2 * 1024 * 1024 + 10)]) });
     expect(big.statusCode).toBe(413);
-    expect(big.body).toContain('trop volumineux');
+    expect(big.body).toContain('La photo envoyée est trop volumineuse : une photo ne doit pas dépasser 2 Mo.');
     const rows = await portal.db.selectFrom('requests').selectAll().execute();
     expect(rows.map((r) => r.kind)).toEqual(['photo']);
     expect((await family1.get('/mes-enfants')).body).toContain('🚧 Une nouvelle photo a été envoyée');
@@ -148,6 +148,9 @@ describe('bodies', () => {
     const big = await family1.post('/mon-compte/modification', { field: 'caf.number', value: 'x'.repeat(70 * 1024) });
     expect(big.status).toBe(413);
     expect(big.body).toContain('Envoi trop volumineux');
+    // What was too large, not a word about photos for a long text.
+    expect(big.body).toContain('Le formulaire envoyé est trop long (64 Ko au plus)');
+    expect(big.body).not.toContain('photo');
     expect(big.body).toContain('lang="fr"');
     const json = await portal.app.inject({ method: 'POST', url: '/connexion', headers: { 'content-type': 'application/json' }, payload: '{"email": ' });
     expect(json.statusCode).toBe(400);
@@ -228,7 +231,7 @@ describe('pages', () => {
     const home = await family1.get('/');
     expect(home.body).toContain('Modifications pour la semaine du 7 décembre jusqu’au mercredi 2 décembre 2026 à 12h00');
     expect(home.body).toContain('Mardi et jeudi : 13h30-17h30');
-    expect(home.body).toContain('<title>Accueil – Portail famille – Épagny Metz-Tessy</title>');
+    expect(home.body).toContain('<title>Accueil – Portail famille – Epagny Metz-Tessy</title>');
     expect((await family1.get('/releve')).body).toContain('Aucune facture pour le moment. Vos factures apparaîtront ici dès leur émission.');
     const children = await family1.get('/mes-enfants');
     expect(children.body).toContain('3,85\u00a0€');

@@ -2,3 +2,15 @@
 export const FORM_BODY_LIMIT = 64 * 1024;
 export const UPLOAD_FILE_LIMIT = 2 * 1024 * 1024;
 export const UPLOAD_BODY_LIMIT = 3 * 1024 * 1024;
+
+const MEGABYTES = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} Mo`;
+
+/**
+ * What was too large, for a 413 without its own message: the route says whether it was a photo, a certificate or a
+ * plain form (the page must not speak of photos to a family that sent a long text).
+ */
+export function tooLargeMessage(route: string): string {
+  if (/^\/mes-enfants\/[^/]+\/photo$/.test(route)) return `La photo envoyée est trop volumineuse : une photo ne doit pas dépasser ${MEGABYTES(UPLOAD_FILE_LIMIT)}.`;
+  if (route.startsWith('/planning/')) return `Le justificatif envoyé est trop volumineux : il ne doit pas dépasser ${MEGABYTES(UPLOAD_FILE_LIMIT)}.`;
+  return `Le formulaire envoyé est trop long (${FORM_BODY_LIMIT / 1024} Ko au plus) : raccourcissez le texte saisi et recommencez.`;
+}

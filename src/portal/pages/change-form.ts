@@ -45,7 +45,7 @@ export function pendingChanges(fields: ShownField[], pending: Array<{ field: str
   const mine = pending.filter((c) => fields.some((f) => f.key === c.field));
   if (mine.length === 0) return '';
   const labelOf = (key: string) => fields.find((f) => f.key === key)?.label ?? key;
-  return html`<ul class="pending">${mine.map((c) => html`<li>🚧 Modification demandée : ${labelOf(c.field)} → « ${displayChangeValue(c.field, c.newValue)} »</li>`)}</ul>`;
+  return html`<ul class="pending">${mine.map((c) => html`<li>🚧 Modification demandée, en attente : ${labelOf(c.field)} → « ${displayChangeValue(c.field, c.newValue)} »</li>`)}</ul>`;
 }
 
 export function changeForm(o: { id: string; action: string; fields: ShownField[]; csrf: SafeHtml; error: FormError | null }): SafeHtml {

@@ -84,10 +84,10 @@ export function tariffsHtml(child: Child, quotient: FamilyPublication['quotient'
   const table =
     child.tariffs.length === 0
       ? html`<p>Aucun tarif publié pour le moment.</p>`
-      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Tarifs de ${name}"><table><caption>Tarifs de ${name}</caption><thead><tr><th scope="col">Service</th><th scope="col">Unité</th><th scope="col" class="num">Prix unitaire</th><th scope="col">Tranche appliquée</th></tr></thead>
-<tbody>${child.tariffs.map(
+      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Tarifs de ${name}"><table class="stack" role="table"><caption>Tarifs de ${name}</caption><thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">Service</th><th scope="col" role="columnheader">Unité</th><th scope="col" class="num" role="columnheader">Prix unitaire</th><th scope="col" role="columnheader">Tranche appliquée</th></tr></thead>
+<tbody role="rowgroup">${child.tariffs.map(
           (t) =>
-            html`<tr><th scope="row">${t.serviceName}</th><td>${t.unit}</td><td class="num">${euros(t.unitPriceCents)}</td><td>${t.bracket || 'Non précisée'}${t.why ? html`<br><span class="hint">${t.why}</span>` : ''}${t.validTo ? html`<br><span class="hint">Tarif valable jusqu’au ${shortDay(t.validTo)}.</span>` : ''}</td></tr>`,
+            html`<tr role="row"><th scope="row" role="rowheader">${t.serviceName}</th><td role="cell" data-label="Unité">${t.unit}</td><td class="num" role="cell" data-label="Prix unitaire">${euros(t.unitPriceCents)}</td><td role="cell" data-label="Tranche appliquée">${t.bracket || 'Non précisée'}${t.why ? html`<br><span class="hint">${t.why}</span>` : ''}${t.validTo ? html`<br><span class="hint">Tarif valable jusqu’au ${shortDay(t.validTo)}.</span>` : ''}</td></tr>`,
         )}</tbody></table></div>`;
   return html`${table}
 ${child.tariffs.length > 0 && unpriced.length > 0 && priced.size > 0 ? html`<p>Pas de tarif en vigueur pour : ${unpriced.join(', ')}.</p>` : ''}
@@ -124,8 +124,8 @@ ${child.inscriptions.length === 0
 <h3>Personnes autorisées</h3>
 ${child.authorisedPersons.length === 0
   ? html`<p>Aucune personne autorisée.</p>`
-  : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Personnes autorisées pour ${name}"><table><caption>Personnes autorisées pour ${name}</caption><thead><tr><th scope="col">Nom</th><th scope="col">Lien</th><th scope="col">Téléphone</th><th scope="col">Peut venir chercher</th><th scope="col">À prévenir en urgence</th></tr></thead>
-<tbody>${child.authorisedPersons.map((p) => html`<tr><td>${p.prenom} ${p.nom}</td><td>${p.relation}</td><td>${formatPhone(p.tel1)}</td><td>${yesNo(p.mayPickUp)}</td><td>${yesNo(p.emergency)}</td></tr>`)}</tbody></table></div>`}
+  : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Personnes autorisées pour ${name}"><table class="stack" role="table"><caption>Personnes autorisées pour ${name}</caption><thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">Nom</th><th scope="col" role="columnheader">Lien</th><th scope="col" role="columnheader">Téléphone</th><th scope="col" role="columnheader">Peut venir chercher</th><th scope="col" role="columnheader">À prévenir en urgence</th></tr></thead>
+<tbody role="rowgroup">${child.authorisedPersons.map((p) => html`<tr role="row"><td role="cell" data-label="Nom">${p.prenom} ${p.nom}</td><td role="cell" data-label="Lien">${p.relation}</td><td role="cell" data-label="Téléphone">${formatPhone(p.tel1)}</td><td role="cell" data-label="Peut venir chercher">${yesNo(p.mayPickUp)}</td><td role="cell" data-label="À prévenir en urgence">${yesNo(p.emergency)}</td></tr>`)}</tbody></table></div>`}
 
 ${child.authorisations.length > 0 ? html`<h3>Autorisations</h3><ul>${child.authorisations.map((a) => html`<li>${a.label} : ${yesNo(a.granted)}</li>`)}</ul>` : ''}
 ${child.custom.length > 0 ? html`<h3>Informations complémentaires</h3><dl>${child.custom.map((c) => html`<div><dt>${c.label}</dt><dd>${c.value}</dd></div>`)}</dl>` : ''}

@@ -14,15 +14,19 @@ export function childName(publication: FamilyPublication | null, childId: number
   return child ? `${child.prenom} ${child.nom}` : '';
 }
 
+/**
+ * A list of requests. On a phone each request is a card (table.stack in portal.css): its « État » is never cut off.
+ * A refusal shows ⛔ with the reason of each refused day.
+ */
 export function requestTable(requests: FamilyRequestView[], caption: string): SafeHtml {
   if (requests.length === 0) return html`<p>Aucune demande pour le moment.</p>`;
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table class="stack" role="table">
 <caption>${caption}</caption>
-<thead><tr><th scope="col">Envoyée le</th><th scope="col">Demande</th><th scope="col">Jours</th><th scope="col">État</th></tr></thead>
-<tbody>${requests.map((r) => html`<tr>
-<td>${instantFr(r.submittedAt)}</td>
-<td><a href="/demandes/${r.uid}">${KIND_LABELS[r.kind]}</a></td>
-<td>${r.days.length === 0 ? '—' : r.days.length === 1 ? longDay(r.days[0]!) : `${r.days.length} jours`}</td>
-<td>${STATUS_LABELS[r.status]}${r.refusals.map((f) => html`<br><span class="refusal">Refus${f.day ? ` du ${longDay(f.day)}` : ''} : ${f.reason}</span>`)}</td>
+<thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">Envoyée le</th><th scope="col" role="columnheader">Demande</th><th scope="col" role="columnheader">Jours</th><th scope="col" role="columnheader">État</th></tr></thead>
+<tbody role="rowgroup">${requests.map((r) => html`<tr role="row">
+<td role="cell" data-label="Envoyée le">${instantFr(r.submittedAt)}</td>
+<td role="cell" data-label="Demande"><a href="/demandes/${r.uid}">${KIND_LABELS[r.kind]}</a></td>
+<td role="cell" data-label="Jours">${r.days.length === 0 ? '—' : r.days.length === 1 ? longDay(r.days[0]!) : `${r.days.length} jours`}</td>
+<td role="cell" data-label="État">${r.status === 'refused' ? html`<span aria-hidden="true">⛔ </span>` : ''}${STATUS_LABELS[r.status]}${r.refusals.map((f) => html`<br><span class="refusal"><span aria-hidden="true">⛔ </span>Refus${f.day ? ` du ${longDay(f.day)}` : ''} : ${f.reason}</span>`)}</td>
 </tr>`)}</tbody></table></div>`;
 }

@@ -69,7 +69,7 @@ ${found.local && found.local.changes.length > 0
 ${published && published.items.length > 0
   ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Détail de la demande"><table><caption>Détail</caption><thead><tr><th scope="col">Jour</th><th scope="col">Enfant</th><th scope="col">Décision</th></tr></thead>
 <tbody>${published.items.map((item) => html`<tr><td>${item.day ? longDay(item.day) : '—'}</td><td>${childName(publication, item.childId) || '—'}</td>
-<td>${item.status === 'pending' ? '🚧 En attente' : item.status === 'accepted' ? 'Acceptée' : html`Refusée : ${item.refusalReason ?? ''}`}</td></tr>`)}</tbody></table></div>`
+<td>${item.status === 'pending' ? '🚧 En attente' : item.status === 'accepted' ? 'Acceptée' : html`<span aria-hidden="true">⛔ </span>Refusée : ${item.refusalReason ?? ''}`}</td></tr>`)}</tbody></table></div>`
   : ''}
 <p><a href="/">Retour à l’accueil</a></p>`,
     });

@@ -10,7 +10,32 @@ import type { PortalDb } from '../db/open.js';
 
 export type PlanningAction = 'book' | 'cancel' | 'absence';
 
-export const ACTION_LABELS: Record<PlanningAction, string> = { book: 'Réserver', cancel: 'Annuler', absence: 'Déclarer une absence' };
+// « Annuler » alone reads as « close this form » on a phone: the action says what it cancels.
+export const ACTION_LABELS: Record<PlanningAction, string> = { book: 'Réserver', cancel: 'Annuler la réservation', absence: 'Déclarer une absence' };
+
+/** The day's actions in the order families use them: an absence far more often than a booking or a cancellation. */
+export const ACTION_ORDER: readonly PlanningAction[] = ['absence', 'book', 'cancel'];
+
+/** What a refused request asked, as the cell says it: « ⛔ Absence refusée : Certificat manquant ». */
+export const REFUSED_LABELS: Record<PlanningAction, string> = { book: 'Réservation refusée', cancel: 'Annulation refusée', absence: 'Absence refusée' };
+
+/**
+ * The words shown in a cell next to its symbol, short enough for a phone; a pending state always says « en attente »
+ * (never the 🚧 alone). The whole sentence (cellSentence) is what a screen reader hears.
+ */
+export const CELL_SHORT_LABELS: Record<CellState, string> = {
+  closed: 'Fermé',
+  open: 'Non réservé',
+  booked: 'Réservé',
+  booking_requested: 'Réservation en attente',
+  cancel_requested: 'Annulation en attente',
+  absence_requested: 'Absence en attente',
+  cancelled: 'Annulé',
+  absent: 'Absent',
+  refused: 'Refusé',
+  present: 'Présent',
+  absent_unnoticed: 'Absent sans prévenir',
+};
 const PENDING_STATE: Record<PlanningAction, CellState> = { book: 'booking_requested', cancel: 'cancel_requested', absence: 'absence_requested' };
 
 /** What a service needs here: its name, the deadline rule of each kind of change and what happens to late requests. */
@@ -70,6 +95,8 @@ export interface CellView {
   late: boolean;
   /** The family's latest request on this day was refused: its reason, even when the day kept its former state. */
   lastRefusal?: string;
+  /** What the refused request asked (with lastRefusal). */
+  lastRefusalKind?: PlanningAction;
   /** Until when the day can still be changed (open days). */
   changeableUntil?: string;
   offers: ActionOffer[];
@@ -116,7 +143,7 @@ export interface PlanningContext {
 
 interface Overlay {
   pending: Map<string, { action: PlanningAction; reason: AbsenceReason | null; late: boolean }>;
-  lastDecision: Map<string, { status: 'pending' | 'accepted' | 'refused'; refusalReason: string | null; at: string }>;
+  lastDecision: Map<string, { kind: PlanningAction; status: 'pending' | 'accepted' | 'refused'; refusalReason: string | null; at: string }>;
 }
 
 const overlays = new WeakMap<PlanningContext, Overlay>();
@@ -132,7 +159,7 @@ function overlayOf(pc: PlanningContext): Overlay {
       const k = key(item.childId, item.serviceId, item.day);
       const at = item.decidedAt ?? request.submittedAt;
       const previous = overlay.lastDecision.get(k);
-      if (!previous || previous.at <= at) overlay.lastDecision.set(k, { status: item.status, refusalReason: item.refusalReason, at });
+      if (!previous || previous.at <= at) overlay.lastDecision.set(k, { kind: request.kind, status: item.status, refusalReason: item.refusalReason, at });
       // The office judged the lateness when the request arrived, and publishes it: the portal does not re-judge it
       // with today's settings (an office too old to publish it sent none: not late).
       if (item.status === 'pending') overlay.pending.set(k, { action: request.kind, reason: request.reason, late: item.late ?? false });
@@ -195,7 +222,7 @@ export function cellView(pc: PlanningContext, childId: number, service: ServiceR
     ...(published.closedWhy ? { closedWhy: published.closedWhy } : {}),
     ...(absenceReason && (state === 'absent' || state === 'absence_requested') ? { absenceReason } : {}),
     ...(published.refusalReason ? { refusalReason: published.refusalReason } : {}),
-    ...(!pending && last?.status === 'refused' && state !== 'refused' ? { lastRefusal: last.refusalReason ?? '' } : {}),
+    ...(!pending && last?.status === 'refused' && state !== 'refused' ? { lastRefusal: last.refusalReason ?? '', lastRefusalKind: last.kind } : {}),
   };
   const facts: DayFacts = {
     day: published.day,

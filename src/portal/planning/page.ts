@@ -5,7 +5,7 @@ import { parisDay } from '../../shared/clock.js';
 import { documentMime } from '../../shared/files/sniff.js';
 import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASONS, ABSENCE_REASON_CODES } from '../../shared/planning/reasons.js';
-import type { FamilyPublication } from '../../shared/sync/contract.js';
+import type { FamilyPublication, PortalRequest } from '../../shared/sync/contract.js';
 import { requireFamily, type FamilySession } from '../auth/sessions.js';
 import { loadPublication, loadSettings } from '../content.js';
 import { HttpError, notFound, type PortalContext, type PortalModule } from '../http/context.js';
@@ -18,6 +18,9 @@ import { comingSoon } from '../pages/common.js';
 import { nextDeadlineSentence } from '../pages/deadline.js';
 import {
   ACTION_LABELS,
+  ACTION_ORDER,
+  CELL_SHORT_LABELS,
+  REFUSED_LABELS,
   cellSentence,
   childGrid,
   findCell,
@@ -27,10 +30,9 @@ import {
   type GridRange,
   type PlanningAction,
   type PlanningContext,
-  type ServiceRules,
   type ViewKind,
 } from './model.js';
-import { buildItems, readForm } from './submit.js';
+import { buildItems, readForm, type Built, type PlanningForm } from './submit.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -74,34 +76,58 @@ function shortDeadline(iso: string): string {
   return `${weekday} ${match[2]!.replace('er', '')}/${iso.slice(5, 7)} ${match[3]!}`;
 }
 
-function cellHtml(cell: CellView, service: ServiceRules, range: GridRange): SafeHtml {
-  const sentence = cellSentence(cell, service.name);
+/** The refusal a family must read on the cell itself, not only in a tooltip: the office's reason, or that it gave none. */
+function refusalText(cell: CellView): string | null {
+  if (cell.state === 'refused') return `Refusé${cell.refusalReason ? ` : ${cell.refusalReason}` : ''}`;
+  if (cell.lastRefusal !== undefined && cell.lastRefusalKind) return `${REFUSED_LABELS[cell.lastRefusalKind]}${cell.lastRefusal ? ` : ${cell.lastRefusal}` : ''}`;
+  return null;
+}
+
+function cellHtml(cell: CellView, range: GridRange, serviceName: string): SafeHtml {
+  const sentence = cellSentence(cell, serviceName);
   const classes = `cell cell-${cell.state}${cell.offers.length === 0 ? ' cell-locked' : ''}${cell.late ? ' cell-late' : ''}`;
-  const visible = html`<span class="cell-symbol" aria-hidden="true">${cell.symbol || '○'}</span>${
-    range.view === 'semaine' && cell.changeableUntil ? html`<span class="cell-until" aria-hidden="true">${shortDeadline(cell.changeableUntil)}</span>` : ''
-  }${cell.late ? html`<span class="cell-until" aria-hidden="true">hors délai</span>` : ''}<span class="sr-only">${sentence}</span>`;
-  if (cell.state === 'closed') return html`<td class="${classes}" title="${sentence}">${visible}</td>`;
-  return html`<td class="${classes}"><a class="cell-link" href="${cellUrl(cell, range.view, range.from)}" title="${sentence}">${visible}</a></td>`;
+  const refusal = refusalText(cell);
+  // What a sighted family reads (symbol and words, the refusal and its reason); the sentence is what a screen reader
+  // hears, once. A refused state already says « Refusé » as its own words.
+  const visible = html`<span class="cell-visible" aria-hidden="true"><span class="cell-state-line"><span class="cell-symbol">${cell.symbol || '○'}</span> <span class="cell-text">${
+    cell.state === 'refused' ? '' : CELL_SHORT_LABELS[cell.state]
+  }${cell.late ? ', hors délai' : ''}</span></span>${
+    refusal ? html`<span class="cell-refusal"><span class="cell-symbol">${cell.state === 'refused' ? '' : '⛔ '}</span>${refusal}</span>` : ''
+  }${range.view === 'semaine' && cell.changeableUntil ? html`<span class="cell-until">jusqu’au ${shortDeadline(cell.changeableUntil)}</span>` : ''}${
+    // Why a day is closed was a tooltip only: in the week view it is written (a phone has no hover).
+    range.view === 'semaine' && cell.state === 'closed' && cell.closedWhy ? html`<span class="cell-until">${cell.closedWhy}</span>` : ''
+  }</span><span class="sr-only">${sentence}</span>`;
+  if (cell.state === 'closed') return html`<td class="${classes}">${visible}</td>`;
+  return html`<td class="${classes}"><a class="cell-link" href="${cellUrl(cell, range.view, range.from)}">${visible}</a></td>`;
 }
 
 function dayHeader(day: string, view: ViewKind): SafeHtml {
   const weekday = isoWeekday(day);
   const label = formatDayFr(day);
   const short = `${SHORT_WEEKDAYS[weekday]} ${Number(day.slice(8, 10))}${view === 'semaine' ? `/${day.slice(5, 7)}` : ''}`;
-  return html`<th scope="col" abbr="${label}"><span aria-hidden="true">${short}</span><span class="sr-only">${label}</span></th>`;
+  return html`<th scope="row" class="sticky"><span aria-hidden="true">${short}</span><span class="sr-only">${label}</span></th>`;
 }
 
+/**
+ * One row per day and one column per service: a week fits a 360 px phone without scrolling sideways (a child has a
+ * few services, a week has up to seven days), and a month reads downwards. The scroll box stays for a child with
+ * many services, and holds everything it contains (the screen-reader text too: see .table-wrap in portal.css).
+ */
 function gridHtml(pc: PlanningContext, child: FamilyPublication['children'][number], range: GridRange): SafeHtml {
   const { days, rows } = childGrid(pc, child.id, range);
   const name = `${child.prenom} ${child.nom}`;
   if (rows.length === 0) return html`<p>${name} n’est inscrit(e) à aucun service sur cette période.</p>`;
   if (days.length === 0) return html`<p>Aucun jour publié sur cette période.</p>`;
   const caption = `Planning de ${name}, ${range.title.toLowerCase()}`;
-  return html`<div class="table-wrap planning-wrap" tabindex="0" role="region" aria-label="${caption}"><table class="planning-grid">
-<caption>${caption}</caption>
-<thead><tr><th scope="col" class="sticky">Service</th>${days.map((d) => dayHeader(d, range.view))}</tr></thead>
-<tbody>${rows.map(
-    (row) => html`<tr><th scope="row" class="sticky">${row.service.name}</th>${row.cells.map((cell) => cellHtml(cell, row.service, range))}</tr>`,
+  const byDay = (day: string) => rows.map((row) => ({ row, cell: row.cells.find((c) => c.day === day) }));
+  return html`<div class="table-wrap planning-wrap" tabindex="0" role="region" aria-label="${caption}"><table class="planning-grid planning-${range.view}">
+<caption class="sr-only">${caption}</caption>
+<thead><tr><th scope="col" class="sticky">Jour</th>${rows.map((row) => html`<th scope="col">${row.service.name}</th>`)}</tr></thead>
+<tbody>${days.map(
+    (day) =>
+      html`<tr>${dayHeader(day, range.view)}${byDay(day).map(({ row, cell }) =>
+        cell ? cellHtml(cell, range, row.service.name) : html`<td class="cell cell-closed"><span aria-hidden="true">–</span><span class="sr-only">${row.service.name} : pas de jour publié.</span></td>`,
+      )}</tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -109,10 +135,10 @@ function legendHtml(): SafeHtml {
   const entries: Array<[string, string]> = [
     ['○', 'Ouvert, non réservé'],
     ['✔', 'Réservé'],
-    ['🚧', 'Demande en attente de validation'],
+    ['🚧', 'Demande en attente de validation (« en attente »)'],
     ['✖', 'Annulé'],
     ['A', 'Absent (motif connu)'],
-    ['⛔', 'Demande refusée'],
+    ['⛔', 'Demande refusée, avec le motif du service'],
     ['P', 'Présent'],
     ['!', 'Absent sans prévenir'],
     ['·', 'Fermé'],
@@ -126,7 +152,7 @@ function confirmation(pc: PlanningContext, uid: string | undefined, ignored: str
   if (!found) return html``;
   const n = found.request.items.length;
   const left = ignored && /^\d{1,4}$/.test(ignored) ? Number(ignored) : 0;
-  const text = `Votre demande a été envoyée au service (${n} jour${n > 1 ? 's' : ''}). Les jours concernés sont marqués 🚧 jusqu’à sa réponse.${
+  const text = `Votre demande a été envoyée au service (${n} jour${n > 1 ? 's' : ''}). Les jours concernés sont marqués 🚧 « en attente » jusqu’à sa réponse.${
     left > 0 ? ` ${left} jour${left > 1 ? 's' : ''} non compris : service fermé, jour déjà demandé ou action impossible ce jour-là.` : ''
   }${found.late ? ' Elle est arrivée hors délai : le service décidera s’il peut l’accepter.' : ''}`;
   return alertBox(text, 'success');
@@ -211,17 +237,14 @@ function actionForm(
   return html`<section class="card action" aria-labelledby="${id}">
 <h2 id="${id}">${ACTION_LABELS[action]}</h2>
 <p>${onTime ? `Possible jusqu’au ${describeDeadline(deadline)}.` : `Délai dépassé depuis le ${describeDeadline(deadline)} : la demande sera envoyée hors délai et le service décidera.`}</p>
-<form method="post" action="${postUrl}"${action === 'absence' ? html` enctype="multipart/form-data"` : ''} class="form">
+<form method="post" action="${postUrl}" class="form">
 ${csrfField(request, reply, ctx.config)}
 <input type="hidden" name="action" value="${action}">
 ${action === 'absence'
   ? html`<div class="field"><label for="${id}-motif">Motif de l’absence</label>
 <select id="${id}-motif" name="motif" required><option value="">Choisissez un motif</option>${ABSENCE_REASON_CODES.map((code) => html`<option value="${code}">${ABSENCE_REASONS[code]}</option>`)}</select></div>
 <div class="field"><label for="${id}-commentaire">Commentaire (facultatif)</label>
-<textarea id="${id}-commentaire" name="commentaire" rows="3" maxlength="2000"></textarea></div>
-<div class="field"><label for="${id}-certificat">Justificatif (facultatif)</label>
-<p class="hint" id="${id}-certificat-hint">PDF, JPEG ou PNG, 2 Mo au plus.</p>
-<input id="${id}-certificat" name="certificat" type="file" accept="application/pdf,image/jpeg,image/png" aria-describedby="${id}-certificat-hint"></div>`
+<textarea id="${id}-commentaire" name="commentaire" rows="3" maxlength="2000"></textarea></div>`
   : ''}
 <fieldset><legend>Plusieurs jours (facultatif)</legend>
 <label for="${id}-jusqu">Tous les ${weekday}s jusqu’au</label>
@@ -233,9 +256,75 @@ ${siblings.length > 0
       (s) => html`<div class="check"><input type="checkbox" id="${id}-frere-${s.id}" name="freres" value="${s.id}"><label for="${id}-frere-${s.id}">${s.prenom} ${s.nom}</label></div>`,
     )}</fieldset>`
   : ''}
-<button type="submit">${ACTION_LABELS[action]}</button>
+${action === 'absence'
+  ? html`<p class="hint">Étape 1 sur 2 : vous vérifierez la demande et pourrez joindre un justificatif avant de la confirmer.</p><button type="submit">Continuer</button>`
+  : html`<button type="submit">${ACTION_LABELS[action]}</button>`}
 </form>
 </section>`;
+}
+
+/** The days of a request grouped by child, in words: « Léo : lundi 7 décembre 2026, lundi 14 décembre 2026 ». */
+function itemsText(pc: PlanningContext, items: PortalRequest['items']): string[] {
+  const byChild = new Map<number, string[]>();
+  for (const item of items) byChild.set(item.childId, [...(byChild.get(item.childId) ?? []), formatDayFr(item.day)]);
+  return [...byChild].map(([childId, days]) => {
+    const child = pc.publication.children.find((c) => c.id === childId);
+    return `${child ? `${child.prenom} ${child.nom}` : ''} : ${days.join(', ')}`;
+  });
+}
+
+/**
+ * The absence's second step (works without JavaScript): what will be sent, in words, and « Confirmer l’absence ».
+ * The first step's answers travel in hidden fields; the justificatif is chosen here, since a file cannot be carried.
+ */
+async function confirmAbsencePage(
+  ctx: PortalContext,
+  request: FastifyRequest<{ Params: { childId: string; serviceId: string; day: string } }>,
+  reply: FastifyReply,
+  pc: PlanningContext,
+  form: PlanningForm,
+  built: Extract<Built, { ok: true }>,
+  error: string | null = null,
+  status = 200,
+): Promise<FastifyReply> {
+  const { child, cell, service } = ownCell(pc, request.params);
+  const query = request.query as Query;
+  const view = viewOf(query);
+  const anchor = anchorOf(query) ?? cell.day;
+  const postUrl = cellUrl(cell, view, anchor);
+  const days = itemsText(pc, built.items);
+  const n = built.items.length;
+  return sendPage(ctx, request, reply, {
+    title: `Confirmer l’absence – ${child.prenom}`,
+    current: '/planning',
+    status,
+    main: html`<h1>Confirmer l’absence</h1>
+${alertBox(error)}
+<p class="hint">Étape 2 sur 2 : la demande n’est pas encore envoyée.</p>
+<section class="card" aria-labelledby="resume"><h2 id="resume">${service.name} : ${n} jour${n > 1 ? 's' : ''}</h2>
+<dl>
+<div><dt>Motif</dt><dd>${form.reason ? ABSENCE_REASONS[form.reason] : ''}</dd></div>
+<div><dt>Jour${n > 1 ? 's' : ''}</dt><dd>${days.length === 1 ? days[0]!.replace(/^.* : /, '') : html`<ul>${days.map((d) => html`<li>${d}</li>`)}</ul>`}</dd></div>
+${form.comment ? html`<div><dt>Commentaire</dt><dd>${form.comment}</dd></div>` : ''}
+</dl>
+${built.skipped.length > 0 ? html`<p>Non compris (service fermé, jour déjà demandé ou action impossible) : ${built.skipped.join(', ')}.</p>` : ''}
+${built.late ? html`<p class="deadline">Le délai est dépassé : la demande sera envoyée hors délai et le service décidera.</p>` : ''}
+</section>
+<form method="post" action="${postUrl}" enctype="multipart/form-data" class="form">
+${csrfField(request, reply, ctx.config)}
+<input type="hidden" name="action" value="absence">
+<input type="hidden" name="confirmer" value="1">
+<input type="hidden" name="motif" value="${form.reason ?? ''}">
+<input type="hidden" name="commentaire" value="${form.comment}">
+<input type="hidden" name="jusqu_au" value="${form.until ?? ''}">
+<input type="hidden" name="freres" value="${form.siblings.join(' ')}">
+<div class="field"><label for="certificat">Justificatif (facultatif)</label>
+<p class="hint" id="certificat-hint">PDF, JPEG ou PNG, 2 Mo au plus.</p>
+<input id="certificat" name="certificat" type="file" accept="application/pdf,image/jpeg,image/png" aria-describedby="certificat-hint"></div>
+<button type="submit">Confirmer l’absence</button>
+</form>
+<p><a href="${postUrl}">Modifier la demande</a> · <a href="${planningUrl(child.id, view, anchor)}">Retour au planning sans rien envoyer</a></p>`,
+  });
 }
 
 async function cellPage(
@@ -268,7 +357,7 @@ ${alertBox(error)}
 <p class="cell-state"><span aria-hidden="true">${cell.symbol} </span>${sentence}</p>
 ${cell.offers.length === 0
   ? html`<p class="locked"><strong>Aucune modification possible.</strong> ${why}</p>`
-  : cell.offers.map((offer) => actionForm(request, reply, ctx, pc, cell, offer.action, offer.onTime, offer.deadline, postUrl))}
+  : [...cell.offers].sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action)).map((offer) => actionForm(request, reply, ctx, pc, cell, offer.action, offer.onTime, offer.deadline, postUrl))}
 <p><a href="${back}">Retour au planning</a></p>`,
   });
 }
@@ -297,12 +386,16 @@ export const registerPlanningPages: PortalModule = (app, ctx) => {
       const built = buildItems(pc, read.form);
       if (!built.ok) return cellPage(ctx, request, reply, built.message, 422);
 
+      // An absence is sent only from its confirmation page (motif → confirmer); its first step shows that page.
+      const confirmed = body?.confirmer === '1' || (Array.isArray(body?.confirmer) && body.confirmer[0] === '1');
+      if (read.form.action === 'absence' && !confirmed) return confirmAbsencePage(ctx, request, reply, pc, read.form, built);
+
       let certificate = null;
       const file = body?.certificat;
       if (read.form.action === 'absence' && Buffer.isBuffer(file) && file.length > 0) {
         if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'Le justificatif ne doit pas dépasser 2 Mo.');
         const mime = documentMime(file);
-        if (!mime) return cellPage(ctx, request, reply, 'Le justificatif doit être un fichier PDF, JPEG ou PNG.', 422);
+        if (!mime) return confirmAbsencePage(ctx, request, reply, pc, read.form, built, 'Le justificatif doit être un fichier PDF, JPEG ou PNG.', 422);
         certificate = { fileName: `justificatif.${EXTENSIONS[mime]}`, mime, base64: file.toString('base64') };
       }
       const recorded = await recordRequest(

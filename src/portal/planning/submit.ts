@@ -41,9 +41,12 @@ export function readForm(body: Record<string, unknown> | null, cell: { childId: 
   if (until !== '' && (!ISO_DAY.test(until) || Number.isNaN(Date.parse(until)))) return { message: 'La date de fin de la répétition est invalide (jj/mm/aaaa).' };
   if (until !== '' && until < cell.day) return { message: 'La date de fin de la répétition doit être après le jour choisi.' };
   const rawSiblings = body?.freres;
+  // Ticked boxes come as one value each; the confirmation page carries them in one hidden field, « 12 13 » (a
+  // multipart form holds few fields).
   const siblings = [rawSiblings]
     .flat()
-    .filter((v): v is string => typeof v === 'string' && /^\d{1,12}$/.test(v))
+    .flatMap((v) => (typeof v === 'string' ? v.split(/[\s,]+/) : []))
+    .filter((v) => /^\d{1,12}$/.test(v))
     .map(Number);
   let reason: AbsenceReason | null = null;
   if (action === 'absence') {
