@@ -7,10 +7,9 @@ import { formatInvoiceNumber } from '../src/shared/billing/invoice.js';
 import { DEFAULT_BILLING_SETTINGS } from '../src/shared/billing/settings.js';
 import { dayRange, isWeekend, isoWeekday } from '../src/shared/calendar/days.js';
 import type { Result } from '../src/shared/result.js';
-import { benchClock, benchRandom, openBenchOffice, type BenchOffice } from './database.js';
+import { benchClock, benchRandom, copyBenchOffice, type BenchOffice } from './database.js';
 import { timeEach, type BenchResult } from './stats.js';
 import { pdfThreadCount } from '../src/server/pdf-pool.js';
-import { keyFileFor } from '../src/office/sepa/iban-vault.js';
 
 /**
  * The month's invoices as one PDF (`invoiceRuns.pdf`, issue 9: 1,000 families under 10 s): 1,000 issued invoices of
@@ -118,11 +117,7 @@ export function benchInvoiceDocument(index: number, familyId: number, random: ()
 export async function benchInvoicePdf(office: BenchOffice): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-invoice-pdf-'));
   const file = path.join(dir, 'office.sqlite');
-  office.database.sqlite.prepare('VACUUM INTO ?').run(file);
-  // The copy's sealed IBANs open with the bench file's key (src/office/sepa/iban-vault.ts), kept beside each file.
-  const key = keyFileFor(office.database.sqlite.name);
-  if (key && fs.existsSync(key)) fs.copyFileSync(key, keyFileFor(file) as string);
-  const copy = await openBenchOffice(file);
+  const copy = await copyBenchOffice(office, file);
   try {
     const sqlite = copy.database.sqlite;
     const now = benchClock().toISOString();

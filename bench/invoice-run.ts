@@ -6,7 +6,7 @@ import { loadCalendar, loadServices } from '../src/office/planning/store.js';
 import type { InvoiceRunView } from '../src/shared/api/billing.js';
 import type { Tariff } from '../src/shared/billing/tariffs.js';
 import type { Result } from '../src/shared/result.js';
-import { benchClock, benchRandom, openBenchOffice, type BenchOffice } from './database.js';
+import { benchClock, benchRandom, copyBenchOffice, openBenchOffice, type BenchOffice } from './database.js';
 import { timeEach, type BenchResult } from './stats.js';
 
 /**
@@ -221,9 +221,7 @@ async function invoiceBenchFile(office: BenchOffice): Promise<string> {
     }
   }
   const temp = `${file}.tmp`;
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${temp}${suffix}`, { force: true });
-  office.database.sqlite.prepare('VACUUM INTO ?').run(temp);
-  const seeding = await openBenchOffice(temp);
+  const seeding = await copyBenchOffice(office, temp);
   try {
     const started = performance.now();
     const rows = await seedMonth(seeding);
@@ -234,6 +232,8 @@ async function invoiceBenchFile(office: BenchOffice): Promise<string> {
   } finally {
     await seeding.close();
   }
+  // The IBAN key goes with its database (src/office/sepa/iban-vault.ts), as in bench/database.ts.
+  if (fs.existsSync(`${temp}.key`)) fs.renameSync(`${temp}.key`, `${file}.key`);
   fs.renameSync(temp, file);
   return file;
 }

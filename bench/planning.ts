@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ChildPlanning } from '../src/shared/api/contract.js';
 import type { Result } from '../src/shared/result.js';
 import { seedDemoInscriptions } from '../src/office/demo/inscriptions.js';
-import { benchClock, benchRandom, openBenchOffice, type BenchOffice } from './database.js';
+import { benchClock, benchRandom, copyBenchOffice, type BenchOffice } from './database.js';
 import { ALL_INPUTS, timeEach, type BenchResult } from './stats.js';
 
 /**
@@ -47,8 +47,7 @@ function rawMonth(sqlite: BenchOffice['database']['sqlite']): (childId: number) 
 export async function benchPlanning(office: BenchOffice): Promise<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-planning-'));
   const file = path.join(dir, 'office.sqlite');
-  office.database.sqlite.prepare('VACUUM INTO ?').run(file);
-  const copy = await openBenchOffice(file);
+  const copy = await copyBenchOffice(office, file);
   try {
     const sqlite = copy.database.sqlite;
     const children = sqlite.prepare('SELECT id, family_id FROM children ORDER BY id LIMIT ?').all(CHILDREN) as { id: number; family_id: number }[];

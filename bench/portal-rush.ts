@@ -14,7 +14,7 @@ import type { Clock } from '../src/shared/clock.js';
 import { deadlineFor } from '../src/shared/planning/deadlines.js';
 import { DEFAULT_DEADLINE_RULE } from '../src/shared/planning/rules.js';
 import { familyPublicationSchema, type FamilyPublication, type PortalSettings } from '../src/shared/sync/contract.js';
-import { openBenchOffice, type BenchOffice } from './database.js';
+import { copyBenchOffice, openBenchOffice, type BenchOffice } from './database.js';
 import { summarise, type BenchResult } from './stats.js';
 
 /**
@@ -89,7 +89,7 @@ async function familyFlow(base: string, agent: Agent, family: Family, cantine: n
   const cell = `/planning/${family.childId}/${cantine}/${DAY}`;
   const page = await send('GET cellule', cell, null);
   if (page.status !== 200) throw new Error(`cell page ${page.status}`);
-  const sent = await send('POST demande', cell, { _csrf: tokenOf(page.body), action: 'absence', motif: 'MEDICAL', commentaire: 'Gastro' });
+  const sent = await send('POST demande', cell, { _csrf: tokenOf(page.body), action: 'absence', motif: 'MEDICAL', commentaire: 'Gastro', confirmer: '1' });
   const uid = /demande=([0-9a-f-]{36})/.exec(sent.location)?.[1];
   if (sent.status !== 303 || !uid) throw new Error(`submission ${sent.status}`);
   return uid;
@@ -195,8 +195,7 @@ export async function benchPortalRush(office: BenchOffice, say: (line: string) =
   const origin = Date.now();
   const clock: Clock = () => new Date(Date.parse(RUSH_AT) + (Date.now() - origin));
   const officeFile = path.join(dir, 'office.sqlite');
-  office.database.sqlite.prepare('VACUUM INTO ?').run(officeFile);
-  const copy = await openBenchOffice(officeFile);
+  const copy = await copyBenchOffice(office, officeFile);
   const portal = buildPortal({ dataDir: path.join(dir, 'portal'), clock, mailer: null, config: { syncSecret: SECRET, cookieSecret: 'banc-cookie-0123456789abcdef0123456789', production: false, publicUrl: 'http://127.0.0.1' } });
   const bare = await bareServer();
   try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DecisionOutcome, QueueRow } from '../src/shared/api/contract.js';
 import type { Result } from '../src/shared/result.js';
-import { openBenchOffice, type BenchOffice } from './database.js';
+import { copyBenchOffice, type BenchOffice } from './database.js';
 import { summarise, timeEach, type BenchResult } from './stats.js';
 
 /**
@@ -116,8 +116,7 @@ function rawAccept(sqlite: BetterSqlite3.Database, userId: number): (itemIds: nu
 async function onCopy<T>(office: BenchOffice, run: (copy: BenchOffice) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-requests-'));
   const file = path.join(dir, 'office.sqlite');
-  office.database.sqlite.prepare('VACUUM INTO ?').run(file);
-  const copy = await openBenchOffice(file);
+  const copy = await copyBenchOffice(office, file);
   try {
     return await run(copy);
   } finally {

@@ -6,7 +6,7 @@ import { DEMO_PASSWORD } from '../src/office/demo/seed.js';
 import type { FileContent } from '../src/shared/api/contract.js';
 import type { Result } from '../src/shared/result.js';
 import { renderPdf } from '../src/server/pdfmake.js';
-import { benchClock, benchRandom, openBenchOffice, type BenchOffice } from './database.js';
+import { benchClock, benchRandom, copyBenchOffice, type BenchOffice } from './database.js';
 import { timeEach, type BenchResult } from './stats.js';
 
 /**
@@ -40,8 +40,7 @@ function plainTableDocument(pages: number) {
 export async function benchStatements(office: BenchOffice): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-statements-'));
   const file = path.join(dir, 'office.sqlite');
-  office.database.sqlite.prepare('VACUUM INTO ?').run(file);
-  const copy = await openBenchOffice(file);
+  const copy = await copyBenchOffice(office, file);
   try {
     const sqlite = copy.database.sqlite;
     const now = benchClock().toISOString();

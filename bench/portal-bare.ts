@@ -1,0 +1,43 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The floor of `npm run bench:portal` (bench/portal-server.ts): bare node:http in a process of its own, loaded by the
+ * same generator as the portal. A GET answers an HTML page of the size asked (`?octets=N`, the size of the portal's
+ * page it stands for) with a cookie; a POST reads and parses its form and answers 303, as the portal does. It writes
+ * its port on stdout once listening.
+ */
+
+const pages = new Map<number, Buffer>();
+
+function pageOf(size: number): Buffer {
+  let page = pages.get(size);
+  if (!page) {
+    const head = '<!doctype html><html lang="fr"><title>Banc</title><body>';
+    page = Buffer.from(head + 'x'.repeat(Math.max(0, size - head.length)), 'utf8');
+    pages.set(size, page);
+  }
+  return page;
+}
+
+let counter = 0;
+const server = http.createServer((request, response) => {
+  if (request.method === 'GET') {
+    const size = Number(new URL(request.url ?? '/', 'http://banc').searchParams.get('octets') ?? 1024);
+    const page = pageOf(Number.isInteger(size) && size > 0 ? size : 1024);
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.length, 'set-cookie': `banc=${++counter}; Path=/; HttpOnly` });
+    response.end(page);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const uid = `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+    response.writeHead(form.has('_csrf') ? 303 : 403, { location: `/planning?demande=${uid}`, 'content-length': 0 });
+    response.end();
+  });
+});
+
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
+process.once('SIGTERM', () => server.close(() => process.exit(0)));
