@@ -11,6 +11,7 @@ import { loadSession, LoginRequired } from './auth/sessions.js';
 import { openPortalDatabase, type PortalDb } from './db/open.js';
 import { HttpError, type PortalContext, type PortalModule } from './http/context.js';
 import { verifyCsrf } from './http/csrf.js';
+import { claimSubmission, settleSubmission } from './http/submission.js';
 import { html } from './http/html.js';
 import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT } from './http/limits.js';
 import { sendPage } from './http/render.js';
@@ -133,10 +134,12 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   app.register(formbody);
   app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: UPLOAD_FILE_LIMIT, files: 1, fields: 10, parts: 12, fieldSize: 4096 },
+    // The form's own fields, its CSRF token and its submission key.
+    limits: { fileSize: UPLOAD_FILE_LIMIT, files: 1, fields: 11, parts: 13, fieldSize: 4096 },
   });
 
   app.decorateRequest('familySession', null);
+  app.decorateRequest('submissionClaim', null);
 
   app.addHook('onRequest', async (request) => {
     const type = request.headers['content-type'] ?? '';
@@ -145,10 +148,18 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
     if (request.url.startsWith('/static/') || request.url.startsWith('/sync/')) return;
     request.familySession = await loadSession(ctx, request);
-    if (request.method === 'POST') verifyCsrf(request, config);
+    if (request.method === 'POST') {
+      verifyCsrf(request, config);
+      // A repeat of a form already posted gets the first answer, and is not handled twice.
+      if (await claimSubmission(ctx, request, reply)) return reply;
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    await settleSubmission(ctx, request, reply);
   });
 
   app.setNotFoundHandler(async (request, reply) => {
