@@ -56,14 +56,15 @@ export class HttpFamily {
   }
 
   /**
-   * The hidden fields of the last page's form posting to `action` (its CSRF token, its one-time submission key…), as a
-   * browser without JavaScript sends them.
+   * The hidden fields of the last page's form posting to the path `action` (its CSRF token, its one-time submission
+   * key…), as a browser without JavaScript sends them.
    */
   hiddenFields(action: string): Record<string, string> {
     const unescape = (text: string) => text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
     for (const form of this.lastBody.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
       const target = /\baction="([^"]*)"/.exec(form[1]!)?.[1];
-      if (target === undefined || unescape(target) !== action) continue;
+      // The form's address may carry a query (the planning's view and week): the path decides.
+      if (target === undefined || unescape(target).split('?')[0] !== action) continue;
       const fields: Record<string, string> = {};
       for (const input of form[2]!.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
         const name = /\bname="([^"]*)"/.exec(input[0])?.[1];
