@@ -34,6 +34,8 @@ export interface BuildPortalOptions {
   logger?: boolean;
   /** Extra route modules (the sync endpoints, pages under development). */
   modules?: PortalModule[];
+  /** The files a page of the sync pull carries at most (default PULL_PAGE_MAX_FILE_BYTES). */
+  pullMaxFileBytes?: number;
   /** Milliseconds between outbox passes (mail is also sent right after it is queued). */
   mailIntervalMs?: number;
 }
@@ -198,7 +200,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   });
 
   registerStatic(app);
-  registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, onPublished: () => ctx.kickMail() });
+  registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, pullMaxFileBytes: options.pullMaxFileBytes, onPublished: () => ctx.kickMail() });
   for (const register of [...PAGE_MODULES, ...(options.modules ?? [])]) register(app, ctx);
 
   const purge = setInterval(() => {

@@ -15,7 +15,7 @@ export const PULL_PAGE_MAX_FILE_BYTES = 24 * 1024 * 1024;
  * are sent as stored: the office checks each against the contract and refuses, with its reason, one it cannot read
  * (a body recorded by an older portal, a bug), so one request never blocks the ones behind it.
  */
-export async function pullPage(db: PortalDb, after: number, limit: number): Promise<PullResponse> {
+export async function pullPage(db: PortalDb, after: number, limit: number, maxFileBytes = PULL_PAGE_MAX_FILE_BYTES): Promise<PullResponse> {
   const rows = await db
     .selectFrom('requests')
     .select(['seq', 'uid', 'family_id', 'kind', 'body', 'submitted_at'])
@@ -31,7 +31,7 @@ export async function pullPage(db: PortalDb, after: number, limit: number): Prom
   let bytes = 0;
   const fits = page.findIndex((row, index) => {
     bytes += sizes.get(row.uid) ?? 0;
-    return index > 0 && bytes > PULL_PAGE_MAX_FILE_BYTES;
+    return index > 0 && bytes > maxFileBytes;
   });
   if (fits > 0) page = page.slice(0, fits);
   const requests = [];
