@@ -10,10 +10,9 @@ import {
 } from '../../src/shared/files/limits.js';
 import { imageMime } from '../../src/shared/files/sniff.js';
 import { SYNC_PATHS, type PullResponse } from '../../src/shared/sync/contract.js';
-import { PULL_PAGE_MAX_FILE_BYTES } from '../../src/portal/sync/pull.js';
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
 import { HttpFamily, pageText, type HttpPage } from '../helpers/portal-http.js';
-import { signedFetch, startTestPortal, submitOnPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
+import { portalAccount, signedFetch, startTestPortal, submitOnPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 import { certificatePdf, HTML_BODY, jpegImage, pngImage } from '../helpers/uploads.js';
 
 /**
@@ -196,6 +195,8 @@ describe('files a family uploads', () => {
     expect(pageText(script.body)).toContain(PDF_ACTIVE_CONTENT_MESSAGE);
     const escaped = await send(certificateFile(await certificatePdf('/Names << /Embedded#46iles << /Names [] >> >>')));
     expect(pageText(escaped.body)).toContain(PDF_ACTIVE_CONTENT_MESSAGE);
+    const print = await send(certificateFile(await certificatePdf('/OpenAction << /S /Named /N /Print >>')));
+    expect(pageText(print.body)).toContain(PDF_ACTIVE_CONTENT_MESSAGE);
     const launch = await send(certificateFile(await certificatePdf('/AA << /O << /S /Launch /F (calc.exe) >> >>')));
     expect(pageText(launch.body)).toContain(PDF_ACTIVE_CONTENT_MESSAGE);
     const html = await send(certificateFile(Buffer.concat([Buffer.from('%PDF-1.7\n'), HTML_BODY])));
@@ -205,7 +206,9 @@ describe('files a family uploads', () => {
     expect(pageText(text.body)).toContain('Le justificatif doit être un fichier PDF, JPEG ou PNG.');
     expect(await portal.db.selectFrom('requests').select('uid').execute()).toEqual([]);
 
-    const pdf = await certificatePdf();
+    // An opening destination (open on page 1, as LibreOffice or Word write it) is no action: the PDF is taken as sent.
+    const page = /\/Kids \[(\d+) 0 R\]/.exec((await certificatePdf()).toString('latin1'))![1];
+    const pdf = await certificatePdf(`/OpenAction [${page} 0 R /Fit]`);
     expect((await send(certificateFile(pdf))).status).toBe(303);
     // The first day is now asked: the image goes with an absence on another day.
     expect((await send(certificateFile(Buffer.concat([jpegImage(), HTML_BODY]), 'image/jpeg'), '2026-12-17')).status).toBe(303);
@@ -283,23 +286,26 @@ describe('the office receiving identical photos', () => {
 });
 
 describe('the pull of requests with files', () => {
-  it('sends each file once with its request, in pages bounded in bytes, nothing left behind', async () => {
-    await loggedInFamily();
-    const account = await portal.db.selectFrom('accounts').select('id').where('family_id', '=', familyId).executeTakeFirstOrThrow();
-    // Three certificates of 9 Mo, on three days (the quota of the day is not what is tested here).
-    const size = 9 * 1024 * 1024;
-    const files = [1, 2, 3].map((n) => Buffer.alloc(size, n));
+  it('sends each file once with its request, in pages bounded in bytes, and the office receives them all', async () => {
+    // A portal whose pull pages carry 1 Mo of files at most (PULL_PAGE_MAX_FILE_BYTES in production), three
+    // certificates of 400 Ko: two fit in a page, the third goes in the next.
+    await portal.close();
+    portal = await startTestPortal(office.clock, undefined, { pullMaxFileBytes: 1024 * 1024 });
+    await office.value('sync.configure', { portalUrl: portal.url, secret: SYNC_SECRET });
+    await sync();
+    const accountId = await portalAccount(portal.db, familyId, 'helene.martin@example.fr');
+    const files = [1, 2, 3].map((n) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(400 * 1024, n)]));
+    const days = ['2026-12-14', '2026-12-15', '2026-12-17'];
     const uids: string[] = [];
     for (const [index, file] of files.entries()) {
-      const request = await submitOnPortal(portal.db, familyId, account.id, new Date(Date.parse('2026-11-20T09:00:00Z') + index * 86_400_000), {
+      const request = await submitOnPortal(portal.db, familyId, accountId, office.clock(), {
         kind: 'absence',
         reason: 'MEDICAL',
-        items: [{ childId, serviceId: cantine, day: '2026-12-14' }],
+        items: [{ childId, serviceId: cantine, day: days[index]! }],
         certificate: { fileName: 'justificatif.pdf', mime: 'application/pdf', base64: file.toString('base64') },
       });
       uids.push(request.uid);
     }
-    expect(3 * size).toBeGreaterThan(PULL_PAGE_MAX_FILE_BYTES);
     const pull = async (after: number) => {
       const response = await signedFetch(portal.url, SYNC_PATHS.pull, { body: JSON.stringify({ after, limit: 100 }), now: office.clock() });
       expect(response.status).toBe(200);
@@ -311,5 +317,11 @@ describe('the pull of requests with files', () => {
     const sent = [...first.requests, ...second.requests].map((entry) => entry.request as { uid: string; certificate: { base64: string } });
     expect(sent.map((request) => request.uid)).toEqual(uids);
     sent.forEach((request, index) => expect(Buffer.from(request.certificate.base64, 'base64').equals(files[index]!)).toBe(true));
+
+    // The office's own pull, page after page: every request and every file, once.
+    await sync();
+    expect(officeRequests().map((row) => row.uid)).toEqual(uids);
+    const documents = office.sqlite.prepare('SELECT content FROM family_documents ORDER BY id').all() as Array<{ content: Buffer }>;
+    expect(documents.map((d) => files.findIndex((file) => file.equals(d.content)))).toEqual([0, 1, 2]);
   });
 });
