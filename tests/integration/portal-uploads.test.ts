@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   DAILY_QUOTAS,
   IMAGE_UNREADABLE_MESSAGE,
@@ -21,6 +21,10 @@ import { certificatePdf, HTML_BODY, jpegImage, pngImage } from '../helpers/uploa
  * and what reaches the office through the real sync pull. The office's clock (shared with the portal) is Saturday
  * 28 November 2026; the days asked are in the week of 14 December, well before their deadlines.
  */
+
+// Every photo is decoded and encoded in a child process, two at a time: a test posting a burst of them needs more
+// than the default 30 s on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 let office: TestOffice;
 let portal: TestPortal;
@@ -257,6 +261,31 @@ describe('quotas of the day', () => {
     const kinds = officeRequests().map((row) => row.kind);
     expect(kinds.filter((kind) => kind === 'photo')).toHaveLength(DAILY_QUOTAS.photo + 1);
     expect(kinds.filter((kind) => kind === 'data_change')).toHaveLength(DAILY_QUOTAS.data_change + 1);
+  });
+});
+
+describe('a burst of photos', () => {
+  it('stores one of eight identical photos sent at once from eight pages, and no more than the quota of distinct ones', async () => {
+    const family = await loggedInFamily();
+    const action = `/mes-enfants/${childId}/photo`;
+    // Eight renders of the page: eight submission keys, so none of these posts is a repeat of another.
+    const forms: Array<Record<string, string>> = [];
+    for (let index = 0; index < 8; index += 1) {
+      await family.get('/mes-enfants');
+      forms.push(family.hiddenFields(action));
+    }
+    const same = pngImage(400, 300, '#a05010');
+    const identical = await Promise.all(forms.map((form) => family.submit(action, form, photoFile(same))));
+    expect(identical.map((answer) => answer.status).sort()).toEqual([303, ...Array<number>(7).fill(409)]);
+
+    const distinct = await Promise.all(forms.map((form, index) => family.submit(action, form, photoFile(pngImage(80, 60, `#10${(index * 20 + 16).toString(16)}90`)))));
+    const accepted = distinct.filter((answer) => answer.status === 303).length;
+    expect(accepted).toBe(DAILY_QUOTAS.photo - 1);
+    expect(distinct.filter((answer) => answer.status === 429)).toHaveLength(8 - accepted);
+
+    await sync();
+    expect(officeRequests().filter((row) => row.kind === 'photo')).toHaveLength(DAILY_QUOTAS.photo);
+    expect((await office.value('requests.queue', {})).filter((row) => row.kind === 'photo')).toHaveLength(DAILY_QUOTAS.photo);
   });
 });
 
