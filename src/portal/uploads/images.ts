@@ -22,40 +22,27 @@ const MAX_PARALLEL = 2;
 const canvasUrl = pathToFileURL(createRequire(import.meta.url).resolve('@napi-rs/canvas')).href;
 
 /**
- * The child's program: reads the image on stdin, turns it upright by its EXIF orientation (given by the parent, which
- * read it), draws it on a white background (a transparent PNG does not turn black) and writes the JPEG on stdout
- * after a one-line JSON header with its size.
+ * The child's program: reads the image on stdin, draws it on a white background (a transparent PNG does not turn
+ * black), reduced to maxSide, and writes the JPEG on stdout after a one-line JSON header with its size. Skia turns a
+ * JPEG upright by its EXIF orientation as it decodes it (tests/unit/upload-images.test.ts checks it), so a phone's
+ * portrait photo stays a portrait once its metadata are gone.
  */
 const CHILD_SOURCE = `
 const canvasModule = await import(process.argv[1]);
 const { createCanvas, loadImage } = canvasModule.default ?? canvasModule;
-const [maxSide, orientation, quality] = process.argv.slice(2).map(Number);
+const [maxSide, quality] = process.argv.slice(2).map(Number);
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const image = await loadImage(Buffer.concat(chunks));
 if (!(image.width > 0 && image.height > 0)) { process.stderr.write('empty image'); process.exit(2); }
-const turned = orientation >= 5 && orientation <= 8;
-const uprightW = turned ? image.height : image.width;
-const uprightH = turned ? image.width : image.height;
-const scale = Math.min(1, maxSide / Math.max(uprightW, uprightH));
-const width = Math.max(1, Math.round(uprightW * scale));
-const height = Math.max(1, Math.round(uprightH * scale));
+const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
+const width = Math.max(1, Math.round(image.width * scale));
+const height = Math.max(1, Math.round(image.height * scale));
 const canvas = createCanvas(width, height);
 const g = canvas.getContext('2d');
 g.fillStyle = '#ffffff';
 g.fillRect(0, 0, width, height);
-const w = turned ? height : width;
-const h = turned ? width : height;
-switch (orientation) {
-  case 2: g.transform(-1, 0, 0, 1, width, 0); break;
-  case 3: g.transform(-1, 0, 0, -1, width, height); break;
-  case 4: g.transform(1, 0, 0, -1, 0, height); break;
-  case 5: g.transform(0, 1, 1, 0, 0, 0); break;
-  case 6: g.transform(0, 1, -1, 0, width, 0); break;
-  case 7: g.transform(0, -1, -1, 0, width, height); break;
-  case 8: g.transform(0, -1, 1, 0, 0, height); break;
-}
-g.drawImage(image, 0, 0, w, h);
+g.drawImage(image, 0, 0, width, height);
 const out = canvas.toBuffer('image/jpeg', quality);
 process.stdout.write(JSON.stringify({ width, height }) + '\\n');
 process.stdout.write(out);
@@ -75,9 +62,9 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function runChild(bytes: Buffer, maxSide: number, orientation: number): Promise<{ code: number | null; stdout: Buffer }> {
+function runChild(bytes: Buffer, maxSide: number): Promise<{ code: number | null; stdout: Buffer }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SOURCE, canvasUrl, String(maxSide), String(orientation), String(JPEG_QUALITY)], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SOURCE, canvasUrl, String(maxSide), String(JPEG_QUALITY)], {
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: CHILD_TIMEOUT_MS,
       env: { PATH: process.env.PATH ?? '' },
@@ -93,39 +80,6 @@ function runChild(bytes: Buffer, maxSide: number, orientation: number): Promise<
   });
 }
 
-/** The EXIF orientation (1-8) of a JPEG, from its APP1 segment; 1 when it has none or it cannot be read. */
-export function jpegOrientation(bytes: Uint8Array): number {
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return 1;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 2;
-  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
-    const marker = bytes[at + 1]!;
-    const length = view.getUint16(at + 2);
-    if (marker === 0xda || length < 2) return 1;
-    const start = at + 4;
-    if (marker === 0xe1 && start + 14 <= bytes.length && String.fromCharCode(...bytes.subarray(start, start + 4)) === 'Exif') {
-      const tiff = start + 6;
-      const little = bytes[tiff] === 0x49;
-      const u16 = (offset: number) => view.getUint16(offset, little);
-      const u32 = (offset: number) => view.getUint32(offset, little);
-      const ifd = tiff + u32(tiff + 4);
-      if (ifd + 2 > bytes.length) return 1;
-      const entries = u16(ifd);
-      for (let index = 0; index < entries; index += 1) {
-        const entry = ifd + 2 + index * 12;
-        if (entry + 12 > bytes.length) return 1;
-        if (u16(entry) === 0x0112) {
-          const value = u16(entry + 8);
-          return value >= 1 && value <= 8 ? value : 1;
-        }
-      }
-      return 1;
-    }
-    at = start + length - 2;
-  }
-  return 1;
-}
-
 /** Decodes and encodes `bytes` again, or says in French why it cannot be. */
 export async function reencodeImage(bytes: Buffer, maxSide: number): Promise<Reencoded> {
   const mime = imageMime(bytes);
@@ -133,8 +87,7 @@ export async function reencodeImage(bytes: Buffer, maxSide: number): Promise<Ree
   const size = mime === 'image/png' ? pngSize(bytes) : jpegSize(bytes);
   if (!size || size.width === 0 || size.height === 0) return { ok: false, message: IMAGE_UNREADABLE_MESSAGE };
   if (size.width * size.height > UPLOAD_MAX_PIXELS) return { ok: false, message: IMAGE_TOO_MANY_PIXELS_MESSAGE };
-  const orientation = mime === 'image/jpeg' ? jpegOrientation(bytes) : 1;
-  const { code, stdout } = await slot(() => runChild(bytes, maxSide, orientation));
+  const { code, stdout } = await slot(() => runChild(bytes, maxSide));
   const newline = stdout.indexOf(0x0a);
   if (code !== 0 || newline < 0) return { ok: false, message: IMAGE_UNREADABLE_MESSAGE };
   const header = JSON.parse(stdout.subarray(0, newline).toString('utf8')) as { width: number; height: number };
