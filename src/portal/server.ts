@@ -12,6 +12,7 @@ import { openPortalDatabase, type PortalDb } from './db/open.js';
 import { HttpError, type PortalContext, type PortalModule } from './http/context.js';
 import { verifyCsrf } from './http/csrf.js';
 import { registerSecurityHeaders } from './http/headers.js';
+import { claimSubmission, settleSubmission } from './http/submission.js';
 import { html } from './http/html.js';
 import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT, tooLargeMessage } from './http/limits.js';
 import { sendPage } from './http/render.js';
@@ -34,6 +35,8 @@ export interface BuildPortalOptions {
   logger?: boolean;
   /** Extra route modules (the sync endpoints, pages under development). */
   modules?: PortalModule[];
+  /** The files a page of the sync pull carries at most (default PULL_PAGE_MAX_FILE_BYTES). */
+  pullMaxFileBytes?: number;
   /** Milliseconds between outbox passes (mail is also sent right after it is queued). */
   mailIntervalMs?: number;
 }
@@ -146,11 +149,13 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   app.register(formbody);
   app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: UPLOAD_FILE_LIMIT, files: 1, fields: 10, parts: 12, fieldSize: 4096 },
+    // The form's own fields, its CSRF token and its submission key.
+    limits: { fileSize: UPLOAD_FILE_LIMIT, files: 1, fields: 11, parts: 13, fieldSize: 4096 },
   });
 
   app.decorateRequest('familySession', null);
   registerSecurityHeaders(app);
+  app.decorateRequest('submissionClaim', null);
 
   app.addHook('onRequest', async (request) => {
     const type = request.headers['content-type'] ?? '';
@@ -159,10 +164,18 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
     if (request.url.startsWith('/static/') || request.url.startsWith('/sync/')) return;
     request.familySession = await loadSession(ctx, request);
-    if (request.method === 'POST') verifyCsrf(request, config);
+    if (request.method === 'POST') {
+      verifyCsrf(request, config);
+      // A repeat of a form already posted gets the first answer, and is not handled twice.
+      if (await claimSubmission(ctx, request, reply)) return reply;
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    await settleSubmission(ctx, request, reply);
   });
 
   app.setNotFoundHandler(async (request, reply) => {
@@ -201,7 +214,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   });
 
   registerStatic(app);
-  registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, onPublished: () => ctx.kickMail() });
+  registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, pullMaxFileBytes: options.pullMaxFileBytes, onPublished: () => ctx.kickMail() });
   for (const register of [...PAGE_MODULES, ...(options.modules ?? [])]) register(app, ctx);
 
   const purge = setInterval(() => {

@@ -60,6 +60,48 @@ export class HttpFamily {
     return this.send('GET', path);
   }
 
+  /**
+   * The hidden fields of the last page's form posting to the path `action` (its CSRF token, its one-time submission
+   * key…), as a browser without JavaScript sends them.
+   */
+  hiddenFields(action: string): Record<string, string> {
+    const unescape = (text: string) => text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    for (const form of this.lastBody.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+      const target = /\baction="([^"]*)"/.exec(form[1]!)?.[1];
+      // The form's address may carry a query (the planning's view and week): the path decides.
+      if (target === undefined || unescape(target).split('?')[0] !== action) continue;
+      const fields: Record<string, string> = {};
+      for (const input of form[2]!.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
+        const name = /\bname="([^"]*)"/.exec(input[0])?.[1];
+        const value = /\bvalue="([^"]*)"/.exec(input[0])?.[1];
+        if (name !== undefined) fields[unescape(name)] = unescape(value ?? '');
+      }
+      return fields;
+    }
+    throw new Error(`No form posting to ${action} on the last page`);
+  }
+
+  /**
+   * Posts a form as the browser does: urlencoded, or multipart/form-data when a file is attached. The fields are sent
+   * as given (take the hidden ones from hiddenFields): the same fields sent twice are the same form sent twice.
+   */
+  async submit(path: string, fields: Record<string, string>, file?: { name: string; fileName: string; type: string; bytes: Buffer }): Promise<HttpPage> {
+    if (!file) return this.send('POST', path, new URLSearchParams(fields).toString());
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append(file.name, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.fileName);
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      body: form,
+    });
+    this.remember(response);
+    const text = await response.text();
+    if ((response.headers.get('content-type') ?? '').startsWith('text/html')) this.lastBody = text;
+    return { status: response.status, body: text, location: response.headers.get('location') };
+  }
+
   /** Posts a form with the CSRF token of the last page, as the browser sends the hidden field. */
   post(path: string, form: Record<string, string>): Promise<HttpPage> {
     const match = /name="_csrf" value="([^"]+)"/.exec(this.lastBody);

@@ -8,7 +8,7 @@ import type { Clock } from '../../src/shared/clock.js';
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
 import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
 import { recordRequest, type RequestDraft } from '../../src/portal/requests/submit.js';
-import { buildPortal } from '../../src/portal/server.js';
+import { buildPortal, type BuildPortalOptions } from '../../src/portal/server.js';
 
 export const SYNC_SECRET = 'secret-partage-de-test-0123456789abcdef';
 
@@ -24,9 +24,14 @@ export interface TestPortal {
   close(): Promise<void>;
 }
 
-export async function startTestPortal(clock: Clock, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-'))): Promise<TestPortal> {
+export async function startTestPortal(
+  clock: Clock,
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-')),
+  options: Pick<BuildPortalOptions, 'pullMaxFileBytes'> = {},
+): Promise<TestPortal> {
   const opened: OpenedPortalDatabase = openPortalDatabase(dataDir, clock);
   const app = buildPortal({
+    ...options,
     db: opened.db,
     clock,
     mailer: null,

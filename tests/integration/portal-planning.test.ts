@@ -3,6 +3,7 @@ import { addDays, dayRange, isoWeekday } from '../../src/shared/calendar/days.js
 import { deadlineFor } from '../../src/shared/planning/deadlines.js';
 import type { DeadlineRule } from '../../src/shared/planning/rules.js';
 import { portalRequestSchema, type FamilyPublication, type PortalSettings } from '../../src/shared/sync/contract.js';
+import { certificatePdf } from '../helpers/uploads.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
 /**
@@ -210,7 +211,7 @@ describe('asking for a change', () => {
   it('siblings ticked go in the same request, with a PDF certificate', async () => {
     const page = await family.get('/planning/11/1/2026-12-10');
     expect(page.body).toContain('Inès Martin');
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const pdf = await certificatePdf();
     const boundary = '----planning-test';
     const fields: Array<[string, string]> = [['_csrf', family.csrf()], ['action', 'absence'], ['confirmer', '1'], ['motif', 'STRIKE'], ['commentaire', ''], ['jusqu_au', ''], ['freres', '12']];
     const parts = fields.map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
@@ -228,7 +229,10 @@ describe('asking for a change', () => {
       { childId: 12, serviceId: CANTEEN, day: '2026-12-10' },
     ]);
     expect(request!.certificate).toMatchObject({ mime: 'application/pdf', fileName: 'justificatif.pdf' });
-    expect(Buffer.from(request!.certificate!.base64, 'base64').equals(pdf)).toBe(true);
+    // The file is kept once, as bytes, beside the request (the pull puts it back into the request it sends).
+    const upload = await portal.db.selectFrom('uploads').selectAll().executeTakeFirstOrThrow();
+    expect(upload).toMatchObject({ kind: 'certificate', mime: 'application/pdf', size: pdf.length });
+    expect(Buffer.from(upload.content).equals(pdf)).toBe(true);
     const ines = await family.get('/planning?enfant=12&du=2026-12-07');
     expect(ines.body).toContain('Restauration scolaire, jeudi 10 décembre 2026 : Absence déclarée (en attente) (GREVE DU PERSONNEL OU DES ENSEIGNANTS).');
   });

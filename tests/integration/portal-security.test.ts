@@ -5,11 +5,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { portalRequestSchema, type FamilyPublication } from '../../src/shared/sync/contract.js';
 import { publishedInvoice, sampleInvoiceDocument } from '../helpers/invoice.js';
+import { pngImage } from '../helpers/uploads.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
 const PASSWORD = 'un mot de passe solide';
 const SCRIPT = '<script>alert(1)</script>';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+/** A real image: the portal decodes and re-encodes every photo, a header alone is refused. */
+const PNG = pngImage(1, 1);
 
 let portal: TestPortal;
 let family1: PortalClient;

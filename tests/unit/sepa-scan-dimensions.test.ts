@@ -1,6 +1,6 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { boundedScale, jpegSize, pngSize } from '../../src/office/sepa/scan/dimensions.js';
+import { boundedScale, jpegSize, pngSize } from '../../src/shared/files/dimensions.js';
 import { decodeImage } from '../../src/office/sepa/scan/image.js';
 import { jpegBomb, pngBomb, startOfFrame } from '../helpers/scan-bombs.js';
 

@@ -6,7 +6,7 @@ import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reaso
 import { judgeDayChange } from '../../shared/planning/transitions.js';
 import { AuditBatch } from '../audit/write.js';
 import { decodeBase64, DOCUMENT_MAX_BYTES, documentMime } from '../families/documents.js';
-import { CERTIFICATE_TOO_BIG_MESSAGE } from '../../shared/files/limits.js';
+import { CERTIFICATE_TOO_BIG_MESSAGE, PHOTO_ALREADY_PENDING_MESSAGE } from '../../shared/files/limits.js';
 import type { DayBook } from '../planning/day-facts.js';
 import { applyAccepted } from './apply.js';
 import { cellKey, dayFr, isPlanningKind, refused, type PlanningKind, type Trx } from './common.js';
@@ -84,7 +84,9 @@ export async function submitRequest(trx: Trx, request: RequestSubmission, facts?
     const bytes = decodeBase64(photo.base64);
     if (!bytes || bytes.length === 0 || !imageMime(bytes)) throw refused("Ce fichier n'est pas une image (JPEG, PNG ou WebP).", 'photo');
     if (bytes.length > PHOTO_MAX_BYTES) throw refused(`La photo dépasse ${PHOTO_MAX_BYTES / 1024 / 1024} Mo.`, 'photo');
-    payload = JSON.stringify({ childId: photo.childId, mime: imageMime(bytes), base64: bytes.toString('base64') });
+    const base64 = bytes.toString('base64');
+    if (await photoPendingAlready(trx, photo.childId, base64)) throw refused(PHOTO_ALREADY_PENDING_MESSAGE, 'photo');
+    payload = JSON.stringify({ childId: photo.childId, mime: imageMime(bytes), base64 });
     itemChildId = photo.childId;
   }
 
@@ -134,6 +136,26 @@ export const REQUEST_KIND_TEXT = {
   data_change: 'Modification de données',
   photo: 'Nouvelle photo',
 } as const;
+
+/**
+ * Whether a photo with these very bytes awaits a decision for this child: a second one would only be a copy in the
+ * database and a second identical line in the queue (a portal sends each request once, but a family may send the same
+ * file twice, or an older portal did). Only the child's pending photos are read.
+ */
+async function photoPendingAlready(trx: Trx, childId: number, base64: string): Promise<boolean> {
+  const pending = await trx
+    .selectFrom('requests')
+    .innerJoin('request_items', 'request_items.request_id', 'requests.id')
+    .select('requests.payload')
+    .where('requests.kind', '=', 'photo')
+    .where('request_items.child_id', '=', childId)
+    .where('request_items.status', '=', 'pending')
+    .execute();
+  return pending.some((row) => {
+    const stored = JSON.parse(row.payload ?? 'null') as { base64?: unknown } | null;
+    return stored?.base64 === base64;
+  });
+}
 
 function checkFamilyChild(facts: SubmissionFacts, familyId: number, childId: number, field: string): void {
   const child = facts.child(childId);

@@ -73,4 +73,24 @@ export interface PortalDatabase {
     nonce: string;
     seen_at: string;
   };
+  uploads: {
+    id: Generated<number>;
+    request_uid: string;
+    family_id: number;
+    kind: 'photo' | 'certificate';
+    child_id: number | null;
+    sha256: string;
+    mime: string;
+    size: number;
+    content: Buffer;
+    created_at: string;
+  };
+  form_submissions: {
+    submission_key: string;
+    fingerprint: string;
+    account_id: number;
+    status: number | null;
+    location: string | null;
+    created_at: string;
+  };
 }

@@ -4,6 +4,7 @@ import { secureCookies } from '../auth/sessions.js';
 import { newToken, sameToken } from '../auth/tokens.js';
 import { HttpError } from './context.js';
 import { html, type SafeHtml } from './html.js';
+import { submissionField } from './submission.js';
 
 /**
  * CSRF: a logged-in family's forms carry its session's token; the forms used before login (login, activation, reset)
@@ -40,8 +41,9 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply, config: 
   return token;
 }
 
+/** The hidden fields of every POST form: the CSRF token and the form's one-time submission key (http/submission.ts). */
 export function csrfField(request: FastifyRequest, reply: FastifyReply, config: PortalConfig): SafeHtml {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrfToken(request, reply, config)}">`;
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrfToken(request, reply, config)}">${submissionField()}`;
 }
 
 function submittedToken(request: FastifyRequest): string | null {

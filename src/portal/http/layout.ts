@@ -1,5 +1,6 @@
 import type { PortalSettings } from '../../shared/sync/contract.js';
 import { html, type HtmlValue, type SafeHtml } from './html.js';
+import { submissionField } from './submission.js';
 
 export interface LayoutOptions {
   /** The page's own title, before ' – Portail famille – <commune>'. */
@@ -31,7 +32,7 @@ export function layout(options: LayoutOptions): SafeHtml {
   const nav = session
     ? html`<nav aria-label="Navigation principale" class="nav"><ul>
 ${NAV_ITEMS.map((item) => html`<li><a href="${item.href}"${options.current === item.href ? html` aria-current="page"` : ''}>${item.label}</a></li>`)}
-<li><form method="post" action="/deconnexion" class="logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit">Déconnexion</button></form></li>
+<li><form method="post" action="/deconnexion" class="logout"><input type="hidden" name="_csrf" value="${session.csrfToken}">${submissionField()}<button type="submit">Déconnexion</button></form></li>
 </ul></nav>`
     : '';
   return html`<!doctype html>

@@ -12,6 +12,7 @@ import { html, type SafeHtml } from '../http/html.js';
 import { euros, longDay, shortDay } from '../http/format.js';
 import { alertBox, formText, sendPage } from '../http/render.js';
 import { familyRequests } from '../requests/list.js';
+import { checkedPhoto } from '../uploads/files.js';
 import { recordRequest } from '../requests/submit.js';
 import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
 import { childSheetPdf } from './child-sheet.js';
@@ -237,9 +238,12 @@ export const registerChildrenPages: PortalModule = (app, ctx) => {
       const file = (request.body as Record<string, unknown> | null)?.photo;
       if (!Buffer.isBuffer(file) || file.length === 0) throw new HttpError(400, 'Choisissez une photo à envoyer.');
       if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'La photo ne doit pas dépasser 2 Mo.');
-      const mime = imageMime(file);
-      if (!mime) throw new HttpError(415, 'La photo doit être une image JPEG ou PNG.');
-      await recordRequest(ctx.db, session, ctx.clock(), { kind: 'photo', photo: { childId: child.id, mime, base64: file.toString('base64') } });
+      if (!imageMime(file)) throw new HttpError(415, 'La photo doit être une image JPEG ou PNG.');
+      // Decoded and encoded again: only pixels reach the office (nothing around the image, no metadata).
+      const photo = await checkedPhoto(file);
+      if (!photo.ok) throw new HttpError(415, photo.message);
+      const base64 = photo.bytes.toString('base64');
+      await recordRequest(ctx.db, session, ctx.clock(), { kind: 'photo', photo: { childId: child.id, mime: photo.mime, base64 } }, false, photo.sourceSha256);
       return reply.redirect('/mes-enfants?photo=envoyee', 303);
     },
   );

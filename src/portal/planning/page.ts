@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isoWeekday } from '../../shared/calendar/days.js';
 import { formatDayFr, weekdayNameFr } from '../../shared/calendar/format.js';
 import { parisDay } from '../../shared/clock.js';
-import { documentMime } from '../../shared/files/sniff.js';
 import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASONS, ABSENCE_REASON_CODES } from '../../shared/planning/reasons.js';
 import type { FamilyPublication, PortalRequest } from '../../shared/sync/contract.js';
@@ -14,6 +13,7 @@ import { html, type SafeHtml } from '../http/html.js';
 import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
 import { alertBox, sendPage } from '../http/render.js';
 import { recordRequest } from '../requests/submit.js';
+import { checkedCertificate } from '../uploads/files.js';
 import { comingSoon } from '../pages/common.js';
 import { nextDeadlineSentence } from '../pages/deadline.js';
 import {
@@ -391,12 +391,15 @@ export const registerPlanningPages: PortalModule = (app, ctx) => {
       if (read.form.action === 'absence' && !confirmed) return confirmAbsencePage(ctx, request, reply, pc, read.form, built);
 
       let certificate = null;
+      let sourceSha256: string | undefined;
       const file = body?.certificat;
       if (read.form.action === 'absence' && Buffer.isBuffer(file) && file.length > 0) {
         if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'Le justificatif ne doit pas dépasser 2 Mo.');
-        const mime = documentMime(file);
-        if (!mime) return confirmAbsencePage(ctx, request, reply, pc, read.form, built, 'Le justificatif doit être un fichier PDF, JPEG ou PNG.', 422);
-        certificate = { fileName: `justificatif.${EXTENSIONS[mime]}`, mime, base64: file.toString('base64') };
+        // A PDF read and free of active content, or an image re-encoded: nothing else reaches the office.
+        const checked = await checkedCertificate(file);
+        if (!checked.ok) return confirmAbsencePage(ctx, request, reply, pc, read.form, built, checked.message, 422);
+        certificate = { fileName: `justificatif.${EXTENSIONS[checked.mime]}`, mime: checked.mime, base64: checked.bytes.toString('base64') };
+        sourceSha256 = checked.sourceSha256;
       }
       const recorded = await recordRequest(
         ctx.db,
@@ -404,6 +407,7 @@ export const registerPlanningPages: PortalModule = (app, ctx) => {
         pc.now,
         { kind: read.form.action, items: built.items, reason: read.form.reason, comment: read.form.comment, certificate },
         built.late,
+        sourceSha256,
       );
       const query = request.query as Query;
       const extra = { demande: recorded.uid, ...(built.skipped.length > 0 ? { ignores: String(built.skipped.length) } : {}) };

@@ -1,5 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { portalRequestSchema, type PortalRequest } from '../../shared/sync/contract.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { parisDay } from '../../shared/clock.js';
+import { DAILY_QUOTAS, PHOTO_ALREADY_PENDING_MESSAGE, quotaMessage, type QuotaKind } from '../../shared/files/limits.js';
+import { familyPublicationSchema, portalRequestSchema, type PortalRequest } from '../../shared/sync/contract.js';
 import type { FamilySession } from '../auth/sessions.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { HttpError } from '../http/context.js';
@@ -16,10 +18,20 @@ export const REQUEST_DEFAULTS = {
 
 export type RequestDraft = Partial<Omit<PortalRequest, 'uid' | 'familyId' | 'submittedAt'>> & Pick<PortalRequest, 'kind'>;
 
+/** The hash of a file as the family sent it (before re-encoding): two uploads of the same file have the same. */
+export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
 /**
  * Records a family's request: uid born here, submittedAt from the portal's clock (deadlines are judged by it),
  * familyId from the session only. The body is validated against the sync contract before it is stored, so the
  * office never pulls something it cannot read.
+ *
+ * A photo or a certificate is stored in `uploads`, as bytes, and the body keeps its place with an empty base64: the
+ * pull (sync/pull.ts) puts the file back into the request it sends, so the family's requests list, the page of
+ * requests and the database do not carry a copy of every file in JSON. The family's quotas of the day
+ * (DAILY_QUOTAS) and the refusal of a photo identical to a pending one are checked in the same transaction as the
+ * insert, so two posts at once cannot both pass the last place of a quota. `sourceSha256` is the hash of the file as
+ * sent (the stored one is re-encoded); without it, the stored file's.
  */
 export async function recordRequest(
   db: PortalDb | PortalTrx,
@@ -27,6 +39,7 @@ export async function recordRequest(
   now: Date,
   draft: RequestDraft,
   late = false,
+  sourceSha256?: string,
 ): Promise<PortalRequest> {
   const parsed = portalRequestSchema.safeParse({
     uid: randomUUID(),
@@ -37,17 +50,92 @@ export async function recordRequest(
   });
   if (!parsed.success) throw new HttpError(400, 'La demande est incomplète ou mal formée.');
   const request = parsed.data;
-  await db
-    .insertInto('requests')
-    .values({
-      uid: request.uid,
-      family_id: request.familyId,
-      account_id: session.accountId,
-      kind: request.kind,
-      body: JSON.stringify(request),
-      submitted_at: request.submittedAt,
-      late: late ? 1 : 0,
-    })
-    .execute();
+  const files = [
+    ...(request.photo ? [{ kind: 'photo' as const, childId: request.photo.childId, mime: request.photo.mime, bytes: Buffer.from(request.photo.base64, 'base64') }] : []),
+    ...(request.certificate ? [{ kind: 'certificate' as const, childId: null, mime: request.certificate.mime, bytes: Buffer.from(request.certificate.base64, 'base64') }] : []),
+  ];
+  const stored: PortalRequest = {
+    ...request,
+    photo: request.photo ? { ...request.photo, base64: '' } : null,
+    certificate: request.certificate ? { ...request.certificate, base64: '' } : null,
+  };
+  const write = async (trx: PortalTrx) => {
+    await checkQuotas(trx, request, now);
+    for (const file of files) {
+      const hash = sourceSha256 ?? sha256(file.bytes);
+      if (file.kind === 'photo' && (await pendingIdenticalPhoto(trx, session.familyId, file.childId, hash))) throw new HttpError(409, PHOTO_ALREADY_PENDING_MESSAGE);
+      await trx
+        .insertInto('uploads')
+        .values({
+          request_uid: request.uid,
+          family_id: request.familyId,
+          kind: file.kind,
+          child_id: file.childId,
+          sha256: hash,
+          mime: file.mime,
+          size: file.bytes.length,
+          content: file.bytes,
+          created_at: request.submittedAt,
+        })
+        .execute();
+    }
+    await trx
+      .insertInto('requests')
+      .values({
+        uid: request.uid,
+        family_id: request.familyId,
+        account_id: session.accountId,
+        kind: request.kind,
+        body: JSON.stringify(stored),
+        submitted_at: request.submittedAt,
+        late: late ? 1 : 0,
+      })
+      .execute();
+  };
+  if (db.isTransaction) await write(db as PortalTrx);
+  else await (db as PortalDb).transaction().execute(write);
   return request;
+}
+
+/** The quotas a request counts against: a photo, a certificate (with an absence), a change of data. */
+function quotaKinds(request: PortalRequest): QuotaKind[] {
+  return [
+    ...(request.kind === 'photo' ? (['photo'] as const) : []),
+    ...(request.certificate ? (['certificate'] as const) : []),
+    ...(request.kind === 'data_change' ? (['data_change'] as const) : []),
+  ];
+}
+
+/**
+ * Refuses (429, in French) a request over one of the family's quotas for the Paris day of `now`. The rows of the last
+ * 26 hours are read and kept when their Paris day is today's (a Paris day lasts 23 to 25 hours).
+ */
+async function checkQuotas(trx: PortalTrx, request: PortalRequest, now: Date): Promise<void> {
+  const today = parisDay(now);
+  const since = new Date(now.getTime() - 26 * 3600_000).toISOString();
+  const sameDay = (rows: Array<{ at: string }>) => rows.filter((row) => parisDay(new Date(row.at)) === today).length;
+  for (const kind of quotaKinds(request)) {
+    const rows =
+      kind === 'certificate'
+        ? await trx.selectFrom('uploads').select('created_at as at').where('family_id', '=', request.familyId).where('kind', '=', 'certificate').where('created_at', '>=', since).execute()
+        : await trx.selectFrom('requests').select('submitted_at as at').where('family_id', '=', request.familyId).where('kind', '=', kind).where('submitted_at', '>=', since).execute();
+    if (sameDay(rows) >= DAILY_QUOTAS[kind]) throw new HttpError(429, quotaMessage(kind));
+  }
+}
+
+/**
+ * Whether the family already sent this very file as a photo of this child and the service has not decided on it: not
+ * yet published back, or published with an item still pending.
+ */
+async function pendingIdenticalPhoto(trx: PortalTrx, familyId: number, childId: number | null, hash: string): Promise<boolean> {
+  let query = trx.selectFrom('uploads').select('request_uid').where('family_id', '=', familyId).where('kind', '=', 'photo').where('sha256', '=', hash);
+  if (childId !== null) query = query.where('child_id', '=', childId);
+  const same = await query.execute();
+  if (same.length === 0) return false;
+  const row = await trx.selectFrom('publications').select('data').where('family_id', '=', familyId).executeTakeFirst();
+  const published = row ? familyPublicationSchema.safeParse(JSON.parse(row.data)) : null;
+  const decided = new Set(
+    published?.success ? published.data.requests.filter((r) => r.items.length > 0 && r.items.every((item) => item.status !== 'pending')).map((r) => r.uid) : [],
+  );
+  return same.some((upload) => !decided.has(upload.request_uid));
 }

@@ -3,12 +3,19 @@ import type { PortalDb } from '../db/open.js';
 import { REQUEST_DEFAULTS } from '../requests/submit.js';
 
 /**
+ * The files a page of requests carries at most (as bytes; base64 adds a third): the page stops before the request that
+ * would pass it, and says `more`, so a day of photos never makes one answer of hundreds of Mo. A page always holds at
+ * least one request, however large its file.
+ */
+export const PULL_PAGE_MAX_FILE_BYTES = 24 * 1024 * 1024;
+
+/**
  * The page of requests after the office's cursor, oldest first. The stored body is the request as submitted; the
  * columns (uid, family, instant of submission, kind) are the truth, so they win over anything in the body. Bodies
  * are sent as stored: the office checks each against the contract and refuses, with its reason, one it cannot read
  * (a body recorded by an older portal, a bug), so one request never blocks the ones behind it.
  */
-export async function pullPage(db: PortalDb, after: number, limit: number): Promise<PullResponse> {
+export async function pullPage(db: PortalDb, after: number, limit: number, maxFileBytes = PULL_PAGE_MAX_FILE_BYTES): Promise<PullResponse> {
   const rows = await db
     .selectFrom('requests')
     .select(['seq', 'uid', 'family_id', 'kind', 'body', 'submitted_at'])
@@ -16,16 +23,42 @@ export async function pullPage(db: PortalDb, after: number, limit: number): Prom
     .orderBy('seq')
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit);
-  const requests = page.map((row) => {
+  const uids = rows.slice(0, limit).map((row) => row.uid);
+  const uploads = uids.length === 0 ? [] : await db.selectFrom('uploads').select(['request_uid', 'kind', 'size']).where('request_uid', 'in', uids).execute();
+  const sizes = new Map<string, number>();
+  for (const upload of uploads) sizes.set(upload.request_uid, (sizes.get(upload.request_uid) ?? 0) + upload.size);
+  let page = rows.slice(0, limit);
+  let bytes = 0;
+  const fits = page.findIndex((row, index) => {
+    bytes += sizes.get(row.uid) ?? 0;
+    return index > 0 && bytes > maxFileBytes;
+  });
+  if (fits > 0) page = page.slice(0, fits);
+  const requests = [];
+  for (const row of page) {
     const body = storedBody(row.body);
     const columns = { uid: row.uid, familyId: row.family_id, kind: row.kind, submittedAt: row.submitted_at };
     // An unreadable body goes as its columns alone: the office refuses it as unreadable, never as some other request
     // made up from the defaults.
-    const request = body === null ? columns : { ...REQUEST_DEFAULTS, ...body, ...columns };
-    return { seq: row.seq, request };
-  });
-  return { protocol: SYNC_PROTOCOL, requests, next: page.length > 0 ? page[page.length - 1]!.seq : after, more: rows.length > limit };
+    const request = body === null ? columns : { ...REQUEST_DEFAULTS, ...body, ...(sizes.has(row.uid) ? await withFiles(db, row.uid, body) : {}), ...columns };
+    requests.push({ seq: row.seq, request });
+  }
+  return { protocol: SYNC_PROTOCOL, requests, next: page.length > 0 ? page[page.length - 1]!.seq : after, more: rows.length > page.length };
+}
+
+/**
+ * The request's photo and certificate with their bytes from `uploads` (recordRequest keeps them there, the body holding
+ * an empty base64): the office receives the request as the contract has always sent it. A body recorded before
+ * uploads existed still carries its base64 and has no upload row.
+ */
+async function withFiles(db: PortalDb, uid: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const files = await db.selectFrom('uploads').select(['kind', 'content']).where('request_uid', '=', uid).execute();
+  const filled: Record<string, unknown> = {};
+  for (const file of files) {
+    const part = body[file.kind];
+    if (part !== null && typeof part === 'object') filled[file.kind] = { ...(part as Record<string, unknown>), base64: Buffer.from(file.content).toString('base64') };
+  }
+  return filled;
 }
 
 /** A stored request body as an object, or null when it is not one (not JSON, or JSON of another shape). */

@@ -12,6 +12,8 @@ export interface SyncRouteOptions {
   /** GRENETTE_SYNC_SECRET; null leaves the sync closed (503) until the portal is paired. */
   secret: string | null;
   log: FastifyBaseLogger;
+  /** The files a page of the pull carries at most (PULL_PAGE_MAX_FILE_BYTES; tests lower it). */
+  pullMaxFileBytes?: number;
   /** Called after a publish was stored (e.g. to deliver the decision mails now rather than at the next pass). */
   onPublished?: (response: PublishResponse) => void;
 }
@@ -96,7 +98,7 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
           : source;
       const query = pullQuerySchema.safeParse(numbers);
       if (!query.success) return reply.code(400).send({ error: 'Requête de synchronisation invalide (after, limit).', issues: query.error.issues });
-      return reply.send(await pullPage(db, query.data.after, query.data.limit));
+      return reply.send(await pullPage(db, query.data.after, query.data.limit, options.pullMaxFileBytes));
     };
     scope.get(SYNC_PATHS.pull, pull);
     scope.post(SYNC_PATHS.pull, { bodyLimit: SYNC_BODY_LIMIT }, pull);

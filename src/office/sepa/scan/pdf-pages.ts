@@ -2,7 +2,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import type * as PdfjsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { SCAN_MAX_PDF_PAGES, SCAN_MAX_PIXELS } from '../../../shared/files/limits.js';
 import { pdfjsDataDirs } from './assets.js';
-import { boundedScale } from './dimensions.js';
+import { boundedScale } from '../../../shared/files/dimensions.js';
 import type { ScanWord } from './rib-fields.js';
 
 /**

@@ -2,7 +2,7 @@ import type { ScanReading } from '../../../shared/api/sepa.js';
 import { documentMime } from '../../../shared/files/sniff.js';
 import { SCAN_MAX_PIXELS, SCAN_TOO_MANY_PIXELS_MESSAGE, unreadPagesWarning } from '../../../shared/files/limits.js';
 import { invalid, type ProgressReporter } from '../../api/handler.js';
-import { declaredImageSize } from './dimensions.js';
+import { declaredImageSize } from '../../../shared/files/dimensions.js';
 import { decodeImage, medianFiltered, toPng, type DecodedImage } from './image.js';
 import { recognizeWords } from './ocr.js';
 import { openPdf, type OpenedPdf } from './pdf-pages.js';

@@ -1,8 +1,8 @@
 /**
  * The size a PNG or a JPEG declares, read from its header without decoding it. A few kilobytes of PNG can declare
  * 30000 x 30000 pixels (a decompression bomb): decoding it would take gigabytes, so the size is checked first
- * (read-scan.ts refuses anything over SCAN_MAX_PIXELS). Only the header is trusted here for the count; the decoder
- * itself rejects a file whose data do not match it.
+ * (the office's RIB reading and the portal's uploads refuse anything over their limit). Only the header is trusted here
+ * for the count; the decoder itself rejects a file whose data do not match it.
  */
 
 export interface DeclaredSize {
