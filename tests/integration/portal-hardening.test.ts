@@ -108,7 +108,7 @@ describe('control characters in what a family types', () => {
     }
     expect(await storedRequests()).toEqual([]);
     await family.get('/planning/11/1/2026-12-07');
-    const sent = await family.post('/planning/11/1/2026-12-07', { action: 'absence', motif: 'MEDICAL', commentaire: 'Angine\r\nRetour jeudi\tsi tout va bien' });
+    const sent = await family.post('/planning/11/1/2026-12-07', { action: 'absence', motif: 'MEDICAL', commentaire: 'Angine\r\nRetour jeudi\tsi tout va bien', confirmer: '1' });
     expect(sent.status).toBe(303);
     expect((await storedRequests()).map((request) => request.comment)).toEqual(['Angine\nRetour jeudi\tsi tout va bien']);
   });

@@ -79,8 +79,9 @@ const certificateFile = (bytes: Buffer, type = 'application/pdf'): File => ({ na
  * once with the same fields) and once more later (the back button, « Envoyer » again). Every answer must be the first
  * one: the same redirect.
  */
-async function postThreeTimes(family: HttpFamily, page: string, action: string, fields: Record<string, string>, file?: File): Promise<HttpPage[]> {
-  expect((await family.get(page)).status).toBe(200);
+async function postThreeTimes(family: HttpFamily, page: string | null, action: string, fields: Record<string, string>, file?: File): Promise<HttpPage[]> {
+  // null: the form is on the page the last post answered (an absence's confirmation page).
+  if (page !== null) expect((await family.get(page)).status).toBe(200);
   const form = { ...family.hiddenFields(action), ...fields };
   expect(Object.keys(form)).toEqual(expect.arrayContaining(['_csrf', '_envoi']));
   const answers = await Promise.all([family.submit(action, form, file), family.submit(action, form, file)]);
@@ -105,11 +106,15 @@ describe('a family sending every form twice without JavaScript', () => {
     const family = await loggedInFamily();
     const cell = (day: string) => `/planning/${childId}/${cantine}/${day}`;
 
-    await postThreeTimes(family, '/mon-compte', '/mon-compte/modification', { section: 'caf', field: 'caf.number', value: '7654321' });
+    await postThreeTimes(family, '/mon-compte/modification?champ=caf.number', '/mon-compte/modification', { field: 'caf.number', value: '7654321' });
     await postThreeTimes(family, '/mes-enfants', `/mes-enfants/${childId}/modification`, { field: 'health.allergies', value: 'Arachide, kiwi' });
     const photo = await postThreeTimes(family, '/mes-enfants', `/mes-enfants/${childId}/photo`, {}, photoFile(pngImage(60, 80)));
     expect(photo[0]!.location).toBe('/mes-enfants?photo=envoyee');
-    await postThreeTimes(family, cell('2026-12-14'), cell('2026-12-14'), { action: 'absence', motif: 'MEDICAL', commentaire: 'Angine', jusqu_au: '' }, certificateFile(await certificatePdf()));
+    // An absence is sent from its confirmation page (motif → confirmer): the first step stores nothing.
+    await family.get(cell('2026-12-14'));
+    const step = await family.submit(cell('2026-12-14'), { ...family.hiddenFields(cell('2026-12-14')), action: 'absence', motif: 'MEDICAL', commentaire: 'Angine', jusqu_au: '' });
+    expect(step.status).toBe(200);
+    await postThreeTimes(family, null, cell('2026-12-14'), {}, certificateFile(await certificatePdf()));
     await postThreeTimes(family, cell('2026-12-15'), cell('2026-12-15'), { action: 'cancel', commentaire: '', jusqu_au: '' });
     await postThreeTimes(family, cell('2026-12-18'), cell('2026-12-18'), { action: 'book', commentaire: '', jusqu_au: '' });
 
@@ -192,7 +197,10 @@ describe('files a family uploads', () => {
     const send = async (file: File, day = '2026-12-14') => {
       const cell = `/planning/${childId}/${cantine}/${day}`;
       await family.get(cell);
-      return family.submit(cell, { ...family.hiddenFields(cell), action: 'absence', motif: 'MEDICAL', commentaire: '', jusqu_au: '' }, file);
+      // Motif, then the confirmation page, where the certificate is attached.
+      const step = await family.submit(cell, { ...family.hiddenFields(cell), action: 'absence', motif: 'MEDICAL', commentaire: '', jusqu_au: '' });
+      expect(step.status).toBe(200);
+      return family.submit(cell, family.hiddenFields(cell), file);
     };
     const script = await send(certificateFile(await certificatePdf('/OpenAction << /S /JavaScript /JS (app.alert(1)) >>')));
     expect(script.status).toBe(422);
@@ -241,9 +249,9 @@ describe('quotas of the day', () => {
     expect(over.status).toBe(429);
     expect(pageText(over.body)).toContain(quotaMessage('photo'));
 
-    await family.get('/mon-compte');
+    await family.get('/mon-compte/modification?champ=caf.number');
     const hidden = family.hiddenFields('/mon-compte/modification');
-    const change = (n: number) => family.submit('/mon-compte/modification', { ...hidden, section: 'caf', field: 'caf.number', value: String(7_000_000 + n) });
+    const change = (n: number) => family.submit('/mon-compte/modification', { ...hidden, field: 'caf.number', value: String(7_000_000 + n) });
     for (let n = 0; n < DAILY_QUOTAS.data_change; n += 1) expect((await change(n)).status).toBe(303);
     const tooMany = await change(DAILY_QUOTAS.data_change);
     expect(tooMany.status).toBe(429);
@@ -254,8 +262,8 @@ describe('quotas of the day', () => {
     await family.get('/connexion');
     expect((await family.post('/connexion', { email: 'helene.martin@example.fr', password: PASSWORD })).status).toBe(303);
     expect((await sendPhoto(DAILY_QUOTAS.photo + 1)).status).toBe(303);
-    await family.get('/mon-compte');
-    expect((await family.submit('/mon-compte/modification', { ...family.hiddenFields('/mon-compte/modification'), section: 'caf', field: 'caf.number', value: '7999999' })).status).toBe(303);
+    await family.get('/mon-compte/modification?champ=caf.number');
+    expect((await family.submit('/mon-compte/modification', { ...family.hiddenFields('/mon-compte/modification'), field: 'caf.number', value: '7999999' })).status).toBe(303);
 
     await sync();
     const kinds = officeRequests().map((row) => row.kind);

@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadPublication } from '../../src/portal/content.js';
+import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
+
+/**
+ * The parsed publication kept in memory by family and version (src/portal/content.ts, issue 14): a page rendered from
+ * the kept publication is the page rendered after a fresh parse, a new version is seen at the next view, and the kept
+ * value cannot be changed by a page.
+ */
+const PASSWORD = 'un mot de passe solide';
+const PAGES = ['/', '/planning', '/planning?vue=mois', '/mes-enfants', '/mon-compte', '/releve'];
+
+let portal: TestPortal;
+let family: PortalClient;
+
+beforeEach(async () => {
+  portal = await startTestPortal({ now: '2026-11-30T09:00:00.000Z' });
+  await insertSettings(portal.db);
+  await insertPublication(portal.db, makePublication(1));
+  family = new PortalClient(portal.app);
+  expect((await family.activate('famille1@example.test', PASSWORD)).status).toBe(303);
+});
+afterEach(async () => {
+  await portal.close();
+});
+
+/** A page without what changes at every rendering: its one-time submission keys. */
+async function page(path: string): Promise<string> {
+  const response = await family.get(path);
+  expect(response.status, path).toBe(200);
+  return response.body.replace(/name="_envoi" value="[^"]+"/g, 'name="_envoi" value=""');
+}
+
+describe('the kept publication', () => {
+  it('renders every page as a fresh parse does, and reads a new version at the next view', async () => {
+    const first = await Promise.all(PAGES.map(page));
+    // Kept now: the same pages again, from memory.
+    expect(await Promise.all(PAGES.map(page))).toEqual(first);
+    // The same content under a new version: parsed afresh, the same pages.
+    await insertPublication(portal.db, makePublication(1, { version: 2 }));
+    expect(await Promise.all(PAGES.map(page))).toEqual(first);
+    // A changed publication is shown at the next view, with nothing of the kept one left.
+    const changed = makePublication(1, { version: 3 });
+    changed.children[0]!.prenom = 'Anatole';
+    await insertPublication(portal.db, changed);
+    const children = await page('/mes-enfants');
+    expect(children).toContain('Anatole');
+    expect(children).not.toBe(first[PAGES.indexOf('/mes-enfants')]);
+  });
+
+  it('is shared frozen, so no page can change it for the next family view, and is dropped with the publication', async () => {
+    const kept = await loadPublication(portal.db, 1);
+    expect(kept).not.toBeNull();
+    expect(await loadPublication(portal.db, 1)).toBe(kept);
+    expect(() => {
+      (kept!.children[0] as { prenom: string }).prenom = 'Changé';
+    }).toThrow(TypeError);
+    expect(() => kept!.planning.children.push({ childId: 99, rows: [] })).toThrow(TypeError);
+    await portal.db.deleteFrom('publications').where('family_id', '=', 1).execute();
+    expect(await loadPublication(portal.db, 1)).toBeNull();
+  });
+});
