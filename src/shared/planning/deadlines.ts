@@ -63,7 +63,8 @@ export function deadlineFor(rule: DeadlineRule, day: string): string {
   return deadline;
 }
 
-function computeDeadline(rule: DeadlineRule, day: string): string {
+/** The rule itself, computed every time: deadlineFor keeps its answers (a test holds the two equal). */
+export function computeDeadline(rule: DeadlineRule, day: string): string {
   switch (rule.kind) {
     case 'weekday_of_previous_week': {
       if (!Number.isInteger(rule.weekday) || rule.weekday < 1 || rule.weekday > 7) throw new Error(`Not an ISO weekday: ${rule.weekday}`);
