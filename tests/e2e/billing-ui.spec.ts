@@ -222,3 +222,17 @@ test('an agent computes the month and reads why days are billed; the régisseur 
   await expect(page.getByRole('button', { name: /^Avoir \/ facture complémentaire/ })).toHaveCount(0);
   expect(consoleProblems).toEqual([]);
 });
+
+test('a family without a draft for the month is named by its name in the breadcrumb, never by its number', async ({ page }) => {
+  const agent = await officeApi(bridge);
+  const [family] = await agent('families.search', { query: '', includeArchived: false, limit: 1 });
+  const file = await agent('families.get', { id: family!.id });
+  const name = `${file.data.responsable1.nom} ${file.data.responsable1.prenom}`;
+  await login(page, bridge);
+  // January 2026: a month the demo never computed, so the office refuses the draft.
+  await page.goto(`${new URL(bridge.url).origin}/#/facturation/2026-01/famille/${family!.id}`);
+  await expect(page.getByRole('alert').or(page.locator('.banner-error')).first()).toBeVisible();
+  const breadcrumb = page.getByRole('navigation', { name: 'Fil d’Ariane' });
+  await expect(breadcrumb).toContainText(name);
+  await expect(breadcrumb).not.toContainText(`Famille ${family!.id}`);
+});

@@ -87,3 +87,25 @@ test('a phone the office could not read is listed on the families page, with a l
   await link.click();
   await expect(page).toHaveURL(new RegExp(`#/familles/${family.id}$`));
 });
+
+test('health data hidden from a role reads « masqué » in the children grid, never « — » as for a child without any', async ({ page }) => {
+  const zyzzyva = async () => {
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Enfants' }).click();
+    await page.getByLabel('Rechercher un enfant').fill('Zyzzyva');
+    const row = page.locator('.ag-row').filter({ hasText: 'Anouk' });
+    await expect(row).toBeVisible();
+    return row;
+  };
+  // The agent sees the child's health data: no PAI, no allergy.
+  await login(page, bridge);
+  let row = await zyzzyva();
+  await expect(row.locator('.ag-cell[col-id="pai"]')).toHaveText('Non');
+  await expect(row.locator('.ag-cell[col-id="allergies"]')).toHaveText('—');
+  await page.getByRole('button', { name: 'Déconnexion' }).click();
+
+  // The régisseur may not: both say so.
+  await login(page, bridge, 'regie');
+  row = await zyzzyva();
+  await expect(row.locator('.ag-cell[col-id="pai"]')).toHaveText('masqué');
+  await expect(row.locator('.ag-cell[col-id="allergies"]')).toHaveText('masqué');
+});

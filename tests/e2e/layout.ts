@@ -90,6 +90,45 @@ export async function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * The columns of the page's grids that are not wholly in view without scrolling the grid sideways: cut at the grid's
+ * edge or lying under a pinned column (the day list's « Pointage », the queue's « Décision »). A grid that is
+ * meant to scroll sideways (a month of days, a column per service) is named in `scrolling` (CSS selectors) and left
+ * out. Returns readable descriptions, empty when every column is on screen.
+ */
+export async function hiddenColumns(page: Page, scrolling: readonly string[] = []): Promise<string[]> {
+  return page.evaluate((scrolling) => {
+    const problems: string[] = [];
+    // Behind a modal dialog the page is inert and not what the agent reads (as in layoutProblems).
+    if (document.querySelector('dialog[open]') ?? document.querySelector('[role="dialog"][aria-modal="true"]')) return problems;
+    for (const grid of document.querySelectorAll('.ag-root-wrapper')) {
+      if (scrolling.some((selector) => grid.closest(selector))) continue;
+      const box = grid.getBoundingClientRect();
+      if (box.width === 0 || box.bottom <= 0 || box.top >= window.innerHeight) continue;
+      const where = grid.closest('[class*="grid"]:not(.ag-root-wrapper)')?.className.toString().split(/\s+/)[0] ?? 'grid';
+      const header = grid.querySelector('.ag-header');
+      if (!header) continue;
+      // The scrolling part's window: between the pinned columns (when there are some), inside the grid.
+      const pinnedLeft = header.querySelector('.ag-grid-pinned-left-cells')?.getBoundingClientRect();
+      const pinnedRight = header.querySelector('.ag-grid-pinned-right-cells')?.getBoundingClientRect();
+      const view = header.getBoundingClientRect();
+      const left = Math.max(view.left, pinnedLeft && pinnedLeft.width > 0 ? pinnedLeft.right : view.left);
+      const right = Math.min(view.right, pinnedRight && pinnedRight.width > 0 ? pinnedRight.left : view.right, window.innerWidth);
+      const center = header.querySelector('.ag-grid-scrolling-cells');
+      if (!center) continue;
+      for (const cell of center.querySelectorAll('.ag-header-cell[col-id]')) {
+        const rect = cell.getBoundingClientRect();
+        if (rect.width === 0) continue;
+        if (rect.left < left - 1 || rect.right > right + 1) {
+          const name = (cell.textContent ?? '').trim() || cell.getAttribute('col-id');
+          problems.push(`${where}: column « ${name} » not wholly in view (${Math.round(rect.left)}–${Math.round(rect.right)} px, view ${Math.round(left)}–${Math.round(right)} px)`);
+        }
+      }
+    }
+    return problems;
+  }, scrolling);
+}
+
 /** Where the screenshots for a person to check go: ignored by git (see .gitignore), kept between runs of other specs. */
 export const SCREENS_DIR = path.resolve(import.meta.dirname, '../../screenshots');
 

@@ -65,6 +65,8 @@ test('canteen Mon/Tue/Thu/Fri, two medical absences requested, one refused and o
   await page.locator('.ag-row').first().dblclick();
   await expect(page.getByRole('heading', { level: 1, name: /^Famille / })).toBeVisible();
   await page.getByRole('link', { name: 'Ajouter un enfant' }).click();
+  // The child's form first: typed sooner, « Prénom » would be the family file's, still on screen.
+  await expect(page.getByRole('heading', { level: 1, name: 'Ajouter un enfant' })).toBeVisible();
   await page.getByLabel('Prénom', { exact: true }).fill('Anatole');
   await page.getByLabel('Nom', { exact: true }).fill('Quintard');
   await page.getByLabel('Sexe').selectOption('M');

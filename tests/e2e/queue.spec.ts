@@ -115,7 +115,8 @@ test('two absence days in the queue: one refused with a reason, one accepted; th
   await page.keyboard.press('a');
   await expect(page.locator('.queue-outcome')).toContainText('1 acceptée');
   await expect(rows).toHaveCount(0);
-  await expect(page.getByText('Aucune demande en attente')).toBeVisible();
+  // Exact: ag-grid's live region for screen readers repeats the overlay's text with a keyboard hint after it.
+  await expect(page.getByText('Aucune demande en attente', { exact: true })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Demandes', exact: true })).toBeVisible();
 
   await page.evaluate((familyId) => {

@@ -17,9 +17,16 @@ test('a scanned document is added to the family file and opens again', async ({ 
   await documents.getByLabel('Type de document').selectOption('attestation_caf');
   await documents.getByLabel('Libellé').fill('Attestation QF janvier');
   await documents.getByLabel('Date du document').fill('2026-01-12');
+  // The file picker speaks French (the browser's own input would say « Choose File / No file chosen »).
+  const picker = documents.locator('.file-input');
+  await expect(picker.getByText('Choisir un fichier…')).toBeVisible();
+  await expect(picker.getByText('Aucun fichier choisi')).toBeVisible();
+  expect((await documents.getByLabel('Fichier').boundingBox())?.width ?? 0).toBeLessThanOrEqual(1);
   await documents.getByLabel('Fichier').setInputFiles({ name: 'attestation.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
+  await expect(picker.getByText('attestation.pdf')).toBeVisible();
   await documents.getByRole('button', { name: 'Ajouter le document' }).click();
   await expect(documents.getByText('Document ajouté.')).toBeVisible();
+  await expect(picker.getByText('Aucun fichier choisi')).toBeVisible();
 
   await page.reload();
   const row = page.getByRole('region', { name: 'Documents' }).getByRole('row').filter({ hasText: 'Attestation QF janvier' });

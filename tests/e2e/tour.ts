@@ -9,6 +9,8 @@ import { DEMO_PASSWORD, expect, type Bridge } from './bridge.js';
 
 /** A school day far enough after the office's today (28 November 2026) for a family's request to be on time, when the canteen is open and demo children are booked. */
 export const TOUR_DAY = '2027-01-11';
+/** The same day as an agent types it in a day field (jj/mm/aaaa), so the screenshots show it the French way. */
+export const TOUR_DAY_TYPED = '11/01/2027';
 /** A month computed but not issued: the run page with its drafts and the régisseur's « Émettre les factures ». */
 export const DRAFT_MONTH = '2026-10';
 /** A month issued, so the family file lists invoices and the régisseur may correct one. */
@@ -145,7 +147,7 @@ export async function mainScreens(page: Page, data: TourData, visit: Visit): Pro
   await eachTab(page, page.getByRole('tablist').first(), 'enfant', visit, async () => {
     const goTo = page.getByRole('region', { name: 'Planning' }).getByLabel('Aller au');
     if (await goTo.count()) {
-      await goTo.fill(TOUR_DAY);
+      await goTo.fill(TOUR_DAY_TYPED);
       await expect(page.locator('.planning-grid .ag-row').first()).toBeVisible();
     }
     await settled(page);
@@ -156,7 +158,7 @@ export async function mainScreens(page: Page, data: TourData, visit: Visit): Pro
   await nav.getByRole('link', { name: 'Journée' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Journée' })).toBeVisible();
   await page.getByLabel('Service').selectOption({ label: 'Restauration scolaire' });
-  await page.getByLabel('Jour', { exact: true }).fill(TOUR_DAY);
+  await page.getByLabel('Jour', { exact: true }).fill(TOUR_DAY_TYPED);
   await expect(page.getByRole('heading', { level: 2, name: /^Restauration scolaire — / })).toContainText('11 janvier 2027');
   await expect(page.locator('.day-grid .ag-row').first()).toBeVisible();
   await settled(page);
@@ -227,7 +229,7 @@ export async function deskDialogs(page: Page, data: TourData, visit: Visit): Pro
 
   await go(page, data, `#/enfants/${data.childId}`, data.childName);
   await page.getByRole('tab', { name: 'Planning' }).click();
-  await page.getByRole('region', { name: 'Planning' }).getByLabel('Aller au').fill(TOUR_DAY);
+  await page.getByRole('region', { name: 'Planning' }).getByLabel('Aller au').fill(TOUR_DAY_TYPED);
   await expect(page.locator('.planning-grid .ag-row').first()).toBeVisible();
   let menu = await openPlanningMenu(page);
   await visit('menu-planning');

@@ -18,8 +18,9 @@ export function RegiePage({ page }: { page: Page }) {
   const can = useCan();
   // « Prélèvements » for the roles the office lets read the batches.
   const tabs = can('sepa.batches') ? TABS : TABS.filter(([tab]) => tab !== 'prelevements');
+  // « Comptes » is a grid of every family: the page takes the window's width and height, the grid what is left of it.
   return (
-    <main className="page">
+    <main className={page.tab === 'comptes' ? 'page page-grid regie-accounts' : 'page'}>
       <h1>Régie</h1>
       <Tabs tabs={tabs} current={page.tab} idPrefix="regie" onChange={(tab) => (window.location.hash = regieHref(tab))} />
       <div role="tabpanel" id="regie-panel" aria-labelledby={`regie-tab-${page.tab}`}>

@@ -168,12 +168,16 @@ function DaysTable({ days }: { days: DraftDay[] }) {
 export function DraftPage({ month, familyId }: { month: string; familyId: number }) {
   const [draft, setDraft] = useState<DraftDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Without a draft (none this month, or refused), the family's name still comes from its file: never « Famille 350 ».
+  const [familyName, setFamilyName] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
-    void api.call('invoiceRuns.draft', { month, familyId }).then((result) => {
+    void api.call('invoiceRuns.draft', { month, familyId }).then(async (result) => {
       if (!current) return;
-      if (result.ok) setDraft(result.value);
-      else setError(result.error.message);
+      if (result.ok) return setDraft(result.value);
+      setError(result.error.message);
+      const family = await api.call('families.get', { id: familyId });
+      if (current && family.ok) setFamilyName(`${family.value.data.responsable1.nom} ${family.value.data.responsable1.prenom}`);
     });
     return () => {
       current = false;
@@ -184,7 +188,7 @@ export function DraftPage({ month, familyId }: { month: string; familyId: number
     <main className="page page-billing" aria-labelledby="page-title">
       <nav className="breadcrumb" aria-label="Fil d’Ariane">
         <a href={BILLING_HREF}>Facturation</a> <span aria-hidden="true">›</span> <a href={billingHref(month)}>{formatMonthFr(month)}</a>{' '}
-        <span aria-hidden="true">›</span> {draft?.familyName ?? `Famille ${familyId}`}
+        <span aria-hidden="true">›</span> {draft?.familyName ?? familyName ?? ''}
       </nav>
       <div className="page-header">
         <h1 id="page-title">

@@ -3,7 +3,7 @@ import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { DraftRow, InvoiceRunView } from '../../shared/api/billing.js';
 import { formatEuros } from '../../shared/money.js';
-import { GRID_LOCALE_FR } from '../grid/setup.js';
+import { fitColumns, FITTED_COLUMN, GRID_LOCALE_FR } from '../grid/setup.js';
 import { plural } from './labels.js';
 
 /** A grid row: a family's draft, or the pinned total of the families shown. */
@@ -56,7 +56,7 @@ export function RunGrid({ view, onlyFlagged, open }: { view: InvoiceRunView; onl
   const columns = useMemo<ColDef<Row>[]>(() => {
     const money = (cents: number | undefined) => (cents === undefined ? '' : formatEuros(cents));
     return [
-      { colId: 'family', headerName: 'Famille', field: 'familyName', minWidth: 200, flex: 2, pinned: 'left' },
+      { colId: 'family', headerName: 'Famille', field: 'familyName', minWidth: 200, pinned: 'left' },
       {
         colId: 'qf',
         headerName: 'QF à mettre à jour',
@@ -99,14 +99,20 @@ export function RunGrid({ view, onlyFlagged, open }: { view: InvoiceRunView; onl
   const context = useMemo<OpenContext>(() => ({ open }), [open]);
 
   return (
-    <div className="grid-wrap billing-grid ag-theme-quartz">
+    <div className="grid-wrap billing-grid run-grid ag-theme-quartz">
       <AgGridReact<Row>
         theme="legacy"
         rowData={rows}
         columnDefs={columns}
         context={context}
         pinnedBottomRowData={[total]}
-        defaultColDef={{ sortable: true, filter: true, resizable: true, flex: 1, minWidth: 110, wrapHeaderText: true, autoHeaderHeight: true }}
+        // Sized to the amounts and to each header's longest word (« Restauration » is never cut in two); a grid with
+        // more services than the window holds scrolls sideways, the family pinned on the left.
+        defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true, minWidth: 100 }}
+        onFirstDataRendered={fitColumns}
+        onRowDataUpdated={fitColumns}
+        onGridSizeChanged={fitColumns}
+        suppressColumnVirtualisation
         localeText={GRID_LOCALE_FR}
         getRowId={(params) => (params.data.familyId === null ? 'total' : String(params.data.familyId))}
         getRowClass={(params) => (params.node.rowPinned ? 'row-total' : params.data?.qfFlagged ? 'row-flagged' : undefined)}

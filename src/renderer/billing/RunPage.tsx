@@ -214,8 +214,9 @@ export function RunPage({ month }: { month: string }) {
   const mayIssue = useCan()('invoiceRuns.issue');
   const canIssue = mayIssue && view?.status === 'draft' && view.drafts.length > 0;
 
+  // The whole window's width: the drafts' grid has a column per service.
   return (
-    <main className="page page-billing" aria-labelledby="page-title">
+    <main className="page page-billing page-wide" aria-labelledby="page-title">
       <div className="page-header">
         <h1 id="page-title">Facturation</h1>
       </div>

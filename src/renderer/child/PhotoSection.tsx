@@ -4,6 +4,7 @@ import { api } from '../api/bridge.js';
 import { useApi } from '../api/useApi.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { fieldId } from '../components/fields.js';
+import { FileInput } from '../components/FileInput.js';
 import { NOT_AN_IMAGE, resizeImage } from '../lib/files.js';
 
 export function PhotoSection({ child, canEdit, onChanged }: { child: ChildFile; canEdit: boolean; onChanged(file: ChildFile): void }) {
@@ -48,15 +49,14 @@ export function PhotoSection({ child, canEdit, onChanged }: { child: ChildFile; 
         {canEdit ? (
           <div className={`field ${error ? 'field-invalid' : ''}`}>
             <label htmlFor={id}>Choisir une photo</label>
-            <input
+            <FileInput
               id={id}
-              ref={input}
-              type="file"
+              inputRef={input}
               accept="image/jpeg,image/png,image/webp"
               disabled={call.busy}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? `${id}-error` : `${id}-hint`}
-              onChange={(event) => void choose(event.target.files?.[0])}
+              invalid={Boolean(error)}
+              describedBy={error ? `${id}-error` : `${id}-hint`}
+              onFile={(file) => void choose(file ?? undefined)}
             />
             <span className="field-hint" id={`${id}-hint`}>
               JPEG, PNG ou WebP ; elle est réduite à 600 pixels.

@@ -7,6 +7,7 @@ import { api } from '../api/bridge.js';
 import { useApi } from '../api/useApi.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
 import { DateField, fieldId, SelectField, TextField } from '../components/fields.js';
+import { FileInput } from '../components/FileInput.js';
 import { downloadFile, readAsBase64 } from '../lib/files.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
 import { useUnsavedChanges } from '../lib/unsaved.js';
@@ -131,14 +132,14 @@ export function DocumentsSection({
             <DateField path="documentDate" errors={call.fields} label="Date du document" value={documentDate} onChange={setDocumentDate} />
             <div className={`field ${call.fields.file ? 'field-invalid' : ''}`}>
               <label htmlFor={fieldId('file')}>Fichier</label>
-              <input
+              <FileInput
                 id={fieldId('file')}
-                ref={fileInput}
-                type="file"
+                inputRef={fileInput}
                 accept="application/pdf,image/jpeg,image/png"
-                aria-invalid={call.fields.file ? true : undefined}
-                aria-describedby={call.fields.file ? `${fieldId('file')}-error` : undefined}
-                onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+                invalid={Boolean(call.fields.file)}
+                describedBy={call.fields.file ? `${fieldId('file')}-error` : undefined}
+                fileName={file?.name ?? null}
+                onFile={setFile}
               />
               {call.fields.file ? (
                 <span className="field-error" id={`${fieldId('file')}-error`}>

@@ -15,7 +15,7 @@ const COLUMNS: ColDef<QfToUpdateRow>[] = [
   { field: 'email', headerName: 'E-mail', minWidth: 180 },
   { field: 'cafValidUntil', headerName: 'Validité du quotient CAF/MSA', valueFormatter: (params) => (params.value ? frenchDay(params.value as string) : '—') },
   { field: 'fiscalYear', headerName: 'Avis d’imposition (revenus)', valueFormatter: (params) => (params.value === null ? '—' : String(params.value)) },
-  { field: 'why', headerName: 'Motif', minWidth: 360, wrapText: true, autoHeight: true },
+  { field: 'why', headerName: 'Motif', minWidth: 260, wrapText: true, autoHeight: true },
 ];
 
 /**

@@ -20,6 +20,8 @@ interface Props<Row extends { id: number; archived: boolean }> {
   /** Called by 'Exporter en CSV' with the rows as shown (filters and sort applied), once every row is loaded. */
   onExport(rows: Row[]): void;
   actions?: ReactNode;
+  /** A class for the grid's box, naming it for the layout tests (the families' twelve columns scroll sideways). */
+  gridClass?: string;
 }
 
 /** Search as you type over the office index, then sort and filter in the grid. */
@@ -149,7 +151,7 @@ export function SearchGridPage<Row extends { id: number; archived: boolean }>(pr
         </span>
       </div>
       <ErrorBanner message={error} />
-      <div className="grid-wrap ag-theme-quartz">
+      <div className={`grid-wrap ${props.gridClass ?? ''} ag-theme-quartz`}>
         <AgGridReact<Row>
           theme="legacy"
           rowData={rows ?? []}

@@ -11,6 +11,13 @@ import { downloadBlob } from '../lib/files.js';
 import { frenchDay, todayInParis } from '../lib/format.js';
 import { navigate } from '../lib/route.js';
 
+/** What a role that may not see health data reads in the PAI and allergies columns (pai is null for it, see ChildSummary). */
+const HIDDEN = 'masqué';
+const hiddenCell = {
+  cellClassRules: { 'cell-hidden': (params: { value?: unknown }) => params.value === HIDDEN },
+  tooltipValueGetter: (params: { value?: unknown }) => (params.value === HIDDEN ? 'Donnée de santé masquée : votre profil ne permet pas de la voir.' : undefined),
+} satisfies ColDef<ChildSummary>;
+
 const COLUMNS: ColDef<ChildSummary>[] = [
   { field: 'nom', headerName: 'Nom', sort: 'asc' },
   { field: 'prenom', headerName: 'Prénom' },
@@ -27,10 +34,17 @@ const COLUMNS: ColDef<ChildSummary>[] = [
     colId: 'pai',
     headerName: 'PAI',
     maxWidth: 100,
-    // Null when the role may not see health data.
-    valueGetter: (params) => (params.data?.pai === null ? '—' : params.data?.pai ? 'Oui' : 'Non'),
+    valueGetter: (params) => (params.data?.pai === null ? HIDDEN : params.data?.pai ? 'Oui' : 'Non'),
+    ...hiddenCell,
   },
-  { field: 'allergies', headerName: 'Allergies', minWidth: 160, valueFormatter: (params) => (params.value as string | null) ?? '—' },
+  {
+    colId: 'allergies',
+    headerName: 'Allergies',
+    minWidth: 160,
+    // « — » is a child without allergies; hidden health data says so, so that none and hidden never look alike.
+    valueGetter: (params) => (params.data?.pai === null ? HIDDEN : params.data?.allergies || '—'),
+    ...hiddenCell,
+  },
 ];
 
 

@@ -43,6 +43,7 @@ export function FamiliesPage() {
   return (
     <SearchGridPage<FamilySummary>
       title="Familles"
+      gridClass="families-grid"
       searchLabel="Rechercher une famille"
       searchPlaceholder="Nom, e-mail, téléphone, n° allocataire…"
       archivedLabel="Afficher les archivées"

@@ -142,10 +142,20 @@ export function DayPage({ canMark }: { canMark: boolean }) {
     () => [
       { field: 'nom', headerName: 'Nom', sort: 'asc' },
       { field: 'prenom', headerName: 'Prénom' },
-      { field: 'ecole', headerName: 'École', minWidth: 150 },
+      // Wrapping, like the allergies: a long school name takes two lines, and every column stays on a laptop's screen.
+      { field: 'ecole', headerName: 'École', minWidth: 110, wrapText: true, autoHeight: true },
       { field: 'classe', headerName: 'Classe', maxWidth: 100 },
       { field: 'regime', headerName: 'Régime', valueFormatter: (params) => regimeLabel(params.value as string | null) },
-      { field: 'allergies', headerName: 'Allergies', hide: !showHealth, valueFormatter: (params) => (params.value as string | null) || '—' },
+      // Wrapping: a long allergy takes two lines rather than push the columns after it under the pinned « Pointage ».
+      {
+        field: 'allergies',
+        headerName: 'Allergies',
+        hide: !showHealth,
+        minWidth: 140,
+        wrapText: true,
+        autoHeight: true,
+        valueFormatter: (params) => (params.value as string | null) || '—',
+      },
       {
         colId: 'pai',
         headerName: 'PAI',
@@ -158,6 +168,9 @@ export function DayPage({ canMark }: { canMark: boolean }) {
       {
         colId: 'reason',
         headerName: 'Motif',
+        minWidth: 110,
+        wrapText: true,
+        autoHeight: true,
         valueGetter: (params) => (params.data?.absenceReason ? ABSENCE_REASONS[params.data.absenceReason] : ''),
       },
       // Pinned: the marking buttons stay in view however wide the list is.
@@ -178,7 +191,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
   }
 
   return (
-    <main className="page" aria-labelledby="page-title">
+    <main className="page page-wide" aria-labelledby="page-title">
       <div className="page-header">
         <h1 id="page-title">Journée</h1>
         <div className="toolbar">
@@ -312,7 +325,7 @@ export function DayPage({ canMark }: { canMark: boolean }) {
                 context={context}
                 localeText={{ ...GRID_LOCALE_FR, noRowsToShow: filter.trim() ? 'Aucun enfant ne correspond au filtre.' : 'Aucun enfant attendu ce jour-là.' }}
                 getRowId={(params) => String(params.data.childId)}
-                defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true, minWidth: 100 }}
+                defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true, minWidth: 70 }}
                 onFirstDataRendered={fitColumns}
                 onGridSizeChanged={fitColumns}
                 suppressColumnVirtualisation

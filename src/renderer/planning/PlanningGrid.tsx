@@ -10,7 +10,7 @@ import type { AbsenceReason } from '../../shared/planning/reasons.js';
 import type { Result } from '../../shared/result.js';
 import { api } from '../api/bridge.js';
 import { ErrorBanner, SuccessNote } from '../components/Banner.js';
-import { GRID_LOCALE_FR } from '../grid/setup.js';
+import { GRID_LOCALE_FR, textWidth } from '../grid/setup.js';
 import { todayInParis } from '../lib/format.js';
 import { ActionMenu, type MenuItem } from './ActionMenu.js';
 import { cellTooltip, describeCell, LEGEND_ORDER, stateClass } from './cellText.js';
@@ -127,10 +127,26 @@ export function PlanningGrid({
     [planning],
   );
 
+  const serviceWidth = useMemo(() => {
+    const font = `600 14px ${getComputedStyle(document.body).fontFamily}`;
+    const widest = Math.max(0, ...rows.map((row) => textWidth(row.serviceName, font)));
+    // The cell's padding on both sides, and a little room for the font's rounding.
+    return Math.min(280, Math.max(160, Math.ceil(widest) + 40));
+  }, [rows]);
+
   const columns = useMemo<ColDef<Row>[]>(
     () => [
-      // Long service names wrap onto a second line rather than being cut (« Restauration scolai… »).
-      { colId: 'service', headerName: 'Service', field: 'serviceName', pinned: 'left', width: 200, cellClass: 'planning-service', wrapText: true, autoHeight: true },
+      // As wide as the longest service name, so every row keeps one line (« Restauration scolaire »); a name longer
+      // than 280 px ends with « … » and is read whole in its tooltip.
+      {
+        colId: 'service',
+        headerName: 'Service',
+        field: 'serviceName',
+        pinned: 'left',
+        width: serviceWidth,
+        cellClass: 'planning-service',
+        tooltipValueGetter: (params) => (params.data ? params.data.serviceName : undefined),
+      },
       ...days.map<ColDef<Row>>((day) => ({
         colId: day,
         headerName: columnTitle(day),
@@ -147,7 +163,7 @@ export function PlanningGrid({
         },
       })),
     ],
-    [days, view],
+    [days, view, serviceWidth],
   );
 
   // One context object for the grid's lifetime: ag-grid reads `context` once, so the selection is swapped inside it.

@@ -62,21 +62,46 @@ function ActionsCell({ data, context }: ICellRendererParams<QueueRow, unknown, Q
   );
 }
 
+/** The family's comment, the conflicts found and the changes asked for: one cell, a line each, so the queue fits a laptop. */
+function DetailsCell({ data }: ICellRendererParams<QueueRow>) {
+  if (!data) return null;
+  const changes = changesText(data);
+  return (
+    <span className="queue-details">
+      {data.comment ? <span>{data.comment}</span> : null}
+      {data.conflicts.map((conflict) => (
+        <span key={conflict} className="cell-warning">
+          ⚠ {conflict}
+        </span>
+      ))}
+      {changes ? <span>{changes}</span> : null}
+    </span>
+  );
+}
+
+function detailsText(row: QueueRow | undefined): string {
+  return row ? [row.comment, ...row.conflicts.map((conflict) => `⚠ ${conflict}`), changesText(row)].filter(Boolean).join(' ; ') : '';
+}
+
+/**
+ * Every column on screen at 1366 px, the pinned « Décision » hiding none: the long texts wrap (the row grows), the
+ * family's comment, conflicts and changes share one « Détails » column. No filter button in the headers: the
+ * service, type and lateness filters are above the grid.
+ */
 function buildColumns(canDecide: boolean): ColDef<QueueRow>[] {
+  const wrap = { wrapText: true, autoHeight: true } as const;
   return [
-    { colId: 'submittedAt', headerName: 'Reçue le', field: 'submittedAt', valueFormatter: (p) => frenchInstant(p.value as string), minWidth: 140 },
-    { colId: 'familyName', headerName: 'Famille', field: 'familyName', cellRenderer: FamilyLink, minWidth: 150 },
-    { colId: 'childName', headerName: 'Enfant', field: 'childName', minWidth: 130 },
-    { colId: 'serviceName', headerName: 'Service', field: 'serviceName', minWidth: 160 },
-    { colId: 'day', headerName: 'Jour', field: 'day', valueFormatter: (p) => longDay(p.value as string | null), minWidth: 190 },
-    { colId: 'kind', headerName: 'Type', field: 'kind', valueFormatter: (p) => REQUEST_KINDS[p.value as RequestKind], minWidth: 130 },
-    { colId: 'reason', headerName: 'Motif', field: 'reason', valueFormatter: (p) => reasonLabel(p.value as QueueRow['reason']), minWidth: 170 },
-    { colId: 'comment', headerName: 'Commentaire', field: 'comment', minWidth: 150, tooltipField: 'comment' },
-    { colId: 'late', headerName: 'Délai', field: 'late', cellRenderer: DelayBadge, minWidth: 110 },
-    { colId: 'capacityLeft', headerName: 'Places restantes', field: 'capacityLeft', valueFormatter: (p) => (p.value === null || p.value === undefined ? '—' : String(p.value)), minWidth: 120 },
-    { colId: 'conflicts', headerName: 'Conflits', valueGetter: (p) => p.data?.conflicts.map((c) => `⚠ ${c}`).join(' ; ') ?? '', cellClass: 'cell-warning', minWidth: 160, tooltipValueGetter: (p) => p.data?.conflicts.join(' ; ') },
-    { colId: 'changes', headerName: 'Modifications', valueGetter: (p) => (p.data ? changesText(p.data) : ''), minWidth: 200, tooltipValueGetter: (p) => (p.data ? changesText(p.data) : '') },
-    ...(canDecide ? [{ colId: 'actions', headerName: 'Décision', cellRenderer: ActionsCell, sortable: false, filter: false, minWidth: 210, pinned: 'right' } satisfies ColDef<QueueRow>] : []),
+    { colId: 'submittedAt', headerName: 'Reçue le', field: 'submittedAt', valueFormatter: (p) => frenchInstant(p.value as string), minWidth: 100, ...wrap },
+    { colId: 'familyName', headerName: 'Famille', field: 'familyName', cellRenderer: FamilyLink, minWidth: 110, ...wrap },
+    { colId: 'childName', headerName: 'Enfant', field: 'childName', minWidth: 100, ...wrap },
+    { colId: 'serviceName', headerName: 'Service', field: 'serviceName', minWidth: 110, ...wrap },
+    { colId: 'day', headerName: 'Jour', field: 'day', valueFormatter: (p) => longDay(p.value as string | null), minWidth: 110, ...wrap },
+    { colId: 'kind', headerName: 'Type', field: 'kind', valueFormatter: (p) => REQUEST_KINDS[p.value as RequestKind] },
+    { colId: 'reason', headerName: 'Motif', field: 'reason', valueFormatter: (p) => reasonLabel(p.value as QueueRow['reason']), minWidth: 100, ...wrap },
+    { colId: 'late', headerName: 'Délai', field: 'late', cellRenderer: DelayBadge },
+    { colId: 'capacityLeft', headerName: 'Places restantes', field: 'capacityLeft', valueFormatter: (p) => (p.value === null || p.value === undefined ? '—' : String(p.value)) },
+    { colId: 'details', headerName: 'Détails', valueGetter: (p) => detailsText(p.data), cellRenderer: DetailsCell, sortable: false, minWidth: 140, ...wrap },
+    ...(canDecide ? [{ colId: 'actions', headerName: 'Décision', cellRenderer: ActionsCell, sortable: false, minWidth: 190, pinned: 'right' } satisfies ColDef<QueueRow>] : []),
   ];
 }
 
@@ -278,12 +303,12 @@ export function QueuePage() {
         ) : null}
       </div>
       <ErrorBanner message={error} />
-      <div className="grid-wrap ag-theme-quartz" aria-describedby="queue-keys">
+      <div className="grid-wrap queue-grid ag-theme-quartz" aria-describedby="queue-keys">
         <AgGridReact<QueueRow>
           theme="legacy"
           rowData={shown}
           columnDefs={columns}
-          defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: true }}
+          defaultColDef={{ ...FITTED_COLUMN, sortable: true, filter: false, minWidth: 70 }}
           onFirstDataRendered={fitColumns}
           onRowDataUpdated={fitColumns}
           onGridSizeChanged={fitColumns}

@@ -1,7 +1,8 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { DocumentSummary } from '../../shared/api/contract.js';
 import { DOCUMENT_KINDS } from '../../shared/families/input.js';
 import { fieldId } from '../components/fields.js';
+import { FileInput } from '../components/FileInput.js';
 import { frenchDay } from '../lib/format.js';
 
 /**
@@ -29,8 +30,9 @@ export function ScanPicker({
   onFile(file: File): void;
   onDocument(documentId: number): void;
 }) {
-  const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  // The file being read, picked or dropped: named beside the button.
+  const [chosen, setChosen] = useState<string | null>(null);
   const candidates = scanCandidates(documents);
   const [documentId, setDocumentId] = useState<string>(candidates[0] ? String(candidates[0].id) : '');
   const errorId = `${fieldId('scan')}-error`;
@@ -56,31 +58,29 @@ export function ScanPicker({
           event.preventDefault();
           setOver(false);
           const file = event.dataTransfer.files[0];
-          if (file && !busy) onFile(file);
+          if (file && !busy) {
+            setChosen(file.name);
+            onFile(file);
+          }
         }}
       >
         <p id="scan-drop-title">
           <strong>Déposez ici le RIB numérisé</strong> (PDF ou image), ou
         </p>
-        <input
-          ref={input}
+        <FileInput
           id={fieldId('scan')}
-          className="visually-hidden"
-          type="file"
           accept="application/pdf,image/*"
           disabled={busy}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            // Cleared so that the same file chosen again (after a refusal) is read again.
-            event.target.value = '';
-            if (file) onFile(file);
+          invalid={Boolean(error)}
+          describedBy={error ? errorId : undefined}
+          fileName={chosen}
+          clearAfterPick
+          onFile={(file) => {
+            if (!file) return;
+            setChosen(file.name);
+            onFile(file);
           }}
         />
-        <label htmlFor={fieldId('scan')} className="button small">
-          Choisir un fichier…
-        </label>
       </div>
       {error ? (
         <p className="field-error" id={errorId} role="alert">

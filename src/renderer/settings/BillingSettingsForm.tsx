@@ -48,15 +48,17 @@ function fromDraft(draft: SettingsDraft): { settings: BillingSettings | null; er
   return checked.ok && Object.keys(errors).length === 0 ? { settings: checked.value, errors } : { settings: null, errors };
 }
 
-const ISSUER_FIELDS: { field: TextFieldName; label: string; hint?: string; inputMode?: 'numeric' | 'email' | 'tel' }[] = [
-  { field: 'communeName', label: 'Commune (émetteur)' },
+// `wide`: a text longer than one column of the form holds at 1366 px (a commune's or a régie's name, opening hours,
+// an e-mail address) takes two, so it is read whole.
+const ISSUER_FIELDS: { field: TextFieldName; label: string; hint?: string; inputMode?: 'numeric' | 'email' | 'tel'; wide?: boolean }[] = [
+  { field: 'communeName', label: 'Commune (émetteur)', wide: true },
   { field: 'siret', label: 'SIRET', hint: '14 chiffres, espaces permis.', inputMode: 'numeric' },
   { field: 'signatoryName', label: 'Signataire (nom et prénom)' },
   { field: 'signatoryQuality', label: 'Qualité du signataire', hint: 'Maire, adjoint délégué…' },
-  { field: 'regieName', label: 'Régie' },
-  { field: 'regieHours', label: 'Horaires de la régie' },
+  { field: 'regieName', label: 'Régie', wide: true },
+  { field: 'regieHours', label: 'Horaires de la régie', wide: true },
   { field: 'phone', label: 'Téléphone de la régie', inputMode: 'tel' },
-  { field: 'email', label: 'E-mail de la régie', inputMode: 'email' },
+  { field: 'email', label: 'E-mail de la régie', inputMode: 'email', wide: true },
   { field: 'chequeOrder', label: 'Ordre des chèques', hint: 'Trésor public, Régie Enfance Jeunesse…' },
   { field: 'payfipId', label: 'Identifiant PayFiP', hint: 'Vide : pas de paiement en ligne.', inputMode: 'numeric' },
 ];
@@ -121,8 +123,8 @@ export function BillingSettingsForm({ canEdit }: { canEdit: boolean }) {
             <fieldset className="subpanel">
               <legend>Émetteur des factures</legend>
               <div className="form-grid">
-                {ISSUER_FIELDS.map(({ field, label, hint, inputMode }) => (
-                  <TextField key={field} path={`issuer.${field}`} label={label} hint={hint} inputMode={inputMode} errors={errors} value={draft.issuer[field]} onChange={(value) => setIssuer(field, value)} />
+                {ISSUER_FIELDS.map(({ field, label, hint, inputMode, wide }) => (
+                  <TextField key={field} path={`issuer.${field}`} label={label} hint={hint} inputMode={inputMode} className={wide ? 'field-wide' : undefined} errors={errors} value={draft.issuer[field]} onChange={(value) => setIssuer(field, value)} />
                 ))}
                 <TextArea path="issuer.address" label="Adresse de la commune" hint="Une ligne par ligne d’adresse." errors={errors} value={draft.issuer.address} onChange={(value) => setIssuer('address', value)} />
                 <TextArea path="issuer.regieAddress" label="Adresse de la régie" hint="Une ligne par ligne d’adresse." errors={errors} value={draft.issuer.regieAddress} onChange={(value) => setIssuer('regieAddress', value)} />

@@ -65,7 +65,7 @@ function PairingForm({ initialUrl }: { initialUrl: string }) {
     <section className="card" aria-labelledby="portal-form-title">
       <h2 id="portal-form-title">Liaison avec le portail famille</h2>
       <p className="muted">
-        L’adresse publique du portail et le secret partagé saisi aussi sur le serveur du portail (GRENETTE_SYNC_SECRET). Laissez
+        L’adresse publique du portail et le secret partagé, le même que celui configuré sur le serveur du portail par la personne qui l’installe. Laissez
         l’adresse vide pour arrêter la synchronisation.
       </p>
       <form
