@@ -27,7 +27,8 @@ import type { BenchResult } from './stats.js';
  * the portal's answers per second, p50, p99 and errors beside the bare server's, and the ratio; logins are set
  * beside the raw throughput of crypto.scrypt (the portal's parameters) on the same cores, their physical limit. Then
  * the loss count: every absence the portal acknowledged is in its table once, and the real office pull brings each
- * into a copy of the bench commune once. How to read it: bench/README.md.
+ * into a copy of the bench commune once. How to read it: bench/README.md. (It replaces the former « rush », whose client ran
+ * in the server's process and so measured itself as much as the portal.)
  */
 
 const FAMILIES = 2_000;

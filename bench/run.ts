@@ -10,7 +10,7 @@ import { benchSyncPull } from './sync-pull.js';
 /**
  * `npm run bench`: the office core against its budgets on a 30,000-family commune, next to raw better-sqlite3 doing the
  * same reads. A measurement, not a test: never run in CI (timings depend on the machine).
- * `npx tsx bench/run.ts pull requests`: only the benchmarks named (search, family-file, requests, planning, pull, invoices, rush, portal, invoice-pdf, statements, ocr).
+ * `npx tsx bench/run.ts pull requests`: only the benchmarks named (search, family-file, requests, planning, pull, invoices, portal, invoice-pdf, statements, ocr).
  * `search` also builds (once, into bench/.cache) and measures a 300,000-family office.
  */
 
@@ -21,7 +21,6 @@ const BENCHMARKS: Record<string, (office: BenchOffice) => Promise<BenchResult | 
   planning: benchPlanning,
   pull: benchSyncPull,
   invoices: benchInvoiceRun,
-  rush: (office) => import('./portal-rush.js').then((m) => m.benchPortalRush(office)),
   portal: (office) => import('./portal-server.js').then((m) => m.benchPortalServer(office)),
   'invoice-pdf': (office) => import('./invoice-pdf.js').then((m) => m.benchInvoicePdf(office)),
   statements: (office) => import('./statements.js').then((m) => m.benchStatements(office)),

@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page, type Route } from '@playwright/test';
-import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
-import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
+import type { TestOffice } from '../helpers/office.js';
+import { pairedFamily, type PairedFamily } from '../helpers/paired-family.js';
+import type { TestPortal } from '../helpers/sync.js';
 import { certificatePdf, pngImage } from '../helpers/uploads.js';
 
 /**
@@ -18,27 +19,15 @@ let familyId: number;
 let childId: number;
 let cantine: number;
 
+let paired: PairedFamily | undefined;
+
 test.beforeAll(async () => {
-  office = await makeTestOffice();
-  portal = await startTestPortal(office.clock);
-  const schoolId = Number(office.sqlite.prepare("INSERT INTO schools (name) VALUES ('École Jules Ferry')").run().lastInsertRowid);
-  familyId = (await office.value('families.create', { data: sampleFamilyInput() })).id;
-  childId = (await office.value('children.create', { familyId, data: sampleChildInput({ identity: { ...sampleChildInput().identity, schoolId } }) })).id;
-  cantine = office.sqlite.prepare("SELECT id FROM services WHERE code = 'cantine'").pluck().get() as number;
-  const inscription = office.sqlite
-    .prepare("INSERT INTO inscriptions (child_id, service_id, start_date, end_date, weekdays, created_at) VALUES (?, ?, '2026-09-01', '2027-07-02', '1,2,4,5', '2026-09-01T08:00:00Z')")
-    .run(childId, cantine);
-  for (const day of ['2026-12-14', '2026-12-15']) {
-    office.sqlite
-      .prepare("INSERT INTO planning_days (child_id, service_id, day, state, inscription_id, updated_at) VALUES (?, ?, ?, 'booked', ?, '2026-09-01T08:00:00Z')")
-      .run(childId, cantine, day, inscription.lastInsertRowid);
-  }
-  await office.value('sync.configure', { portalUrl: portal.url, secret: SYNC_SECRET });
+  paired = await pairedFamily(['2026-12-14', '2026-12-15']);
+  ({ office, portal, familyId, childId, cantine } = paired);
 });
 
 test.afterAll(async () => {
-  await portal?.close();
-  await office?.close();
+  await paired?.close();
 });
 
 /**

@@ -10,7 +10,8 @@ import {
 } from '../../src/shared/files/limits.js';
 import { imageMime } from '../../src/shared/files/sniff.js';
 import { SYNC_PATHS, type PullResponse } from '../../src/shared/sync/contract.js';
-import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
+import type { TestOffice } from '../helpers/office.js';
+import { pairedFamily } from '../helpers/paired-family.js';
 import { HttpFamily, pageText, type HttpPage } from '../helpers/portal-http.js';
 import { portalAccount, signedFetch, startTestPortal, submitOnPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 import { certificatePdf, HTML_BODY, jpegImage, pngImage } from '../helpers/uploads.js';
@@ -34,23 +35,10 @@ let cantine: number;
 const PASSWORD = 'un mot de passe solide';
 
 beforeEach(async () => {
-  office = await makeTestOffice();
-  portal = await startTestPortal(office.clock);
-  const schoolId = Number(office.sqlite.prepare("INSERT INTO schools (name) VALUES ('École Jules Ferry')").run().lastInsertRowid);
-  familyId = (await office.value('families.create', { data: sampleFamilyInput() })).id;
-  childId = (await office.value('children.create', { familyId, data: sampleChildInput({ identity: { ...sampleChildInput().identity, schoolId } }) })).id;
-  cantine = office.sqlite.prepare("SELECT id FROM services WHERE code = 'cantine'").pluck().get() as number;
-  const inscription = office.sqlite
-    .prepare("INSERT INTO inscriptions (child_id, service_id, start_date, end_date, weekdays, created_at) VALUES (?, ?, '2026-09-01', '2027-07-02', '1,2,4,5', '2026-09-01T08:00:00Z')")
-    .run(childId, cantine);
-  for (const day of ['2026-12-14', '2026-12-15', '2026-12-17']) {
-    office.sqlite
-      .prepare("INSERT INTO planning_days (child_id, service_id, day, state, inscription_id, updated_at) VALUES (?, ?, ?, 'booked', ?, '2026-09-01T08:00:00Z')")
-      .run(childId, cantine, day, inscription.lastInsertRowid);
-  }
-  await office.value('sync.configure', { portalUrl: portal.url, secret: SYNC_SECRET });
+  ({ office, portal, familyId, childId, cantine } = await pairedFamily(['2026-12-14', '2026-12-15', '2026-12-17']));
 });
 
+// One test replaces the portal by another: the ones in use are closed.
 afterEach(async () => {
   await portal.close();
   await office.close();
