@@ -1,4 +1,5 @@
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from './office.js';
+import { HttpFamily } from './portal-http.js';
 import { startTestPortal, SYNC_SECRET, type TestPortal } from './sync.js';
 
 export interface PairedFamily {
@@ -39,4 +40,19 @@ export async function pairedFamily(bookedDays: readonly string[]): Promise<Paire
       await office.close();
     },
   };
+}
+
+/**
+ * The sample family's responsable 1 logged in on the portal over HTTP, as a family does it: the office issues the
+ * activation, the sync brings it to the portal, the family activates its account with the code and a password.
+ */
+export async function activatedFamily(office: TestOffice, portalUrl: string, familyId: number, password: string): Promise<HttpFamily> {
+  const { code } = await office.value('portal.issueActivation', { familyId, rank: 1 });
+  const synced = await office.value('sync.now', {});
+  if (synced.lastError !== null) throw new Error(`sync failed: ${synced.lastError}`);
+  const family = new HttpFamily(portalUrl);
+  await family.get('/activation');
+  const activated = await family.post('/activation', { email: 'helene.martin@example.fr', code, password, password2: password });
+  if (activated.status !== 303) throw new Error(`activation answered ${activated.status}`);
+  return family;
 }

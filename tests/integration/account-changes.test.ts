@@ -4,6 +4,7 @@ import type { FamilyInput } from '../../src/shared/families/input.js';
 import { CHANGE_FIELD_KEYS, CHANGE_FIELDS, type ChangeFieldKey } from '../../src/shared/requests/change-fields.js';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
+import { activatedFamily } from '../helpers/paired-family.js';
 import { HttpFamily } from '../helpers/portal-http.js';
 import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 
@@ -113,15 +114,7 @@ afterEach(async () => {
   await office.close();
 });
 
-async function loggedInFamily(): Promise<HttpFamily> {
-  const { code } = await office.value('portal.issueActivation', { familyId, rank: 1 });
-  expect((await office.value('sync.now', {})).lastError).toBeNull();
-  const family = new HttpFamily(portal.url);
-  await family.get('/activation');
-  const activated = await family.post('/activation', { email: 'helene.martin@example.fr', code, password: PASSWORD, password2: PASSWORD });
-  expect(activated.status).toBe(303);
-  return family;
-}
+const loggedInFamily = (): Promise<HttpFamily> => activatedFamily(office, portal.url, familyId, PASSWORD);
 
 const portalRequests = async () => (await portal.db.selectFrom('requests').select(['uid', 'body']).orderBy('seq').execute()).map((row) => JSON.parse(row.body) as { changes: unknown[] });
 

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
 import { maskIban } from '../../src/shared/validation/bank.js';
 import { makeTestOffice, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
-import { HttpFamily } from '../helpers/portal-http.js';
+import { activatedFamily } from '../helpers/paired-family.js';
+import type { HttpFamily } from '../helpers/portal-http.js';
 import { EXAMPLE_RIB, POSTAL_RIB } from '../helpers/rib-scan.js';
 import { startTestPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 
@@ -40,15 +41,7 @@ afterEach(async () => {
   await office.close();
 });
 
-async function loggedInFamily(): Promise<HttpFamily> {
-  const { code } = await office.value('portal.issueActivation', { familyId, rank: 1 });
-  expect((await office.value('sync.now', {})).lastError).toBeNull();
-  const family = new HttpFamily(portal.url);
-  await family.get('/activation');
-  const activated = await family.post('/activation', { email: 'helene.martin@example.fr', code, password: PASSWORD, password2: PASSWORD });
-  expect(activated.status).toBe(303);
-  return family;
-}
+const loggedInFamily = (): Promise<HttpFamily> => activatedFamily(office, portal.url, familyId, PASSWORD);
 
 async function ask(family: HttpFamily, field: string, value: string): Promise<void> {
   await family.get('/mon-compte');

@@ -11,8 +11,9 @@ import {
 import { imageMime } from '../../src/shared/files/sniff.js';
 import { SYNC_PATHS, type PullResponse } from '../../src/shared/sync/contract.js';
 import type { TestOffice } from '../helpers/office.js';
-import { pairedFamily } from '../helpers/paired-family.js';
-import { HttpFamily, pageText, type HttpPage } from '../helpers/portal-http.js';
+import { activatedFamily, pairedFamily } from '../helpers/paired-family.js';
+import type { HttpFamily} from '../helpers/portal-http.js';
+import { pageText, type HttpPage } from '../helpers/portal-http.js';
 import { portalAccount, signedFetch, startTestPortal, submitOnPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 import { certificatePdf, HTML_BODY, jpegImage, pngImage } from '../helpers/uploads.js';
 
@@ -44,15 +45,7 @@ afterEach(async () => {
   await office.close();
 });
 
-async function loggedInFamily(): Promise<HttpFamily> {
-  const { code } = await office.value('portal.issueActivation', { familyId, rank: 1 });
-  expect((await office.value('sync.now', {})).lastError).toBeNull();
-  const family = new HttpFamily(portal.url);
-  await family.get('/activation');
-  const activated = await family.post('/activation', { email: 'helene.martin@example.fr', code, password: PASSWORD, password2: PASSWORD });
-  expect(activated.status).toBe(303);
-  return family;
-}
+const loggedInFamily = (): Promise<HttpFamily> => activatedFamily(office, portal.url, familyId, PASSWORD);
 
 async function sync(): Promise<void> {
   expect((await office.value('sync.now', {})).lastError).toBeNull();
