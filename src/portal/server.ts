@@ -149,8 +149,9 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   app.register(formbody);
   app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    // The form's own fields, its CSRF token and its submission key.
-    limits: { fileSize: UPLOAD_FILE_LIMIT, files: 1, fields: 11, parts: 13, fieldSize: 4096 },
+    // The form's own fields, its CSRF token and its submission key. Busboy cuts a longer field without a word: a
+    // comment of 2,000 characters (up to 3 bytes each, re-sent by the absence's confirmation page) must fit whole.
+    limits: { fileSize: UPLOAD_FILE_LIMIT, files: 1, fields: 11, parts: 13, fieldSize: 16 * 1024 },
   });
 
   app.decorateRequest('familySession', null);

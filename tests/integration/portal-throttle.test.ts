@@ -173,6 +173,19 @@ describe('throttling without locking the right password out', () => {
     expect((await login(laptop, email(1), newPassword)).status).toBe(303);
   });
 
+  it('wrong activation codes sent from elsewhere, one every quarter of an hour, never keep a family from activating', async () => {
+    await start();
+    for (let i = 0; i < 40; i += 1) {
+      portal.clock.advance(15 * 60 * 1000);
+      const guesser = browser(`198.51.100.${(i % 5) + 1}`);
+      await guesser.get('/activation');
+      const wrong = await guesser.post('/activation', { email: email(1), code: `WXYZ-${String(1000 + i)}`, password: PASSWORD, password2: PASSWORD });
+      expect(wrong.status).toBe(401);
+    }
+    // No device, no reset (no password yet): the right code is the family's only way in, and it works.
+    await activate(1, '192.0.2.10');
+  });
+
   it('a device that logged in before bypasses an exhausted address budget; a forged or another account’s cookie does not', async () => {
     await start();
     const tablet = await activate(1, '192.0.2.1');

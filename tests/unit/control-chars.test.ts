@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controlCharsProblem, hasControlChars, headerSafe, normaliseLineBreaks } from '../../src/shared/text/control-chars.js';
+import { controlCharsProblem, hasControlChars, headerSafe, normaliseLineBreaks, withoutControlChars } from '../../src/shared/text/control-chars.js';
 
 describe('control characters (src/shared/text/control-chars.ts)', () => {
   const refusedEverywhere = [
@@ -51,5 +51,10 @@ describe('control characters (src/shared/text/control-chars.ts)', () => {
   it('makes a header one line without controls', () => {
     expect(headerSafe('Objet\r\nBcc: x@example.test\u202e')).toBe('Objet Bcc: x@example.test');
     expect(headerSafe('Relance : factures impayées')).toBe('Relance : factures impayées');
+  });
+
+  it('drops them from a value the office published, keeping line breaks in multi-line text', () => {
+    expect(withoutControlChars('\u202A06 12 34 56 78\u202C', 'single-line')).toBe('06 12 34 56 78');
+    expect(withoutControlChars('Rue des Prés\r\nBât. B\u0000', 'multi-line')).toBe('Rue des Prés\r\nBât. B');
   });
 });

@@ -3,7 +3,7 @@ import { isIsoDay } from '../calendar/days.js';
 import { PHOTO_MAX_BYTES } from '../children/input.js';
 import { CERTIFICATE_TOO_BIG_MESSAGE, DOCUMENT_MAX_BYTES } from '../files/limits.js';
 import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
-import { CONTROL_CHARS_MESSAGE, hasControlChars, type TextKind } from '../text/control-chars.js';
+import { CONTROL_CHARS_MESSAGE, hasControlChars, withoutControlChars, type TextKind } from '../text/control-chars.js';
 import { parseFrench } from '../validation/french.js';
 import { CHANGE_FIELD_KEYS, changeField, fullLabel } from './change-fields.js';
 
@@ -51,8 +51,14 @@ export const dataChangeSchema = z
     entityId: id,
     field: z.enum(CHANGE_FIELD_KEYS, 'Cette information ne peut pas être modifiée par une demande.'),
     label: plainText(REQUEST_LIMITS.label, 'single-line'),
-    /** As the family saw it (canonical, except a masked IBAN); published by the office, so line breaks may be in it. */
-    oldValue: plainText(REQUEST_LIMITS.value, 'multi-line'),
+    /**
+     * As the family saw it (canonical, except a masked IBAN); published by the office, so line breaks may be in it,
+     * and invisible marks pasted at the office are dropped, not refused: the family could not change the field else.
+     */
+    oldValue: z
+      .string()
+      .max(REQUEST_LIMITS.value)
+      .transform((text) => withoutControlChars(text, 'multi-line')),
     /** Canonical: ISO day, integer cents, hundredths, 'true'/'false', enum key, IBAN without spaces. */
     newValue: plainText(REQUEST_LIMITS.value, 'single-line', `${REQUEST_LIMITS.value} caractères au plus.`),
   })

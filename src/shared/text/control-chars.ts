@@ -31,6 +31,14 @@ export function hasControlChars(text: string, kind: TextKind): boolean {
   return (kind === 'single-line' ? SINGLE_LINE : MULTI_LINE).test(text);
 }
 
+/**
+ * The text without the characters refused for its kind: for a value the office published and the family only saw
+ * (a change's former value, pasted into the office with invisible marks), never for what a family types (refused).
+ */
+export function withoutControlChars(text: string, kind: TextKind): string {
+  return text.replace(new RegExp((kind === 'single-line' ? SINGLE_LINE : MULTI_LINE).source, 'gu'), '');
+}
+
 /** The French message when the text holds a refused character, or null. */
 export function controlCharsProblem(text: string, kind: TextKind, label?: string): string | null {
   if (!hasControlChars(text, kind)) return null;
