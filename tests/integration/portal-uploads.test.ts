@@ -130,6 +130,30 @@ describe('a family sending every form twice without JavaScript', () => {
     expect((await family.submit(action, { ...hidden, field: 'health.allergies', value: 'Kiwi, arachide' })).status).toBe(303);
     expect(await portal.db.selectFrom('requests').select('kind').execute()).toHaveLength(2);
   });
+
+  it('keeps one request when the same change is sent again from the form fetched anew (a new key), until the office decides', async () => {
+    const family = await loggedInFamily();
+    const action = `/mes-enfants/${childId}/modification`;
+    const send = async (value: string) => {
+      await family.get('/mes-enfants');
+      return family.submit(action, { ...family.hiddenFields(action), field: 'health.allergies', value });
+    };
+    expect((await send('Kiwi')).location).toBe('/mes-enfants?demande=envoyee');
+    // The back button, or a second tab: the page is fetched again, its key is new, the change is the same.
+    expect((await send('Kiwi')).location).toBe('/mes-enfants?demande=envoyee');
+    expect(await portal.db.selectFrom('requests').select('kind').execute()).toHaveLength(1);
+    // Another value is another request.
+    expect((await send('Kiwi, arachide')).status).toBe(303);
+    expect(await portal.db.selectFrom('requests').select('kind').execute()).toHaveLength(2);
+    // Once the office has decided the first, asking it again is a new request.
+    await sync();
+    const queue = await office.value('requests.queue', {});
+    const first = queue.find((row) => row.requestId === officeRequests()[0]!.id)!;
+    await office.value('requests.decide', { itemIds: [first.itemId], decision: 'refuse', refusalReason: 'Merci de préciser' });
+    await sync();
+    expect((await send('Kiwi')).status).toBe(303);
+    expect(await portal.db.selectFrom('requests').select('kind').execute()).toHaveLength(3);
+  });
 });
 
 describe('files a family uploads', () => {

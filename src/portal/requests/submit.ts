@@ -59,7 +59,16 @@ export async function recordRequest(
     photo: request.photo ? { ...request.photo, base64: '' } : null,
     certificate: request.certificate ? { ...request.certificate, base64: '' } : null,
   };
+  let answer: PortalRequest = request;
   const write = async (trx: PortalTrx) => {
+    // The same change sent again from a page fetched anew (the back button, a second tab): the first one answers.
+    if (request.kind === 'data_change') {
+      const first = await pendingIdenticalChange(trx, request);
+      if (first) {
+        answer = first;
+        return;
+      }
+    }
     await checkQuotas(trx, request, now);
     for (const file of files) {
       const hash = sourceSha256 ?? sha256(file.bytes);
@@ -94,7 +103,7 @@ export async function recordRequest(
   };
   if (db.isTransaction) await write(db as PortalTrx);
   else await (db as PortalDb).transaction().execute(write);
-  return request;
+  return answer;
 }
 
 /** The quotas a request counts against: a photo, a certificate (with an absence), a change of data. */
@@ -123,6 +132,15 @@ async function checkQuotas(trx: PortalTrx, request: PortalRequest, now: Date): P
   }
 }
 
+/** The family's requests the service has decided on (published back with no item pending). */
+async function decidedUids(trx: PortalTrx, familyId: number): Promise<Set<string>> {
+  const row = await trx.selectFrom('publications').select('data').where('family_id', '=', familyId).executeTakeFirst();
+  const published = row ? familyPublicationSchema.safeParse(JSON.parse(row.data)) : null;
+  return new Set(
+    published?.success ? published.data.requests.filter((r) => r.items.length > 0 && r.items.every((item) => item.status !== 'pending')).map((r) => r.uid) : [],
+  );
+}
+
 /**
  * Whether the family already sent this very file as a photo of this child and the service has not decided on it: not
  * yet published back, or published with an item still pending.
@@ -132,10 +150,28 @@ async function pendingIdenticalPhoto(trx: PortalTrx, familyId: number, childId: 
   if (childId !== null) query = query.where('child_id', '=', childId);
   const same = await query.execute();
   if (same.length === 0) return false;
-  const row = await trx.selectFrom('publications').select('data').where('family_id', '=', familyId).executeTakeFirst();
-  const published = row ? familyPublicationSchema.safeParse(JSON.parse(row.data)) : null;
-  const decided = new Set(
-    published?.success ? published.data.requests.filter((r) => r.items.length > 0 && r.items.every((item) => item.status !== 'pending')).map((r) => r.uid) : [],
-  );
+  const decided = await decidedUids(trx, familyId);
   return same.some((upload) => !decided.has(upload.request_uid));
+}
+
+/** What a change asks, whatever the order of its fields: the same key for the same fields and new values. */
+function changeKey(request: PortalRequest): string {
+  return JSON.stringify(request.changes.map((change) => [change.entity, change.entityId, change.field, change.newValue]).sort());
+}
+
+/**
+ * The family's earlier request asking exactly the same changes, not decided yet, if any: sending it again (from a
+ * form fetched anew, which carries a new submission key) would only put it twice in the office's queue.
+ */
+async function pendingIdenticalChange(trx: PortalTrx, request: PortalRequest): Promise<PortalRequest | null> {
+  const rows = await trx.selectFrom('requests').select(['uid', 'body']).where('family_id', '=', request.familyId).where('kind', '=', 'data_change').execute();
+  if (rows.length === 0) return null;
+  const key = changeKey(request);
+  const decided = await decidedUids(trx, request.familyId);
+  for (const row of rows) {
+    if (decided.has(row.uid)) continue;
+    const earlier = portalRequestSchema.safeParse(JSON.parse(row.body));
+    if (earlier.success && changeKey(earlier.data) === key) return earlier.data;
+  }
+  return null;
 }
