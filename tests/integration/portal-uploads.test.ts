@@ -253,6 +253,10 @@ describe('quotas of the day', () => {
     const over = await sendPhoto(DAILY_QUOTAS.photo);
     expect(over.status).toBe(429);
     expect(pageText(over.body)).toContain(quotaMessage('photo'));
+    // Past the quota nothing is decoded: a file the decoder would refuse (415) is answered by the quota first.
+    await family.get('/mes-enfants');
+    const undecoded = await family.submit(photo, family.hiddenFields(photo), photoFile(Buffer.concat([pngImage().subarray(0, 33), HTML_BODY])));
+    expect(undecoded.status).toBe(429);
 
     await family.get('/mon-compte/modification?champ=caf.number');
     const hidden = family.hiddenFields('/mon-compte/modification');

@@ -13,7 +13,7 @@ import { euros, longDay, shortDay } from '../http/format.js';
 import { alertBox, formText, sendPage } from '../http/render.js';
 import { familyRequests } from '../requests/list.js';
 import { checkedPhoto } from '../uploads/files.js';
-import { recordRequest } from '../requests/submit.js';
+import { checkQuotas, recordRequest } from '../requests/submit.js';
 import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
 import { childSheetPdf } from './child-sheet.js';
 import { changeForm, pendingChanges, shownField, typedChange, type FormError, type ShownField } from './change-form.js';
@@ -239,6 +239,7 @@ export const registerChildrenPages: PortalModule = (app, ctx) => {
       if (!Buffer.isBuffer(file) || file.length === 0) throw new HttpError(400, 'Choisissez une photo à envoyer.');
       if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'La photo ne doit pas dépasser 2 Mo.');
       if (!imageMime(file)) throw new HttpError(415, 'La photo doit être une image JPEG ou PNG.');
+      await checkQuotas(ctx.db, session.familyId, ['photo'], ctx.clock());
       // Decoded and encoded again: only pixels reach the office (nothing around the image, no metadata).
       const photo = await checkedPhoto(file);
       if (!photo.ok) throw new HttpError(415, photo.message);

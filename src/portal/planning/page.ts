@@ -12,7 +12,7 @@ import { csrfField } from '../http/csrf.js';
 import { html, type SafeHtml } from '../http/html.js';
 import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
 import { alertBox, sendPage } from '../http/render.js';
-import { recordRequest } from '../requests/submit.js';
+import { checkQuotas, recordRequest } from '../requests/submit.js';
 import { checkedCertificate } from '../uploads/files.js';
 import { comingSoon } from '../pages/common.js';
 import { nextDeadlineSentence } from '../pages/deadline.js';
@@ -395,6 +395,7 @@ export const registerPlanningPages: PortalModule = (app, ctx) => {
       const file = body?.certificat;
       if (read.form.action === 'absence' && Buffer.isBuffer(file) && file.length > 0) {
         if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'Le justificatif ne doit pas dépasser 2 Mo.');
+        await checkQuotas(ctx.db, session.familyId, ['certificate'], pc.now);
         // A PDF read and free of active content, or an image re-encoded: nothing else reaches the office.
         const checked = await checkedCertificate(file);
         if (!checked.ok) return confirmAbsencePage(ctx, request, reply, pc, read.form, built, checked.message, 422);

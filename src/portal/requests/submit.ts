@@ -69,7 +69,7 @@ export async function recordRequest(
         return;
       }
     }
-    await checkQuotas(trx, request, now);
+    await checkQuotas(trx, request.familyId, quotaKinds(request), now);
     for (const file of files) {
       const hash = sourceSha256 ?? sha256(file.bytes);
       if (file.kind === 'photo' && (await pendingIdenticalPhoto(trx, session.familyId, file.childId, hash))) throw new HttpError(409, PHOTO_ALREADY_PENDING_MESSAGE);
@@ -116,18 +116,19 @@ function quotaKinds(request: PortalRequest): QuotaKind[] {
 }
 
 /**
- * Refuses (429, in French) a request over one of the family's quotas for the Paris day of `now`. The rows of the last
+ * Refuses (429, in French) a request over one of the family's quotas for the Paris day of `now`. Called again, before
+ * any decoding, by the upload forms: a family past its quota never makes the portal decode its files. The rows of the last
  * 26 hours are read and kept when their Paris day is today's (a Paris day lasts 23 to 25 hours).
  */
-async function checkQuotas(trx: PortalTrx, request: PortalRequest, now: Date): Promise<void> {
+export async function checkQuotas(trx: PortalDb | PortalTrx, familyId: number, kinds: readonly QuotaKind[], now: Date): Promise<void> {
   const today = parisDay(now);
   const since = new Date(now.getTime() - 26 * 3600_000).toISOString();
   const sameDay = (rows: Array<{ at: string }>) => rows.filter((row) => parisDay(new Date(row.at)) === today).length;
-  for (const kind of quotaKinds(request)) {
+  for (const kind of kinds) {
     const rows =
       kind === 'certificate'
-        ? await trx.selectFrom('uploads').select('created_at as at').where('family_id', '=', request.familyId).where('kind', '=', 'certificate').where('created_at', '>=', since).execute()
-        : await trx.selectFrom('requests').select('submitted_at as at').where('family_id', '=', request.familyId).where('kind', '=', kind).where('submitted_at', '>=', since).execute();
+        ? await trx.selectFrom('uploads').select('created_at as at').where('family_id', '=', familyId).where('kind', '=', 'certificate').where('created_at', '>=', since).execute()
+        : await trx.selectFrom('requests').select('submitted_at as at').where('family_id', '=', familyId).where('kind', '=', kind).where('submitted_at', '>=', since).execute();
     if (sameDay(rows) >= DAILY_QUOTAS[kind]) throw new HttpError(429, quotaMessage(kind));
   }
 }

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { jpegSize, pngSize } from '../../shared/files/dimensions.js';
 import { IMAGE_TOO_MANY_PIXELS_MESSAGE, IMAGE_UNREADABLE_MESSAGE, UPLOAD_MAX_PIXELS } from '../../shared/files/limits.js';
 import { imageMime } from '../../shared/files/sniff.js';
+import { HttpError } from '../http/context.js';
 
 /**
  * An uploaded image decoded and encoded again as JPEG, reduced to `maxSide` pixels on its longer side: only pixels
@@ -48,11 +49,21 @@ process.stdout.write(JSON.stringify({ width, height }) + '\\n');
 process.stdout.write(out);
 `;
 
+/**
+ * Images waiting for a decoder, at most: past this the portal is flooded (a decode takes up to CHILD_TIMEOUT_MS), and
+ * a file left waiting longer than a submission key's patience would be handled twice when sent again.
+ */
+const MAX_WAITING = 8;
+export const UPLOADS_BUSY_MESSAGE = 'Le portail reçoit beaucoup de fichiers en ce moment : réessayez dans une minute.';
+
 let running = 0;
 const waiting: Array<() => void> = [];
 
 async function slot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= MAX_PARALLEL) {
+    if (waiting.length >= MAX_WAITING) throw new HttpError(503, UPLOADS_BUSY_MESSAGE);
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   running += 1;
   try {
     return await work();
