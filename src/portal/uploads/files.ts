@@ -2,7 +2,7 @@ import { CERTIFICATE_FORMAT_MESSAGE, CERTIFICATE_IMAGE_MAX_SIDE, PHOTO_MAX_SIDE 
 import { documentMime } from '../../shared/files/sniff.js';
 import { sha256 } from '../requests/submit.js';
 import { reencodeImage } from './images.js';
-import { pdfProblem } from './pdf.js';
+import { isolatedPdfProblem } from './pdf-isolated.js';
 
 /** A file checked and ready to store: its bytes as passed on, its type, and the hash of the file as the family sent it. */
 export type CheckedFile = { ok: true; bytes: Buffer; mime: 'image/jpeg' | 'application/pdf'; sourceSha256: string } | { ok: false; message: string };
@@ -21,7 +21,7 @@ export async function checkedCertificate(file: Buffer): Promise<CheckedFile> {
   const mime = documentMime(file);
   if (mime === null) return { ok: false, message: CERTIFICATE_FORMAT_MESSAGE };
   if (mime === 'application/pdf') {
-    const problem = await pdfProblem(file);
+    const problem = await isolatedPdfProblem(file);
     return problem ? { ok: false, message: problem } : { ok: true, bytes: file, mime, sourceSha256: sha256(file) };
   }
   const image = await reencodeImage(file, CERTIFICATE_IMAGE_MAX_SIDE);
