@@ -38,7 +38,7 @@ test('the régie account sees its role and the children grid without health colu
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Enfants' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Enfants' })).toBeVisible();
   await expect(page.locator('.ag-row').first()).toBeVisible();
-  // Health data are not for the régie: the PAI column shows a dash on every row.
+  // Health data are not for the régie: the PAI column reads « masqué » (a dash would say « none »).
   const paiCells = page.locator('.ag-row .ag-cell[col-id="pai"]');
-  await expect(paiCells.first()).toHaveText('—');
+  await expect(paiCells.first()).toHaveText('masqué');
 });
