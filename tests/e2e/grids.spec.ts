@@ -40,7 +40,8 @@ test('the children grid shows and exports every active child of the demo commune
   // The grid holds them all: scrolled to its end, the last child by name is there.
   await page.locator('.ag-row .ag-cell[col-id="nom"]').first().click();
   await page.keyboard.press('Control+End');
-  await expect(page.locator('.ag-row[row-index="500"]')).toContainText('Zyzzyva');
+  // The grid scrolls and draws its last rows asynchronously: a loaded machine takes longer than the default wait.
+  await expect(page.locator('.ag-row[row-index="500"]')).toContainText('Zyzzyva', { timeout: 20_000 });
 
   const downloadPromise = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Exporter en CSV' }).click();

@@ -144,6 +144,8 @@ test('a mandate from a dropped RIB scan, its form printed and signed, October co
   await page.getByRole('tab', { name: 'Prélèvements' }).click();
   await page.getByRole('button', { name: 'Nouveau lot' }).click();
   const newBatch = page.getByRole('region', { name: 'Nouveau lot de prélèvements' });
+  // The form proposes the next possible date once it has loaded: read it only then (a slow machine shows it later).
+  await expect(newBatch.getByLabel('Date de prélèvement')).toHaveValue(/^\d{2}\/\d{2}\/\d{4}$/);
   const collectionDate = await newBatch.getByLabel('Date de prélèvement').inputValue();
   const collectionDay = collectionDate.split('/').reverse().join('-');
   await newBatch.getByRole('button', { name: 'Voir l’aperçu' }).click();
