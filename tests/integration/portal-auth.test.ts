@@ -269,12 +269,18 @@ describe('accounts from the publication', () => {
 });
 
 describe('maintenance', () => {
-  it('purges dead sessions, old reset links and forgotten failures, keeping live sessions', async () => {
+  it('purges dead sessions, old reset links, forgotten failures and day-old submission keys, keeping live sessions', async () => {
     const { purgeExpired } = await import('../../src/portal/auth/maintenance.js');
     const live = new PortalClient(portal.app);
     await live.activate(EMAIL, PASSWORD);
     await new PortalClient(portal.app).login('inconnu@example.test', 'mauvais mot de passe');
+    // A form's one-time submission key, answered: kept a day for its repeats, then purged.
+    await portal.db
+      .insertInto('form_submissions')
+      .values({ submission_key: 'cle-de-formulaire-0123456789', fingerprint: 'x', account_id: 1, status: 303, location: '/', created_at: portal.clock().toISOString() })
+      .execute();
     await purgeExpired(portal.db, portal.clock());
+    expect(await portal.db.selectFrom('form_submissions').selectAll().execute()).toHaveLength(1);
     expect(await portal.db.selectFrom('sessions').selectAll().execute()).toHaveLength(1);
     // The (address, account) pair, the account typed and the client address.
     expect(await portal.db.selectFrom('login_throttle').selectAll().execute()).toHaveLength(3);
@@ -282,5 +288,6 @@ describe('maintenance', () => {
     await purgeExpired(portal.db, portal.clock());
     expect(await portal.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
     expect(await portal.db.selectFrom('login_throttle').selectAll().execute()).toHaveLength(0);
+    expect(await portal.db.selectFrom('form_submissions').selectAll().execute()).toHaveLength(0);
   });
 });

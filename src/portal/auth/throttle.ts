@@ -44,6 +44,7 @@ export type ThrottleAction = 'login' | 'activation';
 
 export const accountKey = (action: ThrottleAction, email: string): ThrottleKey => ({ key: `${action}:account:${email}`, scope: 'account' });
 export const pairKey = (action: ThrottleAction, email: string, ip: string): ThrottleKey => ({ key: `${action}:pair:${ip}:${email}`, scope: 'pair' });
+const addressKey = (action: ThrottleAction, ip: string): ThrottleKey => ({ key: `${action}:ip:${ip}`, scope: 'ip' });
 
 /**
  * The counters an attempt is judged by and counts against: its device's alone when it comes from a device the
@@ -53,8 +54,8 @@ export function throttleKeys(action: ThrottleAction, email: string, ip: string, 
   if (deviceId !== null) return [{ key: `${action}:device:${deviceId}`, scope: 'device' }];
   // An activation has no device yet and no other way in: a counter per account would let anyone keep a family from
   // activating with one wrong code every quarter of an hour. Its code (about 59 bits) needs no such counter.
-  if (action === 'activation') return [pairKey(action, email, ip), { key: `${action}:ip:${ip}`, scope: 'ip' }];
-  return [pairKey(action, email, ip), accountKey(action, email), { key: `${action}:ip:${ip}`, scope: 'ip' }];
+  if (action === 'activation') return [pairKey(action, email, ip), addressKey(action, ip)];
+  return [pairKey(action, email, ip), accountKey(action, email), addressKey(action, ip)];
 }
 
 /** Milliseconds to wait before another attempt is allowed (0 = allowed now). */

@@ -20,8 +20,8 @@ import { html, type SafeHtml } from './html.js';
 export const SUBMISSION_FIELD = '_envoi';
 
 const KEY_SHAPE = /^[A-Za-z0-9_-]{16,100}$/;
-/** How long a key is remembered: past this, the page that carried it has long been left. */
-const KEY_RETENTION_MS = 24 * 3600_000;
+/** How long a key is remembered (purged by auth/maintenance.ts): past this, the page that carried it has long been left. */
+export const KEY_RETENTION_MS = 24 * 3600_000;
 /** A first post unfinished after this is taken as lost (a crash while handling it): a repeat is handled anew. */
 const ABANDONED_AFTER_MS = 60_000;
 /** How long a repeat waits for the first post's answer, and how often it looks. */
@@ -74,7 +74,6 @@ export async function claimSubmission(ctx: PortalContext, request: FastifyReques
   if (!session || !key) return false;
   const print = fingerprint(request);
   const started = Date.now();
-  await ctx.db.deleteFrom('form_submissions').where('created_at', '<', new Date(ctx.clock().getTime() - KEY_RETENTION_MS).toISOString()).execute();
   for (;;) {
     const now = ctx.clock().toISOString();
     const inserted = await ctx.db

@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { parisDay } from '../../shared/clock.js';
 import { DAILY_QUOTAS, PHOTO_ALREADY_PENDING_MESSAGE, quotaMessage, type QuotaKind } from '../../shared/files/limits.js';
 import { familyPublicationSchema, portalRequestSchema, type PortalRequest } from '../../shared/sync/contract.js';
 import type { FamilySession } from '../auth/sessions.js';
+import { sha256Hex } from '../auth/tokens.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { HttpError } from '../http/context.js';
 
@@ -17,9 +18,6 @@ export const REQUEST_DEFAULTS = {
 } satisfies Omit<PortalRequest, 'uid' | 'familyId' | 'submittedAt' | 'kind'>;
 
 export type RequestDraft = Partial<Omit<PortalRequest, 'uid' | 'familyId' | 'submittedAt'>> & Pick<PortalRequest, 'kind'>;
-
-/** The hash of a file as the family sent it (before re-encoding): two uploads of the same file have the same. */
-export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Records a family's request: uid born here, submittedAt from the portal's clock (deadlines are judged by it),
@@ -71,7 +69,7 @@ export async function recordRequest(
     }
     await checkQuotas(trx, request.familyId, quotaKinds(request), now);
     for (const file of files) {
-      const hash = sourceSha256 ?? sha256(file.bytes);
+      const hash = sourceSha256 ?? sha256Hex(file.bytes);
       if (file.kind === 'photo' && (await pendingIdenticalPhoto(trx, session.familyId, file.childId, hash))) throw new HttpError(409, PHOTO_ALREADY_PENDING_MESSAGE);
       await trx
         .insertInto('uploads')

@@ -34,16 +34,26 @@ export async function pullPage(db: PortalDb, after: number, limit: number, maxFi
     return index > 0 && bytes > maxFileBytes;
   });
   if (fits > 0) page = page.slice(0, fits);
+  const files = await pageFiles(db, page.filter((row) => sizes.has(row.uid)).map((row) => row.uid));
   const requests = [];
   for (const row of page) {
     const body = storedBody(row.body);
     const columns = { uid: row.uid, familyId: row.family_id, kind: row.kind, submittedAt: row.submitted_at };
     // An unreadable body goes as its columns alone: the office refuses it as unreadable, never as some other request
     // made up from the defaults.
-    const request = body === null ? columns : { ...REQUEST_DEFAULTS, ...body, ...(sizes.has(row.uid) ? await withFiles(db, row.uid, body) : {}), ...columns };
+    const request = body === null ? columns : { ...REQUEST_DEFAULTS, ...body, ...withFiles(files.get(row.uid) ?? [], body), ...columns };
     requests.push({ seq: row.seq, request });
   }
   return { protocol: SYNC_PROTOCOL, requests, next: page.length > 0 ? page[page.length - 1]!.seq : after, more: rows.length > page.length };
+}
+
+/** The files of the page's requests that have some, by request, read in one query once the page is cut. */
+async function pageFiles(db: PortalDb, uids: readonly string[]): Promise<Map<string, { kind: string; content: Uint8Array }[]>> {
+  const byRequest = new Map<string, { kind: string; content: Uint8Array }[]>();
+  if (uids.length === 0) return byRequest;
+  const rows = await db.selectFrom('uploads').select(['request_uid', 'kind', 'content']).where('request_uid', 'in', uids).execute();
+  for (const row of rows) byRequest.set(row.request_uid, [...(byRequest.get(row.request_uid) ?? []), row]);
+  return byRequest;
 }
 
 /**
@@ -51,8 +61,7 @@ export async function pullPage(db: PortalDb, after: number, limit: number, maxFi
  * an empty base64): the office receives the request as the contract has always sent it. A body recorded before
  * uploads existed still carries its base64 and has no upload row.
  */
-async function withFiles(db: PortalDb, uid: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const files = await db.selectFrom('uploads').select(['kind', 'content']).where('request_uid', '=', uid).execute();
+function withFiles(files: readonly { kind: string; content: Uint8Array }[], body: Record<string, unknown>): Record<string, unknown> {
   const filled: Record<string, unknown> = {};
   for (const file of files) {
     const part = body[file.kind];

@@ -1,6 +1,6 @@
 import { CERTIFICATE_FORMAT_MESSAGE, CERTIFICATE_IMAGE_MAX_SIDE, PHOTO_MAX_SIDE } from '../../shared/files/limits.js';
 import { documentMime } from '../../shared/files/sniff.js';
-import { sha256 } from '../requests/submit.js';
+import { sha256Hex } from '../auth/tokens.js';
 import { reencodeImage } from './images.js';
 import { isolatedPdfProblem } from './pdf-isolated.js';
 
@@ -10,7 +10,7 @@ export type CheckedFile = { ok: true; bytes: Buffer; mime: 'image/jpeg' | 'appli
 /** A child's photo: a JPEG or PNG that decodes, passed on re-encoded (JPEG, 1600 pixels at most). */
 export async function checkedPhoto(file: Buffer): Promise<CheckedFile> {
   const image = await reencodeImage(file, PHOTO_MAX_SIDE);
-  return image.ok ? { ok: true, bytes: image.bytes, mime: image.mime, sourceSha256: sha256(file) } : image;
+  return image.ok ? { ok: true, bytes: image.bytes, mime: image.mime, sourceSha256: sha256Hex(file) } : image;
 }
 
 /**
@@ -22,8 +22,8 @@ export async function checkedCertificate(file: Buffer): Promise<CheckedFile> {
   if (mime === null) return { ok: false, message: CERTIFICATE_FORMAT_MESSAGE };
   if (mime === 'application/pdf') {
     const problem = await isolatedPdfProblem(file);
-    return problem ? { ok: false, message: problem } : { ok: true, bytes: file, mime, sourceSha256: sha256(file) };
+    return problem ? { ok: false, message: problem } : { ok: true, bytes: file, mime, sourceSha256: sha256Hex(file) };
   }
   const image = await reencodeImage(file, CERTIFICATE_IMAGE_MAX_SIDE);
-  return image.ok ? { ok: true, bytes: image.bytes, mime: image.mime, sourceSha256: sha256(file) } : image;
+  return image.ok ? { ok: true, bytes: image.bytes, mime: image.mime, sourceSha256: sha256Hex(file) } : image;
 }
