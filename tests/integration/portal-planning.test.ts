@@ -211,6 +211,10 @@ describe('asking for a change', () => {
   it('siblings ticked go in the same request, with a PDF certificate', async () => {
     const page = await family.get('/planning/11/1/2026-12-10');
     expect(page.body).toContain('Inès Martin');
+    // The confirmation names each child with its days.
+    const step = await family.post('/planning/11/1/2026-12-10', { action: 'absence', motif: 'STRIKE', commentaire: '', jusqu_au: '', freres: '12' });
+    expect(step.body).toContain('<li>Léo Martin : jeudi 10 décembre 2026</li><li>Inès Martin : jeudi 10 décembre 2026</li>');
+    expect(step.body).toContain('<input type="hidden" name="freres" value="12">');
     const pdf = await certificatePdf();
     const boundary = '----planning-test';
     const fields: Array<[string, string]> = [['_csrf', family.csrf()], ['action', 'absence'], ['confirmer', '1'], ['motif', 'STRIKE'], ['commentaire', ''], ['jusqu_au', ''], ['freres', '12']];

@@ -97,7 +97,7 @@ function valueInput(sectionId: string, f: ShownField, error: FormError | null, d
   const id = `${sectionId}-valeur`;
   const invalid = error ? html` aria-invalid="true"` : '';
   const describedBy = described ? html` aria-describedby="${described}"` : '';
-  const options = format.kind === 'boolean' ? { true: 'Oui', false: 'Non' } : format.kind === 'enum' ? (format as unknown as { options: Record<string, string> }).options : null;
+  const options = format.kind === 'boolean' ? { true: 'Oui', false: 'Non' } : (format.options ?? null);
   if (options) {
     const chosen = error ? error.value : f.value;
     return html`<select id="${id}" name="value"${invalid}${describedBy}>${Object.entries(options).map(

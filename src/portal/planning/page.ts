@@ -263,13 +263,13 @@ ${action === 'absence'
 </section>`;
 }
 
-/** The days of a request grouped by child, in words: « Léo : lundi 7 décembre 2026, lundi 14 décembre 2026 ». */
-function itemsText(pc: PlanningContext, items: PortalRequest['items']): string[] {
+/** The days of a request grouped by child, in words: Léo, « lundi 7 décembre 2026, lundi 14 décembre 2026 ». */
+function itemsText(pc: PlanningContext, items: PortalRequest['items']): Array<{ child: string; days: string }> {
   const byChild = new Map<number, string[]>();
   for (const item of items) byChild.set(item.childId, [...(byChild.get(item.childId) ?? []), formatDayFr(item.day)]);
   return [...byChild].map(([childId, days]) => {
     const child = pc.publication.children.find((c) => c.id === childId);
-    return `${child ? `${child.prenom} ${child.nom}` : ''} : ${days.join(', ')}`;
+    return { child: child ? `${child.prenom} ${child.nom}` : '', days: days.join(', ') };
   });
 }
 
@@ -304,7 +304,7 @@ ${alertBox(error)}
 <section class="card" aria-labelledby="resume"><h2 id="resume">${service.name} : ${n} jour${n > 1 ? 's' : ''}</h2>
 <dl>
 <div><dt>Motif</dt><dd>${form.reason ? ABSENCE_REASONS[form.reason] : ''}</dd></div>
-<div><dt>Jour${n > 1 ? 's' : ''}</dt><dd>${days.length === 1 ? days[0]!.replace(/^.* : /, '') : html`<ul>${days.map((d) => html`<li>${d}</li>`)}</ul>`}</dd></div>
+<div><dt>Jour${n > 1 ? 's' : ''}</dt><dd>${days.length === 1 ? days[0]!.days : html`<ul>${days.map((d) => html`<li>${d.child} : ${d.days}</li>`)}</ul>`}</dd></div>
 ${form.comment ? html`<div><dt>Commentaire</dt><dd>${form.comment}</dd></div>` : ''}
 </dl>
 ${built.skipped.length > 0 ? html`<p>Non compris (service fermé, jour déjà demandé ou action impossible) : ${built.skipped.join(', ')}.</p>` : ''}

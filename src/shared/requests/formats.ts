@@ -24,6 +24,8 @@ export interface ValueFormat<T = unknown> {
   write(value: T): string;
   /** Canonical text → as shown to people. */
   display(canonical: string): string;
+  /** An enum's answers, canonical key → label (a form offers them as a list). */
+  options?: Readonly<Record<string, string>>;
 }
 
 const SPACES = /[\s\u00a0\u202f]/g;
