@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { expectNoViolation } from './axe.js';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from '@playwright/test';
 import { addDays, isoWeekday } from '../../src/shared/calendar/days.js';
@@ -65,10 +65,6 @@ function cellLink(page: Page, serviceName: string, day: string, state: string) {
   return page.getByRole('link', { name: new RegExp(`^${escape(`${serviceName}, ${formatDayFr(day)} : ${state}`)}`) });
 }
 
-async function expectNoViolation(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-}
 
 interface Scenario {
   familyId: number;

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expectNoViolation } from './axe.js';
+import { expect, test } from '@playwright/test';
 import { publishedInvoice, sampleInvoiceDocument } from '../helpers/invoice.js';
 import { ACTIVATION_CODE, insertPublication, insertSettings, makePublication, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
@@ -32,11 +32,6 @@ test.afterAll(async () => {
   await portal.close();
 });
 
-async function expectNoViolation(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(found, what).toEqual([]);
-}
 
 test('a family activates its account on a phone, visits every page, and each passes axe', async ({ page }) => {
   // axe on fifteen pages of a shared machine: more than the default minute.

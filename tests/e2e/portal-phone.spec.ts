@@ -1,10 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
+import { expectNoViolation } from './axe.js';
 import { expect, test, type Page } from '@playwright/test';
 import { dayRange, isoWeekday } from '../../src/shared/calendar/days.js';
 import { deadlineFor } from '../../src/shared/planning/deadlines.js';
-import type { DeadlineRule } from '../../src/shared/planning/rules.js';
-import type { FamilyPublication, PortalSettings } from '../../src/shared/sync/contract.js';
-import { ACTIVATION_CODE, insertPublication, insertSettings, makePublication, startTestPortal, type TestPortal } from '../helpers/portal.js';
+import type { FamilyPublication } from '../../src/shared/sync/contract.js';
+import { ACTIVATION_CODE, CANTEEN, EVENING, insertPublication, insertSettings, makePublication, PLANNING_SETTINGS, startTestPortal, WEDNESDAY_RULE, type TestPortal } from '../helpers/portal.js';
 
 /**
  * Issue 13's phone-first portal (points 9 to 14) on a real portal (temp SQLite, its clock on Monday 30 November
@@ -13,17 +12,8 @@ import { ACTIVATION_CODE, insertPublication, insertSettings, makePublication, st
  */
 const EMAIL = 'famille1@example.test';
 const PASSWORD = 'un mot de passe solide';
-const CANTEEN = 1;
-const EVENING = 2;
-const WEDNESDAY_RULE: DeadlineRule = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
 const WIDTH = 360;
 
-const SETTINGS: Partial<PortalSettings> = {
-  services: [
-    { id: CANTEEN, name: 'Restauration scolaire', weekdays: [1, 2, 4, 5], period: 'school', deadlines: { booking: WEDNESDAY_RULE, cancel: WEDNESDAY_RULE, absence: WEDNESDAY_RULE }, latePolicy: 'refuse' },
-    { id: EVENING, name: 'Accueil du soir', weekdays: [1, 2, 4, 5], period: 'school', deadlines: { booking: WEDNESDAY_RULE, cancel: WEDNESDAY_RULE, absence: WEDNESDAY_RULE }, latePolicy: 'late' },
-  ],
-};
 
 type Row = FamilyPublication['planning']['children'][number]['rows'][number];
 
@@ -71,7 +61,7 @@ test.use({ viewport: { width: WIDTH, height: 740 } });
 
 test.beforeAll(async () => {
   portal = await startTestPortal({ listen: true, now: '2026-11-30T09:00:00.000Z' });
-  await insertSettings(portal.db, SETTINGS);
+  await insertSettings(portal.db, PLANNING_SETTINGS);
   await insertPublication(portal.db, publication());
 });
 
@@ -79,11 +69,6 @@ test.afterAll(async () => {
   await portal.close();
 });
 
-async function expectNoViolation(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(found, what).toEqual([]);
-}
 
 /** The document is exactly as wide as the phone: nothing to scroll sideways, no text escaping a scroll box. */
 async function expectNoOverflow(page: Page, what: string): Promise<void> {

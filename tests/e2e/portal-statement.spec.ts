@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expectNoViolation } from './axe.js';
+import { expect, test } from '@playwright/test';
 import { publishedInvoice, sampleInvoiceDocument } from '../helpers/invoice.js';
 import { ACTIVATION_CODE, insertPublication, makePublication, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
@@ -37,11 +37,6 @@ test.afterAll(async () => {
   await portal.close();
 });
 
-async function expectNoViolation(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(found, what).toEqual([]);
-}
 
 test('a family sees what it owes on its phone, its statement with payments and how to pay online, each page passing axe', async ({ page }) => {
   await page.goto(`${portal.url}/activation`);

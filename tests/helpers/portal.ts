@@ -12,6 +12,7 @@ import type { PortalConfig } from '../../src/portal/config.js';
 import type { PortalDb } from '../../src/portal/db/open.js';
 import { smtpMailer } from '../../src/portal/mail/smtp.js';
 import { buildPortal } from '../../src/portal/server.js';
+import type { DeadlineRule } from '../../src/shared/planning/rules.js';
 import { makeTestClock, type TestClock } from './office.js';
 
 export { makeTestClock, type TestClock };
@@ -183,6 +184,17 @@ export async function insertPublication(db: PortalDb, publication: FamilyPublica
     await upsertAccountsFromPublication(trx, publication, now);
   });
 }
+
+/** The two services of the planning tests: Wednesday noon of the week before; the canteen refuses late changes, the evening care takes them marked late. */
+export const CANTEEN = 1;
+export const EVENING = 2;
+export const WEDNESDAY_RULE: DeadlineRule = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
+export const PLANNING_SETTINGS: Partial<PortalSettings> = {
+  services: [
+    { id: CANTEEN, name: 'Restauration scolaire', weekdays: [1, 2, 4, 5], period: 'school', deadlines: { booking: WEDNESDAY_RULE, cancel: WEDNESDAY_RULE, absence: WEDNESDAY_RULE }, latePolicy: 'refuse' },
+    { id: EVENING, name: 'Accueil du soir', weekdays: [1, 2, 4, 5], period: 'school', deadlines: { booking: WEDNESDAY_RULE, cancel: WEDNESDAY_RULE, absence: WEDNESDAY_RULE }, latePolicy: 'late' },
+  ],
+};
 
 export async function insertSettings(db: PortalDb, settings: Partial<PortalSettings> = {}): Promise<void> {
   const data: PortalSettings = portalSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...settings });

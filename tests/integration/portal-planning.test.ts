@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, dayRange, isoWeekday } from '../../src/shared/calendar/days.js';
 import { deadlineFor } from '../../src/shared/planning/deadlines.js';
-import type { DeadlineRule } from '../../src/shared/planning/rules.js';
-import { portalRequestSchema, type FamilyPublication, type PortalSettings } from '../../src/shared/sync/contract.js';
+import { portalRequestSchema, type FamilyPublication } from '../../src/shared/sync/contract.js';
 import { certificatePdf } from '../helpers/uploads.js';
-import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
+import { CANTEEN, EVENING, insertPublication, insertSettings, makePublication, PLANNING_SETTINGS, PortalClient, startTestPortal, WEDNESDAY_RULE, type TestPortal } from '../helpers/portal.js';
 
 /**
  * The Planning page on a real portal (temp SQLite, injected clock at Monday 30 November 2026, 10:00 Paris): the
@@ -12,16 +11,7 @@ import { insertPublication, insertSettings, makePublication, PortalClient, start
  */
 const PASSWORD = 'un mot de passe solide';
 const NOW = '2026-11-30T09:00:00.000Z';
-const CANTEEN = 1;
-const EVENING = 2;
-const WEDNESDAY_RULE: DeadlineRule = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
 
-const SETTINGS: Partial<PortalSettings> = {
-  services: [
-    { id: CANTEEN, name: 'Restauration scolaire', weekdays: [1, 2, 4, 5], period: 'school', deadlines: { booking: WEDNESDAY_RULE, cancel: WEDNESDAY_RULE, absence: WEDNESDAY_RULE }, latePolicy: 'refuse' },
-    { id: EVENING, name: 'Accueil du soir', weekdays: [1, 2, 4, 5], period: 'school', deadlines: { booking: WEDNESDAY_RULE, cancel: WEDNESDAY_RULE, absence: WEDNESDAY_RULE }, latePolicy: 'late' },
-  ],
-};
 
 type Row = FamilyPublication['planning']['children'][number]['rows'][number];
 
@@ -67,7 +57,7 @@ let family: PortalClient;
 
 beforeEach(async () => {
   portal = await startTestPortal({ now: NOW });
-  await insertSettings(portal.db, SETTINGS);
+  await insertSettings(portal.db, PLANNING_SETTINGS);
   await insertPublication(portal.db, familyPublication(1));
   await insertPublication(portal.db, familyPublication(2));
   family = new PortalClient(portal.app);
