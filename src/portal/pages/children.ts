@@ -14,7 +14,7 @@ import { alertBox, formText, sendPage } from '../http/render.js';
 import { familyRequests } from '../requests/list.js';
 import { checkedPhoto } from '../uploads/files.js';
 import { checkQuotas, recordRequest } from '../requests/submit.js';
-import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
+import { PHOTO_TOO_LARGE_MESSAGE, UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT, UPLOAD_LIMIT_TEXT } from '../http/limits.js';
 import { childSheetPdf } from './child-sheet.js';
 import { changeForm, pendingChanges, shownField, typedChange, type FormError, type ShownField } from './change-form.js';
 import { comingSoon } from './common.js';
@@ -149,7 +149,7 @@ ${photoPending ? html`<p class="pending">🚧 Une nouvelle photo a été envoyé
 <form method="post" action="/mes-enfants/${child.id}/photo" enctype="multipart/form-data" class="form">
 ${csrf}
 <div class="field"><label for="photo-${child.id}">Photo de ${name}</label>
-<p class="hint" id="photo-${child.id}-hint">Format JPEG ou PNG, 2 Mo au plus.</p>
+<p class="hint" id="photo-${child.id}-hint">Format JPEG ou PNG, ${UPLOAD_LIMIT_TEXT}.</p>
 <input id="photo-${child.id}" name="photo" type="file" accept="image/jpeg,image/png" required aria-describedby="photo-${child.id}-hint"></div>
 <button type="submit">Envoyer la photo</button>
 </form>
@@ -237,7 +237,7 @@ export const registerChildrenPages: PortalModule = (app, ctx) => {
       const { child } = await ownChild(ctx, session, request.params.childId);
       const file = (request.body as Record<string, unknown> | null)?.photo;
       if (!Buffer.isBuffer(file) || file.length === 0) throw new HttpError(400, 'Choisissez une photo à envoyer.');
-      if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'La photo ne doit pas dépasser 2 Mo.');
+      if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, PHOTO_TOO_LARGE_MESSAGE);
       if (!imageMime(file)) throw new HttpError(415, 'La photo doit être une image JPEG ou PNG.');
       await checkQuotas(ctx.db, session.familyId, ['photo'], ctx.clock());
       // Decoded and encoded again: only pixels reach the office (nothing around the image, no metadata).

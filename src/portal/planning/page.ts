@@ -10,7 +10,7 @@ import { loadPublication, loadSettings } from '../content.js';
 import { HttpError, notFound, type PortalContext, type PortalModule } from '../http/context.js';
 import { csrfField } from '../http/csrf.js';
 import { html, type SafeHtml } from '../http/html.js';
-import { UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT } from '../http/limits.js';
+import { CERTIFICATE_TOO_LARGE_MESSAGE, UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT, UPLOAD_LIMIT_TEXT } from '../http/limits.js';
 import { alertBox, sendPage } from '../http/render.js';
 import { checkQuotas, recordRequest } from '../requests/submit.js';
 import { checkedCertificate } from '../uploads/files.js';
@@ -319,7 +319,7 @@ ${csrfField(request, reply, ctx.config)}
 <input type="hidden" name="jusqu_au" value="${form.until ?? ''}">
 <input type="hidden" name="freres" value="${form.siblings.join(' ')}">
 <div class="field"><label for="certificat">Justificatif (facultatif)</label>
-<p class="hint" id="certificat-hint">PDF, JPEG ou PNG, 2 Mo au plus.</p>
+<p class="hint" id="certificat-hint">PDF, JPEG ou PNG, ${UPLOAD_LIMIT_TEXT}.</p>
 <input id="certificat" name="certificat" type="file" accept="application/pdf,image/jpeg,image/png" aria-describedby="certificat-hint"></div>
 <button type="submit">Confirmer l’absence</button>
 </form>
@@ -394,7 +394,7 @@ export const registerPlanningPages: PortalModule = (app, ctx) => {
       let sourceSha256: string | undefined;
       const file = body?.certificat;
       if (read.form.action === 'absence' && Buffer.isBuffer(file) && file.length > 0) {
-        if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, 'Le justificatif ne doit pas dépasser 2 Mo.');
+        if (file.length > UPLOAD_FILE_LIMIT) throw new HttpError(413, CERTIFICATE_TOO_LARGE_MESSAGE);
         await checkQuotas(ctx.db, session.familyId, ['certificate'], pc.now);
         // A PDF read and free of active content, or an image re-encoded: nothing else reaches the office.
         const checked = await checkedCertificate(file);
