@@ -64,9 +64,23 @@ export async function loadPublication(db: PortalDb, familyId: number): Promise<F
   return publication;
 }
 
-export async function loadSettings(db: PortalDb): Promise<PortalSettings> {
-  const row = await db.selectFrom('portal_content').select('data').where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
+/**
+ * The commune's settings, kept parsed by version like the publications (every page reads them); frozen, so the
+ * deadline rules inside are the same objects from one page to the next. Settings that do not read (an office newer
+ * than the portal by more than additive fields) fall back to the defaults, and say so in the log once per version.
+ */
+const settingsKept = new WeakMap<PortalDb, { version: number; settings: PortalSettings }>();
+
+export async function loadSettings(db: PortalDb, log?: { error(details: object, message: string): void }): Promise<PortalSettings> {
+  const current = await db.selectFrom('portal_content').select('version').where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
+  if (!current) return DEFAULT_SETTINGS;
+  const known = settingsKept.get(db);
+  if (known && known.version === current.version) return known.settings;
+  const row = await db.selectFrom('portal_content').select(['version', 'data']).where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
   if (!row) return DEFAULT_SETTINGS;
   const parsed = portalSettingsSchema.safeParse(JSON.parse(row.data));
-  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  if (!parsed.success) log?.error({ version: row.version, issues: parsed.error.issues.slice(0, 5) }, 'published portal settings do not read: defaults shown');
+  const settings = parsed.success ? deepFreeze(parsed.data) : DEFAULT_SETTINGS;
+  settingsKept.set(db, { version: row.version, settings });
+  return settings;
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadPublication } from '../../src/portal/content.js';
+import { loadPublication, loadSettings } from '../../src/portal/content.js';
+import { applyPublish } from '../../src/portal/sync/publish.js';
+import { SYNC_PROTOCOL } from '../../src/shared/sync/contract.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
 
 /**
@@ -58,5 +60,23 @@ describe('the kept publication', () => {
     expect(() => kept!.planning.children.push({ childId: 99, rows: [] })).toThrow(TypeError);
     await portal.db.deleteFrom('publications').where('family_id', '=', 1).execute();
     expect(await loadPublication(portal.db, 1)).toBeNull();
+  });
+
+});
+
+describe('the kept settings', () => {
+  it('render every page as freshly parsed settings do, and a new version published by the office is read at the next view', async () => {
+    const first = await Promise.all(PAGES.map(page));
+    expect(await Promise.all(PAGES.map(page))).toEqual(first);
+    const kept = await loadSettings(portal.db);
+    expect(await loadSettings(portal.db)).toBe(kept);
+    expect(() => {
+      (kept.commune as { name: string }).name = 'Changé';
+    }).toThrow(TypeError);
+    // The office publishes new settings (through the sync's own code): the next page shows them.
+    await applyPublish(portal.db, { protocol: SYNC_PROTOCOL, settings: { ...kept, version: kept.version + 1, commune: { ...kept.commune, name: 'Commune Nouvelle' } }, families: [] }, new Date('2026-11-30T09:05:00.000Z'));
+    const home = await page('/');
+    expect(home).toContain('Commune Nouvelle');
+    expect(home).not.toBe(first[0]);
   });
 });

@@ -11,7 +11,7 @@ export async function sendPage(
   reply: FastifyReply,
   page: { title: string; main: HtmlValue; status?: number; current?: string },
 ): Promise<FastifyReply> {
-  const settings = await loadSettings(ctx.db);
+  const settings = await loadSettings(ctx.db, ctx.log);
   const session = request.familySession;
   const body = layout({
     title: page.title,

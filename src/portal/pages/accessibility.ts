@@ -6,7 +6,7 @@ import { sendPage } from '../http/render.js';
 /** The accessibility statement (RGAA 4.1), public: no login needed. */
 export const registerAccessibilityPage: PortalModule = (app, ctx) => {
   app.get('/accessibilite', async (request, reply) => {
-    const settings = await loadSettings(ctx.db);
+    const settings = await loadSettings(ctx.db, ctx.log);
     const c = settings.commune;
     return sendPage(ctx, request, reply, {
       title: 'Accessibilité',

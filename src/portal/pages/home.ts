@@ -15,7 +15,7 @@ const RECENT_DAYS = 60;
 export const registerHomePage: PortalModule = (app, ctx) => {
   app.get('/', async (request, reply) => {
     const session = requireFamily(request);
-    const [publication, settings] = await Promise.all([loadPublication(ctx.db, session.familyId), loadSettings(ctx.db)]);
+    const [publication, settings] = await Promise.all([loadPublication(ctx.db, session.familyId), loadSettings(ctx.db, ctx.log)]);
     const now = ctx.clock();
     const requests = await familyRequests(ctx.db, session.familyId, publication);
     const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000).toISOString();

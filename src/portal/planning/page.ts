@@ -40,7 +40,7 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^\d{1,12}$/;
 
 async function planningContext(ctx: PortalContext, session: FamilySession): Promise<{ pc: PlanningContext } | { publication: null }> {
-  const [publication, settings] = await Promise.all([loadPublication(ctx.db, session.familyId), loadSettings(ctx.db)]);
+  const [publication, settings] = await Promise.all([loadPublication(ctx.db, session.familyId), loadSettings(ctx.db, ctx.log)]);
   if (!publication) return { publication: null };
   const now = ctx.clock();
   const local = await unpublishedRequests(ctx.db, session.familyId, publication);

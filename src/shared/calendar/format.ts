@@ -1,3 +1,4 @@
+import { memoizeByString } from '../memo.js';
 import { dayToUtcMs, isIsoDay, isoWeekday } from './days.js';
 
 /**
@@ -101,7 +102,9 @@ export function weekdayNameFr(isoWeekdayNumber: number): string {
  * 'mercredi 2 décembre 2026'. Written out rather than left to Intl so the text never depends on the ICU data
  * shipped with the runtime, and so the first of the month reads '1er' as French typography wants.
  */
-export function formatDayFr(day: string): string {
+export const formatDayFr: (day: string) => string = memoizeByString(dayFr);
+
+function dayFr(day: string): string {
   const date = new Date(dayToUtcMs(day));
   const dayOfMonth = date.getUTCDate();
   return `${weekdayNameFr(isoWeekday(day))} ${dayOfMonth === 1 ? '1er' : dayOfMonth} ${MONTHS_FR[date.getUTCMonth()]} ${date.getUTCFullYear()}`;

@@ -2,6 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { addDays, daysInMonth, isWeekend, mondayOf } from '../calendar/days.js';
 import { OFFICE_TIME_ZONE, WEEKDAYS_FR, formatInstantLongFr } from '../calendar/format.js';
 import { publicHolidayOn } from '../calendar/holidays.js';
+import { memoizeByString } from '../memo.js';
 import type { DeadlineRule } from './rules.js';
 
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -48,19 +49,25 @@ function positiveCount(value: number, what: string): number {
 
 // A publication, a month grid or a queue of thousands of items asks for the same few deadlines (a week's days share
 // one) again and again, and the zone conversion is the slow part (about 40 µs with the Temporal polyfill): each answer
-// is kept, within a bound (the memo is dropped when it outgrows a school year of days for a handful of rules).
-const DEADLINES_KEPT = 20_000;
-const deadlines = new Map<string, string>();
+// is kept, within a bound (src/shared/memo.ts). A rule object's key is kept too: the portal keeps its parsed settings
+// by version, so the same rule objects come back on every page and are not serialised per cell.
+const deadlines = memoizeByString((key: string) => {
+  const at = key.lastIndexOf('|');
+  return computeDeadline(JSON.parse(key.slice(0, at)) as DeadlineRule, key.slice(at + 1));
+});
+const ruleKeys = new WeakMap<DeadlineRule, string>();
+
+function ruleKey(rule: DeadlineRule): string {
+  // Only a frozen rule's key may be kept: an object changed after its first use would keep its former key.
+  if (!Object.isFrozen(rule)) return JSON.stringify(rule);
+  let key = ruleKeys.get(rule);
+  if (key === undefined) ruleKeys.set(rule, (key = JSON.stringify(rule)));
+  return key;
+}
 
 /** The instant (ISO UTC) until which a change of `day` is on time; a change at that very instant is late. */
 export function deadlineFor(rule: DeadlineRule, day: string): string {
-  const key = `${JSON.stringify(rule)}|${day}`;
-  const known = deadlines.get(key);
-  if (known !== undefined) return known;
-  const deadline = computeDeadline(rule, day);
-  if (deadlines.size >= DEADLINES_KEPT) deadlines.clear();
-  deadlines.set(key, deadline);
-  return deadline;
+  return deadlines(`${ruleKey(rule)}|${day}`);
 }
 
 /** The rule itself, computed every time: deadlineFor keeps its answers (a test holds the two equal). */
@@ -106,9 +113,7 @@ export function judgeChange(rule: DeadlineRule, day: string, at: Date): Deadline
 }
 
 /** 'mercredi 2 décembre 2026 à 12h00', in Paris time. */
-export function describeDeadline(deadline: string): string {
-  return formatInstantLongFr(deadline);
-}
+export const describeDeadline: (deadline: string) => string = memoizeByString((deadline: string) => formatInstantLongFr(deadline));
 
 /** A French sentence for a rule, for the service settings screen. */
 export function describeRule(rule: DeadlineRule): string {
