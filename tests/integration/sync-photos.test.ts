@@ -232,6 +232,35 @@ describe('a child’s photo through the sync', () => {
     expect(await portal.db.selectFrom('photo_blobs').select('sha256').execute()).toEqual([]);
   });
 
+  it('sends the photos inline to a portal before the photo store (it does not know the call), which shows them as before', async () => {
+    const family = await activatedFamily(office, portal.url, familyId, PASSWORD);
+    const photo = jpegImage(100, 140, '#a08020');
+    await office.value('children.setPhoto', { id: childId, mime: 'image/jpeg', base64: photo.toString('base64') });
+    proxy.intercept = (path) => (path === SYNC_PATHS.photosMissing ? 404 : null);
+    const calls = await callsOf(sync);
+    expect(paths(calls)).toEqual([SYNC_PATHS.photosMissing, SYNC_PATHS.publish]);
+    expect(calls.find((call) => call.path === SYNC_PATHS.publish)!.bytes).toBeGreaterThan(photo.length);
+    expect((await storedPublication()).publication.children[0]!.photo).toEqual({ mime: 'image/jpeg', base64: photo.toString('base64') });
+    expect((await family.download(`/mes-enfants/${childId}/photo`)).bytes.equals(photo)).toBe(true);
+    expect(await portal.db.selectFrom('photo_blobs').select('sha256').execute()).toEqual([]);
+  });
+
+  it('says in words that a WebP photo of the office cannot be shown, and never sends it', async () => {
+    const { createCanvas } = await import('@napi-rs/canvas');
+    const canvas = createCanvas(60, 80);
+    canvas.getContext('2d').fillRect(0, 0, 30, 40);
+    const webp = canvas.toBuffer('image/webp');
+    const family = await activatedFamily(office, portal.url, familyId, PASSWORD);
+    await office.value('children.setPhoto', { id: childId, mime: 'image/webp', base64: webp.toString('base64') });
+    // Asked about, not sent (the portal serves JPEG and PNG only); the publication names it all the same.
+    expect(paths(await callsOf(sync))).toEqual([SYNC_PATHS.photosMissing, SYNC_PATHS.publish]);
+    expect((await storedPublication()).publication.children[0]!.photo).toEqual({ sha256: sha256(webp), mime: 'image/webp', size: webp.length });
+    const page = (await family.get('/mes-enfants')).body;
+    expect(page).not.toContain(`<img src="/mes-enfants/${childId}/photo"`);
+    expect(pageText(page)).toContain('dans un format que le portail n’affiche pas');
+    expect((await family.download(`/mes-enfants/${childId}/photo`)).status).toBe(404);
+  });
+
   it('refuses photo bytes that do not match their hash or are not a photo it serves, on the signed call only', async () => {
     const { signedFetch } = await import('../helpers/sync.js');
     const photo = jpegImage(30, 30);

@@ -128,7 +128,7 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
       return reply.send(response);
     });
 
-    scope.post(SYNC_PATHS.photosMissing, async (request, reply) => {
+    scope.post(SYNC_PATHS.photosMissing, { bodyLimit: SYNC_BODY_LIMIT }, async (request, reply) => {
       const raw = typeof request.body === 'string' ? request.body : '';
       if (!(await authenticate(request, reply, raw))) return reply;
       const parsed = photosMissingRequestSchema.safeParse(parseJson(raw));
