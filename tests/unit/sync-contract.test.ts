@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   familyPublicationSchema,
+  photosMissingRequestSchema,
+  photosMissingResponseSchema,
+  photosUploadRequestSchema,
+  photosUploadResponseSchema,
   portalRequestSchema,
   portalSettingsSchema,
   publishRequestSchema,
@@ -33,6 +37,10 @@ describe('the sync contract', () => {
       publishRequest: z.toJSONSchema(publishRequestSchema, { io: 'input' }),
       publishResponse: z.toJSONSchema(publishResponseSchema, { io: 'input' }),
       portalSettings: z.toJSONSchema(portalSettingsSchema, { io: 'input' }),
+      photosMissingRequest: z.toJSONSchema(photosMissingRequestSchema, { io: 'input' }),
+      photosMissingResponse: z.toJSONSchema(photosMissingResponseSchema, { io: 'input' }),
+      photosUploadRequest: z.toJSONSchema(photosUploadRequestSchema, { io: 'input' }),
+      photosUploadResponse: z.toJSONSchema(photosUploadResponseSchema, { io: 'input' }),
     };
     await expect(`${JSON.stringify(schemas, null, 2)}\n`).toMatchFileSnapshot(path.join(here, '__snapshots__', 'sync-contract.json'));
   });
@@ -78,5 +86,22 @@ describe('the sync contract', () => {
     const parsed = familyPublicationSchema.safeParse(before);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path.slice(0, 3)).toEqual(['invoices', 0, 'document']);
+  });
+
+  it('reads a child’s photo inline (a publication before the photo store, N-1) and by reference, and refuses a reference without its hash', () => {
+    const before = JSON.parse(fs.readFileSync(path.join(here, '..', 'fixtures', 'sync-publication-before-invoicing.json'), 'utf8')) as { children: Array<Record<string, unknown>> };
+    before.children[0]!.photo = { mime: 'image/png', base64: 'iVBORw0KGgo=' };
+    expect(familyPublicationSchema.parse(before).children[0]!.photo).toEqual({ mime: 'image/png', base64: 'iVBORw0KGgo=' });
+    const sha256 = 'ab'.repeat(32);
+    before.children[0]!.photo = { sha256, mime: 'image/jpeg', size: 1234 };
+    expect(familyPublicationSchema.parse(before).children[0]!.photo).toEqual({ sha256, mime: 'image/jpeg', size: 1234 });
+    before.children[0]!.photo = { sha256: 'AB'.repeat(32), mime: 'image/jpeg', size: 1234 };
+    expect(familyPublicationSchema.safeParse(before).success).toBe(false);
+    before.children[0]!.photo = { mime: 'image/jpeg', size: 1234 };
+    expect(familyPublicationSchema.safeParse(before).success).toBe(false);
+  });
+
+  it('reads a publish answer of a portal before the photo store as lacking no photo', () => {
+    expect(publishResponseSchema.parse({ protocol: SYNC_PROTOCOL, applied: [1], ignored: [] }).missingPhotos).toEqual([]);
   });
 });

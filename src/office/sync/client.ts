@@ -1,10 +1,13 @@
 import type { Clock } from '../../shared/clock.js';
 import {
+  photosMissingResponseSchema,
+  photosUploadResponseSchema,
   publishResponseSchema,
   pullResponseSchema,
   SYNC_PATHS,
   SYNC_PROTOCOL,
   type FamilyPublication,
+  type PortalPhotoMime,
   type PortalSettings,
   type PublishResponse,
   type PullResponse,
@@ -23,7 +26,13 @@ export class SyncError extends Error {
 export interface PortalClient {
   pull(after: number, limit: number): Promise<PullResponse>;
   publish(settings: PortalSettings | null, families: FamilyPublication[]): Promise<PublishResponse>;
+  /** The hashes the portal lacks among these; null when the portal predates the photo store (it answers 404). */
+  missingPhotos(hashes: string[]): Promise<string[] | null>;
+  uploadPhotos(photos: Array<{ sha256: string; mime: PortalPhotoMime; base64: string }>): Promise<string[]>;
 }
+
+/** A call the portal does not know (an older portal): the caller decides what to do without it. */
+const UNKNOWN_CALL = Symbol('unknown call');
 
 const TIMEOUT_MS = 60_000;
 
@@ -31,7 +40,7 @@ const TIMEOUT_MS = 60_000;
 export function portalClient(portalUrl: string, secret: string, clock: Clock): PortalClient {
   const base = portalUrl.replace(/\/+$/, '');
 
-  async function call(path: string, payload: unknown): Promise<unknown> {
+  async function call(path: string, payload: unknown, optional = false): Promise<unknown> {
     const body = JSON.stringify(payload);
     const sentAt = clock();
     const signed = await signCall(secret, { method: 'POST', path, body }, sentAt);
@@ -59,6 +68,7 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
       );
     }
     const text = await response.text();
+    if (optional && response.status === 404) return UNKNOWN_CALL;
     if (!response.ok) {
       let reason = text.slice(0, 200);
       try {
@@ -91,6 +101,20 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
       const parsed = publishResponseSchema.safeParse(await call(SYNC_PATHS.publish, { protocol: SYNC_PROTOCOL, settings, families }));
       if (!parsed.success) throw new SyncError('Réponse du portail non conforme au contrat de synchronisation (publication).');
       return parsed.data;
+    },
+    async missingPhotos(hashes) {
+      const answer = await call(SYNC_PATHS.photosMissing, { protocol: SYNC_PROTOCOL, hashes }, true);
+      if (answer === UNKNOWN_CALL) return null;
+      const parsed = photosMissingResponseSchema.safeParse(answer);
+      if (!parsed.success) throw new SyncError('Réponse du portail non conforme au contrat de synchronisation (photos manquantes).');
+      return parsed.data.missing;
+    },
+    async uploadPhotos(photos) {
+      const parsed = photosUploadResponseSchema.safeParse(await call(SYNC_PATHS.photos, { protocol: SYNC_PROTOCOL, photos }));
+      if (!parsed.success) throw new SyncError('Réponse du portail non conforme au contrat de synchronisation (photos).');
+      const stored = new Set(parsed.data.stored);
+      if (photos.some((photo) => !stored.has(photo.sha256))) throw new SyncError('Le portail n’a pas enregistré toutes les photos envoyées.');
+      return parsed.data.stored;
     },
   };
 }

@@ -19,6 +19,7 @@ import { maskedStoredIban, ibanVault } from '../sepa/iban-vault.js';
 import { maskIban } from '../../shared/validation/bank.js';
 import { childPlanning } from '../planning/child-planning.js';
 import { loadCalendar, loadServices } from '../planning/store.js';
+import { photoRef, type PhotoBlobs } from './photos.js';
 
 /** How many of a family's requests the portal lists (the most recent; pending ones always). */
 export const PUBLISHED_REQUESTS = 100;
@@ -180,9 +181,17 @@ function accountPart(account: FamilyAccount | undefined): Pick<FamilyPublication
 
 /**
  * What one family may see on the portal, built from the office's data and the planning's own cell computation.
- * `prefetched` holds the batch's accounts (loadPublishedAccounts); without it the family's own are read.
+ * `prefetched` holds the batch's accounts (loadPublishedAccounts); without it the family's own are read. A child's
+ * photo is named by its hash; its bytes go into `photos` for the batch to send (photos.ts).
  */
-export async function buildFamilyPublication(db: OfficeDb, familyId: number, version: number, now: Date, prefetched?: PublishedAccounts): Promise<FamilyPublication> {
+export async function buildFamilyPublication(
+  db: OfficeDb,
+  familyId: number,
+  version: number,
+  now: Date,
+  prefetched?: PublishedAccounts,
+  photos?: PhotoBlobs,
+): Promise<FamilyPublication> {
   const window = planningWindow(now);
   const today = parisDay(now);
   const regie = prefetched?.accounts.has(familyId) ? prefetched : await loadPublishedAccounts(db, [familyId], now);
@@ -323,7 +332,7 @@ export async function buildFamilyPublication(db: OfficeDb, familyId: number, ver
       ecole: child.school_name ?? '',
       classe: child.classe,
       regime: REGIMES[child.regime as Regime] ?? child.regime,
-      photo: child.photo && child.photo_mime ? { mime: child.photo_mime, base64: Buffer.from(child.photo).toString('base64') } : null,
+      photo: child.photo && child.photo_mime ? photoRef(child.photo, child.photo_mime, photos) : null,
       // The family's own health data: what the office holds about the child, so parents can check and correct it.
       health: {
         allergies: child.allergies,

@@ -84,6 +84,19 @@ export interface PortalDatabase {
     size: number;
     content: Buffer;
     created_at: string;
+    acknowledged_at: string | null;
+  };
+  photo_blobs: {
+    sha256: string;
+    mime: string;
+    size: number;
+    content: Buffer;
+    received_at: string;
+  };
+  publication_photos: {
+    family_id: number;
+    child_id: number;
+    sha256: string;
   };
   form_submissions: {
     submission_key: string;

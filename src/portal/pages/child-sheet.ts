@@ -1,13 +1,17 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { renderPdf } from '../../server/pdfmake.js';
 import type { FamilyPublication } from '../../shared/sync/contract.js';
+import type { ServedPhoto } from '../photos/store.js';
 import { instantFr, shortDay } from '../http/format.js';
 import { formatPhone } from '../../shared/validation/phone.js';
 
 type Child = FamilyPublication['children'][number];
 
-/** The child sheet from the published data: what the office holds about the child, for the family to check. */
-export async function childSheetPdf(child: Child, publication: FamilyPublication, now: Date): Promise<Buffer> {
+/**
+ * The child sheet from the published data: what the office holds about the child, for the family to check, with the
+ * photo the portal serves (photos/store.ts), if any.
+ */
+export async function childSheetPdf(child: Child, publication: FamilyPublication, now: Date, photo: ServedPhoto | null): Promise<Buffer> {
   const rows = (pairs: Array<[string, string]>): Content => {
     const body: Content[][] = (pairs.length > 0 ? pairs : ([['—', '']] as Array<[string, string]>)).map(([k, v]) => [{ text: k, bold: true }, { text: v || '—' }]);
     return { table: { widths: [160, '*'], body }, layout: 'lightHorizontalLines', margin: [0, 0, 0, 12] };
@@ -17,8 +21,8 @@ export async function childSheetPdf(child: Child, publication: FamilyPublication
     content: [
       { text: `${child.prenom} ${child.nom.toUpperCase()}`, fontSize: 18, bold: true, margin: [0, 0, 0, 4] },
       { text: `Fiche enfant au ${instantFr(now.toISOString())}`, fontSize: 9, margin: [0, 0, 0, 12] },
-      ...(child.photo && (child.photo.mime === 'image/jpeg' || child.photo.mime === 'image/png')
-        ? [{ image: `data:${child.photo.mime};base64,${child.photo.base64}`, fit: [90, 110] as [number, number], margin: [0, 0, 0, 12] as [number, number, number, number] }]
+      ...(photo
+        ? [{ image: `data:${photo.mime};base64,${photo.bytes.toString('base64')}`, fit: [90, 110] as [number, number], margin: [0, 0, 0, 12] as [number, number, number, number] }]
         : []),
       rows([
         ['Date de naissance', shortDay(child.dateNaissance)],

@@ -13,6 +13,7 @@ import { euros, longDay, shortDay } from '../http/format.js';
 import { alertBox, formText, sendPage } from '../http/render.js';
 import { familyRequests } from '../requests/list.js';
 import { checkedPhoto } from '../uploads/files.js';
+import { childPhoto, photosShown, type PhotoShown } from '../photos/store.js';
 import { checkQuotas, recordRequest } from '../requests/submit.js';
 import { PHOTO_TOO_LARGE_MESSAGE, UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT, UPLOAD_LIMIT_TEXT } from '../http/limits.js';
 import { childSheetPdf } from './child-sheet.js';
@@ -23,6 +24,15 @@ import { formatPhone } from '../../shared/validation/phone.js';
 type Child = FamilyPublication['children'][number];
 
 const WEEKDAYS = ['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+
+/** Whether the browser's If-None-Match names this ETag (a list, or « * »). */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
+}
 
 /** The child, if it belongs to the session's family; otherwise 404 (never 403: that would confirm the id exists). */
 async function ownChild(ctx: PortalContext, session: FamilySession, rawId: string): Promise<{ child: Child; publication: FamilyPublication }> {
@@ -97,14 +107,31 @@ ${quotient && child.tariffs.length > 0
   : ''}`;
 }
 
-function childHtml(child: Child, quotient: FamilyPublication['quotient'], csrf: SafeHtml, photoPending: boolean, pending: Array<{ field: string; newValue: string }>, error: FormError | null): SafeHtml {
+/**
+ * The child's photo, or why there is none: a photo the office sent but whose bytes have not reached the portal yet is
+ * said so in words (the next synchronisation brings it), never left as a broken image.
+ */
+function photoHtml(child: Child, shown: PhotoShown, name: string): SafeHtml {
+  switch (shown) {
+    case 'image':
+      return html`<img src="/mes-enfants/${child.id}/photo" alt="Photo de ${name}" width="120" height="150" class="photo">`;
+    case 'in-transit':
+      return html`<p class="no-photo">Photo en cours de transmission par le service : elle s’affichera après la prochaine synchronisation.</p>`;
+    case 'unsupported':
+      return html`<p class="no-photo">Le service a une photo de ${name}, dans un format que le portail n’affiche pas.</p>`;
+    default:
+      return html`<p class="no-photo">Pas de photo.</p>`;
+  }
+}
+
+function childHtml(child: Child, quotient: FamilyPublication['quotient'], csrf: SafeHtml, photo: PhotoShown, photoPending: boolean, pending: Array<{ field: string; newValue: string }>, error: FormError | null): SafeHtml {
   const id = `enfant-${child.id}`;
   const fields = childFields(child);
   const name = `${child.prenom} ${child.nom}`;
   return html`<article class="card child" aria-labelledby="${id}">
 <h2 id="${id}">${name}</h2>
 <div class="child-head">
-${child.photo ? html`<img src="/mes-enfants/${child.id}/photo" alt="Photo de ${name}" width="120" height="150" class="photo">` : html`<p class="no-photo">Pas de photo.</p>`}
+${photoHtml(child, photo, name)}
 <dl>
 <div><dt>Né${child.sexe === 'F' ? 'e' : ''} le</dt><dd>${longDay(child.dateNaissance)}</dd></div>
 <div><dt>École</dt><dd>${child.ecole || 'Non renseignée'}</dd></div>
@@ -169,11 +196,13 @@ async function childrenPage(ctx: PortalContext, request: FastifyRequest, reply: 
     const pendingPhotos = new Set(open.filter((r) => r.kind === 'photo').flatMap((r) => (r.local?.photo ? [r.local.photo.childId] : [])));
     const changes = open.filter((r) => r.kind === 'data_change').flatMap((r) => r.local?.changes ?? []);
     const csrf = csrfField(request, reply, ctx.config);
+    const photos = await photosShown(ctx.db, publication);
     body = html`${publication.children.map((child) =>
       childHtml(
         child,
         publication.quotient,
         csrf,
+        photos.get(child.id) ?? 'none',
         pendingPhotos.has(child.id),
         changes.filter((c) => c.entity === 'child' && c.entityId === child.id),
         error?.formId === `modification-${child.id}` ? error : null,
@@ -213,14 +242,21 @@ export const registerChildrenPages: PortalModule = (app, ctx) => {
   app.get<{ Params: { childId: string } }>('/mes-enfants/:childId/photo', async (request, reply) => {
     const session = requireFamily(request);
     const { child } = await ownChild(ctx, session, request.params.childId);
-    if (!child.photo || (child.photo.mime !== 'image/jpeg' && child.photo.mime !== 'image/png')) throw notFound();
-    return reply.type(child.photo.mime).header('cache-control', 'private, no-store').send(Buffer.from(child.photo.base64, 'base64'));
+    const photo = await childPhoto(ctx.db, session.familyId, child);
+    if (!photo) throw notFound();
+    // Named by its hash: the browser keeps it for this family only (private) and asks again each time (no-cache), so
+    // a page shows it after a 304 of a few bytes, and never without the server's consent (a session ended, a child
+    // no longer the family's).
+    const etag = `"${photo.sha256}"`;
+    reply.header('etag', etag).header('cache-control', 'private, no-cache');
+    if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    return reply.type(photo.mime).send(photo.bytes);
   });
 
   app.get<{ Params: { childId: string } }>('/mes-enfants/:childId/fiche.pdf', async (request, reply) => {
     const session = requireFamily(request);
     const { child, publication } = await ownChild(ctx, session, request.params.childId);
-    const pdf = await childSheetPdf(child, publication, ctx.clock());
+    const pdf = await childSheetPdf(child, publication, ctx.clock(), await childPhoto(ctx.db, session.familyId, child));
     const fileName = `fiche-${child.prenom}-${child.nom}`.normalize('NFD').replace(/[^A-Za-z0-9-]/g, '').toLowerCase() || 'fiche';
     return reply
       .type('application/pdf')

@@ -4,6 +4,7 @@ import { upsertAccountsFromPublication } from '../auth/accounts.js';
 import { PORTAL_SETTINGS_KEY } from '../content.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { enqueueMail } from '../mail/outbox.js';
+import { recordPublicationPhotos } from '../photos/store.js';
 import { decisionMails, newlyDecided } from './decision-mail.js';
 import { reminderMails } from './reminder-mail.js';
 import { storedBody } from './pull.js';
@@ -36,7 +37,7 @@ async function changedLabels(trx: PortalTrx, previous: FamilyPublication | null,
 
 /**
  * Stores what the office published, each family in its own transaction: the version check, the publication, the
- * accounts, the decision mails and the reminder mails commit together, so a publication sent twice (the office crashed before recording
+ * accounts, the photos it names, the decision mails and the reminder mails commit together, so a publication sent twice (the office crashed before recording
  * it) is ignored and mails nobody twice.
  */
 export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date): Promise<PublishResponse> {
@@ -55,6 +56,7 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
   }
   const applied: number[] = [];
   const ignored: number[] = [];
+  const missingPhotos = new Set<string>();
   for (const publication of body.families) {
     const stored = await db.transaction().execute(async (trx) => {
       const held = await trx.selectFrom('publications').select(['version', 'data']).where('family_id', '=', publication.familyId).executeTakeFirst();
@@ -66,6 +68,7 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
         .values({ family_id: publication.familyId, version: publication.version, data, published_at: at })
         .onConflict((oc) => oc.column('family_id').doUpdateSet({ version: publication.version, data, published_at: at }))
         .execute();
+      for (const hash of await recordPublicationPhotos(trx, publication)) missingPhotos.add(hash);
       await upsertAccountsFromPublication(trx, publication, now);
       const before = previous?.success ? previous.data : null;
       const settings = await storedSettings(trx);
@@ -90,5 +93,5 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
     });
     (stored ? applied : ignored).push(publication.familyId);
   }
-  return { protocol: SYNC_PROTOCOL, applied, ignored };
+  return { protocol: SYNC_PROTOCOL, applied, ignored, missingPhotos: [...missingPhotos] };
 }

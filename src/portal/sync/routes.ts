@@ -1,8 +1,18 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../shared/clock.js';
-import { publishRequestSchema, pullQuerySchema, SYNC_PATHS, type PublishResponse } from '../../shared/sync/contract.js';
+import {
+  photosMissingRequestSchema,
+  photosUploadRequestSchema,
+  publishRequestSchema,
+  pullQuerySchema,
+  SYNC_PATHS,
+  SYNC_PROTOCOL,
+  type PublishResponse,
+} from '../../shared/sync/contract.js';
 import { NONCE_RETENTION_MS, SIGNATURE_HEADERS, verifyCall } from '../../shared/sync/signature.js';
 import type { PortalDb } from '../db/open.js';
+import { missingPhotos, storePhotos } from '../photos/store.js';
+import { acknowledgePulled } from '../uploads/retention.js';
 import { applyPublish } from './publish.js';
 import { pullPage } from './pull.js';
 
@@ -20,7 +30,7 @@ export interface SyncRouteOptions {
 
 const REGISTERED = 'grenetteSyncRoutes';
 
-/** A publish carries up to 500 families with their photos. */
+/** A publish carries up to 500 families; a photo upload a batch's photos (base64). */
 export const SYNC_BODY_LIMIT = 64 * 1024 * 1024;
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -98,6 +108,8 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
           : source;
       const query = pullQuerySchema.safeParse(numbers);
       if (!query.success) return reply.code(400).send({ error: 'Requête de synchronisation invalide (after, limit).', issues: query.error.issues });
+      // The office's cursor: everything up to it is stored at the office, so those requests' files may be purged later.
+      await acknowledgePulled(db, query.data.after, clock());
       return reply.send(await pullPage(db, query.data.after, query.data.limit, options.pullMaxFileBytes));
     };
     scope.get(SYNC_PATHS.pull, pull);
@@ -114,6 +126,28 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
       log.info({ applied: response.applied.length, ignored: response.ignored.length }, 'publication stored');
       options.onPublished?.(response);
       return reply.send(response);
+    });
+
+    scope.post(SYNC_PATHS.photosMissing, { bodyLimit: SYNC_BODY_LIMIT }, async (request, reply) => {
+      const raw = typeof request.body === 'string' ? request.body : '';
+      if (!(await authenticate(request, reply, raw))) return reply;
+      const parsed = photosMissingRequestSchema.safeParse(parseJson(raw));
+      if (!parsed.success) return reply.code(400).send({ error: 'Liste de photos invalide.', issues: parsed.error.issues.slice(0, 20) });
+      return reply.send({ protocol: SYNC_PROTOCOL, missing: await missingPhotos(db, parsed.data.hashes) });
+    });
+
+    scope.post(SYNC_PATHS.photos, { bodyLimit: SYNC_BODY_LIMIT }, async (request, reply) => {
+      const raw = typeof request.body === 'string' ? request.body : '';
+      if (!(await authenticate(request, reply, raw))) return reply;
+      const parsed = photosUploadRequestSchema.safeParse(parseJson(raw));
+      if (!parsed.success) return reply.code(400).send({ error: 'Envoi de photos invalide : il ne respecte pas le contrat de synchronisation.', issues: parsed.error.issues.slice(0, 20) });
+      const outcome = await storePhotos(db, parsed.data.photos, clock());
+      if (!outcome.ok) {
+        log.warn({ reason: outcome.message }, 'photos refused');
+        return reply.code(400).send({ error: outcome.message });
+      }
+      log.info({ stored: outcome.stored.length }, 'photos stored');
+      return reply.send({ protocol: SYNC_PROTOCOL, stored: outcome.stored });
     });
   });
 }

@@ -18,12 +18,33 @@ export const SYNC_PROTOCOL = 1;
 export const SYNC_PATHS = {
   pull: '/sync/v1/requests',
   publish: '/sync/v1/publish',
+  /** Which of these photo hashes the portal lacks (cheap: hashes only). */
+  photosMissing: '/sync/v1/photos/missing',
+  /** Photo bytes the portal lacks, each sent once and stored by its hash. */
+  photos: '/sync/v1/photos',
 } as const;
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const isoInstant = z.string().datetime({ offset: false });
 const reason = z.enum(ABSENCE_REASON_CODES);
 const cellState = z.enum(Object.keys(CELL_STATES) as [CellState, ...CellState[]]);
+
+/** A SHA-256 in lowercase hex: the name of a photo's bytes on both sides. */
+export const photoHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** The photo types the portal stores and serves (the browser shows them and the printed child sheet embeds them). */
+export const PORTAL_PHOTO_MIMES = ['image/jpeg', 'image/png'] as const;
+export type PortalPhotoMime = (typeof PORTAL_PHOTO_MIMES)[number];
+
+/**
+ * A child's photo in a publication: a reference to bytes sent once by their own call (SYNC_PATHS.photos) and served
+ * by the portal from its store, so a publication no longer carries them. A publication made before references carried
+ * the bytes inline ({ mime, base64 }): the portal still reads and shows it (N-1).
+ */
+export const photoRefSchema = z.object({ sha256: photoHashSchema, mime: z.string(), size: z.number().int().min(0) });
+export type PhotoRef = z.infer<typeof photoRefSchema>;
+const inlinePhotoSchema = z.object({ mime: z.string(), base64: z.string() });
+export type InlinePhoto = z.infer<typeof inlinePhotoSchema>;
 
 /**
  * A request as a family submitted it on the portal; uid and submittedAt are born there. The body is the one request
@@ -125,7 +146,7 @@ export const familyPublicationSchema = z.object({
       ecole: z.string(),
       classe: z.string(),
       regime: z.string(),
-      photo: z.object({ mime: z.string(), base64: z.string() }).nullable(),
+      photo: z.union([photoRefSchema, inlinePhotoSchema]).nullable(),
       health: z.object({
         allergies: z.string(),
         pai: z.boolean(),
@@ -301,5 +322,26 @@ export const publishResponseSchema = z.object({
   /** Family ids whose publication was stored; the others were older than what the portal holds. */
   applied: z.array(z.number().int()),
   ignored: z.array(z.number().int()),
+  /**
+   * Photo hashes the applied publications reference and the portal does not hold (the office sends them at once, in
+   * the same run). Absent from an older portal's answer: none.
+   */
+  missingPhotos: z.array(photoHashSchema).default([]),
 });
 export type PublishResponse = z.infer<typeof publishResponseSchema>;
+
+/** The most hashes one « which do you lack » call asks about (a publish batch's children, with room). */
+export const PHOTOS_MISSING_MAX = 5_000;
+
+export const photosMissingRequestSchema = z.object({ protocol: z.literal(SYNC_PROTOCOL), hashes: z.array(photoHashSchema).max(PHOTOS_MISSING_MAX) });
+export const photosMissingResponseSchema = z.object({ protocol: z.literal(SYNC_PROTOCOL), missing: z.array(photoHashSchema) });
+
+/**
+ * Photos sent by their bytes. The portal checks each against its hash and its type (PORTAL_PHOTO_MIMES, by the bytes'
+ * signature) and stores it once; a call with one wrong photo is refused whole (400), as a publication is.
+ */
+export const photosUploadRequestSchema = z.object({
+  protocol: z.literal(SYNC_PROTOCOL),
+  photos: z.array(z.object({ sha256: photoHashSchema, mime: z.enum(PORTAL_PHOTO_MIMES), base64: z.string() })).max(500),
+});
+export const photosUploadResponseSchema = z.object({ protocol: z.literal(SYNC_PROTOCOL), stored: z.array(photoHashSchema) });
