@@ -177,8 +177,8 @@ describe('security headers', () => {
       expect(headers['x-frame-options'], what).toBe('DENY');
       const permissions = headers['permissions-policy'] ?? '';
       for (const feature of ['camera=()', 'microphone=()', 'geolocation=()', 'payment=()', 'usb=()']) expect(permissions, what).toContain(feature);
-      // A photo is named by its hash (ETag): the family's browser may keep it and asks again each time; nothing else is kept.
-      expect(headers['cache-control'], what).toMatch(what === 'photo' ? /^private, no-cache$/ : /no-store/);
+      // Nothing is kept by the browser, a child's photo included (a shared computer).
+      expect(headers['cache-control'], what).toMatch(/no-store/);
       expect(headers['x-powered-by'], what).toBeUndefined();
     }
   });

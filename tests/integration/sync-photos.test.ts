@@ -117,8 +117,8 @@ describe('a child’s photo through the sync', () => {
     expect(served.bytes.equals(accepted)).toBe(true);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(served.headers.get('etag')).toBe(`"${sha256(accepted)}"`);
-    expect(served.headers.get('cache-control')).toBe('private, no-cache');
-    // The browser asks again with its copy's hash: 304, no bytes.
+    expect(served.headers.get('cache-control')).toBe('private, no-store');
+    // A client that asks with its copy's hash: 304, no bytes.
     const again = await fetch(`${portal.url}/mes-enfants/${childId}/photo`, {
       headers: { cookie: [...family.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'if-none-match': `"${sha256(accepted)}"` },
     });

@@ -244,11 +244,11 @@ export const registerChildrenPages: PortalModule = (app, ctx) => {
     const { child } = await ownChild(ctx, session, request.params.childId);
     const photo = await childPhoto(ctx.db, session.familyId, child);
     if (!photo) throw notFound();
-    // Named by its hash: the browser keeps it for this family only (private) and asks again each time (no-cache), so
-    // a page shows it after a 304 of a few bytes, and never without the server's consent (a session ended, a child
-    // no longer the family's).
+    // A child's photo is kept by no browser (no-store, like every answer of the portal): a family on a shared computer
+    // (a library, the town hall's kiosk) leaves nothing behind. It is named by its hash all the same, so a client that
+    // asks with the copy it holds gets a 304 of a few bytes.
     const etag = `"${photo.sha256}"`;
-    reply.header('etag', etag).header('cache-control', 'private, no-cache');
+    reply.header('etag', etag).header('cache-control', 'private, no-store');
     if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
     return reply.type(photo.mime).send(photo.bytes);
   });
