@@ -54,7 +54,7 @@ export function AbsenceDialog({ count, days, onConfirm, onClose }: { count: numb
         {error ? <p className="field-error" role="alert">{error}</p> : null}
         <div className="form-actions">
           <button type="submit" className="button primary">Enregistrer l’absence</button>
-          <button type="button" className="button" onClick={onClose}>Fermer</button>
+          <button type="button" className="button" onClick={onClose}>Annuler</button>
         </div>
       </form>
     </Dialog>
@@ -109,7 +109,7 @@ export function FamilyRequestDialog({
         {localError || error ? <p className="field-error" role="alert">{localError ?? error}</p> : null}
         <div className="form-actions">
           <button type="submit" className="button primary">Enregistrer la demande</button>
-          <button type="button" className="button" onClick={onClose}>Fermer</button>
+          <button type="button" className="button" onClick={onClose}>Annuler</button>
         </div>
       </form>
     </Dialog>
