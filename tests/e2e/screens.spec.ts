@@ -5,7 +5,8 @@ import { deskDialogs, loginAs, logout, mainScreens, prepareTour, regieDialogs, t
 /*
  * Every main screen and every dialog of the office, at the town hall's 1366×768 laptop and at 1920×1080: photographed
  * into screenshots/<size>/ (ignored by git) for a person to look at, and checked: no horizontal scroll bar, no button
- * too narrow for its text or cut by its cell, no text cut with an ellipsis, no grid column out of view. Run alone:
+ * too narrow for its text or cut by its cell, no text cut with an ellipsis or at the bottom of a grid cell, no text
+ * field narrower than its value, no grid column out of view, every grid settled (header over its rows). Run alone:
  *   npm run build:renderer && npx playwright test tests/e2e/screens.spec.ts
  */
 
