@@ -76,6 +76,30 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       if (element.scrollWidth > element.clientWidth) problems.push(`text cut with an ellipsis: ${describe(element)}`);
     }
 
+    // A grid cell shows its whole text: a wrapping text in a row of fixed height is cut at the bottom (« tranche la
+    // plus haute appliquée, » and nothing after). Only cells inside the window, as above.
+    for (const cell of scope.querySelectorAll('.ag-cell')) {
+      if (!shown(cell)) continue;
+      const value = cell.querySelector('.ag-cell-value') ?? cell;
+      // An auto-height cell grows with its text while its row, of fixed height until re-measured, cuts it.
+      const row = cell.closest('.ag-row')?.getBoundingClientRect();
+      const below = row !== undefined && cell.getBoundingClientRect().bottom > row.bottom + 1;
+      if (below || value.scrollHeight > value.clientHeight + 1 || cell.scrollHeight > cell.clientHeight + 1) {
+        problems.push(`text cut at the bottom of its cell: ${describe(cell)}`);
+      }
+    }
+
+    // A text field shows its whole value (a settings page's « Horaires de la régie », a creditor's name): a field
+    // narrower than what it holds hides its end from the agent who reads the page.
+    for (const field of scope.querySelectorAll('input:not([type]), input[type="text"], input[type="email"], input[type="tel"], input[type="url"]')) {
+      if (!shown(field)) continue;
+      const input = field as HTMLInputElement;
+      if (input.value !== '' && input.scrollWidth > input.clientWidth + 1) {
+        const label = input.labels?.[0]?.textContent?.trim() ?? input.getAttribute('aria-label') ?? input.name;
+        problems.push(`field too narrow for its value: « ${label} » holds « ${input.value.slice(0, 60)} »`);
+      }
+    }
+
     // A closed select shows its chosen option on one line: cut when wider than the box less its arrow.
     const measure = document.createElement('canvas').getContext('2d');
     for (const select of scope.querySelectorAll('select')) {
@@ -127,6 +151,52 @@ export async function hiddenColumns(page: Page, scrolling: readonly string[] = [
     }
     return problems;
   }, scrolling);
+}
+
+/**
+ * Waits until every grid has settled, up to a few seconds, and returns what is still wrong then: a header out of line
+ * with its rows (ag-grid redraws the header and the rows in separate frames while its columns are fitted: « Motif »
+ * over the day, « Détails » under « Décision »), or a row shorter than its auto-height cell (the row is measured again
+ * after the columns are fitted: until then the third line of « QF à mettre à jour »'s reason is cut).
+ */
+export async function gridsUnsettled(page: Page): Promise<string[]> {
+  const measure = () =>
+    page.evaluate(() => {
+      const problems: string[] = [];
+      for (const grid of document.querySelectorAll('.ag-root-wrapper')) {
+        const box = grid.getBoundingClientRect();
+        if (box.width === 0 || box.bottom <= 0 || box.top >= window.innerHeight) continue;
+        const row = grid.querySelector('.ag-center-cols-container .ag-row');
+        if (!row) continue;
+        const where = grid.closest('[class*="grid"]:not(.ag-root-wrapper)')?.className.toString().split(/\s+/)[0] ?? 'grid';
+        for (const cell of row.querySelectorAll('.ag-cell[col-id]')) {
+          const id = cell.getAttribute('col-id') ?? '';
+          const header = grid.querySelector(`.ag-header-viewport .ag-header-cell[col-id="${CSS.escape(id)}"]`);
+          if (!header) continue;
+          const a = header.getBoundingClientRect();
+          const b = cell.getBoundingClientRect();
+          if (Math.abs(a.left - b.left) > 1 || Math.abs(a.width - b.width) > 1) {
+            problems.push(`${where}: header of column ${id} out of line with its cells (${Math.round(a.left)}+${Math.round(a.width)} px over ${Math.round(b.left)}+${Math.round(b.width)} px)`);
+          }
+        }
+        for (const cell of grid.querySelectorAll('.ag-cell.ag-cell-auto-height')) {
+          const rowBox = cell.closest('.ag-row')?.getBoundingClientRect();
+          const cellBox = cell.getBoundingClientRect();
+          if (rowBox && cellBox.bottom <= window.innerHeight && cellBox.bottom > rowBox.bottom + 1) {
+            problems.push(`${where}: row of ${Math.round(rowBox.height)} px cuts its cell ${cell.getAttribute('col-id')} of ${Math.round(cellBox.height)} px`);
+            break;
+          }
+        }
+      }
+      return problems;
+    });
+  const deadline = Date.now() + 3_000;
+  let problems = await measure();
+  while (problems.length > 0 && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    problems = await measure();
+  }
+  return problems;
 }
 
 /** Where the screenshots for a person to check go: ignored by git (see .gitignore), kept between runs of other specs. */

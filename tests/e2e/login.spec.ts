@@ -17,7 +17,7 @@ test('a wrong password is refused in French, the right one opens the families', 
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page.getByRole('banner')).toContainText('Accueil (démo)');
-  await expect(page.getByRole('banner')).toContainText("Agent d'accueil");
+  await expect(page.getByRole('banner')).toContainText('Agent d’accueil');
   await expect(page.getByRole('heading', { level: 1, name: 'Familles' })).toBeVisible();
   await expect(page.getByLabel('Rechercher une famille')).toBeFocused();
 

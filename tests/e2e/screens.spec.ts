@@ -1,11 +1,12 @@
 import { expect, test, useOfficeBridge } from './bridge.js';
-import { DESKTOP, hiddenColumns, LAPTOP, layoutProblems, screenshot } from './layout.js';
+import { DESKTOP, gridsUnsettled, hiddenColumns, LAPTOP, layoutProblems, screenshot } from './layout.js';
 import { deskDialogs, loginAs, logout, mainScreens, prepareTour, regieDialogs, type TourData, type Visit } from './tour.js';
 
 /*
  * Every main screen and every dialog of the office, at the town hall's 1366×768 laptop and at 1920×1080: photographed
  * into screenshots/<size>/ (ignored by git) for a person to look at, and checked: no horizontal scroll bar, no button
- * too narrow for its text or cut by its cell, no text cut with an ellipsis, no grid column out of view. Run alone:
+ * too narrow for its text or cut by its cell, no text cut with an ellipsis or at the bottom of a grid cell, no text
+ * field narrower than its value, no grid column out of view, every grid settled (header over its rows). Run alone:
  *   npm run build:renderer && npx playwright test tests/e2e/screens.spec.ts
  */
 
@@ -25,10 +26,12 @@ for (const size of [LAPTOP, DESKTOP]) {
       test.setTimeout(300_000);
       const problems: Record<string, string[]> = {};
       const visit: Visit = async (name) => {
+        // A grid still fitting its columns is photographed once its header stands over its rows and its rows hold their cells.
+        const unsettled = await gridsUnsettled(page);
         await screenshot(page, name);
         // Every grid's columns on screen, none under a pinned one; the planning (a month of days), the drafts (a
         // column per service) and the families (twelve columns, the names first) scroll sideways by design.
-        const found = [...(await layoutProblems(page)), ...(await hiddenColumns(page, ['.planning-grid', '.run-grid', '.families-grid']))];
+        const found = [...unsettled, ...(await layoutProblems(page)), ...(await hiddenColumns(page, ['.planning-grid', '.run-grid', '.families-grid']))];
         if (found.length > 0) problems[name] = found;
       };
 

@@ -72,7 +72,7 @@ test('a scan refused or without IBAN, a wrong ICS, a collection date in the past
   await expect(dialog.locator('#f-iban-error')).toContainText('IBAN');
   // Nothing saved: the dialog closed (after confirming the discard), no mandate.
   page.once('dialog', (question) => void question.accept());
-  await dialog.getByRole('button', { name: 'Fermer' }).click();
+  await dialog.getByRole('button', { name: 'Annuler' }).click();
   await expect(dialog).toHaveCount(0);
   expect((await admin('mandates.forFamily', { familyId: family.id })).mandates).toEqual([]);
 

@@ -237,14 +237,14 @@ export async function deskDialogs(page: Page, data: TourData, visit: Visit): Pro
   const absence = page.getByRole('dialog', { name: /^Absence \(/ });
   await expect(absence).toBeVisible();
   await visit('dialogue-absence');
-  await absence.getByRole('button', { name: 'Fermer' }).click();
+  await absence.getByRole('button', { name: 'Annuler' }).click();
   await expect(absence).toBeHidden();
   menu = await openPlanningMenu(page);
   await menu.getByRole('menuitem', { name: 'Demande de la famille…' }).click();
   const request = page.getByRole('dialog', { name: /^Demande de la famille/ });
   await expect(request).toBeVisible();
   await visit('dialogue-demande-famille');
-  await request.getByRole('button', { name: 'Fermer' }).click();
+  await request.getByRole('button', { name: 'Annuler' }).click();
   await expect(request).toBeHidden();
 
   await go(page, data, `#/familles/${data.familyId}`, /^Famille /);
@@ -252,7 +252,7 @@ export async function deskDialogs(page: Page, data: TourData, visit: Visit): Pro
   const setUp = page.getByRole('dialog', { name: 'Mettre en place le prélèvement' });
   await expect(setUp).toBeVisible();
   await visit('dialogue-prelevement');
-  await setUp.getByRole('button', { name: 'Fermer' }).click();
+  await setUp.getByRole('button', { name: 'Annuler' }).click();
   await expect(setUp).toBeHidden();
 
   await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: /Demandes/ }).click();

@@ -21,7 +21,7 @@ test('an administrator creates a user, who can then log in; errors stay next to 
   await page.getByRole('tab', { name: 'Utilisateurs' }).click();
   const panel = page.getByRole('region', { name: 'Utilisateurs' });
   const accueil = panel.getByRole('row').filter({ hasText: 'accueil' });
-  await expect(accueil).toContainText("Agent d'accueil");
+  await expect(accueil).toContainText('Agent d’accueil');
   await expect(accueil).toContainText('Oui');
   expect(await seriousViolations(page)).toEqual([]);
 

@@ -95,7 +95,7 @@ describe('auth', () => {
     const rows = await office.db.selectFrom('audit_log').selectAll().where('entity_id', '=', created.id).where('action', '=', 'update').execute();
     expect(rows.map((row) => [row.field, row.old_value, row.new_value])).toEqual([
       ['Utilisateur · Nom affiché', 'Régie', 'Paul Régie'],
-      ['Utilisateur · Profil', 'Régisseur', "Agent d'accueil"],
+      ['Utilisateur · Profil', 'Régisseur', 'Agent d’accueil'],
     ]);
     const duplicate = await office.call('users.save', {
       id: null, username: 'REGIE', displayName: 'Autre', role: 'agent', active: true, password: 'un-bon-mot-de-passe',

@@ -19,11 +19,12 @@ export function RegiePage({ page }: { page: Page }) {
   // « Prélèvements » for the roles the office lets read the batches.
   const tabs = can('sepa.batches') ? TABS : TABS.filter(([tab]) => tab !== 'prelevements');
   // « Comptes » is a grid of every family: the page takes the window's width and height, the grid what is left of it.
+  // The other tabs keep a page's width inside the same wide page, so the title and the tabs never move between tabs.
   return (
-    <main className={page.tab === 'comptes' ? 'page page-grid regie-accounts' : 'page'}>
+    <main className={page.tab === 'comptes' ? 'page page-grid regie-accounts' : 'page page-wide'}>
       <h1>Régie</h1>
       <Tabs tabs={tabs} current={page.tab} idPrefix="regie" onChange={(tab) => (window.location.hash = regieHref(tab))} />
-      <div role="tabpanel" id="regie-panel" aria-labelledby={`regie-tab-${page.tab}`}>
+      <div role="tabpanel" id="regie-panel" aria-labelledby={`regie-tab-${page.tab}`} className={page.tab === 'comptes' ? undefined : 'regie-panel-narrow'}>
         {page.tab === 'comptes' ? (
           <AccountsPage />
         ) : page.tab === 'caisse' ? (

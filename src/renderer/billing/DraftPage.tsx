@@ -70,10 +70,12 @@ function QfTable({ draft }: { draft: DraftDetail }) {
     <ul className="plain-list billing-qf">
       {draft.qf.map((period) => (
         <li key={period.from}>
-          <strong>{periodFr(period.from, period.to)}</strong> : {describeQf(period)}
+          {/* The period and its QF as one item of the list's flex row (no gap before the colon), why on a line of its own. */}
+          <span>
+            <strong>{periodFr(period.from, period.to)}</strong> : {describeQf(period)}
+          </span>
           {period.flagged ? <span className="badge badge-late">QF à mettre à jour</span> : null}
-          <br />
-          <span className="muted">{period.why}</span>
+          <span className="muted plain-list-note">{period.why}</span>
         </li>
       ))}
     </ul>

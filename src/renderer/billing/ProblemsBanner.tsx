@@ -37,7 +37,7 @@ export function ProblemsBanner({ view }: { view: InvoiceRunView }) {
                 {family.familyName}
                 {family.hasDraft ? (
                   <>
-                    {' '}
+                    {' — '}
                     <a href={billingHref(view.month, family.familyId)}>Voir le brouillon</a>
                   </>
                 ) : (

@@ -97,7 +97,8 @@ export function HealthEditor({ value, onChange, errors }: EditorProps<ChildHealt
         <CheckboxField
           path="health.paiOwnMeal"
           errors={errors}
-          label="Apporte son repas (panier-repas PAI)"
+          // A non-breaking hyphen: the label wraps between words, never as « panier- / repas ».
+          label={'Apporte son repas (panier\u2011repas PAI)'}
           checked={value.paiOwnMeal === true}
           // Offered with a PAI; left enabled when already ticked so that it can be unticked.
           disabled={!value.pai && value.paiOwnMeal !== true}

@@ -98,7 +98,7 @@ export function DirectDebitSection({ familyId, documents, onChanged }: { familyI
         <div>
           <dt>IBAN</dt>
           <dd data-testid={isCurrent ? 'mandate-iban' : undefined}>
-            {clear ? <span className="iban-revealed">{formatIban(clear)}</span> : account.ibanMasked}{' '}
+            {clear ? <span className="iban iban-revealed">{formatIban(clear)}</span> : <span className="iban">{account.ibanMasked}</span>}{' '}
             {mandate.actions.reveal && can('sepa.revealIban') ? (
               clear ? (
                 <button type="button" className="button link" onClick={() => setRevealed(({ [account.id]: _hidden, ...rest }) => rest)}>

@@ -26,10 +26,13 @@ export function PhonesToFixNotice() {
         <ul className="plain-list">
           {phones.map((phone, index) => (
             <li key={`${phone.familyId}-${index}`}>
-              <a href={routeHref({ name: 'family', id: phone.familyId })}>
-                Famille n° {phone.familyId} — {phone.where}
-              </a>{' '}
-              : « {phone.phone} »
+              {/* One item for the list's flex row: its gap never stands before the colon. */}
+              <span>
+                <a href={routeHref({ name: 'family', id: phone.familyId })}>
+                  Famille n° {phone.familyId} — {phone.where}
+                </a>{' '}
+                : « {phone.phone} »
+              </span>
             </li>
           ))}
         </ul>

@@ -35,8 +35,13 @@ export function decimalToHundredths(text: string): number | null | undefined {
 /** "2024-03-09" -> "09/03/2024" (src/shared/calendar/format.ts). */
 export const frenchDay = shortDayFr;
 
-/** "28/11/2026 à 15h04", in the office's time. */
-export const frenchInstant = formatInstantFr;
+/**
+ * "28/11/2026 à 15h04", in the office's time. On screen « à » stays with its time: a narrow grid column wraps it as
+ * « 28/11/2026 / à 15h04 », never « 28/11/2026 à / 15h04 ».
+ */
+export function frenchInstant(instant: Date | string): string {
+  return formatInstantFr(instant).replace(' à ', ' à\u00a0');
+}
 
 /** Today at the office (its clock, Europe/Paris), for default dates and client-side pre-checks (src/renderer/lib/today.ts). */
 export const todayInParis = officeToday;

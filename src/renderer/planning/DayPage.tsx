@@ -299,8 +299,13 @@ export function DayPage({ canMark }: { canMark: boolean }) {
             ) : null}
           </section>
           <section className="card" aria-labelledby="day-children-title">
-            <div className="card-header">
+            {/* The filter beside the title: on a 1366×768 laptop the rows keep the height it took on a line of its own. */}
+            <div className="card-header day-children-header">
               <h2 id="day-children-title">Enfants</h2>
+              <div className="day-filter-inline">
+                <label htmlFor="day-filter">Filtrer la liste</label>
+                <input id="day-filter" type="search" value={filter} autoComplete="off" onChange={(event) => setFilter(event.target.value)} />
+              </div>
               {markable ? (
                 <button
                   type="button"
@@ -311,10 +316,6 @@ export function DayPage({ canMark }: { canMark: boolean }) {
                   Tous présents ({selectedCount})
                 </button>
               ) : null}
-            </div>
-            <div className="field day-filter">
-              <label htmlFor="day-filter">Filtrer la liste</label>
-              <input id="day-filter" type="search" value={filter} autoComplete="off" onChange={(event) => setFilter(event.target.value)} />
             </div>
             <div className="day-grid ag-theme-quartz">
               <AgGridReact<DayChild>

@@ -250,6 +250,17 @@ export function PlanningGrid({
   }
 
   const selectedCells = () => [...selected].map((key) => ({ childId, ...parseKey(key) }));
+  // « Restauration scolaire : lundi 11 janvier 2027, mardi 12 janvier 2027 », a line per service in the grid's order.
+  const chosenDays = (): string[] =>
+    rows
+      .map((row) => {
+        const days = selectedCells()
+          .filter((cell) => cell.serviceId === row.serviceId)
+          .map((cell) => cell.day)
+          .sort();
+        return days.length === 0 ? '' : `${row.serviceName} : ${days.map(formatDayFr).join(', ')}`;
+      })
+      .filter((line) => line !== '');
 
   async function apply(action: PlanningAction) {
     setNote(null);
@@ -439,6 +450,7 @@ export function PlanningGrid({
       {dialog === 'absence' ? (
         <AbsenceDialog
           count={selected.size}
+          days={chosenDays()}
           onClose={() => {
             setDialog(null);
             refocusGrid();
@@ -452,6 +464,7 @@ export function PlanningGrid({
       {dialog === 'request' ? (
         <FamilyRequestDialog
           count={selected.size}
+          days={chosenDays()}
           error={requestError}
           onClose={() => {
             setDialog(null);

@@ -25,12 +25,24 @@ function ReasonRadios({ name, value, onChange }: { name: string; value: AbsenceR
   );
 }
 
+/** The chosen days under a dialog's title, service by service: the agent checks what the decision is about. */
+function ChosenDays({ lines }: { lines: readonly string[] }) {
+  return (
+    <ul className="dialog-days">
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ul>
+  );
+}
+
 /** Absent with a reason, applied by staff at once. */
-export function AbsenceDialog({ count, onConfirm, onClose }: { count: number; onConfirm(reason: AbsenceReason): void; onClose(): void }) {
+export function AbsenceDialog({ count, days, onConfirm, onClose }: { count: number; days: readonly string[]; onConfirm(reason: AbsenceReason): void; onClose(): void }) {
   const [reason, setReason] = useState<AbsenceReason | null>(null);
   const [error, setError] = useState<string | null>(null);
   return (
     <Dialog id="absence-dialog" title={`Absence (${count} jour${count > 1 ? 's' : ''})`} onClose={onClose}>
+      <ChosenDays lines={days} />
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -42,7 +54,7 @@ export function AbsenceDialog({ count, onConfirm, onClose }: { count: number; on
         {error ? <p className="field-error" role="alert">{error}</p> : null}
         <div className="form-actions">
           <button type="submit" className="button primary">Enregistrer l’absence</button>
-          <button type="button" className="button" onClick={onClose}>Fermer</button>
+          <button type="button" className="button" onClick={onClose}>Annuler</button>
         </div>
       </form>
     </Dialog>
@@ -54,11 +66,13 @@ export type FamilyRequestKind = 'book' | 'cancel' | 'absence';
 /** What the family asked (by phone, at the desk): it goes to the queue like a portal request. */
 export function FamilyRequestDialog({
   count,
+  days,
   onConfirm,
   onClose,
   error,
 }: {
   count: number;
+  days: readonly string[];
   onConfirm(request: { kind: FamilyRequestKind; reason: AbsenceReason | null; comment: string }): void;
   onClose(): void;
   error: string | null;
@@ -69,6 +83,7 @@ export function FamilyRequestDialog({
   const [localError, setLocalError] = useState<string | null>(null);
   return (
     <Dialog id="request-dialog" title={`Demande de la famille (${count} jour${count > 1 ? 's' : ''})`} onClose={onClose}>
+      <ChosenDays lines={days} />
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -94,7 +109,7 @@ export function FamilyRequestDialog({
         {localError || error ? <p className="field-error" role="alert">{localError ?? error}</p> : null}
         <div className="form-actions">
           <button type="submit" className="button primary">Enregistrer la demande</button>
-          <button type="button" className="button" onClick={onClose}>Fermer</button>
+          <button type="button" className="button" onClick={onClose}>Annuler</button>
         </div>
       </form>
     </Dialog>

@@ -286,7 +286,9 @@ export function QueuePage() {
         </span>
       </div>
       <p className="field-hint" id="queue-keys">
-        Clavier : Espace sélectionne la ligne, A accepte, R ouvre le refus (la sélection, sinon la ligne). Entrée sur la famille ouvre son dossier.
+        {/* The keys of the decisions only for a role that may decide: the régie reads the queue. */}
+        {canDecide ? 'Clavier : Espace sélectionne la ligne, A accepte, R ouvre le refus (la sélection, sinon la ligne). ' : 'Clavier : '}
+        Entrée sur la famille ouvre son dossier.
       </p>
       <div className="queue-outcome" role="status" aria-live="polite">
         {outcome ? (

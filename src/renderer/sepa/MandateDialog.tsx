@@ -188,7 +188,7 @@ export function MandateDialog({
             {call.busy ? 'Enregistrement…' : amend ? 'Enregistrer le nouveau compte' : 'Enregistrer le mandat'}
           </button>
           <button type="button" className="button" onClick={close} disabled={call.busy}>
-            Fermer
+            Annuler
           </button>
         </div>
       </form>

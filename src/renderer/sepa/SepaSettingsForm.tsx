@@ -100,7 +100,7 @@ export function SepaSettingsForm({ canEdit }: { canEdit: boolean }) {
               <legend>Créancier</legend>
               <div className="form-grid">
                 <TextField path="ics" label="Identifiant créancier SEPA (ICS)" hint="Attribué par la Banque de France, ex. FR72ZZZ123456." maxLength={35} errors={errors} value={draft.ics} onChange={set('ics')} />
-                <TextField path="creditorName" label="Nom du créancier" maxLength={70} errors={errors} value={draft.creditorName} onChange={set('creditorName')} />
+                <TextField path="creditorName" label="Nom du créancier" className="field-wide" maxLength={70} errors={errors} value={draft.creditorName} onChange={set('creditorName')} />
                 <TextField path="creditorIban" label="IBAN du compte crédité" className="field-wide" hint="Le compte de la régie au Trésor public." maxLength={42} errors={errors} value={draft.creditorIban} onChange={set('creditorIban')} />
                 <TextField path="creditorBic" label="BIC du compte crédité" maxLength={11} errors={errors} value={draft.creditorBic} onChange={set('creditorBic')} />
               </div>

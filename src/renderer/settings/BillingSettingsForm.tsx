@@ -49,14 +49,14 @@ function fromDraft(draft: SettingsDraft): { settings: BillingSettings | null; er
 }
 
 // `wide`: a text longer than one column of the form holds at 1366 px (a commune's or a régie's name, opening hours,
-// an e-mail address) takes two, so it is read whole.
-const ISSUER_FIELDS: { field: TextFieldName; label: string; hint?: string; inputMode?: 'numeric' | 'email' | 'tel'; wide?: boolean }[] = [
+// an e-mail address) takes two, so it is read whole; the opening hours, a sentence, the whole row.
+const ISSUER_FIELDS: { field: TextFieldName; label: string; hint?: string; inputMode?: 'numeric' | 'email' | 'tel'; wide?: boolean | 'full' }[] = [
   { field: 'communeName', label: 'Commune (émetteur)', wide: true },
   { field: 'siret', label: 'SIRET', hint: '14 chiffres, espaces permis.', inputMode: 'numeric' },
   { field: 'signatoryName', label: 'Signataire (nom et prénom)' },
   { field: 'signatoryQuality', label: 'Qualité du signataire', hint: 'Maire, adjoint délégué…' },
   { field: 'regieName', label: 'Régie', wide: true },
-  { field: 'regieHours', label: 'Horaires de la régie', wide: true },
+  { field: 'regieHours', label: 'Horaires de la régie', wide: 'full' },
   { field: 'phone', label: 'Téléphone de la régie', inputMode: 'tel' },
   { field: 'email', label: 'E-mail de la régie', inputMode: 'email', wide: true },
   { field: 'chequeOrder', label: 'Ordre des chèques', hint: 'Trésor public, Régie Enfance Jeunesse…' },
@@ -124,7 +124,7 @@ export function BillingSettingsForm({ canEdit }: { canEdit: boolean }) {
               <legend>Émetteur des factures</legend>
               <div className="form-grid">
                 {ISSUER_FIELDS.map(({ field, label, hint, inputMode, wide }) => (
-                  <TextField key={field} path={`issuer.${field}`} label={label} hint={hint} inputMode={inputMode} className={wide ? 'field-wide' : undefined} errors={errors} value={draft.issuer[field]} onChange={(value) => setIssuer(field, value)} />
+                  <TextField key={field} path={`issuer.${field}`} label={label} hint={hint} inputMode={inputMode} className={wide === 'full' ? 'field-full' : wide ? 'field-wide' : undefined} errors={errors} value={draft.issuer[field]} onChange={(value) => setIssuer(field, value)} />
                 ))}
                 <TextArea path="issuer.address" label="Adresse de la commune" hint="Une ligne par ligne d’adresse." errors={errors} value={draft.issuer.address} onChange={(value) => setIssuer('address', value)} />
                 <TextArea path="issuer.regieAddress" label="Adresse de la régie" hint="Une ligne par ligne d’adresse." errors={errors} value={draft.issuer.regieAddress} onChange={(value) => setIssuer('regieAddress', value)} />

@@ -179,7 +179,10 @@ export function CalendarSettings() {
         <ul className="plain-list">
           {(view?.schoolYears ?? []).map((schoolYear) => (
             <li key={schoolYear.id}>
-              <strong>{schoolYear.label}</strong> : du {frenchDay(schoolYear.startDate)} au {frenchDay(schoolYear.endDate)}{' '}
+              {/* One item for the list's flex row: its gap never stands before the colon. */}
+              <span>
+                <strong>{schoolYear.label}</strong> : du {frenchDay(schoolYear.startDate)} au {frenchDay(schoolYear.endDate)}
+              </span>
               <button type="button" className="button link" aria-label={`Modifier l’année ${schoolYear.label}`} onClick={() => editYear({ ...schoolYear })}>
                 Modifier
               </button>

@@ -151,6 +151,7 @@ export function TariffsSettings({ canEdit }: { canEdit: boolean }) {
                         <td>{pricingSummary(tariff.pricing)}</td>
                         <td>{tariff.updatedBy || '—'}</td>
                         <td>
+                          <div className="row-actions">
                           <button type="button" className="button small" aria-label={`Modifier le tarif ${validity}`} onClick={() => mayDiscard() && setEditing({ kind: 'tariff', id: tariff.id })}>
                             {canEdit ? 'Modifier' : 'Voir'}
                           </button>
@@ -170,6 +171,7 @@ export function TariffsSettings({ canEdit }: { canEdit: boolean }) {
                               </button>
                             )
                           ) : null}
+                          </div>
                         </td>
                       </tr>
                     );

@@ -79,6 +79,7 @@ function PairingForm({ initialUrl }: { initialUrl: string }) {
         <TextField
           path="portalUrl"
           label="Adresse du portail"
+          className="field-wide"
           errors={call.fields}
           value={portalUrl}
           maxLength={300}

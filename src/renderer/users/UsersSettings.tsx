@@ -159,7 +159,7 @@ export function UsersSettings() {
     <section className="card" aria-labelledby="users-title">
       <div className="card-header">
         <h2 id="users-title">Utilisateurs</h2>
-        <button ref={newButton} type="button" className="button primary small" onClick={() => open(EMPTY)}>
+        <button ref={newButton} type="button" className="button small" onClick={() => open(EMPTY)}>
           Nouvel utilisateur
         </button>
       </div>

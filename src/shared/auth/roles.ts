@@ -1,5 +1,5 @@
 export const ROLES = {
-  agent: "Agent d'accueil",
+  agent: 'Agent d’accueil',
   regisseur: 'Régisseur',
   admin: 'Administrateur',
 } as const;

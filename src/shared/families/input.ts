@@ -21,7 +21,7 @@ export const CAF_REGIMES = { '': 'Non renseigné', CAF: 'CAF', MSA: 'MSA', AUTRE
 export type CafRegime = keyof typeof CAF_REGIMES;
 
 export const DOCUMENT_KINDS = {
-  avis_imposition: "Avis d'imposition",
+  avis_imposition: 'Avis d’imposition',
   attestation_caf: 'Attestation CAF',
   justificatif_domicile: 'Justificatif de domicile',
   rib: 'RIB',
