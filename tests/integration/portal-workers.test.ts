@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/crypto/password.js';
+import { MAX_WORKERS, parseWorkers, readPortalConfig } from '../../src/portal/config.js';
 import { openPortalDatabase } from '../../src/portal/db/open.js';
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
 import { SYNC_PATHS, SYNC_PROTOCOL } from '../../src/shared/sync/contract.js';
@@ -50,8 +51,11 @@ async function freePort(): Promise<number> {
   return free;
 }
 
-/** One request on a connection of its own (agent: false), so the cluster may give it to either worker. */
-function call(method: 'GET' | 'POST', pathName: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+/**
+ * One request on a connection of its own (agent: false), so the cluster may give it to either worker. A connection
+ * handed to a worker as it is killed is never answered: the time-out ends it.
+ */
+function call(method: 'GET' | 'POST', pathName: string, headers: Record<string, string> = {}, body?: string, timeoutMs = 15_000): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = http.request({ host: '127.0.0.1', port, path: pathName, method, agent: false, headers }, (response) => {
       const chunks: Buffer[] = [];
@@ -69,6 +73,7 @@ function call(method: 'GET' | 'POST', pathName: string, headers: Record<string, 
       });
       response.on('error', reject);
     });
+    request.setTimeout(timeoutMs, () => request.destroy(new Error(`${method} ${pathName}: no answer after ${timeoutMs} ms`)));
     request.on('error', reject);
     request.end(body);
   });
@@ -93,8 +98,8 @@ class Browser {
     return { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
   }
 
-  async get(pathName: string): Promise<Answer> {
-    return this.keep(await call('GET', pathName, this.cookie()));
+  async get(pathName: string, timeoutMs?: number): Promise<Answer> {
+    return this.keep(await call('GET', pathName, this.cookie(), undefined, timeoutMs));
   }
 
   async post(action: string, fields: Record<string, string>): Promise<Answer> {
@@ -257,7 +262,7 @@ describe('the portal with two workers (GRENETTE_PORTAL_WORKERS=2)', () => {
     let replaced: Answer | undefined;
     while (!replaced) {
       if (Date.now() > deadline) throw new Error(`worker 2 not replaced after 30 s: ${output.slice(-3000)}`);
-      const answer = await browser.get('/').catch(() => null);
+      const answer = await browser.get('/', 3_000).catch(() => null);
       if (answer?.slot === 2 && answer.pid !== victim) replaced = answer;
       else await sleep(100);
     }
@@ -318,4 +323,18 @@ describe('the portal with two workers (GRENETTE_PORTAL_WORKERS=2)', () => {
     expect(code).toBe(0);
     for (const pid of pids.values()) expect(alive(pid)).toBe(false);
   }, 30_000);
+});
+
+describe('GRENETTE_PORTAL_WORKERS', () => {
+  it('is one process when unset, a whole number up to MAX_WORKERS otherwise, and refused in French else', () => {
+    expect(parseWorkers(undefined)).toBe(1);
+    expect(parseWorkers(' ')).toBe(1);
+    expect(parseWorkers('2')).toBe(2);
+    expect(parseWorkers(String(MAX_WORKERS))).toBe(MAX_WORKERS);
+    for (const bad of ['0', '-1', '1.5', 'deux', '2 workers', String(MAX_WORKERS + 1)]) {
+      expect(() => parseWorkers(bad), bad).toThrow(`GRENETTE_PORTAL_WORKERS invalide : « ${bad} » (un nombre de processus de 1 à ${MAX_WORKERS}`);
+    }
+    expect(() => readPortalConfig({ GRENETTE_PORTAL_WORKERS: 'auto' }, () => 'secret')).toThrow('GRENETTE_PORTAL_WORKERS invalide');
+    expect(readPortalConfig({}, () => 'secret').workers).toBe(1);
+  });
 });
