@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -41,6 +41,14 @@ const SECRET = 'secret-du-banc-portail-0123456789abcdef';
 const RULE = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' } as const;
 /** The portal's scrypt parameters (src/crypto/password.ts). */
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 };
+/** Linux's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 
@@ -181,6 +189,28 @@ async function openSessions(url: string, families: Family[]): Promise<Session[]>
   return sessions;
 }
 
+/**
+ * CPU seconds used so far by a process and its children (a cluster's primary and workers), from /proc (Linux; null
+ * elsewhere): set beside a phase's answers, it tells a portal that had no more cores to use from one that used them badly.
+ */
+function cpuSeconds(rootPid: number | undefined): number | null {
+  if (rootPid === undefined || !fs.existsSync('/proc/self/stat')) return null;
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // Fields after the command's closing parenthesis: state, ppid, …, utime (12th), stime (13th).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(entry) === rootPid || Number(fields[1]) === rootPid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / CLOCK_TICKS;
+}
+
 /** One GET on a connection of its own (the cluster hands each new connection to the next worker): the worker's slot. */
 function freshGet(url: string, pathName: string, cookie: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -247,11 +277,29 @@ function table(rows: Row[]): string {
   return [header, '-'.repeat(header.length), ...lines].join('\n');
 }
 
+/** A phase of the cores' comparison, with the CPU seconds the portal's processes used during it (null: not on Linux). */
+type Measured = LoadOutcome & { cpu: number | null };
+
 /** The week page on one process and on two workers, each turn, and the ratio of their means against issue 14's goal (≥ 1.5x). */
-function table2(rounds: { one: LoadOutcome; two: LoadOutcome }[]): string {
-  const header = ['planning (semaine)'.padEnd(24), 'portail /s', 'p50 ms', 'p99 ms', 'erreurs'].join(' | ');
-  const line = (label: string, o: LoadOutcome) =>
-    [label.padEnd(24), n0(o.perSecond).padStart(10), n1(o.p50).padStart(6), n1(o.p99).padStart(6), String(o.errors).padStart(7)].join(' | ');
+function table2(rounds: { one: Measured; two: Measured }[]): string {
+  const header = ['planning (semaine)'.padEnd(24), 'portail /s', 'p50 ms', 'p99 ms', 'erreurs', 'cœurs pris', 'pages / s CPU', 'réponses par processus'].join(' | ');
+  // The cluster hands each of the load's connections to a worker once: how evenly it did shows in each one's answers.
+  const shares = (o: LoadOutcome) => {
+    const counts = Object.entries(o.byWorker ?? {}).filter(([slot]) => slot !== '');
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    return counts.length === 0 ? '—' : counts.sort().map(([slot, n]) => `n° ${slot} : ${n1((n / total) * 100)} %`).join(', ');
+  };
+  const line = (label: string, o: Measured) =>
+    [
+      label.padEnd(24),
+      n0(o.perSecond).padStart(10),
+      n1(o.p50).padStart(6),
+      n1(o.p99).padStart(6),
+      String(o.errors).padStart(7),
+      (o.cpu === null ? '—' : (o.cpu / o.seconds).toFixed(2).replace('.', ',')).padStart(10),
+      (o.cpu === null || o.cpu === 0 ? '—' : n0(o.done / o.cpu)).padStart(13),
+      shares(o),
+    ].join(' | ');
   const mean = (side: 'one' | 'two') => rounds.reduce((sum, r) => sum + r[side].perSecond, 0) / rounds.length;
   const ratio = mean('two') / mean('one');
   return [
@@ -413,14 +461,21 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
     // The cores: the week page on one process and on two workers (GRENETTE_PORTAL_WORKERS=2, a second portal over the
     // same file and sessions, idle while the other is measured), in turns, twice: both see the same data, and a burst
     // of other work on a shared machine does not fall on one side only.
-    const week = (target: string) => load({ kind: 'get', url: target, connections: CONNECTIONS, seconds: SECONDS, targets: sessions.map((s) => ({ path: '/planning', cookie: s.cookie })) });
+    const week = (target: string) =>
+      load({ kind: 'get', url: target, connections: CONNECTIONS, seconds: SECONDS, countWorkers: true, targets: sessions.map((s) => ({ path: '/planning', cookie: s.cookie })) });
     const pair = await startPortal(2);
-    const rounds: { one: LoadOutcome; two: LoadOutcome }[] = [];
+    const measured = async (target: string, pid: number | undefined): Promise<Measured> => {
+      const before = cpuSeconds(pid);
+      const outcome = await week(target);
+      const after = cpuSeconds(pid);
+      return { ...outcome, cpu: before === null || after === null ? null : after - before };
+    };
+    const rounds: { one: Measured; two: Measured }[] = [];
     for (let round = 0; round < 2; round += 1) {
       await warmUp(url, sessions, 1);
-      const one = await week(url);
+      const one = await measured(url, single.process.pid);
       await warmUp(pair.url, sessions, 2);
-      rounds.push({ one, two: await week(pair.url) });
+      rounds.push({ one, two: await measured(pair.url, pair.process.pid) });
     }
     say(table2(rounds));
     return [];
