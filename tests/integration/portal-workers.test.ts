@@ -12,7 +12,7 @@ import { openPortalDatabase } from '../../src/portal/db/open.js';
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
 import { SYNC_PATHS, SYNC_PROTOCOL } from '../../src/shared/sync/contract.js';
 import { insertPublication, insertSettings, makePublication, PLANNING_SETTINGS, startSmtp, type TestSmtp } from '../helpers/portal.js';
-import { exited, REPO, SYNC_SECRET } from '../helpers/sync.js';
+import { exited, REPO, spawnTsx, SYNC_SECRET } from '../helpers/sync.js';
 
 /**
  * Issue 14, « Use the cores »: the real portal CLI with GRENETTE_PORTAL_WORKERS=2, as a process of its own on a temp
@@ -158,56 +158,56 @@ const alive = (pid: number) => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-workers-'));
-  // The commune as the office's publications leave it, written before the portal starts.
-  const seed = openPortalDatabase(dataDir, () => new Date());
-  await insertSettings(seed.db, PLANNING_SETTINGS);
-  for (const familyId of [1, ...DECIDED, GUESSED]) await insertPublication(seed.db, makePublication(familyId));
-  const hash = await hashPassword(PASSWORD);
-  await seed.db.updateTable('accounts').set({ password_hash: hash, activated_at: new Date().toISOString() }).where('email', 'in', [emailOf(1), emailOf(GUESSED)]).execute();
-  await seed.close();
-
-  smtp = await startSmtp();
-  port = await freePort();
-  // No GRENETTE_PORTAL_COOKIE_SECRET: the primary's random one must serve both workers.
-  const { GRENETTE_PORTAL_COOKIE_SECRET: _unset, ...env } = process.env;
-  portal = spawn(process.execPath, ['--import', 'tsx', 'src/portal/cli.ts'], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...env,
-      GRENETTE_PORTAL_WORKERS: '2',
-      GRENETTE_PORTAL_WORKER_HEADER: '1',
-      GRENETTE_PORTAL_DATA: dataDir,
-      GRENETTE_PORTAL_PORT: String(port),
-      GRENETTE_PORTAL_HOST: '127.0.0.1',
-      GRENETTE_SMTP_URL: smtp.url,
-      GRENETTE_SYNC_SECRET: SYNC_SECRET,
-    },
-  });
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-30_000));
-  portal.stdout!.on('data', keep);
-  portal.stderr!.on('data', keep);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (portal.exitCode !== null) throw new Error(`portal exited (${portal.exitCode}): ${output}`);
-    if (output.includes('2 processus')) break;
-    if (Date.now() > deadline) throw new Error(`portal not up after 60 s: ${output}`);
-    await sleep(200);
-  }
-}, 90_000);
-
-afterAll(async () => {
-  if (portal && portal.exitCode === null && portal.signalCode === null) {
-    portal.kill('SIGKILL');
-    await exited(portal);
-  }
-  await smtp?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
 describe('the portal with two workers (GRENETTE_PORTAL_WORKERS=2)', () => {
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-workers-'));
+    // The commune as the office's publications leave it, written before the portal starts.
+    const seed = openPortalDatabase(dataDir, () => new Date());
+    await insertSettings(seed.db, PLANNING_SETTINGS);
+    for (const familyId of [1, ...DECIDED, GUESSED]) await insertPublication(seed.db, makePublication(familyId));
+    const hash = await hashPassword(PASSWORD);
+    await seed.db.updateTable('accounts').set({ password_hash: hash, activated_at: new Date().toISOString() }).where('email', 'in', [emailOf(1), emailOf(GUESSED)]).execute();
+    await seed.close();
+
+    smtp = await startSmtp();
+    port = await freePort();
+    // No GRENETTE_PORTAL_COOKIE_SECRET: the primary's random one must serve both workers.
+    const { GRENETTE_PORTAL_COOKIE_SECRET: _unset, ...env } = process.env;
+    portal = spawn(process.execPath, ['--import', 'tsx', 'src/portal/cli.ts'], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...env,
+        GRENETTE_PORTAL_WORKERS: '2',
+        GRENETTE_PORTAL_WORKER_HEADER: '1',
+        GRENETTE_PORTAL_DATA: dataDir,
+        GRENETTE_PORTAL_PORT: String(port),
+        GRENETTE_PORTAL_HOST: '127.0.0.1',
+        GRENETTE_SMTP_URL: smtp.url,
+        GRENETTE_SYNC_SECRET: SYNC_SECRET,
+      },
+    });
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-30_000));
+    portal.stdout!.on('data', keep);
+    portal.stderr!.on('data', keep);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (portal.exitCode !== null) throw new Error(`portal exited (${portal.exitCode}): ${output}`);
+      if (output.includes('2 processus')) break;
+      if (Date.now() > deadline) throw new Error(`portal not up after 60 s: ${output}`);
+      await sleep(200);
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    if (portal && portal.exitCode === null && portal.signalCode === null) {
+      portal.kill('SIGKILL');
+      await exited(portal);
+    }
+    await smtp?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
   const browser = new Browser();
   const pids = new Map<number, number>();
 
@@ -337,4 +337,37 @@ describe('GRENETTE_PORTAL_WORKERS', () => {
     expect(() => readPortalConfig({ GRENETTE_PORTAL_WORKERS: 'auto' }, () => 'secret')).toThrow('GRENETTE_PORTAL_WORKERS invalide');
     expect(readPortalConfig({}, () => 'secret').workers).toBe(1);
   });
+});
+
+describe('two portal processes writing the same rows', () => {
+  it('wait for each other: a transaction that reads then writes begins IMMEDIATE, and no failure is lost', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-writers-'));
+    try {
+      (await openPortalDatabase(dir, () => new Date())).close();
+      const COUNT = 300;
+      const ready: Promise<void>[] = [];
+      const done: Promise<{ errors: number; first: string | null }>[] = [];
+      const children = [0, 1].map(() => {
+        let isReady: () => void = () => undefined;
+        let isDone: (value: { errors: number; first: string | null }) => void = () => undefined;
+        ready.push(new Promise<void>((resolve) => (isReady = resolve)));
+        done.push(new Promise((resolve) => (isDone = resolve)));
+        return spawnTsx('portal-throttle-child.ts', [dir, String(COUNT)], {}, (line) => {
+          if (line === 'ready') isReady();
+          if (line.startsWith('done ')) isDone(JSON.parse(line.slice(5)) as { errors: number; first: string | null });
+        });
+      });
+      await Promise.all(ready);
+      fs.writeFileSync(path.join(dir, 'go'), '');
+      const outcomes = await Promise.all(done);
+      await Promise.all(children.map(exited));
+      expect(outcomes).toEqual([{ errors: 0, first: null }, { errors: 0, first: null }]);
+      const db = new Database(path.join(dir, 'portal.sqlite'), { readonly: true });
+      const row = db.prepare('SELECT failures FROM login_throttle').get() as { failures: number };
+      db.close();
+      expect(row.failures).toBe(2 * COUNT);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
