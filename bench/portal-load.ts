@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
  */
 
 export type LoadPhase =
-  | { kind: 'get'; url: string; connections: number; seconds: number; targets: { path: string; cookie: string }[] }
+  | { kind: 'get'; url: string; connections: number; seconds: number; targets: { path: string; cookie: string }[]; countWorkers?: boolean }
   | { kind: 'post'; url: string; connections: number; seconds: number; posts: { path: string; cookie: string; body: string }[] }
   | { kind: 'login'; url: string; connections: number; seconds: number; logins: { email: string; password: string }[] }
   | { kind: 'scrypt'; seconds: number; parallel: number; params: { N: number; r: number; p: number; keyLength: number } };
@@ -28,6 +28,8 @@ export interface LoadOutcome {
   locations: string[];
   /** Requests sent: past the prepared list's length, a POST phase sent some twice. */
   sent: number;
+  /** With countWorkers: the answers of each worker of a cluster (its x-grenette-worker slot). */
+  byWorker?: Record<string, number>;
 }
 
 function percentile(sorted: number[], fraction: number): number {
@@ -65,6 +67,7 @@ async function httpPhase(phase: Exclude<LoadPhase, { kind: 'scrypt' }>): Promise
   const samples: number[] = [];
   const locations: string[] = [];
   const statuses: Record<string, number> = {};
+  const byWorker: Record<string, number> = {};
   let next = 0;
   let requests: autocannon.Request[];
   if (phase.kind === 'get') {
@@ -74,6 +77,15 @@ async function httpPhase(phase: Exclude<LoadPhase, { kind: 'scrypt' }>): Promise
           const target = phase.targets[next++ % phase.targets.length]!;
           return { ...request, method: 'GET', path: target.path, headers: { ...request.headers, cookie: target.cookie } };
         },
+        // Only when asked: autocannon keeps each body for onResponse, work for this client the other phases spare.
+        ...(phase.countWorkers
+          ? {
+              onResponse: (_status: number, _body: string, _context: Record<string, unknown>, headers: Record<string, string | string[]>) => {
+                const slot = (headerValue(headers ?? {}, 'x-grenette-worker')[0] ?? '').split(' ')[0]!;
+                byWorker[slot] = (byWorker[slot] ?? 0) + 1;
+              },
+            }
+          : {}),
       },
     ];
   } else if (phase.kind === 'post') {
@@ -133,6 +145,7 @@ async function httpPhase(phase: Exclude<LoadPhase, { kind: 'scrypt' }>): Promise
     statuses,
     locations,
     sent: next,
+    ...(phase.kind === 'get' && phase.countWorkers ? { byWorker } : {}),
   };
 }
 

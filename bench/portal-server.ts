@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,8 @@ import type { BenchResult } from './stats.js';
  * the portal's answers per second, p50, p99 and errors beside the bare server's, and the ratio; logins are set
  * beside the raw throughput of crypto.scrypt (the portal's parameters) on the same cores, their physical limit. Then
  * the loss count: every absence the portal acknowledged is in its table once, and the real office pull brings each
- * into a copy of the bench commune once. How to read it: bench/README.md. (It replaces the former « rush », whose client ran
+ * into a copy of the bench commune once. Last, the cores: the week page on one process and on two workers
+ * (GRENETTE_PORTAL_WORKERS=2), in turns, and the ratio. How to read it: bench/README.md. (It replaces the former « rush », whose client ran
  * in the server's process and so measured itself as much as the portal.)
  */
 
@@ -39,6 +41,14 @@ const SECRET = 'secret-du-banc-portail-0123456789abcdef';
 const RULE = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' } as const;
 /** The portal's scrypt parameters (src/crypto/password.ts). */
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 };
+/** Linux's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 
@@ -79,14 +89,15 @@ async function load(phase: LoadPhase): Promise<LoadOutcome> {
   return JSON.parse(out) as LoadOutcome;
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, logs: () => string): Promise<void> {
+/** Up: answering, and with several workers, each of them listening (the primary says so once they all are). */
+async function waitUntilUp(url: string, child: ChildProcess, logs: () => string, workers = 1): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`portal process exited (${child.exitCode}): ${logs().slice(-2000)}`);
     try {
       const response = await request(`${url}/connexion`);
       await response.body.text();
-      if (response.statusCode === 200) return;
+      if (response.statusCode === 200 && (workers === 1 || logs().includes(`${workers} processus`))) return;
     } catch {
       // not listening yet
     }
@@ -178,6 +189,57 @@ async function openSessions(url: string, families: Family[]): Promise<Session[]>
   return sessions;
 }
 
+/**
+ * CPU seconds used so far by a process and its children (a cluster's primary and workers), from /proc (Linux; null
+ * elsewhere): set beside a phase's answers, it tells a portal that had no more cores to use from one that used them badly.
+ */
+function cpuSeconds(rootPid: number | undefined): number | null {
+  if (rootPid === undefined || !fs.existsSync('/proc/self/stat')) return null;
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // Fields after the command's closing parenthesis: state, ppid, …, utime (12th), stime (13th).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(entry) === rootPid || Number(fields[1]) === rootPid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/** One GET on a connection of its own (the cluster hands each new connection to the next worker): the worker's slot. */
+function freshGet(url: string, pathName: string, cookie: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const call = http.get(`${url}${pathName}`, { agent: false, headers: { cookie } }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 200 ? resolve(String(response.headers['x-grenette-worker'] ?? '').split(' ')[0]!) : reject(new Error(`${pathName}: ${response.statusCode}`))));
+    });
+    call.on('error', reject);
+  });
+}
+
+/**
+ * Before the cores are compared: every family's week page served by each worker once, unmeasured, as by a portal that
+ * has been serving a while (each worker parses and keeps the publications it serves, and the sessions' last use is
+ * written at most once a minute, auth/sessions.ts). The cluster's workers say which one answered
+ * (GRENETTE_PORTAL_WORKER_HEADER), so each family is asked until all have served it.
+ */
+async function warmUp(url: string, sessions: Session[], workers: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < sessions.length) {
+      const session = sessions[next++]!;
+      const served = new Set<string>();
+      for (let tries = 0; served.size < workers && tries < 20; tries += 1) served.add(await freshGet(url, '/planning', session.cookie));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+}
+
 async function pageSize(url: string, pathName: string, session: Session): Promise<number> {
   const response = await request(`${url}${pathName}`, { headers: { cookie: session.cookie } });
   const body = Buffer.from(await response.body.arrayBuffer());
@@ -213,6 +275,40 @@ function table(rows: Row[]): string {
     ].join(' | '),
   );
   return [header, '-'.repeat(header.length), ...lines].join('\n');
+}
+
+/** A phase of the cores' comparison, with the CPU seconds the portal's processes used during it (null: not on Linux). */
+type Measured = LoadOutcome & { cpu: number | null };
+
+/** The week page on one process and on two workers, each turn, and the ratio of their means against issue 14's goal (≥ 1.5x). */
+function table2(rounds: { one: Measured; two: Measured }[]): string {
+  const header = ['planning (semaine)'.padEnd(24), 'portail /s', 'p50 ms', 'p99 ms', 'erreurs', 'cœurs pris', 'pages / s CPU', 'réponses par processus'].join(' | ');
+  // The cluster hands each of the load's connections to a worker once: how evenly it did shows in each one's answers.
+  const shares = (o: LoadOutcome) => {
+    const counts = Object.entries(o.byWorker ?? {}).filter(([slot]) => slot !== '');
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    return counts.length === 0 ? '—' : counts.sort().map(([slot, n]) => `n° ${slot} : ${n1((n / total) * 100)} %`).join(', ');
+  };
+  const line = (label: string, o: Measured) =>
+    [
+      label.padEnd(24),
+      n0(o.perSecond).padStart(10),
+      n1(o.p50).padStart(6),
+      n1(o.p99).padStart(6),
+      String(o.errors).padStart(7),
+      (o.cpu === null ? '—' : (o.cpu / o.seconds).toFixed(2).replace('.', ',')).padStart(10),
+      (o.cpu === null || o.cpu === 0 ? '—' : n0(o.done / o.cpu)).padStart(13),
+      shares(o),
+    ].join(' | ');
+  const mean = (side: 'one' | 'two') => rounds.reduce((sum, r) => sum + r[side].perSecond, 0) / rounds.length;
+  const ratio = mean('two') / mean('one');
+  return [
+    `\nLes cœurs : le planning de la semaine servi par un processus, puis par deux (GRENETTE_PORTAL_WORKERS=2), à tour de rôle, sur ${os.availableParallelism()} cœurs :\n`,
+    header,
+    '-'.repeat(header.length),
+    ...rounds.flatMap((r, index) => [line(`1 processus, tour ${index + 1}`, r.one), line(`2 processus, tour ${index + 1}`, r.two)]),
+    `\nRapport des moyennes, 2 / 1 : ${Number.isFinite(ratio) ? ratio.toFixed(2).replace('.', ',') : '—'} (${n0(mean('two'))} / ${n0(mean('one'))} par seconde ; objectif ≥ 1,5 : ${ratio >= 1.5 ? 'oui' : 'NON'})`,
+  ].join('\n');
 }
 
 export async function benchPortalServer(office: BenchOffice, say: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<BenchResult[]> {
@@ -266,24 +362,32 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
     });
     await seed.close();
 
-    // The portal as `npm run portal` starts it, and the bare server, each in its own process.
-    const port = await freePort();
-    let portalLog = '';
-    const portalProcess = tsxProcess('src/portal/cli.ts', {
-      ...process.env,
-      GRENETTE_PORTAL_DATA: dataDir,
-      GRENETTE_PORTAL_PORT: String(port),
-      GRENETTE_PORTAL_HOST: '127.0.0.1',
-      GRENETTE_SYNC_SECRET: SECRET,
-      GRENETTE_PORTAL_COOKIE_SECRET: 'banc-cookie-0123456789abcdef0123456789',
-    });
-    children.push(portalProcess);
-    // Its request log is read (as a service manager would), or a full pipe would stall it; only the end is kept.
-    const keep = (chunk: Buffer) => (portalLog = (portalLog + chunk.toString('utf8')).slice(-20_000));
-    portalProcess.stdout!.on('data', keep);
-    portalProcess.stderr!.on('data', keep);
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntilUp(url, portalProcess, () => portalLog);
+    // The portal as `npm run portal` starts it (with `workers` processes), and the bare server, each in its own process.
+    const startPortal = async (workers: number) => {
+      const port = await freePort();
+      let portalLog = '';
+      const portalProcess = tsxProcess('src/portal/cli.ts', {
+        ...process.env,
+        GRENETTE_PORTAL_DATA: dataDir,
+        GRENETTE_PORTAL_PORT: String(port),
+        GRENETTE_PORTAL_HOST: '127.0.0.1',
+        GRENETTE_SYNC_SECRET: SECRET,
+        GRENETTE_PORTAL_COOKIE_SECRET: 'banc-cookie-0123456789abcdef0123456789',
+        GRENETTE_PORTAL_WORKERS: String(workers),
+        // Only a cluster's workers read it (warmUp): one header naming the worker, never set by a single process.
+        GRENETTE_PORTAL_WORKER_HEADER: '1',
+      });
+      children.push(portalProcess);
+      // Its request log is read (as a service manager would), or a full pipe would stall it; only the end is kept.
+      const keep = (chunk: Buffer) => (portalLog = (portalLog + chunk.toString('utf8')).slice(-20_000));
+      portalProcess.stdout!.on('data', keep);
+      portalProcess.stderr!.on('data', keep);
+      const portalUrl = `http://127.0.0.1:${port}`;
+      await waitUntilUp(portalUrl, portalProcess, () => portalLog, workers);
+      return { url: portalUrl, process: portalProcess };
+    };
+    const single = await startPortal(1);
+    const url = single.url;
     const bareProcess = tsxProcess('bench/portal-bare.ts');
     children.push(bareProcess);
     const barePort = await new Promise<number>((resolve) => bareProcess.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString('utf8').trim()))));
@@ -353,6 +457,27 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
     const storedReachOffice = stored.every((uid) => atOffice.has(uid));
     const exact = missingAtPortal === 0 && missingAtOffice === 0 && storedSet.size === stored.length && stored.length <= absence.sent && officeRows.length === stored.length && storedReachOffice && resent === 0;
     say(exact ? 'Aucune perte, aucun doublon : chaque demande accusée est au portail et au bureau, une fois.' : 'PERTE OU ÉCART : voir les chiffres ci-dessus.');
+
+    // The cores: the week page on one process and on two workers (GRENETTE_PORTAL_WORKERS=2, a second portal over the
+    // same file and sessions, idle while the other is measured), in turns, twice: both see the same data, and a burst
+    // of other work on a shared machine does not fall on one side only.
+    const week = (target: string) =>
+      load({ kind: 'get', url: target, connections: CONNECTIONS, seconds: SECONDS, countWorkers: true, targets: sessions.map((s) => ({ path: '/planning', cookie: s.cookie })) });
+    const pair = await startPortal(2);
+    const measured = async (target: string, pid: number | undefined): Promise<Measured> => {
+      const before = cpuSeconds(pid);
+      const outcome = await week(target);
+      const after = cpuSeconds(pid);
+      return { ...outcome, cpu: before === null || after === null ? null : after - before };
+    };
+    const rounds: { one: Measured; two: Measured }[] = [];
+    for (let round = 0; round < 2; round += 1) {
+      await warmUp(url, sessions, 1);
+      const one = await measured(url, single.process.pid);
+      await warmUp(pair.url, sessions, 2);
+      rounds.push({ one, two: await measured(pair.url, pair.process.pid) });
+    }
+    say(table2(rounds));
     return [];
   } finally {
     await Promise.all(children.map(stop));

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import cluster from 'node:cluster';
 import { systemClock } from '../shared/clock.js';
+import { attachWorker, clusterWorker, runPrimary } from './cluster.js';
 import { readPortalConfig } from './config.js';
 import { smtpMailer } from './mail/smtp.js';
 import { buildPortal } from './server.js';
@@ -7,19 +9,30 @@ import { buildPortal } from './server.js';
 /** `npm run portal`: the portail famille on the configuration of the environment (README: Portail famille). */
 async function main(): Promise<void> {
   const config = readPortalConfig(process.env, () => randomBytes(32).toString('hex'));
-  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
-  const app = buildPortal({ dataDir: config.dataDir, clock: systemClock, mailer, config, logger: true });
-  if (!mailer) app.log.warn('GRENETTE_SMTP_URL is not set: mail stays in the outbox');
+  if (config.workers > 1 && cluster.isPrimary) {
+    await runPrimary(config);
+    return;
+  }
+  // In a cluster (cluster.ts) the primary sends the mail and purges: a worker has no mailer and wakes the primary's.
+  const worker = clusterWorker();
+  const mailer = !worker && config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const app = buildPortal({ dataDir: config.dataDir, clock: systemClock, mailer, config, logger: true, kickMailElsewhere: worker?.kickMail });
+  if (!mailer && !worker) app.log.warn('GRENETTE_SMTP_URL is not set: mail stays in the outbox');
+  let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     app.log.info({ signal }, 'stopping');
     await app.close();
     mailer?.close();
     process.exit(0);
   };
+  if (worker) attachWorker(app, worker, (reason) => void stop(reason));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   const address = await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Portail famille : ${address} (public : ${config.publicUrl})`);
+  if (worker) app.log.info({ worker: worker.slot }, `worker listening on ${address}`);
+  else app.log.info(`Portail famille : ${address} (public : ${config.publicUrl})`);
 }
 
 main().catch((error: unknown) => {

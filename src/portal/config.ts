@@ -10,7 +10,10 @@ export interface PortalConfig {
   smtpUrl: string | null;
   mailFrom: string;
   syncSecret: string | null;
-  /** Secret for signing the pre-session CSRF cookie; random per process when unset (forms then expire at restart). */
+  /**
+   * Secret for signing the pre-session CSRF cookie and the device cookie; random at start when unset (forms then expire
+   * at restart), one for all the workers of a cluster (cluster.ts hands the primary's to each).
+   */
   cookieSecret: string;
   production: boolean;
   /**
@@ -18,6 +21,8 @@ export interface PortalConfig {
    * addresses or CIDR ranges of the reverse proxies, or a number of proxy hops in front of the portal.
    */
   trustProxy: TrustProxy;
+  /** Portal processes serving the port (node:cluster, cluster.ts); 1: a single process, no cluster. */
+  workers: number;
 }
 
 export type TrustProxy = false | number | string[];
@@ -61,6 +66,23 @@ function isAddressOrRange(entry: string): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+/** More processes than this would only fight over the SQLite file's write lock: a server has rarely more cores to give. */
+export const MAX_WORKERS = 32;
+
+/**
+ * GRENETTE_PORTAL_WORKERS: unset or empty → 1 (one process, no cluster); otherwise a whole number of processes from 1 to
+ * MAX_WORKERS sharing the port and the SQLite file (about one per core the portal may use).
+ */
+export function parseWorkers(value: string | undefined): number {
+  const text = (value ?? '').trim();
+  if (text === '') return 1;
+  const workers = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(workers >= 1 && workers <= MAX_WORKERS)) {
+    throw new Error(`GRENETTE_PORTAL_WORKERS invalide : « ${text} » (un nombre de processus de 1 à ${MAX_WORKERS}, par exemple le nombre de cœurs)`);
+  }
+  return workers;
+}
+
 export function isHttps(config: Pick<PortalConfig, 'publicUrl'>): boolean {
   return config.publicUrl.startsWith('https://');
 }
@@ -80,5 +102,6 @@ export function readPortalConfig(env: NodeJS.ProcessEnv = process.env, randomSec
     cookieSecret: env.GRENETTE_PORTAL_COOKIE_SECRET ?? randomSecret(),
     production: env.NODE_ENV === 'production',
     trustProxy: parseTrustProxy(env.GRENETTE_PORTAL_TRUST_PROXY),
+    workers: parseWorkers(env.GRENETTE_PORTAL_WORKERS),
   };
 }

@@ -33,7 +33,7 @@ function deepFreeze<T>(value: T): T {
  * Parsed publications kept in memory, per database, by family and version. A publication is some 64 KB of JSON that
  * zod validates in full: parsed on every page view it was a tenth of a page's cost. Each view still reads the row's
  * version (the primary key's row, a few bytes), so a new publication, written by this process or another one on the
- * same database, is read at the next view; the JSON is read and parsed only when the version changed. The most
+ * same database (each worker of GRENETTE_PORTAL_WORKERS keeps its own cache), is read at the next view; the JSON is read and parsed only when the version changed. The most
  * recently seen MAX_KEPT families are kept.
  */
 const MAX_KEPT = 5_000;

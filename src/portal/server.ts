@@ -6,7 +6,6 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { isHttps, readPortalConfig, type PortalConfig } from './config.js';
-import { purgeExpired } from './auth/maintenance.js';
 import { loadSession, LoginRequired } from './auth/sessions.js';
 import { openPortalDatabase, type PortalDb } from './db/open.js';
 import { HttpError, type PortalContext, type PortalModule } from './http/context.js';
@@ -17,7 +16,8 @@ import { html } from './http/html.js';
 import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT, tooLargeMessage } from './http/limits.js';
 import { sendPage } from './http/render.js';
 import { registerStatic } from './http/static.js';
-import { deliverOutbox, startOutboxSender, type Mailer } from './mail/outbox.js';
+import { startPortalJobs } from './jobs.js';
+import type { Mailer } from './mail/outbox.js';
 import { PAGE_MODULES } from './pages/index.js';
 import { registerSyncRoutes } from './sync/routes.js';
 
@@ -39,6 +39,11 @@ export interface BuildPortalOptions {
   pullMaxFileBytes?: number;
   /** Milliseconds between outbox passes (mail is also sent right after it is queued). */
   mailIntervalMs?: number;
+  /**
+   * Set in a cluster's worker (cluster.ts): the mail sender and the purge run in the primary, not here, and this wakes
+   * the sender there when a mail is queued. Unset: this process runs them (jobs.ts).
+   */
+  kickMailElsewhere?: () => void;
 }
 
 export interface PortalHandle {
@@ -103,8 +108,8 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     return503OnClosing: true,
   });
 
-  const sender = options.mailer ? startOutboxSender(db, options.mailer, clock, app.log, options.mailIntervalMs) : null;
-  const ctx: PortalContext = { db, clock, config, log: app.log, kickMail: () => sender?.kick() };
+  const jobs = options.kickMailElsewhere ? null : startPortalJobs(db, clock, options.mailer ?? null, app.log, options.mailIntervalMs);
+  const ctx: PortalContext = { db, clock, config, log: app.log, kickMail: options.kickMailElsewhere ?? (() => jobs?.kickMail()) };
   const routes: PortalHandle['routes'] = [];
   app.decorate('portal', {
     db,
@@ -112,9 +117,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     config,
     routes,
     async flushMail() {
-      if (!options.mailer) return;
-      await sender?.idle();
-      await deliverOutbox(db, options.mailer, clock, app.log);
+      await jobs?.flushMail();
     },
   });
   app.addHook('onRoute', (route) => {
@@ -218,14 +221,8 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, pullMaxFileBytes: options.pullMaxFileBytes, onPublished: () => ctx.kickMail() });
   for (const register of [...PAGE_MODULES, ...(options.modules ?? [])]) register(app, ctx);
 
-  const purge = setInterval(() => {
-    purgeExpired(db, clock()).catch((error: unknown) => app.log.error({ err: error }, 'purge failed'));
-  }, 10 * 60 * 1000);
-  purge.unref();
-
   app.addHook('onClose', async () => {
-    clearInterval(purge);
-    await sender?.stop();
+    await jobs?.stop();
     await opened?.close();
   });
   return app;

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, type Transaction } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { loadMigrations, prepareDatabase } from '../../server/migrate.js';
 import { StatementCache } from '../../server/statement-cache.js';
+import { ImmediateSqliteDialect } from './immediate.js';
 import type { PortalDatabase } from './schema.js';
 
 export type PortalDb = Kysely<PortalDatabase>;
@@ -25,7 +26,10 @@ export function portalMigrationsDir(): string {
   return process.env.GRENETTE_PORTAL_MIGRATIONS_DIR ?? path.resolve(here, '../../../migrations/portal');
 }
 
-/** Opens (creating if needed) the portal's SQLite file in `dataDir`: WAL, foreign keys, pending migrations. */
+/**
+ * Opens (creating if needed) the portal's SQLite file in `dataDir`: WAL, foreign keys, a busy timeout (another portal
+ * process's write is waited for, not failed), pending migrations; transactions begin IMMEDIATE (immediate.ts).
+ */
 export function openPortalDatabase(dataDir: string, clock: Clock): OpenedPortalDatabase {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'portal.sqlite');
@@ -37,7 +41,7 @@ export function openPortalDatabase(dataDir: string, clock: Clock): OpenedPortalD
     throw error;
   }
   const statements = new StatementCache(sqlite);
-  const db = new Kysely<PortalDatabase>({ dialect: new SqliteDialect({ database: statements }) });
+  const db = new Kysely<PortalDatabase>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
   return {
     file,
     sqlite,
