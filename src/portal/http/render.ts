@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PortalSettings } from '../../shared/sync/contract.js';
 import { loadSettings } from '../content.js';
 import type { PortalContext } from './context.js';
 import { html, type HtmlValue, type SafeHtml } from './html.js';
@@ -9,9 +10,10 @@ export async function sendPage(
   ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
-  page: { title: string; main: HtmlValue; status?: number; current?: string },
+  // settings: the ones the page already read (one query less on the pages families open most).
+  page: { title: string; main: HtmlValue; status?: number; current?: string; settings?: PortalSettings },
 ): Promise<FastifyReply> {
-  const settings = await loadSettings(ctx.db, ctx.log);
+  const settings = page.settings ?? (await loadSettings(ctx.db, ctx.log));
   const session = request.familySession;
   const body = layout({
     title: page.title,

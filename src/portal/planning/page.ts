@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isoWeekday } from '../../shared/calendar/days.js';
-import { formatDayFr, weekdayNameFr } from '../../shared/calendar/format.js';
+import { MONTHS_FR, formatDayFr, weekdayNameFr } from '../../shared/calendar/format.js';
+import { memoizeByString } from '../../shared/memo.js';
 import { parisDay } from '../../shared/clock.js';
 import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASONS, ABSENCE_REASON_CODES } from '../../shared/planning/reasons.js';
@@ -67,14 +68,17 @@ function cellUrl(cell: { childId: number; serviceId: number; day: string }, view
 
 const SHORT_WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
 
-function shortDeadline(iso: string): string {
-  // 'mercredi 2 décembre 2026 à 12h00' → 'mer. 2/12 12h00': the grid's visible hint; the full text is for screen readers.
+// 'mercredi 2 décembre 2026 à 12h00' → 'mer. 2/12 12h00': the grid's visible hint; the full text is for screen readers.
+// Kept by instant, like the long form it is cut from (a week's cells share one or two deadlines).
+export const shortDeadline = memoizeByString((iso: string): string => {
   const full = describeDeadline(iso);
-  const match = /^(\S+) (\d+|1er) \S+ \d{4} à (\S+)$/.exec(full);
+  const match = /^(\S+) (\d+|1er) (\S+) \d{4} à (\S+)$/.exec(full);
   if (!match) return full;
   const weekday = SHORT_WEEKDAYS[['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'].indexOf(match[1]!)] ?? match[1]!;
-  return `${weekday} ${match[2]!.replace('er', '')}/${iso.slice(5, 7)} ${match[3]!}`;
-}
+  // The month of the Paris day (not of the UTC instant: a deadline at midnight on the 1st is the day before in UTC).
+  const month = (MONTHS_FR as readonly string[]).indexOf(match[3]!) + 1;
+  return `${weekday} ${match[2]!.replace('er', '')}/${String(month).padStart(2, '0')} ${match[4]!}`;
+});
 
 /** The refusal a family must read on the cell itself, not only in a tooltip: the office's reason, or that it gave none. */
 function refusalText(cell: CellView): string | null {
@@ -185,6 +189,7 @@ async function planningPage(ctx: PortalContext, request: FastifyRequest, reply: 
   return sendPage(ctx, request, reply, {
     title: `Planning de ${name}`,
     current: '/planning',
+    settings: pc.settings,
     main: html`<h1>Planning</h1>
 ${confirmation(pc, query.demande, query.ignores)}
 ${deadline ? html`<p class="deadline"><strong>${deadline}</strong>.</p>` : ''}
@@ -351,6 +356,7 @@ async function cellPage(
   return sendPage(ctx, request, reply, {
     title: `${child.prenom} – ${title}`,
     current: '/planning',
+    settings: pc.settings,
     status,
     main: html`<h1>${child.prenom} ${child.nom} : ${title}</h1>
 ${alertBox(error)}
