@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { systemClock } from '../shared/clock.js';
 import { readPortalConfig } from './config.js';
 import { smtpMailer } from './mail/smtp.js';
+import { portalStorage } from './db/open.js';
 import { buildPortal } from './server.js';
 
 /** `npm run portal`: the portail famille on the configuration of the environment (README: Portail famille). */
 async function main(): Promise<void> {
   const config = readPortalConfig(process.env, () => randomBytes(32).toString('hex'));
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
-  const app = buildPortal({ dataDir: config.dataDir, clock: systemClock, mailer, config, logger: true });
+  const app = buildPortal({ storage: portalStorage(config), clock: systemClock, mailer, config, logger: true });
   if (!mailer) app.log.warn('GRENETTE_SMTP_URL is not set: mail stays in the outbox');
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'stopping');

@@ -9,6 +9,7 @@ import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js'
 import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
 import { recordRequest, type RequestDraft } from '../../src/portal/requests/submit.js';
 import { buildPortal, type BuildPortalOptions } from '../../src/portal/server.js';
+import { testPortalStorage } from './portal-db.js';
 
 export const SYNC_SECRET = 'secret-partage-de-test-0123456789abcdef';
 
@@ -26,10 +27,13 @@ export interface TestPortal {
 
 export async function startTestPortal(
   clock: Clock,
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-')),
+  given?: string,
   options: Pick<BuildPortalOptions, 'pullMaxFileBytes'> = {},
 ): Promise<TestPortal> {
-  const opened: OpenedPortalDatabase = openPortalDatabase(dataDir, clock);
+  const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-'));
+  const database = await testPortalStorage(dataDir);
+  const opened: OpenedPortalDatabase = openPortalDatabase(database.storage, clock);
+  await opened.ready();
   const app = buildPortal({
     ...options,
     db: opened.db,
@@ -46,6 +50,8 @@ export async function startTestPortal(
     async close() {
       await app.close();
       await opened.close();
+      // A folder the test gave may be opened again (a restart): its PostgreSQL schema stays until the test run ends.
+      if (given === undefined) await database.drop();
     },
   };
 }
