@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createHash, randomBytes } from 'node:crypto';
-import type { PortalStorage } from '../../src/portal/db/open.js';
+import type { Clock } from '../../src/shared/clock.js';
+import { openPortalDatabase, type OpenedPortalDatabase, type PortalStorage } from '../../src/portal/db/open.js';
 
 /**
  * The database the portal tests run on: the SQLite file in the test's data folder, or, with
@@ -54,4 +55,15 @@ export async function testPortalStorage(dataDir: string): Promise<TestPortalStor
   if (TEST_PORTAL_DB === 'sqlite') return { storage: { kind: 'sqlite', dataDir }, drop: async () => {} };
   const fresh = await freshPgSchema(dataDir);
   return { storage: { kind: 'postgres', url: fresh.url }, drop: fresh.drop };
+}
+
+/**
+ * The portal's database of a test's data folder, opened and migrated: the SQLite file, or (PostgreSQL) the folder's
+ * schema, which another process opening the same folder finds again. `drop` removes the schema once the test is done.
+ */
+export async function openTestPortalDatabase(dataDir: string, clock: Clock): Promise<OpenedPortalDatabase & { drop(): Promise<void> }> {
+  const database = await testPortalStorage(dataDir);
+  const opened = openPortalDatabase(database.storage, clock);
+  await opened.ready();
+  return Object.assign(opened, { drop: database.drop });
 }
