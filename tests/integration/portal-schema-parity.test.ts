@@ -4,7 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPortalDatabase } from '../../src/portal/db/open.js';
-import { loadMigrations } from '../../src/server/migrate.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { loadMigrations, NewerDatabaseError } from '../../src/server/migrate.js';
 import { portalMigrationsDir } from '../../src/portal/db/open.js';
 import { freshPgSchema } from '../helpers/portal-db.js';
 import { makeTestClock } from '../helpers/office.js';
@@ -140,5 +141,29 @@ describe('the portal schema on SQLite and on PostgreSQL', () => {
     expect(Object.keys(lite)).toContain('uploads');
     expect(Object.keys(postgres).sort()).toEqual(Object.keys(lite).sort());
     for (const table of Object.keys(lite)) expect({ table, ...postgres[table] }).toEqual({ table, ...lite[table] });
+  });
+
+  it('refuses a database of a newer schema on both, before writing to it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-parity-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = new BetterSqlite3(path.join(dir, 'portal.sqlite'));
+    file.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES (99, 'future', '2030-01-01T00:00:00.000Z')");
+    file.close();
+    const lite = openPortalDatabase(dir, clock);
+    await expect(lite.ready()).rejects.toBeInstanceOf(NewerDatabaseError);
+    await lite.close();
+    const reopened = new BetterSqlite3(path.join(dir, 'portal.sqlite'), { readonly: true });
+    expect(reopened.pragma('journal_mode', { simple: true })).toBe('delete');
+    reopened.close();
+
+    const fresh = await freshPgSchema();
+    cleanups.push(() => fresh.drop());
+    const client = new pg.Client({ connectionString: fresh.url });
+    await client.connect();
+    await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL); INSERT INTO schema_migrations VALUES (99, 'future', now())");
+    await client.end();
+    const postgres = openPortalDatabase({ kind: 'postgres', url: fresh.url }, clock);
+    await expect(postgres.ready()).rejects.toBeInstanceOf(NewerDatabaseError);
+    await postgres.close();
   });
 });

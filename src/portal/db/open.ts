@@ -121,7 +121,11 @@ function openPostgres(url: string, clock: Clock): OpenedPortalDatabase {
     await trx.executeQuery(CompiledQuery.raw(script, []));
   };
   const db = new Kysely<PortalDatabase>({ dialect: migratingDialect(dialect, 'postgres', migrations, runScript, clock) });
-  return opened('postgres', redactedUrl(url), db, () => db.destroy());
+  return opened('postgres', redactedUrl(url), db, async () => {
+    await db.destroy();
+    // Kysely leaves the pool open when the migrations failed (no driver to destroy): end it here.
+    if (!pool.ended) await pool.end();
+  });
 }
 
 /**
