@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPortalDatabase } from '../../src/portal/db/open.js';
+import { openPortalDatabase, type OpenedPortalDatabase } from '../../src/portal/db/open.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { loadMigrations, NewerDatabaseError } from '../../src/server/migrate.js';
 import { portalMigrationsDir } from '../../src/portal/db/open.js';
@@ -165,5 +165,44 @@ describe('the portal schema on SQLite and on PostgreSQL', () => {
     const postgres = openPortalDatabase({ kind: 'postgres', url: fresh.url }, clock);
     await expect(postgres.ready()).rejects.toBeInstanceOf(NewerDatabaseError);
     await postgres.close();
+  });
+
+  it('gives the code the same values from both: numbers, ISO instants, 0/1 flags, JSON text, bytes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-parity-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const fresh = await freshPgSchema();
+    cleanups.push(() => fresh.drop());
+    const read = async (opened: OpenedPortalDatabase) => {
+      cleanups.push(() => opened.close());
+      const { db } = opened;
+      const at = '2026-11-30T09:15:42.123Z';
+      const account = await db
+        .insertInto('accounts')
+        .values({ family_id: 2 ** 40, responsable_rank: 1, email: 'a@example.test', password_hash: null, activation_code_hash: null, activation_expires_at: '2027-01-31T00:00:00.000Z', activated_at: null, disabled: 1, created_at: at, updated_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('publications').values({ family_id: 7, version: 2 ** 52 + 1, data: '{"b": [1, 2.5, "é"], "a": null}', published_at: at }).execute();
+      await db.insertInto('requests').values({ uid: 'u1', family_id: 7, account_id: account.id, kind: 'photo', body: '{"kind": "photo"}', submitted_at: at, late: 1 }).execute();
+      await db.insertInto('uploads').values({ request_uid: 'u1', family_id: 7, kind: 'photo', child_id: null, sha256: 'x', mime: 'image/jpeg', size: 3, content: Buffer.from([0, 255, 7]), created_at: at }).execute();
+      const counted = await db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return {
+        account: await db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow(),
+        publication: await db.selectFrom('publications').selectAll().executeTakeFirstOrThrow(),
+        request: await db.selectFrom('requests').selectAll().executeTakeFirstOrThrow(),
+        upload: await db.selectFrom('uploads').selectAll().executeTakeFirstOrThrow(),
+        flags: await db.selectFrom('accounts').select('id').where('disabled', '=', 1).execute(),
+        count: counted.n,
+        before: await db.selectFrom('requests').select('uid').where('submitted_at', '<', '2026-11-30T09:15:42.124Z').execute(),
+      };
+    };
+    const lite = await read(openPortalDatabase(dir, clock));
+    const postgres = await read(openPortalDatabase({ kind: 'postgres', url: fresh.url }, clock));
+    // jsonb keeps the document, not its spelling: the JSON text is compared once parsed.
+    const spelling = (values: typeof lite) => ({ ...values, publication: { ...values.publication, data: JSON.parse(values.publication.data) }, request: { ...values.request, body: JSON.parse(values.request.body) } });
+    expect(spelling(postgres)).toEqual(spelling(lite));
+    expect(postgres.publication.version).toBe(2 ** 52 + 1);
+    expect(postgres.account).toMatchObject({ family_id: 2 ** 40, disabled: 1, created_at: '2026-11-30T09:15:42.123Z' });
+    expect(postgres.count).toBe(1);
+    expect(postgres.before).toEqual([{ uid: 'u1' }]);
   });
 });
