@@ -10,6 +10,7 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
+  type QueryCompiler,
   type TransactionSettings,
   type Transaction,
 } from 'kysely';
@@ -204,6 +205,19 @@ class DelegatingDriver implements Driver {
   }
   releaseConnection(connection: DatabaseConnection): Promise<void> {
     return this.inner.releaseConnection(connection);
+  }
+  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.#savepoints().savepoint!(connection, name, compile);
+  }
+  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.#savepoints().rollbackToSavepoint!(connection, name, compile);
+  }
+  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.#savepoints().releaseSavepoint!(connection, name, compile);
+  }
+  #savepoints(): Driver {
+    if (!this.inner.savepoint || !this.inner.rollbackToSavepoint || !this.inner.releaseSavepoint) throw new Error('this driver has no savepoints');
+    return this.inner;
   }
   destroy(): Promise<void> {
     return this.destroyer();
