@@ -22,11 +22,13 @@ export interface TestPortal {
   url: string;
   db: PortalDb;
   dataDir: string;
-  close(): Promise<void>;
+  /** Stops the portal; its data is dropped on PostgreSQL unless kept for a restart on the same folder. */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export async function startTestPortal(
   clock: Clock,
+  /** A folder opened before (a restart): the same file, or on PostgreSQL the same schema. */
   given?: string,
   options: Pick<BuildPortalOptions, 'pullMaxFileBytes'> = {},
 ): Promise<TestPortal> {
@@ -47,11 +49,11 @@ export async function startTestPortal(
     url: address,
     db: opened.db,
     dataDir,
-    async close() {
+    async close(closing = {}) {
       await app.close();
       await opened.close();
-      // A folder the test gave may be opened again (a restart): its PostgreSQL schema stays until the test run ends.
-      if (given === undefined) await database.drop();
+      // The SQLite file stays in its folder; the PostgreSQL schema goes, unless a restart on the folder comes next.
+      if (!closing.keepData) await database.drop();
     },
   };
 }
