@@ -1,3 +1,7 @@
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordFailure, THROTTLE_BUDGETS, type ThrottleKey } from '../../src/portal/auth/throttle.js';
 import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
@@ -7,7 +11,8 @@ import { pullPage } from '../../src/portal/sync/pull.js';
 import { SYNC_PROTOCOL } from '../../src/shared/sync/contract.js';
 import { freshPgSchema } from '../helpers/portal-db.js';
 import { makePublication, makeTestClock } from '../helpers/portal.js';
-import { portalAccount } from '../helpers/sync.js';
+import { makeTestOffice, sampleChildInput, sampleFamilyInput } from '../helpers/office.js';
+import { exited, portalAccount, spawnTsx, SYNC_SECRET } from '../helpers/sync.js';
 
 /**
  * The portal's writes with several connections on one PostgreSQL database, as several portal processes make them
@@ -95,5 +100,82 @@ describe('the portal on PostgreSQL with several connections', () => {
     expect(answers.filter((answer) => answer.applied.includes(7)).length + answers.filter((answer) => answer.ignored.includes(7)).length).toBe(versions.length);
     const accounts = await a.selectFrom('accounts').select('email').where('family_id', '=', 7).execute();
     expect(accounts).toEqual([{ email: 'famille7@example.test' }]);
+  });
+
+  it('two portal processes on one database, families submitting to both while the office pulls, a third of the transactions slow to commit: each acknowledged request arrives once', async () => {
+    const NOW = '2026-11-28T10:00:00.000Z';
+    const office = await makeTestOffice({ now: NOW });
+    cleanups.push(() => office.close());
+    const cantine = office.sqlite.prepare("SELECT id FROM services WHERE code = 'cantine'").pluck().get() as number;
+    // Four families: one family's requests are recorded one at a time, several families' side by side.
+    const families: Array<{ familyId: number; childId: number; accountId: number }> = [];
+    for (let index = 0; index < 4; index += 1) {
+      const family = await office.value('families.create', { data: sampleFamilyInput() });
+      const child = await office.value('children.create', { familyId: family.id, data: sampleChildInput() });
+      office.sqlite
+        .prepare("INSERT INTO inscriptions (child_id, service_id, start_date, end_date, weekdays, created_at) VALUES (?, ?, '2026-09-01', '2027-07-02', '1,2,4,5', '2026-09-01T08:00:00Z')")
+        .run(child.id, cantine);
+      families.push({ familyId: family.id, childId: child.id, accountId: 0 });
+    }
+    const days = ['2026-12-10', '2026-12-11', '2026-12-14', '2026-12-15', '2026-12-17', '2026-12-18'];
+
+    // The folder names the schema both processes open (tests/helpers/portal-db.ts), seeded with the family's login.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-pg-'));
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const schema = await freshPgSchema(dataDir);
+    cleanups.push(schema.drop);
+    const seed = openPortalDatabase({ kind: 'postgres', url: schema.url }, clock);
+    for (const [index, family] of families.entries()) family.accountId = await portalAccount(seed.db, family.familyId, `famille${index}@example.test`);
+    await seed.close();
+
+    const children: ChildProcess[] = [];
+    cleanups.push(async () => {
+      for (const process of children) {
+        if (process.exitCode === null && process.signalCode === null) process.kill('SIGTERM');
+        await exited(process);
+      }
+    });
+    const start = () =>
+      new Promise<string>((resolve, reject) => {
+        const process = spawnTsx('sync-portal-child.ts', [dataDir], { GRENETTE_TEST_NOW: NOW, GRENETTE_SYNC_SECRET: SYNC_SECRET, GRENETTE_TEST_PORTAL_DB: 'pg' }, (line) => {
+          if (line.startsWith('listening ')) resolve(line.slice('listening '.length));
+        });
+        children.push(process);
+        process.once('exit', (code) => reject(new Error(`portal process exited (${code}) before listening`)));
+      });
+    const urls = await Promise.all([start(), start()]);
+    await office.value('sync.configure', { portalUrl: urls[0]!, secret: SYNC_SECRET });
+
+    const acknowledged: string[] = [];
+    const submitting = Promise.all(
+      Array.from({ length: 8 }, async (_, worker) => {
+        for (let n = worker; n < 160; n += 8) {
+          const family = families[worker % families.length]!;
+          const response = await fetch(`${urls[n % 2]}/test/submit`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ familyId: family.familyId, accountId: family.accountId, draft: { kind: 'book', items: [{ childId: family.childId, serviceId: cantine, day: days[n % days.length] }] }, holdMs: n % 3 === 0 ? 40 : 0 }),
+          });
+          expect(response.status).toBe(201);
+          acknowledged.push(((await response.json()) as { uid: string }).uid);
+        }
+      }),
+    );
+    // The office pulls again and again while the families submit.
+    let done = false;
+    void submitting.finally(() => (done = true));
+    let pulls = 0;
+    while (!done) {
+      expect((await office.value('sync.now', {})).lastError).toBeNull();
+      pulls += 1;
+    }
+    await submitting;
+    expect((await office.value('sync.now', {})).lastError).toBeNull();
+
+    expect(acknowledged).toHaveLength(160);
+    expect(pulls).toBeGreaterThan(1);
+    const held = new Map((office.sqlite.prepare('SELECT uid, COUNT(*) AS n FROM requests GROUP BY uid').all() as { uid: string; n: number }[]).map((row) => [row.uid, row.n]));
+    for (const uid of acknowledged) expect(held.get(uid), uid).toBe(1);
+    expect(held.size).toBe(160);
   });
 });
