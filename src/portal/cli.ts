@@ -4,6 +4,8 @@ import { systemClock } from '../shared/clock.js';
 import { attachWorker, clusterWorker, runPrimary } from './cluster.js';
 import { readPortalConfig } from './config.js';
 import { smtpMailer } from './mail/smtp.js';
+import { portalStorage } from './db/open.js';
+import { redactedUrl } from './db/postgres.js';
 import { buildPortal } from './server.js';
 
 /** `npm run portal`: the portail famille on the configuration of the environment (README: Portail famille). */
@@ -16,7 +18,8 @@ async function main(): Promise<void> {
   // In a cluster (cluster.ts) the primary sends the mail and purges: a worker has no mailer and wakes the primary's.
   const worker = clusterWorker();
   const mailer = !worker && config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
-  const app = buildPortal({ dataDir: config.dataDir, clock: systemClock, mailer, config, logger: true, kickMailElsewhere: worker?.kickMail });
+  const storage = portalStorage(config);
+  const app = buildPortal({ storage, clock: systemClock, mailer, config, logger: true, kickMailElsewhere: worker?.kickMail });
   if (!mailer && !worker) app.log.warn('GRENETTE_SMTP_URL is not set: mail stays in the outbox');
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,8 +34,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   const address = await app.listen({ port: config.port, host: config.host });
+  const data = storage.kind === 'postgres' ? `PostgreSQL ${redactedUrl(storage.url)}` : `SQLite dans ${storage.dataDir}`;
   if (worker) app.log.info({ worker: worker.slot }, `worker listening on ${address}`);
-  else app.log.info(`Portail famille : ${address} (public : ${config.publicUrl})`);
+  else app.log.info(`Portail famille : ${address} (public : ${config.publicUrl} ; données : ${data})`);
 }
 
 main().catch((error: unknown) => {

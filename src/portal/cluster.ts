@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock } from '../shared/clock.js';
 import type { PortalConfig } from './config.js';
-import { openPortalDatabase } from './db/open.js';
+import { openPortalDatabase, portalStorage } from './db/open.js';
 import { startPortalJobs } from './jobs.js';
 import { smtpMailer } from './mail/smtp.js';
 
@@ -55,11 +55,18 @@ export function attachWorker(app: FastifyInstance, worker: ClusterWorker, stop: 
   process.once('disconnect', () => stop('primary gone'));
 }
 
-/** The primary: opens and migrates the file, starts the jobs, forks `config.workers` workers and keeps them alive. */
+/** The primary: opens and migrates the database (the SQLite file or PostgreSQL), starts the jobs, forks `config.workers` workers and keeps them alive. */
 export async function runPrimary(config: PortalConfig): Promise<void> {
   // The workers' logger (pino, JSON lines on stdout), for the primary's own lines and its jobs'.
   const log = Fastify({ logger: true }).log;
-  const opened = openPortalDatabase(config.dataDir, systemClock);
+  const opened = openPortalDatabase(portalStorage(config), systemClock);
+  // Migrated here, once, before any worker opens the database (a refusal, such as a newer schema, stops the start).
+  try {
+    await opened.ready();
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
   if (!mailer) log.warn('GRENETTE_SMTP_URL is not set: mail stays in the outbox');
   const jobs = startPortalJobs(opened.db, systemClock, mailer, log);

@@ -5,6 +5,8 @@ export interface PortalConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** GRENETTE_PORTAL_DATABASE_URL: a PostgreSQL database (postgres://…) instead of the SQLite file in dataDir. */
+  databaseUrl: string | null;
   /** Public URL families reach (links in mails; https turns on Secure cookies, the __Host- prefix and HSTS). */
   publicUrl: string;
   smtpUrl: string | null;
@@ -83,6 +85,16 @@ export function parseWorkers(value: string | undefined): number {
   return workers;
 }
 
+/** Unset or empty: the SQLite file. Otherwise a postgres:// (or postgresql://) URL, anything else refused at start. */
+function databaseUrl(value: string | undefined): string | null {
+  const text = (value ?? '').trim();
+  if (text === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(text)) {
+    throw new Error('GRENETTE_PORTAL_DATABASE_URL invalide : une adresse postgres://utilisateur:mot-de-passe@hôte:port/base est attendue');
+  }
+  return text;
+}
+
 export function isHttps(config: Pick<PortalConfig, 'publicUrl'>): boolean {
   return config.publicUrl.startsWith('https://');
 }
@@ -95,6 +107,7 @@ export function readPortalConfig(env: NodeJS.ProcessEnv = process.env, randomSec
     port,
     host,
     dataDir: env.GRENETTE_PORTAL_DATA ?? './.data/portal',
+    databaseUrl: databaseUrl(env.GRENETTE_PORTAL_DATABASE_URL),
     publicUrl: (env.GRENETTE_PORTAL_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
     smtpUrl: env.GRENETTE_SMTP_URL ?? null,
     mailFrom: env.GRENETTE_MAIL_FROM ?? 'Portail famille <no-reply@localhost>',

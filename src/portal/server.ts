@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { systemClock, type Clock } from '../shared/clock.js';
 import { isHttps, readPortalConfig, type PortalConfig } from './config.js';
 import { loadSession, LoginRequired } from './auth/sessions.js';
-import { openPortalDatabase, type PortalDb } from './db/open.js';
+import { openPortalDatabase, portalStorage, type PortalDb, type PortalStorage } from './db/open.js';
 import { HttpError, type PortalContext, type PortalModule } from './http/context.js';
 import { verifyCsrf } from './http/csrf.js';
 import { registerSecurityHeaders } from './http/headers.js';
@@ -23,8 +23,10 @@ import { registerSyncRoutes } from './sync/routes.js';
 
 
 export interface BuildPortalOptions {
-  /** Folder of portal.sqlite (opened, migrated and closed with the server); or give `db`. */
+  /** Folder of portal.sqlite (opened, migrated and closed with the server); or give `storage` or `db`. */
   dataDir?: string;
+  /** The database to open, migrate and close with the server; default: the configuration's (portalStorage). */
+  storage?: PortalStorage;
   db?: PortalDb;
   clock?: Clock;
   /** Null: mail stays in the outbox (the CLI passes an SMTP mailer when GRENETTE_SMTP_URL is set). */
@@ -98,7 +100,8 @@ function errorMain(status: number, message?: string) {
 export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   const clock = options.clock ?? systemClock;
   const config: PortalConfig = { ...readPortalConfig(process.env, () => randomBytes(32).toString('hex')), ...options.config };
-  const opened = options.db ? null : openPortalDatabase(options.dataDir ?? config.dataDir, clock);
+  const storage: PortalStorage = options.storage ?? (options.dataDir ? { kind: 'sqlite', dataDir: options.dataDir } : portalStorage(config));
+  const opened = options.db ? null : openPortalDatabase(storage, clock);
   const db = options.db ?? opened!.db;
 
   const app = Fastify({
@@ -220,6 +223,9 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   registerStatic(app);
   registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, pullMaxFileBytes: options.pullMaxFileBytes, onPublished: () => ctx.kickMail() });
   for (const register of [...PAGE_MODULES, ...(options.modules ?? [])]) register(app, ctx);
+
+  // The schema is migrated before the server answers, and a database it cannot use stops the start.
+  if (opened) app.addHook('onReady', () => opened.ready());
 
   app.addHook('onClose', async () => {
     await jobs?.stop();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { clockStartingAt } from '../../src/shared/clock.js';
 import { buildPortal } from '../../src/portal/server.js';
+import { testPortalStorage, type TestPortalStorage } from '../helpers/portal-db.js';
 import { E2E_NOW, test } from './bridge.js';
 
 /**
@@ -15,10 +16,12 @@ export function usePortalServer(secret: string): { readonly url: string } {
   let portal: FastifyInstance | undefined;
   let dir = '';
   let url = '';
+  let database: TestPortalStorage | undefined;
   test.beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-e2e-'));
+    database = await testPortalStorage(dir);
     portal = buildPortal({
-      dataDir: dir,
+      storage: database.storage,
       clock: clockStartingAt(new Date(E2E_NOW)),
       mailer: null,
       config: { syncSecret: secret, cookieSecret: 'recette-cookie-secret-0123456789abcdef', production: false },
@@ -28,6 +31,7 @@ export function usePortalServer(secret: string): { readonly url: string } {
   });
   test.afterAll(async () => {
     await portal?.close();
+    await database?.drop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
   return {

@@ -14,6 +14,7 @@ import { smtpMailer } from '../../src/portal/mail/smtp.js';
 import { buildPortal } from '../../src/portal/server.js';
 import type { DeadlineRule } from '../../src/shared/planning/rules.js';
 import { makeTestClock, type TestClock } from './office.js';
+import { testPortalStorage } from './portal-db.js';
 
 export { makeTestClock, type TestClock };
 
@@ -80,8 +81,9 @@ export async function startTestPortal(options: { now?: string; listen?: boolean;
   const clock = makeTestClock(options.now ?? '2026-11-30T09:00:00.000Z');
   const smtp = await startSmtp();
   const mailer = smtpMailer(smtp.url, 'Portail famille <portail@example.test>');
+  const database = await testPortalStorage(dataDir);
   const app = buildPortal({
-    dataDir,
+    storage: database.storage,
     clock,
     mailer,
     mailIntervalMs: 500,
@@ -106,6 +108,7 @@ export async function startTestPortal(options: { now?: string; listen?: boolean;
       await app.close();
       mailer.close();
       await smtp.close();
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

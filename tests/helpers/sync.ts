@@ -9,6 +9,7 @@ import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js'
 import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
 import { recordRequest, type RequestDraft } from '../../src/portal/requests/submit.js';
 import { buildPortal, type BuildPortalOptions } from '../../src/portal/server.js';
+import { testPortalStorage } from './portal-db.js';
 
 export const SYNC_SECRET = 'secret-partage-de-test-0123456789abcdef';
 
@@ -21,15 +22,20 @@ export interface TestPortal {
   url: string;
   db: PortalDb;
   dataDir: string;
-  close(): Promise<void>;
+  /** Stops the portal; its data is dropped on PostgreSQL unless kept for a restart on the same folder. */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export async function startTestPortal(
   clock: Clock,
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-')),
+  /** A folder opened before (a restart): the same file, or on PostgreSQL the same schema. */
+  given?: string,
   options: Pick<BuildPortalOptions, 'pullMaxFileBytes'> = {},
 ): Promise<TestPortal> {
-  const opened: OpenedPortalDatabase = openPortalDatabase(dataDir, clock);
+  const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-'));
+  const database = await testPortalStorage(dataDir);
+  const opened: OpenedPortalDatabase = openPortalDatabase(database.storage, clock);
+  await opened.ready();
   const app = buildPortal({
     ...options,
     db: opened.db,
@@ -43,9 +49,11 @@ export async function startTestPortal(
     url: address,
     db: opened.db,
     dataDir,
-    async close() {
+    async close(closing = {}) {
       await app.close();
       await opened.close();
+      // The SQLite file stays in its folder; the PostgreSQL schema goes, unless a restart on the folder comes next.
+      if (!closing.keepData) await database.drop();
     },
   };
 }

@@ -7,6 +7,7 @@ import { buildPortal } from '../../src/portal/server.js';
 import { familyPublicationSchema } from '../../src/shared/sync/contract.js';
 import { publishedInvoice, sampleInvoiceDocument } from '../helpers/invoice.js';
 import { ACTIVATION_CODE, insertPublication, makePublication, makeTestClock, PortalClient } from '../helpers/portal.js';
+import { testPortalStorage, type TestPortalStorage } from '../helpers/portal-db.js';
 
 /**
  * « Relevé de compte » and the invoice PDF route on a real portal (fastify.inject over its SQLite file): what the page
@@ -28,6 +29,7 @@ const SCRIPT = '<script>alert(1)</script>';
 
 let app: FastifyInstance;
 let dataDir: string;
+let database: TestPortalStorage;
 const logged: Array<{ level: string; object: unknown; message: unknown }> = [];
 
 /** A pino-shaped logger keeping what is logged, so the test sees the failure recorded with its context. */
@@ -52,8 +54,9 @@ function capturingLogger(): FastifyBaseLogger {
 beforeEach(async () => {
   logged.length = 0;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-'));
+  database = await testPortalStorage(dataDir);
   app = buildPortal({
-    dataDir,
+    storage: database.storage,
     clock: makeTestClock('2026-12-02T09:00:00.000Z'),
     mailer: null,
     log: capturingLogger(),
@@ -64,6 +67,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await app.close();
+  await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { familyPublicationSchema, SYNC_PATHS } from '../../src/shared/sync/contract.js';
 import { silentLogger } from '../../src/office/log.js';
 import { runSync, type SyncHooks } from '../../src/office/sync/run.js';
-import { openPortalDatabase } from '../../src/portal/db/open.js';
 import { makeTestOffice, sampleChildInput, sampleFamilyInput, type TestOffice } from '../helpers/office.js';
+import { openTestPortalDatabase } from '../helpers/portal-db.js';
 import { exited, portalAccount, signedFetch, spawnTsx, startTestPortal, submitOnPortal, SYNC_SECRET, type TestPortal } from '../helpers/sync.js';
 
 /**
@@ -169,7 +169,7 @@ describe('real crashes', () => {
   it('the office pull killed with SIGKILL mid-run loses and doubles nothing', async () => {
     await setupOffice();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-'));
-    const seed = openPortalDatabase(dataDir, office.clock);
+    const seed = await openTestPortalDatabase(dataDir, office.clock);
     const account = await portalAccount(seed.db, ids.familyId, 'helene.martin@example.fr');
     const submitted: string[] = [];
     for (let n = 0; n < 40; n += 1) submitted.push((await submitOnPortal(seed.db, ids.familyId, account, office.clock(), bookDraft(n))).uid);
@@ -197,12 +197,13 @@ describe('real crashes', () => {
     expect(status).toMatchObject({ lastError: null, pulledRequests: 40 });
     expect(officeUids().size).toBe(40);
     expectExactlyOnce(submitted);
+    await seed.drop();
   });
 
   it('the portal killed during submissions keeps every request it acknowledged', async () => {
     await setupOffice();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-'));
-    const seed = openPortalDatabase(dataDir, office.clock);
+    const seed = await openTestPortalDatabase(dataDir, office.clock);
     const account = await portalAccount(seed.db, ids.familyId, 'helene.martin@example.fr');
     await seed.close();
     const first = await startPortalProcess(dataDir);
@@ -240,9 +241,10 @@ describe('real crashes', () => {
     const status = await office.value('sync.now', {});
     expect(status.lastError).toBeNull();
     expectExactlyOnce(acknowledged);
-    const check = openPortalDatabase(dataDir, office.clock);
+    const check = await openTestPortalDatabase(dataDir, office.clock);
     const onPortal = await check.db.selectFrom('requests').select('uid').execute();
     await check.close();
+    await check.drop();
     expect(officeUids().size).toBe(onPortal.length);
     expect((await office.value('sync.now', {})).pulledRequests).toBe(onPortal.length);
   });

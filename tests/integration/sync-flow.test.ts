@@ -166,7 +166,7 @@ describe('the scheduler', () => {
     await a;
     expect(scheduler.running).toBe(false);
 
-    await portal.close();
+    await portal.close({ keepData: true });
     const status = await scheduler.runNow();
     expect(status.lastError).toMatch(/^Portail injoignable .* vérifiez son adresse/);
     expect(status.lastError).not.toMatch(/fetch failed|ECONNREFUSED/);

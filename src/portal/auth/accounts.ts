@@ -102,7 +102,8 @@ export async function upsertAccountsFromPublication(trx: PortalTrx | PortalDb, p
       }
       kept.add(mine.id);
       const newCode = login.activationCodeHash !== null && login.activationCodeHash !== mine.activation_code_hash;
-      const changed = mine.email !== email || mine.disabled !== 0 || newCode || mine.activation_expires_at !== login.activationExpiresAt;
+      const newExpiry = !sameInstant(mine.activation_expires_at, login.activationExpiresAt);
+      const changed = mine.email !== email || mine.disabled !== 0 || newCode || newExpiry;
       if (!changed) continue;
       await trx
         .updateTable('accounts')
@@ -111,7 +112,7 @@ export async function upsertAccountsFromPublication(trx: PortalTrx | PortalDb, p
           disabled: 0,
           updated_at: at,
           ...(newCode ? { activation_code_hash: login.activationCodeHash, activation_expires_at: login.activationExpiresAt, activated_at: null } : {}),
-          ...(!newCode && mine.activation_expires_at !== login.activationExpiresAt && mine.activated_at === null
+          ...(!newCode && newExpiry && mine.activated_at === null
             ? { activation_expires_at: login.activationExpiresAt }
             : {}),
         })
@@ -127,6 +128,15 @@ export async function upsertAccountsFromPublication(trx: PortalTrx | PortalDb, p
     result.disabled += 1;
   }
   return result;
+}
+
+/**
+ * The same instant, whatever its ISO form: PostgreSQL gives back an instant with milliseconds ('…T00:00:00.000Z')
+ * that the office may have written without them.
+ */
+function sameInstant(held: string | null, published: string | null): boolean {
+  if (held === null || published === null) return held === published;
+  return Date.parse(held) === Date.parse(published);
 }
 
 export type AccountRow = Awaited<ReturnType<typeof findAccountByEmail>>;

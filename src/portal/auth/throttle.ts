@@ -68,20 +68,32 @@ export async function waitBeforeAttempt(db: PortalDb, keys: ThrottleKey[], now: 
   return Math.max(0, wait);
 }
 
+/**
+ * Counts one failure against each key, atomically with any other attempt at once (another process, another
+ * connection): the count is raised by one upsert, which holds the row until the transaction commits, and the delay
+ * is set from the count it returned. Keys are taken in one order, so two attempts never wait for each other in a cycle.
+ */
 export async function recordFailure(db: PortalDb, keys: ThrottleKey[], now: Date): Promise<void> {
+  const at = now.toISOString();
+  const forgottenBefore = new Date(now.getTime() - FORGET_MS).toISOString();
+  const ordered = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   await db.transaction().execute(async (trx) => {
-    for (const { key, scope } of keys) {
-      const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-      const stale = row ? now.getTime() - Date.parse(row.last_failure_at) > FORGET_MS : true;
-      const failures = (row && !stale ? row.failures : 0) + 1;
-      const delay = delayAfter(failures, THROTTLE_BUDGETS[scope].free);
-      const values = {
-        failures,
-        last_failure_at: now.toISOString(),
-        locked_until: delay > 0 ? new Date(now.getTime() + delay).toISOString() : null,
-      };
-      if (row) await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
-      else await trx.insertInto('login_throttle').values({ key, ...values }).execute();
+    for (const { key, scope } of ordered) {
+      const counted = await trx
+        .insertInto('login_throttle')
+        .values({ key, failures: 1, last_failure_at: at, locked_until: null })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            // A failure older than a day is forgotten: the count starts again.
+            failures: eb.case().when('login_throttle.last_failure_at', '<', forgottenBefore).then(1).else(eb('login_throttle.failures', '+', 1)).end(),
+            last_failure_at: at,
+          })),
+        )
+        .returning('failures')
+        .executeTakeFirstOrThrow();
+      const delay = delayAfter(counted.failures, THROTTLE_BUDGETS[scope].free);
+      const lockedUntil = delay > 0 ? new Date(now.getTime() + delay).toISOString() : null;
+      await trx.updateTable('login_throttle').set({ locked_until: lockedUntil }).where('key', '=', key).execute();
     }
   });
 }

@@ -4,6 +4,7 @@ import { DAILY_QUOTAS, PHOTO_ALREADY_PENDING_MESSAGE, quotaMessage, type QuotaKi
 import { familyPublicationSchema, portalRequestSchema, type PortalRequest } from '../../shared/sync/contract.js';
 import type { FamilySession } from '../auth/sessions.js';
 import { sha256Hex } from '../auth/tokens.js';
+import { lockUntilCommit } from '../db/locks.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { HttpError } from '../http/context.js';
 
@@ -59,6 +60,9 @@ export async function recordRequest(
   };
   let answer: PortalRequest = request;
   const write = async (trx: PortalTrx) => {
+    // The family's requests one at a time (PostgreSQL runs transactions side by side): the quotas and the identical
+    // photo or change are judged on everything committed before.
+    await lockUntilCommit(trx, 'family', request.familyId);
     // The same change sent again from a page fetched anew (the back button, a second tab): the first one answers.
     if (request.kind === 'data_change') {
       const first = await pendingIdenticalChange(trx, request);
@@ -86,6 +90,9 @@ export async function recordRequest(
         })
         .execute();
     }
+    // The office pulls by seq (sync/pull.ts): a request must never commit after one with a higher seq was pulled. The
+    // seq is taken under a lock held until commit, so seqs commit in order (a PostgreSQL sequence alone does not).
+    await lockUntilCommit(trx, 'requests');
     await trx
       .insertInto('requests')
       .values({

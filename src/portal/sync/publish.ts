@@ -2,6 +2,7 @@ import { parisDay } from '../../shared/clock.js';
 import { familyPublicationSchema, portalSettingsSchema, SYNC_PROTOCOL, type FamilyPublication, type PublishRequest, type PublishResponse } from '../../shared/sync/contract.js';
 import { upsertAccountsFromPublication } from '../auth/accounts.js';
 import { PORTAL_SETTINGS_KEY } from '../content.js';
+import { isPostgres } from '../db/locks.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { recordPublicationPhotos } from '../photos/store.js';
@@ -37,37 +38,64 @@ async function changedLabels(trx: PortalTrx, previous: FamilyPublication | null,
 
 /**
  * Stores what the office published, each family in its own transaction: the version check, the publication, the
- * accounts, the photos it names, the decision mails and the reminder mails commit together, so a publication sent twice (the office crashed before recording
- * it) is ignored and mails nobody twice.
+ * accounts, the photos it names, the decision mails and the reminder mails commit together, so a publication sent
+ * twice (the office crashed before recording it) is ignored and mails nobody twice. A publication is written by INSERT
+ * … ON CONFLICT … WHERE version < excluded.version, so an older one never replaces a newer one, whatever runs at once.
  */
 export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date): Promise<PublishResponse> {
   const at = now.toISOString();
   if (body.settings) {
     const settings = body.settings;
-    await db.transaction().execute(async (trx) => {
-      const held = await trx.selectFrom('portal_content').select('version').where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
-      if (held && held.version >= settings.version) return;
-      await trx
-        .insertInto('portal_content')
-        .values({ key: PORTAL_SETTINGS_KEY, version: settings.version, data: JSON.stringify(settings), published_at: at })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ version: settings.version, data: JSON.stringify(settings), published_at: at }))
-        .execute();
-    });
+    const data = JSON.stringify(settings);
+    // One statement: a version not above the one held changes nothing, even with another publish at once.
+    await db
+      .insertInto('portal_content')
+      .values({ key: PORTAL_SETTINGS_KEY, version: settings.version, data, published_at: at })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ version: settings.version, data, published_at: at })
+          .where('portal_content.version', '<', (eb) => eb.ref('excluded.version')),
+      )
+      .execute();
   }
   const applied: number[] = [];
   const ignored: number[] = [];
   const missingPhotos = new Set<string>();
   for (const publication of body.families) {
     const stored = await db.transaction().execute(async (trx) => {
-      const held = await trx.selectFrom('publications').select(['version', 'data']).where('family_id', '=', publication.familyId).executeTakeFirst();
-      if (held && held.version >= publication.version) return false;
-      const previous = held ? familyPublicationSchema.safeParse(JSON.parse(held.data)) : null;
       const data = JSON.stringify(publication);
-      await trx
-        .insertInto('publications')
-        .values({ family_id: publication.familyId, version: publication.version, data, published_at: at })
-        .onConflict((oc) => oc.column('family_id').doUpdateSet({ version: publication.version, data, published_at: at }))
-        .execute();
+      const row = { family_id: publication.familyId, version: publication.version, data, published_at: at };
+      let held: { version: number; data: string } | undefined;
+      for (;;) {
+        // The family's row is held until commit (PostgreSQL): a publication of the same family at once waits, then
+        // compares its version with this one's and mails from it.
+        held = await trx
+          .selectFrom('publications')
+          .select(['version', 'data'])
+          .where('family_id', '=', publication.familyId)
+          .$if(isPostgres(trx), (query) => query.forUpdate())
+          .executeTakeFirst();
+        if (held && held.version >= publication.version) return false;
+        const written = await trx
+          .insertInto('publications')
+          .values(row)
+          .onConflict((oc) =>
+            held
+              ? oc
+                  .column('family_id')
+                  .doUpdateSet({ version: publication.version, data, published_at: at })
+                  .where('publications.version', '<', (eb) => eb.ref('excluded.version'))
+              : oc.column('family_id').doNothing(),
+          )
+          .returning('family_id')
+          .executeTakeFirst();
+        if (written) break;
+        // None was held and another first publication of the family committed meanwhile: judge against it.
+        if (!held) continue;
+        return false;
+      }
+      const previous = held ? familyPublicationSchema.safeParse(JSON.parse(held.data)) : null;
       for (const hash of await recordPublicationPhotos(trx, publication)) missingPhotos.add(hash);
       await upsertAccountsFromPublication(trx, publication, now);
       const before = previous?.success ? previous.data : null;
