@@ -7,6 +7,8 @@ export interface PortalConfig {
   dataDir: string;
   /** GRENETTE_PORTAL_DATABASE_URL: a PostgreSQL database (postgres://…) instead of the SQLite file in dataDir. */
   databaseUrl: string | null;
+  /** Connections to PostgreSQL at most, per portal process (GRENETTE_PORTAL_DATABASE_POOL). */
+  databasePool: number;
   /** Public URL families reach (links in mails; https turns on Secure cookies, the __Host- prefix and HSTS). */
   publicUrl: string;
   smtpUrl: string | null;
@@ -85,6 +87,23 @@ export function parseWorkers(value: string | undefined): number {
   return workers;
 }
 
+/** More connections than this per process would exhaust PostgreSQL's default max_connections (100) with a few workers. */
+export const MAX_DATABASE_POOL = 50;
+
+/**
+ * GRENETTE_PORTAL_DATABASE_POOL: connections to PostgreSQL per portal process, 10 when unset. Each worker of a cluster
+ * and its primary have their own pool: (workers + 1) × pool must stay under the server's max_connections.
+ */
+export function parseDatabasePool(value: string | undefined): number {
+  const text = (value ?? '').trim();
+  if (text === '') return 10;
+  const pool = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(pool >= 1 && pool <= MAX_DATABASE_POOL)) {
+    throw new Error(`GRENETTE_PORTAL_DATABASE_POOL invalide : « ${text} » (un nombre de connexions de 1 à ${MAX_DATABASE_POOL} par processus du portail)`);
+  }
+  return pool;
+}
+
 /** Unset or empty: the SQLite file. Otherwise a postgres:// (or postgresql://) URL, anything else refused at start. */
 function databaseUrl(value: string | undefined): string | null {
   const text = (value ?? '').trim();
@@ -108,6 +127,7 @@ export function readPortalConfig(env: NodeJS.ProcessEnv = process.env, randomSec
     host,
     dataDir: env.GRENETTE_PORTAL_DATA ?? './.data/portal',
     databaseUrl: databaseUrl(env.GRENETTE_PORTAL_DATABASE_URL),
+    databasePool: parseDatabasePool(env.GRENETTE_PORTAL_DATABASE_POOL),
     publicUrl: (env.GRENETTE_PORTAL_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
     smtpUrl: env.GRENETTE_SMTP_URL ?? null,
     mailFrom: env.GRENETTE_MAIL_FROM ?? 'Portail famille <no-reply@localhost>',

@@ -26,11 +26,11 @@ export type PortalDb = Kysely<PortalDatabase>;
 export type PortalTrx = Transaction<PortalDatabase>;
 
 /** Where the portal keeps its data: a SQLite file in a folder (the default), or a PostgreSQL database. */
-export type PortalStorage = { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'; url: string };
+export type PortalStorage = { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'; url: string; poolMax?: number };
 
 /** GRENETTE_PORTAL_DATABASE_URL (postgres://…) when set, else the SQLite file in the data folder. */
-export function portalStorage(config: { dataDir: string; databaseUrl: string | null }): PortalStorage {
-  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', dataDir: config.dataDir };
+export function portalStorage(config: { dataDir: string; databaseUrl: string | null; databasePool?: number }): PortalStorage {
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolMax: config.databasePool } : { kind: 'sqlite', dataDir: config.dataDir };
 }
 
 export interface OpenedPortalDatabase {
@@ -67,7 +67,7 @@ export function openPortalDatabase(dataDir: string, clock: Clock): OpenedSqliteP
 export function openPortalDatabase(storage: PortalStorage, clock: Clock): OpenedPortalDatabase;
 export function openPortalDatabase(target: string | PortalStorage, clock: Clock): OpenedPortalDatabase {
   const storage: PortalStorage = typeof target === 'string' ? { kind: 'sqlite', dataDir: target } : target;
-  return storage.kind === 'sqlite' ? openSqlite(storage.dataDir, clock) : openPostgres(storage.url, clock);
+  return storage.kind === 'sqlite' ? openSqlite(storage.dataDir, clock) : openPostgres(storage.url, clock, storage.poolMax);
 }
 
 function opened(kind: PortalDialectName, location: string, db: PortalDb, close: () => Promise<void>): OpenedPortalDatabase {
@@ -117,9 +117,9 @@ function openSqlite(dataDir: string, clock: Clock): OpenedSqlitePortalDatabase {
   return { ...base, kind: 'sqlite', file, sqlite, statements };
 }
 
-function openPostgres(url: string, clock: Clock): OpenedPortalDatabase {
+function openPostgres(url: string, clock: Clock, poolMax?: number): OpenedPortalDatabase {
   const migrations = loadMigrations(portalMigrationsDir('postgres'));
-  const pool = portalPool(url);
+  const pool = portalPool(url, { max: poolMax });
   const dialect = new PostgresDialect({ pool });
   const runScript = async (trx: Kysely<unknown>, script: string) => {
     // No parameters: pg sends it as one simple query, which may hold several statements.

@@ -44,11 +44,17 @@ export interface PortalPoolOptions {
   onIdleError?: (error: Error) => void;
 }
 
+const CONNECTION_TIMEOUT_MS = 10_000;
+/** Query parameters of a libpq URL that hold a secret. */
+const SECRET_PARAMETERS = ['password', 'sslpassword', 'sslkey'];
+
 /** A pool on `url` (postgres://user:password@host:port/database) with the portal's type parsers. */
 export function portalPool(url: string, options: PortalPoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max,
+    // A request waits this long for a free connection, then fails (logged, a French error page) instead of hanging.
+    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
     types: { getTypeParser: portalTypeParser as typeof pg.types.getTypeParser },
   });
   // Without a listener, an idle connection's error would end the process.
@@ -61,6 +67,8 @@ export function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    // libpq also takes the password as a parameter (?password=…).
+    for (const name of SECRET_PARAMETERS) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return 'postgres://…';
