@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordFailure, THROTTLE_BUDGETS, type ThrottleKey } from '../../src/portal/auth/throttle.js';
 import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
+import { missingPhotos, purgeUnreferencedPhotos, recordPublicationPhotos, storePhotos, UNREFERENCED_PHOTO_GRACE_MS } from '../../src/portal/photos/store.js';
 import { recordRequest } from '../../src/portal/requests/submit.js';
 import { applyPublish } from '../../src/portal/sync/publish.js';
 import { pullPage } from '../../src/portal/sync/pull.js';
@@ -177,5 +178,35 @@ describe('the portal on PostgreSQL with several connections', () => {
     const held = new Map((office.sqlite.prepare('SELECT uid, COUNT(*) AS n FROM requests GROUP BY uid').all() as { uid: string; n: number }[]).map((row) => [row.uid, row.n]));
     for (const uid of acknowledged) expect(held.get(uid), uid).toBe(1);
     expect(held.size).toBe(160);
+  });
+
+  it('never purges a photo a publication names again while the purge runs: the publication keeps it or learns it is missing', async () => {
+    const [a, b] = await twoPortals();
+    // A 1×1 PNG sent two days ago, named by no publication since: past its grace period.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const sha256 = (await import('node:crypto')).createHash('sha256').update(png).digest('hex');
+    const sent = new Date(clock().getTime() - 2 * UNREFERENCED_PHOTO_GRACE_MS);
+    expect(await storePhotos(a, [{ sha256, mime: 'image/png', base64: png.toString('base64') }], sent)).toEqual({ ok: true, stored: [sha256] });
+    const base = makePublication(7);
+    const publication = { ...base, children: [{ ...base.children[0]!, photo: { sha256, mime: 'image/png', size: png.length } }] };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let missing: string[] | null = null;
+    // Portal A stores a publication naming the photo again, and is slow to commit.
+    const publishing = a.transaction().execute(async (trx) => {
+      missing = await recordPublicationPhotos(trx, publication, clock());
+      await held;
+    });
+    while (missing === null) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Portal B's purge runs meanwhile; A commits a moment later.
+    const purging = purgeUnreferencedPhotos(b, clock());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await publishing;
+    const purged = await purging;
+    // The purge waited for A's renewal of the photo and found it too recent: named, and still held.
+    expect(purged).toBe(0);
+    expect(missing).toEqual([]);
+    expect(await missingPhotos(a, [sha256])).toEqual([]);
   });
 });

@@ -75,9 +75,14 @@ export async function missingPhotos(db: PortalDb | PortalTrx, hashes: readonly s
  * Records which photo the family's stored publication names for each child, in the publication's transaction, and
  * answers the hashes the portal does not hold yet. A publication with inline photos (an older office) names none.
  */
-export async function recordPublicationPhotos(trx: PortalTrx, publication: FamilyPublication): Promise<string[]> {
+export async function recordPublicationPhotos(trx: PortalTrx, publication: FamilyPublication, now: Date): Promise<string[]> {
   await trx.deleteFrom('publication_photos').where('family_id', '=', publication.familyId).execute();
   const refs = publication.children.flatMap((child) => (child.photo && 'sha256' in child.photo ? [{ childId: child.id, sha256: child.photo.sha256 }] : []));
+  // A photo named again starts its grace period again, before it is looked for: on PostgreSQL a purge running at the
+  // same instant cannot see this transaction's publication_photos rows, but it waits for these rows' update and then
+  // finds them too recent to delete; if the purge deleted one first, it is reported missing below and sent again.
+  const hashes = [...new Set(refs.map((ref) => ref.sha256))];
+  if (hashes.length > 0) await trx.updateTable('photo_blobs').set({ received_at: now.toISOString() }).where('sha256', 'in', hashes).execute();
   for (const ref of refs) {
     await trx.insertInto('publication_photos').values({ family_id: publication.familyId, child_id: ref.childId, sha256: ref.sha256 }).execute();
   }

@@ -96,7 +96,7 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
         return false;
       }
       const previous = held ? familyPublicationSchema.safeParse(JSON.parse(held.data)) : null;
-      for (const hash of await recordPublicationPhotos(trx, publication)) missingPhotos.add(hash);
+      for (const hash of await recordPublicationPhotos(trx, publication, now)) missingPhotos.add(hash);
       await upsertAccountsFromPublication(trx, publication, now);
       const before = previous?.success ? previous.data : null;
       const settings = await storedSettings(trx);
