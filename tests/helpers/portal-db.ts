@@ -51,8 +51,8 @@ export async function freshPgSchema(key?: string): Promise<{ schema: string; url
 }
 
 /** The portal's database for a test's data folder; on PostgreSQL, a folder opened again finds its schema again. */
-export async function testPortalStorage(dataDir: string): Promise<TestPortalStorage> {
-  if (TEST_PORTAL_DB === 'sqlite') return { storage: { kind: 'sqlite', dataDir }, drop: async () => {} };
+export async function testPortalStorage(dataDir: string, kind: 'sqlite' | 'pg' = TEST_PORTAL_DB): Promise<TestPortalStorage> {
+  if (kind === 'sqlite') return { storage: { kind: 'sqlite', dataDir }, drop: async () => {} };
   const fresh = await freshPgSchema(dataDir);
   return { storage: { kind: 'postgres', url: fresh.url }, drop: fresh.drop };
 }

@@ -76,12 +76,13 @@ export interface TestPortal {
 }
 
 /** A portal on a fresh temp data folder, a controllable clock and a real SMTP server catching its mail. */
-export async function startTestPortal(options: { now?: string; listen?: boolean; config?: Partial<PortalConfig> } = {}): Promise<TestPortal> {
+/** `database`: the one GRENETTE_TEST_PORTAL_DB selects unless given (a test of both dialects gives it). */
+export async function startTestPortal(options: { now?: string; listen?: boolean; config?: Partial<PortalConfig>; database?: 'sqlite' | 'pg' } = {}): Promise<TestPortal> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-'));
   const clock = makeTestClock(options.now ?? '2026-11-30T09:00:00.000Z');
   const smtp = await startSmtp();
   const mailer = smtpMailer(smtp.url, 'Portail famille <portail@example.test>');
-  const database = await testPortalStorage(dataDir);
+  const database = await testPortalStorage(dataDir, options.database);
   const app = buildPortal({
     storage: database.storage,
     clock,

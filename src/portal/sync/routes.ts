@@ -10,6 +10,7 @@ import {
   type PublishResponse,
 } from '../../shared/sync/contract.js';
 import { NONCE_RETENTION_MS, SIGNATURE_HEADERS, verifyCall } from '../../shared/sync/signature.js';
+import { withoutNul } from '../../shared/text/control-chars.js';
 import type { PortalDb } from '../db/open.js';
 import { missingPhotos, storePhotos } from '../photos/store.js';
 import { acknowledgePulled } from '../uploads/retention.js';
@@ -122,7 +123,10 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
       if (!parsed.success) {
         return reply.code(400).send({ error: 'Publication invalide : elle ne respecte pas le contrat de synchronisation.', issues: parsed.error.issues.slice(0, 20) });
       }
-      const response = await applyPublish(db, parsed.data, clock());
+      // NUL has no place in text and PostgreSQL refuses it: taken out (and said) rather than failing the whole batch.
+      const { value: body, cleaned } = withoutNul(parsed.data);
+      if (cleaned > 0) log.warn({ strings: cleaned, families: body.families.map((f) => f.familyId) }, 'publication held NUL characters: removed');
+      const response = await applyPublish(db, body, clock());
       log.info({ applied: response.applied.length, ignored: response.ignored.length }, 'publication stored');
       options.onPublished?.(response);
       return reply.send(response);

@@ -61,3 +61,24 @@ export function headerSafe(value: string): string {
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
+
+/**
+ * A JSON document with the NUL character taken out of every string (keys included): PostgreSQL refuses NUL in text
+ * and jsonb, so one pasted into an office field would stop every publication to a portal on PostgreSQL, while it
+ * means nothing to anybody (never a visible character). The count says how many strings held one, for the log.
+ */
+export function withoutNul<T>(value: T): { value: T; cleaned: number } {
+  let cleaned = 0;
+  const walk = (inner: unknown): unknown => {
+    if (typeof inner === 'string') {
+      if (!inner.includes('\u0000')) return inner;
+      cleaned += 1;
+      return inner.replaceAll('\u0000', '');
+    }
+    if (Array.isArray(inner)) return inner.map(walk);
+    if (inner !== null && typeof inner === 'object') return Object.fromEntries(Object.entries(inner).map(([key, item]) => [walk(key) as string, walk(item)]));
+    return inner;
+  };
+  const result = walk(value) as T;
+  return { value: cleaned === 0 ? value : result, cleaned };
+}
