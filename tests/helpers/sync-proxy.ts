@@ -15,6 +15,8 @@ export interface ProxiedCall {
  */
 export interface SyncProxy {
   url: string;
+  /** Where calls are forwarded: another portal behind the same address when changed. */
+  target: string;
   calls: ProxiedCall[];
   /** Answer with this status and a JSON error instead of forwarding (null: forward). */
   intercept: ((path: string) => number | null) | null;
@@ -23,7 +25,7 @@ export interface SyncProxy {
 }
 
 export async function startSyncProxy(target: string): Promise<SyncProxy> {
-  const proxy: SyncProxy = { url: '', calls: [], intercept: null, before: null, close: async () => {} };
+  const proxy: SyncProxy = { url: '', target, calls: [], intercept: null, before: null, close: async () => {} };
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,7 +44,7 @@ export async function startSyncProxy(target: string): Promise<SyncProxy> {
         for (const [name, value] of Object.entries(request.headers)) {
           if (typeof value === 'string' && (name === 'content-type' || name.startsWith('x-grenette-'))) headers[name] = value;
         }
-        const answer = await fetch(`${target}${path}`, { method: request.method, headers, ...(request.method === 'GET' ? {} : { body }) });
+        const answer = await fetch(`${proxy.target}${path}`, { method: request.method, headers, ...(request.method === 'GET' ? {} : { body }) });
         const text = Buffer.from(await answer.arrayBuffer());
         proxy.calls.push({ path, bytes: body.length, status: answer.status });
         response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);

@@ -62,7 +62,7 @@ describe('a family activates, asks, and hears back', () => {
     expect(first.planning).toMatchObject({ from: '2026-11-01', to: '2027-01-31' });
     const account = await portal.db.selectFrom('accounts').select(['id', 'email']).where('family_id', '=', ids.familyId).executeTakeFirstOrThrow();
     expect(account.email).toBe('helene.martin@example.fr');
-    const settings = await portal.db.selectFrom('portal_content').select('data').executeTakeFirstOrThrow();
+    const settings = await portal.db.selectFrom('portal_content').select('data').where('key', '=', 'settings').executeTakeFirstOrThrow();
     expect(JSON.parse(settings.data).commune.phone).toBe('04 50 22 98 19');
 
     // Submitted on Wednesday 2 December at 11:59 Paris by the portal's clock; the office syncs only in the afternoon.

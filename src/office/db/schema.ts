@@ -337,6 +337,8 @@ export interface SyncStateTable {
   window_from: string;
   /** The office's day at the last publication (0005). */
   published_day: Generated<string>;
+  /** The identity of the portal's database pulled from, '' until known (0011). */
+  portal_id: Generated<string>;
 }
 
 export interface FamilyPublicationTable {

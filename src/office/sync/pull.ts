@@ -47,16 +47,24 @@ export async function pullRequests(
 ): Promise<PullOutcome> {
   const outcome: PullOutcome = { pages: 0, received: 0 };
   for (;;) {
-    const { cursor } = await db.selectFrom('sync_state').select('cursor').where('id', '=', 1).executeTakeFirstOrThrow();
+    const { cursor, portal_id: knownPortal } = await db.selectFrom('sync_state').select(['cursor', 'portal_id']).where('id', '=', 1).executeTakeFirstOrThrow();
     const page = await client.pull(cursor, pageSize);
+    if (page.portalId !== undefined && knownPortal !== '' && page.portalId !== knownPortal) {
+      // Another database behind the same address (a portal moved to PostgreSQL, or started on an empty folder): its
+      // request numbers started over, so a cursor past them would never see its requests. Pull from its first
+      // request (uids already held are skipped) and publish every family again, as for a new portal address.
+      await startOverWithPortal(db, knownPortal, page.portalId);
+      log.info('the portal answers from another database: pulling from its first request and republishing every family', { before: knownPortal, now: page.portalId, cursor });
+      continue;
+    }
     const received = await db.transaction().execute(async (trx) => {
       // Another run may have stored this page meanwhile (the scheduler forbids it, but the cursor decides).
-      const current = await trx.selectFrom('sync_state').select('cursor').where('id', '=', 1).executeTakeFirstOrThrow();
-      if (current.cursor !== cursor) return 0;
+      const current = await trx.selectFrom('sync_state').select(['cursor', 'portal_id']).where('id', '=', 1).executeTakeFirstOrThrow();
+      if (current.cursor !== cursor || current.portal_id !== knownPortal) return 0;
       const stored = await storePortalPage(trx, page.requests, clock, log);
       await trx
         .updateTable('sync_state')
-        .set((eb) => ({ cursor: page.next, pulled_requests: eb('pulled_requests', '+', stored) }))
+        .set((eb) => ({ cursor: page.next, pulled_requests: eb('pulled_requests', '+', stored), ...(page.portalId !== undefined ? { portal_id: page.portalId } : {}) }))
         .where('id', '=', 1)
         .execute();
       await hooks.beforeCommit?.(page);
@@ -67,6 +75,23 @@ export async function pullRequests(
     await hooks.afterCommit?.(page);
     if (!page.more || page.next <= cursor) return outcome;
   }
+}
+
+/**
+ * The office starts over with the portal's new database: cursor back to the start, the portal's identity recorded, and
+ * everything published again (the settings and, by the window's move, every family; family_publications held what
+ * the former database had).
+ */
+async function startOverWithPortal(db: OfficeDb, before: string, now: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const changed = await trx
+      .updateTable('sync_state')
+      .set({ cursor: 0, portal_id: now, settings_hash: '', window_from: '' })
+      .where('id', '=', 1)
+      .where('portal_id', '=', before)
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 1) await trx.deleteFrom('family_publications').execute();
+  });
 }
 
 /**

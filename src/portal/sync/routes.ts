@@ -14,6 +14,7 @@ import { withoutNul } from '../../shared/text/control-chars.js';
 import type { PortalDb } from '../db/open.js';
 import { missingPhotos, storePhotos } from '../photos/store.js';
 import { acknowledgePulled } from '../uploads/retention.js';
+import { portalIdentity } from './identity.js';
 import { applyPublish } from './publish.js';
 import { pullPage } from './pull.js';
 
@@ -111,7 +112,7 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
       if (!query.success) return reply.code(400).send({ error: 'Requête de synchronisation invalide (after, limit).', issues: query.error.issues });
       // The office's cursor: everything up to it is stored at the office, so those requests' files may be purged later.
       await acknowledgePulled(db, query.data.after, clock());
-      return reply.send(await pullPage(db, query.data.after, query.data.limit, options.pullMaxFileBytes));
+      return reply.send({ ...(await pullPage(db, query.data.after, query.data.limit, options.pullMaxFileBytes)), portalId: await portalIdentity(db) });
     };
     scope.get(SYNC_PATHS.pull, pull);
     scope.post(SYNC_PATHS.pull, { bodyLimit: SYNC_BODY_LIMIT }, pull);

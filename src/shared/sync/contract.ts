@@ -68,6 +68,11 @@ export const pullResponseSchema = z.object({
   /** The cursor to store with this page, in the same transaction as the page's requests. */
   next: z.number().int(),
   more: z.boolean(),
+  /**
+   * The identity of the portal's database (src/portal/sync/identity.ts): when it changes under the same address, the
+   * request numbers started over and the office pulls from the first again. Absent from a portal before it.
+   */
+  portalId: z.string().min(1).max(100).optional(),
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 
