@@ -6,17 +6,20 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/portal/auth/maintenance.js';
 import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
-import { enqueueMail } from '../../src/portal/mail/outbox.js';
+import { deliverOutbox, enqueueMail } from '../../src/portal/mail/outbox.js';
+import { smtpMailer } from '../../src/portal/mail/smtp.js';
 import { freshPgSchema } from '../helpers/portal-db.js';
 import { exited, spawnTsx } from '../helpers/sync.js';
 
 /**
  * The portal's background jobs with several portal servers on one PostgreSQL database (behind a load balancer, each
  * with its own mail sender and purge, jobs.ts): every mail of the outbox is sent once, also when a sender dies with
- * mails claimed, and one purge runs at a time.
+ * mails claimed, and one purge runs at a time. The two senders also on one SQLite file, whose claim is the same
+ * statement without PostgreSQL's row locks.
  */
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -63,17 +66,20 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30
   }
 }
 
-/** A fresh schema with `count` mails queued, and a folder for the senders' `go` file. */
-async function queued(count: number): Promise<{ url: string; dir: string; subjects: string[]; db: PortalDb }> {
-  const schema = await freshPgSchema();
-  cleanups.push(schema.drop);
+/**
+ * `count` mails queued in a fresh schema (its URL), or with `sqlite` in the SQLite file of the folder (URL ''), and
+ * the folder, where the senders wait for the `go` file.
+ */
+async function queued(count: number, kind: 'postgres' | 'sqlite' = 'postgres'): Promise<{ url: string; dir: string; subjects: string[]; db: PortalDb }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-mail-'));
   cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-  const opened = openPortalDatabase({ kind: 'postgres', url: schema.url }, () => new Date());
+  const schema = kind === 'postgres' ? await freshPgSchema() : null;
+  if (schema) cleanups.push(schema.drop);
+  const opened = openPortalDatabase(schema ? { kind: 'postgres', url: schema.url } : { kind: 'sqlite', dataDir: dir }, () => new Date());
   cleanups.push(() => opened.close());
   const subjects = Array.from({ length: count }, (_, n) => `Courrier ${n + 1}`);
   for (const subject of subjects) await enqueueMail(opened.db, { to: 'famille@example.test', subject, text: `Bonjour (${subject}).` }, new Date());
-  return { url: schema.url, dir, subjects, db: opened.db };
+  return { url: schema?.url ?? '', dir, subjects, db: opened.db };
 }
 
 /** A sender process: resolves once it has opened the database and waits for the `go` file. */
@@ -96,8 +102,8 @@ function sender(dir: string, url: string, smtpUrl: string, claimMs: number, batc
 const counts = (subjects: string[]) => subjects.reduce((map, subject) => map.set(subject, (map.get(subject) ?? 0) + 1), new Map<string, number>());
 
 describe('the portal jobs with several servers on one PostgreSQL database', () => {
-  it('two senders at once, each in its own process with its own SMTP server: every mail is delivered once', async () => {
-    const { url, dir, subjects, db } = await queued(150);
+  it.each(['postgres', 'sqlite'] as const)('two senders at once on %s, each in its own process with its own SMTP server: every mail is delivered once', async (kind) => {
+    const { url, dir, subjects, db } = await queued(150, kind);
     const smtps = [await smtpServer({ delayMs: 10 }), await smtpServer({ delayMs: 10 })];
     const senders = smtps.map((smtp) => sender(dir, url, smtp.url, 60_000, 10));
     await Promise.all(senders.map((one) => one.ready));
@@ -114,6 +120,22 @@ describe('the portal jobs with several servers on one PostgreSQL database', () =
     expect(sent[0]! + sent[1]!).toBe(subjects.length);
     const rows = await db.selectFrom('email_outbox').select(['sent_at', 'attempts']).execute();
     expect(rows.every((row) => row.sent_at !== null && row.attempts === 1)).toBe(true);
+  });
+
+  it('claims raced by many passes at once from two pools on one schema: every mail is delivered once', async () => {
+    const { url, subjects } = await queued(120);
+    const opened = [openPortalDatabase({ kind: 'postgres', url }, () => new Date()), openPortalDatabase({ kind: 'postgres', url }, () => new Date())];
+    for (const one of opened) cleanups.push(() => one.close());
+    const smtp = await smtpServer();
+    const transport = smtpMailer(smtp.url, 'Portail famille <no-reply@example.test>');
+    cleanups.push(async () => transport.close());
+    const log = Fastify().log;
+    // Six passes of each pool claim at the same moment, five mails each, again until nothing is left.
+    for (let round = 0; round < 10 && smtp.subjects.length < subjects.length; round += 1) {
+      await Promise.all(Array.from({ length: 12 }, (_, n) => deliverOutbox(opened[n % 2]!.db, transport, () => new Date(), log, { batch: 5 })));
+    }
+    expect([...counts(smtp.subjects)].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(new Set(smtp.subjects)).toEqual(new Set(subjects));
   });
 
   it('a sender killed while sending: the mails it had claimed are sent later by the other, once each', async () => {

@@ -50,28 +50,35 @@ export interface DeliveryOptions {
 type OutboxRow = Awaited<ReturnType<typeof claimBatch>>[number];
 
 /**
- * Takes up to `batch` waiting mails for this pass (its `token`), oldest first, in one statement: those never claimed,
- * and those whose claim expired. On PostgreSQL, several senders (portal servers on one database) claim at once: the
- * rows another one is claiming are skipped (FOR UPDATE SKIP LOCKED), and one it claimed just before is read again
- * under its lock and no longer matches. On SQLite the statement has the file to itself.
+ * Takes up to `batch` waiting mails for this pass (its `token`), oldest first: those never claimed, and those whose
+ * claim expired. The ids are read, then claimed, in one transaction. On PostgreSQL, several senders (portal servers on
+ * one database) claim at once: the read locks its rows and skips those another sender holds (FOR UPDATE SKIP LOCKED),
+ * and a row another claimed meanwhile is read again under the lock, no longer matches and is left out. (One
+ * `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` may claim more than n rows: PostgreSQL may run the
+ * subquery again for each row, each run skipping the rows the previous ones locked.) On SQLite the transaction has the
+ * file to itself.
  */
 async function claimBatch(db: PortalDb, token: string, now: Date, claimMs: number, batch: number) {
   const nowIso = now.toISOString();
-  const waiting = db
-    .selectFrom('email_outbox')
-    .select('id')
-    .where('sent_at', 'is', null)
-    .where('attempts', '<', MAX_ATTEMPTS)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowIso)]))
-    .orderBy('id')
-    .limit(batch);
-  const rows = await db
-    .updateTable('email_outbox')
-    .set({ claim_token: token, claimed_until: new Date(now.getTime() + claimMs).toISOString() })
-    .where('id', 'in', isPostgres(db) ? waiting.forUpdate().skipLocked() : waiting)
-    .returningAll()
-    .execute();
-  return rows.sort((a, b) => a.id - b.id);
+  return db.transaction().execute(async (trx) => {
+    const waiting = trx
+      .selectFrom('email_outbox')
+      .select('id')
+      .where('sent_at', 'is', null)
+      .where('attempts', '<', MAX_ATTEMPTS)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowIso)]))
+      .orderBy('id')
+      .limit(batch);
+    const ids = (await (isPostgres(trx) ? waiting.forUpdate().skipLocked() : waiting).execute()).map((row) => row.id);
+    if (ids.length === 0) return [];
+    return trx
+      .updateTable('email_outbox')
+      .set({ claim_token: token, claimed_until: new Date(now.getTime() + claimMs).toISOString() })
+      .where('id', 'in', ids)
+      .returningAll()
+      .execute()
+      .then((rows) => rows.sort((a, b) => a.id - b.id));
+  });
 }
 
 /**
