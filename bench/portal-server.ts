@@ -5,12 +5,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { Agent, request } from 'undici';
 import { hashPassword } from '../src/crypto/password.js';
 import { portalClient } from '../src/office/sync/client.js';
 import { pullRequests } from '../src/office/sync/pull.js';
 import { DEFAULT_SETTINGS, PORTAL_SETTINGS_KEY } from '../src/portal/content.js';
+import { openPortalDatabase, type PortalStorage } from '../src/portal/db/open.js';
+import { redactedUrl } from '../src/portal/db/postgres.js';
 import { buildPortal } from '../src/portal/server.js';
 import { addDays, isoWeekday, mondayOf } from '../src/shared/calendar/days.js';
 import { parisDay, systemClock } from '../src/shared/clock.js';
@@ -29,7 +32,9 @@ import type { BenchResult } from './stats.js';
  * beside the raw throughput of crypto.scrypt (the portal's parameters) on the same cores, their physical limit. Then
  * the loss count: every absence the portal acknowledged is in its table once, and the real office pull brings each
  * into a copy of the bench commune once. Last, the cores: the week page on one process and on two workers
- * (GRENETTE_PORTAL_WORKERS=2), in turns, and the ratio. How to read it: bench/README.md. (It replaces the former « rush », whose client ran
+ * (GRENETTE_PORTAL_WORKERS=2), in turns, and the ratio. All of it on SQLite (the portal's file), then again with the
+ * portal on PostgreSQL (a fresh schema of GRENETTE_BENCH_PG_URL, dropped at the end), and the two tables one after the
+ * other; GRENETTE_BENCH_PORTAL_DB=sqlite or pg runs one. How to read it: bench/README.md. (It replaces the former « rush », whose client ran
  * in the server's process and so measured itself as much as the portal.)
  */
 
@@ -49,6 +54,8 @@ const CLOCK_TICKS = (() => {
     return 100;
   }
 })();
+/** The PostgreSQL database the portal is measured on (a schema of its own in it): the machines' test database. */
+const PG_URL = process.env.GRENETTE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 
@@ -311,12 +318,58 @@ function table2(rounds: { one: Measured; two: Measured }[]): string {
   ].join('\n');
 }
 
+type BenchDatabase = 'sqlite' | 'postgres';
+const DATABASE_NAMES: Record<BenchDatabase, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+/** GRENETTE_BENCH_PORTAL_DB: `sqlite` or `pg` for one of them; unset, both, SQLite first. */
+function benchDatabases(value: string | undefined): BenchDatabase[] {
+  if (value === undefined || value === '') return ['sqlite', 'postgres'];
+  if (value === 'sqlite') return ['sqlite'];
+  if (value === 'pg' || value === 'postgres') return ['postgres'];
+  throw new Error(`GRENETTE_BENCH_PORTAL_DB=${value} : attendu sqlite ou pg (ou rien pour les deux)`);
+}
+
+/** A fresh schema on PG_URL for the portal, the URL whose connections work in it, and its removal. */
+async function freshSchema(): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `bench_portal_${randomBytes(6).toString('hex')}`;
+  const onPg = async (statement: string) => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await onPg(`CREATE SCHEMA ${schema}`);
+  const url = new URL(PG_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => onPg(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
+}
+
 export async function benchPortalServer(office: BenchOffice, say: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<BenchResult[]> {
+  const tables: { database: BenchDatabase; rows: Row[] }[] = [];
+  for (const database of benchDatabases(process.env.GRENETTE_BENCH_PORTAL_DB)) {
+    say(`\n=== Portail famille sur ${DATABASE_NAMES[database]} ===`);
+    tables.push({ database, rows: await benchPortalOn(office, database, say) });
+  }
+  if (tables.length > 1) {
+    say(`\nLes mêmes phases, le portail sur chaque base (${CONNECTIONS} connexions, ${SECONDS} s par phase) :`);
+    for (const { database, rows } of tables) say(`\n${DATABASE_NAMES[database]} :\n${table(rows)}`);
+  }
+  return [];
+}
+
+/** Every phase with the portal's data in `database`; its table's rows. */
+async function benchPortalOn(office: BenchOffice, database: BenchDatabase, say: (line: string) => void): Promise<Row[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-portal-'));
   const officeFile = path.join(dir, 'office.sqlite');
+  // Each database's run pulls its requests into an office copy of its own, so the two loss counts never mix.
   const copy = await copyBenchOffice(office, officeFile);
   const dataDir = path.join(dir, 'portal');
   const children: ChildProcess[] = [];
+  const schema = database === 'postgres' ? await freshSchema() : null;
+  const storage: PortalStorage = schema ? { kind: 'postgres', url: schema.url } : { kind: 'sqlite', dataDir };
   try {
     // The families: the bench commune's first 2,000 with a child, booked at the canteen and the evening care.
     const sqlite = copy.database.sqlite;
@@ -342,7 +395,7 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
     })();
 
     // The portal's data, written through its own code before its process starts: settings, publications, accounts.
-    const seed = buildPortal({ dataDir, clock: systemClock, mailer: null, config: { syncSecret: SECRET, cookieSecret: 'banc-cookie-0123456789abcdef0123456789', production: false, publicUrl: 'http://127.0.0.1' } });
+    const seed = buildPortal({ storage, clock: systemClock, mailer: null, config: { syncSecret: SECRET, cookieSecret: 'banc-cookie-0123456789abcdef0123456789', production: false, publicUrl: 'http://127.0.0.1' } });
     const hash = await hashPassword(PASSWORD);
     const settings: PortalSettings = {
       ...DEFAULT_SETTINGS,
@@ -369,6 +422,8 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
       const portalProcess = tsxProcess('src/portal/cli.ts', {
         ...process.env,
         GRENETTE_PORTAL_DATA: dataDir,
+        // Unset: the SQLite file in GRENETTE_PORTAL_DATA, whatever the shell running the bench exports.
+        GRENETTE_PORTAL_DATABASE_URL: schema?.url ?? '',
         GRENETTE_PORTAL_PORT: String(port),
         GRENETTE_PORTAL_HOST: '127.0.0.1',
         GRENETTE_SYNC_SECRET: SECRET,
@@ -393,7 +448,8 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
     const barePort = await new Promise<number>((resolve) => bareProcess.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString('utf8').trim()))));
     const bare = `http://127.0.0.1:${barePort}`;
 
-    say(`\nPortail famille en processus à part : ${FAMILIES} familles, sessions ouvertes par la vraie connexion…`);
+    const where = schema ? `PostgreSQL (${redactedUrl(PG_URL)}, schéma à part)` : 'SQLite (portal.sqlite)';
+    say(`\nPortail famille en processus à part, données sur ${where} : ${FAMILIES} familles, sessions ouvertes par la vraie connexion…`);
     const started = performance.now();
     const sessions = await openSessions(url, families);
     say(`  ${sessions.length} sessions ouvertes en ${((performance.now() - started) / 1000).toFixed(1)} s.`);
@@ -435,9 +491,10 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
 
     // Nothing lost or doubled: the acknowledged absences in the portal's table once each, then at the office once each.
     const acknowledged = absence.locations.map((location) => /demande=([0-9a-f-]{36})/.exec(location)?.[1]).filter((uid): uid is string => Boolean(uid));
-    const portalDb = new Database(path.join(dataDir, 'portal.sqlite'), { readonly: true });
-    const stored = portalDb.prepare('SELECT uid FROM requests').pluck().all() as string[];
-    portalDb.close();
+    // Read from the portal's database, whichever it is, through the portal's own opener.
+    const portalDb = openPortalDatabase(storage, systemClock);
+    const stored = (await portalDb.db.selectFrom('requests').select('uid').execute()).map((row) => row.uid);
+    await portalDb.close();
     const storedSet = new Set(stored);
     const missingAtPortal = acknowledged.filter((uid) => !storedSet.has(uid)).length;
     const pulled = await pullRequests(copy.database.db, portalClient(url, SECRET, systemClock), systemClock);
@@ -478,10 +535,11 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
       rounds.push({ one, two: await measured(pair.url, pair.process.pid) });
     }
     say(table2(rounds));
-    return [];
+    return table1;
   } finally {
     await Promise.all(children.map(stop));
     await copy.close();
+    await schema?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

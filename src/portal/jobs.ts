@@ -8,9 +8,10 @@ const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
  * The portal's background work: the mail sender (the outbox, mail/outbox.ts) and the purge of expired rows
- * (auth/maintenance.ts). They run in one process only: the single portal process, or the primary of a cluster
- * (cluster.ts), whose workers wake the sender through it. Two senders would each read the same unsent rows and mail
- * them twice.
+ * (auth/maintenance.ts). On one host they run in one process: the single portal process, or the primary of a cluster
+ * (cluster.ts), whose workers wake the sender through it. Several hosts on one PostgreSQL database (behind a load
+ * balancer) each run theirs: the outbox claims each mail for one sender (mail/outbox.ts) and the purge runs under an
+ * advisory lock, the others skipping their turn (purgeExpired).
  */
 export interface PortalJobs {
   /** Runs a mail pass soon (after the current one): called when a mail has just been queued. */
@@ -23,7 +24,11 @@ export interface PortalJobs {
 export function startPortalJobs(db: PortalDb, clock: Clock, mailer: Mailer | null, log: FastifyBaseLogger, mailIntervalMs?: number): PortalJobs {
   const sender = mailer ? startOutboxSender(db, mailer, clock, log, mailIntervalMs) : null;
   const purge = setInterval(() => {
-    purgeExpired(db, clock()).catch((error: unknown) => log.error({ err: error }, 'purge failed'));
+    purgeExpired(db, clock())
+      .then((outcome) => {
+        if (outcome === 'skipped') log.info('purge skipped: another portal server on this database is purging');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'purge failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
   return {

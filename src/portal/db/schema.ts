@@ -68,6 +68,9 @@ export interface PortalDatabase {
     sent_at: string | null;
     attempts: Generated<number>;
     last_error: string | null;
+    /** The sender holding the row (mail/outbox.ts), until claimed_until; null: never claimed. */
+    claim_token: string | null;
+    claimed_until: string | null;
   };
   sync_nonces: {
     nonce: string;
