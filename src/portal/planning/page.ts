@@ -7,7 +7,7 @@ import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASONS, ABSENCE_REASON_CODES } from '../../shared/planning/reasons.js';
 import type { FamilyPublication, PortalRequest } from '../../shared/sync/contract.js';
 import { requireFamily, type FamilySession } from '../auth/sessions.js';
-import { loadPublication, loadSettings } from '../content.js';
+import { loadPublicationAndSettings } from '../content.js';
 import { HttpError, notFound, type PortalContext, type PortalModule } from '../http/context.js';
 import { csrfField } from '../http/csrf.js';
 import { html, type SafeHtml } from '../http/html.js';
@@ -41,7 +41,7 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^\d{1,12}$/;
 
 async function planningContext(ctx: PortalContext, session: FamilySession): Promise<{ pc: PlanningContext } | { publication: null }> {
-  const [publication, settings] = await Promise.all([loadPublication(ctx.db, session.familyId), loadSettings(ctx.db, ctx.log)]);
+  const { publication, settings } = await loadPublicationAndSettings(ctx.db, session.familyId, ctx.log);
   if (!publication) return { publication: null };
   const now = ctx.clock();
   const local = await unpublishedRequests(ctx.db, session.familyId, publication);
