@@ -240,7 +240,9 @@ export function cellView(pc: PlanningContext, childId: number, service: ServiceR
     if (until !== undefined && pc.now.getTime() < Date.parse(until)) view.changeableUntil = until;
     return view;
   }
-  const refusal = [...refusals].sort((a, b) => rank(a.code) - rank(b.code))[0]!;
+  // The best explanation: the lowest rank, the first judged among equals (as a stable sort would give).
+  let refusal = refusals[0]!;
+  for (const other of refusals) if (rank(other.code) < rank(refusal.code)) refusal = other;
   switch (refusal.code) {
     case 'closed':
       view.lockedWhy = `Service fermé ce jour : ${published.closedWhy ?? 'fermeture'}.`;

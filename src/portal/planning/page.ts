@@ -56,14 +56,16 @@ function anchorOf(query: Query): string | null {
   return query.du && ISO_DAY.test(query.du) ? query.du : null;
 }
 
-function planningUrl(childId: number, view: ViewKind, anchor: string | null, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams({ enfant: String(childId), vue: view, ...(anchor ? { du: anchor } : {}), ...extra });
-  return `/planning?${params.toString()}`;
+// The ids are numbers, the view one of two words, the anchor an ISO day (checked by ISO_DAY or taken from the
+// publication's days): none holds a character URLSearchParams would encode, so the links of every cell are written
+// directly; the rare extras (a request's uid) still go through URLSearchParams.
+function planningUrl(childId: number, view: ViewKind, anchor: string | null, extra?: Record<string, string>): string {
+  const base = `/planning?enfant=${childId}&vue=${view}${anchor ? `&du=${anchor}` : ''}`;
+  return extra ? `${base}&${new URLSearchParams(extra).toString()}` : base;
 }
 
 function cellUrl(cell: { childId: number; serviceId: number; day: string }, view: ViewKind, anchor: string | null): string {
-  const params = new URLSearchParams({ vue: view, ...(anchor ? { du: anchor } : {}) });
-  return `/planning/${cell.childId}/${cell.serviceId}/${cell.day}?${params.toString()}`;
+  return `/planning/${cell.childId}/${cell.serviceId}/${cell.day}?vue=${view}${anchor ? `&du=${anchor}` : ''}`;
 }
 
 const SHORT_WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
