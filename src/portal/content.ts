@@ -1,4 +1,5 @@
 import { familyPublicationSchema, portalSettingsSchema, type FamilyPublication, type PortalSettings } from '../shared/sync/contract.js';
+import { contentRow, contentVersion, publicationAndContentVersions, publicationRow, publicationVersion } from './db/hot-queries.js';
 import type { PortalDb } from './db/open.js';
 
 /** portal_content key under which the sync stores the commune-wide PortalSettings. */
@@ -41,21 +42,25 @@ const publications = new WeakMap<PortalDb, Map<number, { version: number; public
 
 /** The family's latest publication, parsed and validated (frozen: shared); null until the office has published it. */
 export async function loadPublication(db: PortalDb, familyId: number): Promise<FamilyPublication | null> {
+  return publicationAt(db, familyId, (await publicationVersion.first(db, familyId))?.version ?? null);
+}
+
+/** The publication of the version just read (null: none), from memory when it is the one kept. */
+async function publicationAt(db: PortalDb, familyId: number, version: number | null): Promise<FamilyPublication | null> {
   let kept = publications.get(db);
   if (!kept) publications.set(db, (kept = new Map()));
-  const current = await db.selectFrom('publications').select('version').where('family_id', '=', familyId).executeTakeFirst();
-  if (!current) {
+  if (version === null) {
     kept.delete(familyId);
     return null;
   }
   const known = kept.get(familyId);
-  if (known && known.version === current.version) {
+  if (known && known.version === version) {
     // Seen again: moved to the end, so the least recently seen family is the one dropped.
     kept.delete(familyId);
     kept.set(familyId, known);
     return known.publication;
   }
-  const row = await db.selectFrom('publications').select(['version', 'data']).where('family_id', '=', familyId).executeTakeFirst();
+  const row = await publicationRow.first(db, familyId);
   if (!row) return null;
   const publication = deepFreeze(familyPublicationSchema.parse(JSON.parse(row.data)));
   kept.delete(familyId);
@@ -71,16 +76,40 @@ export async function loadPublication(db: PortalDb, familyId: number): Promise<F
  */
 const settingsKept = new WeakMap<PortalDb, { version: number; settings: PortalSettings }>();
 
-export async function loadSettings(db: PortalDb, log?: { error(details: object, message: string): void }): Promise<PortalSettings> {
-  const current = await db.selectFrom('portal_content').select('version').where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
-  if (!current) return DEFAULT_SETTINGS;
+type ErrorLog = { error(details: object, message: string): void };
+
+export async function loadSettings(db: PortalDb, log?: ErrorLog): Promise<PortalSettings> {
+  return settingsAt(db, (await contentVersion.first(db, PORTAL_SETTINGS_KEY))?.version ?? null, log);
+}
+
+/** The settings of the version just read (null: none published), from memory when it is the one kept. */
+async function settingsAt(db: PortalDb, version: number | null, log?: ErrorLog): Promise<PortalSettings> {
+  if (version === null) return DEFAULT_SETTINGS;
   const known = settingsKept.get(db);
-  if (known && known.version === current.version) return known.settings;
-  const row = await db.selectFrom('portal_content').select(['version', 'data']).where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
+  if (known && known.version === version) return known.settings;
+  const row = await contentRow.first(db, PORTAL_SETTINGS_KEY);
   if (!row) return DEFAULT_SETTINGS;
   const parsed = portalSettingsSchema.safeParse(JSON.parse(row.data));
   if (!parsed.success) log?.error({ version: row.version, issues: parsed.error.issues.slice(0, 5) }, 'published portal settings do not read: defaults shown');
   const settings = parsed.success ? deepFreeze(parsed.data) : DEFAULT_SETTINGS;
   settingsKept.set(db, { version: row.version, settings });
   return settings;
+}
+
+/**
+ * Both versions in one query, for the pages that need the publication and the settings (home, planning: the pages
+ * families open most): one round trip to the database instead of two; each is then read and parsed only when its
+ * version changed, as loadPublication and loadSettings do.
+ */
+export async function loadPublicationAndSettings(
+  db: PortalDb,
+  familyId: number,
+  log?: ErrorLog,
+): Promise<{ publication: FamilyPublication | null; settings: PortalSettings }> {
+  const versions = await publicationAndContentVersions.first(db, familyId, PORTAL_SETTINGS_KEY);
+  const [publication, settings] = await Promise.all([
+    publicationAt(db, familyId, versions?.publication ?? null),
+    settingsAt(db, versions?.content ?? null, log),
+  ]);
+  return { publication, settings };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -11,6 +10,7 @@ import { openPortalDatabase, portalStorage, type PortalDb, type PortalStorage } 
 import { HttpError, type PortalContext, type PortalModule } from './http/context.js';
 import { verifyCsrf } from './http/csrf.js';
 import { registerSecurityHeaders } from './http/headers.js';
+import { helmetHeaders, portalHelmetOptions } from './http/helmet-headers.js';
 import { claimSubmission, settleSubmission } from './http/submission.js';
 import { html } from './http/html.js';
 import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT, tooLargeMessage } from './http/limits.js';
@@ -128,29 +128,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   });
 
   const https = isHttps(config);
-  app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    hsts: https ? { maxAge: 31536000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'no-referrer' },
-    // frame-ancestors 'none' says it to current browsers; DENY to those that only read X-Frame-Options.
-    frameguard: { action: 'deny' },
-    crossOriginEmbedderPolicy: false,
-  });
+  app.register(helmetHeaders(portalHelmetOptions(https)));
   app.register(cookie, { secret: config.cookieSecret });
   app.register(formbody);
   app.register(multipart, {

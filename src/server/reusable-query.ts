@@ -13,13 +13,17 @@ import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
  * the query (a rank, a status) stay as built.
  *
  * Runs through the caller's Kysely or Transaction, so it waits its turn on the connection like any other query and
- * sees the caller's transaction. The office's Kysely has no plugins: a plugin's query transformation would be
- * skipped (its result transformation still runs).
+ * sees the caller's transaction. The SQL text is the dialect's (SQLite's `?`, PostgreSQL's `$1`): it is compiled once
+ * per database (a Kysely and its transactions share their dialect's adapter, the key), so one process may run the
+ * same query on a SQLite file and on a PostgreSQL database (the portal takes either). Neither the office's Kysely
+ * nor the portal's has plugins: a plugin's query transformation would be skipped (its result transformation still
+ * runs).
  */
 
 export type QueryValue = string | number | bigint | null | Uint8Array;
 
-/** Marks an argument's place among the compiled parameters; a NUL never starts a real value of the office. */
+/** Marks an argument's place among the compiled parameters; a NUL never starts a real value of the office or
+ * the portal. */
 const STAND_IN = '\u0000reusable-query-argument-';
 
 interface Compiled {
@@ -63,8 +67,13 @@ function compile<DB>(build: (db: Kysely<DB>, ...args: never[]) => Compilable<unk
 export function reusableQuery<DB, Args extends readonly QueryValue[], Row>(
   build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
 ): ReusableQuery<DB, Args, Row> {
-  let compiled: Compiled | undefined;
-  const ready = (db: Kysely<DB>): Compiled => (compiled ??= compile(build as never, db));
+  const compiledFor = new WeakMap<object, Compiled>();
+  const ready = (db: Kysely<DB>): Compiled => {
+    const adapter = db.getExecutor().adapter;
+    let compiled = compiledFor.get(adapter);
+    if (!compiled) compiledFor.set(adapter, (compiled = compile(build as never, db)));
+    return compiled;
+  };
   const all = async (db: Kysely<DB>, ...args: Args): Promise<Row[]> => {
     const { sql, query, slots } = ready(db);
     const parameters = slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.constant));

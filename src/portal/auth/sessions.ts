@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isHttps, type PortalConfig } from '../config.js';
+import { sessionById } from '../db/hot-queries.js';
 import type { PortalDb } from '../db/open.js';
 import { HttpError, type PortalContext } from '../http/context.js';
 import { newToken, sha256Hex } from './tokens.js';
@@ -37,12 +38,7 @@ export async function loadSession(ctx: PortalContext, request: FastifyRequest): 
   const token = request.cookies[sessionCookieName(ctx.config)];
   if (!token) return null;
   const id = sha256Hex(token);
-  const row = await ctx.db
-    .selectFrom('sessions')
-    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select(['sessions.id', 'sessions.account_id', 'sessions.family_id', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at', 'accounts.email', 'accounts.disabled'])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+  const row = await sessionById.first(ctx.db, id);
   if (!row) return null;
   const now = ctx.clock().getTime();
   if (row.disabled !== 0 || now >= Date.parse(row.expires_at) || now >= Date.parse(row.last_seen_at) + IDLE_MS) {

@@ -29,13 +29,15 @@ export const PERMISSIONS_POLICY = [
 ].join(', ');
 
 /**
- * Headers every answer carries, set before anything can fail (helmet adds CSP, nosniff, Referrer-Policy and
+ * Headers every answer carries, set before anything can fail (helmet-headers.ts adds CSP, nosniff, Referrer-Policy and
  * X-Frame-Options in its own hook). Everything but /static/ is private by default: a page, a PDF or a photo holds a
  * family's data and must not stay in a shared cache; a route may still narrow it ('private, no-store').
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: nothing here waits, and a promise per request is not free.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('permissions-policy', PERMISSIONS_POLICY);
     if (!request.url.startsWith('/static/')) reply.header('cache-control', 'no-store');
+    done();
   });
 }

@@ -23,15 +23,20 @@ export type HtmlValue = SafeHtml | string | number | boolean | null | undefined 
 function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.value;
-  if (Array.isArray(value)) return value.map(render).join('');
+  if (typeof value === 'string') return escapeHtml(value);
+  if (Array.isArray(value)) {
+    // A list of rows or cells: appended in place (no array of strings built then joined).
+    let out = '';
+    for (const item of value as readonly HtmlValue[]) out += render(item);
+    return out;
+  }
   return escapeHtml(String(value));
 }
 
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+  // A plain loop: a page calls this for every cell, and a closure per call was garbage to collect.
   let out = strings[0] ?? '';
-  values.forEach((value, index) => {
-    out += render(value) + (strings[index + 1] ?? '');
-  });
+  for (let index = 0; index < values.length; index += 1) out += render(values[index]) + (strings[index + 1] ?? '');
   return new SafeHtml(out);
 }
 

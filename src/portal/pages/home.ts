@@ -1,5 +1,5 @@
 import { requireFamily } from '../auth/sessions.js';
-import { loadPublication, loadSettings } from '../content.js';
+import { loadPublication, loadPublicationAndSettings } from '../content.js';
 import { notFound, type PortalModule } from '../http/context.js';
 import { html } from '../http/html.js';
 import { euros, instantFr, longDay } from '../http/format.js';
@@ -15,7 +15,7 @@ const RECENT_DAYS = 60;
 export const registerHomePage: PortalModule = (app, ctx) => {
   app.get('/', async (request, reply) => {
     const session = requireFamily(request);
-    const [publication, settings] = await Promise.all([loadPublication(ctx.db, session.familyId), loadSettings(ctx.db, ctx.log)]);
+    const { publication, settings } = await loadPublicationAndSettings(ctx.db, session.familyId, ctx.log);
     const now = ctx.clock();
     const requests = await familyRequests(ctx.db, session.familyId, publication);
     const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000).toISOString();
@@ -27,6 +27,7 @@ export const registerHomePage: PortalModule = (app, ctx) => {
     return sendPage(ctx, request, reply, {
       title: 'Accueil',
       current: '/',
+      settings,
       main: html`<h1>Bonjour${first ? html` ${first.prenom} ${first.nom}` : ''}</h1>
 ${publication ? '' : comingSoon()}
 ${deadline ? html`<p class="deadline"><strong>${deadline}</strong>.</p>` : ''}

@@ -6,6 +6,7 @@ import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reaso
 import { DEFAULT_DEADLINE_RULE, type ChangeKind, type DeadlineRule, type LatePolicy } from '../../shared/planning/rules.js';
 import { FAMILY_CHANGES, judgeDayChange, type DayFacts, type Judgement, type RefusalCode, type StoredDay } from '../../shared/planning/transitions.js';
 import { portalRequestSchema, type FamilyPublication, type PortalRequest, type PortalSettings } from '../../shared/sync/contract.js';
+import { planningRequests } from '../db/hot-queries.js';
 import type { PortalDb } from '../db/open.js';
 
 export type PlanningAction = 'book' | 'cancel' | 'absence';
@@ -114,13 +115,7 @@ export interface LocalRequest {
 
 export async function unpublishedRequests(db: PortalDb, familyId: number, publication: FamilyPublication): Promise<LocalRequest[]> {
   const published = new Set(publication.requests.map((r) => r.uid));
-  const rows = await db
-    .selectFrom('requests')
-    .select(['uid', 'body', 'late'])
-    .where('family_id', '=', familyId)
-    .where('kind', 'in', ['book', 'cancel', 'absence'])
-    .orderBy('seq')
-    .execute();
+  const rows = await planningRequests.all(db, familyId);
   const out: LocalRequest[] = [];
   for (const row of rows) {
     if (published.has(row.uid)) continue;
@@ -245,7 +240,9 @@ export function cellView(pc: PlanningContext, childId: number, service: ServiceR
     if (until !== undefined && pc.now.getTime() < Date.parse(until)) view.changeableUntil = until;
     return view;
   }
-  const refusal = [...refusals].sort((a, b) => rank(a.code) - rank(b.code))[0]!;
+  // The best explanation: the lowest rank, the first judged among equals (as a stable sort would give).
+  let refusal = refusals[0]!;
+  for (const other of refusals) if (rank(other.code) < rank(refusal.code)) refusal = other;
   switch (refusal.code) {
     case 'closed':
       view.lockedWhy = `Service fermé ce jour : ${published.closedWhy ?? 'fermeture'}.`;

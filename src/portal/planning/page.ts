@@ -7,7 +7,7 @@ import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASONS, ABSENCE_REASON_CODES } from '../../shared/planning/reasons.js';
 import type { FamilyPublication, PortalRequest } from '../../shared/sync/contract.js';
 import { requireFamily, type FamilySession } from '../auth/sessions.js';
-import { loadPublication, loadSettings } from '../content.js';
+import { loadPublicationAndSettings } from '../content.js';
 import { HttpError, notFound, type PortalContext, type PortalModule } from '../http/context.js';
 import { csrfField } from '../http/csrf.js';
 import { html, type SafeHtml } from '../http/html.js';
@@ -41,7 +41,7 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^\d{1,12}$/;
 
 async function planningContext(ctx: PortalContext, session: FamilySession): Promise<{ pc: PlanningContext } | { publication: null }> {
-  const [publication, settings] = await Promise.all([loadPublication(ctx.db, session.familyId), loadSettings(ctx.db, ctx.log)]);
+  const { publication, settings } = await loadPublicationAndSettings(ctx.db, session.familyId, ctx.log);
   if (!publication) return { publication: null };
   const now = ctx.clock();
   const local = await unpublishedRequests(ctx.db, session.familyId, publication);
@@ -56,14 +56,16 @@ function anchorOf(query: Query): string | null {
   return query.du && ISO_DAY.test(query.du) ? query.du : null;
 }
 
-function planningUrl(childId: number, view: ViewKind, anchor: string | null, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams({ enfant: String(childId), vue: view, ...(anchor ? { du: anchor } : {}), ...extra });
-  return `/planning?${params.toString()}`;
+// The ids are numbers, the view one of two words, the anchor an ISO day (checked by ISO_DAY or taken from the
+// publication's days): none holds a character URLSearchParams would encode, so the links of every cell are written
+// directly; the rare extras (a request's uid) still go through URLSearchParams.
+function planningUrl(childId: number, view: ViewKind, anchor: string | null, extra?: Record<string, string>): string {
+  const base = `/planning?enfant=${childId}&vue=${view}${anchor ? `&du=${anchor}` : ''}`;
+  return extra ? `${base}&${new URLSearchParams(extra).toString()}` : base;
 }
 
 function cellUrl(cell: { childId: number; serviceId: number; day: string }, view: ViewKind, anchor: string | null): string {
-  const params = new URLSearchParams({ vue: view, ...(anchor ? { du: anchor } : {}) });
-  return `/planning/${cell.childId}/${cell.serviceId}/${cell.day}?${params.toString()}`;
+  return `/planning/${cell.childId}/${cell.serviceId}/${cell.day}?vue=${view}${anchor ? `&du=${anchor}` : ''}`;
 }
 
 const SHORT_WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];

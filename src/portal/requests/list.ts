@@ -1,4 +1,5 @@
 import { portalRequestSchema, type FamilyPublication, type PortalRequest } from '../../shared/sync/contract.js';
+import { latestRequests } from '../db/hot-queries.js';
 import type { PortalDb } from '../db/open.js';
 
 export type RequestKind = PortalRequest['kind'];
@@ -47,7 +48,7 @@ function statusOf(published: PublishedRequest): RequestStatus {
  * portal's own copy for those not yet published (shown 🚧).
  */
 export async function familyRequests(db: PortalDb, familyId: number, publication: FamilyPublication | null): Promise<FamilyRequestView[]> {
-  const rows = await db.selectFrom('requests').select(['uid', 'body']).where('family_id', '=', familyId).orderBy('seq', 'desc').limit(200).execute();
+  const rows = await latestRequests.all(db, familyId);
   const local = new Map<string, PortalRequest>();
   for (const row of rows) {
     const parsed = portalRequestSchema.safeParse(JSON.parse(row.body));
