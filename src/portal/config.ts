@@ -70,6 +70,18 @@ function isAddressOrRange(entry: string): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+/**
+ * A whole number from 1 to `max` read from the environment variable `name`, `fallback` when unset or empty; anything
+ * else stops the start with a French message saying what is expected (`what`, e.g. « un nombre de processus »).
+ */
+function wholeNumberSetting(name: string, value: string | undefined, fallback: number, max: number, what: string): number {
+  const text = (value ?? '').trim();
+  if (text === '') return fallback;
+  const number = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(number >= 1 && number <= max)) throw new Error(`${name} invalide : « ${text} » (${what.replace('{max}', String(max))})`);
+  return number;
+}
+
 /** More processes than this would only fight over the SQLite file's write lock: a server has rarely more cores to give. */
 export const MAX_WORKERS = 32;
 
@@ -78,13 +90,7 @@ export const MAX_WORKERS = 32;
  * MAX_WORKERS sharing the port and the SQLite file (about one per core the portal may use).
  */
 export function parseWorkers(value: string | undefined): number {
-  const text = (value ?? '').trim();
-  if (text === '') return 1;
-  const workers = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(workers >= 1 && workers <= MAX_WORKERS)) {
-    throw new Error(`GRENETTE_PORTAL_WORKERS invalide : « ${text} » (un nombre de processus de 1 à ${MAX_WORKERS}, par exemple le nombre de cœurs)`);
-  }
-  return workers;
+  return wholeNumberSetting('GRENETTE_PORTAL_WORKERS', value, 1, MAX_WORKERS, 'un nombre de processus de 1 à {max}, par exemple le nombre de cœurs');
 }
 
 /** More connections than this per process would exhaust PostgreSQL's default max_connections (100) with a few workers. */
@@ -95,13 +101,7 @@ export const MAX_DATABASE_POOL = 50;
  * and its primary have their own pool: (workers + 1) × pool must stay under the server's max_connections.
  */
 export function parseDatabasePool(value: string | undefined): number {
-  const text = (value ?? '').trim();
-  if (text === '') return 10;
-  const pool = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(pool >= 1 && pool <= MAX_DATABASE_POOL)) {
-    throw new Error(`GRENETTE_PORTAL_DATABASE_POOL invalide : « ${text} » (un nombre de connexions de 1 à ${MAX_DATABASE_POOL} par processus du portail)`);
-  }
-  return pool;
+  return wholeNumberSetting('GRENETTE_PORTAL_DATABASE_POOL', value, 10, MAX_DATABASE_POOL, 'un nombre de connexions de 1 à {max} par processus du portail');
 }
 
 /** Unset or empty: the SQLite file. Otherwise a postgres:// (or postgresql://) URL, anything else refused at start. */
