@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../src/shared/clock.js';
-import { openPortalDatabase, type OpenedPortalDatabase, type PortalStorage } from '../../src/portal/db/open.js';
+import { openPortalDatabase, type OpenedPortalDatabase, type OpenedSqlitePortalDatabase, type PortalStorage } from '../../src/portal/db/open.js';
 
 /**
  * The database the portal tests run on: the SQLite file in the test's data folder, or, with
@@ -66,4 +69,26 @@ export async function openTestPortalDatabase(dataDir: string, clock: Clock): Pro
   const opened = openPortalDatabase(database.storage, clock);
   await opened.ready();
   return Object.assign(opened, { drop: database.drop });
+}
+
+type Cleanups = Array<() => Promise<void> | void>;
+
+/** A migrated portal database on a fresh SQLite folder; closing it and removing the folder are added to `cleanups`. */
+export async function scratchSqlitePortal(clock: Clock, cleanups: Cleanups): Promise<OpenedSqlitePortalDatabase> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-db-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const opened = openPortalDatabase(dir, clock);
+  cleanups.push(() => opened.close());
+  await opened.ready();
+  return opened;
+}
+
+/** A migrated portal database on a fresh PostgreSQL schema (its name and URL too); closing and dropping it go to `cleanups`. */
+export async function scratchPgPortal(clock: Clock, cleanups: Cleanups): Promise<{ opened: OpenedPortalDatabase; schema: string; url: string }> {
+  const fresh = await freshPgSchema();
+  cleanups.push(() => fresh.drop());
+  const opened = openPortalDatabase({ kind: 'postgres', url: fresh.url }, clock);
+  cleanups.push(() => opened.close());
+  await opened.ready();
+  return { opened, schema: fresh.schema, url: fresh.url };
 }

@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOT_QUERY_BUILDERS, contentRow, contentVersion, latestRequests, planningRequests, publicationAndContentVersions, publicationRow, publicationVersion, sessionById } from '../../src/portal/db/hot-queries.js';
-import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
+import type { PortalDb } from '../../src/portal/db/open.js';
 import { PORTAL_SETTINGS_KEY } from '../../src/portal/content.js';
-import { freshPgSchema, TEST_PORTAL_DB } from '../helpers/portal-db.js';
+import { scratchPgPortal, scratchSqlitePortal, TEST_PORTAL_DB } from '../helpers/portal-db.js';
 import { makeTestClock } from '../helpers/office.js';
 import { insertPublication, insertSettings, makePublication } from '../helpers/portal.js';
 
@@ -21,23 +18,8 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-async function openSqlite(): Promise<OpenedPortalDatabase> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-hot-queries-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const opened = openPortalDatabase(dir, clock);
-  cleanups.push(() => opened.close());
-  await opened.ready();
-  return opened;
-}
-
-async function openPg(): Promise<OpenedPortalDatabase> {
-  const fresh = await freshPgSchema();
-  cleanups.push(() => fresh.drop());
-  const opened = openPortalDatabase({ kind: 'postgres', url: fresh.url }, clock);
-  cleanups.push(() => opened.close());
-  await opened.ready();
-  return opened;
-}
+const openSqlite = () => scratchSqlitePortal(clock, cleanups);
+const openPg = async () => (await scratchPgPortal(clock, cleanups)).opened;
 
 /** Three families with a publication (the third without an account's session), settings, and requests of every kind. */
 async function fill(db: PortalDb): Promise<void> {

@@ -7,7 +7,7 @@ import { openPortalDatabase, type OpenedPortalDatabase } from '../../src/portal/
 import BetterSqlite3 from 'better-sqlite3';
 import { loadMigrations, NewerDatabaseError } from '../../src/server/migrate.js';
 import { portalMigrationsDir } from '../../src/portal/db/open.js';
-import { freshPgSchema } from '../helpers/portal-db.js';
+import { freshPgSchema, scratchPgPortal, scratchSqlitePortal } from '../helpers/portal-db.js';
 import { makeTestClock } from '../helpers/office.js';
 
 /**
@@ -47,12 +47,7 @@ afterAll(async () => {
 });
 
 async function sqliteSchema(): Promise<Schema> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-parity-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const opened = openPortalDatabase(dir, clock);
-  cleanups.push(() => opened.close());
-  await opened.ready();
-  const { sqlite } = opened;
+  const { sqlite } = await scratchSqlitePortal(clock, cleanups);
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
   const schema: Schema = {};
   for (const table of tables) {
@@ -78,11 +73,7 @@ async function sqliteSchema(): Promise<Schema> {
 }
 
 async function postgresSchema(): Promise<Schema> {
-  const fresh = await freshPgSchema();
-  cleanups.push(() => fresh.drop());
-  const opened = openPortalDatabase({ kind: 'postgres', url: fresh.url }, clock);
-  cleanups.push(() => opened.close());
-  await opened.ready();
+  const fresh = await scratchPgPortal(clock, cleanups);
   const client = new pg.Client({ connectionString: fresh.url });
   await client.connect();
   cleanups.push(() => client.end());

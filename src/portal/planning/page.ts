@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isoWeekday } from '../../shared/calendar/days.js';
-import { MONTHS_FR, formatDayFr, weekdayNameFr } from '../../shared/calendar/format.js';
+import { formatDayFr, parisTimeFr, weekdayNameFr } from '../../shared/calendar/format.js';
 import { memoizeByString } from '../../shared/memo.js';
 import { parisDay } from '../../shared/clock.js';
 import { describeDeadline } from '../../shared/planning/deadlines.js';
@@ -70,16 +70,18 @@ function cellUrl(cell: { childId: number; serviceId: number; day: string }, view
 
 const SHORT_WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
 
-// 'mercredi 2 décembre 2026 à 12h00' → 'mer. 2/12 12h00': the grid's visible hint; the full text is for screen readers.
-// Kept by instant, like the long form it is cut from (a week's cells share one or two deadlines).
+/** 'mer. 2/12' (with the month) or 'mer. 2': a day as the grid writes it where room is short. */
+function shortDay(day: string, withMonth = true): string {
+  return `${SHORT_WEEKDAYS[isoWeekday(day)]} ${Number(day.slice(8, 10))}${withMonth ? `/${day.slice(5, 7)}` : ''}`;
+}
+
+// 'mer. 2/12 12h00': the grid's visible hint (the full sentence is for screen readers), from the deadline's Paris day
+// and time (a deadline at midnight on the 1st is still the previous month in UTC). Kept by instant: a week's cells
+// share one or two deadlines.
 export const shortDeadline = memoizeByString((iso: string): string => {
-  const full = describeDeadline(iso);
-  const match = /^(\S+) (\d+|1er) (\S+) \d{4} à (\S+)$/.exec(full);
-  if (!match) return full;
-  const weekday = SHORT_WEEKDAYS[['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'].indexOf(match[1]!)] ?? match[1]!;
-  // The month of the Paris day (not of the UTC instant: a deadline at midnight on the 1st is the day before in UTC).
-  const month = (MONTHS_FR as readonly string[]).indexOf(match[3]!) + 1;
-  return `${weekday} ${match[2]!.replace('er', '')}/${String(month).padStart(2, '0')} ${match[4]!}`;
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return iso;
+  return `${shortDay(parisDay(instant))} ${parisTimeFr(instant)}`;
 });
 
 /** The refusal a family must read on the cell itself, not only in a tooltip: the office's reason, or that it gave none. */
@@ -108,9 +110,8 @@ function cellHtml(cell: CellView, range: GridRange, serviceName: string): SafeHt
 }
 
 function dayHeader(day: string, view: ViewKind): SafeHtml {
-  const weekday = isoWeekday(day);
   const label = formatDayFr(day);
-  const short = `${SHORT_WEEKDAYS[weekday]} ${Number(day.slice(8, 10))}${view === 'semaine' ? `/${day.slice(5, 7)}` : ''}`;
+  const short = shortDay(day, view === 'semaine');
   return html`<th scope="row" class="sticky"><span aria-hidden="true">${short}</span><span class="sr-only">${label}</span></th>`;
 }
 
