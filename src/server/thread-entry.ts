@@ -14,6 +14,15 @@ import type { WorkerOptions } from 'node:worker_threads';
  */
 export function threadEntry(callerUrl: string, sourcePath: string, builtName: string): { script: string | URL; options: WorkerOptions } {
   if (callerUrl.endsWith('.cjs')) return { script: new URL(`./${builtName}`, callerUrl), options: {} };
+  return { script: tsxEntryScript(callerUrl, sourcePath), options: { eval: true } };
+}
+
+/**
+ * A one-line program that registers tsx's loader, then imports the TypeScript module `sourcePath` (relative to
+ * `callerUrl`): run by a worker thread (`eval: true`) or by a child process (`node -e`), which both start without
+ * the loader the parent was given.
+ */
+export function tsxEntryScript(callerUrl: string, sourcePath: string): string {
   const require = createRequire(callerUrl);
   const tsxRoot = path.dirname(require.resolve('tsx/package.json'));
   const manifest = JSON.parse(fs.readFileSync(path.join(tsxRoot, 'package.json'), 'utf8')) as {
@@ -21,6 +30,5 @@ export function threadEntry(callerUrl: string, sourcePath: string, builtName: st
   };
   const tsxApi = pathToFileURL(path.join(tsxRoot, manifest.exports['./esm/api']?.import.default ?? '')).href;
   const entry = new URL(sourcePath, callerUrl).href;
-  const script = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return { script, options: { eval: true } };
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
 }

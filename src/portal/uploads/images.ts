@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { jpegSize, pngSize } from '../../shared/files/dimensions.js';
 import { IMAGE_TOO_MANY_PIXELS_MESSAGE, IMAGE_UNREADABLE_MESSAGE, UPLOAD_MAX_PIXELS } from '../../shared/files/limits.js';
 import { imageMime } from '../../shared/files/sniff.js';
-import { HttpError } from '../http/context.js';
+import { readingSlot, runChild } from './isolated-child.js';
 
 /**
  * An uploaded image decoded and encoded again as JPEG, reduced to `maxSide` pixels on its longer side: only pixels
@@ -16,9 +15,6 @@ import { HttpError } from '../http/context.js';
 export type Reencoded = { ok: true; bytes: Buffer; mime: 'image/jpeg'; width: number; height: number } | { ok: false; message: string };
 
 const JPEG_QUALITY = 88;
-const CHILD_TIMEOUT_MS = 20_000;
-/** At most this many decodings at once: each may hold a few hundred Mo while it runs. */
-const MAX_PARALLEL = 2;
 
 const canvasUrl = pathToFileURL(createRequire(import.meta.url).resolve('@napi-rs/canvas')).href;
 
@@ -49,48 +45,6 @@ process.stdout.write(JSON.stringify({ width, height }) + '\\n');
 process.stdout.write(out);
 `;
 
-/**
- * Images waiting for a decoder, at most: past this the portal is flooded (a decode takes up to CHILD_TIMEOUT_MS), and
- * a file left waiting longer than a submission key's patience would be handled twice when sent again.
- */
-const MAX_WAITING = 8;
-export const UPLOADS_BUSY_MESSAGE = 'Le portail reçoit beaucoup de fichiers en ce moment : réessayez dans une minute.';
-
-let running = 0;
-const waiting: Array<() => void> = [];
-
-async function slot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PARALLEL) {
-    if (waiting.length >= MAX_WAITING) throw new HttpError(503, UPLOADS_BUSY_MESSAGE);
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  }
-  running += 1;
-  try {
-    return await work();
-  } finally {
-    running -= 1;
-    waiting.shift()?.();
-  }
-}
-
-function runChild(bytes: Buffer, maxSide: number): Promise<{ code: number | null; stdout: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SOURCE, canvasUrl, String(maxSide), String(JPEG_QUALITY)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: CHILD_TIMEOUT_MS,
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.resume();
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out) }));
-    // A child that died early closes its stdin: the error is the child's exit, read above.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(bytes);
-  });
-}
-
 /** Decodes and encodes `bytes` again, or says in French why it cannot be. */
 export async function reencodeImage(bytes: Buffer, maxSide: number): Promise<Reencoded> {
   const mime = imageMime(bytes);
@@ -98,7 +52,9 @@ export async function reencodeImage(bytes: Buffer, maxSide: number): Promise<Ree
   const size = mime === 'image/png' ? pngSize(bytes) : jpegSize(bytes);
   if (!size || size.width === 0 || size.height === 0) return { ok: false, message: IMAGE_UNREADABLE_MESSAGE };
   if (size.width * size.height > UPLOAD_MAX_PIXELS) return { ok: false, message: IMAGE_TOO_MANY_PIXELS_MESSAGE };
-  const { code, stdout } = await slot(() => runChild(bytes, maxSide));
+  const { code, stdout } = await readingSlot(() =>
+    runChild(['--input-type=module', '-e', CHILD_SOURCE, canvasUrl, String(maxSide), String(JPEG_QUALITY)], bytes),
+  );
   const newline = stdout.indexOf(0x0a);
   if (code !== 0 || newline < 0) return { ok: false, message: IMAGE_UNREADABLE_MESSAGE };
   const header = JSON.parse(stdout.subarray(0, newline).toString('utf8')) as { width: number; height: number };
