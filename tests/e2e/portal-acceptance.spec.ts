@@ -11,6 +11,7 @@ import { describeDeadline, judgeChange } from '../../src/shared/planning/deadlin
 import { smtpMailer } from '../../src/portal/mail/smtp.js';
 import { buildPortal } from '../../src/portal/server.js';
 import { startSmtp, type TestSmtp } from '../helpers/portal.js';
+import { testPortalStorage, type TestPortalStorage } from '../helpers/portal-db.js';
 import { expect, login, test, useOfficeBridge } from './bridge.js';
 import { officeApi, type OfficeCall } from './api.js';
 
@@ -31,6 +32,8 @@ let smtp: TestSmtp;
 let portal: FastifyInstance;
 let portalUrl = '';
 let portalDir = '';
+/** The portal's database: the SQLite file in portalDir, or a PostgreSQL schema (GRENETTE_TEST_PORTAL_DB=pg). */
+let database: TestPortalStorage | undefined;
 let closeMailer: () => void = () => undefined;
 
 test.use({ viewport: { width: 360, height: 740 } });
@@ -38,10 +41,11 @@ test.use({ viewport: { width: 360, height: 740 } });
 test.beforeAll(async () => {
   smtp = await startSmtp();
   portalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-e2e-'));
+  database = await testPortalStorage(portalDir);
   const mailer = smtpMailer(smtp.url, 'Portail famille <portail@example.test>');
   closeMailer = () => mailer.close();
   portal = buildPortal({
-    dataDir: portalDir,
+    storage: database.storage,
     clock: systemClock,
     mailer,
     mailIntervalMs: 500,
@@ -53,6 +57,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await portal?.close();
+  await database?.drop();
   closeMailer();
   await smtp?.close();
   if (portalDir) fs.rmSync(portalDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildPortal } from '../../src/portal/server.js';
 import { clockStartingAt } from '../../src/shared/clock.js';
+import { testPortalStorage, type TestPortalStorage } from '../helpers/portal-db.js';
 import { officeApi } from './api.js';
 import { E2E_NOW, expect, login, test, useOfficeBridge } from './bridge.js';
 
@@ -17,11 +18,14 @@ const SECRET = 'secret-de-recette-publication-0123456789abcdef';
 
 let portal: FastifyInstance;
 let portalDir = '';
+/** The portal's database: the SQLite file in portalDir, or a PostgreSQL schema (GRENETTE_TEST_PORTAL_DB=pg). */
+let database: TestPortalStorage | undefined;
 
 test.beforeAll(async () => {
   portalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-e2e-'));
+  database = await testPortalStorage(portalDir);
   portal = buildPortal({
-    dataDir: portalDir,
+    storage: database.storage,
     // The office runs on E2E_NOW: the portal too, or it refuses the office's signed calls as too old.
     clock: clockStartingAt(new Date(E2E_NOW)),
     config: { syncSecret: SECRET, cookieSecret: 'recette-cookie-secret-0123456789abcdef', production: false },
@@ -31,6 +35,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await portal?.close();
+  await database?.drop();
   if (portalDir) fs.rmSync(portalDir, { recursive: true, force: true });
 });
 
