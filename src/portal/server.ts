@@ -175,7 +175,7 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     } catch (error) {
       request.log.error({ err: error }, 'error page failed');
       return reply.code(status).type('text/html; charset=utf-8').send(
-        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${page.title}</title></head><body><main><h1>${page.title}</h1></main></body></html>`,
+        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${page.title}</title></head><body><main>${page.main}</main></body></html>`,
       );
     }
   }

@@ -40,7 +40,7 @@ function portalTypeParser(oid: number, format?: string): (text: string) => unkno
 export interface PortalPoolOptions {
   /** Connections at most (pg's default: 10). */
   max?: number;
-  /** Idle connections the server dropped (a restart, a failover) are reported here; the pool opens new ones. */
+  /** Connections the server dropped (a restart, a failover), idle or lent, are reported here; the pool opens new ones. */
   onIdleError?: (error: Error) => void;
 }
 
@@ -57,8 +57,13 @@ export function portalPool(url: string, options: PortalPoolOptions = {}): pg.Poo
     connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
     types: { getTypeParser: portalTypeParser as typeof pg.types.getTypeParser },
   });
+  const lost = options.onIdleError ?? ((error: Error) => console.error('portal database: connection lost', error));
   // Without a listener, an idle connection's error would end the process.
-  pool.on('error', options.onIdleError ?? ((error) => console.error('portal database: idle connection lost', error)));
+  pool.on('error', lost);
+  // Nor may a connection lost while a request holds it (PostgreSQL restarted, the network cut): pg-pool takes its own
+  // listener off a connection it lends, and pg reports the loss as an 'error' event besides failing the query, which
+  // with no listener ends the portal. The query's own failure reaches the request (an error page); this only logs.
+  pool.on('connect', (client) => client.on('error', lost));
   return pool;
 }
 
