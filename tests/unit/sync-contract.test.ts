@@ -42,8 +42,9 @@ describe('the sync contract', () => {
     for (const protocol of STORED_PROTOCOLS) {
       const description = committed(protocol);
       expect(description.protocol).toBe(protocol);
-      // Every payload of the contract is described, and none of them breaks what the committed description allowed.
-      expect(Object.keys(describeContract(protocol)).filter((name) => !(name in description) && name !== 'pullQuery')).toEqual([]);
+      // The current protocol's description holds every payload (protocol 1's was committed before the pull's query
+      // was described: it has been { after, limit } since); none breaks what its committed description allowed.
+      if (protocol === SYNC_PROTOCOL) expect(Object.keys(describeContract(protocol)).filter((name) => !(name in description))).toEqual([]);
       expect(contractBreaks(description, describeContract(protocol)), `protocol ${protocol}: not additive; a new protocol is needed`).toEqual([]);
     }
   });
