@@ -18,7 +18,7 @@ import { buildPortal } from '../src/portal/server.js';
 import { addDays, isoWeekday, mondayOf } from '../src/shared/calendar/days.js';
 import { parisDay, systemClock } from '../src/shared/clock.js';
 import { deadlineFor } from '../src/shared/planning/deadlines.js';
-import { familyPublicationSchema, type FamilyPublication, type PortalSettings } from '../src/shared/sync/contract.js';
+import { familyPublicationSchema, SYNC_PROTOCOL, type FamilyPublication, type PortalSettings } from '../src/shared/sync/contract.js';
 import { copyBenchOffice, openBenchOffice, type BenchOffice } from './database.js';
 import type { LoadOutcome, LoadPhase } from './portal-load.js';
 import type { BenchResult } from './stats.js';
@@ -402,11 +402,15 @@ async function benchPortalOn(office: BenchOffice, database: BenchDatabase, say: 
       services: services.map((service) => ({ id: service.id, name: service.name, weekdays: [1, 2, 4, 5], period: 'school', deadlines: { booking: RULE, cancel: RULE, absence: RULE }, latePolicy: 'refuse' })),
     };
     const db = seed.portal.db;
-    await db.insertInto('portal_content').values({ key: PORTAL_SETTINGS_KEY, version: 1, data: JSON.stringify(settings), published_at: now }).execute();
+    // Payloads of the current protocol, as an office of today publishes them (an older one would be upgraded when read).
+    await db.insertInto('portal_content').values({ key: PORTAL_SETTINGS_KEY, version: 1, data: JSON.stringify(settings), published_at: now, protocol: SYNC_PROTOCOL }).execute();
     await db.transaction().execute(async (trx) => {
       for (let start = 0; start < families.length; start += 200) {
         const slice = families.slice(start, start + 200);
-        await trx.insertInto('publications').values(slice.map((f) => ({ family_id: f.familyId, version: 1, data: JSON.stringify(publication(f, services, days)), published_at: now }))).execute();
+        await trx
+          .insertInto('publications')
+          .values(slice.map((f) => ({ family_id: f.familyId, version: 1, data: JSON.stringify(publication(f, services, days)), published_at: now, protocol: SYNC_PROTOCOL })))
+          .execute();
         await trx
           .insertInto('accounts')
           .values(slice.map((f) => ({ family_id: f.familyId, responsable_rank: 1, email: f.email, password_hash: hash, activation_code_hash: null, activation_expires_at: null, activated_at: now, disabled: 0, created_at: now, updated_at: now })))

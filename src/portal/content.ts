@@ -1,6 +1,9 @@
-import { familyPublicationSchema, portalSettingsSchema, type FamilyPublication, type PortalSettings } from '../shared/sync/contract.js';
+import type { FamilyPublication, PortalSettings } from '../shared/sync/contract.js';
+import { familyPublicationSchemaV1 } from '../shared/sync/contract-v1.js';
+import { currentPublication, currentSettings, storedProtocol } from '../shared/sync/upgrade.js';
 import { contentRow, contentVersion, publicationAndContentVersions, publicationRow, publicationVersion } from './db/hot-queries.js';
 import type { PortalDb } from './db/open.js';
+import { adoptInlinePhotos, inlinePhotoBytes } from './photos/store.js';
 
 /** portal_content key under which the sync stores the commune-wide PortalSettings. */
 export const PORTAL_SETTINGS_KEY = 'settings';
@@ -62,7 +65,14 @@ async function publicationAt(db: PortalDb, familyId: number, version: number | n
   }
   const row = await publicationRow.first(db, familyId);
   if (!row) return null;
-  const publication = deepFreeze(familyPublicationSchema.parse(JSON.parse(row.data)));
+  // Upgraded here, inside the parse kept by version: a page never sees an older protocol, and pays for it once.
+  const protocol = storedProtocol(row.protocol);
+  const stored: unknown = JSON.parse(row.data);
+  const publication = deepFreeze(await currentPublication(protocol, stored));
+  // Inline photos of a row stored before 0006 go to the photo store, where the upgraded references find them.
+  if (protocol === 1 && row.data.includes('"base64"')) {
+    await adoptInlinePhotos(db, familyId, row.version, inlinePhotoBytes(familyPublicationSchemaV1.parse(stored), publication), new Date());
+  }
   kept.delete(familyId);
   kept.set(familyId, { version: row.version, publication });
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as number);
@@ -89,9 +99,12 @@ async function settingsAt(db: PortalDb, version: number | null, log?: ErrorLog):
   if (known && known.version === version) return known.settings;
   const row = await contentRow.first(db, PORTAL_SETTINGS_KEY);
   if (!row) return DEFAULT_SETTINGS;
-  const parsed = portalSettingsSchema.safeParse(JSON.parse(row.data));
-  if (!parsed.success) log?.error({ version: row.version, issues: parsed.error.issues.slice(0, 5) }, 'published portal settings do not read: defaults shown');
-  const settings = parsed.success ? deepFreeze(parsed.data) : DEFAULT_SETTINGS;
+  let settings = DEFAULT_SETTINGS;
+  try {
+    settings = deepFreeze(await currentSettings(storedProtocol(row.protocol), JSON.parse(row.data)));
+  } catch (error) {
+    log?.error({ version: row.version, protocol: row.protocol, error: error instanceof Error ? error.message.slice(0, 1000) : String(error) }, 'published portal settings do not read: defaults shown');
+  }
   settingsKept.set(db, { version: row.version, settings });
   return settings;
 }

@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { familyPublicationSchema, portalSettingsSchema, type FamilyPublication, type PortalSettings } from '../../src/shared/sync/contract.js';
+import { familyPublicationSchemaV1, type FamilyPublicationV1 } from '../../src/shared/sync/contract-v1.js';
+import type { SyncProtocol } from '../../src/shared/sync/protocol.js';
+import { currentPublication } from '../../src/shared/sync/upgrade.js';
 import { hashActivationCode, upsertAccountsFromPublication } from '../../src/portal/auth/accounts.js';
 import { DEFAULT_SETTINGS, PORTAL_SETTINGS_KEY } from '../../src/portal/content.js';
 import type { PortalConfig } from '../../src/portal/config.js';
@@ -177,15 +180,26 @@ export function makePublication(familyId: number, overrides: Partial<FamilyPubli
 }
 
 /** Stores a publication as the sync would (publication row + accounts), bypassing the signed endpoint. */
-export async function insertPublication(db: PortalDb, publication: FamilyPublication, now = new Date('2026-11-30T08:00:00.000Z')): Promise<void> {
-  familyPublicationSchema.parse(publication);
+/**
+ * A publication stored as the sync stores it, in `protocol` (1 by default: what rows written before the protocol
+ * column, and offices of protocol 1, left; a publication of the current shape reads in it too).
+ */
+export async function insertPublication(
+  db: PortalDb,
+  publication: FamilyPublicationV1,
+  now = new Date('2026-11-30T08:00:00.000Z'),
+  protocol: SyncProtocol = 1,
+): Promise<void> {
+  if (protocol === 1) familyPublicationSchemaV1.parse(publication);
+  else familyPublicationSchema.parse(publication);
+  const current = await currentPublication(protocol, publication);
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('publications').where('family_id', '=', publication.familyId).execute();
     await trx
       .insertInto('publications')
-      .values({ family_id: publication.familyId, version: publication.version, data: JSON.stringify(publication), published_at: now.toISOString() })
+      .values({ family_id: publication.familyId, version: publication.version, data: JSON.stringify(publication), published_at: now.toISOString(), protocol })
       .execute();
-    await upsertAccountsFromPublication(trx, publication, now);
+    await upsertAccountsFromPublication(trx, current, now);
   });
 }
 

@@ -21,11 +21,13 @@ export interface SyncProxy {
   /** Answer with this status and a JSON error instead of forwarding (null: forward). */
   intercept: ((path: string) => number | null) | null;
   before: ((path: string) => void | Promise<void>) | null;
+  /** Changes the x-grenette-* headers forwarded (an office of another protocol, a header taken off on the way). */
+  headers: ((headers: Record<string, string>) => Record<string, string>) | null;
   close(): Promise<void>;
 }
 
 export async function startSyncProxy(target: string): Promise<SyncProxy> {
-  const proxy: SyncProxy = { url: '', target, calls: [], intercept: null, before: null, close: async () => {} };
+  const proxy: SyncProxy = { url: '', target, calls: [], intercept: null, before: null, headers: null, close: async () => {} };
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -44,7 +46,7 @@ export async function startSyncProxy(target: string): Promise<SyncProxy> {
         for (const [name, value] of Object.entries(request.headers)) {
           if (typeof value === 'string' && (name === 'content-type' || name.startsWith('x-grenette-'))) headers[name] = value;
         }
-        const answer = await fetch(`${proxy.target}${path}`, { method: request.method, headers, ...(request.method === 'GET' ? {} : { body }) });
+        const answer = await fetch(`${proxy.target}${path}`, { method: request.method, headers: proxy.headers?.(headers) ?? headers, ...(request.method === 'GET' ? {} : { body }) });
         const text = Buffer.from(await answer.arrayBuffer());
         proxy.calls.push({ path, bytes: body.length, status: answer.status });
         response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);

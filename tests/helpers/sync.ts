@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../src/shared/clock.js';
+import { SYNC_PROTOCOL_HEADER } from '../../src/shared/sync/protocol.js';
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
 import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
 import { recordRequest, type RequestDraft } from '../../src/portal/requests/submit.js';
@@ -84,15 +85,30 @@ export async function submitOnPortal(db: PortalDb, familyId: number, accountId: 
   return recordRequest(db, { familyId, accountId }, now, draft);
 }
 
-/** A signed call as the office would make it, with everything overridable to forge bad ones. */
+/**
+ * A signed call as the office would make it, with everything overridable to forge bad ones. Without `protocol` it is
+ * a call of protocol 1 (no header, signed without it, as offices of protocol 1 sign); `protocolHeader` sends another
+ * header than the one signed (undefined in it: none).
+ */
 export async function signedFetch(
   url: string,
   pathWithQuery: string,
-  options: { method?: string; body?: string; secret?: string; now?: Date; nonce?: string; signedBody?: string } = {},
+  options: {
+    method?: string;
+    body?: string;
+    secret?: string;
+    now?: Date;
+    nonce?: string;
+    signedBody?: string;
+    protocol?: number;
+    protocolHeader?: string | undefined;
+  } = {},
 ): Promise<{ status: number; json: unknown }> {
   const method = options.method ?? 'POST';
   const body = options.body ?? '';
-  const signed = await signCall(options.secret ?? SYNC_SECRET, { method, path: pathWithQuery, body: options.signedBody ?? body }, options.now ?? new Date(), options.nonce);
+  const call = { method, path: pathWithQuery, body: options.signedBody ?? body, ...(options.protocol === undefined ? {} : { protocol: options.protocol }) };
+  const signed = await signCall(options.secret ?? SYNC_SECRET, call, options.now ?? new Date(), options.nonce);
+  const protocolHeader = 'protocolHeader' in options ? options.protocolHeader : options.protocol === undefined ? undefined : String(options.protocol);
   const response = await fetch(`${url}${pathWithQuery}`, {
     method,
     headers: {
@@ -100,6 +116,7 @@ export async function signedFetch(
       [SIGNATURE_HEADERS.timestamp]: signed.timestamp,
       [SIGNATURE_HEADERS.nonce]: signed.nonce,
       [SIGNATURE_HEADERS.signature]: signed.signature,
+      ...(protocolHeader === undefined ? {} : { [SYNC_PROTOCOL_HEADER]: protocolHeader }),
     },
     ...(method === 'GET' ? {} : { body }),
   });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dayRange, isoWeekday } from '../../src/shared/calendar/days.js';
 import { deadlineFor } from '../../src/shared/planning/deadlines.js';
 import type { DeadlineRule } from '../../src/shared/planning/rules.js';
-import { portalRequestSchema, type FamilyPublication } from '../../src/shared/sync/contract.js';
+import { portalRequestSchema } from '../../src/shared/sync/contract.js';
+import type { FamilyPublicationV1 } from '../../src/shared/sync/contract-v1.js';
 import { CONTROL_CHARS_MESSAGE } from '../../src/shared/text/control-chars.js';
 import { enqueueMail } from '../../src/portal/mail/outbox.js';
 import { insertPublication, insertSettings, makePublication, startTestPortal, type TestPortal } from '../helpers/portal.js';
@@ -19,7 +20,8 @@ const NOW = '2026-11-30T09:00:00.000Z';
 const RULE: DeadlineRule = { kind: 'weekday_of_previous_week', weekday: 3, time: '12:00' };
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-function publication(): FamilyPublication {
+/** Stored as an office of protocol 1 sent it: the photo inline. */
+function publication(): FamilyPublicationV1 {
   const base = makePublication(1);
   const leo = { ...base.children[0]!, photo: { mime: 'image/png', base64: PNG_1PX } };
   const from = '2026-11-01';

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPublication, loadSettings } from '../../src/portal/content.js';
 import { applyPublish } from '../../src/portal/sync/publish.js';
 import { SYNC_PROTOCOL } from '../../src/shared/sync/contract.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
+import { pngImage } from '../helpers/uploads.js';
 
 /**
  * The parsed publication kept in memory by family and version (src/portal/content.ts, issue 14): a page rendered from
@@ -62,6 +64,24 @@ describe('the kept publication', () => {
     expect(await loadPublication(portal.db, 1)).toBeNull();
   });
 
+});
+
+describe('a publication stored in an older protocol', () => {
+  it('is upgraded once per version, inside the kept parse: the pages see the current shape, alike from protocol 1 and 2', async () => {
+    const fromCurrent = await Promise.all(PAGES.map(page));
+    // The same publication as an office of protocol 1 sent it, under a new version: upgraded when first read, then kept.
+    await insertPublication(portal.db, makePublication(1, { version: 2 }), undefined, 1);
+    expect(await Promise.all(PAGES.map(page))).toEqual(fromCurrent);
+    await insertPublication(portal.db, makePublication(1, { version: 3 }), undefined, 2);
+    expect(await Promise.all(PAGES.map(page))).toEqual(fromCurrent);
+    // An inline photo (protocol 1 only): a reference in the kept value, the same object at the next view.
+    const png = pngImage(20, 20);
+    await insertPublication(portal.db, { ...makePublication(1, { version: 4 }), children: makePublication(1).children.map((child) => ({ ...child, photo: { mime: 'image/png', base64: png.toString('base64') } })) }, undefined, 1);
+    const upgraded = await loadPublication(portal.db, 1);
+    expect(upgraded!.children[0]!.photo).toEqual({ sha256: createHash('sha256').update(png).digest('hex'), mime: 'image/png', size: png.length });
+    expect(await loadPublication(portal.db, 1)).toBe(upgraded);
+    expect((await family.get(`/mes-enfants/${upgraded!.children[0]!.id}/photo`)).raw.equals(png)).toBe(true);
+  });
 });
 
 describe('the kept settings', () => {

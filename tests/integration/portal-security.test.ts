@@ -87,11 +87,14 @@ describe('CSRF', () => {
 
 describe('another family’s ids', () => {
   it('answers 404 for another family’s child photo, sheet, upload and request', async () => {
-    await insertPublication(portal.db, makePublication(2, {
-      version: 2,
+    // Stored as an office of protocol 1 sent it: the photo inline.
+    await insertPublication(portal.db, {
+      ...makePublication(2, {
+        version: 2,
+        requests: [{ uid: '22222222-2222-4222-8222-222222222222', kind: 'absence', submittedAt: '2026-11-20T10:00:00.000Z', reason: 'MEDICAL', items: [] }],
+      }),
       children: makePublication(2).children.map((c) => ({ ...c, photo: { mime: 'image/png', base64: PNG.toString('base64') } })),
-      requests: [{ uid: '22222222-2222-4222-8222-222222222222', kind: 'absence', submittedAt: '2026-11-20T10:00:00.000Z', reason: 'MEDICAL', items: [] }],
-    }));
+    });
     const family2 = new PortalClient(portal.app);
     await family2.activate('famille2@example.test', PASSWORD);
     expect((await family2.get('/mes-enfants/21/photo')).status).toBe(200);

@@ -11,6 +11,7 @@ import { MAX_WORKERS, parseWorkers, readPortalConfig } from '../../src/portal/co
 import { openPortalDatabase } from '../../src/portal/db/open.js';
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
 import { SYNC_PATHS, SYNC_PROTOCOL } from '../../src/shared/sync/contract.js';
+import { SYNC_PROTOCOL_HEADER } from '../../src/shared/sync/protocol.js';
 import { insertPublication, insertSettings, makePublication, PLANNING_SETTINGS, startSmtp, type TestSmtp } from '../helpers/portal.js';
 import { exited, REPO, spawnTsx, SYNC_SECRET } from '../helpers/sync.js';
 
@@ -136,14 +137,15 @@ async function fromBothWorkers(attempt: () => Promise<Answer>, max = 40): Promis
   return answers;
 }
 
-/** A publication call signed as the office signs it. */
+/** A publication call signed as the office signs it, in the current protocol. */
 async function publish(body: string): Promise<Answer> {
-  const signed = await signCall(SYNC_SECRET, { method: 'POST', path: SYNC_PATHS.publish, body }, new Date());
+  const signed = await signCall(SYNC_SECRET, { method: 'POST', path: SYNC_PATHS.publish, body, protocol: SYNC_PROTOCOL }, new Date());
   return call('POST', SYNC_PATHS.publish, {
     'content-type': 'application/json',
     [SIGNATURE_HEADERS.timestamp]: signed.timestamp,
     [SIGNATURE_HEADERS.nonce]: signed.nonce,
     [SIGNATURE_HEADERS.signature]: signed.signature,
+    [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
   }, body);
 }
 

@@ -221,10 +221,10 @@ describe('reminders at the régie', () => {
     const publication = await buildFamilyPublication(office.db, durand, 1, office.clock());
     expect(publication.reminders).toEqual([{ id: 1, level: 1, day: '2026-12-03', amountCents: 10_000, invoiceNumbers: ['2026-000001', '2026-000002', '2026-000003', '2026-000004'] }]);
     const body = JSON.stringify(publishRequestSchema.parse({ protocol: SYNC_PROTOCOL, settings: null, families: [publication] }));
-    const firstTime = await signedFetch(portal.url, SYNC_PATHS.publish, { body, now: portal.clock() });
+    const firstTime = await signedFetch(portal.url, SYNC_PATHS.publish, { body, now: portal.clock(), protocol: SYNC_PROTOCOL });
     expect(firstTime).toMatchObject({ status: 200, json: { applied: [durand] } });
     // The office crashed before recording it: the same publication again.
-    const again = await signedFetch(portal.url, SYNC_PATHS.publish, { body, now: portal.clock() });
+    const again = await signedFetch(portal.url, SYNC_PATHS.publish, { body, now: portal.clock(), protocol: SYNC_PROTOCOL });
     expect(again).toMatchObject({ status: 200, json: { ignored: [durand] } });
 
     await portal.smtp.waitForMail((mail) => mail.to !== undefined && JSON.stringify(mail.to).includes('durand.2@example.fr'));
@@ -242,7 +242,7 @@ describe('reminders at the régie', () => {
     portal.clock.set('2026-12-18T09:00:00Z');
     await ok(regie.call('reminders.send', { familyIds: [durand], level: 2 }));
     const next = await buildFamilyPublication(office.db, durand, 2, office.clock());
-    const sent = await signedFetch(portal.url, SYNC_PATHS.publish, { body: JSON.stringify({ protocol: SYNC_PROTOCOL, settings: null, families: [next] }), now: portal.clock() });
+    const sent = await signedFetch(portal.url, SYNC_PATHS.publish, { body: JSON.stringify({ protocol: SYNC_PROTOCOL, settings: null, families: [next] }), now: portal.clock(), protocol: SYNC_PROTOCOL });
     expect(sent).toMatchObject({ status: 200, json: { applied: [durand] } });
     const after = await portal.db.selectFrom('email_outbox').select(['to_address', 'subject', 'text_body']).orderBy('id').execute();
     expect(after.map((m) => m.subject)).toEqual(['Relance : factures impayées', 'Relance : factures impayées', 'Seconde relance : factures impayées', 'Seconde relance : factures impayées']);

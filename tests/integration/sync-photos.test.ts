@@ -16,7 +16,7 @@ import { jpegImage, pngImage } from '../helpers/uploads.js';
  * the office core and the portal on their SQLite files, the office's sync calls going through a recording HTTP relay
  * (tests/helpers/sync-proxy.ts) so the test counts the calls and bytes the sync sends. A photo the family sends is
  * accepted at the office and reaches the family's page by reference; it is not sent again; a new photo replaces it;
- * another family never sees it; a publication stored before the change still shows its inline photo; the portal's
+ * another family never sees it; a publication stored inline (protocol 1) still shows its photo; the portal's
  * maintenance purges photos no publication names and files the office took 30 days ago.
  */
 
@@ -214,35 +214,25 @@ describe('a child’s photo through the sync', () => {
     expect((await family.download(`/mes-enfants/${childId}/photo`)).bytes.equals(photo)).toBe(true);
   });
 
-  it('still shows the photo of a publication stored before the photo store (inline), and keeps no copy of it', async () => {
+  it('shows the photo of a publication stored inline before the protocol was recorded, from the store where its first read puts it', async () => {
     const family = await activatedFamily(office, portal.url, familyId, PASSWORD);
     const photo = pngImage(90, 120, '#6040a0');
     const stored = await storedPublication();
-    // As a portal before the change stored it: the office's publication with the bytes inline.
+    // As a portal before migration 0006 stored it: an office of protocol 1's publication with the bytes inline.
     const legacy = {
       ...JSON.parse(stored.data),
       version: stored.version + 1,
       children: stored.publication.children.map((child) => ({ ...child, photo: { mime: 'image/png', base64: photo.toString('base64') } })),
     } as Record<string, unknown>;
-    await portal.db.updateTable('publications').set({ version: stored.version + 1, data: JSON.stringify(legacy) }).where('family_id', '=', familyId).execute();
+    await portal.db.updateTable('publications').set({ version: stored.version + 1, data: JSON.stringify(legacy), protocol: 1 }).where('family_id', '=', familyId).execute();
     expect((await family.get('/mes-enfants')).body).toContain(`<img src="/mes-enfants/${childId}/photo"`);
     const served = await family.download(`/mes-enfants/${childId}/photo`);
     expect(served.bytes.equals(photo)).toBe(true);
     expect(served.headers.get('etag')).toBe(`"${sha256(photo)}"`);
-    expect(await portal.db.selectFrom('photo_blobs').select('sha256').execute()).toEqual([]);
-  });
-
-  it('sends the photos inline to a portal before the photo store (it does not know the call), which shows them as before', async () => {
-    const family = await activatedFamily(office, portal.url, familyId, PASSWORD);
-    const photo = jpegImage(100, 140, '#a08020');
-    await office.value('children.setPhoto', { id: childId, mime: 'image/jpeg', base64: photo.toString('base64') });
-    proxy.intercept = (path) => (path === SYNC_PATHS.photosMissing ? 404 : null);
-    const calls = await callsOf(sync);
-    expect(paths(calls)).toEqual([SYNC_PATHS.photosMissing, SYNC_PATHS.publish]);
-    expect(calls.find((call) => call.path === SYNC_PATHS.publish)!.bytes).toBeGreaterThan(photo.length);
-    expect((await storedPublication()).publication.children[0]!.photo).toEqual({ mime: 'image/jpeg', base64: photo.toString('base64') });
-    expect((await family.download(`/mes-enfants/${childId}/photo`)).bytes.equals(photo)).toBe(true);
-    expect(await portal.db.selectFrom('photo_blobs').select('sha256').execute()).toEqual([]);
+    // The row stays as it came (protocol 1, inline); the bytes are in the store once, named for this child.
+    expect(await portal.db.selectFrom('photo_blobs').select('sha256').execute()).toEqual([{ sha256: sha256(photo) }]);
+    expect(await portal.db.selectFrom('publication_photos').select(['family_id', 'child_id', 'sha256']).execute()).toEqual([{ family_id: familyId, child_id: childId, sha256: sha256(photo) }]);
+    expect((await portal.db.selectFrom('publications').select('data').where('family_id', '=', familyId).executeTakeFirstOrThrow()).data).toContain(photo.toString('base64').slice(0, 64));
   });
 
   it('says in words that a WebP photo of the office cannot be shown, and never sends it', async () => {

@@ -13,6 +13,7 @@ import {
   type PullResponse,
 } from '../../shared/sync/contract.js';
 import { clockSkewMessage } from '../../shared/sync/clock-skew.js';
+import { portalProtocolMismatch, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.js';
 import { SIGNATURE_HEADERS, signCall } from '../../shared/sync/signature.js';
 
 /** A refusal or failure of the portal, with a short French message for the sync status. */
@@ -26,24 +27,25 @@ export class SyncError extends Error {
 export interface PortalClient {
   pull(after: number, limit: number): Promise<PullResponse>;
   publish(settings: PortalSettings | null, families: FamilyPublication[]): Promise<PublishResponse>;
-  /** The hashes the portal lacks among these; null when the portal predates the photo store (it answers 404). */
-  missingPhotos(hashes: string[]): Promise<string[] | null>;
+  /** The hashes the portal lacks among these. */
+  missingPhotos(hashes: string[]): Promise<string[]>;
   uploadPhotos(photos: Array<{ sha256: string; mime: PortalPhotoMime; base64: string }>): Promise<string[]>;
 }
 
-/** A call the portal does not know (an older portal): the caller decides what to do without it. */
-const UNKNOWN_CALL = Symbol('unknown call');
-
 const TIMEOUT_MS = 60_000;
 
-/** The office's side of the signed calls; every answer is checked against the contract before it is used. */
+/**
+ * The office's side of the signed calls, in the current protocol (SYNC_PROTOCOL, said in a signed header); every
+ * answer is checked against the contract before it is used. The portal is updated before the offices: one answering
+ * in another protocol stops the run with a sentence saying which side to update.
+ */
 export function portalClient(portalUrl: string, secret: string, clock: Clock): PortalClient {
   const base = portalUrl.replace(/\/+$/, '');
 
-  async function call(path: string, payload: unknown, optional = false): Promise<unknown> {
+  async function call(path: string, payload: unknown): Promise<unknown> {
     const body = JSON.stringify(payload);
     const sentAt = clock();
-    const signed = await signCall(secret, { method: 'POST', path, body }, sentAt);
+    const signed = await signCall(secret, { method: 'POST', path, body, protocol: SYNC_PROTOCOL }, sentAt);
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
@@ -53,6 +55,7 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
           [SIGNATURE_HEADERS.timestamp]: signed.timestamp,
           [SIGNATURE_HEADERS.nonce]: signed.nonce,
           [SIGNATURE_HEADERS.signature]: signed.signature,
+          [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
         },
         body,
         signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -68,12 +71,13 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
       );
     }
     const text = await response.text();
-    if (optional && response.status === 404) return UNKNOWN_CALL;
     if (!response.ok) {
       let reason = text.slice(0, 200);
       try {
-        const answer = JSON.parse(text) as { error?: unknown; clockSkew?: unknown; portalTime?: unknown };
+        const answer = JSON.parse(text) as { error?: unknown; clockSkew?: unknown; portalTime?: unknown; protocolRefused?: unknown };
         reason = String(answer.error ?? reason);
+        // The portal's own sentence says which side to update: shown as it is.
+        if (answer.protocolRefused === true && typeof answer.error === 'string') throw new SyncError(answer.error.slice(0, 300));
         const portalTime = typeof answer.portalTime === 'string' ? new Date(answer.portalTime) : null;
         if (answer.clockSkew === true && portalTime && !Number.isNaN(portalTime.getTime())) {
           throw new SyncError(clockSkewMessage(sentAt, portalTime));
@@ -84,11 +88,15 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
       }
       throw new SyncError(`Le portail a refusé la synchronisation (${response.status}) : ${reason}`);
     }
+    let answer: unknown;
     try {
-      return JSON.parse(text);
+      answer = JSON.parse(text);
     } catch {
       throw new SyncError('Réponse illisible du portail.');
     }
+    const protocol = answer !== null && typeof answer === 'object' ? (answer as { protocol?: unknown }).protocol : undefined;
+    if (protocol !== SYNC_PROTOCOL) throw new SyncError(portalProtocolMismatch(protocol));
+    return answer;
   }
 
   return {
@@ -103,9 +111,7 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
       return parsed.data;
     },
     async missingPhotos(hashes) {
-      const answer = await call(SYNC_PATHS.photosMissing, { protocol: SYNC_PROTOCOL, hashes }, true);
-      if (answer === UNKNOWN_CALL) return null;
-      const parsed = photosMissingResponseSchema.safeParse(answer);
+      const parsed = photosMissingResponseSchema.safeParse(await call(SYNC_PATHS.photosMissing, { protocol: SYNC_PROTOCOL, hashes }));
       if (!parsed.success) throw new SyncError('Réponse du portail non conforme au contrat de synchronisation (photos manquantes).');
       return parsed.data.missing;
     },

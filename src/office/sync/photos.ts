@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PORTAL_PHOTO_MIMES, type FamilyPublication, type PhotoRef, type PortalPhotoMime } from '../../shared/sync/contract.js';
+import { PORTAL_PHOTO_MIMES, type PhotoRef, type PortalPhotoMime } from '../../shared/sync/contract.js';
 import type { PortalClient } from './client.js';
 
 /**
@@ -53,27 +53,8 @@ export async function uploadPhotos(client: PortalClient, blobs: PhotoBlobs, hash
   return sent;
 }
 
-/**
- * Before a batch is published: asks the portal which of the batch's photos it lacks and sends those. Answers false
- * when the portal predates the photo store (it does not know the call): the batch then goes with its photos inline.
- */
-export async function sendMissingPhotos(client: PortalClient, blobs: PhotoBlobs): Promise<boolean> {
-  if (blobs.size === 0) return true;
-  const missing = await client.missingPhotos([...blobs.keys()]);
-  if (missing === null) return false;
-  await uploadPhotos(client, blobs, missing);
-  return true;
-}
-
-/** The publication as a portal before the photo store reads it: each photo's bytes inline. */
-export function inlinePhotos(publication: FamilyPublication, blobs: PhotoBlobs): FamilyPublication {
-  return {
-    ...publication,
-    children: publication.children.map((child) => {
-      const photo = child.photo;
-      if (!photo || !('sha256' in photo)) return child;
-      const blob = blobs.get(photo.sha256);
-      return { ...child, photo: blob ? { mime: blob.mime, base64: Buffer.from(blob.bytes).toString('base64') } : null };
-    }),
-  };
+/** Before a batch is published: asks the portal which of the batch's photos it lacks and sends those. */
+export async function sendMissingPhotos(client: PortalClient, blobs: PhotoBlobs): Promise<void> {
+  if (blobs.size === 0) return;
+  await uploadPhotos(client, blobs, await client.missingPhotos([...blobs.keys()]));
 }

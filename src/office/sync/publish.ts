@@ -5,7 +5,7 @@ import { sha256Hex } from '../../shared/sync/signature.js';
 import type { OfficeDb } from '../db/open.js';
 import type { PortalClient } from './client.js';
 import { markFamiliesForService } from './dirty.js';
-import { inlinePhotos, sendMissingPhotos, uploadPhotos, type PhotoBlobs } from './photos.js';
+import { sendMissingPhotos, uploadPhotos, type PhotoBlobs } from './photos.js';
 import { buildFamilyPublication, buildPortalSettings, loadPublishedAccounts, planningWindow } from './publication.js';
 
 export const PUBLISH_BATCH = 25;
@@ -105,7 +105,7 @@ export async function publishChanges(db: OfficeDb, client: PortalClient, clock: 
     );
     const first = dirty.length ? await reserveVersions(db, dirty.length, clock) : 0;
     const now = clock();
-    let publications: FamilyPublication[] = [];
+    const publications: FamilyPublication[] = [];
     const regie = await loadPublishedAccounts(db, [...existing], now);
     const photos: PhotoBlobs = new Map();
     for (const [index, row] of dirty.entries()) {
@@ -113,7 +113,7 @@ export async function publishChanges(db: OfficeDb, client: PortalClient, clock: 
       if (existing.has(row.family_id)) publications.push(await buildFamilyPublication(db, row.family_id, first + index, now, regie, photos));
     }
     // The photos first, only those the portal lacks: a publication never arrives before the photos it names.
-    if (!(await sendMissingPhotos(client, photos))) publications = publications.map((publication) => inlinePhotos(publication, photos));
+    await sendMissingPhotos(client, photos);
     const response = await client.publish(settings, publications);
     // The portal lost one meanwhile (or never stored it): sent now, before the batch is recorded, so a failure here
     // leaves these families to publish again (and their photos to send) at the next run.

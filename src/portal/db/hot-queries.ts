@@ -15,9 +15,9 @@ export const HOT_QUERY_BUILDERS = {
       .select(['sessions.id', 'sessions.account_id', 'sessions.family_id', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at', 'accounts.email', 'accounts.disabled'])
       .where('sessions.id', '=', id),
   publicationVersion: (db: PortalDb, familyId: number) => db.selectFrom('publications').select('version').where('family_id', '=', familyId),
-  publicationRow: (db: PortalDb, familyId: number) => db.selectFrom('publications').select(['version', 'data']).where('family_id', '=', familyId),
+  publicationRow: (db: PortalDb, familyId: number) => db.selectFrom('publications').select(['version', 'data', 'protocol']).where('family_id', '=', familyId),
   contentVersion: (db: PortalDb, key: string) => db.selectFrom('portal_content').select('version').where('key', '=', key),
-  contentRow: (db: PortalDb, key: string) => db.selectFrom('portal_content').select(['version', 'data']).where('key', '=', key),
+  contentRow: (db: PortalDb, key: string) => db.selectFrom('portal_content').select(['version', 'data', 'protocol']).where('key', '=', key),
   /** Both versions in one round trip, for the pages that need both (home, planning). */
   publicationAndContentVersions: (db: PortalDb, familyId: number, key: string) =>
     db.selectNoFrom((eb) => [

@@ -42,12 +42,16 @@ export interface PortalDatabase {
     version: number;
     data: string;
     published_at: string;
+    /** The sync protocol `data` came in (src/shared/sync/protocol.ts); read through src/shared/sync/upgrade.ts. */
+    protocol: Generated<number>;
   };
   portal_content: {
     key: string;
     version: number;
     data: string;
     published_at: string;
+    /** As publications.protocol, for the settings; meaningless for the database's identity. */
+    protocol: Generated<number>;
   };
   requests: {
     seq: Generated<number>;

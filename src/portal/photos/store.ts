@@ -1,6 +1,8 @@
 import { imageMime } from '../../shared/files/sniff.js';
 import { PORTAL_PHOTO_MIMES, type FamilyPublication, type PortalPhotoMime } from '../../shared/sync/contract.js';
+import type { FamilyPublicationV1 } from '../../shared/sync/contract-v1.js';
 import { sha256Hex } from '../auth/tokens.js';
+import { isPostgres } from '../db/locks.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 
 /**
@@ -58,6 +60,72 @@ export async function storePhotos(db: PortalDb, photos: readonly IncomingPhoto[]
   return { ok: true, stored: decoded.map(({ photo }) => photo.sha256) };
 }
 
+/** A photo an office of protocol 1 sent inline, with the hash its upgraded publication names it by. */
+export interface InlinePhotoBytes {
+  childId: number;
+  sha256: string;
+  mime: string;
+  bytes: Buffer;
+}
+
+/**
+ * The inline photos of a protocol 1 publication, each with the hash its upgrade (src/shared/sync/upgrade.ts) gave
+ * it: the children are in the same order in both.
+ */
+export function inlinePhotoBytes(sent: FamilyPublicationV1, upgraded: FamilyPublication): InlinePhotoBytes[] {
+  const found: InlinePhotoBytes[] = [];
+  sent.children.forEach((child, index) => {
+    const photo = child.photo;
+    const named = upgraded.children[index]?.photo;
+    if (photo && 'base64' in photo && named) found.push({ childId: child.id, sha256: named.sha256, mime: photo.mime, bytes: Buffer.from(photo.base64, 'base64') });
+  });
+  return found;
+}
+
+/**
+ * Keeps the bytes of inline photos (an office of protocol 1) in the photo store, where the upgraded publication's
+ * references find them: the pages serve every photo the same way. One the portal does not serve (not JPEG nor PNG by
+ * its bytes) is not kept; the page says it cannot show it, or that it is on its way, as for a reference.
+ */
+export async function storeInlinePhotos(trx: PortalTrx, photos: readonly InlinePhotoBytes[], now: Date): Promise<void> {
+  const at = now.toISOString();
+  for (const photo of photos) {
+    const mime = servedMime(photo.mime);
+    if (!mime || photoProblem({ sha256: photo.sha256, mime, base64: '' }, photo.bytes) !== null) continue;
+    await trx
+      .insertInto('photo_blobs')
+      .values({ sha256: photo.sha256, mime, size: photo.bytes.length, content: photo.bytes, received_at: at })
+      .onConflict((oc) => oc.column('sha256').doUpdateSet({ received_at: at }))
+      .execute();
+  }
+}
+
+/**
+ * A publication stored before its protocol was recorded (migration 0006) may carry inline photos nobody put in the
+ * store: the first read of it puts them there, named for its children, unless a newer publication replaced it
+ * meanwhile. Done once per version by the reader's cache (content.ts); doing it twice changes nothing.
+ */
+export async function adoptInlinePhotos(db: PortalDb, familyId: number, version: number, photos: readonly InlinePhotoBytes[], now: Date): Promise<void> {
+  if (photos.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    const held = await trx
+      .selectFrom('publications')
+      .select('version')
+      .where('family_id', '=', familyId)
+      .$if(isPostgres(trx), (query) => query.forUpdate())
+      .executeTakeFirst();
+    if (held?.version !== version) return;
+    await storeInlinePhotos(trx, photos, now);
+    for (const photo of photos) {
+      await trx
+        .insertInto('publication_photos')
+        .values({ family_id: familyId, child_id: photo.childId, sha256: photo.sha256 })
+        .onConflict((oc) => oc.columns(['family_id', 'child_id']).doUpdateSet({ sha256: photo.sha256 }))
+        .execute();
+    }
+  });
+}
+
 /** The hashes among `hashes` the portal does not hold. */
 export async function missingPhotos(db: PortalDb | PortalTrx, hashes: readonly string[]): Promise<string[]> {
   const wanted = [...new Set(hashes)];
@@ -73,11 +141,12 @@ export async function missingPhotos(db: PortalDb | PortalTrx, hashes: readonly s
 
 /**
  * Records which photo the family's stored publication names for each child, in the publication's transaction, and
- * answers the hashes the portal does not hold yet. A publication with inline photos (an older office) names none.
+ * answers the hashes the portal does not hold yet. The publication is in the current shape: an inline photo of an
+ * office of protocol 1 is named by its hash, its bytes stored just before (storeInlinePhotos).
  */
 export async function recordPublicationPhotos(trx: PortalTrx, publication: FamilyPublication, now: Date): Promise<string[]> {
   await trx.deleteFrom('publication_photos').where('family_id', '=', publication.familyId).execute();
-  const refs = publication.children.flatMap((child) => (child.photo && 'sha256' in child.photo ? [{ childId: child.id, sha256: child.photo.sha256 }] : []));
+  const refs = publication.children.flatMap((child) => (child.photo ? [{ childId: child.id, sha256: child.photo.sha256 }] : []));
   // A photo named again starts its grace period again, before it is looked for: on PostgreSQL a purge running at the
   // same instant cannot see this transaction's publication_photos rows, but it waits for these rows' update and then
   // finds them too recent to delete; if the purge deleted one first, it is reported missing below and sent again.
@@ -101,20 +170,13 @@ function servedMime(mime: string): PortalPhotoMime | null {
 }
 
 /**
- * The photo of a child of the family's publication: from the store when the publication references it, read only
- * through the row saying that this family's publication names this hash for this child; inline from a publication
- * made before references. Null when there is none the portal can show (no photo, a type it does not serve, bytes it
- * does not hold yet).
+ * The photo of a child of the family's publication, from the store, read only through the row saying that this
+ * family's publication names this hash for this child. Null when there is none the portal can show (no photo, a type
+ * it does not serve, bytes it does not hold yet).
  */
 export async function childPhoto(db: PortalDb, familyId: number, child: Child): Promise<ServedPhoto | null> {
   const photo = child.photo;
   if (!photo) return null;
-  if (!('sha256' in photo)) {
-    const mime = servedMime(photo.mime);
-    if (!mime) return null;
-    const bytes = Buffer.from(photo.base64, 'base64');
-    return { mime, bytes, sha256: sha256Hex(bytes) };
-  }
   const row = await db
     .selectFrom('publication_photos')
     .innerJoin('photo_blobs', 'photo_blobs.sha256', 'publication_photos.sha256')
@@ -132,14 +194,14 @@ export type PhotoShown = 'image' | 'none' | 'unsupported' | 'in-transit';
 
 /** For each child of the publication, what its photo shows (one query for the hashes the store holds). */
 export async function photosShown(db: PortalDb, publication: FamilyPublication): Promise<Map<number, PhotoShown>> {
-  const hashes = publication.children.flatMap((child) => (child.photo && 'sha256' in child.photo ? [child.photo.sha256] : []));
+  const hashes = publication.children.flatMap((child) => (child.photo ? [child.photo.sha256] : []));
   const missing = new Set(await missingPhotos(db, hashes));
   const shown = new Map<number, PhotoShown>();
   for (const child of publication.children) {
     const photo = child.photo;
     if (!photo) shown.set(child.id, 'none');
     else if (!servedMime(photo.mime)) shown.set(child.id, 'unsupported');
-    else if ('sha256' in photo && missing.has(photo.sha256)) shown.set(child.id, 'in-transit');
+    else if (missing.has(photo.sha256)) shown.set(child.id, 'in-transit');
     else shown.set(child.id, 'image');
   }
   return shown;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { parisDay } from '../../shared/clock.js';
 import { DAILY_QUOTAS, PHOTO_ALREADY_PENDING_MESSAGE, quotaMessage, type QuotaKind } from '../../shared/files/limits.js';
-import { familyPublicationSchema, portalRequestSchema, type PortalRequest } from '../../shared/sync/contract.js';
+import { portalRequestSchema, type PortalRequest } from '../../shared/sync/contract.js';
+import { currentPublication, storedProtocol } from '../../shared/sync/upgrade.js';
 import type { FamilySession } from '../auth/sessions.js';
 import { sha256Hex } from '../auth/tokens.js';
 import { lockUntilCommit } from '../db/locks.js';
@@ -140,10 +141,11 @@ export async function checkQuotas(trx: PortalDb | PortalTrx, familyId: number, k
 
 /** The family's requests the service has decided on (published back with no item pending). */
 async function decidedUids(trx: PortalTrx, familyId: number): Promise<Set<string>> {
-  const row = await trx.selectFrom('publications').select('data').where('family_id', '=', familyId).executeTakeFirst();
-  const published = row ? familyPublicationSchema.safeParse(JSON.parse(row.data)) : null;
+  const row = await trx.selectFrom('publications').select(['data', 'protocol']).where('family_id', '=', familyId).executeTakeFirst();
+  // A row that does not read decides nothing: the identical photo stays refused while one is pending.
+  const published = row ? await currentPublication(storedProtocol(row.protocol), JSON.parse(row.data)).catch(() => null) : null;
   return new Set(
-    published?.success ? published.data.requests.filter((r) => r.items.length > 0 && r.items.every((item) => item.status !== 'pending')).map((r) => r.uid) : [],
+    published ? published.requests.filter((r) => r.items.length > 0 && r.items.every((item) => item.status !== 'pending')).map((r) => r.uid) : [],
   );
 }
 

@@ -1,20 +1,45 @@
 import { parisDay } from '../../shared/clock.js';
-import { familyPublicationSchema, portalSettingsSchema, SYNC_PROTOCOL, type FamilyPublication, type PublishRequest, type PublishResponse } from '../../shared/sync/contract.js';
+import type { FamilyPublication, PublishRequest, PublishResponse } from '../../shared/sync/contract.js';
+import type { PublishRequestV1 } from '../../shared/sync/contract-v1.js';
+import type { SyncProtocol } from '../../shared/sync/protocol.js';
+import { currentPublication, currentSettings, storedProtocol, upgradePublication1to2 } from '../../shared/sync/upgrade.js';
 import { upsertAccountsFromPublication } from '../auth/accounts.js';
 import { PORTAL_SETTINGS_KEY } from '../content.js';
 import { isPostgres } from '../db/locks.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { recordPublicationPhotos } from '../photos/store.js';
+import { inlinePhotoBytes, recordPublicationPhotos, storeInlinePhotos, type InlinePhotoBytes } from '../photos/store.js';
 import { decisionMails, newlyDecided } from './decision-mail.js';
 import { reminderMails } from './reminder-mail.js';
 import { storedBody } from './pull.js';
 
 async function storedSettings(trx: PortalTrx) {
-  const row = await trx.selectFrom('portal_content').select('data').where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
+  const row = await trx.selectFrom('portal_content').select(['data', 'protocol']).where('key', '=', PORTAL_SETTINGS_KEY).executeTakeFirst();
   if (!row) return null;
-  const parsed = portalSettingsSchema.safeParse(JSON.parse(row.data));
-  return parsed.success ? parsed.data : null;
+  return currentSettings(storedProtocol(row.protocol), JSON.parse(row.data)).catch(() => null);
+}
+
+/** A publish call as received: its body in the protocol the call said (its schema checked by the route). */
+export type IncomingPublish = PublishRequest | PublishRequestV1;
+
+/** The publish answer, in the protocol of the call it answers (an office of protocol 1 reads `protocol: 1`). */
+export type PublishAnswer = Omit<PublishResponse, 'protocol'> & { protocol: SyncProtocol };
+
+/** A family's publication as sent, with what the portal reads of it: the current shape and its inline photos' bytes. */
+interface Received {
+  sent: IncomingPublish['families'][number];
+  current: FamilyPublication;
+  inline: InlinePhotoBytes[];
+}
+
+async function received(body: IncomingPublish): Promise<Received[]> {
+  if (body.protocol === 2) return body.families.map((sent) => ({ sent, current: sent, inline: [] }));
+  const out: Received[] = [];
+  for (const sent of body.families) {
+    const current = await upgradePublication1to2(sent);
+    out.push({ sent, current, inline: inlinePhotoBytes(sent, current) });
+  }
+  return out;
 }
 
 /**
@@ -41,20 +66,24 @@ async function changedLabels(trx: PortalTrx, previous: FamilyPublication | null,
  * accounts, the photos it names, the decision mails and the reminder mails commit together, so a publication sent
  * twice (the office crashed before recording it) is ignored and mails nobody twice. A publication is written by INSERT
  * … ON CONFLICT … WHERE version < excluded.version, so an older one never replaces a newer one, whatever runs at once.
+ *
+ * Each payload is stored as it came, with its protocol (read back through src/shared/sync/upgrade.ts); everything
+ * else here works on the current shape. An inline photo (protocol 1) goes to the photo store, named by its hash.
  */
-export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date): Promise<PublishResponse> {
+export async function applyPublish(db: PortalDb, body: IncomingPublish, now: Date): Promise<PublishAnswer> {
   const at = now.toISOString();
+  const protocol = body.protocol;
   if (body.settings) {
     const settings = body.settings;
     const data = JSON.stringify(settings);
     // One statement: a version not above the one held changes nothing, even with another publish at once.
     await db
       .insertInto('portal_content')
-      .values({ key: PORTAL_SETTINGS_KEY, version: settings.version, data, published_at: at })
+      .values({ key: PORTAL_SETTINGS_KEY, version: settings.version, data, published_at: at, protocol })
       .onConflict((oc) =>
         oc
           .column('key')
-          .doUpdateSet({ version: settings.version, data, published_at: at })
+          .doUpdateSet({ version: settings.version, data, published_at: at, protocol })
           .where('portal_content.version', '<', (eb) => eb.ref('excluded.version')),
       )
       .execute();
@@ -62,17 +91,17 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
   const applied: number[] = [];
   const ignored: number[] = [];
   const missingPhotos = new Set<string>();
-  for (const publication of body.families) {
+  for (const { sent, current: publication, inline } of await received(body)) {
     const stored = await db.transaction().execute(async (trx) => {
-      const data = JSON.stringify(publication);
-      const row = { family_id: publication.familyId, version: publication.version, data, published_at: at };
-      let held: { version: number; data: string } | undefined;
+      const data = JSON.stringify(sent);
+      const row = { family_id: publication.familyId, version: publication.version, data, published_at: at, protocol };
+      let held: { version: number; data: string; protocol: number } | undefined;
       for (;;) {
         // The family's row is held until commit (PostgreSQL): a publication of the same family at once waits, then
         // compares its version with this one's and mails from it.
         held = await trx
           .selectFrom('publications')
-          .select(['version', 'data'])
+          .select(['version', 'data', 'protocol'])
           .where('family_id', '=', publication.familyId)
           .$if(isPostgres(trx), (query) => query.forUpdate())
           .executeTakeFirst();
@@ -84,7 +113,7 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
             held
               ? oc
                   .column('family_id')
-                  .doUpdateSet({ version: publication.version, data, published_at: at })
+                  .doUpdateSet({ version: publication.version, data, published_at: at, protocol })
                   .where('publications.version', '<', (eb) => eb.ref('excluded.version'))
               : oc.column('family_id').doNothing(),
           )
@@ -95,10 +124,11 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
         if (!held) continue;
         return false;
       }
-      const previous = held ? familyPublicationSchema.safeParse(JSON.parse(held.data)) : null;
+      // A previous publication that does not read (a damaged row) mails as if there were none.
+      const before = held ? await currentPublication(storedProtocol(held.protocol), JSON.parse(held.data)).catch(() => null) : null;
+      await storeInlinePhotos(trx, inline, now);
       for (const hash of await recordPublicationPhotos(trx, publication, now)) missingPhotos.add(hash);
       await upsertAccountsFromPublication(trx, publication, now);
-      const before = previous?.success ? previous.data : null;
       const settings = await storedSettings(trx);
       const mails = decisionMails(before, publication, settings, await changedLabels(trx, before, publication));
       if (mails.length > 0) {
@@ -121,5 +151,5 @@ export async function applyPublish(db: PortalDb, body: PublishRequest, now: Date
     });
     (stored ? applied : ignored).push(publication.familyId);
   }
-  return { protocol: SYNC_PROTOCOL, applied, ignored, missingPhotos: [...missingPhotos] };
+  return { protocol, applied, ignored, missingPhotos: [...missingPhotos] };
 }

@@ -1,4 +1,5 @@
 import { SYNC_PROTOCOL, type PullResponse } from '../../shared/sync/contract.js';
+import type { SyncProtocol } from '../../shared/sync/protocol.js';
 import type { PortalDb } from '../db/open.js';
 import { REQUEST_DEFAULTS } from '../requests/submit.js';
 
@@ -9,13 +10,20 @@ import { REQUEST_DEFAULTS } from '../requests/submit.js';
  */
 export const PULL_PAGE_MAX_FILE_BYTES = 24 * 1024 * 1024;
 
+/** A page of requests, in the protocol of the office asking (the requests have the same shape in 1 and 2). */
+export type PullPage = Omit<PullResponse, 'protocol'> & { protocol: SyncProtocol };
+
 /**
  * The page of requests after the office's cursor, oldest first. The stored body is the request as submitted; the
  * columns (uid, family, instant of submission, kind) are the truth, so they win over anything in the body. Bodies
  * are sent as stored: the office checks each against the contract and refuses, with its reason, one it cannot read
  * (a body recorded by an older portal, a bug), so one request never blocks the ones behind it.
+ *
+ * Protocol 2 changed nothing in a pulled request, so an office of protocol 1 gets the same page saying `protocol: 1`.
+ * A later protocol that adds to requests must give an older office what it reads, or stop its page before a request
+ * it cannot read (left unacknowledged, said in the log) rather than let it be refused as unreadable.
  */
-export async function pullPage(db: PortalDb, after: number, limit: number, maxFileBytes = PULL_PAGE_MAX_FILE_BYTES): Promise<PullResponse> {
+export async function pullPage(db: PortalDb, after: number, limit: number, maxFileBytes = PULL_PAGE_MAX_FILE_BYTES, protocol: SyncProtocol = SYNC_PROTOCOL): Promise<PullPage> {
   const rows = await db
     .selectFrom('requests')
     .select(['seq', 'uid', 'family_id', 'kind', 'body', 'submitted_at'])
@@ -44,7 +52,7 @@ export async function pullPage(db: PortalDb, after: number, limit: number, maxFi
     const request = body === null ? columns : { ...REQUEST_DEFAULTS, ...body, ...withFiles(files.get(row.uid) ?? [], body), ...columns };
     requests.push({ seq: row.seq, request });
   }
-  return { protocol: SYNC_PROTOCOL, requests, next: page.length > 0 ? page[page.length - 1]!.seq : after, more: rows.length > page.length };
+  return { protocol, requests, next: page.length > 0 ? page[page.length - 1]!.seq : after, more: rows.length > page.length };
 }
 
 /** The files of the page's requests that have some, by request, read in one query once the page is cut. */

@@ -1,21 +1,15 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../shared/clock.js';
-import {
-  photosMissingRequestSchema,
-  photosUploadRequestSchema,
-  publishRequestSchema,
-  pullQuerySchema,
-  SYNC_PATHS,
-  SYNC_PROTOCOL,
-  type PublishResponse,
-} from '../../shared/sync/contract.js';
+import { photosMissingRequestSchema, photosUploadRequestSchema, publishRequestSchema, pullQuerySchema, SYNC_PATHS } from '../../shared/sync/contract.js';
+import { photosMissingRequestSchemaV1, photosUploadRequestSchemaV1, publishRequestSchemaV1 } from '../../shared/sync/contract-v1.js';
+import { acceptedProtocol, OLDEST_ACCEPTED_PROTOCOL, protocolOfHeader, protocolRefusal, SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER, type SyncProtocol } from '../../shared/sync/protocol.js';
 import { NONCE_RETENTION_MS, SIGNATURE_HEADERS, verifyCall } from '../../shared/sync/signature.js';
 import { withoutNul } from '../../shared/text/control-chars.js';
 import type { PortalDb } from '../db/open.js';
 import { missingPhotos, storePhotos } from '../photos/store.js';
 import { acknowledgePulled } from '../uploads/retention.js';
 import { portalIdentity } from './identity.js';
-import { applyPublish } from './publish.js';
+import { applyPublish, type PublishAnswer } from './publish.js';
 import { pullPage } from './pull.js';
 
 export interface SyncRouteOptions {
@@ -27,7 +21,7 @@ export interface SyncRouteOptions {
   /** The files a page of the pull carries at most (PULL_PAGE_MAX_FILE_BYTES; tests lower it). */
   pullMaxFileBytes?: number;
   /** Called after a publish was stored (e.g. to deliver the decision mails now rather than at the next pass). */
-  onPublished?: (response: PublishResponse) => void;
+  onPublished?: (response: PublishAnswer) => void;
 }
 
 const REGISTERED = 'grenetteSyncRoutes';
@@ -40,9 +34,16 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Each call's body schema by protocol: what an office of that protocol sends. */
+const PUBLISH_SCHEMAS = { 1: publishRequestSchemaV1, 2: publishRequestSchema } as const;
+const PHOTOS_MISSING_SCHEMAS = { 1: photosMissingRequestSchemaV1, 2: photosMissingRequestSchema } as const;
+const PHOTOS_UPLOAD_SCHEMAS = { 1: photosUploadRequestSchemaV1, 2: photosUploadRequestSchema } as const;
+
 /**
- * The signed endpoints the office calls. Every call is verified on its raw body (signature, timestamp within five
- * minutes, nonce never seen) before anything is parsed; refusals are JSON { error } in French.
+ * The signed endpoints the office calls. Every call says its protocol (the signed x-grenette-protocol header; none:
+ * protocol 1): one this portal does not accept is refused first, in words saying which side to update; the others are
+ * verified on their raw body (signature with the protocol, timestamp within five minutes, nonce never seen) before
+ * anything is parsed, read with their protocol's schema and answered in it. Refusals are JSON { error } in French.
  */
 export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptions): void {
   // buildPortal registers them, and a test may pass them as a module too: the first registration wins.
@@ -50,15 +51,25 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
   app.decorate(REGISTERED, true);
   const { db, clock, log } = options;
 
-  async function authenticate(request: FastifyRequest, reply: FastifyReply, body: string): Promise<boolean> {
+  /** The call's protocol when it is authentic and of a protocol accepted here; null when refused (answered). */
+  async function authenticate(request: FastifyRequest, reply: FastifyReply, body: string): Promise<SyncProtocol | null> {
     if (!options.secret) {
       await reply.code(503).send({ error: 'La synchronisation n’est pas configurée sur ce portail (GRENETTE_SYNC_SECRET).' });
-      return false;
+      return null;
+    }
+    const said = header(request, SYNC_PROTOCOL_HEADER);
+    const protocol = protocolOfHeader(said);
+    if (protocol === null || !acceptedProtocol(protocol)) {
+      log.warn({ protocol: said, url: request.url }, 'sync call of a protocol not accepted');
+      // Before the signature: nothing of the call is used, and the office is told which side to update.
+      await reply.code(400).send({ error: protocolRefusal(protocol), protocolRefused: true, accepted: { oldest: OLDEST_ACCEPTED_PROTOCOL, current: SYNC_PROTOCOL } });
+      return null;
     }
     const now = clock();
     const outcome = await verifyCall(
       options.secret,
-      { method: request.method, path: request.url, body },
+      // A call without the header was signed without the protocol line (protocol 1's offices).
+      { method: request.method, path: request.url, body, ...(said === undefined ? {} : { protocol }) },
       {
         timestamp: header(request, SIGNATURE_HEADERS.timestamp),
         nonce: header(request, SIGNATURE_HEADERS.nonce),
@@ -71,7 +82,7 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
       // The portal's time goes with a clock refusal so the office can tell its agent by how much its clock is off
       // (harmless to anyone: every HTTP answer carries a Date header).
       await reply.code(401).send(outcome.clockSkew ? { error: outcome.reason, clockSkew: true, portalTime: now.toISOString() } : { error: outcome.reason });
-      return false;
+      return null;
     }
     await db.deleteFrom('sync_nonces').where('seen_at', '<', new Date(now.getTime() - NONCE_RETENTION_MS).toISOString()).execute();
     const fresh = await db
@@ -82,9 +93,9 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
     if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) {
       log.warn({ url: request.url }, 'sync call replayed');
       await reply.code(401).send({ error: 'Appel rejoué : ce nonce a déjà été utilisé.' });
-      return false;
+      return null;
     }
-    return true;
+    return protocol;
   }
 
   function parseJson(text: string): unknown {
@@ -102,7 +113,8 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
 
     const pull = async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = typeof request.body === 'string' ? request.body : '';
-      if (!(await authenticate(request, reply, raw))) return reply;
+      const protocol = await authenticate(request, reply, raw);
+      if (protocol === null) return reply;
       const source = request.method === 'GET' ? (request.query as Record<string, string>) : parseJson(raw);
       const numbers =
         request.method === 'GET' && source && typeof source === 'object'
@@ -112,15 +124,16 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
       if (!query.success) return reply.code(400).send({ error: 'Requête de synchronisation invalide (after, limit).', issues: query.error.issues });
       // The office's cursor: everything up to it is stored at the office, so those requests' files may be purged later.
       await acknowledgePulled(db, query.data.after, clock());
-      return reply.send({ ...(await pullPage(db, query.data.after, query.data.limit, options.pullMaxFileBytes)), portalId: await portalIdentity(db) });
+      return reply.send({ ...(await pullPage(db, query.data.after, query.data.limit, options.pullMaxFileBytes, protocol)), portalId: await portalIdentity(db) });
     };
     scope.get(SYNC_PATHS.pull, pull);
     scope.post(SYNC_PATHS.pull, { bodyLimit: SYNC_BODY_LIMIT }, pull);
 
     scope.post(SYNC_PATHS.publish, { bodyLimit: SYNC_BODY_LIMIT }, async (request, reply) => {
       const raw = typeof request.body === 'string' ? request.body : '';
-      if (!(await authenticate(request, reply, raw))) return reply;
-      const parsed = publishRequestSchema.safeParse(parseJson(raw));
+      const protocol = await authenticate(request, reply, raw);
+      if (protocol === null) return reply;
+      const parsed = PUBLISH_SCHEMAS[protocol].safeParse(parseJson(raw));
       if (!parsed.success) {
         return reply.code(400).send({ error: 'Publication invalide : elle ne respecte pas le contrat de synchronisation.', issues: parsed.error.issues.slice(0, 20) });
       }
@@ -135,16 +148,18 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
 
     scope.post(SYNC_PATHS.photosMissing, { bodyLimit: SYNC_BODY_LIMIT }, async (request, reply) => {
       const raw = typeof request.body === 'string' ? request.body : '';
-      if (!(await authenticate(request, reply, raw))) return reply;
-      const parsed = photosMissingRequestSchema.safeParse(parseJson(raw));
+      const protocol = await authenticate(request, reply, raw);
+      if (protocol === null) return reply;
+      const parsed = PHOTOS_MISSING_SCHEMAS[protocol].safeParse(parseJson(raw));
       if (!parsed.success) return reply.code(400).send({ error: 'Liste de photos invalide.', issues: parsed.error.issues.slice(0, 20) });
-      return reply.send({ protocol: SYNC_PROTOCOL, missing: await missingPhotos(db, parsed.data.hashes) });
+      return reply.send({ protocol, missing: await missingPhotos(db, parsed.data.hashes) });
     });
 
     scope.post(SYNC_PATHS.photos, { bodyLimit: SYNC_BODY_LIMIT }, async (request, reply) => {
       const raw = typeof request.body === 'string' ? request.body : '';
-      if (!(await authenticate(request, reply, raw))) return reply;
-      const parsed = photosUploadRequestSchema.safeParse(parseJson(raw));
+      const protocol = await authenticate(request, reply, raw);
+      if (protocol === null) return reply;
+      const parsed = PHOTOS_UPLOAD_SCHEMAS[protocol].safeParse(parseJson(raw));
       if (!parsed.success) return reply.code(400).send({ error: 'Envoi de photos invalide : il ne respecte pas le contrat de synchronisation.', issues: parsed.error.issues.slice(0, 20) });
       const outcome = await storePhotos(db, parsed.data.photos, clock());
       if (!outcome.ok) {
@@ -152,7 +167,7 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
         return reply.code(400).send({ error: outcome.message });
       }
       log.info({ stored: outcome.stored.length }, 'photos stored');
-      return reply.send({ protocol: SYNC_PROTOCOL, stored: outcome.stored });
+      return reply.send({ protocol, stored: outcome.stored });
     });
   });
 }

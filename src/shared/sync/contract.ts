@@ -3,18 +3,23 @@ import { ABSENCE_REASON_CODES } from '../planning/reasons.js';
 import { CELL_STATES, type CellState } from '../planning/cells.js';
 import { requestBodySchema } from '../requests/schema.js';
 import { INVOICE_KIND_CODES, invoiceDocumentSchema } from './invoice-document.js';
+import { SYNC_PROTOCOL } from './protocol.js';
+
+export { SYNC_PROTOCOL };
 
 /**
  * The versioned contract between the office (which always initiates) and the portail famille, validated at both
  * ends. The office pulls families' requests page by page with a cursor, and publishes per-family data (with the
- * decisions on their requests) and commune-wide content. A breaking change gets a new SYNC_PROTOCOL and new paths.
+ * decisions on their requests) and commune-wide content. These are the current protocol's schemas (protocol.ts has
+ * the versions and what changed); contract-v1.ts keeps protocol 1's, which the portal still accepts and stores.
  *
  * It evolves additively within a protocol: a field added later has a default, so a payload of an older office and a
- * publication the portal stored before the change both still read (the portal reads N and N-1), and an older portal
- * drops what it does not know (zod strips unknown keys). tests/unit/sync-contract.test.ts keeps a committed snapshot
- * of the published shape and checks that payloads of the previous shape still read.
+ * publication the portal stored before the change both still read, and an older office drops what it does not know
+ * (zod strips unknown keys). Anything else is a new protocol with an upgrade step (upgrade.ts). The paths keep their
+ * /v1/: the call's protocol is in its signed header, so one route serves every accepted protocol.
+ * tests/unit/sync-contract.test.ts holds the committed description of each protocol's schemas and fails on a change
+ * that is not additive.
  */
-export const SYNC_PROTOCOL = 1;
 export const SYNC_PATHS = {
   pull: '/sync/v1/requests',
   publish: '/sync/v1/publish',
@@ -38,13 +43,11 @@ export type PortalPhotoMime = (typeof PORTAL_PHOTO_MIMES)[number];
 
 /**
  * A child's photo in a publication: a reference to bytes sent once by their own call (SYNC_PATHS.photos) and served
- * by the portal from its store, so a publication no longer carries them. A publication made before references carried
- * the bytes inline ({ mime, base64 }): the portal still reads and shows it (N-1).
+ * by the portal from its store, so a publication does not carry them. Protocol 1 also carried the bytes inline
+ * (contract-v1.ts); the portal upgrades those to references when it reads them (upgrade.ts).
  */
 export const photoRefSchema = z.object({ sha256: photoHashSchema, mime: z.string(), size: z.number().int().min(0) });
 export type PhotoRef = z.infer<typeof photoRefSchema>;
-const inlinePhotoSchema = z.object({ mime: z.string(), base64: z.string() });
-export type InlinePhoto = z.infer<typeof inlinePhotoSchema>;
 
 /**
  * A request as a family submitted it on the portal; uid and submittedAt are born there. The body is the one request
@@ -151,7 +154,7 @@ export const familyPublicationSchema = z.object({
       ecole: z.string(),
       classe: z.string(),
       regime: z.string(),
-      photo: z.union([photoRefSchema, inlinePhotoSchema]).nullable(),
+      photo: photoRefSchema.nullable(),
       health: z.object({
         allergies: z.string(),
         pai: z.boolean(),

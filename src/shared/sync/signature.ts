@@ -1,7 +1,9 @@
 /**
  * Signing of sync calls, the same code at both ends (office client, portal server). WebCrypto only, so it stays free
  * of Node imports: HMAC-SHA256 with the secret shared at pairing over
- * `${timestamp}\n${nonce}\n${method}\n${path}\n${sha256hex(body)}`.
+ * `${timestamp}\n${nonce}\n${method}\n${path}\n${sha256hex(body)}`, followed by `\n${protocol}` when the call says its
+ * protocol (the x-grenette-protocol header, protocol 2 on): the header is signed with the rest, so it can be neither
+ * changed nor taken away (a call without it is checked as protocol 1 signed it, without the line, and fails).
  */
 
 export const SIGNATURE_HEADERS = {
@@ -20,6 +22,8 @@ export interface SignedCall {
   /** The path as requested, with its query string if any. */
   path: string;
   body: string;
+  /** The protocol the call says in its header; undefined: no header (protocol 1, signed without it). */
+  protocol?: number;
 }
 
 export interface SignatureHeaders {
@@ -39,7 +43,8 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 function canonical(call: SignedCall, timestamp: string, nonce: string, bodyHash: string): string {
-  return `${timestamp}\n${nonce}\n${call.method.toUpperCase()}\n${call.path}\n${bodyHash}`;
+  const signed = `${timestamp}\n${nonce}\n${call.method.toUpperCase()}\n${call.path}\n${bodyHash}`;
+  return call.protocol === undefined ? signed : `${signed}\n${call.protocol}`;
 }
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
