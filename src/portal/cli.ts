@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
+import fs from 'node:fs';
+import path from 'node:path';
 import { systemClock } from '../shared/clock.js';
 import { communeCommand } from './communes/command.js';
 import { attachWorker, clusterWorker, runPrimary } from './cluster.js';
@@ -34,6 +36,10 @@ async function main(): Promise<void> {
     kickCommuneMailElsewhere: worker ? (commune) => worker.kickMail(commune) : undefined,
   });
   if (!mailer && !worker) app.log.warn('GRENETTE_SMTP_URL is not set: mail stays in the outbox');
+  if (!config.communeRouting && storage.kind === 'sqlite' && fs.existsSync(path.join(storage.dataDir, 'communes.sqlite'))) {
+    // The communes added by `commune add` are served only with the routing set: say so rather than serve one commune silently.
+    app.log.warn('communes are registered in this data folder but GRENETTE_PORTAL_COMMUNE_ROUTING is unset: serving the single portal.sqlite');
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { SYNC_PATHS, SYNC_PROTOCOL, type FamilyPublication } from '../../src/shared/sync/contract.js';
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
+import { sql } from 'kysely';
 import { DEFAULT_SETTINGS } from '../../src/portal/content.js';
+import { purgeExpired, PURGE_LOCK } from '../../src/portal/auth/maintenance.js';
+import { advisoryKey } from '../../src/portal/db/locks.js';
 import { openCommuneRegistry, type Commune } from '../../src/portal/communes/registry.js';
 import type { PortalDb, PortalStorage } from '../../src/portal/db/open.js';
 import { buildPortal } from '../../src/portal/server.js';
@@ -324,6 +327,37 @@ for (const routing of ['host', 'path'] as CommuneRouting[]) {
       expect(still.status).toBe(200);
       expect(still.body).toContain('Bastienne');
     }, 240_000);
+
+    it('a mail of commune A links to A’s address, and is in A’s outbox only', async () => {
+      const browser = new Browser(port);
+      const form = await browser.request('GET', hostOf('ville-a'), pathOf('ville-a', '/mot-de-passe-oublie'));
+      const sent = await browser.request('POST', hostOf('ville-a'), pathOf('ville-a', '/mot-de-passe-oublie'), { body: encode({ ...formFields(form.body), email: EMAIL }) });
+      expect(sent.status).toBeLessThan(400);
+      const dbA = (await app.communes.portalOf('ville-a'))!.portal.db;
+      const dbB = (await app.communes.portalOf('ville-b'))!.portal.db;
+      let mails: Array<{ text_body: string }> = [];
+      for (let attempt = 0; attempt < 40 && mails.length === 0; attempt += 1) {
+        mails = await dbA.selectFrom('email_outbox').select('text_body').where('subject', 'like', '%mot de passe%').execute();
+        if (mails.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(mails.length).toBe(1);
+      const address = routing === 'host' ? 'http://famille.ville-a.test/mot-de-passe-oublie/nouveau?jeton=' : 'http://portail.test/ville-a/mot-de-passe-oublie/nouveau?jeton=';
+      expect(mails[0]!.text_body).toContain(address);
+      expect(await dbB.selectFrom('email_outbox').select('id').where('subject', 'like', '%mot de passe%').execute()).toEqual([]);
+    });
+
+    if (TEST_PORTAL_DB === 'pg') {
+      it('one commune’s purge holding its lock neither blocks nor skips another’s', async () => {
+        const dbA = (await app.communes.portalOf('ville-a'))!.portal.db;
+        const dbB = (await app.communes.portalOf('ville-b'))!.portal.db;
+        await dbA.transaction().execute(async (trx) => {
+          await sql`SELECT pg_advisory_xact_lock(${advisoryKey(trx, PURGE_LOCK)})`.execute(trx);
+          expect(await purgeExpired(dbB, clock())).toBe('done');
+          expect(await purgeExpired(dbA, clock())).toBe('skipped');
+        });
+        expect(await purgeExpired(dbA, clock())).toBe('done');
+      });
+    }
 
     it('an unknown commune gets « Portail introuvable », naming none', async () => {
       const browser = new Browser(port);

@@ -9,7 +9,7 @@ import { IDLE_MS } from './sessions.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** pg_try_advisory_xact_lock's key for the purge: arbitrary, fixed, apart from the migrations' (db/migrate.ts). */
-const PURGE_LOCK = 7_437_000_002;
+export const PURGE_LOCK = 7_437_000_002;
 
 /**
  * Deletes what can no longer serve: dead sessions, old reset links, forgotten login failures, old submission keys,
