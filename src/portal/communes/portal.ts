@@ -2,12 +2,11 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock } from '../../shared/clock.js';
-import type { PortalConfig } from '../config.js';
+import { isHttps, type PortalConfig } from '../config.js';
 import { portalStorage, type PortalStorage } from '../db/open.js';
 import { helmetHeaders, portalHelmetOptions } from '../http/helmet-headers.js';
 import { registerStatic } from '../http/static.js';
 import type { BuildPortalOptions } from '../server.js';
-import { isHttps } from '../config.js';
 import { hostName, openCommuneRegistry, type Commune, type CommuneDatabase, type CommuneRegistry } from './registry.js';
 
 /**
