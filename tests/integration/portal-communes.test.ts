@@ -261,6 +261,28 @@ for (const routing of ['host', 'path'] as CommuneRouting[]) {
       }
     });
 
+    it('every page a parent of A reaches by its links stays in A, and shows nothing of B', async () => {
+      const browser = browsers['ville-a'];
+      const seen = new Set<string>();
+      const queue = [pathOf('ville-a', '/')];
+      while (queue.length > 0 && seen.size < 80) {
+        const target = queue.shift()!;
+        if (seen.has(target)) continue;
+        seen.add(target);
+        const answer = await browser.request('GET', hostOf('ville-a'), target);
+        expect(answer.status, target).toBeLessThan(500);
+        for (const marker of B_MARKERS) expect(answer.body, `${target} shows ${marker}`).not.toContain(marker);
+        for (const [, link] of answer.body.matchAll(/\s(?:href|action|src)="([^"]+)"/g)) {
+          if (!link!.startsWith('/') || link!.startsWith('/static/')) continue;
+          // Path routing: every link of A's pages carries A's prefix.
+          if (routing === 'path') expect(link, `${target} links to ${link}`).toMatch(/^\/ville-a(\/|$)/);
+          const next = link!.replace(/&amp;/g, '&').split('#')[0]!;
+          if (!seen.has(next) && !next.includes('deconnexion')) queue.push(next);
+        }
+      }
+      expect(seen.size).toBeGreaterThan(10);
+    }, 120_000);
+
     it('nothing of commune B is seen or changed through commune A: every route and verb with B’s cookies, CSRF token, ids and signed calls', async () => {
       const portalA = await app.communes.portalOf('ville-a');
       const portalB = await app.communes.portalOf('ville-b');
