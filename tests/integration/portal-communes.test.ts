@@ -10,6 +10,7 @@ import { SYNC_PATHS, SYNC_PROTOCOL, type FamilyPublication } from '../../src/sha
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
 import { sql } from 'kysely';
 import { DEFAULT_SETTINGS } from '../../src/portal/content.js';
+import { portalClient } from '../../src/office/sync/client.js';
 import { purgeExpired, PURGE_LOCK } from '../../src/portal/auth/maintenance.js';
 import { advisoryKey } from '../../src/portal/db/locks.js';
 import { openCommuneRegistry, type Commune } from '../../src/portal/communes/registry.js';
@@ -433,6 +434,20 @@ for (const routing of ['host', 'path'] as CommuneRouting[]) {
         const sync = await signed(browser, 'ville-a', 'ville-a', 'GET', `${SYNC_PATHS.pull}?after=0&limit=1`, '');
         expect(sync.status).toBe(200);
       }, 120_000);
+
+      it('the office’s own client, given its commune’s address /<clé>, syncs with its commune and is refused by another', async () => {
+        const base = `http://127.0.0.1:${port}`;
+        const officeB = portalClient(`${base}/ville-b/`, communes['ville-b'].syncSecret, clock);
+        const published = await officeB.publish(null, [{ ...publication('ville-b'), version: 5 }]);
+        expect(published.applied).toEqual([FAMILY]);
+        expect((await officeB.pull(0, 10)).portalId).toBeTruthy();
+        const misdirected = portalClient(`${base}/ville-a`, communes['ville-b'].syncSecret, clock);
+        await expect(misdirected.publish(null, [{ ...publication('ville-b'), version: 6 }])).rejects.toThrow();
+        const dbA = (await app.communes.portalOf('ville-a'))!.portal.db;
+        const dbB = (await app.communes.portalOf('ville-b'))!.portal.db;
+        expect((await dbB.selectFrom('publications').select('version').where('family_id', '=', FAMILY).executeTakeFirstOrThrow()).version).toBe(5);
+        expect((await dbA.selectFrom('publications').select('version').where('family_id', '=', FAMILY).executeTakeFirstOrThrow()).version).toBeLessThan(5);
+      });
     }
   });
 }
