@@ -49,6 +49,9 @@ export async function communeCommand(args: string[], config: PortalConfig, out: 
     }
     const commune = await registry.add({ key, name: parsed.values.nom ?? '', hosts: parsed.values.hote ?? [], publicUrl: parsed.values.url ?? null }, systemClock);
     out(`Commune « ${commune.key} » (${commune.name}) ajoutée.`);
+    if (config.communeRouting === 'host' && commune.hosts.length === 0) {
+      err('Attention : aucun --hote donné ; avec GRENETTE_PORTAL_COMMUNE_ROUTING=host, cette commune ne sera atteinte par aucune adresse.');
+    }
     if (config.communeRouting) out(`Adresse du portail : ${communeConfig(config, commune).publicUrl}`);
     else out('Le portail sert les communes enregistrées quand GRENETTE_PORTAL_COMMUNE_ROUTING vaut host ou path.');
     out('Secret d’appairage, affiché cette seule fois : à saisir dans le logiciel du service (Paramètres › Portail famille) avec l’adresse du portail.');
