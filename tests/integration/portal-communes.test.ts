@@ -351,6 +351,20 @@ for (const routing of ['host', 'path'] as CommuneRouting[]) {
       expect(still.body).toContain('Bastienne');
     }, 240_000);
 
+    it('a form posted twice gets the first answer, its redirect under the commune once', async () => {
+      const browser = browsers['ville-a'];
+      const form = await browser.request('GET', hostOf('ville-a'), pathOf('ville-a', '/mon-compte/modification?champ=responsable1.telMobile'));
+      expect(form.status).toBe(200);
+      const body = encode({ ...formFields(form.body), field: 'responsable1.telMobile', value: '06 11 22 33 44' });
+      const first = await browser.request('POST', hostOf('ville-a'), pathOf('ville-a', '/mon-compte/modification'), { body });
+      const again = await browser.request('POST', hostOf('ville-a'), pathOf('ville-a', '/mon-compte/modification'), { body });
+      expect([first.status, again.status]).toEqual([303, 303]);
+      expect(first.headers.location).toBe(pathOf('ville-a', '/mon-compte?demande=envoyee'));
+      expect(again.headers.location).toBe(first.headers.location);
+      const dbA = (await app.communes.portalOf('ville-a'))!.portal.db;
+      expect((await dbA.selectFrom('requests').select('uid').where('kind', '=', 'data_change').execute()).length).toBe(1);
+    });
+
     it('a mail of commune A links to A’s address, and is in A’s outbox only', async () => {
       const browser = new Browser(port);
       const form = await browser.request('GET', hostOf('ville-a'), pathOf('ville-a', '/mot-de-passe-oublie'));
