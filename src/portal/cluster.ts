@@ -1,10 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { systemClock } from '../shared/clock.js';
 import type { PortalConfig } from './config.js';
 import { openPortalDatabase, portalStorage } from './db/open.js';
 import { startPortalJobs } from './jobs.js';
 import { smtpMailer } from './mail/smtp.js';
+import type { Mailer } from './mail/outbox.js';
+import { startCommunesJobs } from './communes/jobs.js';
+import { openCommuneRegistry } from './communes/registry.js';
 
 /**
  * GRENETTE_PORTAL_WORKERS=n (n > 1): n portal processes serve the same port through node:cluster (the primary accepts
@@ -28,8 +31,11 @@ const STOP_GRACE_MS = 10_000;
 
 export interface ClusterWorker {
   slot: number;
-  /** Wakes the primary's mail sender (a mail was just queued); without it the mail goes at the sender's next pass. */
-  kickMail(): void;
+  /**
+   * Wakes the primary's mail sender (a mail was just queued), the commune's with several (communes/jobs.ts); without
+   * it the mail goes at the sender's next pass.
+   */
+  kickMail(commune?: string): void;
 }
 
 /** This process's part in a cluster, or null when it is the single portal process. */
@@ -37,8 +43,8 @@ export function clusterWorker(): ClusterWorker | null {
   if (!cluster.isWorker) return null;
   return {
     slot: Number(process.env[WORKER_SLOT_ENV] ?? cluster.worker?.id ?? 0),
-    kickMail() {
-      if (process.connected) process.send?.({ type: KICK_MAIL }, undefined, {}, () => undefined);
+    kickMail(commune) {
+      if (process.connected) process.send?.({ type: KICK_MAIL, commune }, undefined, {}, () => undefined);
     },
   };
 }
@@ -59,17 +65,11 @@ export function attachWorker(app: FastifyInstance, worker: ClusterWorker, stop: 
 export async function runPrimary(config: PortalConfig): Promise<void> {
   // The workers' logger (pino, JSON lines on stdout), for the primary's own lines and its jobs'.
   const log = Fastify({ logger: true }).log;
-  const opened = openPortalDatabase(portalStorage(config), systemClock);
-  // Migrated here, once, before any worker opens the database (a refusal, such as a newer schema, stops the start).
-  try {
-    await opened.ready();
-  } catch (error) {
-    await opened.close();
-    throw error;
-  }
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
   if (!mailer) log.warn('GRENETTE_SMTP_URL is not set: mail stays in the outbox');
-  const jobs = startPortalJobs(opened.db, systemClock, mailer, log);
+  // One commune: its database, migrated here once before any worker opens it (a refusal, such as a newer schema, stops
+  // the start). Several: the registry, each commune's database migrated as its jobs start.
+  const { jobs, close } = config.communeRouting ? await communesJobs(config, mailer, log) : await singleJobs(config, mailer, log);
 
   const slots = new Map<Worker, { slot: number; startedAt: number; listening: boolean }>();
   let up = false;
@@ -98,13 +98,15 @@ export async function runPrimary(config: PortalConfig): Promise<void> {
     await exited;
     clearTimeout(late);
     await jobs.stop();
-    await opened.close();
+    await close();
     mailer?.close();
     process.exit(code);
   };
 
   cluster.on('message', (_worker, message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === KICK_MAIL) jobs.kickMail();
+    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== KICK_MAIL) return;
+    const commune = (message as { commune?: unknown }).commune;
+    jobs.kickMail(typeof commune === 'string' ? commune : undefined);
   });
   cluster.on('listening', (worker, address) => {
     const entry = slots.get(worker);
@@ -136,4 +138,32 @@ export async function runPrimary(config: PortalConfig): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM', 0));
   process.once('SIGINT', () => void stop('SIGINT', 0));
   for (let slot = 1; slot <= config.workers; slot += 1) fork(slot);
+}
+
+interface PrimaryJobs {
+  jobs: { kickMail(commune?: string): void; stop(): Promise<void> };
+  close(): Promise<void>;
+}
+
+async function singleJobs(config: PortalConfig, mailer: Mailer | null, log: FastifyBaseLogger): Promise<PrimaryJobs> {
+  const opened = openPortalDatabase(portalStorage(config), systemClock);
+  try {
+    await opened.ready();
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  const jobs = startPortalJobs(opened.db, systemClock, mailer, log);
+  return { jobs: { kickMail: () => jobs.kickMail(), stop: () => jobs.stop() }, close: () => opened.close() };
+}
+
+async function communesJobs(config: PortalConfig, mailer: Mailer | null, log: FastifyBaseLogger): Promise<PrimaryJobs> {
+  const registry = openCommuneRegistry(portalStorage(config));
+  try {
+    const jobs = await startCommunesJobs(registry, systemClock, mailer, log);
+    return { jobs: { kickMail: (commune) => commune !== undefined && jobs.kickMail(commune), stop: () => jobs.stop() }, close: () => registry.close() };
+  } catch (error) {
+    await registry.close();
+    throw error;
+  }
 }

@@ -27,6 +27,35 @@ export interface PortalConfig {
   trustProxy: TrustProxy;
   /** Portal processes serving the port (node:cluster, cluster.ts); 1: a single process, no cluster. */
   workers: number;
+  /**
+   * GRENETTE_PORTAL_COMMUNE_ROUTING: null, one commune (the portal as it always was); 'host' or 'path', the communes of
+   * the registry (communes/registry.ts), chosen by the request's host name or by the first segment of its path.
+   */
+  communeRouting: CommuneRouting | null;
+  /**
+   * Set per commune by communes/portal.ts, empty for one portal. `cookieSuffix` ends the names of the portal's cookies
+   * (one browser logged in at two communes under one host keeps both sessions); `pathPrefix` is `/<key>` with path
+   * routing, written before every link, form action and redirect of the commune's pages.
+   */
+  cookieSuffix: string;
+  pathPrefix: string;
+}
+
+export type CommuneRouting = 'host' | 'path';
+
+/** GRENETTE_PORTAL_COMMUNE_ROUTING: unset or empty → one commune; `host` or `path` → the registry's communes. */
+export function parseCommuneRouting(value: string | undefined): CommuneRouting | null {
+  const text = (value ?? '').trim();
+  if (text === '') return null;
+  if (text === 'host' || text === 'path') return text;
+  throw new Error(
+    `GRENETTE_PORTAL_COMMUNE_ROUTING invalide : « ${text} » (host : la commune choisie par le nom d’hôte ; path : par le début du chemin, /<clé>/… ; vide : une seule commune)`,
+  );
+}
+
+/** A cookie's name for this portal: `__Host-` with https (Secure, Path=/, no Domain), the commune's suffix with several. */
+export function portalCookieName(config: Pick<PortalConfig, 'publicUrl' | 'cookieSuffix'>, base: string): string {
+  return `${isHttps(config) ? '__Host-' : ''}grenette_${base}${config.cookieSuffix}`;
 }
 
 export type TrustProxy = false | number | string[];
@@ -136,5 +165,8 @@ export function readPortalConfig(env: NodeJS.ProcessEnv = process.env, randomSec
     production: env.NODE_ENV === 'production',
     trustProxy: parseTrustProxy(env.GRENETTE_PORTAL_TRUST_PROXY),
     workers: parseWorkers(env.GRENETTE_PORTAL_WORKERS),
+    communeRouting: parseCommuneRouting(env.GRENETTE_PORTAL_COMMUNE_ROUTING),
+    cookieSuffix: '',
+    pathPrefix: '',
   };
 }

@@ -14,7 +14,9 @@ import { helmetHeaders, portalHelmetOptions } from './http/helmet-headers.js';
 import { claimSubmission, settleSubmission } from './http/submission.js';
 import { html } from './http/html.js';
 import { FORM_BODY_LIMIT, UPLOAD_FILE_LIMIT, tooLargeMessage } from './http/limits.js';
+import { prefixLinks, prefixLocation, withoutPrefix } from './http/prefix.js';
 import { sendPage } from './http/render.js';
+import { buildCommunesPortal } from './communes/portal.js';
 import { registerStatic } from './http/static.js';
 import { startPortalJobs } from './jobs.js';
 import type { Mailer } from './mail/outbox.js';
@@ -46,6 +48,8 @@ export interface BuildPortalOptions {
    * the sender there when a mail is queued. Unset: this process runs them (jobs.ts).
    */
   kickMailElsewhere?: () => void;
+  /** Several communes (GRENETTE_PORTAL_COMMUNE_ROUTING) in a cluster's worker: wakes the primary's sender of that commune. */
+  kickCommuneMailElsewhere?: (commune: string) => void;
 }
 
 export interface PortalHandle {
@@ -97,9 +101,15 @@ function errorMain(status: number, message?: string) {
   };
 }
 
+/**
+ * The portal: one commune's (its database from the configuration, or given), or, with GRENETTE_PORTAL_COMMUNE_ROUTING,
+ * a front server choosing among the registry's communes (communes/portal.ts), each served by a portal of its own built
+ * here on its own database.
+ */
 export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
-  const clock = options.clock ?? systemClock;
   const config: PortalConfig = { ...readPortalConfig(process.env, () => randomBytes(32).toString('hex')), ...options.config };
+  if (config.communeRouting) return buildCommunesPortal(options, config, buildPortal);
+  const clock = options.clock ?? systemClock;
   const storage: PortalStorage = options.storage ?? (options.dataDir ? { kind: 'sqlite', dataDir: options.dataDir } : portalStorage(config));
   const opened = options.db ? null : openPortalDatabase(storage, clock);
   const db = options.db ?? opened!.db;
@@ -109,6 +119,8 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ...(options.log ? { loggerInstance: options.log } : { logger: options.logger ?? false }),
     return503OnClosing: true,
+    // Path routing: the commune's prefix is taken off here and written back into its answers (below).
+    ...(config.pathPrefix ? { rewriteUrl: (request: { url?: string }) => withoutPrefix(request.url ?? '/', config.pathPrefix) } : {}),
   });
 
   const jobs = options.kickMailElsewhere ? null : startPortalJobs(db, clock, options.mailer ?? null, app.log, options.mailIntervalMs);
@@ -201,6 +213,18 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
   registerStatic(app);
   registerSyncRoutes(app, { db, clock, secret: config.syncSecret, log: app.log, pullMaxFileBytes: options.pullMaxFileBytes, onPublished: () => ctx.kickMail() });
   for (const register of [...PAGE_MODULES, ...(options.modules ?? [])]) register(app, ctx);
+
+  if (config.pathPrefix) {
+    // Registered last, so that the submission keys (settleSubmission, above) keep the redirect as the handler gave it.
+    const prefix = config.pathPrefix;
+    app.addHook('onSend', async (_request, reply, payload) => {
+      const location = reply.getHeader('location');
+      if (typeof location === 'string') reply.header('location', prefixLocation(location, prefix));
+      const type = reply.getHeader('content-type');
+      if (typeof payload === 'string' && typeof type === 'string' && type.startsWith('text/html')) return prefixLinks(payload, prefix);
+      return payload;
+    });
+  }
 
   // The schema is migrated before the server answers, and a database it cannot use stops the start.
   if (opened) app.addHook('onReady', () => opened.ready());

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { SchemaPlugin } from './schema-plugin.js';
 
 /**
  * A Kysely query built and compiled once, then run again with new values. Building and compiling a query with
@@ -15,9 +16,10 @@ import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
  * Runs through the caller's Kysely or Transaction, so it waits its turn on the connection like any other query and
  * sees the caller's transaction. The SQL text is the dialect's (SQLite's `?`, PostgreSQL's `$1`): it is compiled once
  * per database (a Kysely and its transactions share their dialect's adapter, the key), so one process may run the
- * same query on a SQLite file and on a PostgreSQL database (the portal takes either). Neither the office's Kysely
- * nor the portal's has plugins: a plugin's query transformation would be skipped (its result transformation still
- * runs).
+ * same query on a SQLite file and on a PostgreSQL database (the portal takes either). The one plugin allowed is
+ * SchemaPlugin (schema-plugin.ts: the portal's communes, each in its schema on one PostgreSQL pool): the query is
+ * compiled once per adapter and schema, since the schema is written into its SQL text. Any other plugin is refused
+ * when the query first runs: its query transformation would be skipped (the SQL is sent as compiled).
  */
 
 export type QueryValue = string | number | bigint | null | Uint8Array;
@@ -60,6 +62,14 @@ function compile<DB>(build: (db: Kysely<DB>, ...args: never[]) => Compilable<unk
   return { sql: compiled.sql, query: compiled.query, slots };
 }
 
+/** The schema a query is compiled for: '' (no plugin) or SchemaPlugin's; another plugin is refused (see above). */
+function schemaKey(plugins: ReadonlyArray<unknown>): string {
+  if (plugins.length === 0) return '';
+  const [plugin] = plugins;
+  if (plugins.length === 1 && plugin instanceof SchemaPlugin) return `schema:${plugin.schema}`;
+  throw new Error('reusable query: a Kysely with plugins other than one SchemaPlugin would run its queries untransformed');
+}
+
 /**
  * `reusableQuery((db, id: number) => db.selectFrom('children').selectAll().where('id', '=', id))`: the query's
  * arguments after `db` are its values, declared as parameters of `build` (their count is `build.length - 1`).
@@ -67,11 +77,15 @@ function compile<DB>(build: (db: Kysely<DB>, ...args: never[]) => Compilable<unk
 export function reusableQuery<DB, Args extends readonly QueryValue[], Row>(
   build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
 ): ReusableQuery<DB, Args, Row> {
-  const compiledFor = new WeakMap<object, Compiled>();
+  // Per adapter (one per database), then per schema ('' without SchemaPlugin).
+  const compiledFor = new WeakMap<object, Map<string, Compiled>>();
   const ready = (db: Kysely<DB>): Compiled => {
-    const adapter = db.getExecutor().adapter;
-    let compiled = compiledFor.get(adapter);
-    if (!compiled) compiledFor.set(adapter, (compiled = compile(build as never, db)));
+    const executor = db.getExecutor();
+    let bySchema = compiledFor.get(executor.adapter);
+    if (!bySchema) compiledFor.set(executor.adapter, (bySchema = new Map()));
+    const schema = schemaKey(executor.plugins);
+    let compiled = bySchema.get(schema);
+    if (!compiled) bySchema.set(schema, (compiled = compile(build as never, db)));
     return compiled;
   };
   const all = async (db: Kysely<DB>, ...args: Args): Promise<Row[]> => {

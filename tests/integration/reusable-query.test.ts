@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type Generated } from 'kysely';
+import { CamelCasePlugin, Kysely, SqliteDialect, sql, type Generated } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reusableQuery } from '../../src/server/reusable-query.js';
+import { SchemaPlugin } from '../../src/server/schema-plugin.js';
 import { StatementCache } from '../../src/server/statement-cache.js';
 
 /**
@@ -75,6 +76,24 @@ describe('a reusable query', () => {
     expect(await pets.all(one.db, 1, 'dog')).toEqual(await builder(one.db, 1, 'dog').execute());
     expect(await pets.all(two.db, 1, 'cat')).toEqual(await builder(two.db, 1, 'cat').execute());
     expect((await pets.all(two.db, 1, 'cat')).map((row) => row.id)).toContain(2);
+  });
+
+  it('is compiled per schema under SchemaPlugin (one pool, a schema per commune), and refuses any other plugin', async () => {
+    const { db, sqlite } = open();
+    // SQLite names its first file "main", and an attached one by its alias: two schemas on one connection.
+    const other = path.join(path.dirname(sqlite.name), 'other.sqlite');
+    sqlite.exec(`ATTACH DATABASE '${other}' AS other; CREATE TABLE other.pets (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, archived_at TEXT); INSERT INTO other.pets (owner, name, kind) VALUES (1, 'other pet', 'cat')`);
+    const main = db.withPlugin(new SchemaPlugin('main'));
+    const attached = db.withPlugin(new SchemaPlugin('other'));
+    const names = reusableQuery((k: Kysely<Db>, owner: number) => k.selectFrom('pets').select('name').where('owner', '=', owner).orderBy('id'));
+    expect((await names.all(main, 1)).map((row) => row.name)).toEqual(['pet 1', 'pet 8', 'pet 15', 'pet 22', 'pet 29', 'pet 36', 'pet 43', 'pet 50', 'pet 57']);
+    expect((await names.all(attached, 1)).map((row) => row.name)).toEqual(['other pet']);
+    // Each in a transaction too (a transaction keeps its Kysely's plugins).
+    expect(await attached.transaction().execute(async (trx) => (await names.all(trx, 1)).length)).toBe(1);
+    expect(names.sql(attached)).toContain('"other"."pets"');
+    expect(names.sql(main)).toContain('"main"."pets"');
+    expect(names.sql(db)).not.toContain('"main"');
+    expect(() => names.sql(db.withPlugin(new CamelCasePlugin()))).toThrow(/plugins other than one SchemaPlugin/);
   });
 
   it("runs in the caller's transaction, and waits its turn outside it", async () => {

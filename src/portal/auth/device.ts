@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isHttps, type PortalConfig } from '../config.js';
+import { portalCookieName, type PortalConfig } from '../config.js';
 import { sameToken } from './tokens.js';
 import { secureCookies } from './sessions.js';
 
@@ -19,7 +19,7 @@ const MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
 const VERSION = 'd1';
 
 export function deviceCookieName(config: PortalConfig): string {
-  return isHttps(config) ? '__Host-grenette_device' : 'grenette_device';
+  return portalCookieName(config, 'device');
 }
 
 interface DeviceProof {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isHttps, type PortalConfig } from '../config.js';
+import { isHttps, portalCookieName, type PortalConfig } from '../config.js';
 import { sessionById } from '../db/hot-queries.js';
 import type { PortalDb } from '../db/open.js';
 import { HttpError, type PortalContext } from '../http/context.js';
@@ -26,7 +26,7 @@ declare module 'fastify' {
 }
 
 export function sessionCookieName(config: PortalConfig): string {
-  return isHttps(config) ? '__Host-grenette_session' : 'grenette_session';
+  return portalCookieName(config, 'session');
 }
 
 export function secureCookies(config: PortalConfig): boolean {

@@ -47,11 +47,23 @@ export async function migratePortal(
   migrations: readonly Migration[],
   runScript: (trx: AnyDb, script: string) => Promise<void>,
   now: () => Date,
+  /**
+   * PostgreSQL: the schema to migrate (a commune's, src/portal/communes), named as the search_path of each migration's
+   * transaction (SET LOCAL: the pooled connection gets its own back at commit), so the files, written without a schema,
+   * and the schema_migrations table land in it. Unset: the connection's search_path, as for one portal.
+   */
+  schema?: string,
 ): Promise<{ from: number; to: number }> {
-  const found = await portalSchemaVersion(db, dialect);
+  if (schema !== undefined && dialect !== 'postgres') throw new Error('a schema is migrated on PostgreSQL only');
+  const inSchema = <T>(work: (trx: AnyDb) => Promise<T>): Promise<T> =>
+    db.transaction().execute(async (trx) => {
+      if (schema !== undefined) await sql`SET LOCAL search_path TO ${sql.id(schema)}`.execute(trx);
+      return work(trx);
+    });
+  const found = schema === undefined ? await portalSchemaVersion(db, dialect) : await inSchema((trx) => portalSchemaVersion(trx, dialect));
   if (found > migrations.length) throw new NewerDatabaseError(found, migrations.length);
   for (;;) {
-    const applied = await db.transaction().execute(async (trx) => {
+    const applied = await inSchema(async (trx) => {
       if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
       await sql.raw(TABLE_DDL[dialect]).execute(trx);
       const version = await portalSchemaVersion(trx, dialect);

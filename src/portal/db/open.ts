@@ -6,6 +6,7 @@ import {
   CompiledQuery,
   Kysely,
   PostgresDialect,
+  sql,
   SqliteDialect,
   type DatabaseConnection,
   type Dialect,
@@ -17,6 +18,7 @@ import {
 import type { Clock } from '../../shared/clock.js';
 import { loadMigrations, NewerDatabaseError, type Migration } from '../../server/migrate.js';
 import { StatementCache } from '../../server/statement-cache.js';
+import { SchemaPlugin } from '../../server/schema-plugin.js';
 import { ImmediateSqliteDialect } from './immediate.js';
 import { migratePortal, portalSchemaVersion, type PortalDialectName } from './migrate.js';
 import { portalPool, redactedUrl } from './postgres.js';
@@ -131,6 +133,73 @@ function openPostgres(url: string, clock: Clock, poolMax?: number): OpenedPortal
     // Kysely leaves the pool open when the migrations failed (no driver to destroy): end it here.
     if (!pool.ended) await pool.end();
   });
+}
+
+/**
+ * A pool on a PostgreSQL database holding several communes' portals (src/portal/communes), each in a schema of its own:
+ * `base` works in the URL's own schema (its search_path: the communes' registry) and runs no portal migration;
+ * `communeDb` migrates a commune's schema (creating it) and gives the Kysely whose every table is qualified by it.
+ */
+export interface PortalPgPool {
+  base: Kysely<unknown>;
+  location: string;
+  communeDb(schema: string, clock: Clock): Promise<PortalDb>;
+  close(): Promise<void>;
+}
+
+export function openPortalPgPool(url: string, poolMax?: number): PortalPgPool {
+  const migrations = loadMigrations(portalMigrationsDir('postgres'));
+  const pool = portalPool(url, { max: poolMax });
+  const base = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const runScript = async (trx: Kysely<unknown>, script: string) => {
+    await trx.executeQuery(CompiledQuery.raw(script, []));
+  };
+  return {
+    base,
+    location: redactedUrl(url),
+    async communeDb(schema, clock) {
+      // Two processes creating it at once: one of them gets a duplicate error, and the schema is there all the same.
+      await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(base).catch(async (error: unknown) => {
+        const { rows } = await sql`SELECT 1 FROM pg_namespace WHERE nspname = ${schema}`.execute(base);
+        if (rows.length === 0) throw error;
+      });
+      await migratePortal(base, 'postgres', migrations, runScript as never, clock, schema);
+      return (base as unknown as PortalDb).withPlugin(new SchemaPlugin(schema));
+    },
+    async close() {
+      await base.destroy();
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
+
+/** A small SQLite file of the portal's own (the communes' registry): WAL, foreign keys, a busy timeout for other processes. */
+export function openPlainSqlite(file: string): { db: Kysely<unknown>; close(): Promise<void> } {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    async close() {
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
+
+/** A commune's SQLite file: portal.sqlite in its own folder, opened and migrated like a single portal's. */
+export async function openCommuneSqlite(dataDir: string, clock: Clock): Promise<OpenedSqlitePortalDatabase> {
+  const opened = openSqlite(dataDir, clock);
+  try {
+    await opened.ready();
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return opened;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isHttps, type PortalConfig } from '../config.js';
+import { portalCookieName, type PortalConfig } from '../config.js';
 import { secureCookies } from '../auth/sessions.js';
 import { newToken, sameToken } from '../auth/tokens.js';
 import { HttpError } from './context.js';
@@ -13,7 +13,7 @@ import { submissionField } from './submission.js';
 export const CSRF_FIELD = '_csrf';
 
 export function preSessionCookieName(config: PortalConfig): string {
-  return isHttps(config) ? '__Host-grenette_csrf' : 'grenette_csrf';
+  return portalCookieName(config, 'csrf');
 }
 
 function preSessionToken(request: FastifyRequest, config: PortalConfig): string | null {
