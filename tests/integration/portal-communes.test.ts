@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { SYNC_PATHS, SYNC_PROTOCOL, type FamilyPublication } from '../../src/shared/sync/contract.js';
+import { SYNC_PROTOCOL_HEADER } from '../../src/shared/sync/protocol.js';
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
 import { sql } from 'kysely';
 import { DEFAULT_SETTINGS } from '../../src/portal/content.js';
@@ -182,7 +183,7 @@ for (const routing of ['host', 'path'] as CommuneRouting[]) {
 
     async function signed(browser: Browser, key: Key, sender: Key, method: 'GET' | 'POST', syncPath: string, body: string): Promise<Reply> {
       // The office signs the portal's path without its configured address's prefix (src/office/sync/client.ts).
-      const signature = await signCall(communes[sender].syncSecret, { method, path: syncPath, body }, clock());
+      const signature = await signCall(communes[sender].syncSecret, { method, path: syncPath, body, protocol: SYNC_PROTOCOL }, clock());
       return browser.request(method, hostOf(key), pathOf(key, syncPath), {
         body: method === 'POST' ? body : undefined,
         cookies: new Map(),
@@ -191,6 +192,7 @@ for (const routing of ['host', 'path'] as CommuneRouting[]) {
           [SIGNATURE_HEADERS.timestamp]: signature.timestamp,
           [SIGNATURE_HEADERS.nonce]: signature.nonce,
           [SIGNATURE_HEADERS.signature]: signature.signature,
+          [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
         },
       });
     }
