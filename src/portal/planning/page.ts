@@ -138,6 +138,9 @@ function gridHtml(pc: PlanningContext, child: FamilyPublication['children'][numb
   )}</tbody></table></div>`;
 }
 
+// The same for every page: written once.
+const LEGEND_HTML = legendHtml();
+
 function legendHtml(): SafeHtml {
   const entries: Array<[string, string]> = [
     ['○', 'Ouvert, non réservé'],
@@ -209,7 +212,7 @@ ${children.length > 1
 </ul></nav>
 <p class="hint">Choisissez un jour pour réserver, annuler ou déclarer une absence.</p>
 ${gridHtml(pc, child, range)}
-${legendHtml()}`,
+${LEGEND_HTML}`,
   });
 }
 
