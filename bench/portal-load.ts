@@ -3,6 +3,7 @@ import { scrypt } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
 /**
@@ -287,11 +288,14 @@ async function httpPhase(phase: Exclude<LoadPhase, { kind: 'scrypt' }>): Promise
   };
 }
 
-const input = await new Promise<string>((resolve) => {
-  const chunks: Buffer[] = [];
-  process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-  process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-});
-const phase = JSON.parse(input) as LoadPhase;
-const outcome = phase.kind === 'scrypt' ? await scryptPhase(phase) : await httpPhase(phase);
-process.stdout.write(JSON.stringify(outcome));
+// Run as the load generator's process (the orchestrator only imports loadGenerator from here).
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const input = await new Promise<string>((resolve) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+  const phase = JSON.parse(input) as LoadPhase;
+  const outcome = phase.kind === 'scrypt' ? await scryptPhase(phase) : await httpPhase(phase);
+  process.stdout.write(JSON.stringify(outcome));
+}
