@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPlanningContent } from '../../src/portal/content.js';
+import { nextDeadlineSentence, nextDeadlineSentenceUncached } from '../../src/portal/pages/deadline.js';
 import { gridHtml, planningGridHtml } from '../../src/portal/planning/page.js';
 import { gridRange, unpublishedRequests, unpublishedRequestsKept, type PlanningContext } from '../../src/portal/planning/model.js';
 import { dayRange, isoWeekday } from '../../src/shared/calendar/days.js';
@@ -204,5 +205,23 @@ describe('the kept local requests', () => {
     expect(published.kept).toEqual(published.fresh);
     expect(published.kept).toHaveLength(1);
     expect(published.kept[0]!.request.items[0]!.day).toBe(days[1]);
+  });
+});
+
+describe('the kept deadline sentence', () => {
+  it('is the sentence looked for afresh every hour of six weeks and at each deadline, forwards and backwards in time', async () => {
+    const { settings } = await loadPlanningContent(portal.db, 1);
+    expect(Object.isFrozen(settings)).toBe(true);
+    const hourly = Array.from({ length: 42 * 24 }, (_, hour) => Date.parse('2026-11-16T00:00:00.000Z') + hour * 3_600_000);
+    const instants = [...hourly, ...edges(dayRange('2026-11-16', '2027-01-10'))].sort((a, b) => a - b);
+    const sentences = new Set<string | null>();
+    for (const at of [...instants, ...[...instants].reverse()]) {
+      const now = new Date(at);
+      const kept = nextDeadlineSentence(settings, now);
+      expect(kept, now.toISOString()).toBe(nextDeadlineSentenceUncached(settings, now));
+      sentences.add(kept);
+    }
+    // Six weeks: six sentences at least, one per Monday's deadline.
+    expect(sentences.size).toBeGreaterThanOrEqual(6);
   });
 });

@@ -10,7 +10,7 @@ import { requireFamily, type FamilySession } from '../auth/sessions.js';
 import { loadPlanningContent } from '../content.js';
 import { HttpError, notFound, type PortalContext, type PortalModule } from '../http/context.js';
 import { csrfField } from '../http/csrf.js';
-import { html, type SafeHtml } from '../http/html.js';
+import { flattened, html, type SafeHtml } from '../http/html.js';
 import { CERTIFICATE_TOO_LARGE_MESSAGE, UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT, UPLOAD_LIMIT_TEXT } from '../http/limits.js';
 import { alertBox, sendPage } from '../http/render.js';
 import { checkQuotas, recordRequest } from '../requests/submit.js';
@@ -141,7 +141,7 @@ export function gridHtml(pc: PlanningContext, child: FamilyPublication['children
 }
 
 // The same for every page: written once.
-const LEGEND_HTML = legendHtml();
+const LEGEND_HTML = flattened(legendHtml());
 
 /**
  * Rendered grids kept with the publication they show (the frozen object content.ts keeps per version), by child, range
@@ -167,7 +167,7 @@ export function planningGridHtml(pc: PlanningContext, child: FamilyPublication['
   let kept = keptGrids.get(pc.publication);
   const known = kept?.get(key);
   if (known && known.settings === pc.settings && known.local === pc.local && known.from <= now && now < known.until) return known.html;
-  const fresh = gridHtml(pc, child, range);
+  const fresh = flattened(gridHtml(pc, child, range));
   let still: { from: number; until: number };
   try {
     still = gridStillFor(pc, child.id, range);
