@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPlanningContent } from '../../src/portal/content.js';
 import { nextDeadlineSentence, nextDeadlineSentenceUncached } from '../../src/portal/pages/deadline.js';
 import { gridHtml, planningGridHtml } from '../../src/portal/planning/page.js';
-import { gridRange, unpublishedRequests, unpublishedRequestsKept, type PlanningContext } from '../../src/portal/planning/model.js';
+import { computeGridRange, gridRange, unpublishedRequests, unpublishedRequestsKept, type PlanningContext } from '../../src/portal/planning/model.js';
 import { dayRange, isoWeekday } from '../../src/shared/calendar/days.js';
 import { parisDay } from '../../src/shared/clock.js';
 import { deadlineFor } from '../../src/shared/planning/deadlines.js';
@@ -223,5 +223,22 @@ describe('the kept deadline sentence', () => {
     }
     // Six weeks: six sentences at least, one per Monday's deadline.
     expect(sentences.size).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('the kept grid ranges', () => {
+  it('are the ranges computed afresh for every view, anchor and day of a school year, asked twice', () => {
+    const window = { from: '2026-11-01', to: '2027-01-31' };
+    const days = dayRange('2026-09-01', '2027-03-31');
+    for (const view of ['semaine', 'mois'] as const) {
+      for (const today of days.filter((_, index) => index % 5 === 0)) {
+        for (const anchor of [null, today, '2026-10-15', '2026-12-31', '2027-01-31', '2027-02-15']) {
+          const expected = computeGridRange(view, anchor, today, window);
+          expect(gridRange(view, anchor, today, window)).toEqual(expected);
+          expect(gridRange(view, anchor, today, window)).toEqual(expected);
+        }
+      }
+    }
+    expect(Object.isFrozen(gridRange('semaine', null, '2026-11-30', window))).toBe(true);
   });
 });

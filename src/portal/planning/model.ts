@@ -1,4 +1,5 @@
 import { addDays, daysInMonth, isWeekend, mondayOf } from '../../shared/calendar/days.js';
+import { memoizeByString } from '../../shared/memo.js';
 import { formatDayFr, monthNameFr } from '../../shared/calendar/format.js';
 import { deadlineFor, describeDeadline } from '../../shared/planning/deadlines.js';
 import { CELL_STATES, type CellState } from '../../shared/planning/cells.js';
@@ -332,6 +333,19 @@ function monthEnd(first: string): string {
  * on a weekend, since that is the one a family plans for.
  */
 export function gridRange(view: ViewKind, anchor: string | null, today: string, window: { from: string; to: string }): GridRange {
+  return keptRanges(`${view}|${anchor ?? ''}|${today}|${window.from}|${window.to}`);
+}
+
+// A pure function of its five strings, asked on every planning page with the same few: kept (src/shared/memo.ts),
+// frozen since every page shares it; a test holds it to computeGridRange. The anchor is checked as an ISO day by the
+// page before it comes here (ISO_DAY), so « | » never occurs inside a part.
+const keptRanges = memoizeByString((key: string): GridRange => {
+  const [view, anchor, today, from, to] = key.split('|') as [ViewKind, string, string, string, string];
+  return Object.freeze(computeGridRange(view, anchor === '' ? null : anchor, today, { from, to }));
+});
+
+/** gridRange computed every time. */
+export function computeGridRange(view: ViewKind, anchor: string | null, today: string, window: { from: string; to: string }): GridRange {
   let start = anchor ?? today;
   if (!anchor && view === 'semaine' && isWeekend(today)) start = addDays(today, 7);
   if (start < window.from) start = window.from;
