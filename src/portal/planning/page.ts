@@ -162,6 +162,8 @@ interface KeptGrid {
 const keptGrids = new WeakMap<FamilyPublication, Map<string, KeptGrid>>();
 
 export function planningGridHtml(pc: PlanningContext, child: FamilyPublication['children'][number], range: GridRange): SafeHtml {
+  // Only what cannot change under the key: the publication and settings content.ts keeps (frozen).
+  if (!Object.isFrozen(pc.publication) || !Object.isFrozen(pc.settings)) return gridHtml(pc, child, range);
   const key = `${child.id}|${range.view}|${range.from}|${range.to}|${pc.today}`;
   const now = pc.now.getTime();
   let kept = keptGrids.get(pc.publication);
