@@ -20,13 +20,14 @@ import { parisDay, systemClock } from '../src/shared/clock.js';
 import { deadlineFor } from '../src/shared/planning/deadlines.js';
 import { familyPublicationSchema, SYNC_PROTOCOL, type FamilyPublication, type PortalSettings } from '../src/shared/sync/contract.js';
 import { copyBenchOffice, openBenchOffice, type BenchOffice } from './database.js';
-import type { LoadOutcome, LoadPhase } from './portal-load.js';
+import { loadGenerator, type Generator, type LoadOutcome, type LoadPhase } from './portal-load.js';
 import type { BenchResult } from './stats.js';
 
 /**
  * `npm run bench:portal` (also part of `npm run bench`, issue 14): the portail famille as a process of its own, on a
  * generated commune of 2,000 families whose sessions are opened through the real login before anything is measured;
- * the load from another process (bench/portal-load.ts, autocannon, 50 connections); and bare node:http in a third
+ * the load from another process (bench/portal-load.ts, 50 connections: wrk for the pages where installed, autocannon
+ * otherwise and for the forms); and bare node:http in a third
  * (bench/portal-bare.ts) answering a page of the same size, measured the same way in the same run. Each phase prints
  * the portal's answers per second, p50, p99 and errors beside the bare server's, and the ratio; logins are set
  * beside the raw throughput of crypto.scrypt (the portal's parameters) on the same cores, their physical limit. Then
@@ -288,7 +289,7 @@ function table(rows: Row[]): string {
 type Measured = LoadOutcome & { cpu: number | null };
 
 /** The week page on one process and on two workers, each turn, and the ratio of their means against issue 14's goal (≥ 1.5x). */
-function table2(rounds: { one: Measured; two: Measured }[]): string {
+function table2(rounds: { one: Measured; two: Measured }[], generator: Generator): string {
   const header = ['planning (semaine)'.padEnd(24), 'portail /s', 'p50 ms', 'p99 ms', 'erreurs', 'cœurs pris', 'pages / s CPU', 'réponses par processus'].join(' | ');
   // The cluster hands each of the load's connections to a worker once: how evenly it did shows in each one's answers.
   const shares = (o: LoadOutcome) => {
@@ -310,13 +311,15 @@ function table2(rounds: { one: Measured; two: Measured }[]): string {
   const mean = (side: 'one' | 'two') => rounds.reduce((sum, r) => sum + r[side].perSecond, 0) / rounds.length;
   const ratio = mean('two') / mean('one');
   return [
-    `\nLes cœurs : le planning de la semaine servi par un processus, puis par deux (GRENETTE_PORTAL_WORKERS=2), à tour de rôle, sur ${os.availableParallelism()} cœurs :\n`,
+    `\nLes cœurs : le planning de la semaine servi par un processus, puis par deux (GRENETTE_PORTAL_WORKERS=2), à tour de rôle, sur ${os.availableParallelism()} cœurs, charge par ${GENERATOR_NAMES[generator]} :\n`,
     header,
     '-'.repeat(header.length),
     ...rounds.flatMap((r, index) => [line(`1 processus, tour ${index + 1}`, r.one), line(`2 processus, tour ${index + 1}`, r.two)]),
     `\nRapport des moyennes, 2 / 1 : ${Number.isFinite(ratio) ? ratio.toFixed(2).replace('.', ',') : '—'} (${n0(mean('two'))} / ${n0(mean('one'))} par seconde ; objectif ≥ 1,5 : ${ratio >= 1.5 ? 'oui' : 'NON'})`,
   ].join('\n');
 }
+
+const GENERATOR_NAMES: Record<Generator, string> = { wrk: 'wrk (un fil)', autocannon: 'autocannon' };
 
 type BenchDatabase = 'sqlite' | 'postgres';
 const DATABASE_NAMES: Record<BenchDatabase, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
@@ -349,9 +352,12 @@ async function freshSchema(): Promise<{ url: string; drop(): Promise<void> }> {
 
 export async function benchPortalServer(office: BenchOffice, say: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<BenchResult[]> {
   const tables: { database: BenchDatabase; rows: Row[] }[] = [];
+  // One client for every page phase and its floor, for the whole run (bench/README.md: why wrk where installed).
+  const generator = loadGenerator();
+  say(`\nCharge des pages : ${GENERATOR_NAMES[generator]} ; formulaires et connexions : autocannon.`);
   for (const database of benchDatabases(process.env.GRENETTE_BENCH_PORTAL_DB)) {
     say(`\n=== Portail famille sur ${DATABASE_NAMES[database]} ===`);
-    tables.push({ database, rows: await benchPortalOn(office, database, say) });
+    tables.push({ database, rows: await benchPortalOn(office, database, generator, say) });
   }
   if (tables.length > 1) {
     say(`\nLes mêmes phases, le portail sur chaque base (${CONNECTIONS} connexions, ${SECONDS} s par phase) :`);
@@ -361,7 +367,7 @@ export async function benchPortalServer(office: BenchOffice, say: (line: string)
 }
 
 /** Every phase with the portal's data in `database`; its table's rows. */
-async function benchPortalOn(office: BenchOffice, database: BenchDatabase, say: (line: string) => void): Promise<Row[]> {
+async function benchPortalOn(office: BenchOffice, database: BenchDatabase, generator: Generator, say: (line: string) => void): Promise<Row[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-bench-portal-'));
   const officeFile = path.join(dir, 'office.sqlite');
   // Each database's run pulls its requests into an office copy of its own, so the two loss counts never mix.
@@ -466,8 +472,8 @@ async function benchPortalOn(office: BenchOffice, database: BenchDatabase, say: 
     const table1: Row[] = [];
     for (const page of pages) {
       const size = await pageSize(url, page.path, sessions[0]!);
-      const floor = await load({ kind: 'get', url: bare, connections: CONNECTIONS, seconds: SECONDS, targets: [{ path: `/page?octets=${size}`, cookie: '' }] });
-      const portal = await load({ kind: 'get', url, connections: CONNECTIONS, seconds: SECONDS, targets: sessions.map((s) => ({ path: page.path, cookie: s.cookie })) });
+      const floor = await load({ kind: 'get', url: bare, connections: CONNECTIONS, seconds: SECONDS, generator, targets: [{ path: `/page?octets=${size}`, cookie: '' }] });
+      const portal = await load({ kind: 'get', url, connections: CONNECTIONS, seconds: SECONDS, generator, targets: sessions.map((s) => ({ path: page.path, cookie: s.cookie })) });
       table1.push({ label: `${page.label}, ${(size / 1024).toFixed(0)} Ko`, portal, floor, floorLabel: 'node:http', goal: page.goal, met: page.check ? page.check(portal, floor) : null });
     }
 
@@ -489,7 +495,7 @@ async function benchPortalOn(office: BenchOffice, database: BenchDatabase, say: 
     const logins = await load({ kind: 'login', url, connections: CONNECTIONS, seconds: SECONDS, logins: families.map((f) => ({ email: f.email, password: PASSWORD })) });
     table1.push({ label: 'connexion (scrypt)', portal: logins, floor: scryptFloor, floorLabel: 'scrypt brut', goal: '≥ 80 % de scrypt brut', met: logins.perSecond >= 0.8 * scryptFloor.perSecond });
 
-    say(`\nPortail famille, ${CONNECTIONS} connexions, ${SECONDS} s par phase, charge par autocannon dans un autre processus ; ` +
+    say(`\nPortail famille, ${CONNECTIONS} connexions, ${SECONDS} s par phase, charge dans un autre processus (pages : ${GENERATOR_NAMES[generator]} ; absence et connexion : autocannon) ; ` +
       'plancher : node:http nu (même taille de page) ou crypto.scrypt seul pour la connexion, mesuré de la même façon dans la même exécution :\n');
     say(table(table1));
 
@@ -523,7 +529,7 @@ async function benchPortalOn(office: BenchOffice, database: BenchDatabase, say: 
     // same file and sessions, idle while the other is measured), in turns, twice: both see the same data, and a burst
     // of other work on a shared machine does not fall on one side only.
     const week = (target: string) =>
-      load({ kind: 'get', url: target, connections: CONNECTIONS, seconds: SECONDS, countWorkers: true, targets: sessions.map((s) => ({ path: '/planning', cookie: s.cookie })) });
+      load({ kind: 'get', url: target, connections: CONNECTIONS, seconds: SECONDS, generator, countWorkers: true, targets: sessions.map((s) => ({ path: '/planning', cookie: s.cookie })) });
     const pair = await startPortal(2);
     const measured = async (target: string, pid: number | undefined): Promise<Measured> => {
       const before = cpuSeconds(pid);
@@ -538,7 +544,7 @@ async function benchPortalOn(office: BenchOffice, database: BenchDatabase, say: 
       await warmUp(pair.url, sessions, 2);
       rounds.push({ one, two: await measured(pair.url, pair.process.pid) });
     }
-    say(table2(rounds));
+    say(table2(rounds, generator));
     return table1;
   } finally {
     await Promise.all(children.map(stop));

@@ -1,7 +1,7 @@
 import type { FamilyPublication, PortalSettings } from '../shared/sync/contract.js';
 import { familyPublicationSchemaV1 } from '../shared/sync/contract-v1.js';
 import { currentPublication, currentSettings, storedProtocol } from '../shared/sync/upgrade.js';
-import { contentRow, contentVersion, publicationAndContentVersions, publicationRow, publicationVersion } from './db/hot-queries.js';
+import { contentRow, contentVersion, planningVersions, publicationAndContentVersions, publicationRow, publicationVersion } from './db/hot-queries.js';
 import type { PortalDb } from './db/open.js';
 import { adoptInlinePhotos, inlinePhotoBytes } from './photos/store.js';
 
@@ -25,7 +25,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
 };
 
 /** Every nested object and array frozen: a cached value is shared by every request, so none may change it. */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) deepFreeze(inner);
@@ -125,4 +125,23 @@ export async function loadPublicationAndSettings(
     settingsAt(db, versions?.content ?? null, log),
   ]);
   return { publication, settings };
+}
+
+/**
+ * The planning page's content in one round trip: the publication and the settings as loadPublicationAndSettings gives
+ * them, and the mark of the family's planning requests (their count and last seq, « 0: » for none), which changes
+ * whenever one is added: planning/model.ts parses them again only then.
+ */
+export async function loadPlanningContent(
+  db: PortalDb,
+  familyId: number,
+  log?: ErrorLog,
+): Promise<{ publication: FamilyPublication | null; settings: PortalSettings; requestsMark: string }> {
+  const versions = await planningVersions.first(db, familyId, PORTAL_SETTINGS_KEY);
+  const [publication, settings] = await Promise.all([
+    publicationAt(db, familyId, versions?.publication ?? null),
+    settingsAt(db, versions?.content ?? null, log),
+  ]);
+  // PostgreSQL answers a count (bigint) as text, SQLite as a number: the mark is compared as text.
+  return { publication, settings, requestsMark: `${String(versions?.requests ?? 0)}:${String(versions?.lastRequest ?? '')}` };
 }

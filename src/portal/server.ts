@@ -221,8 +221,10 @@ export function buildPortal(options: BuildPortalOptions = {}): FastifyInstance {
       const location = reply.getHeader('location');
       if (typeof location === 'string') reply.header('location', prefixLocation(location, prefix));
       const type = reply.getHeader('content-type');
-      if (typeof payload === 'string' && typeof type === 'string' && type.startsWith('text/html')) return prefixLinks(payload, prefix);
-      return payload;
+      if (typeof type !== 'string' || !type.startsWith('text/html')) return payload;
+      // Pages leave sendPage as bytes (http/render.ts); error pages and a few others as strings.
+      if (Buffer.isBuffer(payload)) return Buffer.from(prefixLinks(payload.toString('utf8'), prefix), 'utf8');
+      return typeof payload === 'string' ? prefixLinks(payload, prefix) : payload;
     });
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOT_QUERY_BUILDERS, contentRow, contentVersion, latestRequests, planningRequests, publicationAndContentVersions, publicationRow, publicationVersion, sessionById } from '../../src/portal/db/hot-queries.js';
+import { HOT_QUERY_BUILDERS, contentRow, contentVersion, latestRequests, planningRequests, planningVersions, publicationAndContentVersions, publicationRow, publicationVersion, sessionById } from '../../src/portal/db/hot-queries.js';
 import type { PortalDb } from '../../src/portal/db/open.js';
 import { PORTAL_SETTINGS_KEY } from '../../src/portal/content.js';
 import { scratchPgPortal, scratchSqlitePortal, TEST_PORTAL_DB } from '../helpers/portal-db.js';
@@ -69,6 +69,7 @@ async function compare(db: PortalDb): Promise<number> {
     await same(await latestRequests.all(db, familyId), await B.latestRequests(db, familyId).execute());
     for (const key of [PORTAL_SETTINGS_KEY, 'absent']) {
       await same(await publicationAndContentVersions.all(db, familyId, key), await B.publicationAndContentVersions(db, familyId, key).execute());
+      await same(await planningVersions.all(db, familyId, key), await B.planningVersions(db, familyId, key).execute());
     }
   }
   for (const key of [PORTAL_SETTINGS_KEY, 'absent']) {
@@ -93,6 +94,14 @@ describe('the portal’s hot queries compiled once', () => {
       expect(await publicationAndContentVersions.first(opened.db, 2, PORTAL_SETTINGS_KEY)).toEqual({ publication: 12, content: 7 });
       expect(await publicationAndContentVersions.first(opened.db, 4, PORTAL_SETTINGS_KEY)).toEqual({ publication: null, content: 7 });
       expect((await planningRequests.all(opened.db, 1)).every((r) => /^req-\d+$/.test(r.uid))).toBe(true);
+      // The planning's mark: its requests' count and last seq, as the rows themselves give them.
+      for (const familyId of [1, 2, 4]) {
+        const rows = await opened.db.selectFrom('requests').select('seq').where('family_id', '=', familyId).where('kind', 'in', ['book', 'cancel', 'absence']).execute();
+        const versions = await planningVersions.first(opened.db, familyId, PORTAL_SETTINGS_KEY);
+        expect(Number(versions?.requests)).toBe(rows.length);
+        expect(versions?.lastRequest === null ? null : Number(versions?.lastRequest)).toBe(rows.length === 0 ? null : Math.max(...rows.map((r) => Number(r.seq))));
+        expect(versions?.content).toBe(7);
+      }
       const kinds = new Set((await opened.db.selectFrom('requests').select(['uid', 'kind']).execute()).filter((r) => ['book', 'cancel', 'absence'].includes(r.kind)).map((r) => r.uid));
       for (const familyId of [1, 2]) for (const row of await planningRequests.all(opened.db, familyId)) expect(kinds.has(row.uid)).toBe(true);
       expect(sessionById.sql(opened.db)).toContain(opened.kind === 'postgres' ? '$1' : '?');

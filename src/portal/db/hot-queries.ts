@@ -24,6 +24,18 @@ export const HOT_QUERY_BUILDERS = {
       eb.selectFrom('publications').select('version').where('family_id', '=', familyId).as('publication'),
       eb.selectFrom('portal_content').select('version').where('key', '=', key).as('content'),
     ]),
+  /**
+   * The planning page's round trip: both versions, and how many planning requests the family has and the last one's
+   * seq (requests are only ever added: the same two numbers, the same rows, so the rows parsed at the family's last
+   * view are still its requests, planning/model.ts).
+   */
+  planningVersions: (db: PortalDb, familyId: number, key: string) =>
+    db.selectNoFrom((eb) => [
+      eb.selectFrom('publications').select('version').where('family_id', '=', familyId).as('publication'),
+      eb.selectFrom('portal_content').select('version').where('key', '=', key).as('content'),
+      eb.selectFrom('requests').select((e) => e.fn.countAll<number | string>().as('n')).where('family_id', '=', familyId).where('kind', 'in', ['book', 'cancel', 'absence']).as('requests'),
+      eb.selectFrom('requests').select((e) => e.fn.max('seq').as('seq')).where('family_id', '=', familyId).where('kind', 'in', ['book', 'cancel', 'absence']).as('lastRequest'),
+    ]),
   /** The family's planning requests (the kinds are constants of the query), oldest first. */
   planningRequests: (db: PortalDb, familyId: number) =>
     db.selectFrom('requests').select(['uid', 'body', 'late']).where('family_id', '=', familyId).where('kind', 'in', ['book', 'cancel', 'absence']).orderBy('seq'),
@@ -39,5 +51,6 @@ export const publicationRow = reusableQuery(B.publicationRow);
 export const contentVersion = reusableQuery(B.contentVersion);
 export const contentRow = reusableQuery(B.contentRow);
 export const publicationAndContentVersions = reusableQuery(B.publicationAndContentVersions);
+export const planningVersions = reusableQuery(B.planningVersions);
 export const planningRequests = reusableQuery(B.planningRequests);
 export const latestRequests = reusableQuery(B.latestRequests);

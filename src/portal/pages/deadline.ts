@@ -33,18 +33,42 @@ function dayAndMonth(day: string): string {
  * Monday can still be changed at `now`.
  */
 export function nextDeadlineSentence(settings: PortalSettings, now: Date): string | null {
+  // The sentence found at an instant holds, the same Paris day, until the deadline it names passes (the earlier
+  // Mondays' deadlines had passed already): kept with the settings (the same frozen object while their version
+  // holds, content.ts), it is not looked for again on every page.
+  if (!Object.isFrozen(settings)) return findNextDeadline(settings, now).sentence;
+  const at = now.getTime();
+  const today = parisDay(now);
+  const known = sentences.get(settings);
+  if (known && known.day === today && known.from <= at && at < known.until) return known.sentence;
+  const found = findNextDeadline(settings, now);
+  sentences.set(settings, { day: today, from: at, until: found.until, sentence: found.sentence });
+  return found.sentence;
+}
+
+const sentences = new WeakMap<PortalSettings, { day: string; from: number; until: number; sentence: string | null }>();
+
+/** The sentence at `now` and the instant until which it holds (the end of the day's search when none was found). */
+function findNextDeadline(settings: PortalSettings, now: Date): { sentence: string | null; until: number } {
+  const none = { sentence: null, until: Number.POSITIVE_INFINITY };
   const rule = defaultRule(settings);
   let monday = mondayOf(parisDay(now));
   for (let i = 0; i < 10; i += 1) {
     try {
       const deadline = deadlineFor(rule, monday);
-      if (Date.parse(deadline) > now.getTime()) {
-        return `Modifications pour la semaine du ${dayAndMonth(monday)} jusqu’au ${describeDeadline(deadline)}`;
+      const until = Date.parse(deadline);
+      if (until > now.getTime()) {
+        return { sentence: `Modifications pour la semaine du ${dayAndMonth(monday)} jusqu’au ${describeDeadline(deadline)}`, until };
       }
     } catch {
-      return null;
+      return none;
     }
     monday = addDays(monday, 7);
   }
-  return null;
+  return none;
+}
+
+/** The sentence looked for afresh (a test holds the kept one to it). */
+export function nextDeadlineSentenceUncached(settings: PortalSettings, now: Date): string | null {
+  return findNextDeadline(settings, now).sentence;
 }

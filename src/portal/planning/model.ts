@@ -1,11 +1,13 @@
 import { addDays, daysInMonth, isWeekend, mondayOf } from '../../shared/calendar/days.js';
+import { memoizeByString } from '../../shared/memo.js';
 import { formatDayFr, monthNameFr } from '../../shared/calendar/format.js';
-import { describeDeadline } from '../../shared/planning/deadlines.js';
+import { deadlineFor, describeDeadline } from '../../shared/planning/deadlines.js';
 import { CELL_STATES, type CellState } from '../../shared/planning/cells.js';
 import { ABSENCE_REASONS, type AbsenceReason } from '../../shared/planning/reasons.js';
 import { DEFAULT_DEADLINE_RULE, type ChangeKind, type DeadlineRule, type LatePolicy } from '../../shared/planning/rules.js';
-import { FAMILY_CHANGES, judgeDayChange, type DayFacts, type Judgement, type RefusalCode, type StoredDay } from '../../shared/planning/transitions.js';
+import { CHANGE_DEADLINE, FAMILY_CHANGES, judgeDayChange, type DayFacts, type Judgement, type RefusalCode, type StoredDay } from '../../shared/planning/transitions.js';
 import { portalRequestSchema, type FamilyPublication, type PortalRequest, type PortalSettings } from '../../shared/sync/contract.js';
+import { deepFreeze } from '../content.js';
 import { planningRequests } from '../db/hot-queries.js';
 import type { PortalDb } from '../db/open.js';
 
@@ -125,6 +127,32 @@ export async function unpublishedRequests(db: PortalDb, familyId: number, public
   return out;
 }
 
+/**
+ * unpublishedRequests kept per database and family with the mark of the family's planning requests (their count and
+ * last seq: content.ts loadPlanningContent) and the publication it was judged against: a family with requests on
+ * their way had each one's JSON parsed and validated on every view of its planning; now only when a request was added
+ * or a new publication arrived. The array is frozen (shared by the requests of the same view) and stays the same
+ * object while nothing changed, which the grids kept in planning/page.ts rely on. The most recently seen MAX_KEPT
+ * families are kept, as the publications are.
+ */
+const MAX_KEPT = 5_000;
+const localKept = new WeakMap<PortalDb, Map<number, { mark: string; publication: FamilyPublication; local: readonly LocalRequest[] }>>();
+
+export async function unpublishedRequestsKept(db: PortalDb, familyId: number, publication: FamilyPublication, mark: string): Promise<readonly LocalRequest[]> {
+  let kept = localKept.get(db);
+  if (!kept) localKept.set(db, (kept = new Map()));
+  const known = kept.get(familyId);
+  kept.delete(familyId);
+  if (known && known.mark === mark && known.publication === publication) {
+    kept.set(familyId, known);
+    return known.local;
+  }
+  const local = deepFreeze(await unpublishedRequests(db, familyId, publication));
+  kept.set(familyId, { mark, publication, local });
+  if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as number);
+  return local;
+}
+
 const key = (childId: number, serviceId: number, day: string) => `${childId}:${serviceId}:${day}`;
 
 /** Everything needed to compute any cell of the family's planning at one instant. */
@@ -133,7 +161,7 @@ export interface PlanningContext {
   settings: PortalSettings;
   now: Date;
   today: string;
-  local: LocalRequest[];
+  local: readonly LocalRequest[];
 }
 
 interface Overlay {
@@ -141,11 +169,13 @@ interface Overlay {
   lastDecision: Map<string, { kind: PlanningAction; status: 'pending' | 'accepted' | 'refused'; refusalReason: string | null; at: string }>;
 }
 
-const overlays = new WeakMap<PlanningContext, Overlay>();
+// Kept with the family's local requests (the same frozen array while none is added, unpublishedRequestsKept) and
+// checked against the publication: the overlay is a function of those two alone.
+const overlays = new WeakMap<readonly LocalRequest[], { publication: FamilyPublication; overlay: Overlay }>();
 
 function overlayOf(pc: PlanningContext): Overlay {
-  const cached = overlays.get(pc);
-  if (cached) return cached;
+  const cached = overlays.get(pc.local);
+  if (cached && cached.publication === pc.publication) return cached.overlay;
   const overlay: Overlay = { pending: new Map(), lastDecision: new Map() };
   for (const request of pc.publication.requests) {
     if (request.kind !== 'book' && request.kind !== 'cancel' && request.kind !== 'absence') continue;
@@ -166,7 +196,7 @@ function overlayOf(pc: PlanningContext): Overlay {
       overlay.pending.set(key(item.childId, item.serviceId, item.day), { action: request.kind, reason: request.reason, late });
     }
   }
-  overlays.set(pc, overlay);
+  overlays.set(pc.local, { publication: pc.publication, overlay });
   return overlay;
 }
 
@@ -196,7 +226,8 @@ const REFUSAL_ORDER: RefusalCode[] = ['closed', 'past_day', 'pending', 'attendan
 /**
  * A cell of the published planning, with the family's own requests still on their way, judged at `pc.now` by the
  * shared rules (transitions.ts) as the office will judge the request on arrival. Places are the office's call: the
- * portal neither knows nor judges them. Until when the day can change is the office's published instant.
+ * portal neither knows nor judges them. Until when the day can change is the office's published instant. Its only
+ * reading of the clock is through those deadlines and that instant: gridStillFor lists them (keep the two together).
  */
 export function cellView(pc: PlanningContext, childId: number, service: ServiceRules, published: FamilyPublication['planning']['children'][number]['rows'][number]['cells'][number]): CellView {
   const overlay = overlayOf(pc);
@@ -302,6 +333,19 @@ function monthEnd(first: string): string {
  * on a weekend, since that is the one a family plans for.
  */
 export function gridRange(view: ViewKind, anchor: string | null, today: string, window: { from: string; to: string }): GridRange {
+  return keptRanges(`${view}|${anchor ?? ''}|${today}|${window.from}|${window.to}`);
+}
+
+// A pure function of its five strings, asked on every planning page with the same few: kept (src/shared/memo.ts),
+// frozen since every page shares it; a test holds it to computeGridRange. The anchor is checked as an ISO day by the
+// page before it comes here (ISO_DAY), so « | » never occurs inside a part.
+const keptRanges = memoizeByString((key: string): GridRange => {
+  const [view, anchor, today, from, to] = key.split('|') as [ViewKind, string, string, string, string];
+  return Object.freeze(computeGridRange(view, anchor === '' ? null : anchor, today, { from, to }));
+});
+
+/** gridRange computed every time. */
+export function computeGridRange(view: ViewKind, anchor: string | null, today: string, window: { from: string; to: string }): GridRange {
   let start = anchor ?? today;
   if (!anchor && view === 'semaine' && isWeekend(today)) start = addDays(today, 7);
   if (start < window.from) start = window.from;
@@ -353,6 +397,37 @@ export function childGrid(pc: PlanningContext, childId: number, range: GridRange
     .filter((day) => !isWeekend(day) || rows.some((r) => r.cells.some((c) => c.day === day && c.state !== 'closed')));
   for (const row of rows) row.cells = row.cells.filter((c) => days.includes(c.day));
   return { days, rows };
+}
+
+/**
+ * The instants around `pc.now` between which no cell of the child's grid for the range can change (from inclusive,
+ * until exclusive): cellView compares the instant only with each change's deadline of the day and with the published
+ * « changeable until » (on time while before it), so the same publication, settings, local requests and day give the
+ * same cells anywhere in that span. What planning/page.ts keeps a rendered grid for; a test holds the kept grid to a
+ * fresh one at every one of these instants and beside them.
+ */
+export function gridStillFor(pc: PlanningContext, childId: number, range: GridRange): { from: number; until: number } {
+  const now = pc.now.getTime();
+  let from = Number.NEGATIVE_INFINITY;
+  let until = Number.POSITIVE_INFINITY;
+  const consider = (iso: string | undefined) => {
+    if (iso === undefined) return;
+    const at = Date.parse(iso);
+    if (at <= now) from = Math.max(from, at);
+    else until = Math.min(until, at);
+  };
+  const planning = pc.publication.planning.children.find((c) => c.childId === childId);
+  for (const row of planning?.rows ?? []) {
+    const service = serviceRules(pc.settings, pc.publication, row.serviceId);
+    for (const cell of row.cells) {
+      if (cell.day < range.from || cell.day > range.to) continue;
+      consider(cell.changeableUntil);
+      for (const action of FAMILY_CHANGES) consider(deadlineFor(service.rules[CHANGE_DEADLINE[action]], cell.day));
+    }
+  }
+  // An instant that does not read (NaN) compares false either way: nothing can be kept.
+  if (Number.isNaN(from) || Number.isNaN(until)) return { from: now, until: now };
+  return { from, until };
 }
 
 /** One cell of the family's planning by its coordinates, or null when the publication has no such cell. */

@@ -5,12 +5,12 @@ import { memoizeByString } from '../../shared/memo.js';
 import { parisDay } from '../../shared/clock.js';
 import { describeDeadline } from '../../shared/planning/deadlines.js';
 import { ABSENCE_REASONS, ABSENCE_REASON_CODES } from '../../shared/planning/reasons.js';
-import type { FamilyPublication, PortalRequest } from '../../shared/sync/contract.js';
+import type { FamilyPublication, PortalRequest, PortalSettings } from '../../shared/sync/contract.js';
 import { requireFamily, type FamilySession } from '../auth/sessions.js';
-import { loadPublicationAndSettings } from '../content.js';
+import { loadPlanningContent } from '../content.js';
 import { HttpError, notFound, type PortalContext, type PortalModule } from '../http/context.js';
 import { csrfField } from '../http/csrf.js';
-import { html, type SafeHtml } from '../http/html.js';
+import { flattened, html, type SafeHtml } from '../http/html.js';
 import { CERTIFICATE_TOO_LARGE_MESSAGE, UPLOAD_BODY_LIMIT, UPLOAD_FILE_LIMIT, UPLOAD_LIMIT_TEXT } from '../http/limits.js';
 import { alertBox, sendPage } from '../http/render.js';
 import { checkQuotas, recordRequest } from '../requests/submit.js';
@@ -26,7 +26,8 @@ import {
   childGrid,
   findCell,
   gridRange,
-  unpublishedRequests,
+  gridStillFor,
+  unpublishedRequestsKept,
   type CellView,
   type GridRange,
   type PlanningAction,
@@ -41,10 +42,11 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^\d{1,12}$/;
 
 async function planningContext(ctx: PortalContext, session: FamilySession): Promise<{ pc: PlanningContext } | { publication: null }> {
-  const { publication, settings } = await loadPublicationAndSettings(ctx.db, session.familyId, ctx.log);
+  // One round trip for the versions and the requests' mark; the requests are read and parsed only when it moved.
+  const { publication, settings, requestsMark } = await loadPlanningContent(ctx.db, session.familyId, ctx.log);
   if (!publication) return { publication: null };
   const now = ctx.clock();
-  const local = await unpublishedRequests(ctx.db, session.familyId, publication);
+  const local = await unpublishedRequestsKept(ctx.db, session.familyId, publication, requestsMark);
   return { pc: { publication, settings, now, today: parisDay(now), local } };
 }
 
@@ -120,7 +122,7 @@ function dayHeader(day: string, view: ViewKind): SafeHtml {
  * few services, a week has up to seven days), and a month reads downwards. The scroll box stays for a child with
  * many services, and holds everything it contains (the screen-reader text too: see .table-wrap in portal.css).
  */
-function gridHtml(pc: PlanningContext, child: FamilyPublication['children'][number], range: GridRange): SafeHtml {
+export function gridHtml(pc: PlanningContext, child: FamilyPublication['children'][number], range: GridRange): SafeHtml {
   const { days, rows } = childGrid(pc, child.id, range);
   const name = `${child.prenom} ${child.nom}`;
   if (rows.length === 0) return html`<p>${name} n’est inscrit(e) à aucun service sur cette période.</p>`;
@@ -136,6 +138,48 @@ function gridHtml(pc: PlanningContext, child: FamilyPublication['children'][numb
         cell ? cellHtml(cell, range, row.service.name) : html`<td class="cell cell-closed"><span aria-hidden="true">–</span><span class="sr-only">${row.service.name} : pas de jour publié.</span></td>`,
       )}</tr>`,
   )}</tbody></table></div>`;
+}
+
+// The same for every page: written once.
+const LEGEND_HTML = flattened(legendHtml());
+
+/**
+ * Rendered grids kept with the publication they show (the frozen object content.ts keeps per version), by child, range
+ * and Paris day, with the settings and the family's local requests they were judged with (the same objects while
+ * nothing changed: content.ts, model.ts unpublishedRequestsKept) and the span of instants in which no cell can change
+ * (model.ts gridStillFor). Every family views its week again and again between two publications, and the grid was
+ * most of a week page's own work: judging each cell's three changes, its sentences, its markup. A few ranges per
+ * publication are kept; a test holds a kept grid to a fresh one at every deadline and beside it.
+ */
+const GRIDS_PER_PUBLICATION = 8;
+interface KeptGrid {
+  settings: PortalSettings;
+  local: PlanningContext['local'];
+  from: number;
+  until: number;
+  html: SafeHtml;
+}
+const keptGrids = new WeakMap<FamilyPublication, Map<string, KeptGrid>>();
+
+export function planningGridHtml(pc: PlanningContext, child: FamilyPublication['children'][number], range: GridRange): SafeHtml {
+  // Only what cannot change under the key: the publication and settings content.ts keeps (frozen).
+  if (!Object.isFrozen(pc.publication) || !Object.isFrozen(pc.settings)) return gridHtml(pc, child, range);
+  const key = `${child.id}|${range.view}|${range.from}|${range.to}|${pc.today}`;
+  const now = pc.now.getTime();
+  let kept = keptGrids.get(pc.publication);
+  const known = kept?.get(key);
+  if (known && known.settings === pc.settings && known.local === pc.local && known.from <= now && now < known.until) return known.html;
+  const fresh = flattened(gridHtml(pc, child, range));
+  let still: { from: number; until: number };
+  try {
+    still = gridStillFor(pc, child.id, range);
+  } catch {
+    return fresh; // a rule that does not compute: nothing kept (the cells that need it said so)
+  }
+  if (!kept) keptGrids.set(pc.publication, (kept = new Map()));
+  if (kept.size >= GRIDS_PER_PUBLICATION && !kept.has(key)) kept.clear();
+  kept.set(key, { settings: pc.settings, local: pc.local, ...still, html: fresh });
+  return fresh;
 }
 
 function legendHtml(): SafeHtml {
@@ -208,8 +252,8 @@ ${children.length > 1
 <li>${nav(view === 'semaine' ? 'Semaine suivante →' : 'Mois suivant →', range.next, 'next')}</li>
 </ul></nav>
 <p class="hint">Choisissez un jour pour réserver, annuler ou déclarer une absence.</p>
-${gridHtml(pc, child, range)}
-${legendHtml()}`,
+${planningGridHtml(pc, child, range)}
+${LEGEND_HTML}`,
   });
 }
 
