@@ -27,8 +27,13 @@ export async function startCommunesJobs(registry: CommuneRegistry, clock: Clock,
     (scanning ??= (async () => {
       for (const commune of await registry.list()) {
         if (stopped || running.has(commune.key)) continue;
-        const database = await registry.openDatabase(commune, clock);
-        running.set(commune.key, { database, jobs: startPortalJobs(database.db, clock, mailer, log.child({ commune: commune.key })) });
+        // One commune whose database cannot open is logged and tried at the next scan; the others get their jobs.
+        try {
+          const database = await registry.openDatabase(commune, clock);
+          running.set(commune.key, { database, jobs: startPortalJobs(database.db, clock, mailer, log.child({ commune: commune.key })) });
+        } catch (error) {
+          log.error({ err: error, commune: commune.key }, 'commune jobs failed to start');
+        }
       }
     })().finally(() => {
       scanning = null;

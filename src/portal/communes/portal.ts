@@ -123,8 +123,11 @@ export function buildCommunesPortal(
           kickMailElsewhere: kick ? () => kick(commune.key) : options.kickMailElsewhere,
         });
         try {
+          if (closing) throw new Error('portal closing');
           await app.ready();
         } catch (error) {
+          // Its jobs (mail sender, purge) stop with it: a commune retried by later requests must not pile them up.
+          await app.close().catch(() => undefined);
           await database.close();
           throw error;
         }
@@ -151,7 +154,9 @@ export function buildCommunesPortal(
     ...(options.log ? { loggerInstance: options.log } : { logger: options.logger ?? false }),
     return503OnClosing: true,
     serverFactory: (handler) =>
-      http.createServer((request, response) => {
+      // Fastify's own server settings are not applied to a server of ours: its keep-alive (72 s, longer than the
+      // usual reverse proxy's 60 s, so a proxy never sends on a socket the portal is closing) is given here.
+      http.createServer({ keepAliveTimeout: 72_000 }, (request, response) => {
         if (closing) return handler(request, response);
         find(request)
           .then(async (commune) => {
@@ -184,19 +189,29 @@ export function buildCommunesPortal(
     reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_FOUND_PAGE),
   );
 
-  // The registry is read, and every commune's portal built (its schema migrated), before the server answers.
+  // The registry is read, and every commune's portal built (its schema migrated), before the server answers. One
+  // commune that cannot open (a file it may not write, a failed migration) is logged and tried again by its next
+  // request: it must not keep every other commune's portal down.
   front.addHook('onReady', async () => {
     await read();
-    await Promise.all(communes.map((commune) => open(commune)));
+    const outcomes = await Promise.allSettled(communes.map((commune) => open(commune)));
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'rejected') front.log.error({ err: outcome.reason, commune: communes[index]!.key }, 'commune portal failed to open');
+    });
   });
   front.addHook('onClose', async () => {
     closing = true;
     const opened = await Promise.allSettled([...portals.values()]);
-    for (const outcome of opened) {
-      if (outcome.status !== 'fulfilled') continue;
-      await outcome.value.app.close();
-      await outcome.value.database.close();
-    }
+    await Promise.allSettled(
+      opened.map(async (outcome) => {
+        if (outcome.status !== 'fulfilled') return;
+        try {
+          await outcome.value.app.close();
+        } finally {
+          await outcome.value.database.close();
+        }
+      }),
+    );
     await registry.close();
   });
   return front;

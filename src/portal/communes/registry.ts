@@ -172,6 +172,22 @@ async function insertCommune(db: Kysely<RegistryTables>, commune: Commune): Prom
   });
 }
 
+/**
+ * Creates the commune's database after its row: on failure the row is taken back, so the command can be run again
+ * once the cause is fixed (the secret was never printed, and a row without a database would stop nothing but be stuck).
+ */
+async function withDatabaseOrWithdrawn(db: Kysely<RegistryTables>, commune: Commune, create: () => Promise<void>): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('portal_commune_hosts').where('commune_key', '=', commune.key).execute();
+      await trx.deleteFrom('portal_communes').where('key', '=', commune.key).execute();
+    });
+    throw error;
+  }
+}
+
 function sqliteRegistry(dataDir: string): CommuneRegistry {
   const file = openPlainSqlite(path.join(dataDir, 'communes.sqlite'));
   const db = file.db as Kysely<RegistryTables>;
@@ -192,8 +208,10 @@ function sqliteRegistry(dataDir: string): CommuneRegistry {
       const commune: Commune = { ...checked, syncSecret: newSecret(), schema: null, createdAt: clock().toISOString() };
       await insertCommune(db, commune);
       // The file is created and migrated now, so a mistake shows here rather than at the first family's visit.
-      const opened = await openCommuneSqlite(communeDataDir(dataDir, commune.key), clock);
-      await opened.close();
+      await withDatabaseOrWithdrawn(db, commune, async () => {
+        const opened = await openCommuneSqlite(communeDataDir(dataDir, commune.key), clock);
+        await opened.close();
+      });
       return commune;
     },
     async openDatabase(commune, clock) {
@@ -233,7 +251,9 @@ function postgresRegistry(url: string, poolMax?: number): CommuneRegistry {
       const registrySchema = await ready();
       const commune: Commune = { ...checked, syncSecret: newSecret(), schema: communeSchemaName(registrySchema, checked.key), createdAt: clock().toISOString() };
       await insertCommune(db, commune);
-      await pool.communeDb(commune.schema!, clock);
+      await withDatabaseOrWithdrawn(db, commune, async () => {
+        await pool.communeDb(commune.schema!, clock);
+      });
       return commune;
     },
     async openDatabase(commune, clock) {
