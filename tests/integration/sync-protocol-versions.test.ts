@@ -229,7 +229,7 @@ describe('protocols the portal does not accept', () => {
 
   it('signs the protocol with the call: a header taken off, added or changed on the way fails the signature', async () => {
     const pull = '{"after":0,"limit":100}';
-    const signatureRefused = { status: 401, json: { error: 'Signature invalide : le secret partagé ne correspond pas ou le contenu a été modifié.' } };
+    const signatureRefused = { status: 401, json: { error: 'Signature invalide : le secret partagé ne correspond pas ou le contenu a été modifié.', protocols: { oldest: 1, current: 2 } } };
     // Signed as protocol 2, sent without the header: checked as protocol 1 signs, it fails.
     expect(await signedFetch(portal.url, SYNC_PATHS.pull, { body: pull, now: clock(), protocol: 2, protocolHeader: undefined })).toEqual(signatureRefused);
     // Signed as protocol 1 (no line), sent with a header of 2; signed as 2, sent as 1.
@@ -262,6 +262,30 @@ describe('what the office shows', () => {
     proxy.headers = (headers) => ({ ...headers, 'x-grenette-protocol': '3' });
     expect((await office.value('sync.now', {})).lastError).toBe(
       'Le portail famille attend le protocole 1 ou 2 de synchronisation ; ce logiciel du bureau parle le protocole 3, plus récent : mettez à jour le portail famille.',
+    );
+  });
+
+  it('a portal still of protocol 1 refusing the signed protocol line: the secret, or a portal to update; the current portal says only the secret', async () => {
+    // A portal of protocol 1 checks the signature without the protocol line: it refuses, and says nothing of protocols.
+    const old = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () =>
+        response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Signature invalide : le secret partagé ne correspond pas ou le contenu a été modifié.' })),
+      );
+    });
+    await new Promise<void>((resolve) => old.listen(0, '127.0.0.1', resolve));
+    try {
+      await office.value('sync.configure', { portalUrl: `http://127.0.0.1:${(old.address() as AddressInfo).port}`, secret: SYNC_SECRET });
+      expect((await office.value('sync.now', {})).lastError).toBe(
+        'Le portail a refusé la synchronisation (401) : Signature invalide : le secret partagé ne correspond pas ou le contenu a été modifié. ' +
+          'Si le secret est le bon, mettez à jour le portail famille (ce bureau parle le protocole 2).',
+      );
+    } finally {
+      await new Promise<void>((resolve) => old.close(() => resolve()));
+    }
+    await office.value('sync.configure', { portalUrl: proxy.url, secret: 'un-autre-secret-de-synchronisation-0123456789' });
+    expect((await office.value('sync.now', {})).lastError).toBe(
+      'Le portail a refusé la synchronisation (401) : Signature invalide : le secret partagé ne correspond pas ou le contenu a été modifié.',
     );
   });
 

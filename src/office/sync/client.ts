@@ -13,7 +13,7 @@ import {
   type PullResponse,
 } from '../../shared/sync/contract.js';
 import { clockSkewMessage } from '../../shared/sync/clock-skew.js';
-import { portalProtocolMismatch, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.js';
+import { outdatedPortalHint, portalProtocolMismatch, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.js';
 import { SIGNATURE_HEADERS, signCall } from '../../shared/sync/signature.js';
 
 /** A refusal or failure of the portal, with a short French message for the sync status. */
@@ -74,8 +74,11 @@ export function portalClient(portalUrl: string, secret: string, clock: Clock): P
     if (!response.ok) {
       let reason = text.slice(0, 200);
       try {
-        const answer = JSON.parse(text) as { error?: unknown; clockSkew?: unknown; portalTime?: unknown; protocolRefused?: unknown };
+        const answer = JSON.parse(text) as { error?: unknown; clockSkew?: unknown; portalTime?: unknown; protocolRefused?: unknown; protocols?: unknown };
         reason = String(answer.error ?? reason);
+        // A portal of protocol 1 does not know the protocol line this office signs: its refusal of the signature
+        // says nothing of protocols, and the agent must hear that the portal may be out of date, not only the secret.
+        if (response.status === 401 && answer.protocols === undefined) reason = `${reason} ${outdatedPortalHint()}`;
         // The portal's own sentence says which side to update: shown as it is.
         if (answer.protocolRefused === true && typeof answer.error === 'string') throw new SyncError(answer.error.slice(0, 300));
         const portalTime = typeof answer.portalTime === 'string' ? new Date(answer.portalTime) : null;

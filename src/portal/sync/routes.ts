@@ -12,6 +12,13 @@ import { portalIdentity } from './identity.js';
 import { applyPublish, type PublishAnswer } from './publish.js';
 import { pullPage } from './pull.js';
 
+/**
+ * Said with every refusal of a signature: an office of a newer protocol refused by a portal that does not say this is
+ * told the portal may be out of date (its header is signed, which an older portal does not know), not only to check
+ * its secret.
+ */
+const PROTOCOLS = { oldest: OLDEST_ACCEPTED_PROTOCOL, current: SYNC_PROTOCOL } as const;
+
 export interface SyncRouteOptions {
   db: PortalDb;
   clock: Clock;
@@ -81,7 +88,7 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
       log.warn({ reason: outcome.reason, url: request.url }, 'sync call refused');
       // The portal's time goes with a clock refusal so the office can tell its agent by how much its clock is off
       // (harmless to anyone: every HTTP answer carries a Date header).
-      await reply.code(401).send(outcome.clockSkew ? { error: outcome.reason, clockSkew: true, portalTime: now.toISOString() } : { error: outcome.reason });
+      await reply.code(401).send(outcome.clockSkew ? { error: outcome.reason, clockSkew: true, portalTime: now.toISOString(), protocols: PROTOCOLS } : { error: outcome.reason, protocols: PROTOCOLS });
       return null;
     }
     await db.deleteFrom('sync_nonces').where('seen_at', '<', new Date(now.getTime() - NONCE_RETENTION_MS).toISOString()).execute();
@@ -92,7 +99,7 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
       .executeTakeFirst();
     if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) {
       log.warn({ url: request.url }, 'sync call replayed');
-      await reply.code(401).send({ error: 'Appel rejoué : ce nonce a déjà été utilisé.' });
+      await reply.code(401).send({ error: 'Appel rejoué : ce nonce a déjà été utilisé.', protocols: PROTOCOLS });
       return null;
     }
     return protocol;

@@ -61,3 +61,8 @@ export function portalProtocolMismatch(portalProtocol: unknown): string {
     ? `Le portail famille parle ${spoken} de synchronisation, ce logiciel du bureau le protocole ${SYNC_PROTOCOL} : mettez à jour le logiciel du bureau.`
     : `Le portail famille parle ${spoken} de synchronisation, ce logiciel du bureau le protocole ${SYNC_PROTOCOL} : mettez à jour le portail famille (le portail se met à jour avant les bureaux).`;
 }
+
+/** Added by the office to a portal's refusal of its signature when the portal does not say its protocols (protocol 1). */
+export function outdatedPortalHint(): string {
+  return `Si le secret est le bon, mettez à jour le portail famille (ce bureau parle le protocole ${SYNC_PROTOCOL}).`;
+}
