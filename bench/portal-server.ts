@@ -288,8 +288,14 @@ function table(rows: Row[]): string {
 /** A phase of the cores' comparison, with the CPU seconds the portal's processes used during it (null: not on Linux). */
 type Measured = LoadOutcome & { cpu: number | null };
 
-/** The week page on one process and on two workers, each turn, and the ratio of their means against issue 14's goal (≥ 1.5x). */
-function table2(rounds: { one: Measured; two: Measured }[], generator: Generator): string {
+/** A turn of the cores' comparison: the portal's week page and bare node:http's page of its size, each on one and two processes. */
+type Round = { one: Measured; two: Measured; bareOne: LoadOutcome; bareTwo: LoadOutcome };
+
+/**
+ * The week page on one process and on two workers, each turn, the ratio of their means against issue 14's goal
+ * (≥ 1.5x), and beside it the same ratio for bare node:http, what this machine gives two processes at most.
+ */
+function table2(rounds: Round[], generator: Generator): string {
   const header = ['planning (semaine)'.padEnd(24), 'portail /s', 'p50 ms', 'p99 ms', 'erreurs', 'cœurs pris', 'pages / s CPU', 'réponses par processus'].join(' | ');
   // The cluster hands each of the load's connections to a worker once: how evenly it did shows in each one's answers.
   const shares = (o: LoadOutcome) => {
@@ -308,14 +314,20 @@ function table2(rounds: { one: Measured; two: Measured }[], generator: Generator
       (o.cpu === null || o.cpu === 0 ? '—' : n0(o.done / o.cpu)).padStart(13),
       shares(o),
     ].join(' | ');
-  const mean = (side: 'one' | 'two') => rounds.reduce((sum, r) => sum + r[side].perSecond, 0) / rounds.length;
+  const mean = (side: 'one' | 'two' | 'bareOne' | 'bareTwo') => rounds.reduce((sum, r) => sum + r[side].perSecond, 0) / rounds.length;
   const ratio = mean('two') / mean('one');
+  const bareRatio = mean('bareTwo') / mean('bareOne');
+  const bareLine = (label: string, o: LoadOutcome) => [label.padEnd(24), n0(o.perSecond).padStart(10), n1(o.p50).padStart(6), n1(o.p99).padStart(6), String(o.errors).padStart(7)].join(' | ');
+  const decimal = (value: number) => (Number.isFinite(value) ? value.toFixed(2).replace('.', ',') : '—');
   return [
     `\nLes cœurs : le planning de la semaine servi par un processus, puis par deux (GRENETTE_PORTAL_WORKERS=2), à tour de rôle, sur ${os.availableParallelism()} cœurs, charge par ${GENERATOR_NAMES[generator]} :\n`,
     header,
     '-'.repeat(header.length),
     ...rounds.flatMap((r, index) => [line(`1 processus, tour ${index + 1}`, r.one), line(`2 processus, tour ${index + 1}`, r.two)]),
-    `\nRapport des moyennes, 2 / 1 : ${Number.isFinite(ratio) ? ratio.toFixed(2).replace('.', ',') : '—'} (${n0(mean('two'))} / ${n0(mean('one'))} par seconde ; objectif ≥ 1,5 : ${ratio >= 1.5 ? 'oui' : 'NON'})`,
+    `\nnode:http nu, même page, mêmes tours (ce que la machine donne à deux processus) :`,
+    ...rounds.flatMap((r, index) => [bareLine(`1 processus, tour ${index + 1}`, r.bareOne), bareLine(`2 processus, tour ${index + 1}`, r.bareTwo)]),
+    `\nRapport des moyennes, 2 / 1 : ${decimal(ratio)} (${n0(mean('two'))} / ${n0(mean('one'))} par seconde ; objectif ≥ 1,5 : ${ratio >= 1.5 ? 'oui' : 'NON'})` +
+      ` ; node:http nu : ${decimal(bareRatio)} (${n0(mean('bareTwo'))} / ${n0(mean('bareOne'))}) ; le portail en tire ${decimal(ratio / bareRatio)} fois ce que la machine donne`,
   ].join('\n');
 }
 
@@ -537,12 +549,21 @@ async function benchPortalOn(office: BenchOffice, database: BenchDatabase, gener
       const after = cpuSeconds(pid);
       return { ...outcome, cpu: before === null || after === null ? null : after - before };
     };
-    const rounds: { one: Measured; two: Measured }[] = [];
+    // The machine's own answer: bare node:http in one process (the floor above) and in two (BENCH_BARE_WORKERS=2), the
+    // week page's size, in the same turns. Two processes that get no more from it than one say the cores are not
+    // there to give (a virtual machine's two vCPUs on one physical core, a busy host), whatever the portal does.
+    const barePair = tsxProcess('bench/portal-bare.ts', { ...process.env, BENCH_BARE_WORKERS: '2' });
+    children.push(barePair);
+    const barePairPort = await new Promise<number>((resolve) => barePair.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString('utf8').trim()))));
+    const weekSize = await pageSize(url, '/planning', sessions[0]!);
+    const bareWeek = (target: string) => load({ kind: 'get', url: target, connections: CONNECTIONS, seconds: SECONDS, generator, targets: [{ path: `/page?octets=${weekSize}`, cookie: '' }] });
+    const rounds: Round[] = [];
     for (let round = 0; round < 2; round += 1) {
       await warmUp(url, sessions, 1);
       const one = await measured(url, single.process.pid);
       await warmUp(pair.url, sessions, 2);
-      rounds.push({ one, two: await measured(pair.url, pair.process.pid) });
+      const two = await measured(pair.url, pair.process.pid);
+      rounds.push({ one, two, bareOne: await bareWeek(bare), bareTwo: await bareWeek(`http://127.0.0.1:${barePairPort}`) });
     }
     say(table2(rounds, generator));
     return table1;
