@@ -114,7 +114,10 @@ function Totals({ count, controlSumCents, rejectedCount }: { count: number; cont
 /** « Nouveau lot »: the date, the preview, then « Préparer le lot ». */
 function NewBatch({ settings, onPrepared, onClose }: { settings: SepaSettings | null; onPrepared(batch: BatchView): void; onClose(): void }) {
   const today = todayInParis();
-  const [date, setDate] = useState(() => (settings ? plannedCollectionDate(today, settings.preNotificationDays, settings.collectionDay) : ''));
+  // The planned date once the settings are known, until the agent types one: the settings may arrive after the form
+  // opened, and a date typed meanwhile must not be replaced (the form used to be built again on their arrival).
+  const [typed, setTyped] = useState<string | null>(null);
+  const date = typed ?? (settings ? plannedCollectionDate(today, settings.preNotificationDays, settings.collectionDay) : '');
   const [preview, setPreview] = useState<BatchPreview | null>(null);
   const [noticeNote, setNoticeNote] = useState<string | null>(null);
   const call = useApi();
@@ -172,7 +175,7 @@ function NewBatch({ settings, onPrepared, onClose }: { settings: SepaSettings | 
           value={date}
           errors={call.fields}
           onChange={(next) => {
-            setDate(next);
+            setTyped(next);
             setPreview(null);
             call.clear();
           }}
@@ -408,7 +411,6 @@ export function BatchesPage() {
       <ErrorBanner message={error} />
       {creating ? (
         <NewBatch
-          key={settings ? 'with-settings' : 'without'}
           settings={settings}
           onClose={() => setCreating(false)}
           onPrepared={(batch) => {
