@@ -129,8 +129,8 @@ export async function loadPublicationAndSettings(
 
 /**
  * The planning page's content in one round trip: the publication and the settings as loadPublicationAndSettings gives
- * them, and the mark of the family's planning requests (their count and last seq, « 0: » for none), which changes
- * whenever one is added: planning/model.ts parses them again only then.
+ * them, and the mark of the family's planning requests (the last one's seq, '' for none), which changes whenever one
+ * is added: planning/model.ts parses them again only then.
  */
 export async function loadPlanningContent(
   db: PortalDb,
@@ -142,6 +142,6 @@ export async function loadPlanningContent(
     publicationAt(db, familyId, versions?.publication ?? null),
     settingsAt(db, versions?.content ?? null, log),
   ]);
-  // PostgreSQL answers a count (bigint) as text, SQLite as a number: the mark is compared as text.
-  return { publication, settings, requestsMark: `${String(versions?.requests ?? 0)}:${String(versions?.lastRequest ?? '')}` };
+  // Compared as text: the same whether the driver answers the seq as a number or a string.
+  return { publication, settings, requestsMark: String(versions?.lastRequest ?? '') };
 }

@@ -13,7 +13,7 @@ import { CANTEEN, EVENING, insertPublication, insertSettings, makePublication, P
 /**
  * The planning page's two caches (issue 14): the rendered grid kept with its publication, settings, local requests,
  * Paris day and the span of instants in which no cell can change (planning/page.ts planningGridHtml), and the family's
- * local requests kept with their count and last seq (planning/model.ts unpublishedRequestsKept). What they give must be
+ * local requests kept with their last seq (planning/model.ts unpublishedRequestsKept). What they give must be
  * what a fresh rendering and a fresh read give, at every instant where a cell changes and beside it, and after every
  * request added or publication received.
  */

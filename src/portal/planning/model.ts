@@ -128,8 +128,8 @@ export async function unpublishedRequests(db: PortalDb, familyId: number, public
 }
 
 /**
- * unpublishedRequests kept per database and family with the mark of the family's planning requests (their count and
- * last seq: content.ts loadPlanningContent) and the publication it was judged against: a family with requests on
+ * unpublishedRequests kept per database and family with the mark of the family's planning requests (the last one's
+ * seq: content.ts loadPlanningContent) and the publication it was judged against: a family with requests on
  * their way had each one's JSON parsed and validated on every view of its planning; now only when a request was added
  * or a new publication arrived. The array is frozen (shared by the requests of the same view) and stays the same
  * object while nothing changed, which the grids kept in planning/page.ts rely on. The most recently seen MAX_KEPT
