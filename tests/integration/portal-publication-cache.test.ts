@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPublication, loadSettings } from '../../src/portal/content.js';
+import { adoptInlinePhotos, inlinePhotoBytes } from '../../src/portal/photos/store.js';
 import { applyPublish } from '../../src/portal/sync/publish.js';
 import { SYNC_PROTOCOL } from '../../src/shared/sync/contract.js';
 import { insertPublication, insertSettings, makePublication, PortalClient, startTestPortal, type TestPortal } from '../helpers/portal.js';
@@ -81,6 +82,31 @@ describe('a publication stored in an older protocol', () => {
     expect(upgraded!.children[0]!.photo).toEqual({ sha256: createHash('sha256').update(png).digest('hex'), mime: 'image/png', size: png.length });
     expect(await loadPublication(portal.db, 1)).toBe(upgraded);
     expect((await family.get(`/mes-enfants/${upgraded!.children[0]!.id}/photo`)).raw.equals(png)).toBe(true);
+  });
+
+  it('writes an inline photo to the store at its first read only for a row stored before protocols were recorded, never for one an office of protocol 1 publishes now', async () => {
+    const png = pngImage(24, 24);
+    const sha256 = createHash('sha256').update(png).digest('hex');
+    const withPhoto = (version: number) => ({ ...makePublication(1, { version }), children: makePublication(1).children.map((child) => ({ ...child, photo: { mime: 'image/png', base64: png.toString('base64') } })) });
+    const receivedAt = async () => (await portal.db.selectFrom('photo_blobs').select('received_at').where('sha256', '=', sha256).executeTakeFirst())?.received_at ?? null;
+    const photos = (publication: ReturnType<typeof withPhoto>) =>
+      inlinePhotoBytes(publication, { ...publication, children: publication.children.map((child) => ({ ...child, photo: { sha256, mime: 'image/png', size: png.length } })) });
+    // Published now by an office of protocol 1: stored and named as it arrives; its first read writes nothing.
+    const published = withPhoto(5);
+    expect((await applyPublish(portal.db, { protocol: 1, settings: null, families: [published] }, new Date('2026-11-30T09:01:00.000Z'))).applied).toEqual([1]);
+    expect(await receivedAt()).toBe('2026-11-30T09:01:00.000Z');
+    await adoptInlinePhotos(portal.db, 1, 5, photos(published), new Date('2026-11-30T09:02:00.000Z'));
+    expect(await receivedAt()).toBe('2026-11-30T09:01:00.000Z');
+    // Stored as a portal before 0006 stored it (nothing in the store, nothing named): its first read puts it there.
+    await portal.db.deleteFrom('publication_photos').execute();
+    await portal.db.deleteFrom('photo_blobs').execute();
+    const old = withPhoto(6);
+    await insertPublication(portal.db, old, undefined, 1);
+    await portal.db.deleteFrom('publication_photos').execute();
+    await portal.db.deleteFrom('photo_blobs').execute();
+    await adoptInlinePhotos(portal.db, 1, 6, photos(old), new Date('2026-11-30T09:03:00.000Z'));
+    expect(await receivedAt()).toBe('2026-11-30T09:03:00.000Z');
+    expect(await portal.db.selectFrom('publication_photos').select(['child_id', 'sha256']).where('family_id', '=', 1).execute()).toEqual([{ child_id: old.children[0]!.id, sha256 }]);
   });
 });
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { familyPublicationSchema, portalSettingsSchema, publishRequestSchema } from '../../src/shared/sync/contract.js';
 import { publishRequestSchemaV1 } from '../../src/shared/sync/contract-v1.js';
-import { currentPublication, currentSettings, storedProtocol, upgradePublication1to2 } from '../../src/shared/sync/upgrade.js';
+import { currentPublication, currentSettings, decodeInlinePhoto, inlinePhotoRef, storedProtocol, upgradePublication1to2 } from '../../src/shared/sync/upgrade.js';
 
 /**
  * The upgrade from protocol 1 to 2 on payloads a real office of protocol 1 sent (tests/fixtures/sync/protocol-1,
@@ -68,5 +68,34 @@ describe('protocol 1 to 2', () => {
     expect(await currentSettings(1, first.settings)).toEqual(portalSettingsSchema.parse(first.settings));
     expect(storedProtocol(1)).toBe(1);
     expect(() => storedProtocol(3)).toThrow('protocole de synchronisation 3');
+  });
+});
+
+describe('an inline photo’s base64, read as the portal always read it', () => {
+  it('gives Node’s bytes for line breaks, URL-safe letters, missing padding and stray characters, never throws, and names the photo by them', async () => {
+    const bytes = createHash('sha256').update('une photo').digest();
+    const plain = bytes.toString('base64');
+    const variants = [
+      plain,
+      plain.replace(/=+$/, ''),
+      `${plain.slice(0, 10)}\r\n${plain.slice(10)}`,
+      bytes.toString('base64url'),
+      `${plain.slice(0, 8)}!*${plain.slice(8)}`,
+      `${plain}A`,
+    ];
+    for (const base64 of variants) {
+      const decoded = decodeInlinePhoto(base64);
+      expect(Buffer.from(decoded), base64).toEqual(Buffer.from(base64, 'base64'));
+      const ref = await inlinePhotoRef({ mime: 'image/jpeg', base64 });
+      expect(ref).toEqual({ sha256: createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex'), mime: 'image/jpeg', size: decoded.length });
+    }
+    expect(decodeInlinePhoto('')).toEqual(new Uint8Array(0));
+    expect(decodeInlinePhoto('pas de la base64 ! ')).toBeInstanceOf(Uint8Array);
+  });
+
+  it('refuses a stored row of a protocol it does not know, in French', () => {
+    expect(storedProtocol(1)).toBe(1);
+    expect(storedProtocol(2)).toBe(2);
+    expect(() => storedProtocol(3)).toThrow('protocole de synchronisation 3, inconnu de ce portail');
   });
 });

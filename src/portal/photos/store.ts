@@ -1,6 +1,7 @@
 import { imageMime } from '../../shared/files/sniff.js';
 import { PORTAL_PHOTO_MIMES, type FamilyPublication, type PortalPhotoMime } from '../../shared/sync/contract.js';
 import type { FamilyPublicationV1 } from '../../shared/sync/contract-v1.js';
+import { decodeInlinePhoto } from '../../shared/sync/upgrade.js';
 import { sha256Hex } from '../auth/tokens.js';
 import { isPostgres } from '../db/locks.js';
 import type { PortalDb, PortalTrx } from '../db/open.js';
@@ -77,7 +78,8 @@ export function inlinePhotoBytes(sent: FamilyPublicationV1, upgraded: FamilyPubl
   sent.children.forEach((child, index) => {
     const photo = child.photo;
     const named = upgraded.children[index]?.photo;
-    if (photo && 'base64' in photo && named) found.push({ childId: child.id, sha256: named.sha256, mime: photo.mime, bytes: Buffer.from(photo.base64, 'base64') });
+    // Decoded as the upgrade decoded it to name it: the bytes kept are the ones the hash is of.
+    if (photo && 'base64' in photo && named) found.push({ childId: child.id, sha256: named.sha256, mime: photo.mime, bytes: Buffer.from(decodeInlinePhoto(photo.base64)) });
   });
   return found;
 }
@@ -107,6 +109,12 @@ export async function storeInlinePhotos(trx: PortalTrx, photos: readonly InlineP
  */
 export async function adoptInlinePhotos(db: PortalDb, familyId: number, version: number, photos: readonly InlinePhotoBytes[], now: Date): Promise<void> {
   if (photos.length === 0) return;
+  // A publication an office of protocol 1 sent since 0006 had its photos stored and named as it arrived (publish.ts):
+  // read, not written, so a page view writes only for the rows stored before, once.
+  const named = await db.selectFrom('publication_photos').select(['child_id', 'sha256']).where('family_id', '=', familyId).execute();
+  const names = new Set(named.map((row) => `${row.child_id}:${row.sha256}`));
+  const missing = new Set(await missingPhotos(db, photos.map((photo) => photo.sha256)));
+  if (photos.every((photo) => names.has(`${photo.childId}:${photo.sha256}`) && !missing.has(photo.sha256))) return;
   await db.transaction().execute(async (trx) => {
     const held = await trx
       .selectFrom('publications')

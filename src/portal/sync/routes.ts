@@ -13,9 +13,9 @@ import { applyPublish, type PublishAnswer } from './publish.js';
 import { pullPage } from './pull.js';
 
 /**
- * Said with every refusal of a signature: an office of a newer protocol refused by a portal that does not say this is
- * told the portal may be out of date (its header is signed, which an older portal does not know), not only to check
- * its secret.
+ * The protocols this portal accepts, said with every refusal of a call: an office refused by a portal that does not
+ * say them (protocol 1, which does not know the signed protocol line) is told the portal may be out of date, not only
+ * to check its secret (office/sync/client.ts).
  */
 const PROTOCOLS = { oldest: OLDEST_ACCEPTED_PROTOCOL, current: SYNC_PROTOCOL } as const;
 
@@ -69,7 +69,7 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
     if (protocol === null || !acceptedProtocol(protocol)) {
       log.warn({ protocol: said, url: request.url }, 'sync call of a protocol not accepted');
       // Before the signature: nothing of the call is used, and the office is told which side to update.
-      await reply.code(400).send({ error: protocolRefusal(protocol), protocolRefused: true, accepted: { oldest: OLDEST_ACCEPTED_PROTOCOL, current: SYNC_PROTOCOL } });
+      await reply.code(400).send({ error: protocolRefusal(protocol), protocolRefused: true, protocols: PROTOCOLS });
       return null;
     }
     const now = clock();

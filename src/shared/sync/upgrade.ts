@@ -1,6 +1,6 @@
 import { familyPublicationSchema, portalSettingsSchema, type FamilyPublication, type PhotoRef, type PortalSettings } from './contract.js';
 import { familyPublicationSchemaV1, type FamilyPublicationV1, type InlinePhoto } from './contract-v1.js';
-import type { SyncProtocol } from './protocol.js';
+import { STORED_PROTOCOLS, type SyncProtocol } from './protocol.js';
 
 /**
  * What an office sent in an older protocol, brought to the current shape: one pure step per version (n to n+1), so
@@ -11,8 +11,18 @@ import type { SyncProtocol } from './protocol.js';
  * Steps are async only because hashing is (WebCrypto: src/shared stays free of Node).
  */
 
-function bytesOfBase64(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
+/**
+ * An inline photo's bytes, read as forgivingly as the portal always read them (Node's Buffer.from(…, 'base64')):
+ * URL-safe letters, line breaks and stray characters do not stop it, padding is optional and ends the data. A publication an office of
+ * protocol 1 sent is never refused, nor a family's page broken, over its photo's base64; bytes that are no image
+ * are not kept by the photo store, and the page says the photo cannot be shown.
+ */
+export function decodeInlinePhoto(base64: string): Uint8Array<ArrayBuffer> {
+  // Node stops at the first '=' (padding ends the data).
+  const letters = base64.split('=')[0]!.replace(/-/g, '+').replace(/_/g, '/').replace(/[^A-Za-z0-9+/]/g, '');
+  // A last lone letter carries fewer than 8 bits: dropped, as Node does.
+  const whole = letters.length % 4 === 1 ? letters.slice(0, -1) : letters;
+  const binary = atob(whole + '='.repeat((4 - (whole.length % 4)) % 4));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
   return bytes;
@@ -25,7 +35,7 @@ async function sha256HexOf(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 
 /** An inline photo (protocol 1) as the reference protocol 2 names it by: its bytes' SHA-256, type and size. */
 export async function inlinePhotoRef(photo: InlinePhoto): Promise<PhotoRef> {
-  const bytes = bytesOfBase64(photo.base64);
+  const bytes = decodeInlinePhoto(photo.base64);
   return { sha256: await sha256HexOf(bytes), mime: photo.mime, size: bytes.length };
 }
 
@@ -77,6 +87,6 @@ export async function currentSettings(protocol: SyncProtocol, stored: unknown): 
 
 /** A protocol number read from a stored row, checked (a row of an unknown protocol is a newer portal's: refused). */
 export function storedProtocol(value: number): SyncProtocol {
-  if (value === 1 || value === 2) return value;
+  if ((STORED_PROTOCOLS as readonly number[]).includes(value)) return value as SyncProtocol;
   throw new Error(`Contenu enregistré dans le protocole de synchronisation ${value}, inconnu de ce portail.`);
 }
