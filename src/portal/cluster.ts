@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { systemClock } from '../shared/clock.js';
 import type { PortalConfig } from './config.js';
-import { openPortalDatabase, portalStorage } from './db/open.js';
+import { openMigratedPortalDatabase, portalStorage } from './db/open.js';
 import { startPortalJobs } from './jobs.js';
 import { smtpMailer } from './mail/smtp.js';
 import type { Mailer } from './mail/outbox.js';
@@ -146,13 +146,7 @@ interface PrimaryJobs {
 }
 
 async function singleJobs(config: PortalConfig, mailer: Mailer | null, log: FastifyBaseLogger): Promise<PrimaryJobs> {
-  const opened = openPortalDatabase(portalStorage(config), systemClock);
-  try {
-    await opened.ready();
-  } catch (error) {
-    await opened.close();
-    throw error;
-  }
+  const opened = await openMigratedPortalDatabase(portalStorage(config), systemClock);
   const jobs = startPortalJobs(opened.db, systemClock, mailer, log);
   return { jobs: { kickMail: () => jobs.kickMail(), stop: () => jobs.stop() }, close: () => opened.close() };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../src/shared/clock.js';
-import { openPortalDatabase, type OpenedPortalDatabase, type OpenedSqlitePortalDatabase, type PortalStorage } from '../../src/portal/db/open.js';
+import { openMigratedPortalDatabase, openPortalDatabase, type OpenedPortalDatabase, type OpenedSqlitePortalDatabase, type PortalStorage } from '../../src/portal/db/open.js';
 
 /**
  * The database the portal tests run on: the SQLite file in the test's data folder, or, with
@@ -66,8 +66,7 @@ export async function testPortalStorage(dataDir: string, kind: 'sqlite' | 'pg' =
  */
 export async function openTestPortalDatabase(dataDir: string, clock: Clock): Promise<OpenedPortalDatabase & { drop(): Promise<void> }> {
   const database = await testPortalStorage(dataDir);
-  const opened = openPortalDatabase(database.storage, clock);
-  await opened.ready();
+  const opened = await openMigratedPortalDatabase(database.storage, clock);
   return Object.assign(opened, { drop: database.drop });
 }
 

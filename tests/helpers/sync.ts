@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../src/shared/clock.js';
 import { SYNC_PROTOCOL_HEADER } from '../../src/shared/sync/protocol.js';
 import { SIGNATURE_HEADERS, signCall } from '../../src/shared/sync/signature.js';
-import { openPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
+import { openMigratedPortalDatabase, type OpenedPortalDatabase, type PortalDb } from '../../src/portal/db/open.js';
 import { recordRequest, type RequestDraft } from '../../src/portal/requests/submit.js';
 import { buildPortal, type BuildPortalOptions } from '../../src/portal/server.js';
 import { testPortalStorage } from './portal-db.js';
@@ -35,8 +35,7 @@ export async function startTestPortal(
 ): Promise<TestPortal> {
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'grenette-portal-'));
   const database = await testPortalStorage(dataDir);
-  const opened: OpenedPortalDatabase = openPortalDatabase(database.storage, clock);
-  await opened.ready();
+  const opened: OpenedPortalDatabase = await openMigratedPortalDatabase(database.storage, clock);
   const app = buildPortal({
     ...options,
     db: opened.db,

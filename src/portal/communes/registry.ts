@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
-import { openCommuneSqlite, openPlainSqlite, openPortalPgPool, type PortalDb, type PortalPgPool, type PortalStorage } from '../db/open.js';
+import { openMigratedPortalDatabase, openPlainSqlite, openPortalPgPool, type PortalDb, type PortalPgPool, type PortalStorage } from '../db/open.js';
 
 /**
  * The communes one portal serves (README « Portail famille », several communes). Each commune's portal data lives
@@ -173,12 +173,22 @@ async function insertCommune(db: Kysely<RegistryTables>, commune: Commune): Prom
 }
 
 /**
- * Creates the commune's database after its row: on failure the row is taken back, so the command can be run again
- * once the cause is fixed (the secret was never printed, and a row without a database would stop nothing but be stuck).
+ * Registers a commune: its input checked, a new secret, its row, then its database created and migrated now (so a
+ * mistake shows at the command rather than at the first family's visit). When the database cannot be created the row
+ * is taken back, so the command can be run again once the cause is fixed (the secret was never printed).
  */
-async function withDatabaseOrWithdrawn(db: Kysely<RegistryTables>, commune: Commune, create: () => Promise<void>): Promise<void> {
+async function addCommune(
+  db: Kysely<RegistryTables>,
+  input: NewCommune,
+  clock: Clock,
+  schemaFor: (key: string) => Promise<string | null>,
+  createDatabase: (commune: Commune) => Promise<void>,
+): Promise<Commune> {
+  const checked = checkedCommune(input);
+  const commune: Commune = { ...checked, syncSecret: newSecret(), schema: await schemaFor(checked.key), createdAt: clock().toISOString() };
+  await insertCommune(db, commune);
   try {
-    await create();
+    await createDatabase(commune);
   } catch (error) {
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('portal_commune_hosts').where('commune_key', '=', commune.key).execute();
@@ -186,6 +196,7 @@ async function withDatabaseOrWithdrawn(db: Kysely<RegistryTables>, commune: Comm
     });
     throw error;
   }
+  return commune;
 }
 
 function sqliteRegistry(dataDir: string): CommuneRegistry {
@@ -204,18 +215,13 @@ function sqliteRegistry(dataDir: string): CommuneRegistry {
     },
     async add(input, clock) {
       await ready();
-      const checked = checkedCommune(input);
-      const commune: Commune = { ...checked, syncSecret: newSecret(), schema: null, createdAt: clock().toISOString() };
-      await insertCommune(db, commune);
-      // The file is created and migrated now, so a mistake shows here rather than at the first family's visit.
-      await withDatabaseOrWithdrawn(db, commune, async () => {
-        const opened = await openCommuneSqlite(communeDataDir(dataDir, commune.key), clock);
+      return addCommune(db, input, clock, async () => null, async (commune) => {
+        const opened = await openMigratedPortalDatabase({ kind: 'sqlite', dataDir: communeDataDir(dataDir, commune.key) }, clock);
         await opened.close();
       });
-      return commune;
     },
     async openDatabase(commune, clock) {
-      const opened = await openCommuneSqlite(communeDataDir(dataDir, commune.key), clock);
+      const opened = await openMigratedPortalDatabase({ kind: 'sqlite', dataDir: communeDataDir(dataDir, commune.key) }, clock);
       return { db: opened.db, close: () => opened.close() };
     },
     close: () => file.close(),
@@ -247,14 +253,15 @@ function postgresRegistry(url: string, poolMax?: number): CommuneRegistry {
       return listCommunes(db);
     },
     async add(input, clock) {
-      const checked = checkedCommune(input);
-      const registrySchema = await ready();
-      const commune: Commune = { ...checked, syncSecret: newSecret(), schema: communeSchemaName(registrySchema, checked.key), createdAt: clock().toISOString() };
-      await insertCommune(db, commune);
-      await withDatabaseOrWithdrawn(db, commune, async () => {
-        await pool.communeDb(commune.schema!, clock);
-      });
-      return commune;
+      return addCommune(
+        db,
+        input,
+        clock,
+        async (key) => communeSchemaName(await ready(), key),
+        async (commune) => {
+          await pool.communeDb(commune.schema!, clock);
+        },
+      );
     },
     async openDatabase(commune, clock) {
       if (!commune.schema) throw new Error(`commune ${commune.key} has no schema`);

@@ -190,9 +190,12 @@ export function openPlainSqlite(file: string): { db: Kysely<unknown>; close(): P
   };
 }
 
-/** A commune's SQLite file: portal.sqlite in its own folder, opened and migrated like a single portal's. */
-export async function openCommuneSqlite(dataDir: string, clock: Clock): Promise<OpenedSqlitePortalDatabase> {
-  const opened = openSqlite(dataDir, clock);
+/**
+ * The portal's database opened and migrated now, closed again when it cannot be (a newer schema, a file it may not
+ * write, an unreachable server): for whoever needs it ready before going on (a cluster's primary, a commune's file).
+ */
+export async function openMigratedPortalDatabase(storage: PortalStorage, clock: Clock): Promise<OpenedPortalDatabase> {
+  const opened = openPortalDatabase(storage, clock);
   try {
     await opened.ready();
   } catch (error) {
